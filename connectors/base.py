@@ -1,0 +1,332 @@
+"""The connector protocol: what every channel implements.
+
+Connectors speak only in the frozen data classes below; they never see the
+store, the ORM or Qt. The ingest service turns a :class:`Batch` into customers,
+threads, cases and messages, and stores the batch together with its cursor in
+one transaction, so a crash between two batches loses nothing and duplicates
+nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
+
+Channel = Literal["email", "chat", "social", "review"]
+Direction = Literal["in", "out"]
+
+ENTRY_POINT_GROUP = "inbox_app.connectors"
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class ConnectorError(Exception):
+    """Base of every error a connector raises on purpose.
+
+    Messages are written for an admin to read and never contain a secret.
+    """
+
+
+class TransientError(ConnectorError):
+    """Try again later: network down, server busy, rate limited."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class AuthError(ConnectorError):
+    """Credentials refused or expired: stop and tell the admin."""
+
+
+class PermanentError(ConnectorError):
+    """This one item can never succeed (a rejected recipient, a malformed reply)."""
+
+
+class SettingsError(ConnectorError):
+    """An account setting is missing or wrong; the message names the key."""
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Address:
+    """Who wrote a message, as the channel identifies them.
+
+    ``kind`` is one of the identity kinds: email, phone, matrix, telegram,
+    mastodon, review. ``value`` is as the channel gave it; the store normalizes.
+    """
+
+    kind: str
+    value: str
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class AttachmentData:
+    filename: str
+    content_type: str
+    data: bytes
+    content_id: str | None = None
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class InboundItem:
+    """One message seen on the channel.
+
+    ``direction`` is ``out`` for our own messages seen again (a Sent folder, a
+    chat echo); the store matches them to the outbox by ``external_id`` or
+    ``idempotency_key`` instead of storing them twice.
+    """
+
+    external_id: str
+    thread_key: str
+    sender: Address
+    sent_at: datetime
+    text: str
+    html: str | None = None
+    subject: str | None = None
+    direction: Direction = "in"
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    extra_identities: tuple[Address, ...] = ()
+    is_auto: bool = False
+    bounce_of: str | None = None
+    bounce_reason: str | None = None
+    idempotency_key: str | None = None
+    attachments: tuple[AttachmentData, ...] = ()
+    raw: bytes | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ItemUpdate:
+    """A change to a message already delivered: an edit or a redaction."""
+
+    target_external_id: str
+    kind: Literal["edit", "redaction"]
+    external_id: str | None = None
+    text: str | None = None
+    html: str | None = None
+    at: datetime | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class BrokenItem:
+    """An item the connector could not understand; it goes to quarantine."""
+
+    external_id: str
+    reason: str
+    raw: bytes = b""
+
+
+BatchItem = InboundItem | ItemUpdate | BrokenItem
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Items plus the cursor that points just after them.
+
+    The cursor is an opaque string only its connector understands (JSON is
+    customary). Storing the items and the cursor together is the whole
+    crash-safety argument.
+    """
+
+    items: tuple[BatchItem, ...]
+    cursor: str | None
+    progress: Progress | None = None
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    max_length: int | None = None
+    html: bool = False
+    attachments: bool = False
+    public: bool = False
+    private: bool = True
+    subject: bool = False
+    split_long: bool = False
+
+
+@dataclass(frozen=True)
+class OutboundReply:
+    """A reply exactly as it is handed to the channel (and audited)."""
+
+    idempotency_key: str
+    thread_key: str
+    text: str
+    to: tuple[Address, ...] = ()
+    html: str | None = None
+    subject: str | None = None
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    attachments: tuple[AttachmentData, ...] = ()
+    sender_name: str | None = None
+
+
+@dataclass(frozen=True)
+class SendResult:
+    external_id: str
+    sent_at: datetime | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    help: str
+    required: bool = False
+    default: Any = None
+    type: Literal["str", "int", "bool", "list", "url", "path"] = "str"
+    choices: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- protocol
+
+
+@runtime_checkable
+class Connector(Protocol):
+    kind: ClassVar[str]
+    channel: ClassVar[Channel]
+    capabilities: ClassVar[Capabilities]
+    settings_schema: ClassVar[tuple[SettingSpec, ...]]
+    needs_secret: ClassVar[bool]
+
+    async def check(self) -> None:
+        """Verify settings and credentials; raise a typed error if they fail."""
+
+    def fetch(self, cursor: str | None) -> AsyncIterator[Batch]:
+        """Yield batches from ``cursor`` on until nothing more is available."""
+
+    async def wait_for_changes(self, cursor: str | None, timeout: float) -> bool:
+        """Block until the channel has something new (True) or ``timeout`` passes."""
+
+    async def send(self, reply: OutboundReply) -> SendResult:
+        """Deliver ``reply``; sending the same idempotency key twice delivers once."""
+
+    async def close(self) -> None: ...
+
+
+@runtime_checkable
+class FindsSent(Protocol):
+    """Optional: look up whether a reply left before a crash (email: Sent folder)."""
+
+    async def find_sent(self, reply: OutboundReply) -> SendResult | None: ...
+
+
+@runtime_checkable
+class MakesIdempotencyKeys(Protocol):
+    """Optional: the channel chooses the key's shape (email: a Message-ID)."""
+
+    @classmethod
+    def make_idempotency_key(cls, settings: Mapping[str, Any]) -> str: ...
+
+
+class ConnectorClass(Protocol):
+    kind: ClassVar[str]
+    channel: ClassVar[Channel]
+    capabilities: ClassVar[Capabilities]
+    settings_schema: ClassVar[tuple[SettingSpec, ...]]
+    needs_secret: ClassVar[bool]
+
+    def __call__(self, settings: Mapping[str, Any], secret: str | None) -> Connector: ...
+
+
+# --------------------------------------------------------------------------- settings
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def validate_settings(
+    schema: tuple[SettingSpec, ...], given: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Check ``given`` against ``schema``; return typed values with defaults.
+
+    Raises :class:`SettingsError` naming the offending key in words.
+    """
+    known = {spec.key: spec for spec in schema}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise SettingsError(
+            f"unknown setting {unknown[0]!r}; known settings: {', '.join(sorted(known))}"
+        )
+    out: dict[str, Any] = {}
+    for spec in schema:
+        if spec.key not in given or given[spec.key] in (None, ""):
+            if spec.required:
+                raise SettingsError(f"setting {spec.key!r} is required ({spec.help})")
+            out[spec.key] = spec.default
+            continue
+        out[spec.key] = _coerce(spec, given[spec.key])
+    return out
+
+
+def _coerce(spec: SettingSpec, value: Any) -> Any:
+    if spec.type == "int":
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise SettingsError(f"setting {spec.key!r} must be a whole number, not {value!r}")
+        if number < 0:
+            raise SettingsError(f"setting {spec.key!r} must not be negative")
+        return number
+    if spec.type == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise SettingsError(f"setting {spec.key!r} must be true or false, not {value!r}")
+    if spec.type == "list":
+        if isinstance(value, (list, tuple)):
+            return [str(v) for v in value]
+        return [part.strip() for part in str(value).split(",") if part.strip()]
+    text = str(value).strip()
+    if spec.choices and text not in spec.choices:
+        raise SettingsError(
+            f"setting {spec.key!r} must be one of {', '.join(spec.choices)}, not {text!r}"
+        )
+    if spec.type == "url" and not (text.startswith("http://") or text.startswith("https://")):
+        raise SettingsError(f"setting {spec.key!r} must be an http:// or https:// URL")
+    return text
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for hosts that never leave this machine (plain text is allowed there)."""
+    import ipaddress
+
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def available_connectors() -> dict[str, ConnectorClass]:
+    """Every connector class registered under the ``inbox_app.connectors`` group."""
+    found: dict[str, ConnectorClass] = {}
+    for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        found[entry.name] = entry.load()
+    return found

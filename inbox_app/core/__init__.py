@@ -1,0 +1,1 @@
+"""Domain and services: plain Python and SQLAlchemy. Never imports Qt."""
