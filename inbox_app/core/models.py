@@ -288,3 +288,17 @@ class StoreSetting(Base):
     __tablename__ = "store_settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class MessageRaw(Base):
+    """The message exactly as the channel delivered it, zlib-compressed.
+
+    Kept apart from ``messages`` so timelines and search never read it; it is
+    there to re-parse or export a message whenever needed.
+    """
+
+    __tablename__ = "message_raw"
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,256 @@
+"""The email channel: IMAP import with push, SMTP replies, Sent-folder bookkeeping.
+
+``EmailConnector`` is registered as the ``email`` entry point of the
+``inbox_app.connectors`` group. Blocking imapclient and smtplib calls run in
+worker threads; one IMAP connection serves import and Sent-folder work (under a
+lock), a second one waits in IDLE.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar, TypeVar
+
+from connectors.base import (
+    Batch,
+    Capabilities,
+    Channel,
+    ConnectorError,
+    OutboundReply,
+    Progress,
+    SendResult,
+    SettingSpec,
+    TransientError,
+)
+
+from . import smtp
+from .idle import idle_once
+from .imap import ImapSession
+from .settings import SCHEMA, EmailSettings, new_message_id, parse_settings
+from .sync import (
+    FolderCursor,
+    chunks,
+    dump_cursor,
+    fetch_chunk,
+    has_news,
+    load_cursor,
+    plan_folder,
+)
+
+__all__ = ["EmailConnector"]
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class EmailConnector:
+    kind: ClassVar[str] = "email"
+    channel: ClassVar[Channel] = "email"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        max_length=None, html=True, attachments=True, public=False, private=True, subject=True
+    )
+    needs_secret: ClassVar[bool] = True
+    settings_schema: ClassVar[tuple[SettingSpec, ...]] = SCHEMA
+
+    #: Messages per batch: big enough to amortise a round trip, small enough that a
+    #: batch commits in well under a second.
+    batch_size: int = 250
+
+    def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:
+        self.settings: EmailSettings = parse_settings(settings)
+        self._secret = secret
+        self._session: ImapSession | None = None
+        self._lock = asyncio.Lock()
+        self._idle_session: ImapSession | None = None
+        self._idle_lock = asyncio.Lock()
+        self._sent_folder: str | None = None
+        self._sent: dict[str, SendResult] = {}
+
+    @classmethod
+    def make_idempotency_key(cls, settings: Mapping[str, Any]) -> str:
+        """The Message-ID of a reply, chosen when it is queued."""
+        return new_message_id(settings)
+
+    # ------------------------------------------------------------------ connections
+
+    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(session, *args)`` in a thread on the shared IMAP connection."""
+        async with self._lock:
+            if self._session is None:
+                self._session = await asyncio.to_thread(ImapSession, self.settings, self._secret)
+            session = self._session
+            try:
+                return await asyncio.to_thread(fn, session, *args)
+            except (TransientError, asyncio.CancelledError):
+                # The line may be half-way through a response: never reuse it.
+                self._session = None
+                session.shutdown()
+                raise
+
+    async def check(self) -> None:
+        def folders_exist(session: ImapSession) -> None:
+            for folder in self.settings.folders:
+                session.select(folder)
+
+        session = await asyncio.to_thread(ImapSession, self.settings, self._secret)
+        try:
+            await asyncio.to_thread(folders_exist, session)
+        finally:
+            await asyncio.to_thread(session.logout)
+        await asyncio.to_thread(smtp.check, self.settings, self._secret)
+
+    # ------------------------------------------------------------------ import
+
+    async def fetch(self, cursor: str | None) -> AsyncIterator[Batch]:
+        states = load_cursor(cursor)
+        plans = []
+        for folder in self.settings.folders:
+            plans.append(await self._call(plan_folder, folder, states.get(folder),
+                                          self.settings.first_sync_days))
+        total = sum(len(p.uids) for p in plans)
+        done = 0
+        last_cursor = cursor
+        for plan in plans:
+            known = states.get(plan.folder)
+            if known is None or plan.restart:
+                known = FolderCursor(plan.state.uidvalidity)
+                states[plan.folder] = known
+            for uids in chunks(plan, self.batch_size):
+                items = await self._call(fetch_chunk, plan.folder, plan.state.uidvalidity,
+                                         uids, self.settings.address)
+                known.uid = max(known.uid, uids[-1])
+                done += len(uids)
+                last_cursor = dump_cursor(states)
+                yield Batch(tuple(items), last_cursor, Progress(done, total))
+            # Everything below UIDNEXT at planning time has now been seen (or expunged).
+            known.uid = max(known.uid, plan.state.uidnext - 1)
+            known.modseq = plan.state.highestmodseq
+            new_cursor = dump_cursor(states)
+            if new_cursor != last_cursor:
+                last_cursor = new_cursor
+                yield Batch((), new_cursor, Progress(done, total))
+
+    # ------------------------------------------------------------------ push
+
+    async def wait_for_changes(self, cursor: str | None, timeout: float) -> bool:
+        states = load_cursor(cursor)
+        if not states:
+            return True
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        s = self.settings
+        async with self._idle_lock:
+            while True:
+                left = deadline - loop.time()
+                if left <= 0:
+                    return False
+                fresh = self._idle_session is None
+                try:
+                    if self._idle_session is None:
+                        # Short reads: on this line a slow answer means a dead line.
+                        self._idle_session = await asyncio.to_thread(
+                            ImapSession, s, self._secret,
+                            read_timeout=min(15.0, max(1.0, s.idle_timeout / 2)))
+                    session = self._idle_session
+                    first = await asyncio.to_thread(session.select, s.folders[0])
+                    if await asyncio.to_thread(has_news, session, s.folders, states, first):
+                        return True
+                    period = min(left, float(s.idle_timeout))
+                    if len(s.folders) > 1:
+                        period = min(period, float(s.poll_interval))
+                    if session.client.has_capability("IDLE"):
+                        if await idle_once(session, period):
+                            return True
+                    else:
+                        await asyncio.sleep(min(left, float(s.poll_interval)))
+                except TransientError:
+                    self._drop_idle_session()
+                    if fresh:
+                        raise
+                    logger.info("the waiting IMAP connection to %s was lost; reconnecting",
+                                s.imap_host)
+                except BaseException:
+                    self._drop_idle_session()
+                    raise
+
+    def _drop_idle_session(self) -> None:
+        session, self._idle_session = self._idle_session, None
+        if session is not None:
+            session.shutdown()
+
+    # ------------------------------------------------------------------ replies
+
+    async def send(self, reply: OutboundReply) -> SendResult:
+        key = reply.idempotency_key
+        if key in self._sent:
+            return self._sent[key]
+        # Sending twice must deliver once: a copy in Sent means it already left.
+        found = await self.find_sent(reply)
+        if found is not None:
+            self._sent[key] = found
+            return found
+        message = smtp.build_message(self.settings, reply)
+        data = message.as_bytes()
+        envelope_to = [a.value.strip() for a in reply.to if a.value.strip()]
+        started = time.monotonic()
+        refused = await asyncio.to_thread(smtp.submit, self.settings, self._secret,
+                                          envelope_to, data)
+        meta: dict[str, Any] = {"message_id": key, "to": envelope_to,
+                                "seconds": round(time.monotonic() - started, 3)}
+        if refused:
+            meta["refused"] = refused
+        if self.settings.append_sent:
+            try:
+                folder = await self._find_sent_folder()
+                if folder is None:
+                    meta["sent_copy"] = "no sent folder found"
+                else:
+                    await self._call(lambda session: session.append(folder, data))
+                    meta["sent_copy"] = folder
+            except ConnectorError as exc:
+                # The reply has left; a missing copy must not make it look unsent.
+                logger.warning("reply %s sent, but its copy was not saved: %s", key, exc)
+                meta["sent_copy"] = f"not saved: {exc}"
+        result = SendResult(external_id=key, sent_at=datetime.now(UTC), meta=meta)
+        self._sent[key] = result
+        return result
+
+    async def _find_sent_folder(self) -> str | None:
+        if self._sent_folder is None:
+            self._sent_folder = await self._call(lambda session: session.sent_folder())
+        return self._sent_folder
+
+    async def find_sent(self, reply: OutboundReply) -> SendResult | None:
+        """The reply's copy in the Sent folder, if it left before a crash."""
+        folder = await self._find_sent_folder()
+        if folder is None:
+            return None
+        key = reply.idempotency_key
+
+        def look(session: ImapSession) -> SendResult | None:
+            session.select(folder)
+            uids = session.search_uids([b"HEADER", b"Message-ID", key])
+            if not uids:
+                return None
+            data = session.run("reading the sent copy",
+                               lambda: session.client.fetch(uids[:1], [b"INTERNALDATE"]))
+            when = next(iter(data.values()), {}).get(b"INTERNALDATE")
+            return SendResult(external_id=key,
+                              sent_at=when if isinstance(when, datetime) else None,
+                              meta={"message_id": key, "sent_copy": folder})
+
+        return await self._call(look)
+
+    async def close(self) -> None:
+        self._drop_idle_session()
+        async with self._lock:
+            session, self._session = self._session, None
+        if session is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(session.logout)

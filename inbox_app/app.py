@@ -1,0 +1,116 @@
+"""The composition root: builds every service once and wires them together.
+
+The CLI, the headless worker and the GUI all start here, so no logic lives twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.base import Capabilities, ConnectorClass, MakesIdempotencyKeys, available_connectors
+from inbox_app.core import db
+from inbox_app.core.accounts import AccountService
+from inbox_app.core.agents import AgentService
+from inbox_app.core.cases import CaseService
+from inbox_app.core.customers import CustomerService
+from inbox_app.core.events import EventBus
+from inbox_app.core.ingest import IngestService
+from inbox_app.core.outbox import OutboxService
+from inbox_app.core.queries import Queries
+from inbox_app.core.search import SearchService
+from inbox_app.core.secrets import SecretStore
+from inbox_app.core.templates import TemplateService
+from inbox_app.paths import default_database_url
+
+
+@dataclass
+class Services:
+    url: str
+    engine: Engine
+    factory: sessionmaker[Session]
+    bus: EventBus
+    registry: Mapping[str, ConnectorClass]
+    secrets: SecretStore
+    accounts: AccountService
+    ingest: IngestService
+    outbox: OutboxService
+    queries: Queries
+    search: SearchService
+    cases: CaseService
+    customers: CustomerService
+    agents: AgentService
+    templates: TemplateService
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def supervisor(self):  # type: ignore[no-untyped-def]
+        from inbox_app.sync.supervisor import Supervisor
+
+        if "supervisor" not in self.extra:
+            self.extra["supervisor"] = Supervisor(self.engine, self.accounts, self.ingest,
+                                                  self.outbox, self.bus)
+        return self.extra["supervisor"]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build(url: str | None = None, *, migrate: bool | None = None,
+          registry: Mapping[str, ConnectorClass] | None = None,
+          secrets: SecretStore | None = None) -> Services:
+    """Open the store at ``url`` (default: SQLite in the user's data folder).
+
+    The embedded SQLite store upgrades itself; a shared PostgreSQL store is
+    upgraded on purpose with ``inbox-app db upgrade`` and refuses to run behind.
+    """
+    url = url or default_database_url()
+    engine = db.open_engine(url)
+    is_sqlite = engine.dialect.name == "sqlite"
+    try:
+        if migrate or (migrate is None and is_sqlite):
+            db.upgrade(engine)
+        elif migrate is None and db.needs_upgrade(engine):
+            raise db.StoreError(
+                "the database schema is not up to date; an admin runs 'inbox-app db upgrade' first")
+    except db.StoreError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()
+        raise db.StoreError(f"cannot open the database: {_first_line(exc)}")
+    registry = dict(registry if registry is not None else available_connectors())
+    factory = db.session_factory(engine)
+    bus = EventBus()
+    secrets = secrets or SecretStore()
+
+    def key_maker(kind: str, settings: Mapping[str, Any]) -> str:
+        cls = registry.get(kind)
+        if cls is not None and isinstance(cls, MakesIdempotencyKeys):
+            return cls.make_idempotency_key(settings)
+        import uuid
+
+        return uuid.uuid4().hex
+
+    def capabilities_of(kind: str) -> Capabilities:
+        cls = registry.get(kind)
+        return cls.capabilities if cls is not None else Capabilities()
+
+    queries = Queries(factory)
+    return Services(
+        url=url, engine=engine, factory=factory, bus=bus, registry=registry, secrets=secrets,
+        accounts=AccountService(factory, registry, secrets, bus),
+        ingest=IngestService(factory, bus),
+        outbox=OutboxService(factory, bus, key_maker=key_maker, capabilities_of=capabilities_of),
+        queries=queries, search=SearchService(factory, queries),
+        cases=CaseService(factory, bus), customers=CustomerService(factory, bus),
+        agents=AgentService(factory), templates=TemplateService(factory),
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -1,0 +1,368 @@
+"""The headless subcommands of `inbox-app`, each a thin layer over the services."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import logging
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from connectors.base import ConnectorError
+from inbox_app.app import Services, build
+from inbox_app.cli import EXIT_ERROR, EXIT_SYNC_FAILED, EXIT_UNEXPECTED
+
+logger = logging.getLogger(__name__)
+
+
+class CommandError(Exception):
+    """A command cannot do what was asked; printed as one line."""
+
+
+def _errors() -> tuple[type[BaseException], ...]:
+    from inbox_app.core.accounts import AccountError
+    from inbox_app.core.agents import AgentError
+    from inbox_app.core.cases import CaseError
+    from inbox_app.core.customers import CustomerError
+    from inbox_app.core.db import StoreError
+    from inbox_app.core.ingest import IngestError
+    from inbox_app.core.outbox import ReplyError
+    from inbox_app.core.queries import NotFound
+    from inbox_app.core.search import SearchError
+    from inbox_app.core.secrets import SecretStoreError
+
+    return (CommandError, AccountError, AgentError, CaseError, CustomerError, StoreError,
+            IngestError, ReplyError, NotFound, SearchError, SecretStoreError, ConnectorError)
+
+
+def run(args: argparse.Namespace) -> int:
+    known = _errors()
+    try:
+        return _dispatch(args)
+    except known as exc:
+        print(f"inbox-app: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("inbox-app: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - never a traceback on the terminal
+        from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+        logger.exception("command %s failed", args.command)
+        if isinstance(exc, OperationalError):
+            print(f"inbox-app: error: the database cannot be reached or used: "
+                  f"{str(exc.orig).splitlines()[0] if exc.orig else exc}", file=sys.stderr)
+            return EXIT_ERROR
+        if isinstance(exc, SQLAlchemyError):
+            print(f"inbox-app: error: database error: {type(exc).__name__}", file=sys.stderr)
+            return EXIT_ERROR
+        print(f"inbox-app: unexpected error ({type(exc).__name__}: {exc}); "
+              "details are in the log file", file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+def _out(args: argparse.Namespace, data: Any, text: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(text)
+
+
+def _actor(args: argparse.Namespace, services: Services) -> tuple[str, int | None]:
+    if args.actor:
+        agent = services.agents.find(args.actor)
+        if agent is None:
+            raise CommandError(f"no agent named {args.actor!r} (see 'inbox-app agents list')")
+        return agent.name, agent.id
+    return f"cli:{getpass.getuser()}", None
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "db":
+        return _db(args)
+    services = build(args.database)
+    try:
+        handler = globals()[f"_cmd_{args.command}"]
+        return int(handler(args, services) or 0)
+    finally:
+        services.close()
+
+
+def _db(args: argparse.Namespace) -> int:
+    from inbox_app.core import db
+
+    engine = db.open_engine(args.database or __import__("inbox_app.paths").paths.default_database_url())
+    try:
+        if args.action == "upgrade":
+            before = db.current_revision(engine)
+            db.upgrade(engine)
+            after = db.current_revision(engine)
+            _out(args, {"from": before, "to": after},
+                 f"database schema at {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+        else:
+            current, head = db.current_revision(engine), db.head_revision(engine)
+            _out(args, {"current": current, "head": head},
+                 f"schema {current or 'empty'}; newest {head}")
+    except Exception as exc:
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            raise CommandError(f"the database cannot be reached: {str(exc.orig).splitlines()[0]}")
+        raise
+    finally:
+        engine.dispose()
+    return 0
+
+
+# ------------------------------------------------------------------ accounts
+
+
+def _parse_settings(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise CommandError(f"--set takes KEY=VALUE, not {pair!r}")
+        out[key.strip()] = value
+    return out
+
+
+def _read_secret(args: argparse.Namespace) -> str | None:
+    if not getattr(args, "secret_stdin", False):
+        return None
+    secret = sys.stdin.readline().rstrip("\r\n")
+    if not secret:
+        raise CommandError("--secret-stdin was given but standard input was empty")
+    return secret
+
+
+def _cmd_accounts(args: argparse.Namespace, s: Services) -> int:
+    actor, _ = _actor(args, s)
+    if args.action == "add":
+        row = s.accounts.add(args.kind, args.name, _parse_settings(args.settings),
+                             _read_secret(args), actor=actor)
+        _out(args, row.to_json(), f"added {row.kind} account {row.name!r}")
+    elif args.action == "set":
+        row = s.accounts.update_settings(args.name, _parse_settings(args.settings),
+                                         _read_secret(args), actor=actor)
+        _out(args, row.to_json(), f"updated account {row.name!r}")
+    elif args.action == "list":
+        rows = s.accounts.list()
+        lines = [f"{r.name:20} {r.kind:10} {'enabled' if r.enabled else 'disabled':9} "
+                 f"{r.status:11} {r.last_sync_at.isoformat(timespec='seconds') if r.last_sync_at else '-':26}"
+                 f"{r.last_error or ''}" for r in rows]
+        _out(args, [r.to_json() for r in rows], "\n".join(lines) or "no channel accounts yet")
+    elif args.action == "test":
+        asyncio.run(s.supervisor().check(args.name))
+        _out(args, {"name": args.name, "ok": True}, f"account {args.name!r}: connection works")
+    elif args.action == "remove":
+        s.accounts.remove(args.name, actor=actor)
+        print(f"removed account {args.name!r}; its conversations stay in the store")
+    elif args.action in ("enable", "disable"):
+        s.accounts.set_enabled(args.name, args.action == "enable", actor=actor)
+        print(f"account {args.name!r} {args.action}d")
+    elif args.action == "kinds":
+        for kind, cls in sorted(s.registry.items()):
+            print(f"{kind} ({cls.channel})")
+            for spec in cls.settings_schema:
+                flag = " (required)" if spec.required else ""
+                print(f"    {spec.key}{flag}: {spec.help}")
+    return 0
+
+
+def _cmd_sync(args: argparse.Namespace, s: Services) -> int:
+    supervisor = s.supervisor()
+    if args.once:
+        reports = asyncio.run(supervisor.run_once(args.account))
+        failed = [r for r in reports if r.error]
+        lines = [f"{r.account}: {r.stored} new, {r.duplicates} already stored, {r.updated} updated, "
+                 f"{r.quarantined} quarantined, {r.sent} sent, {r.retrying} to retry, "
+                 f"{r.failed} failed" + (f" -- ERROR: {r.error}" if r.error else "") for r in reports]
+        _out(args, [r.to_json() for r in reports], "\n".join(lines) or "no enabled channel accounts")
+        for r in failed:
+            print(f"inbox-app: error: account {r.account}: {r.error}", file=sys.stderr)
+        return EXIT_SYNC_FAILED if failed else 0
+    from inbox_app.sync.worker import run_worker
+
+    return run_worker(s, args.account)
+
+
+# ------------------------------------------------------------------ customers and cases
+
+
+def _cmd_customers(args: argparse.Namespace, s: Services) -> int:
+    actor, _ = _actor(args, s)
+    if args.action == "list":
+        rows = s.queries.customers(limit=args.limit, text=args.search)
+        _out(args, [r.to_json() for r in rows], "\n".join(
+            f"{r.id:6}  {r.name:30} {', '.join(i.value for i in r.identities):50} "
+            f"open cases: {', '.join(map(str, r.open_case_ids)) or '-'}" for r in rows) or "no customers")
+    elif args.action == "show":
+        row = s.queries.customer(args.id)
+        if row.merged_into_id:
+            raise CommandError(f"customer {args.id} was merged into {row.merged_into_id}")
+        timeline = s.queries.timeline(args.id)
+        data = row.to_json() | {"timeline": [m.to_json() for m in timeline]}
+        text = [f"{row.name} (customer {row.id})"]
+        text += [f"  {i.kind}: {i.value}" for i in row.identities]
+        text += [f"  open cases: {', '.join(map(str, row.open_case_ids)) or '-'}", ""]
+        text += [_message_line(m) for m in timeline]
+        _out(args, data, "\n".join(text))
+    elif args.action == "merge":
+        merge_id = s.customers.merge(args.source, args.target, actor=actor)
+        print(f"merged customer {args.source} into {args.target} (merge {merge_id}; "
+              f"undo with 'inbox-app customers unmerge --merge {merge_id}')")
+    elif args.action == "unmerge":
+        if args.id is None and args.merge_id is None:
+            raise CommandError("say which merge to undo: a customer id or --merge ID")
+        source, target = s.customers.unmerge(merge_id=args.merge_id, customer_id=args.id, actor=actor)
+        print(f"customer {source} is separate from {target} again")
+    elif args.action == "add-identity":
+        norm = s.customers.add_identity(args.id, args.kind, args.value, actor=actor)
+        print(f"customer {args.id} has {args.kind} {norm}")
+    return 0
+
+
+def _message_line(m: Any) -> str:
+    arrow = {"in": "<-", "out": "->", "note": "##"}.get(m.direction, "  ")
+    state = f" [{m.delivery}{': ' + m.error if m.error else ''}]" if m.delivery else ""
+    first = (m.text or "").strip().splitlines()[0][:90] if (m.text or "").strip() else ""
+    return f"{m.sent_at:%Y-%m-%d %H:%M} {arrow} {m.channel:6} {m.sender or '':28} {first}{state}"
+
+
+def _cmd_cases(args: argparse.Namespace, s: Services) -> int:
+    from inbox_app.core.queries import CaseFilter
+
+    actor, _ = _actor(args, s)
+    if args.action == "list":
+        assignee_id = None
+        if args.assignee:
+            agent = s.agents.find(args.assignee)
+            if agent is None:
+                raise CommandError(f"no agent named {args.assignee!r}")
+            assignee_id = agent.id
+        flt = CaseFilter(status=(args.status,) if args.status else None, assignee_id=assignee_id,
+                         unassigned=args.unassigned, customer_id=args.customer)
+        rows = s.queries.cases(flt, limit=args.limit)
+        _out(args, [r.to_json() for r in rows], "\n".join(
+            f"{r.id:6} {r.status:9} {r.priority:7} {r.customer_name[:24]:24} "
+            f"{','.join(r.channels):12} {r.assignee or '-':14} {(r.subject or '')[:60]}"
+            for r in rows) or "no cases")
+    elif args.action == "show":
+        row = s.queries.case(args.id)
+        messages = s.queries.case_messages(args.id)
+        _out(args, row.to_json() | {"messages": [m.to_json() for m in messages]},
+             "\n".join([f"case {row.id}: {row.subject or ''}",
+                        f"  customer {row.customer_id} {row.customer_name}; {row.status}, "
+                        f"{row.priority}; assignee {row.assignee or '-'}", ""]
+                       + [_message_line(m) for m in messages]))
+    elif args.action == "assign":
+        who = None if args.agent.lower() == "none" else args.agent
+        s.cases.assign(args.id, who, actor=actor)
+        print(f"case {args.id} {'unassigned' if who is None else 'assigned to ' + who}")
+    elif args.action == "status":
+        until = None
+        if args.until:
+            try:
+                until = datetime.fromisoformat(args.until)
+            except ValueError:
+                raise CommandError(f"--until takes an ISO time such as 2026-12-01T09:00+01:00, "
+                                   f"not {args.until!r}")
+            if until.tzinfo is None:
+                until = until.astimezone()
+        s.cases.set_status(args.id, args.status, until=until, actor=actor)
+        print(f"case {args.id} is {args.status}")
+    elif args.action == "priority":
+        s.cases.set_priority(args.id, args.priority, actor=actor)
+        print(f"case {args.id} has priority {args.priority}")
+    return 0
+
+
+def _cmd_reply(args: argparse.Namespace, s: Services) -> int:
+    _, agent_id = _actor(args, s)
+    if args.text_file:
+        try:
+            text = Path(args.text_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read {args.text_file}: {exc}")
+    else:
+        text = args.text
+    message_id = s.outbox.queue_reply(args.case, text, account=args.account, note=args.note,
+                                      agent_id=agent_id)
+    row = s.queries.message(message_id)
+    _out(args, row.to_json(), f"{'note added' if args.note else 'reply queued'} as message {message_id}"
+         + ("" if args.note else f" on {row.account}; 'inbox-app sync --once' sends it"))
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace, s: Services) -> int:
+    rows = s.search.search(args.query, limit=args.limit)
+    _out(args, [r.to_json(with_customer=True) for r in rows],
+         "\n".join(f"case {r.case_id or '-':>5} customer {r.customer_id:>5}  " + _message_line(r)
+                   for r in rows) or "no matches")
+    return 0
+
+
+def _cmd_quarantine(args: argparse.Namespace, s: Services) -> int:
+    from sqlalchemy import select
+
+    from inbox_app.core.models import ChannelAccount, QuarantineItem
+
+    if args.action == "list":
+        with s.factory() as session:
+            rows = session.execute(
+                select(QuarantineItem, ChannelAccount.name)
+                .outerjoin(ChannelAccount, ChannelAccount.id == QuarantineItem.account_id)
+                .where(QuarantineItem.resolved_at.is_(None)).order_by(QuarantineItem.id)).all()
+        data = [{"id": q.id, "account": name, "external_id": q.external_id, "reason": q.reason,
+                 "received_at": q.received_at.isoformat()} for q, name in rows]
+        _out(args, data, "\n".join(f"{d['id']:5} {d['account'] or '-':16} {d['external_id'][:40]:40} "
+                                   f"{d['reason']}" for d in data) or "quarantine is empty")
+    else:
+        result = s.ingest.retry_quarantined(args.id)
+        print(f"stored quarantined item {args.id} ({result.stored} new message(s))")
+    return 0
+
+
+def _cmd_agents(args: argparse.Namespace, s: Services) -> int:
+    actor, _ = _actor(args, s) if args.actor else (f"cli:{getpass.getuser()}", None)
+    if args.action == "add":
+        row = s.agents.add(args.name, args.email, args.role, args.team, actor=actor)
+        _out(args, row.to_json(), f"added {row.role} {row.name} <{row.email}>")
+    else:
+        rows = s.agents.list()
+        _out(args, [r.to_json() for r in rows], "\n".join(
+            f"{r.name:24} {r.email:32} {r.role:6} {r.team or '-'}" for r in rows) or "no agents yet")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace, s: Services) -> int:
+    data = s.customers.export(args.customer)
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"exported customer {args.customer} to {args.output}")
+    else:
+        print(text)
+    return 0
+
+
+def _cmd_erase(args: argparse.Namespace, s: Services) -> int:
+    if not args.yes:
+        raise CommandError("erasing cannot be undone; add --yes to confirm")
+    actor, _ = _actor(args, s)
+    counts = s.customers.erase(args.customer, actor=actor)
+    print(f"erased customer {args.customer}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, s: Services) -> int:
+    from inbox_app.demo import seed
+
+    summary = seed(s, customers=args.customers)
+    _out(args, summary, "demo data: " + ", ".join(f"{v} {k}" for k, v in summary.items()))
+    return 0

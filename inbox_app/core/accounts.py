@@ -1,0 +1,180 @@
+"""Channel accounts: admin-configured mailboxes, chat, social and review accounts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.base import ConnectorClass, SettingsError, validate_settings
+from inbox_app.core import audit
+from inbox_app.core.clock import aware, utcnow
+from inbox_app.core.events import AccountsChanged, EventBus
+from inbox_app.core.models import ChannelAccount, Message, QuarantineItem, Thread
+from inbox_app.core.secrets import SecretStore
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+\-]{0,99}$")
+
+
+class AccountError(Exception):
+    """An account operation was refused; the message says why."""
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: int
+    name: str
+    kind: str
+    channel: str
+    enabled: bool
+    status: str
+    last_error: str | None
+    last_sync_at: datetime | None
+    settings: dict[str, Any]
+    progress_done: int | None = None
+    progress_total: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "kind": self.kind, "enabled": self.enabled,
+            "status": self.status, "last_error": self.last_error,
+            "last_sync_at": self.last_sync_at.isoformat() if self.last_sync_at else None,
+            "channel": self.channel, "id": self.id,
+        }
+
+
+def _row(a: ChannelAccount) -> AccountRow:
+    return AccountRow(a.id, a.name, a.kind, a.channel, a.enabled, a.status, a.last_error,
+                      aware(a.last_sync_at), dict(a.settings), a.progress_done, a.progress_total)
+
+
+class AccountService:
+    def __init__(self, factory: sessionmaker[Session], registry: Mapping[str, ConnectorClass],
+                 secrets: SecretStore, bus: EventBus | None = None) -> None:
+        self._factory = factory
+        self.registry = registry
+        self.secrets = secrets
+        self._bus = bus or EventBus()
+
+    def connector_class(self, kind: str) -> ConnectorClass:
+        try:
+            return self.registry[kind]
+        except KeyError:
+            raise AccountError(
+                f"unknown account kind {kind!r}; available: {', '.join(sorted(self.registry))}"
+            )
+
+    def add(self, kind: str, name: str, settings: Mapping[str, Any], secret: str | None = None,
+            *, actor: str | None = None) -> AccountRow:
+        cls = self.connector_class(kind)
+        if not _NAME.match(name):
+            raise AccountError(
+                f"account name {name!r} must start with a letter or digit and use only "
+                "letters, digits and . _ - @ +"
+            )
+        try:
+            clean = validate_settings(cls.settings_schema, settings)
+        except SettingsError as exc:
+            raise AccountError(str(exc))
+        if cls.needs_secret and not secret:
+            raise AccountError(f"a {kind} account needs a secret: pass it with --secret-stdin")
+        channel = clean.get("channel") if kind == "fake" else cls.channel
+        with self._factory() as s, s.begin():
+            if s.scalar(select(ChannelAccount.id).where(ChannelAccount.name == name)):
+                raise AccountError(f"an account named {name!r} already exists")
+            # Keyring first: if it refuses, nothing is half-created.
+            if secret:
+                self.secrets.set(name, secret)
+            account = ChannelAccount(name=name, kind=kind, channel=channel, settings=clean,
+                                     enabled=True, status="idle", created_at=utcnow())
+            s.add(account)
+            s.flush()
+            audit.record(s, actor, "account.added", "channel_account", account.id,
+                         name=name, kind=kind, settings=clean)
+            row = _row(account)
+        self._bus.publish(AccountsChanged((row.id,)))
+        return row
+
+    def update_settings(self, name: str, changes: Mapping[str, Any], secret: str | None = None,
+                        *, actor: str | None = None) -> AccountRow:
+        with self._factory() as s, s.begin():
+            account = self._get(s, name)
+            cls = self.connector_class(account.kind)
+            merged = {**account.settings, **changes}
+            try:
+                clean = validate_settings(cls.settings_schema, merged)
+            except SettingsError as exc:
+                raise AccountError(str(exc))
+            if secret:
+                self.secrets.set(name, secret)
+            account.settings = clean
+            audit.record(s, actor, "account.changed", "channel_account", account.id,
+                         changed=sorted(changes), secret_changed=bool(secret))
+            row = _row(account)
+        self._bus.publish(AccountsChanged((row.id,)))
+        return row
+
+    def list(self) -> list[AccountRow]:
+        with self._factory() as s:
+            return [_row(a) for a in s.scalars(select(ChannelAccount).order_by(ChannelAccount.name))]
+
+    def get(self, name: str) -> AccountRow:
+        with self._factory() as s:
+            return _row(self._get(s, name))
+
+    def get_by_id(self, account_id: int) -> AccountRow:
+        with self._factory() as s:
+            account = s.get(ChannelAccount, account_id)
+            if account is None:
+                raise AccountError(f"no channel account with id {account_id}")
+            return _row(account)
+
+    def _get(self, s: Session, name: str) -> ChannelAccount:
+        account = s.scalar(select(ChannelAccount).where(ChannelAccount.name == name))
+        if account is None:
+            raise AccountError(f"no channel account named {name!r}")
+        return account
+
+    def set_enabled(self, name: str, enabled: bool, *, actor: str | None = None) -> None:
+        with self._factory() as s, s.begin():
+            account = self._get(s, name)
+            account.enabled = enabled
+            audit.record(s, actor, "account.enabled" if enabled else "account.disabled",
+                         "channel_account", account.id)
+            account_id = account.id
+        self._bus.publish(AccountsChanged((account_id,)))
+
+    def remove(self, name: str, *, actor: str | None = None) -> None:
+        """Remove the account and its secret; its messages stay on the timelines."""
+        with self._factory() as s, s.begin():
+            account = self._get(s, name)
+            account_id = account.id
+            # Keep stored conversations readable; only the link to the account goes.
+            s.execute(update(Message).where(Message.account_id == account_id).values(account_id=None))
+            s.execute(update(Thread).where(Thread.account_id == account_id).values(account_id=None))
+            s.execute(delete(QuarantineItem).where(QuarantineItem.account_id == account_id))
+            s.delete(account)
+            audit.record(s, actor, "account.removed", "channel_account", account_id, name=name)
+        self.secrets.delete(name)
+        self._bus.publish(AccountsChanged((account_id,)))
+
+    def secret(self, name: str) -> str | None:
+        return self.secrets.get(name)
+
+    def set_status(self, account_id: int, status: str, error: str | None = None, *,
+                   synced: bool = False) -> None:
+        values: dict[str, Any] = {"status": status, "last_error": error}
+        if synced:
+            values["last_sync_at"] = utcnow()
+        with self._factory() as s, s.begin():
+            s.execute(update(ChannelAccount).where(ChannelAccount.id == account_id).values(**values))
+        self._bus.publish(AccountsChanged((account_id,), {account_id: status}))
+
+    def cursor(self, account_id: int) -> str | None:
+        with self._factory() as s:
+            return s.scalar(select(ChannelAccount.cursor).where(ChannelAccount.id == account_id))

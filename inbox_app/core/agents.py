@@ -1,0 +1,79 @@
+"""Agents, teams and roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from inbox_app.core import audit
+from inbox_app.core.identities import InvalidIdentity, normalize
+from inbox_app.core.models import Agent, Team
+
+ROLES = ("agent", "lead", "admin")
+
+
+class AgentError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class AgentRow:
+    id: int
+    name: str
+    email: str
+    role: str
+    team: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name, "email": self.email, "role": self.role,
+                "team": self.team}
+
+
+class AgentService:
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self._factory = factory
+
+    def add(self, name: str, email: str, role: str = "agent", team: str | None = None,
+            *, actor: str | None = None) -> AgentRow:
+        if role not in ROLES:
+            raise AgentError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        if not name.strip():
+            raise AgentError("the agent needs a name")
+        try:
+            email = normalize("email", email)
+        except InvalidIdentity as exc:
+            raise AgentError(str(exc))
+        with self._factory() as s, s.begin():
+            if s.scalar(select(Agent.id).where((Agent.name == name) | (Agent.email == email))):
+                raise AgentError(f"an agent named {name!r} or with address {email} already exists")
+            team_id = None
+            if team:
+                team_row = s.scalar(select(Team).where(Team.name == team))
+                if team_row is None:
+                    team_row = Team(name=team)
+                    s.add(team_row)
+                    s.flush()
+                team_id = team_row.id
+            agent = Agent(name=name.strip(), email=email, role=role, team_id=team_id, active=True)
+            s.add(agent)
+            s.flush()
+            audit.record(s, actor, "agent.added", "agent", agent.id, name=name, role=role, team=team)
+            return AgentRow(agent.id, agent.name, agent.email, agent.role, team)
+
+    def list(self) -> list[AgentRow]:
+        with self._factory() as s:
+            return [AgentRow(a.id, a.name, a.email, a.role, t)
+                    for a, t in s.execute(select(Agent, Team.name).outerjoin(Team, Team.id == Agent.team_id)
+                                          .order_by(Agent.name))]
+
+    def find(self, who: str) -> AgentRow | None:
+        for agent in self.list():
+            if who in (agent.name, agent.email):
+                return agent
+        return None
+
+    def teams(self) -> list[tuple[int, str]]:
+        with self._factory() as s:
+            return [(t.id, t.name) for t in s.scalars(select(Team).order_by(Team.name))]

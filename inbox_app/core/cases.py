@@ -1,0 +1,150 @@
+"""Case actions: assign, status, priority, tags, moving threads; each audited and undoable."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from inbox_app.core import audit
+from inbox_app.core.clock import aware, utcnow
+from inbox_app.core.events import CasesChanged, EventBus, MessagesChanged
+from inbox_app.core.models import Agent, Case, Message, Team, Thread
+from inbox_app.core.queries import STATUSES
+
+PRIORITIES = ("low", "normal", "high", "urgent")
+
+
+class CaseError(Exception):
+    """A case action was refused; the message says why."""
+
+
+class CaseService:
+    def __init__(self, factory: sessionmaker[Session], bus: EventBus | None = None) -> None:
+        self._factory = factory
+        self._bus = bus or EventBus()
+
+    def _case(self, s: Session, case_id: int) -> Case:
+        case = s.get(Case, case_id)
+        if case is None:
+            raise CaseError(f"no case with id {case_id}")
+        return case
+
+    def _done(self, *case_ids: int) -> None:
+        self._bus.publish(CasesChanged(tuple(case_ids)))
+
+    def assign(self, case_id: int, agent: str | None, *, actor: str | None = None) -> dict[str, Any]:
+        """Assign to an agent (by name or email) or, with None, unassign. Returns the undo data."""
+        with self._factory() as s, s.begin():
+            case = self._case(s, case_id)
+            before = {"assignee_id": case.assignee_id}
+            if agent is None:
+                case.assignee_id = None
+            else:
+                row = s.scalar(select(Agent).where((Agent.name == agent) | (Agent.email == agent)))
+                if row is None:
+                    raise CaseError(f"no agent named {agent!r}")
+                case.assignee_id = row.id
+                if case.team_id is None and row.team_id is not None:
+                    case.team_id = row.team_id
+            audit.record(s, actor, "case.assigned", "case", case_id, agent=agent, before=before)
+        self._done(case_id)
+        return before
+
+    def assign_team(self, case_id: int, team: str | None, *, actor: str | None = None) -> dict[str, Any]:
+        with self._factory() as s, s.begin():
+            case = self._case(s, case_id)
+            before = {"team_id": case.team_id}
+            if team is None:
+                case.team_id = None
+            else:
+                row = s.scalar(select(Team).where(Team.name == team))
+                if row is None:
+                    raise CaseError(f"no team named {team!r}")
+                case.team_id = row.id
+            audit.record(s, actor, "case.team_assigned", "case", case_id, team=team, before=before)
+        self._done(case_id)
+        return before
+
+    def set_status(self, case_id: int, status: str, *, until: datetime | None = None,
+                   actor: str | None = None) -> dict[str, Any]:
+        if status not in STATUSES:
+            raise CaseError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        if status == "snoozed" and until is None:
+            raise CaseError("snoozing needs a time to wake up (--until)")
+        if until is not None and aware(until) <= utcnow():  # type: ignore[operator]
+            raise CaseError("the snooze time must be in the future")
+        with self._factory() as s, s.begin():
+            case = self._case(s, case_id)
+            before = {"status": case.status, "snoozed_until": case.snoozed_until,
+                      "resolved_at": case.resolved_at}
+            case.status = status
+            case.snoozed_until = until if status == "snoozed" else None
+            case.resolved_at = utcnow() if status == "resolved" else None
+            audit.record(s, actor, "case.status", "case", case_id, status=status,
+                         before={k: (v.isoformat() if isinstance(v, datetime) else v)
+                                 for k, v in before.items()})
+        self._done(case_id)
+        return before
+
+    def set_priority(self, case_id: int, priority: str, *, actor: str | None = None) -> dict[str, Any]:
+        if priority not in PRIORITIES:
+            raise CaseError(f"priority must be one of {', '.join(PRIORITIES)}")
+        with self._factory() as s, s.begin():
+            case = self._case(s, case_id)
+            before = {"priority": case.priority}
+            case.priority = priority
+            audit.record(s, actor, "case.priority", "case", case_id, priority=priority, before=before)
+        self._done(case_id)
+        return before
+
+    def set_tags(self, case_id: int, tags: list[str], *, actor: str | None = None) -> dict[str, Any]:
+        clean = sorted({t.strip().lower() for t in tags if t.strip()})
+        with self._factory() as s, s.begin():
+            case = self._case(s, case_id)
+            before = {"tags": dict(case.tags or {})}
+            case.tags = {"tags": clean}
+            audit.record(s, actor, "case.tags", "case", case_id, tags=clean)
+        self._done(case_id)
+        return before
+
+    def restore(self, case_id: int, before: dict[str, Any], *, actor: str | None = None) -> None:
+        """Undo: put back the fields an action returned."""
+        with self._factory() as s, s.begin():
+            case = self._case(s, case_id)
+            for key, value in before.items():
+                setattr(case, key, value)
+            audit.record(s, actor, "case.undo", "case", case_id, fields=sorted(before))
+        self._done(case_id)
+
+    def wake_snoozed(self) -> list[int]:
+        """Snoozed cases whose time has come become open again."""
+        now = utcnow()
+        with self._factory() as s, s.begin():
+            ids = list(s.scalars(select(Case.id).where(Case.status == "snoozed",
+                                                       Case.snoozed_until <= now)))
+            if ids:
+                s.execute(update(Case).where(Case.id.in_(ids))
+                          .values(status="open", snoozed_until=None))
+        if ids:
+            self._done(*ids)
+        return ids
+
+    def move_thread(self, thread_id: int, case_id: int, *, actor: str | None = None) -> None:
+        """Move a conversation to another case of the same customer."""
+        with self._factory() as s, s.begin():
+            thread = s.get(Thread, thread_id)
+            case = self._case(s, case_id)
+            if thread is None:
+                raise CaseError(f"no thread with id {thread_id}")
+            if thread.customer_id != case.customer_id:
+                raise CaseError("threads can only move between cases of the same customer")
+            old = thread.case_id
+            thread.case_id = case_id
+            ids = list(s.scalars(select(Message.id).where(Message.thread_id == thread_id)))
+            s.execute(update(Message).where(Message.thread_id == thread_id).values(case_id=case_id))
+            audit.record(s, actor, "thread.moved", "thread", thread_id, from_case=old, to_case=case_id)
+        self._bus.publish(MessagesChanged(tuple(ids), (case_id,)))
+        self._done(*(c for c in (old, case_id) if c))

@@ -1,0 +1,68 @@
+"""A small, Qt-free event bus: services publish what changed, in the past tense.
+
+The UI re-emits these as Qt signals in one bridge module; the headless worker
+and the CLI simply have no subscribers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Event:
+    pass
+
+
+@dataclass(frozen=True)
+class MessagesAdded(Event):
+    message_ids: tuple[int, ...]
+    case_ids: tuple[int, ...] = ()
+    customer_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class MessagesChanged(Event):
+    message_ids: tuple[int, ...]
+    case_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class CasesChanged(Event):
+    case_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CustomersChanged(Event):
+    customer_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class AccountsChanged(Event):
+    account_ids: tuple[int, ...] = ()
+    statuses: dict[int, Any] = field(default_factory=dict, compare=False)
+
+
+Handler = Callable[[Any], None]
+
+
+class EventBus:
+    def __init__(self) -> None:
+        self._handlers: dict[type[Event], list[Handler]] = defaultdict(list)
+
+    def subscribe(self, kind: type[Event], handler: Handler) -> Callable[[], None]:
+        self._handlers[kind].append(handler)
+        return lambda: self._handlers[kind].remove(handler)
+
+    def publish(self, event: Event) -> None:
+        for handler in list(self._handlers[type(event)]):
+            try:
+                handler(event)
+            except Exception:  # one broken listener must not stop the others
+                logger.exception("event handler failed for %s", type(event).__name__)

@@ -1,0 +1,108 @@
+"""Full-text search over messages: FTS5 on SQLite, tsvector on PostgreSQL.
+
+Ranking every match of a very common word costs seconds at a million messages,
+so ranking is done among the newest matches (a window of a few thousand): rare
+words get true relevance order, common words stay fast and show recent hits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from inbox_app.core.models import Message
+from inbox_app.core.queries import Queries
+from inbox_app.core.rows import MessageRow
+
+RANK_WINDOW = 2000
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class SearchError(Exception):
+    pass
+
+
+def fold(value: str) -> str:
+    """Lower-case and strip accents, as the indexes do ("Perché" -> "perche")."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def terms(query: str) -> list[str]:
+    return _WORD.findall(fold(query))
+
+
+class SearchService:
+    def __init__(self, factory: sessionmaker[Session], queries: Queries) -> None:
+        self._factory = factory
+        self._queries = queries
+
+    def search(self, query: str, *, limit: int = 50, customer_id: int | None = None) -> list[MessageRow]:
+        words = terms(query)
+        if not words:
+            raise SearchError("type at least one word to search for")
+        with self._factory() as s:
+            if s.get_bind().dialect.name == "sqlite":
+                ranked = self._sqlite(s, words, limit, customer_id)
+            else:
+                ranked = self._postgres(s, words, limit, customer_id)
+            if not ranked:
+                return []
+            ids = [mid for mid, _ in ranked]
+            ranks = dict(ranked)
+            rows = self._queries._messages(
+                s, self._queries._msg_select().where(Message.id.in_(ids)), ranks)
+        order = {mid: i for i, mid in enumerate(ids)}
+        return sorted(rows, key=lambda r: order[r.id])
+
+    def _sqlite(self, s: Session, words: list[str], limit: int,
+                customer_id: int | None) -> list[tuple[int, float]]:
+        # Each word as a quoted prefix token: user input never becomes FTS syntax.
+        match = " ".join(f'"{w}"*' if len(w) >= 3 else f'"{w}"' for w in words)
+        if customer_id is None:
+            sql = text(
+                "SELECT rowid, bm25(message_fts, 2.0, 1.0) AS r FROM message_fts "
+                "WHERE message_fts MATCH :q ORDER BY rowid DESC LIMIT :w")
+            params = {"q": match, "w": RANK_WINDOW}
+        else:
+            sql = text(
+                "SELECT f.rowid, bm25(message_fts, 2.0, 1.0) AS r FROM message_fts f "
+                "JOIN messages m ON m.id = f.rowid WHERE message_fts MATCH :q "
+                "AND m.customer_id = :c ORDER BY f.rowid DESC LIMIT :w")
+            params = {"q": match, "w": RANK_WINDOW, "c": customer_id}
+        rows = s.execute(sql, params).all()
+        # bm25: lower is better; ties broken by recency.
+        rows.sort(key=lambda r: (r[1], -r[0]))
+        return [(int(r[0]), float(-r[1])) for r in rows[:limit]]
+
+    def _postgres(self, s: Session, words: list[str], limit: int,
+                  customer_id: int | None) -> list[tuple[int, float]]:
+        tsquery = " & ".join(f"{w}:*" for w in words)
+        where = "search_vector @@ to_tsquery('simple', :q)"
+        if customer_id is not None:
+            where += " AND customer_id = :c"
+        sql = text(
+            f"SELECT id, ts_rank(search_vector, to_tsquery('simple', :q)) AS r FROM "
+            f"(SELECT id, search_vector FROM messages WHERE {where} "
+            f"ORDER BY id DESC LIMIT :w) recent ORDER BY r DESC, id DESC LIMIT :n"
+        ).bindparams(bindparam("q"), bindparam("w"), bindparam("n"))
+        params: dict[str, object] = {"q": tsquery, "w": RANK_WINDOW, "n": limit}
+        if customer_id is not None:
+            params["c"] = customer_id
+        return [(int(r[0]), float(r[1])) for r in s.execute(sql, params)]
+
+
+def highlight_spans(text_value: str, query: str) -> list[tuple[int, int]]:
+    """Where the query's words (accent-insensitive prefixes) occur in ``text_value``."""
+    words = terms(query)
+    spans = []
+    for match in _WORD.finditer(text_value):
+        folded = fold(match.group())
+        if any(folded.startswith(w) for w in words):
+            spans.append((match.start(), match.end()))
+    return spans
+
+

@@ -1,0 +1,70 @@
+"""Secrets live in the OS keyring only: never in the database, a log line or an error."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import keyring
+import keyring.errors
+from keyring.backends import chainer, fail
+
+logger = logging.getLogger(__name__)
+
+SERVICE = "inbox_app"
+
+NO_KEYRING = (
+    "no usable keyring to keep the account's secret in. Unlock your desktop keyring "
+    "(GNOME Keyring, KWallet, macOS Keychain, Windows Credential Locker), or choose a "
+    "backend explicitly with PYTHON_KEYRING_BACKEND (for a headless worker, e.g. an "
+    "encrypted file backend: pip install keyrings.cryptfile and set "
+    "PYTHON_KEYRING_BACKEND=keyrings.cryptfile.cryptfile.CryptFileKeyring). "
+    "Secrets are never stored in the database."
+)
+
+
+class SecretStoreError(Exception):
+    """The keyring cannot be used; the message names the ways out."""
+
+
+class SecretStore:
+    def __init__(self, service: str = SERVICE) -> None:
+        self.service = service
+
+    def _check(self) -> None:
+        backend = keyring.get_keyring()
+        if isinstance(backend, fail.Keyring):
+            raise SecretStoreError(NO_KEYRING)
+        if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
+            raise SecretStoreError(NO_KEYRING)
+        module = type(backend).__module__
+        if module.startswith("keyrings.alt") and not os.environ.get("PYTHON_KEYRING_BACKEND"):
+            # keyrings.alt makes a plain file the default merely by being installed;
+            # a secret goes there only when someone chose that backend on purpose.
+            raise SecretStoreError(NO_KEYRING)
+
+    def _key(self, account: str) -> str:
+        return f"account:{account}"
+
+    def set(self, account: str, secret: str) -> None:
+        self._check()
+        try:
+            keyring.set_password(self.service, self._key(account), secret)
+        except keyring.errors.KeyringError as exc:
+            raise SecretStoreError(f"{NO_KEYRING} ({type(exc).__name__})")
+
+    def get(self, account: str) -> str | None:
+        self._check()
+        try:
+            return keyring.get_password(self.service, self._key(account))
+        except keyring.errors.KeyringError as exc:
+            raise SecretStoreError(f"{NO_KEYRING} ({type(exc).__name__})")
+
+    def delete(self, account: str) -> None:
+        try:
+            self._check()
+            keyring.delete_password(self.service, self._key(account))
+        except keyring.errors.PasswordDeleteError:
+            pass
+        except (keyring.errors.KeyringError, SecretStoreError):
+            logger.warning("could not remove the secret of account %s from the keyring", account)

@@ -1,0 +1,1 @@
+"""The asyncio runtime: runs connectors, backs off, waits for pushes, dispatches the outbox."""

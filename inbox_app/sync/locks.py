@@ -1,0 +1,62 @@
+"""One runner per channel account, whichever desktop or worker starts it.
+
+PostgreSQL: a session advisory lock held on a dedicated connection (a pooled
+connection would keep it after return). SQLite: an exclusive file lock beside
+the database file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+
+class AccountLock:
+    def __init__(self, engine: Engine, account_id: int) -> None:
+        self._engine = engine
+        self._account_id = account_id
+        self._conn = None  # type: ignore[var-annotated]
+        self._fd: int | None = None
+
+    def acquire(self) -> bool:
+        if self._engine.dialect.name == "postgresql":
+            key = int.from_bytes(hashlib.sha1(b"inbox_app.account").digest()[:4], "big") >> 1
+            conn = self._engine.connect()
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:k, :a)"),
+                               {"k": key, "a": self._account_id}).scalar()
+            conn.commit()
+            if got:
+                self._conn = conn
+            else:
+                conn.close()
+            return bool(got)
+        path = self._lock_path()
+        if path is None:
+            return True
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def _lock_path(self) -> Path | None:
+        database = self._engine.url.database
+        if not database or database == ":memory:":
+            return None
+        return Path(f"{database}.account-{self._account_id}.lock")
+
+    def release(self) -> None:
+        if self._conn is not None:
+            self._conn.close()  # closing the session releases its advisory locks
+            self._conn = None
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None

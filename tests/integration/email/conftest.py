@@ -1,0 +1,125 @@
+"""Servers for the email channel tests: one Dovecot for the session, a fresh
+mailbox (Dovecot user) and a fresh SMTP server per test, all on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+# Loaded under its own name: other channels' test folders may have a servers.py too.
+_spec = importlib.util.spec_from_file_location(
+    "email_test_servers", Path(__file__).with_name("servers.py"))
+assert _spec and _spec.loader
+servers = importlib.util.module_from_spec(_spec)
+sys.modules["email_test_servers"] = servers
+_spec.loader.exec_module(servers)
+
+T = TypeVar("T")
+
+needs_dovecot = pytest.mark.skipif(shutil.which("dovecot") is None,
+                                   reason="Dovecot is not installed (apt-get install "
+                                          "dovecot-imapd)")
+
+
+@pytest.fixture(scope="session")
+def mail_tmp() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="unisono-mail-"))
+    folder.chmod(0o755)
+    yield folder
+    servers.rmtree(folder)
+
+
+@pytest.fixture(scope="session")
+def certificate(mail_tmp: Path) -> tuple[Path, Path]:
+    return servers.make_certificate(mail_tmp)
+
+
+@pytest.fixture(scope="session")
+def dovecot(mail_tmp: Path, certificate: tuple[Path, Path]) -> Iterator[Any]:
+    if shutil.which("dovecot") is None:
+        pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd)")
+    server = servers.Dovecot(mail_tmp / "dovecot", *certificate)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def private_dovecot(mail_tmp: Path, certificate: tuple[Path, Path],
+                    request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A Dovecot of the test's own, for tests that kill the server."""
+    if shutil.which("dovecot") is None:
+        pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd)")
+    server = servers.Dovecot(mail_tmp / f"dovecot-{request.node.name}", *certificate)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(dovecot: Any) -> tuple[str, str]:
+    return dovecot.add_user()
+
+
+@pytest.fixture
+def tls_context(certificate: tuple[Path, Path]) -> Any:
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(certificate[0]), str(certificate[1]))
+    return context
+
+
+@pytest.fixture
+def smtp_server(mailbox: tuple[str, str]) -> Iterator[Any]:
+    server = servers.SmtpServer(user=mailbox[0], password=mailbox[1])
+    server.start()
+    yield server
+    server.stop()
+
+
+def settings_for(dovecot: Any, user: str, smtp: Any | None = None,
+                 **overrides: Any) -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        "imap_host": "127.0.0.1",
+        "imap_port": dovecot.imap_port,
+        "imap_security": "none",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": smtp.port if smtp else servers.free_port(),
+        "smtp_security": "none",
+        "username": user,
+        "address": "support@example.com",
+        "display_name": "Assistenza Clienti",
+    }
+    settings.update(overrides)
+    return settings
+
+
+@pytest.fixture
+def make_settings(dovecot: Any, mailbox: tuple[str, str]) -> Callable[..., dict[str, Any]]:
+    def make(smtp: Any | None = None, **overrides: Any) -> dict[str, Any]:
+        return settings_for(dovecot, mailbox[0], smtp, **overrides)
+    return make
+
+
+@pytest.fixture
+def imap(dovecot: Any, mailbox: tuple[str, str]) -> Iterator[Any]:
+    """The customer's side: a direct IMAP connection to the test mailbox."""
+    client = dovecot.client(*mailbox)
+    yield client
+    try:
+        client.logout()
+    except Exception:
+        client.shutdown()
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
