@@ -112,7 +112,7 @@ class ImapSession:
                     client.starttls(context)
                 if self.secret is None:
                     raise AuthError("no password is stored for this email account")
-                client.login(s.username, self.secret)
+                _login(client, s.username, self.secret)
                 # Aware datetimes: INTERNALDATE is a fallback for the Date header.
                 client.normalise_times = False
                 # CONDSTORE/QRESYNC show up only after login; refresh the cache.
@@ -194,6 +194,17 @@ class ImapSession:
     def shutdown(self) -> None:
         with contextlib.suppress(Exception):
             self.client.shutdown()
+
+
+def _login(client: IMAPClient, username: str, password: str) -> None:
+    if (username + password).isascii():
+        client.login(username, password)
+    elif client.has_capability("AUTH=PLAIN"):
+        # LOGIN cannot carry non-ASCII passwords; SASL PLAIN sends UTF-8.
+        client.plain_login(username, password)
+    else:
+        raise AuthError("the password or user name has non-ASCII characters and the IMAP "
+                        "server offers no way to send them (AUTH=PLAIN)")
 
 
 def _int_or_none(value: Any) -> int | None:

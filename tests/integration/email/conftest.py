@@ -3,14 +3,13 @@ mailbox (Dovecot user) and a fresh SMTP server per test, all on loopback."""
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
@@ -21,13 +20,6 @@ assert _spec and _spec.loader
 servers = importlib.util.module_from_spec(_spec)
 sys.modules["email_test_servers"] = servers
 _spec.loader.exec_module(servers)
-
-T = TypeVar("T")
-
-needs_dovecot = pytest.mark.skipif(shutil.which("dovecot") is None,
-                                   reason="Dovecot is not installed (apt-get install "
-                                          "dovecot-imapd)")
-
 
 @pytest.fixture(scope="session")
 def mail_tmp() -> Iterator[Path]:
@@ -86,27 +78,10 @@ def smtp_server(mailbox: tuple[str, str]) -> Iterator[Any]:
     server.stop()
 
 
-def settings_for(dovecot: Any, user: str, smtp: Any | None = None,
-                 **overrides: Any) -> dict[str, Any]:
-    settings: dict[str, Any] = {
-        "imap_host": "127.0.0.1",
-        "imap_port": dovecot.imap_port,
-        "imap_security": "none",
-        "smtp_host": "127.0.0.1",
-        "smtp_port": smtp.port if smtp else servers.free_port(),
-        "smtp_security": "none",
-        "username": user,
-        "address": "support@example.com",
-        "display_name": "Assistenza Clienti",
-    }
-    settings.update(overrides)
-    return settings
-
-
 @pytest.fixture
 def make_settings(dovecot: Any, mailbox: tuple[str, str]) -> Callable[..., dict[str, Any]]:
     def make(smtp: Any | None = None, **overrides: Any) -> dict[str, Any]:
-        return settings_for(dovecot, mailbox[0], smtp, **overrides)
+        return servers.settings_for(dovecot, mailbox[0], smtp, **overrides)
     return make
 
 
@@ -120,6 +95,3 @@ def imap(dovecot: Any, mailbox: tuple[str, str]) -> Iterator[Any]:
     except Exception:
         client.shutdown()
 
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)

@@ -8,6 +8,7 @@ proxy can silently stop forwarding, like a router that forgot a connection.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import grp
 import itertools
@@ -21,9 +22,10 @@ import subprocess
 import threading
 import time
 from collections import deque
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -141,6 +143,7 @@ class Dovecot:
             cert=cert, key=key))
         self.process: subprocess.Popen[bytes] | None = None
         self._users = itertools.count(1)
+        self._write_users()
 
     # -- life cycle
     def start(self) -> None:
@@ -186,21 +189,34 @@ class Dovecot:
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
 
     # -- users and mail
-    def add_user(self, password: str = "s3cret-Pässword") -> tuple[str, str]:
-        name = f"user{next(self._users)}"
-        home = self.dir / "mail" / name
-        home.mkdir(parents=True)
-        os.chown(home, self.uid, self.gid)
-        with self.users_file.open("a") as fh:
-            fh.write(f"{name}:{{PLAIN}}{password}:{self.uid}:{self.gid}::{home}::\n")
-        return name, password
+    PASSWORD = "s3cret-Pässword"
+    POOL = 100
+
+    def _write_users(self) -> None:
+        # All users up front: Dovecot notices a changed users file only by its mtime,
+        # which has a granularity too coarse for tests adding users quickly.
+        lines = []
+        for n in range(1, self.POOL + 1):
+            home = self.dir / "mail" / f"user{n}"
+            home.mkdir(parents=True, exist_ok=True)
+            os.chown(home, self.uid, self.gid)
+            lines.append(f"user{n}:{{PLAIN}}{self.PASSWORD}:{self.uid}:{self.gid}::{home}::")
+        self.users_file.write_text("\n".join(lines) + "\n")
+
+    def add_user(self) -> tuple[str, str]:
+        """A user whose mailbox no other test touches."""
+        return f"user{next(self._users)}", self.PASSWORD
 
     def home(self, user: str) -> Path:
         return self.dir / "mail" / user
 
     def client(self, user: str, password: str) -> IMAPClient:
         client = IMAPClient("127.0.0.1", port=self.imap_port, ssl=False, timeout=20)
-        client.login(user, password)
+        try:
+            client.plain_login(user, password)
+        except BaseException:
+            client.shutdown()
+            raise
         return client
 
 
@@ -364,3 +380,39 @@ def make_message(n: int, *, sender: str = "Cliente {n} <cliente{n}@example.org>"
 def append_all(client: IMAPClient, folder: str, messages: list[bytes]) -> None:
     for raw in messages:
         client.append(folder, raw)
+
+
+def settings_for(dovecot: Dovecot, user: str, smtp: SmtpServer | None = None,
+                 **overrides: Any) -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        "imap_host": "127.0.0.1",
+        "imap_port": dovecot.imap_port,
+        "imap_security": "none",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": smtp.port if smtp else free_port(),
+        "smtp_security": "none",
+        "username": user,
+        "address": "support@example.com",
+        "display_name": "Assistenza Clienti",
+    }
+    settings.update(overrides)
+    return settings
+
+
+T = TypeVar("T")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+async def collect(connector: Any, cursor: str | None) -> tuple[list[Any], str | None,
+                                                              list[Any]]:
+    """Every item and the final cursor of one fetch, plus the progress reports."""
+    items: list[Any] = []
+    progress: list[Any] = []
+    async for batch in connector.fetch(cursor):
+        items.extend(batch.items)
+        cursor = batch.cursor
+        progress.append(batch.progress)
+    return items, cursor, progress
