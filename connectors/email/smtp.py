@@ -9,6 +9,7 @@ message (only a connection lost after the data was transmitted is ambiguous).
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import smtplib
 import socket
@@ -102,7 +103,17 @@ def _login(server: smtplib.SMTP, settings: EmailSettings, secret: str | None) ->
         return  # a relay that trusts this computer; nothing to prove
     if secret is None:
         raise AuthError("no password is stored for this email account")
-    server.login(settings.username, secret)
+    if (settings.username + secret).isascii():
+        server.login(settings.username, secret)
+        return
+    # smtplib encodes credentials as ASCII; RFC 4616 PLAIN carries UTF-8, so send it ourselves.
+    if "plain" not in server.esmtp_features.get("auth", "").lower().split():
+        raise AuthError("the password or user name has non-ASCII characters and the SMTP "
+                        "server offers no way to send them (AUTH PLAIN)")
+    token = base64.b64encode(f"\0{settings.username}\0{secret}".encode()).decode("ascii")
+    code, resp = server.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, resp)
 
 
 def _refusal(code: int, message: bytes | str, what: str, host: str,

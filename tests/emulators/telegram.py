@@ -1,0 +1,330 @@
+"""A local Telegram Bot API over real HTTP on loopback, for tests and demos.
+
+Implements what the Unisono connector relies on, as https://core.telegram.org/bots/api
+specifies it: ``getMe``, ``getUpdates`` (offset confirmation, long-poll ``timeout``,
+``limit``, 409 when another poller takes over or a webhook is set), ``sendMessage``
+(``reply_parameters``, 4,096-character limit) and answers shaped exactly like
+``{"ok": true, "result": ...}`` / ``{"ok": false, "error_code": ..., "description": ...,
+"parameters": {...}}``. Tests play the customer through :meth:`customer_says` and
+break the server through :meth:`fail` and :meth:`set_webhook`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+DEFAULT_TOKEN = "7000000001:AAE-unisono_emulator_token-0123456789"
+MAX_TEXT = 4096
+
+
+def utf16_len(text: str) -> int:
+    """Telegram measures text in UTF-16 code units (an emoji counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+@dataclass
+class Fault:
+    error_code: int
+    description: str
+    retry_after: int | None = None
+    times: int = 1
+    skip: int = 0  # let this many calls succeed first
+
+
+@dataclass
+class _State:
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    next_update_id: int = 815_000_001
+    next_message_id: dict[int, int] = field(default_factory=dict)
+    messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    chats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    faults: dict[str, list[Fault]] = field(default_factory=dict)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    webhook: str | None = None
+    poll_generation: int = 0
+    closing: bool = False
+
+
+class TelegramEmulator:
+    def __init__(self, token: str = DEFAULT_TOKEN) -> None:
+        self.token = token
+        self.bot = {
+            "id": int(token.split(":")[0]),
+            "is_bot": True,
+            "first_name": "Unisono Support",
+            "username": "unisono_support_bot",
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.state = _State()
+        self.cond = threading.Condition()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> str:
+        emulator = self
+
+        class Handler(_Handler):
+            pass
+
+        Handler.emulator = emulator
+        server = _Server(("127.0.0.1", 0), Handler)
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, name="telegram-emulator",
+                                        daemon=True)
+        self._thread.start()
+        return self.base_url
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def stop(self) -> None:
+        with self.cond:
+            self.state.closing = True
+            self.cond.notify_all()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    # ------------------------------------------------------------------ customer side
+    def customer_says(
+        self,
+        user: dict[str, Any],
+        text: str | None = None,
+        *,
+        chat: dict[str, Any] | None = None,
+        reply_to: int | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """The customer (``{"id", "first_name", ...}``) writes to the bot; returns the Message."""
+        chat = chat or {"id": user["id"], "type": "private",
+                        **{k: user[k] for k in ("first_name", "last_name", "username") if k in user}}
+        with self.cond:
+            message = self._new_message(chat, {"is_bot": False, **user}, text, reply_to, extra)
+            self._push({"message": message})
+            return message
+
+    def customer_edits(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
+        with self.cond:
+            original = self.state.messages[(chat_id, message_id)]
+            edited = dict(original, text=text, edit_date=int(time.time()))
+            self.state.messages[(chat_id, message_id)] = edited
+            self._push({"edited_message": edited})
+            return edited
+
+    def set_webhook(self, url: str | None) -> None:
+        with self.cond:
+            self.state.webhook = url
+            self.cond.notify_all()
+
+    def fail(self, method: str, error_code: int, description: str, *, retry_after: int | None = None,
+             times: int = 1, skip: int = 0) -> None:
+        with self.cond:
+            self.state.faults.setdefault(method, []).append(
+                Fault(error_code, description, retry_after, times, skip))
+
+    def pending_update_ids(self) -> list[int]:
+        with self.cond:
+            return [u["update_id"] for u in self.state.updates]
+
+    def sent_messages(self, chat_id: int | None = None) -> list[dict[str, Any]]:
+        with self.cond:
+            return [m for m in self.state.sent if chat_id is None or m["chat"]["id"] == chat_id]
+
+    def calls(self, method: str) -> list[dict[str, Any]]:
+        with self.cond:
+            return [params for name, params in self.state.calls if name == method]
+
+    # ------------------------------------------------------------------ internals (lock held)
+    def _new_message(self, chat: dict[str, Any], sender: dict[str, Any], text: str | None,
+                     reply_to: int | None, extra: dict[str, Any]) -> dict[str, Any]:
+        state = self.state
+        chat_id = int(chat["id"])
+        state.chats[chat_id] = chat
+        message_id = state.next_message_id.get(chat_id, 1)
+        state.next_message_id[chat_id] = message_id + 1
+        message: dict[str, Any] = {"message_id": message_id, "from": sender, "chat": chat,
+                                   "date": int(time.time())}
+        if text is not None:
+            message["text"] = text
+        if reply_to is not None:
+            message["reply_to_message"] = state.messages[(chat_id, reply_to)]
+        message.update(extra)
+        state.messages[(chat_id, message_id)] = message
+        return message
+
+    def _push(self, update: dict[str, Any]) -> None:
+        update["update_id"] = self.state.next_update_id
+        self.state.next_update_id += 1
+        self.state.updates.append(update)
+        self.cond.notify_all()
+
+    def _fault(self, method: str) -> Fault | None:
+        queue = self.state.faults.get(method) or []
+        for fault in queue:
+            if fault.skip > 0:
+                fault.skip -= 1
+                return None
+            fault.times -= 1
+            if fault.times <= 0:
+                queue.remove(fault)
+            return fault
+        return None
+
+    # ------------------------------------------------------------------ methods
+    def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self.cond:
+            self.state.calls.append((method, params))
+            fault = self._fault(method)
+        if fault is not None:
+            return _error(fault.error_code, fault.description, fault.retry_after)
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            return _error(404, "Not Found")
+        try:
+            return handler(params)
+        except (KeyError, TypeError, ValueError) as exc:
+            return _error(400, f"Bad Request: {exc}")
+
+    def _m_getMe(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        return 200, {"ok": True, "result": self.bot}
+
+    def _m_getUpdates(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        offset = int(params.get("offset", 0) or 0)
+        limit = max(1, min(100, int(params.get("limit", 100) or 100)))
+        timeout = max(0.0, float(params.get("timeout", 0) or 0))
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            if self.state.webhook:
+                return _error(409, "Conflict: can't use getUpdates method while webhook is "
+                                   "active; use deleteWebhook to delete the webhook first")
+            self.state.poll_generation += 1
+            generation = self.state.poll_generation
+            self.cond.notify_all()  # an older long poll is answered with 409, as Telegram does
+            # "An update is considered confirmed as soon as getUpdates is called with an
+            # offset higher than its update_id"; a negative offset keeps only the last ones.
+            if offset > 0:
+                self.state.updates = [u for u in self.state.updates if u["update_id"] >= offset]
+            elif offset < 0:
+                self.state.updates = self.state.updates[offset:]
+            while not self.state.updates and not self.state.closing:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self.cond.wait(remaining)
+                if self.state.poll_generation != generation:
+                    return _error(409, "Conflict: terminated by other getUpdates request; make "
+                                       "sure that only one bot instance is running")
+                if self.state.webhook:
+                    return _error(409, "Conflict: can't use getUpdates method while webhook is "
+                                       "active; use deleteWebhook to delete the webhook first")
+            return 200, {"ok": True, "result": [dict(u) for u in self.state.updates[:limit]]}
+
+    def _m_sendMessage(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        text = str(params.get("text", ""))
+        chat_id = int(params["chat_id"])
+        with self.cond:
+            if chat_id not in self.state.chats:
+                return _error(400, "Bad Request: chat not found")
+            if not text.strip():
+                return _error(400, "Bad Request: message text is empty")
+            if utf16_len(text) > MAX_TEXT:
+                return _error(400, "Bad Request: message is too long")
+            reply = _json_param(params.get("reply_parameters"))
+            reply_to = None
+            if reply:
+                reply_to = int(reply["message_id"])
+                if (chat_id, reply_to) not in self.state.messages:
+                    if not reply.get("allow_sending_without_reply"):
+                        return _error(400, "Bad Request: message to be replied not found")
+                    reply_to = None
+            bot = {k: self.bot[k] for k in ("id", "is_bot", "first_name", "username")}
+            message = self._new_message(self.state.chats[chat_id], bot, text, reply_to, {})
+            self.state.sent.append(message)
+            return 200, {"ok": True, "result": message}
+
+    def _m_deleteWebhook(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        self.set_webhook(None)
+        return 200, {"ok": True, "result": True}
+
+
+def _json_param(value: Any) -> Any:
+    # Form-encoded and query-string calls pass objects as JSON-serialized strings.
+    if isinstance(value, str):
+        return json.loads(value) if value else None
+    return value
+
+
+def _error(code: int, description: str, retry_after: int | None = None) -> tuple[int, dict[str, Any]]:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return code, body
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64
+
+
+class _Handler(BaseHTTPRequestHandler):
+    emulator: TelegramEmulator
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else every answer waits ~40 ms for a delayed ACK
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return None
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        url = urlsplit(self.path)
+        params: dict[str, Any] = dict(parse_qsl(url.query))
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip()
+        if body and kind == "application/json":
+            params.update(json.loads(body))
+        elif body and kind == "application/x-www-form-urlencoded":
+            params.update(parse_qsl(body.decode()))
+        prefix, _, method = url.path.lstrip("/").partition("/")
+        if not prefix.startswith("bot") or not method:
+            status, answer = _error(404, "Not Found")
+        elif prefix[3:] != self.emulator.token:
+            status, answer = _error(401, "Unauthorized")
+        else:
+            status, answer = self.emulator.call(method, params)
+        data = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@contextmanager
+def running(token: str = DEFAULT_TOKEN) -> Iterator[TelegramEmulator]:
+    emulator = TelegramEmulator(token)
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
