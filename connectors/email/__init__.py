@@ -234,7 +234,7 @@ class EmailConnector:
         key = reply.idempotency_key
 
         def look(session: ImapSession) -> SendResult | None:
-            session.select(folder)
+            session.select(folder, "sent_folder")
             uids = session.search_uids([b"HEADER", b"Message-ID", key])
             if not uids:
                 return None

@@ -132,13 +132,13 @@ class ImapSession:
 
     # -- folders
 
-    def select(self, folder: str) -> FolderState:
+    def select(self, folder: str, setting: str = "folders") -> FolderState:
         with self.errors(f"opening folder {folder!r}"):
             try:
                 resp = self.client.select_folder(folder, readonly=True)
             except IMAPClientError as exc:
                 if "NONEXISTENT" in str(exc) or "doesn't exist" in str(exc).lower():
-                    raise SettingsError(f"setting 'folders': there is no folder {folder!r} on "
+                    raise SettingsError(f"setting {setting!r}: there is no folder {folder!r} on "
                                         f"{self.host}")
                 raise
         self.selected = folder

@@ -4,6 +4,7 @@ mailbox (Dovecot user) and a fresh SMTP server per test, all on loopback."""
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import shutil
 import sys
 import tempfile
@@ -20,6 +21,9 @@ assert _spec and _spec.loader
 servers = importlib.util.module_from_spec(_spec)
 sys.modules["email_test_servers"] = servers
 _spec.loader.exec_module(servers)
+
+_private = itertools.count(1)
+
 
 @pytest.fixture(scope="session")
 def mail_tmp() -> Iterator[Path]:
@@ -38,19 +42,18 @@ def certificate(mail_tmp: Path) -> tuple[Path, Path]:
 def dovecot(mail_tmp: Path, certificate: tuple[Path, Path]) -> Iterator[Any]:
     if shutil.which("dovecot") is None:
         pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd)")
-    server = servers.Dovecot(mail_tmp / "dovecot", *certificate)
+    server = servers.Dovecot(mail_tmp / "d0", *certificate)
     server.start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def private_dovecot(mail_tmp: Path, certificate: tuple[Path, Path],
-                    request: pytest.FixtureRequest) -> Iterator[Any]:
+def private_dovecot(mail_tmp: Path, certificate: tuple[Path, Path]) -> Iterator[Any]:
     """A Dovecot of the test's own, for tests that kill the server."""
     if shutil.which("dovecot") is None:
         pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd)")
-    server = servers.Dovecot(mail_tmp / f"dovecot-{request.node.name}", *certificate)
+    server = servers.Dovecot(mail_tmp / f"d{next(_private)}", *certificate)
     server.start()
     yield server
     server.stop()
