@@ -81,8 +81,9 @@ class TelegramEmulator:
         Handler.emulator = emulator
         server = _Server(("127.0.0.1", 0), Handler)
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="telegram-emulator",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, name="telegram-emulator", daemon=True
+        )
         self._thread.start()
         return self.base_url
 
@@ -111,8 +112,11 @@ class TelegramEmulator:
         **extra: Any,
     ) -> dict[str, Any]:
         """The customer (``{"id", "first_name", ...}``) writes to the bot; returns the Message."""
-        chat = chat or {"id": user["id"], "type": "private",
-                        **{k: user[k] for k in ("first_name", "last_name", "username") if k in user}}
+        chat = chat or {
+            "id": user["id"],
+            "type": "private",
+            **{k: user[k] for k in ("first_name", "last_name", "username") if k in user},
+        }
         with self.cond:
             message = self._new_message(chat, {"is_bot": False, **user}, text, reply_to, extra)
             self._push({"message": message})
@@ -131,11 +135,20 @@ class TelegramEmulator:
             self.state.webhook = url
             self.cond.notify_all()
 
-    def fail(self, method: str, error_code: int, description: str, *, retry_after: int | None = None,
-             times: int = 1, skip: int = 0) -> None:
+    def fail(
+        self,
+        method: str,
+        error_code: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
+        skip: int = 0,
+    ) -> None:
         with self.cond:
             self.state.faults.setdefault(method, []).append(
-                Fault(error_code, description, retry_after, times, skip))
+                Fault(error_code, description, retry_after, times, skip)
+            )
 
     def pending_update_ids(self) -> list[int]:
         with self.cond:
@@ -150,15 +163,25 @@ class TelegramEmulator:
             return [params for name, params in self.state.calls if name == method]
 
     # ------------------------------------------------------------------ internals (lock held)
-    def _new_message(self, chat: dict[str, Any], sender: dict[str, Any], text: str | None,
-                     reply_to: int | None, extra: dict[str, Any]) -> dict[str, Any]:
+    def _new_message(
+        self,
+        chat: dict[str, Any],
+        sender: dict[str, Any],
+        text: str | None,
+        reply_to: int | None,
+        extra: dict[str, Any],
+    ) -> dict[str, Any]:
         state = self.state
         chat_id = int(chat["id"])
         state.chats[chat_id] = chat
         message_id = state.next_message_id.get(chat_id, 1)
         state.next_message_id[chat_id] = message_id + 1
-        message: dict[str, Any] = {"message_id": message_id, "from": sender, "chat": chat,
-                                   "date": int(time.time())}
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "from": sender,
+            "chat": chat,
+            "date": int(time.time()),
+        }
         if text is not None:
             message["text"] = text
         if reply_to is not None:
@@ -210,8 +233,11 @@ class TelegramEmulator:
         deadline = time.monotonic() + timeout
         with self.cond:
             if self.state.webhook:
-                return _error(409, "Conflict: can't use getUpdates method while webhook is "
-                                   "active; use deleteWebhook to delete the webhook first")
+                return _error(
+                    409,
+                    "Conflict: can't use getUpdates method while webhook is "
+                    "active; use deleteWebhook to delete the webhook first",
+                )
             self.state.poll_generation += 1
             generation = self.state.poll_generation
             self.cond.notify_all()  # an older long poll is answered with 409, as Telegram does
@@ -227,11 +253,17 @@ class TelegramEmulator:
                     break
                 self.cond.wait(remaining)
                 if self.state.poll_generation != generation:
-                    return _error(409, "Conflict: terminated by other getUpdates request; make "
-                                       "sure that only one bot instance is running")
+                    return _error(
+                        409,
+                        "Conflict: terminated by other getUpdates request; make "
+                        "sure that only one bot instance is running",
+                    )
                 if self.state.webhook:
-                    return _error(409, "Conflict: can't use getUpdates method while webhook is "
-                                       "active; use deleteWebhook to delete the webhook first")
+                    return _error(
+                        409,
+                        "Conflict: can't use getUpdates method while webhook is "
+                        "active; use deleteWebhook to delete the webhook first",
+                    )
             return 200, {"ok": True, "result": [dict(u) for u in self.state.updates[:limit]]}
 
     def _m_sendMessage(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -269,7 +301,9 @@ def _json_param(value: Any) -> Any:
     return value
 
 
-def _error(code: int, description: str, retry_after: int | None = None) -> tuple[int, dict[str, Any]]:
+def _error(
+    code: int, description: str, retry_after: int | None = None
+) -> tuple[int, dict[str, Any]]:
     body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
     if retry_after is not None:
         body["parameters"] = {"retry_after": retry_after}
