@@ -40,9 +40,6 @@ from .session import MatrixSession, check_homeserver, checked, default_device_id
 
 logger = logging.getLogger(__name__)
 
-# Items per batch: big enough that a first sync is not slowed by commits,
-# small enough that a crash in the middle of a long history costs little.
-BATCH_SIZE = 200
 # A matrix event (JSON, signatures and all) may not exceed 65,536 bytes.
 MAX_EVENT_CONTENT_BYTES = 60_000
 # How many of our recent messages per room find_sent looks through.
@@ -110,6 +107,9 @@ class MatrixConnector:
             default=1000,
             type="int",
         ),
+        # Big enough that a first sync is not slowed by commits, small enough
+        # that a crash in the middle of a long history costs little.
+        SettingSpec("batch_size", "messages stored per transaction", default=200, type="int"),
         SettingSpec(
             "max_attachment_mb", "larger files are noted but not downloaded", default=25, type="int"
         ),
@@ -133,6 +133,7 @@ class MatrixConnector:
         )
         self.sync_limit = max(1, self.settings["sync_limit"])
         self.history_limit = self.settings["history_limit"]
+        self.batch_size = max(1, self.settings["batch_size"])
         self.max_attachment = self.settings["max_attachment_mb"] * 1024 * 1024
         self._names: dict[str, dict[str, str]] = {}
         self._failed_invites: set[str] = set()
@@ -199,7 +200,7 @@ class MatrixConnector:
                 async for items in self._room_items(room_id, room, state):
                     busy = busy or bool(items)
                     pending.extend(items)
-                    if len(pending) >= BATCH_SIZE:
+                    if len(pending) >= self.batch_size:
                         yield Batch(tuple(pending), old, Progress(done - 1, len(joined)))
                         pending = []
             joined_any = await self._accept_invites(rooms.get("invite") or {})

@@ -97,6 +97,7 @@ class TelegramConnector:
         SettingSpec(
             "allowed_chats", "only these chat IDs reach the inbox (empty: all)", type="list"
         ),
+        SettingSpec("batch_size", "updates stored per transaction", default=PAGE, type="int"),
     )
 
     def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:
@@ -110,6 +111,7 @@ class TelegramConnector:
             )
         self.poll_timeout = max(0, min(50, int(self.settings["poll_timeout"])))
         self.allowed_chats = frozenset(self.settings["allowed_chats"] or ())
+        self.batch_size = max(1, min(PAGE, int(self.settings["batch_size"])))
         self._token = secret or ""
         self._client: httpx.AsyncClient | None = None
         # idempotency key -> external IDs of the parts already delivered
@@ -222,15 +224,18 @@ class TelegramConnector:
             updates = await self._call("getUpdates", self._poll_params(offset, 0, PAGE))
             if not updates:
                 return
-            items = tuple(
-                item
-                for item in (to_item(u, self.allowed_chats) for u in updates)
-                if item is not None
-            )
-            offset = int(updates[-1]["update_id"]) + 1
-            # Telegram learns about this offset only on the next getUpdates, after the
-            # store has committed this batch together with its cursor.
-            yield Batch(items, json.dumps({"offset": offset}))
+            # One request per page, cut into batches: asking for the next page
+            # confirms this one to Telegram, and the consumer only asks for more
+            # once it has stored every batch before.
+            for start in range(0, len(updates), self.batch_size):
+                chunk = updates[start : start + self.batch_size]
+                items = tuple(
+                    item
+                    for item in (to_item(u, self.allowed_chats) for u in chunk)
+                    if item is not None
+                )
+                offset = int(chunk[-1]["update_id"]) + 1
+                yield Batch(items, json.dumps({"offset": offset}))
             if len(updates) < PAGE:
                 return
 

@@ -26,6 +26,8 @@ from typing import Any
 
 import httpx
 
+from connectors.matrix import MatrixConnector
+
 SHARED_SECRET = "unisono-tests-" + secrets.token_hex(8)
 PASSWORD = "correct horse battery staple"
 
@@ -356,6 +358,27 @@ class CustomerClient:
 
     def close(self) -> None:
         self.http.close()
+
+
+@dataclass
+class Accounts:
+    """A support account and one customer on ``server``."""
+
+    server: Synapse
+    support: User
+    customer: User
+    customer_client: CustomerClient
+
+    def connector(self, **settings: Any) -> MatrixConnector:
+        secret = settings.pop("secret", self.support.password)
+        return MatrixConnector(
+            {"homeserver": self.server.base_url, "user_id": self.support.user_id, **settings},
+            secret,
+        )
+
+    def direct_room(self) -> str:
+        """A room the customer opens with the support account, as Element does for a DM."""
+        return self.customer_client.create_room(invite=(self.support.user_id,))
 
 
 _shared: Synapse | None = None

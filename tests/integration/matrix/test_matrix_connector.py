@@ -17,7 +17,7 @@ from connectors.base import (
     TransientError,
 )
 from connectors.matrix import MatrixConnector
-from tests.integration.matrix.conftest import Accounts
+from tests.integration.matrix.synapse import Accounts
 
 pytestmark = pytest.mark.synapse
 
