@@ -146,18 +146,18 @@ class EmailConnector:
         deadline = loop.time() + timeout
         s = self.settings
         async with self._idle_lock:
+            reconnects = 0
             while True:
                 left = deadline - loop.time()
                 if left <= 0:
                     return False
-                fresh = self._idle_session is None
+                if self._idle_session is None:
+                    # A failure to connect is the caller's to retry with backoff.
+                    self._idle_session = await asyncio.to_thread(
+                        ImapSession, s, self._secret,
+                        read_timeout=min(15.0, max(1.0, s.idle_timeout / 2)))
+                session = self._idle_session
                 try:
-                    if self._idle_session is None:
-                        # Short reads: on this line a slow answer means a dead line.
-                        self._idle_session = await asyncio.to_thread(
-                            ImapSession, s, self._secret,
-                            read_timeout=min(15.0, max(1.0, s.idle_timeout / 2)))
-                    session = self._idle_session
                     first = await asyncio.to_thread(session.select, s.folders[0])
                     if await asyncio.to_thread(has_news, session, s.folders, states, first):
                         return True
@@ -170,8 +170,10 @@ class EmailConnector:
                     else:
                         await asyncio.sleep(min(left, float(s.poll_interval)))
                 except TransientError:
+                    # A line that worked and then died: reconnect and look again.
                     self._drop_idle_session()
-                    if fresh:
+                    reconnects += 1
+                    if reconnects > 3:
                         raise
                     logger.info("the waiting IMAP connection to %s was lost; reconnecting",
                                 s.imap_host)

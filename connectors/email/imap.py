@@ -187,6 +187,8 @@ class ImapSession:
 
     def logout(self) -> None:
         with contextlib.suppress(Exception):
+            # Saying goodbye politely must not hold up closing on a dead line.
+            self.client.socket().settimeout(3)
             self.client.logout()
         with contextlib.suppress(Exception):
             self.client.shutdown()
