@@ -3,10 +3,8 @@ mailbox (Dovecot user) and a fresh SMTP server per test, all on loopback."""
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,13 +12,7 @@ from typing import Any
 
 import pytest
 
-# Loaded under its own name: other channels' test folders may have a servers.py too.
-_spec = importlib.util.spec_from_file_location(
-    "email_test_servers", Path(__file__).with_name("servers.py"))
-assert _spec and _spec.loader
-servers = importlib.util.module_from_spec(_spec)
-sys.modules["email_test_servers"] = servers
-_spec.loader.exec_module(servers)
+from tests.integration.email import servers
 
 _private = itertools.count(1)
 

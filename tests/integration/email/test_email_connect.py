@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import email_test_servers as servers
 import pytest
 
 from connectors.base import Address, AuthError, OutboundReply, SettingsError, TransientError
 from connectors.email import EmailConnector
+from tests.integration.email import servers
 
 pytestmark = pytest.mark.dovecot
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import email_test_servers as servers
 import pytest
 
 from connectors.base import InboundItem
 from connectors.email import EmailConnector
+from tests.integration.email import servers
 
 pytestmark = pytest.mark.dovecot
 

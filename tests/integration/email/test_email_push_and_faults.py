@@ -7,11 +7,11 @@ import threading
 import time
 from typing import Any
 
-import email_test_servers as servers
 import pytest
 
 from connectors.base import Batch, InboundItem, TransientError
 from connectors.email import EmailConnector
+from tests.integration.email import servers
 
 pytestmark = pytest.mark.dovecot
 

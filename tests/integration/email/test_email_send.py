@@ -6,7 +6,6 @@ import email
 from email import policy
 from typing import Any
 
-import email_test_servers as servers
 import pytest
 
 from connectors.base import (
@@ -17,6 +16,7 @@ from connectors.base import (
     TransientError,
 )
 from connectors.email import EmailConnector
+from tests.integration.email import servers
 
 pytestmark = pytest.mark.dovecot
 
