@@ -310,3 +310,28 @@ def test_allowed_chats_keep_other_chats_out(emulator: TelegramEmulator) -> None:
     items, cursor = asyncio.run(run())
     assert [i.text for i in items if isinstance(i, InboundItem)] == ["in"]
     assert cursor is not None  # the skipped update is confirmed all the same
+
+
+def test_a_rate_limit_storm_delivers_every_reply_exactly_once(emulator: TelegramEmulator) -> None:
+    emulator.customer_says(GIULIA, "hi")
+    emulator.fail("sendMessage", 429, "Too Many Requests: retry after 0", retry_after=0, times=9)
+
+    async def run() -> int:
+        bot = connector(emulator)
+        refusals = 0
+        try:
+            for n in range(6):
+                reply = OutboundReply(f"storm-{n}", "4242", f"answer {n}")
+                while True:  # what the dispatcher does: wait as told, then retry
+                    try:
+                        await bot.send(reply)
+                        break
+                    except TransientError as exc:
+                        refusals += 1
+                        await asyncio.sleep(exc.retry_after or 0)
+            return refusals
+        finally:
+            await bot.close()
+
+    assert asyncio.run(run()) == 9
+    assert [m["text"] for m in emulator.sent_messages()] == [f"answer {n}" for n in range(6)]
