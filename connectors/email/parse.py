@@ -117,7 +117,8 @@ def _item(
     body = _Body()
     _walk(msg, body, 0, inside_report=False)
     html = _clean("\n".join(body.htmls)) if body.htmls else None
-    text = _clean("\n\n".join(t for t in body.texts if t.strip()))
+    texts = [t for t in body.texts if t.strip()] if len(body.texts) > 1 else body.texts
+    text = _clean("\n\n".join(texts))
     if not text and html:
         text = html_to_text(html)
     for fwd in body.forwarded:
