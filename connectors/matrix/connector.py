@@ -35,7 +35,7 @@ from connectors.base import (
     validate_settings,
 )
 
-from .events import KEY_FIELD, TIMELINE_TYPES, member_names, timestamp, to_item
+from .events import KEY_FIELD, PART_FIELD, TIMELINE_TYPES, member_names, timestamp, to_item
 from .session import MatrixSession, check_homeserver, checked, default_device_id, room_path
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class MatrixConnector:
     # copy fit even when every character takes 4 bytes of UTF-8, so a reply the
     # composer accepts is never refused by the homeserver.
     capabilities: ClassVar[Capabilities] = Capabilities(
-        max_length=7500, html=True, attachments=False, public=False, private=True
+        max_length=7500, html=True, attachments=True, public=False, private=True
     )
     needs_secret: ClassVar[bool] = True
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
@@ -137,6 +137,7 @@ class MatrixConnector:
         self.max_attachment = self.settings["max_attachment_mb"] * 1024 * 1024
         self._names: dict[str, dict[str, str]] = {}
         self._failed_invites: set[str] = set()
+        self._uploads: dict[tuple[str, int], str] = {}
 
     # The app sets this to keep a fresh access token in the keyring.
     @property
@@ -384,16 +385,55 @@ class MatrixConnector:
             raise PermanentError(
                 f"the reply is {size} bytes; Matrix events are limited to 64 KiB — shorten it"
             )
+        # Files go first and the text last, so finding the text (find_sent) means
+        # the whole reply arrived.
+        files = []
+        for index, attachment in enumerate(reply.attachments, start=1):
+            files.append(await self._send_file(reply, index, attachment))
         # The homeserver de-duplicates on the transaction ID, so a retry of the
         # same reply (same key) returns the first event instead of a second one.
-        txn = quote(reply.idempotency_key, safe="")
+        event_id = await self._put(reply, reply.idempotency_key, content)
+        meta: dict[str, Any] = {"room_id": reply.thread_key}
+        if files:
+            meta["attachment_event_ids"] = files
+        return SendResult(event_id, datetime.now(UTC), meta)
+
+    async def _put(self, reply: OutboundReply, txn: str, content: Mapping[str, Any]) -> str:
         data = await self.session.call(
             "PUT",
-            room_path(reply.thread_key, f"send/m.room.message/{txn}"),
-            json=content,
+            room_path(reply.thread_key, f"send/m.room.message/{quote(txn, safe='')}"),
+            json=dict(content),
             what="send the reply",
         )
-        return SendResult(str(data["event_id"]), datetime.now(UTC), {"room_id": reply.thread_key})
+        return str(data["event_id"])
+
+    async def _send_file(self, reply: OutboundReply, index: int, attachment: AttachmentData) -> str:
+        cache_key = (reply.idempotency_key, index)
+        mxc = self._uploads.get(cache_key)
+        if mxc is None:  # a retry reuses the upload instead of storing the file twice
+            data = await self.session.call(
+                "POST",
+                "/_matrix/media/v3/upload",
+                params={"filename": attachment.filename},
+                content=attachment.data,
+                extra_headers={"Content-Type": attachment.content_type},
+                timeout=300,
+                what=f"upload {attachment.filename}",
+            )
+            mxc = self._uploads[cache_key] = str(data["content_uri"])
+        major = attachment.content_type.split("/", 1)[0]
+        msgtype = {"image": "m.image", "video": "m.video", "audio": "m.audio"}.get(major, "m.file")
+        content = {
+            "msgtype": msgtype,
+            "body": attachment.filename,
+            "filename": attachment.filename,
+            "url": mxc,
+            "info": {"mimetype": attachment.content_type, "size": len(attachment.data)},
+            # The same key as the text: the store files every echo under one outbox entry.
+            KEY_FIELD: reply.idempotency_key,
+            PART_FIELD: index,
+        }
+        return await self._put(reply, f"{reply.idempotency_key}.{index}", content)
 
     async def find_sent(self, reply: OutboundReply) -> SendResult | None:
         """Our message carrying this reply's key, if it already reached the room.
@@ -421,7 +461,7 @@ class MatrixConnector:
             for event in chunk:
                 content = event.get("content") or {}
                 unsigned = event.get("unsigned") or {}
-                if reply.idempotency_key in (
+                if PART_FIELD not in content and reply.idempotency_key in (
                     content.get(KEY_FIELD),
                     unsigned.get("transaction_id"),
                 ):

@@ -18,6 +18,8 @@ from connectors.base import Address, AttachmentData, BrokenItem, InboundItem, It
 # be found again after a re-login (the server's own txnId memory is per access
 # token) and our echo matched to the outbox whichever device sees it.
 KEY_FIELD = "com.unisono.idempotency_key"
+# Which file of a reply with attachments an event carries (the text has none).
+PART_FIELD = "com.unisono.part"
 
 ENCRYPTED_TEXT = (
     "This message is end-to-end encrypted and cannot be read here. "
@@ -185,7 +187,7 @@ async def to_item(
             if content.get("file"):
                 meta["encrypted"] = True
                 text = text or ENCRYPTED_TEXT
-            else:
+            elif not outgoing:  # our own files are in the outbox already
                 found = await download(content)
                 if found is None:
                     meta["attachment_missing"] = filename

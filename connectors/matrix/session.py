@@ -104,6 +104,7 @@ class MatrixSession:
         **kwargs: Any,
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        headers.update(kwargs.pop("extra_headers", None) or {})
         try:
             return await self.client().request(
                 method,

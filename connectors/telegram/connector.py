@@ -54,11 +54,13 @@ class _RedactTokens(logging.Filter):
     """httpx logs every request URL at INFO; ours carry the bot token."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args:
+        if isinstance(record.args, tuple):
             record.args = tuple(
                 _TOKEN_IN_URL.sub("/bot<token>/", str(a)) if "/bot" in str(a) else a
-                for a in (record.args if isinstance(record.args, tuple) else (record.args,))
+                for a in record.args
             )
+        if "/bot" in str(record.msg):
+            record.msg = _TOKEN_IN_URL.sub("/bot<token>/", str(record.msg))
         return True
 
 
@@ -269,6 +271,12 @@ class TelegramConnector:
         Telegram but whose answer was lost cannot be told apart from one that
         did not; that part may arrive twice.
         """
+        if reply.attachments:
+            # Capabilities say so, but a reply queued by an older composer may still carry one.
+            raise PermanentError(
+                "Telegram replies from the inbox cannot carry files yet; send the text alone "
+                "and share the file another way"
+            )
         parts = split_text(reply.text)
         done = self._progress.setdefault(reply.idempotency_key, [])
         self._progress.move_to_end(reply.idempotency_key)

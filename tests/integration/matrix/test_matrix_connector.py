@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from connectors.base import (
+    AttachmentData,
     AuthError,
     BatchItem,
     InboundItem,
@@ -207,6 +208,35 @@ def test_images_are_downloaded_as_attachments(accounts: Accounts) -> None:
         "image/png",
         picture,
     )
+
+
+def test_a_reply_with_a_file_arrives_whole_and_once(accounts: Accounts) -> None:
+    room = accounts.direct_room()
+    invoice = AttachmentData("invoice-1042.pdf", "application/pdf", b"%PDF-1.4 " + b"x" * 5000)
+    reply = OutboundReply("with-file", room, "Here is your invoice.", attachments=(invoice,))
+
+    async def run() -> None:
+        connector = accounts.connector()
+        try:
+            await collect(connector, None)
+            first = await connector.send(reply)
+            assert (await connector.send(reply)).external_id == first.external_id
+            found = await connector.find_sent(reply)
+            assert found is not None and found.external_id == first.external_id
+        finally:
+            await connector.close()
+
+    asyncio.run(run())
+    events = accounts.customer_client.messages_from(room, accounts.support.user_id)
+    assert [(e["content"]["msgtype"], e["content"]["body"]) for e in events] == [
+        ("m.file", "invoice-1042.pdf"),
+        ("m.text", "Here is your invoice."),
+    ]
+    mxc = events[0]["content"]["url"]
+    download = accounts.customer_client.http.get(
+        accounts.server.base_url + "/_matrix/client/v1/media/download/" + mxc[len("mxc://") :]
+    )
+    assert download.content == invoice.data
 
 
 def test_whatsapp_customer_through_a_bridge_gets_a_phone_identity(accounts: Accounts) -> None:

@@ -12,11 +12,13 @@ from typing import Any
 import pytest
 
 from connectors.base import (
+    AttachmentData,
     AuthError,
     BatchItem,
     InboundItem,
     ItemUpdate,
     OutboundReply,
+    PermanentError,
     SettingsError,
     TransientError,
 )
@@ -294,6 +296,27 @@ def test_settings_refuse_plain_http_to_a_remote_server() -> None:
     with pytest.raises(SettingsError, match="poll_timeout"):
         TelegramConnector({"poll_timeout": "soon"}, "1:x")
     assert TelegramConnector({}, "1:x").api_base == "https://api.telegram.org"
+
+
+def test_a_reply_with_a_file_is_refused_in_words(emulator: TelegramEmulator) -> None:
+    emulator.customer_says(GIULIA, "hi")
+    reply = OutboundReply(
+        "with-file",
+        "4242",
+        "see attached",
+        attachments=(AttachmentData("a.pdf", "application/pdf", b"%PDF"),),
+    )
+
+    async def run() -> None:
+        bot = connector(emulator)
+        try:
+            with pytest.raises(PermanentError, match="cannot carry files"):
+                await bot.send(reply)
+        finally:
+            await bot.close()
+
+    asyncio.run(run())
+    assert emulator.sent_messages() == []
 
 
 def test_allowed_chats_keep_other_chats_out(emulator: TelegramEmulator) -> None:
