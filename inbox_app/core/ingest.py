@@ -406,8 +406,11 @@ class _BatchWriter:
                 add_identity(self.s, customer_id, extra.kind, norm, extra.display_name)
                 self.identity_cache[(extra.kind, norm)] = customer_id
             elif owner != customer_id:
-                # The same exact identifier on two customers is the same person.
+                # The same exact identifier on two customers is the same person. Rows
+                # still pending belong to the old customer: write them so they move too.
+                self._flush()
                 merge(self.s, owner, customer_id, actor=None, reason=f"same {extra.kind} {norm}")
+                self.live_checked.clear()
                 self.identity_cache = {k: (customer_id if v == owner else v)
                                        for k, v in self.identity_cache.items()}
                 self.result.customer_ids.add(owner)

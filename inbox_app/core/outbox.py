@@ -199,7 +199,8 @@ class OutboxService:
 
     # ------------------------------------------------------------ dispatching
 
-    def claim(self, account_id: int, *, limit: int = 20, include_stale: bool = False) -> list[Claimed]:
+    def claim(self, account_id: int, *, limit: int = 20, include_stale: bool = False,
+              exclude: frozenset[int] = frozenset()) -> list[Claimed]:
         """Mark due replies *sending* (committed) and return them for sending."""
         now = utcnow()
         states = ["queued", "sending"] if include_stale else ["queued"]
@@ -211,6 +212,7 @@ class OutboxService:
                     Message.delivery.in_(states),
                     or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now,
                         Message.delivery == "sending"),
+                    Message.id.not_in(exclude) if exclude else True,
                 ).order_by(Message.id).limit(limit)
             ).all()
             for message_id, state in rows:

@@ -82,14 +82,17 @@ class AccountRunner:
                              batch.progress.total)
 
     async def dispatch(self, report: SyncReport) -> None:
+        tried: set[int] = set()  # each reply gets at most one attempt per round
         while True:
             claimed = await asyncio.to_thread(
-                self._outbox.claim, self.account.id, include_stale=self._first_dispatch
+                self._outbox.claim, self.account.id, include_stale=self._first_dispatch,
+                exclude=frozenset(tried),
             )
             self._first_dispatch = False
             if not claimed:
                 return
             for item in claimed:
+                tried.add(item.message_id)
                 await self._send_one(item, report)
 
     async def _send_one(self, item: Claimed, report: SyncReport) -> None:

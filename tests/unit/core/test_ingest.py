@@ -1,0 +1,196 @@
+"""The ingest service: identities, threading, cases, de-duplication and quarantine."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from connectors.base import Address, AttachmentData, BrokenItem, ItemUpdate
+from inbox_app.core.models import AttachmentBlob, Attachment, Case, Customer, Identity, Message, QuarantineItem
+from tests.unit.core.helpers import T0, account, batch, item
+
+
+def count(services, model, *where) -> int:  # type: ignore[no-untyped-def]
+    with services.factory() as s:
+        return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def test_a_batch_and_its_cursor_are_stored_together(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    result = store.ingest.store_batch(acc, batch(item("a"), item("b"), cursor="after-b"))
+    assert result.stored == 2
+    assert store.accounts.cursor(acc) == "after-b"
+    assert count(store, Message) == 2
+
+
+def test_replayed_batch_stores_nothing_twice(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    b = batch(item("a"), item("b"), item("a"), cursor="1")
+    first = store.ingest.store_batch(acc, b)
+    second = store.ingest.store_batch(acc, b)
+    assert (first.stored, first.duplicates) == (2, 1)
+    assert (second.stored, second.duplicates) == (0, 3)
+    assert count(store, Message) == 2
+
+
+def test_same_address_in_any_case_or_spacing_is_one_customer(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    store.ingest.store_batch(acc, batch(
+        item("a", " Anna.Rossi@Example.IT "), item("b", "anna.rossi@example.it"),
+        item("c", "Anna Rossi <ANNA.ROSSI@example.it>")))
+    assert count(store, Customer) == 1
+    with store.factory() as s:
+        assert s.scalar(select(Identity.value)) == "anna.rossi@example.it"
+
+
+def test_phone_from_a_chat_bridge_links_the_same_person_across_channels(store) -> None:  # type: ignore[no-untyped-def]
+    mail = account(store, channel="email")
+    chat = account(store, channel="chat")
+    store.ingest.store_batch(mail, batch(item("m1", "luca@example.it",
+                                               extra_identities=(Address("phone", "+39 333 123 4567"),))))
+    store.ingest.store_batch(chat, batch(item("c1", "@whatsapp_393331234567:example.org", kind="matrix",
+                                               extra_identities=(Address("phone", "+393331234567"),))))
+    customers = store.queries.customers()
+    assert len(customers) == 1
+    assert {i.kind for i in customers[0].identities} == {"email", "phone", "matrix"}
+    assert len(store.queries.timeline(customers[0].id)) == 2
+
+
+def test_a_reply_joins_its_thread_and_case(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    store.ingest.store_batch(acc, batch(item("<1@x>", subject="Ordine 42")))
+    store.ingest.store_batch(acc, batch(item("<2@x>", thread="<other@x>", in_reply_to="<1@x>",
+                                             references=("<1@x>",), minutes=5, subject="Re: Ordine 42")))
+    assert count(store, Case) == 1
+    with store.factory() as s:
+        assert len(set(s.scalars(select(Message.thread_id)))) == 1
+
+
+def test_a_reply_without_headers_joins_by_subject_from_the_same_customer(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    store.ingest.store_batch(acc, batch(item("<1@x>", subject="Fattura di ottobre")))
+    store.ingest.store_batch(acc, batch(item("<2@x>", subject="R: Fattura di ottobre", minutes=60)))
+    store.ingest.store_batch(acc, batch(item("<3@x>", "someone@else.it", subject="Fattura di ottobre")))
+    assert count(store, Case) == 2
+    with store.factory() as s:
+        assert len(set(s.scalars(select(Message.thread_id)))) == 2
+
+
+def test_a_reply_to_a_recently_resolved_case_reopens_it(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    store.ingest.store_batch(acc, batch(item("a")))
+    case_id = store.queries.cases()[0].id
+    store.cases.set_status(case_id, "resolved")
+    with store.factory() as s, s.begin():
+        s.get(Case, case_id).resolved_at = T0 + timedelta(hours=1)
+    store.ingest.store_batch(acc, batch(item("b", thread="a", minutes=24 * 60 * 2)))
+    assert store.queries.case(case_id).status == "open"
+    assert count(store, Case) == 1
+
+
+def test_a_reply_long_after_resolution_opens_a_new_case(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    store.ingest.store_batch(acc, batch(item("a")))
+    case_id = store.queries.cases()[0].id
+    store.cases.set_status(case_id, "resolved")
+    with store.factory() as s, s.begin():
+        s.get(Case, case_id).resolved_at = T0
+    store.ingest.store_batch(acc, batch(item("b", thread="a", minutes=60 * 24 * 8)))
+    assert store.queries.case(case_id).status == "resolved"
+    assert count(store, Case) == 2
+
+
+def test_auto_replies_and_bounces_open_no_case_but_stay_on_the_timeline(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    store.ingest.store_batch(acc, batch(item("ooo", "ferie@example.it", is_auto=True),
+                                        item("dsn", "mailer-daemon@example.it", is_auto=True)))
+    assert count(store, Case) == 0
+    assert count(store, Message) == 2
+    customer = store.queries.customers()[0]
+    assert len(store.queries.timeline(customer.id)) == 1
+
+
+def test_a_bounce_marks_our_reply_failed(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    store.ingest.store_batch(acc, batch(item("<1@x>")))
+    case_id = store.queries.cases()[0].id
+    reply_id = store.outbox.queue_reply(case_id, "Grazie", account=None)
+    with store.factory() as s:
+        key = s.get(Message, reply_id).idempotency_key
+    store.ingest.store_batch(acc, batch(item("<dsn@x>", "mailer-daemon@x.it", is_auto=True,
+                                             bounce_of=key, bounce_reason="550 mailbox unknown")))
+    row = store.queries.message(reply_id)
+    assert row.delivery == "failed" and "550 mailbox unknown" in (row.error or "")
+
+
+def test_one_bad_item_is_quarantined_and_the_rest_is_stored(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    result = store.ingest.store_batch(acc, batch(
+        item("a"), item("bad", "not an address"), BrokenItem("broken", "cannot parse", b"\x00raw"),
+        item("b"), cursor="c2"))
+    assert (result.stored, result.quarantined) == (2, 2)
+    assert store.accounts.cursor(acc) == "c2"
+    with store.factory() as s:
+        reasons = {q.external_id: q.reason for q in s.scalars(select(QuarantineItem))}
+    assert set(reasons) == {"bad", "broken"}
+    assert "not a valid email" in reasons["bad"]
+    # Replaying the batch quarantines nothing twice and stores nothing twice.
+    store.ingest.store_batch(acc, batch(BrokenItem("broken", "cannot parse", b"\x00raw")))
+    assert count(store, QuarantineItem) == 2
+
+
+def test_quarantined_item_can_be_retried(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    store.ingest.store_batch(acc, batch(item("bad", "not an address")))
+    with store.factory() as s:
+        qid = s.scalar(select(QuarantineItem.id))
+    import pytest
+
+    from inbox_app.core.ingest import IngestError
+
+    with pytest.raises(IngestError, match="still cannot store"):
+        store.ingest.retry_quarantined(qid)
+
+
+def test_attachments_are_stored_once_by_content(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    logo = AttachmentData("logo.png", "image/png", b"\x89PNG same bytes")
+    store.ingest.store_batch(acc, batch(item("a", attachments=(logo,)),
+                                        item("b", attachments=(AttachmentData("copia.png", "image/png", logo.data),))))
+    assert count(store, AttachmentBlob) == 1
+    assert count(store, Attachment) == 2
+
+
+def test_edits_and_redactions_update_the_message(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store, channel="chat")
+    store.ingest.store_batch(acc, batch(item("e1", "@c:example.org", kind="matrix", text="ciao"),
+                                        item("e2", "@c:example.org", kind="matrix", thread="e1", text="oops")))
+    store.ingest.store_batch(acc, batch(ItemUpdate("e1", "edit", "e3", text="ciao a tutti"),
+                                        ItemUpdate("e2", "redaction", "e4")))
+    rows = {m.id: m for m in store.queries.timeline(store.queries.customers()[0].id)}
+    texts = sorted((m.text, bool(m.meta.get("edited")), bool(m.meta.get("redacted"))) for m in rows.values())
+    assert texts == [("", False, True), ("ciao a tutti", True, False)]
+
+
+def test_our_own_echo_is_matched_to_the_outbox_not_stored_twice(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store, channel="chat")
+    store.ingest.store_batch(acc, batch(item("in1", "@c:example.org", kind="matrix", thread="!room")))
+    case_id = store.queries.cases()[0].id
+    reply_id = store.outbox.queue_reply(case_id, "ok")
+    with store.factory() as s:
+        key = s.get(Message, reply_id).idempotency_key
+    store.ingest.store_batch(acc, batch(item("$echo", "@support:example.org", kind="matrix", thread="!room",
+                                             direction="out", idempotency_key=key, text="ok")))
+    assert count(store, Message) == 2
+    row = store.queries.message(reply_id)
+    assert row.delivery == "sent"
+
+
+def test_search_folds_accents(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    store.ingest.store_batch(acc, batch(item("a", text="Perché la città è già chiusa?"),
+                                        item("b", text="nessuna corrispondenza qui")))
+    hits = store.search.search("perche citta")
+    assert [h.text for h in hits] == ["Perché la città è già chiusa?"]
+    assert store.search.search("PERCHÉ")[0].customer_id == hits[0].customer_id

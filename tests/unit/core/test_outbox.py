@@ -1,0 +1,131 @@
+"""The outbox: stored before sent, sent exactly once, every state visible."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from connectors.fake import FakeServer
+from inbox_app.core.outbox import ReplyError
+
+
+def _setup(store, tmp_path: Path, texts=("Buongiorno, il mio ordine?",)):  # type: ignore[no-untyped-def]
+    server = FakeServer(tmp_path / "srv")
+    for i, text in enumerate(texts):
+        server.deliver(id=f"m{i}", text=text, thread="t1", **{"from": "cliente@example.it"})
+    store.accounts.add("fake", "shop", {"path": str(server.root), "channel": "email"})
+    reports = asyncio.run(store.supervisor().run_once())
+    assert reports[0].error is None
+    return server, store.queries.cases()[0].id
+
+
+def _sync(store):  # type: ignore[no-untyped-def]
+    return asyncio.run(store.supervisor().run_once())[0]
+
+
+def test_reply_is_queued_then_sent_once(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server, case_id = _setup(store, tmp_path)
+    mid = store.outbox.queue_reply(case_id, "Arriva domani")
+    assert store.queries.message(mid).delivery == "queued"
+    report = _sync(store)
+    assert report.sent == 1
+    assert store.queries.message(mid).delivery == "sent"
+    assert [r["text"] for r in server.sent_replies()] == ["Arriva domani"]
+    assert server.sent_replies()[0]["in_reply_to"] == "m0"
+    _sync(store)
+    assert len(server.sent_replies()) == 1
+
+
+def test_transient_failure_is_retried_with_backoff_then_sent(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server, case_id = _setup(store, tmp_path)
+    mid = store.outbox.queue_reply(case_id, "Riprova")
+    server.set_faults(send="transient", send_times=1)
+    report = _sync(store)
+    assert (report.sent, report.retrying) == (0, 1)
+    row = store.queries.message(mid)
+    assert row.delivery == "queued" and "unavailable" in (row.error or "")
+    from inbox_app.core.models import Message
+
+    with store.factory() as s, s.begin():  # the backoff time has passed
+        s.get(Message, mid).next_attempt_at = None
+    assert _sync(store).sent == 1
+    assert len(server.sent_replies()) == 1
+
+
+def test_permanent_failure_is_marked_with_its_reason_and_can_be_retried(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server, case_id = _setup(store, tmp_path)
+    mid = store.outbox.queue_reply(case_id, "No")
+    server.set_faults(send="permanent")
+    assert _sync(store).failed == 1
+    row = store.queries.message(mid)
+    assert row.delivery == "failed" and "rejected" in (row.error or "")
+    server.set_faults()
+    store.outbox.retry(mid)
+    assert _sync(store).sent == 1
+    assert store.queries.message(mid).delivery == "sent"
+
+
+def test_crash_after_handing_over_never_sends_twice(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The connection drops after the channel took the reply: the next run finds it sent."""
+    server, case_id = _setup(store, tmp_path)
+    mid = store.outbox.queue_reply(case_id, "Una volta sola")
+    server.set_faults(crash_after_send=True)
+    _sync(store)
+    server.set_faults()
+    from inbox_app.core.models import Message
+
+    with store.factory() as s, s.begin():
+        s.get(Message, mid).next_attempt_at = None
+    _sync(store)
+    assert store.queries.message(mid).delivery == "sent"
+    assert len(server.sent_replies()) == 1
+
+
+def test_process_killed_while_sending_resumes_without_duplicate(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A reply left in 'sending' by a dead process is looked up before any new attempt."""
+    server, case_id = _setup(store, tmp_path)
+    mid = store.outbox.queue_reply(case_id, "Dopo il crash")
+    claimed = store.outbox.claim(store.accounts.get("shop").id)
+    assert [c.message_id for c in claimed] == [mid]
+    # the dead process had handed it to the channel already
+    from connectors.fake import FakeConnector
+
+    asyncio.run(FakeConnector({"path": str(server.root)}).send(claimed[0].reply))
+    assert store.queries.message(mid).delivery == "sending"
+    _sync(store)  # a new process
+    assert store.queries.message(mid).delivery == "sent"
+    assert len(server.sent_replies()) == 1
+
+
+def test_notes_are_never_sent(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server, case_id = _setup(store, tmp_path)
+    mid = store.outbox.queue_reply(case_id, "solo per noi", note=True)
+    _sync(store)
+    assert store.queries.message(mid).direction == "note"
+    assert server.sent_replies() == []
+
+
+def test_replies_that_cannot_be_queued_say_why(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _server, case_id = _setup(store, tmp_path)
+    with pytest.raises(ReplyError, match="empty"):
+        store.outbox.queue_reply(case_id, "   ")
+    with pytest.raises(ReplyError, match="no case"):
+        store.outbox.queue_reply(999, "x")
+    with pytest.raises(ReplyError, match="no channel account named"):
+        store.outbox.queue_reply(case_id, "x", account="nope")
+    with pytest.raises(ReplyError, match="allows 4096"):
+        store.outbox.queue_reply(case_id, "x" * 5000)
+
+
+def test_auth_failure_keeps_the_reply_queued_and_stops_the_account(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server, case_id = _setup(store, tmp_path)
+    mid = store.outbox.queue_reply(case_id, "attesa")
+    server.set_faults(send="auth")
+    report = _sync(store)
+    assert report.error and "credentials" in report.error
+    assert store.queries.message(mid).delivery == "queued"
+    assert store.accounts.get("shop").status == "auth_error"
+    server.set_faults()
+    assert _sync(store).sent == 1
