@@ -22,6 +22,7 @@ from connectors.base import (
     Channel,
     ConnectorError,
     OutboundReply,
+    PermanentError,
     Progress,
     SendResult,
     SettingSpec,
@@ -197,8 +198,10 @@ class EmailConnector:
         if found is not None:
             self._sent[key] = found
             return found
-        message = smtp.build_message(self.settings, reply)
-        data = message.as_bytes()
+        try:
+            data = smtp.build_message(self.settings, reply).as_bytes()
+        except (ValueError, TypeError, UnicodeError) as exc:
+            raise PermanentError(f"the reply cannot be written as an email: {exc}")
         envelope_to = [a.value.strip() for a in reply.to if a.value.strip()]
         started = time.monotonic()
         refused = await asyncio.to_thread(smtp.submit, self.settings, self._secret,

@@ -16,18 +16,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
 from email.message import Message
-from email.parser import BytesParser, HeaderParser
+from email.parser import HeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
 from connectors.base import Address, AttachmentData, BrokenItem, InboundItem
 
+from .mime import read_message
 from .mimetext import decode_bytes, header_text, html_to_text, safe_filename
 from .threads import message_ids, normalize_message_id, thread_root
 
 logger = logging.getLogger(__name__)
 
-_PARSER = BytesParser(policy=policy.compat32)
 _MAX_DEPTH = 40
 _AUTO_PRECEDENCE = {"bulk", "junk", "auto_reply", "auto-reply"}
 _ROBOT_LOCALPARTS = {"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"}
@@ -67,7 +67,7 @@ def parse_message(
     fallback_id = raw_digest_id(raw)
     external_id = fallback_id
     try:
-        msg = _PARSER.parsebytes(raw)
+        msg = read_message(raw)
         if not msg.keys():
             return BrokenItem(fallback_id, "no mail headers found: this is not an email", raw)
         message_id = normalize_message_id(header_text(msg.get("Message-ID")))

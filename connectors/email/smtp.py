@@ -28,6 +28,7 @@ from connectors.base import (
     TransientError,
 )
 
+from .mimetext import safe_filename
 from .settings import EmailSettings, tls_context
 from .threads import normalize_message_id, references_for_reply, reply_subject
 
@@ -63,7 +64,7 @@ def build_message(settings: EmailSettings, reply: OutboundReply,
         maintype, _, subtype = (att.content_type or "application/octet-stream").partition("/")
         msg.add_attachment(
             att.data, maintype=maintype or "application", subtype=subtype or "octet-stream",
-            filename=att.filename, disposition="inline" if att.inline else "attachment",
+            filename=safe_filename(att.filename, att.content_type), disposition="inline" if att.inline else "attachment",
             cid=f"<{att.content_id.strip('<>')}>" if att.content_id else None,
         )
     return msg
