@@ -1,0 +1,63 @@
+"""Through the whole app: a Telegram customer's message becomes a case, a long reply is
+split and delivered once, and an update is confirmed only after it is stored."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from connectors.telegram import TelegramConnector
+from inbox_app.app import Services, build
+from inbox_app.core.models import Message
+from tests.emulators.telegram import TelegramEmulator
+
+ADA = {"id": 90210, "first_name": "Ada", "last_name": "Lovelace", "username": "ada_l"}
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Services]:
+    services = build(f"sqlite:///{tmp_path / 'store.db'}", registry={"telegram": TelegramConnector})
+    yield services
+    services.close()
+
+
+def test_message_to_case_and_long_reply_back_once(
+    app: Services, emulator: TelegramEmulator
+) -> None:
+    app.accounts.add(
+        "telegram", "support-bot", {"api_base": emulator.base_url}, secret=emulator.token
+    )
+    emulator.customer_says(ADA, "Hello, is the warranty two years?")
+    supervisor = app.supervisor()
+
+    [report] = asyncio.run(supervisor.run_once("support-bot"))
+    assert report.error is None and report.stored == 1
+    # Stored, but not yet confirmed to Telegram: that happens with the next poll.
+    assert len(emulator.pending_update_ids()) == 1
+    with app.factory() as s:
+        message = s.scalars(select(Message).where(Message.direction == "in")).one()
+        assert (message.text, message.external_id) == (
+            "Hello, is the warranty two years?",
+            "90210:1",
+        )
+        case_id = message.case_id
+
+    answer = "\n\n".join(f"Section {n}: " + "the warranty covers it. " * 60 for n in range(6))
+    reply_id = app.outbox.queue_reply(case_id, answer)
+    [report] = asyncio.run(supervisor.run_once("support-bot"))
+    assert report.error is None and report.sent == 1
+    assert emulator.pending_update_ids() == []
+    [report] = asyncio.run(supervisor.run_once("support-bot"))
+    assert report.error is None and report.stored == 0 and report.sent == 0
+
+    sent = emulator.sent_messages()
+    assert len(sent) > 1 and "\n\n".join(m["text"] for m in sent) == answer
+    assert sent[0]["reply_to_message"]["message_id"] == 1
+    with app.factory() as s:
+        out = s.get(Message, reply_id)
+        assert out is not None and out.delivery == "sent"
+        assert out.external_id == f"90210:{sent[0]['message_id']}"
