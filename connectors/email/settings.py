@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.base import SettingSpec, SettingsError, is_loopback_host, validate_settings
+from connectors.base import SettingsError, SettingSpec, is_loopback_host, validate_settings
 
 SECURITY = ("ssl", "starttls", "none")
 

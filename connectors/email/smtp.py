@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import smtplib
-import socket
 import ssl
 from datetime import UTC, datetime
 from email.headerregistry import Address as HeaderAddress
@@ -64,7 +63,8 @@ def build_message(settings: EmailSettings, reply: OutboundReply,
         maintype, _, subtype = (att.content_type or "application/octet-stream").partition("/")
         msg.add_attachment(
             att.data, maintype=maintype or "application", subtype=subtype or "octet-stream",
-            filename=safe_filename(att.filename, att.content_type), disposition="inline" if att.inline else "attachment",
+            filename=safe_filename(att.filename, att.content_type),
+            disposition="inline" if att.inline else "attachment",
             cid=f"<{att.content_id.strip('<>')}>" if att.content_id else None,
         )
     return msg
@@ -176,7 +176,7 @@ def submit(settings: EmailSettings, secret: str | None, envelope_to: list[str],
         raise _refusal(exc.smtp_code, exc.smtp_error, "the message", host, secret)
     except ssl.SSLCertVerificationError as exc:
         raise _certificate_error(exc, host)
-    except (smtplib.SMTPException, OSError, socket.timeout, EOFError) as exc:
+    except (TimeoutError, smtplib.SMTPException, OSError, EOFError) as exc:
         if handed_over:
             raise TransientError(
                 f"the connection to {host} was lost after the message was handed over; "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 from datetime import UTC, datetime
 
 import pytest
@@ -23,7 +24,8 @@ def parse(raw: bytes | str, **kw: object) -> InboundItem:
     return item
 
 
-HEAD = "From: Maria Rossi <maria@example.it>\nTo: support@example.com\nMessage-ID: <m1@example.it>\n"
+HEAD = ("From: Maria Rossi <maria@example.it>\nTo: support@example.com\n"
+        "Message-ID: <m1@example.it>\n")
 
 
 # ---------------------------------------------------------------- charsets
@@ -464,10 +466,8 @@ def test_generated_messages_round_trip(subject: str, body: str, charset: str) ->
     if charset != "utf-8":
         # By design, bytes that are valid UTF-8 are read as UTF-8 whatever the label says
         # (mislabelled UTF-8 is common; Latin-1 text that is valid UTF-8 is not).
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             assume(encoded.decode("utf-8") == body)
-        except UnicodeDecodeError:
-            pass
     msg.set_content(body, charset=charset)
     item = parse_message(msg.as_bytes(), own_address=US)
     assert isinstance(item, InboundItem)
