@@ -16,7 +16,6 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -35,15 +34,12 @@ from connectors.base import (
     validate_settings,
 )
 
-from .events import KEY_FIELD, PART_FIELD, TIMELINE_TYPES, member_names, timestamp, to_item
-from .session import MatrixSession, check_homeserver, checked, default_device_id, room_path
+from .events import TIMELINE_TYPES, member_names, to_item
+from .media import download
+from .replies import ReplySender
+from .session import MatrixSession, check_homeserver, default_device_id, room_path
 
 logger = logging.getLogger(__name__)
-
-# A matrix event (JSON, signatures and all) may not exceed 65,536 bytes.
-MAX_EVENT_CONTENT_BYTES = 60_000
-# How many of our recent messages per room find_sent looks through.
-FIND_SENT_DEPTH = 500
 
 
 @dataclass
@@ -137,7 +133,7 @@ class MatrixConnector:
         self.max_attachment = self.settings["max_attachment_mb"] * 1024 * 1024
         self._names: dict[str, dict[str, str]] = {}
         self._failed_invites: set[str] = set()
-        self._uploads: dict[tuple[str, int], str] = {}
+        self.replies = ReplySender(self.session)
 
     # The app sets this to keep a fresh access token in the keyring.
     @property
@@ -310,38 +306,7 @@ class MatrixConnector:
         return joined
 
     async def _download(self, content: Mapping[str, Any]) -> AttachmentData | None:
-        url = content.get("url")
-        if not isinstance(url, str) or not url.startswith("mxc://"):
-            return None
-        info = content.get("info") or {}
-        if isinstance(info.get("size"), int) and info["size"] > self.max_attachment:
-            return None
-        server, _, media_id = url[len("mxc://") :].partition("/")
-        tail = f"{quote(server, safe='')}/{quote(media_id, safe='')}"
-        # Authenticated media (Matrix 1.11) first; older homeservers only know the legacy path.
-        for path in (
-            f"/_matrix/client/v1/media/download/{tail}",
-            f"/_matrix/media/v3/download/{tail}",
-        ):
-            reply = await self.session.response("GET", path, timeout=120)
-            if reply.status_code == 404:
-                continue
-            if reply.status_code == 200:
-                if len(reply.content) > self.max_attachment:
-                    return None
-                return AttachmentData(
-                    filename=str(content.get("filename") or content.get("body") or media_id),
-                    content_type=str(
-                        info.get("mimetype")
-                        or reply.headers.get("Content-Type")
-                        or "application/octet-stream"
-                    ),
-                    data=reply.content,
-                )
-            if reply.status_code >= 500 or reply.status_code == 429:
-                checked(reply, "download an attachment")  # raises the TransientError
-            return None
-        return None
+        return await download(self.session, content, self.max_attachment)
 
     async def wait_for_changes(self, cursor: str | None, timeout: float) -> bool:
         state = _Cursor.parse(cursor)
@@ -370,109 +335,11 @@ class MatrixConnector:
 
     # ------------------------------------------------------------------ send
     async def send(self, reply: OutboundReply) -> SendResult:
-        content: dict[str, Any] = {
-            "msgtype": "m.text",
-            "body": reply.text,
-            KEY_FIELD: reply.idempotency_key,
-        }
-        if reply.html:
-            content["format"] = "org.matrix.custom.html"
-            content["formatted_body"] = reply.html
-        if reply.in_reply_to:
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply.in_reply_to}}
-        size = len(json.dumps(content, ensure_ascii=False).encode())
-        if size > MAX_EVENT_CONTENT_BYTES:
-            raise PermanentError(
-                f"the reply is {size} bytes; Matrix events are limited to 64 KiB — shorten it"
-            )
-        # Files go first and the text last, so finding the text (find_sent) means
-        # the whole reply arrived.
-        files = []
-        for index, attachment in enumerate(reply.attachments, start=1):
-            files.append(await self._send_file(reply, index, attachment))
-        # The homeserver de-duplicates on the transaction ID, so a retry of the
-        # same reply (same key) returns the first event instead of a second one.
-        event_id = await self._put(reply, reply.idempotency_key, content)
-        meta: dict[str, Any] = {"room_id": reply.thread_key}
-        if files:
-            meta["attachment_event_ids"] = files
-        return SendResult(event_id, datetime.now(UTC), meta)
-
-    async def _put(self, reply: OutboundReply, txn: str, content: Mapping[str, Any]) -> str:
-        data = await self.session.call(
-            "PUT",
-            room_path(reply.thread_key, f"send/m.room.message/{quote(txn, safe='')}"),
-            json=dict(content),
-            what="send the reply",
-        )
-        return str(data["event_id"])
-
-    async def _send_file(self, reply: OutboundReply, index: int, attachment: AttachmentData) -> str:
-        cache_key = (reply.idempotency_key, index)
-        mxc = self._uploads.get(cache_key)
-        if mxc is None:  # a retry reuses the upload instead of storing the file twice
-            data = await self.session.call(
-                "POST",
-                "/_matrix/media/v3/upload",
-                params={"filename": attachment.filename},
-                content=attachment.data,
-                extra_headers={"Content-Type": attachment.content_type},
-                timeout=300,
-                what=f"upload {attachment.filename}",
-            )
-            mxc = self._uploads[cache_key] = str(data["content_uri"])
-        major = attachment.content_type.split("/", 1)[0]
-        msgtype = {"image": "m.image", "video": "m.video", "audio": "m.audio"}.get(major, "m.file")
-        content = {
-            "msgtype": msgtype,
-            "body": attachment.filename,
-            "filename": attachment.filename,
-            "url": mxc,
-            "info": {"mimetype": attachment.content_type, "size": len(attachment.data)},
-            # The same key as the text: the store files every echo under one outbox entry.
-            KEY_FIELD: reply.idempotency_key,
-            PART_FIELD: index,
-        }
-        return await self._put(reply, f"{reply.idempotency_key}.{index}", content)
+        return await self.replies.send(reply)
 
     async def find_sent(self, reply: OutboundReply) -> SendResult | None:
-        """Our message carrying this reply's key, if it already reached the room.
-
-        Needed after a restart: the new login's token does not remember the old
-        transaction IDs, but the key inside the content is still there.
-        """
-        event_filter = json.dumps({"senders": [self.user_id], "types": ["m.room.message"]})
-        position: str | None = None
-        seen = 0
-        while seen < FIND_SENT_DEPTH:
-            params: dict[str, Any] = {"dir": "b", "limit": 100, "filter": event_filter}
-            if position:
-                params["from"] = position
-            try:
-                page = await self.session.call(
-                    "GET",
-                    room_path(reply.thread_key, "messages"),
-                    params=params,
-                    what="look for an earlier copy of the reply",
-                )
-            except PermanentError:
-                return None  # not in the room (any more): it cannot be there
-            chunk = page.get("chunk") or []
-            for event in chunk:
-                content = event.get("content") or {}
-                unsigned = event.get("unsigned") or {}
-                if PART_FIELD not in content and reply.idempotency_key in (
-                    content.get(KEY_FIELD),
-                    unsigned.get("transaction_id"),
-                ):
-                    return SendResult(
-                        str(event["event_id"]), timestamp(event), {"room_id": reply.thread_key}
-                    )
-            seen += len(chunk)
-            if not chunk or not page.get("end"):
-                return None
-            position = str(page["end"])
-        return None
+        """Our message carrying this reply's key, if it already reached the room."""
+        return await self.replies.find_sent(reply)
 
     async def close(self) -> None:
         await self.session.close()

@@ -9,6 +9,7 @@ shared-secret admin API, exactly as an admin would script it.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import json
@@ -42,22 +43,25 @@ def synapse_python() -> Path:
     venv = cache_dir() / "synapse-venv"
     python = venv / "bin" / "python"
     probe = [str(python), "-c", "import synapse.app.homeserver"]
-    if python.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
-        return python
     venv.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-    subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--disable-pip-version-check",
-            "matrix-synapse",
-        ],
-        check=True,
-    )
+    # Two test runs starting at once must not install into the same folder together.
+    with (venv.parent / "synapse-venv.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if python.exists() and subprocess.run(probe, capture_output=True).returncode == 0:
+            return python
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                "matrix-synapse",
+            ],
+            check=True,
+        )
     return python
 
 

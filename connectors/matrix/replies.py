@@ -1,0 +1,130 @@
+"""Agents' replies into a Matrix room: sent once, found again after a restart."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from connectors.base import AttachmentData, OutboundReply, PermanentError, SendResult
+
+from .events import KEY_FIELD, PART_FIELD, timestamp
+from .session import MatrixSession, room_path
+
+# A Matrix event (JSON, signatures and all) may not exceed 65,536 bytes.
+MAX_EVENT_CONTENT_BYTES = 60_000
+# How many of our recent messages per room find_sent looks through.
+FIND_SENT_DEPTH = 500
+
+
+class ReplySender:
+    def __init__(self, session: MatrixSession) -> None:
+        self.session = session
+        self._uploads: dict[tuple[str, int], str] = {}
+
+    async def send(self, reply: OutboundReply) -> SendResult:
+        content: dict[str, Any] = {
+            "msgtype": "m.text",
+            "body": reply.text,
+            KEY_FIELD: reply.idempotency_key,
+        }
+        if reply.html:
+            content["format"] = "org.matrix.custom.html"
+            content["formatted_body"] = reply.html
+        if reply.in_reply_to:
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply.in_reply_to}}
+        size = len(json.dumps(content, ensure_ascii=False).encode())
+        if size > MAX_EVENT_CONTENT_BYTES:
+            raise PermanentError(
+                f"the reply is {size} bytes; Matrix events are limited to 64 KiB — shorten it"
+            )
+        # Files go first and the text last, so finding the text (find_sent) means
+        # the whole reply arrived.
+        files = []
+        for index, attachment in enumerate(reply.attachments, start=1):
+            files.append(await self._send_file(reply, index, attachment))
+        # The homeserver de-duplicates on the transaction ID, so a retry of the
+        # same reply (same key) returns the first event instead of a second one.
+        event_id = await self._put(reply, reply.idempotency_key, content)
+        meta: dict[str, Any] = {"room_id": reply.thread_key}
+        if files:
+            meta["attachment_event_ids"] = files
+        return SendResult(event_id, datetime.now(UTC), meta)
+
+    async def _put(self, reply: OutboundReply, txn: str, content: Mapping[str, Any]) -> str:
+        data = await self.session.call(
+            "PUT",
+            room_path(reply.thread_key, f"send/m.room.message/{quote(txn, safe='')}"),
+            json=dict(content),
+            what="send the reply",
+        )
+        return str(data["event_id"])
+
+    async def _send_file(self, reply: OutboundReply, index: int, attachment: AttachmentData) -> str:
+        cache_key = (reply.idempotency_key, index)
+        mxc = self._uploads.get(cache_key)
+        if mxc is None:  # a retry reuses the upload instead of storing the file twice
+            data = await self.session.call(
+                "POST",
+                "/_matrix/media/v3/upload",
+                params={"filename": attachment.filename},
+                content=attachment.data,
+                extra_headers={"Content-Type": attachment.content_type},
+                timeout=300,
+                what=f"upload {attachment.filename}",
+            )
+            mxc = self._uploads[cache_key] = str(data["content_uri"])
+        major = attachment.content_type.split("/", 1)[0]
+        msgtype = {"image": "m.image", "video": "m.video", "audio": "m.audio"}.get(major, "m.file")
+        content = {
+            "msgtype": msgtype,
+            "body": attachment.filename,
+            "filename": attachment.filename,
+            "url": mxc,
+            "info": {"mimetype": attachment.content_type, "size": len(attachment.data)},
+            # The same key as the text: the store files every echo under one outbox entry.
+            KEY_FIELD: reply.idempotency_key,
+            PART_FIELD: index,
+        }
+        return await self._put(reply, f"{reply.idempotency_key}.{index}", content)
+
+    async def find_sent(self, reply: OutboundReply) -> SendResult | None:
+        """Our message carrying this reply's key, if it already reached the room.
+
+        Needed after a restart: the new login's token does not remember the old
+        transaction IDs, but the key inside the content is still there.
+        """
+        event_filter = json.dumps({"senders": [self.session.user_id], "types": ["m.room.message"]})
+        position: str | None = None
+        seen = 0
+        while seen < FIND_SENT_DEPTH:
+            params: dict[str, Any] = {"dir": "b", "limit": 100, "filter": event_filter}
+            if position:
+                params["from"] = position
+            try:
+                page = await self.session.call(
+                    "GET",
+                    room_path(reply.thread_key, "messages"),
+                    params=params,
+                    what="look for an earlier copy of the reply",
+                )
+            except PermanentError:
+                return None  # not in the room (any more): it cannot be there
+            chunk = page.get("chunk") or []
+            for event in chunk:
+                content = event.get("content") or {}
+                unsigned = event.get("unsigned") or {}
+                if PART_FIELD not in content and reply.idempotency_key in (
+                    content.get(KEY_FIELD),
+                    unsigned.get("transaction_id"),
+                ):
+                    return SendResult(
+                        str(event["event_id"]), timestamp(event), {"room_id": reply.thread_key}
+                    )
+            seen += len(chunk)
+            if not chunk or not page.get("end"):
+                return None
+            position = str(page["end"])
+        return None
