@@ -15,8 +15,9 @@ from typing import Any
 from connectors.base import Address, AttachmentData, BrokenItem, InboundItem, ItemUpdate
 
 # Our replies carry their idempotency key in the event content, so a reply can
-# be found again after a re-login (the server's own txnId memory is per access
-# token) and our echo matched to the outbox whichever device sees it.
+# be found again whatever the homeserver remembers of transaction IDs (per
+# device since Matrix 1.7, per access token before) and our echo is matched to
+# the outbox whichever device sees it.
 KEY_FIELD = "com.unisono.idempotency_key"
 # Which file of a reply with attachments an event carries (the text has none).
 PART_FIELD = "com.unisono.part"

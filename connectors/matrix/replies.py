@@ -47,6 +47,8 @@ class ReplySender:
             files.append(await self._send_file(reply, index, attachment))
         # The homeserver de-duplicates on the transaction ID, so a retry of the
         # same reply (same key) returns the first event instead of a second one.
+        # Since Matrix 1.7 that memory belongs to the device, which the fixed
+        # device ID keeps across logins; older servers tie it to the access token.
         event_id = await self._put(reply, reply.idempotency_key, content)
         meta: dict[str, Any] = {"room_id": reply.thread_key}
         if files:
@@ -93,8 +95,9 @@ class ReplySender:
     async def find_sent(self, reply: OutboundReply) -> SendResult | None:
         """Our message carrying this reply's key, if it already reached the room.
 
-        Needed after a restart: the new login's token does not remember the old
-        transaction IDs, but the key inside the content is still there.
+        Needed after a restart on homeservers that remember transaction IDs per
+        access token (before Matrix 1.7) or when the device ID changed: the key
+        inside the content is still there.
         """
         event_filter = json.dumps({"senders": [self.session.user_id], "types": ["m.room.message"]})
         position: str | None = None

@@ -33,8 +33,9 @@ _TOKEN_ERRORS = {"M_UNKNOWN_TOKEN", "M_MISSING_TOKEN"}
 def default_device_id(homeserver: str, user_id: str) -> str:
     """A device ID that stays the same for an account across restarts.
 
-    Logging in again with the same device replaces its token instead of adding
-    one more device to the user's device list on every start of the app.
+    Logging in again with the same device adds a token to it instead of one
+    more device to the user's device list on every start of the app, and the
+    homeserver's memory of transaction IDs (per device) survives the restart.
     """
     digest = hashlib.sha256(f"{homeserver}|{user_id}".encode()).hexdigest()[:10].upper()
     return f"UNISONO{digest}"

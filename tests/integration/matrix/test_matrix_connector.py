@@ -75,12 +75,20 @@ def test_customer_message_arrives_and_reply_reaches_customer_once(accounts: Acco
         finally:
             await connector.close()
 
-        # After a restart (a new login, whose token remembers no transaction IDs)
-        # the reply is still found, so the dispatcher does not send it again.
+        # After a restart (a new login) the reply is still found, so the
+        # dispatcher does not send it again.
         later = accounts.connector()
         try:
             found = await later.find_sent(reply)
             assert found is not None and found.external_id == first.external_id
+            # Same device, new login: the homeserver still knows the transaction.
+            assert (await later.send(reply)).external_id == first.external_id
+            other_device = accounts.connector(device_id="OTHERDEVICE")
+            try:
+                found = await other_device.find_sent(reply)
+                assert found is not None and found.external_id == first.external_id
+            finally:
+                await other_device.close()
             assert await later.find_sent(OutboundReply("never-sent", room, "x")) is None
         finally:
             await later.close()
