@@ -27,11 +27,11 @@ def _private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def postgres_server() -> Iterator[object]:
     """A PostgreSQL server of our own, from the installed binaries, on a loopback port."""
     from tests.servers.postgres import PostgresServer
 
-    server = PostgresServer(tmp_path_factory.mktemp("pg"))
+    server = PostgresServer()
     server.start()
     yield server
     server.stop()

@@ -81,8 +81,14 @@ class AccountService:
             clean = validate_settings(cls.settings_schema, settings)
         except SettingsError as exc:
             raise AccountError(str(exc))
+        try:
+            # The connector's own checks (e.g. plain text only to this computer), no network.
+            cls(clean, secret or "")
+        except SettingsError as exc:
+            raise AccountError(str(exc))
         if cls.needs_secret and not secret:
-            raise AccountError(f"a {kind} account needs a secret: pass it with --secret-stdin")
+            raise AccountError(f"the {kind} account needs a password or token: "
+                               "pass it with --secret-stdin")
         channel = clean.get("channel") if kind == "fake" else cls.channel
         with self._factory() as s, s.begin():
             if s.scalar(select(ChannelAccount.id).where(ChannelAccount.name == name)):
@@ -108,6 +114,7 @@ class AccountService:
             merged = {**account.settings, **changes}
             try:
                 clean = validate_settings(cls.settings_schema, merged)
+                cls(clean, secret or "")
             except SettingsError as exc:
                 raise AccountError(str(exc))
             if secret:

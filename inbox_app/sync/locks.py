@@ -15,6 +15,10 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 
+# The lock space of account runners, apart from any other advisory lock user.
+_KEY = int.from_bytes(hashlib.sha1(b"inbox_app.account").digest()[:4], "big") >> 1
+
+
 class AccountLock:
     def __init__(self, engine: Engine, account_id: int) -> None:
         self._engine = engine
@@ -24,10 +28,9 @@ class AccountLock:
 
     def acquire(self) -> bool:
         if self._engine.dialect.name == "postgresql":
-            key = int.from_bytes(hashlib.sha1(b"inbox_app.account").digest()[:4], "big") >> 1
             conn = self._engine.connect()
             got = conn.execute(text("SELECT pg_try_advisory_lock(:k, :a)"),
-                               {"k": key, "a": self._account_id}).scalar()
+                               {"k": _KEY, "a": self._account_id}).scalar()
             conn.commit()
             if got:
                 self._conn = conn
@@ -54,7 +57,15 @@ class AccountLock:
 
     def release(self) -> None:
         if self._conn is not None:
-            self._conn.close()  # closing the session releases its advisory locks
+            # A pooled connection outlives close(): unlock explicitly, and if that
+            # fails drop the connection so its session (and lock) really ends.
+            try:
+                self._conn.execute(text("SELECT pg_advisory_unlock(:k, :a)"),
+                                   {"k": _KEY, "a": self._account_id})
+                self._conn.commit()
+            except Exception:  # noqa: BLE001
+                self._conn.invalidate()
+            self._conn.close()
             self._conn = None
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)

@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from pathlib import Path
 
 import psycopg
@@ -35,8 +36,11 @@ def find_bindir() -> Path:
 
 
 class PostgresServer:
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
+    def __init__(self, root: Path | None = None) -> None:
+        # Not under pytest's temporary folders: those are private to root (0700)
+        # and the server runs as the postgres user when the tests run as root.
+        self._own_root = root is None
+        self.root = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="inbox-pg-"))
         self.data = self.root / "data"
         self.port = free_port()
         self.bindir = find_bindir()
@@ -66,6 +70,8 @@ class PostgresServer:
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         except subprocess.CalledProcessError:
             pass
+        if self._own_root:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def admin(self) -> psycopg.Connection:
         return psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",

@@ -1,0 +1,1 @@
+"""Everything Qt: the agent workspace window, its item models, widgets and dialogs."""

@@ -1,0 +1,49 @@
+"""The one door from the core's event bus into Qt.
+
+Services publish from worker threads too; a signal emitted there reaches the
+widgets through a queued connection, on the GUI thread, in order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from inbox_app.core.events import (
+    AccountsChanged,
+    CasesChanged,
+    CustomersChanged,
+    EventBus,
+    MessagesAdded,
+    MessagesChanged,
+)
+
+
+class Bridge(QObject):
+    messagesAdded = Signal(object)  # MessagesAdded
+    messagesChanged = Signal(object)  # MessagesChanged
+    casesChanged = Signal(object)  # CasesChanged
+    customersChanged = Signal(object)  # CustomersChanged
+    accountsChanged = Signal(object)  # AccountsChanged
+
+    def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        pairs = ((MessagesAdded, self.messagesAdded), (MessagesChanged, self.messagesChanged),
+                 (CasesChanged, self.casesChanged), (CustomersChanged, self.customersChanged),
+                 (AccountsChanged, self.accountsChanged))
+        self._unsubscribe = [bus.subscribe(kind, self._forward(signal)) for kind, signal in pairs]
+
+    @staticmethod
+    def _forward(signal: Any) -> Any:
+        def emit(event: Any) -> None:
+            try:
+                signal.emit(event)
+            except RuntimeError:
+                pass  # the window is gone; nothing is listening any more
+        return emit
+
+    def close(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe = []

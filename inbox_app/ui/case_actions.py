@@ -1,0 +1,79 @@
+"""Case actions with a one-step undo: assign, team, status (with snooze), priority, tags."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from inbox_app.ui.context import Workspace
+
+
+class CaseActions(QObject):
+    done = Signal(str)  # what happened, in words
+    refused = Signal(str)  # why not, in words
+    undoChanged = Signal(bool)
+
+    def __init__(self, ws: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ws = ws
+        self._undo: tuple[int, dict[str, Any], str] | None = None
+
+    def _run(self, case_id: int, action: Callable[..., dict[str, Any]], words: str,
+             *args: Any, **kwargs: Any) -> None:
+        def done(before: dict[str, Any]) -> None:
+            self._undo = (case_id, before, words)
+            self.undoChanged.emit(True)
+            self.done.emit(words)
+
+        self._ws.call(action, case_id, *args, actor=self._ws.actor, done=done,
+                      failed=lambda exc: self.refused.emit(str(exc)), task="case action", **kwargs)
+
+    def assign_to_me(self, case_id: int) -> None:
+        if self._ws.agent is None:
+            self.refused.emit(self.tr("You are not signed in as an agent; start with --as NAME."))
+            return
+        self.assign(case_id, self._ws.agent.name)
+
+    def assign(self, case_id: int, agent: str | None) -> None:
+        words = self.tr("Case #{id} assigned to {who}.").format(id=case_id, who=agent) if agent \
+            else self.tr("Case #{id} unassigned.").format(id=case_id)
+        self._run(case_id, self._ws.services.cases.assign, words, agent)
+
+    def assign_team(self, case_id: int, team: str | None) -> None:
+        words = self.tr("Case #{id} handed to team {team}.").format(id=case_id, team=team or "—")
+        self._run(case_id, self._ws.services.cases.assign_team, words, team)
+
+    def set_status(self, case_id: int, status: str, until: datetime | None = None) -> None:
+        from inbox_app.ui import labels
+
+        words = self.tr("Case #{id} is now {status}.").format(
+            id=case_id, status=labels.word(labels.STATUS, status).lower())
+        self._run(case_id, self._ws.services.cases.set_status, words, status, until=until)
+
+    def set_priority(self, case_id: int, priority: str) -> None:
+        from inbox_app.ui import labels
+
+        words = self.tr("Case #{id} priority: {priority}.").format(
+            id=case_id, priority=labels.word(labels.PRIORITY, priority).lower())
+        self._run(case_id, self._ws.services.cases.set_priority, words, priority)
+
+    def set_tags(self, case_id: int, tags: list[str]) -> None:
+        words = self.tr("Case #{id} tags updated.").format(id=case_id)
+        self._run(case_id, self._ws.services.cases.set_tags, words, tags)
+
+    def can_undo(self) -> bool:
+        return self._undo is not None
+
+    def undo(self) -> None:
+        if self._undo is None:
+            self.refused.emit(self.tr("Nothing to undo."))
+            return
+        case_id, before, words = self._undo
+        self._undo = None
+        self.undoChanged.emit(False)
+        self._ws.call(self._ws.services.cases.restore, case_id, before, actor=self._ws.actor,
+                      done=lambda _r: self.done.emit(self.tr("Undone: {what}").format(what=words)),
+                      failed=lambda exc: self.refused.emit(str(exc)), task="undo")

@@ -1,0 +1,326 @@
+"""The case list: a table model over case ids, rows fetched by page off the GUI thread.
+
+The id list of a view is loaded in one cheap query (ids and sort keys only);
+rows are fetched a page at a time when the view first asks for them, so
+100,000 cases cost one id list and a handful of pages, however far one scrolls.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
+
+from inbox_app.core.queries import CaseFilter
+from inbox_app.core.rows import CaseRow
+from inbox_app.ui import labels
+from inbox_app.ui.appearance import icon, is_dark
+from inbox_app.ui.context import Workspace
+
+PAGE = 100
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class CaseListModel(QAbstractTableModel):
+    CUSTOMER, CHANNELS, SUBJECT, STATUS, PRIORITY, ASSIGNEE, WAITING = range(7)
+    COLUMNS = 7
+    CaseIdRole = Qt.ItemDataRole.UserRole + 1
+    RowRole = Qt.ItemDataRole.UserRole + 2
+    ChannelsRole = Qt.ItemDataRole.UserRole + 3
+
+    loaded = Signal()  # a new id list is in place
+
+    def __init__(self, ws: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ws = ws
+        self._filter = CaseFilter(status=("open", "pending"))
+        self._ids: list[int] = []
+        self._pos: dict[int, int] = {}
+        self._rows: dict[int, CaseRow] = {}
+        self._pending: set[int] = set()
+        self._generation = 0
+        self._now = datetime.now(UTC)
+        self._reload_timer = QTimer(self, singleShot=True, interval=400)
+        self._reload_timer.timeout.connect(self.reload)
+        ws.bridge.casesChanged.connect(self._cases_changed)
+        self._headers = (self.tr("Customer"), self.tr("Channels"), self.tr("Subject"),
+                         self.tr("Status"), self.tr("Priority"), self.tr("Assignee"),
+                         self.tr("Waiting"))
+
+    # ------------------------------------------------------------ loading
+
+    def set_filter(self, flt: CaseFilter) -> None:
+        self._filter = flt
+        self.reload()
+
+    def reload(self) -> None:
+        self._generation += 1
+        generation, flt = self._generation, self._filter
+        self._ws.call(self._ws.services.queries.case_ids, flt, task="case list",
+                      done=lambda pairs: self._set_ids(generation, [p[0] for p in pairs]))
+
+    def load_now(self) -> None:
+        """Load synchronously (tests and benchmarks measure the model itself)."""
+        self._generation += 1
+        self._set_ids(self._generation, [p[0] for p in self._ws.services.queries.case_ids(self._filter)])
+
+    def _set_ids(self, generation: int, ids: list[int]) -> None:
+        if generation != self._generation:
+            return  # a newer view was asked for meanwhile
+        self._now = datetime.now(UTC)
+        if ids == self._ids:
+            self._refetch(set(self._rows))
+            self.loaded.emit()
+            return
+        self.beginResetModel()
+        self._ids = ids
+        self._pos = {case_id: row for row, case_id in enumerate(ids)}
+        self._rows = {k: v for k, v in self._rows.items() if k in self._pos}
+        self._pending.clear()
+        self.endResetModel()
+        self.loaded.emit()
+
+    def _cases_changed(self, event: Any) -> None:
+        self._refetch({i for i in event.case_ids if i in self._rows})
+        self._reload_timer.start()
+
+    def _refetch(self, ids: set[int]) -> None:
+        for page in {self._pos[i] // PAGE for i in ids if i in self._pos}:
+            self._fetch_page(page, force=True)
+
+    def _fetch_page(self, page: int, force: bool = False) -> None:
+        if page in self._pending and not force:
+            return
+        self._pending.add(page)
+        ids = self._ids[page * PAGE:(page + 1) * PAGE]
+        generation = self._generation
+
+        def done(rows: dict[int, CaseRow]) -> None:
+            self._pending.discard(page)
+            if generation != self._generation:
+                return
+            self._rows.update(rows)
+            first, last = page * PAGE, min(len(self._ids), (page + 1) * PAGE) - 1
+            if last >= first:
+                self.dataChanged.emit(self.index(first, 0), self.index(last, self.COLUMNS - 1))
+
+        self._ws.call(self._ws.services.queries.cases_by_id, ids, done=done, task="case page")
+
+    def fetch_page_now(self, row: int) -> None:
+        page = row // PAGE
+        self._rows.update(self._ws.services.queries.cases_by_id(self._ids[page * PAGE:(page + 1) * PAGE]))
+
+    # ------------------------------------------------------------ queries
+
+    def case_id(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, case_id: int) -> int | None:
+        return self._pos.get(case_id)
+
+    def case_row(self, row: int) -> CaseRow | None:
+        case_id = self.case_id(row)
+        return self._rows.get(case_id) if case_id is not None else None
+
+    def cached_rows(self) -> int:
+        return len(self._rows)
+
+    # ------------------------------------------------------------ Qt model
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < self.COLUMNS:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self._headers[section]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+            return None
+        case_id = self._ids[index.row()]
+        if role == self.CaseIdRole:
+            return case_id
+        row = self._rows.get(case_id)
+        if row is None:
+            self._fetch_page(index.row() // PAGE)
+            if role == Qt.ItemDataRole.DisplayRole and index.column() == self.CUSTOMER:
+                return "…"
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, col)
+        if role == self.RowRole:
+            return row
+        if role == self.ChannelsRole and col == self.CHANNELS:
+            return list(row.channels)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == self.WAITING and row.first_response_due is not None:
+                return self.tr("First reply due {when}").format(when=labels.when(row.first_response_due))
+            if col in (self.SUBJECT, self.CUSTOMER):
+                return self._display(row, col)
+            if col == self.CHANNELS:
+                return ", ".join(labels.word(labels.CHANNEL, c) for c in row.channels)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._foreground(row, col)
+        if role == Qt.ItemDataRole.FontRole and col == self.CUSTOMER and row.waiting_since:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._display(row, col) or labels.tr("none")
+        return None
+
+    def _display(self, row: CaseRow, col: int) -> str:
+        if col == self.CUSTOMER:
+            return row.customer_name
+        if col == self.CHANNELS:
+            return ""
+        if col == self.SUBJECT:
+            tags = "".join(f"  #{t}" for t in row.tags)
+            return (row.subject or self.tr("(no subject)")) + tags
+        if col == self.STATUS:
+            if row.status == "snoozed" and row.snoozed_until:
+                return self.tr("Snoozed until {when}").format(when=labels.when(row.snoozed_until))
+            return labels.word(labels.STATUS, row.status)
+        if col == self.PRIORITY:
+            return labels.word(labels.PRIORITY, row.priority)
+        if col == self.ASSIGNEE:
+            return row.assignee or (row.team and self.tr("{team} (team)").format(team=row.team)) or "—"
+        if col == self.WAITING:
+            return labels.ago(row.waiting_since, self._now) if row.status != "resolved" else ""
+        return ""
+
+    def _foreground(self, row: CaseRow, col: int) -> QBrush | None:
+        dark = is_dark()
+        if col == self.WAITING and row.waiting_since and row.status != "resolved":
+            due = row.first_response_due
+            if due is None:
+                return None
+            if due <= self._now:
+                return QBrush(QColor("#ff7b72" if dark else "#c62828"))
+            if due - self._now <= timedelta(hours=1):
+                return QBrush(QColor("#e3b341" if dark else "#a86400"))
+            return QBrush(QColor("#56d364" if dark else "#2e7d32"))
+        if col == self.PRIORITY and row.priority in ("high", "urgent"):
+            return QBrush(QColor("#ff7b72" if dark else "#c62828"))
+        return None
+
+
+class ChannelsDelegate(QStyledItemDelegate):
+    """Channel icons side by side, readable at a glance."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
+        channels = index.data(CaseListModel.ChannelsRole) or []
+        size = min(16, option.rect.height() - 6)
+        x = option.rect.x() + 6
+        y = option.rect.y() + (option.rect.height() - size) // 2
+        for channel in channels:
+            icon(f"channel-{channel}").paint(painter, QRect(x, y, size, size))
+            x += size + 4
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:  # noqa: N802
+        return QSize(64, 24)
+
+
+class CaseListView(QTableView):
+    caseSelected = Signal(int)  # case id (0: none)
+
+    def __init__(self, model: CaseListModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self._model = model
+        self.setObjectName("caseList")
+        self.setAccessibleName(self.tr("Cases"))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setAlternatingRowColors(True)
+        self.setTabKeyNavigation(False)
+        self.verticalHeader().hide()
+        vh = self.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(self.fontMetrics().height() + 12)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(CaseListModel.SUBJECT, QHeaderView.ResizeMode.Stretch)
+        em = self.fontMetrics().averageCharWidth()
+        for col, chars in ((CaseListModel.CUSTOMER, 18), (CaseListModel.CHANNELS, 7),
+                           (CaseListModel.STATUS, 10), (CaseListModel.PRIORITY, 8),
+                           (CaseListModel.ASSIGNEE, 14), (CaseListModel.WAITING, 8)):
+            self.setColumnWidth(col, chars * em + 16)
+        self.setItemDelegateForColumn(CaseListModel.CHANNELS, ChannelsDelegate(self))
+        self.selectionModel().currentRowChanged.connect(self._current_changed)
+        self._selected_id = 0
+        self._restore_id = 0
+        model.modelAboutToBeReset.connect(self._remember)
+        model.modelReset.connect(self._restore)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        case_id = self._model.case_id(current.row()) if current.isValid() else None
+        if (case_id or 0) != self._selected_id:
+            self._selected_id = case_id or 0
+            self.caseSelected.emit(self._selected_id)
+
+    def _remember(self) -> None:
+        self._restore_id = self._selected_id
+
+    def _restore(self) -> None:
+        row = self._model.row_of(self._restore_id) if self._restore_id else None
+        if row is not None:
+            self.select_row(row)
+        # A case that left the view stays open in the other panes until another is picked.
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < self._model.rowCount():
+            self.setCurrentIndex(self._model.index(row, CaseListModel.CUSTOMER))
+            self.scrollTo(self._model.index(row, 0))
+
+    def select_case(self, case_id: int) -> bool:
+        row = self._model.row_of(case_id)
+        if row is None:
+            return False
+        self.select_row(row)
+        return True
+
+    def step(self, delta: int) -> None:
+        current = self.currentIndex().row() if self.currentIndex().isValid() else -1
+        if current < 0 and self._selected_id:
+            current = self._model.row_of(self._selected_id) or 0
+        self.select_row(max(0, min(self._model.rowCount() - 1, current + delta)))
+
+    def selected_case_id(self) -> int:
+        return self._selected_id
+

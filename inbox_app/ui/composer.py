@@ -1,0 +1,387 @@
+"""The composer under the timeline: account, templates, per-channel preview, notes, drafts.
+
+The draft is written (debounced) as the agent types and restored when the case
+is opened again, after a restart or a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from connectors.base import Capabilities
+from inbox_app.core.accounts import AccountRow
+from inbox_app.core.outbox import IDENTITY_KIND
+from inbox_app.core.rows import CaseRow, CustomerRow
+from inbox_app.core.templates import TemplateRow, render
+from inbox_app.ui import labels
+from inbox_app.ui.appearance import icon
+from inbox_app.ui.context import Workspace
+
+logger = logging.getLogger(__name__)
+FAKE_KINDS = {"email": {"email"}, "chat": {"matrix", "telegram"}, "social": {"mastodon"},
+              "review": {"review"}}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    account: AccountRow
+    capabilities: Capabilities
+
+
+def reachable(accounts: list[AccountRow], customer: CustomerRow,
+              registry: Any) -> list[Candidate]:
+    """Channel accounts through which this customer can be answered."""
+    kinds = {i.kind for i in customer.identities}
+    out = []
+    for account in accounts:
+        if not account.enabled or account.kind not in registry:
+            continue
+        wanted = FAKE_KINDS.get(account.channel, set()) if account.kind == "fake" else \
+            {IDENTITY_KIND.get(account.kind, account.kind)}
+        if wanted & kinds:
+            out.append(Candidate(account, registry[account.kind].capabilities))
+    return out
+
+
+class ChannelPreview(QFrame):
+    """The reply as one channel will carry it, with that channel's length limit."""
+
+    def __init__(self, candidate: Candidate, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.candidate = candidate
+        self.setObjectName("channelPreview")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        title = QLabel(f"{labels.word(labels.CHANNEL, candidate.account.channel)} · {candidate.account.name}", self)
+        title.setObjectName("previewTitle")
+        layout.addWidget(title)
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.text)
+        self.counter = QLabel(self)
+        self.counter.setObjectName("previewCounter")
+        layout.addWidget(self.counter)
+        layout.addStretch(1)
+        self.over = False
+
+    def show_text(self, text: str) -> None:
+        caps = self.candidate.capabilities
+        shown = text if caps.html else text  # plain-text channels get the text as typed
+        self.text.setText(shown[:2000] or "…")
+        limit = caps.max_length
+        n = len(text)
+        self.over = bool(limit and n > limit and not caps.split_long)
+        if limit:
+            words = self.tr("{n} / {limit} characters").format(n=n, limit=limit)
+            if n > limit and caps.split_long:
+                parts = -(-n // limit)
+                words += " · " + self.tr("sent in {parts} parts").format(parts=parts)
+            elif self.over:
+                words += " · " + self.tr("too long for this channel")
+        else:
+            words = self.tr("{n} characters").format(n=n)
+        if caps.public:
+            words += " · " + self.tr("public reply")
+        self.counter.setText(words)
+        self.counter.setProperty("over", self.over)
+        self.counter.style().unpolish(self.counter)
+        self.counter.style().polish(self.counter)
+
+
+class Composer(QWidget):
+    sent = Signal(int)  # message id
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = ws
+        self.setObjectName("composer")
+        self.case: CaseRow | None = None
+        self.customer: CustomerRow | None = None
+        self.candidates: list[Candidate] = []
+        self.templates: list[TemplateRow] = []
+        self._template: TemplateRow | None = None
+        self._restoring = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 8)
+        bar = QHBoxLayout()
+        self.account = QComboBox(self)
+        self.account.setAccessibleName(self.tr("Reply through"))
+        self.account.setToolTip(self.tr("Channel account the reply goes through"))
+        self.template = QComboBox(self)
+        self.template.setAccessibleName(self.tr("Insert template"))
+        self.note = QCheckBox(self.tr("Internal note"), self)
+        self.note.setToolTip(self.tr("Only agents see a note (n)"))
+        self.preview_toggle = QCheckBox(self.tr("Preview"), self)
+        self.preview_toggle.setChecked(True)
+        self.send_button = QPushButton(icon("send"), self.tr("Send"), self)
+        self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
+        self.send_button.setObjectName("sendButton")
+        for w in (QLabel(self.tr("Via"), self), self.account, self.template, self.note,
+                  self.preview_toggle):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.send_button)
+        layout.addLayout(bar)
+        body = QHBoxLayout()
+        self.editor = QPlainTextEdit(self)
+        self.editor.setObjectName("replyEditor")
+        self.editor.setAccessibleName(self.tr("Reply text"))
+        self.editor.setPlaceholderText(self.tr("Write a reply… (r to reply, n for a note, Ctrl+Enter sends)"))
+        body.addWidget(self.editor, 3)
+        self.previews_area = QScrollArea(self)
+        self.previews_area.setWidgetResizable(True)
+        self.previews_area.setAccessibleName(self.tr("Preview per channel"))
+        self.previews_host = QWidget(self.previews_area)
+        self.previews = QHBoxLayout(self.previews_host)
+        self.previews.setContentsMargins(0, 0, 0, 0)
+        self.previews_area.setWidget(self.previews_host)
+        body.addWidget(self.previews_area, 2)
+        layout.addLayout(body, 1)
+        self.status = QLabel(self)
+        self.status.setObjectName("composerStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self._save_timer = QTimer(self, singleShot=True, interval=600)
+        self._save_timer.timeout.connect(self.save_draft)
+        self.editor.textChanged.connect(self._text_changed)
+        self.account.currentIndexChanged.connect(self._account_changed)
+        self.note.toggled.connect(self._mode_changed)
+        self.template.activated.connect(self._template_chosen)
+        self.preview_toggle.toggled.connect(self.previews_area.setVisible)
+        self.send_button.clicked.connect(self.send)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.send)
+        self.setEnabled(False)
+
+    # ------------------------------------------------------------ case switching
+
+    def set_case(self, case: CaseRow | None, customer: CustomerRow | None) -> None:
+        if self._save_timer.isActive():
+            self._save_timer.stop()
+            self.save_draft()
+        self.case, self.customer = case, customer
+        self.status.clear()
+        self.setEnabled(case is not None)
+        if case is None or customer is None:
+            self._restoring = True
+            self.editor.clear()
+            self._restoring = False
+            return
+        ws = self._ws
+
+        def gather() -> tuple[list[Candidate], list[TemplateRow], Any, str | None]:
+            candidates = reachable(ws.services.accounts.list(), customer, ws.services.registry)
+            draft = ws.drafts.load(case.id, ws.agent_id)
+            last = None
+            for message in reversed(ws.services.queries.case_messages(case.id)):
+                if message.direction == "in" and message.account:
+                    last = message.account
+                    break
+            if last is None:
+                for message in reversed(ws.services.queries.timeline(customer.id, limit=50)):
+                    if message.direction == "in" and message.account:
+                        last = message.account
+                        break
+            return candidates, ws.services.templates.list(), draft, last
+
+        case_id = case.id
+        ws.call(gather, done=lambda r: self._fill(case_id, *r), task="composer")
+
+    def _fill(self, case_id: int, candidates: list[Candidate], templates: list[TemplateRow],
+              draft: Any, last_account: str | None) -> None:
+        if self.case is None or self.case.id != case_id:
+            return
+        self._restoring = True
+        self.candidates, self.templates = candidates, templates
+        self.account.blockSignals(True)
+        self.account.clear()
+        for c in candidates:
+            self.account.addItem(icon(f"channel-{c.account.channel}"),
+                                 f"{c.account.name} ({labels.word(labels.CHANNEL, c.account.channel)})",
+                                 c.account.name)
+        names = [c.account.name for c in candidates]
+        wanted = None
+        if draft is not None and draft.account_id is not None:
+            wanted = next((c.account.name for c in candidates if c.account.id == draft.account_id), None)
+        wanted = wanted or (last_account if last_account in names else None)
+        if wanted:
+            self.account.setCurrentIndex(names.index(wanted))
+        self.account.blockSignals(False)
+        self.template.clear()
+        self.template.addItem(self.tr("Insert template…"), None)
+        for t in templates:
+            self.template.addItem(t.name, t.id)
+        self.note.setChecked(bool(draft.note) if draft else not candidates)
+        self.editor.setPlainText(draft.text if draft else "")
+        self._restoring = False
+        self._rebuild_previews()
+        self._mode_changed(self.note.isChecked())
+
+    # ------------------------------------------------------------ editing
+
+    def current_candidate(self) -> Candidate | None:
+        name = self.account.currentData()
+        return next((c for c in self.candidates if c.account.name == name), None)
+
+    def _text_changed(self) -> None:
+        self._update_previews()
+        if not self._restoring and self.case is not None:
+            self._save_timer.start()
+
+    def _account_changed(self, _index: int) -> None:
+        candidate = self.current_candidate()
+        if self._template is not None and candidate is not None:
+            self._restoring = True
+            self.editor.setPlainText(self._render(self._template, candidate.account.channel))
+            self._restoring = False
+        self._update_previews()
+        if not self._restoring:
+            self._save_timer.start()
+
+    def _mode_changed(self, note: bool) -> None:
+        self.account.setEnabled(not note)
+        self.previews_area.setVisible(not note and self.preview_toggle.isChecked())
+        self.send_button.setText(self.tr("Add note") if note else self.tr("Send"))
+        self.editor.setProperty("note", note)
+        self.editor.style().unpolish(self.editor)
+        self.editor.style().polish(self.editor)
+        self._update_previews()
+        if not self._restoring and self.case is not None:
+            self._save_timer.start()
+
+    def _template_chosen(self, index: int) -> None:
+        template_id = self.template.itemData(index)
+        template = next((t for t in self.templates if t.id == template_id), None)
+        self.template.setCurrentIndex(0)
+        if template is None:
+            return
+        candidate = self.current_candidate()
+        self.insert_template(template, candidate.account.channel if candidate else "")
+
+    def insert_template(self, template: TemplateRow, channel: str) -> None:
+        self._template = template
+        self.editor.insertPlainText(self._render(template, channel))
+        self.editor.setFocus()
+
+    def _render(self, template: TemplateRow, channel: str) -> str:
+        customer, case, agent = self.customer, self.case, self._ws.agent
+        name = customer.name if customer else ""
+        agent_name = agent.name if agent else ""
+        return render(template.body_for(channel), {
+            "customer": {"name": name, "first_name": name.split(" ")[0] if name else ""},
+            "agent": {"name": agent_name, "first_name": agent_name.split(" ")[0] if agent_name else ""},
+            "case": {"id": case.id if case else "", "subject": case.subject if case else ""},
+        })
+
+    def _rebuild_previews(self) -> None:
+        while self.previews.count():
+            item = self.previews.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        seen = set()
+        for c in self.candidates:
+            if c.account.channel in seen:
+                continue
+            seen.add(c.account.channel)
+            self.previews.addWidget(ChannelPreview(c, self.previews_host))
+        self._update_previews()
+
+    def _update_previews(self) -> None:
+        text = self.editor.toPlainText()
+        for i in range(self.previews.count()):
+            widget = self.previews.itemAt(i).widget()
+            if isinstance(widget, ChannelPreview):
+                variant = text
+                if self._template is not None and text == self._render(
+                        self._template, self.current_candidate().account.channel if self.current_candidate() else ""):
+                    variant = self._render(self._template, widget.candidate.account.channel)
+                widget.show_text(variant)
+        self.send_button.setEnabled(self.can_send())
+
+    def blocked_reason(self) -> str | None:
+        text = self.editor.toPlainText()
+        if not text.strip():
+            return self.tr("Nothing to send yet.")
+        if self.note.isChecked():
+            return None
+        candidate = self.current_candidate()
+        if candidate is None:
+            return self.tr("This customer cannot be reached through any channel account; add a note instead.")
+        caps = candidate.capabilities
+        if caps.max_length and len(text) > caps.max_length and not caps.split_long:
+            return self.tr("The reply is {n} characters long; {account} allows {limit}.").format(
+                n=len(text), account=candidate.account.name, limit=caps.max_length)
+        return None
+
+    def can_send(self) -> bool:
+        return self.case is not None and self.blocked_reason() is None
+
+    # ------------------------------------------------------------ drafts and sending
+
+    def save_draft(self) -> None:
+        if self.case is None:
+            return
+        candidate = self.current_candidate()
+        self._ws.call(self._ws.drafts.save, self.case.id, self._ws.agent_id, self.editor.toPlainText(),
+                      account_id=candidate.account.id if candidate else None,
+                      note=self.note.isChecked(), task="save draft")
+
+    def start(self, note: bool) -> None:
+        self.note.setChecked(note or not self.candidates)
+        self.editor.setFocus()
+
+    def send(self) -> None:
+        reason = self.blocked_reason()
+        if self.case is None:
+            return
+        if reason is not None:
+            self.status.setText(reason)
+            return
+        case_id, text, note = self.case.id, self.editor.toPlainText(), self.note.isChecked()
+        candidate = self.current_candidate()
+        account = None if note or candidate is None else candidate.account.name
+        self._save_timer.stop()
+        self.send_button.setEnabled(False)
+
+        def queue() -> int:
+            message_id = self._ws.services.outbox.queue_reply(
+                case_id, text, account=account, note=note, agent_id=self._ws.agent_id)
+            self._ws.drafts.discard(case_id, self._ws.agent_id)
+            return message_id
+
+        def done(message_id: int) -> None:
+            if self.case is not None and self.case.id == case_id:
+                self._restoring = True
+                self.editor.clear()
+                self._template = None
+                self._restoring = False
+                self.status.setText(self.tr("Note added.") if note else self.tr("Reply queued."))
+            self.send_button.setEnabled(self.can_send())
+            self.sent.emit(message_id)
+
+        def failed(exc: Exception) -> None:
+            self.status.setText(self.tr("Not sent: {reason}").format(reason=str(exc)))
+            self.send_button.setEnabled(self.can_send())
+
+        self._ws.call(queue, done=done, failed=failed, task="queue reply")

@@ -1,0 +1,98 @@
+"""What every widget of the workspace is handed: the services, the bridge, the agent."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from inbox_app.app import Services
+from inbox_app.core.agents import AgentRow
+from inbox_app.core.calls import CallService
+from inbox_app.core.drafts import DraftService
+from inbox_app.sync.tasks import TaskGroup
+from inbox_app.ui.bridge import Bridge
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass
+class Workspace:
+    services: Services
+    bridge: Bridge
+    agent: AgentRow | None
+    tasks: TaskGroup = field(default_factory=TaskGroup)
+    drafts: DraftService = field(init=False)
+    calls: CallService = field(init=False)
+    team_id: int | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self.agent is not None and self.agent.team:
+            self.team_id = next((tid for tid, name in self.services.agents.teams()
+                                 if name == self.agent.team), None)
+        self.drafts = DraftService(self.services.factory)
+        self.calls = CallService(self.services.factory, self.services.customers, self.services.bus)
+
+    @property
+    def agent_id(self) -> int | None:
+        return self.agent.id if self.agent else None
+
+    @property
+    def actor(self) -> str | None:
+        return self.agent.name if self.agent else None
+
+    @property
+    def is_lead(self) -> bool:
+        return self.agent is None or self.agent.role in ("lead", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.agent is None or self.agent.role == "admin"
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        return self.tasks.spawn(coro, name)
+
+    def call(self, fn: Callable[..., T], *args: Any, done: Callable[[T], None] | None = None,
+             failed: Callable[[Exception], None] | None = None, task: str = "", **kwargs: Any,
+             ) -> asyncio.Task[Any]:
+        """Run a blocking service call in a worker thread; ``done``/``failed`` run on the GUI thread."""
+        async def run() -> None:
+            try:
+                result = await asyncio.to_thread(fn, *args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - handed to the caller's failure path
+                if failed is None:
+                    raise
+                _deliver(failed, exc)
+                return
+            if done is not None:
+                _deliver(done, result)
+        return self.spawn(run(), task or getattr(fn, "__name__", "call"))
+
+
+def _deliver(callback: Callable[[Any], None], value: Any) -> None:
+    try:
+        callback(value)
+    except RuntimeError as exc:
+        if "already deleted" not in str(exc):
+            raise
+        # The widget that asked was closed meanwhile; nobody is left to tell.
+        logger.debug("result for a closed widget dropped")
+
+
+def pick_agent(services: Services, actor: str | None) -> AgentRow | None:
+    """The agent named on the command line, else the first admin, else the first agent."""
+    agents = services.agents.list()
+    if actor:
+        found = services.agents.find(actor)
+        if found is not None:
+            return found
+        logger.warning("no agent named %r; running as an unnamed local agent", actor)
+        return None
+    for role in ("admin", "lead", "agent"):
+        for agent in agents:
+            if agent.role == role:
+                return agent
+    return None

@@ -1,0 +1,214 @@
+"""The customer panel: who this is on every channel, their cases, notes, merge and calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inbox_app.core.rows import CaseRow, CustomerRow
+from inbox_app.ui import labels
+from inbox_app.ui.appearance import icon
+from inbox_app.ui.context import Workspace
+
+CHANNEL_OF_IDENTITY = {"email": "email", "phone": "phone", "matrix": "chat", "telegram": "chat",
+                       "mastodon": "social", "review": "review"}
+
+
+class CustomerPanel(QScrollArea):
+    caseRequested = Signal(int)
+    mergeRequested = Signal()
+    callRequested = Signal()
+    merged = Signal(int)  # merge id, for undo
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = ws
+        self.customer: CustomerRow | None = None
+        self.cases: list[CaseRow] = []
+        self.undoable_merge: int | None = None
+        self.setObjectName("customerPanel")
+        self.setAccessibleName(self.tr("Customer"))
+        self.setWidgetResizable(True)
+        inner = QWidget(self)
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(10, 10, 10, 10)
+        form = QFormLayout()
+        self.name = QLineEdit(inner)
+        self.name.setObjectName("customerName")
+        self.name.setAccessibleName(self.tr("Customer name"))
+        form.addRow(self.tr("Name"), self.name)
+        self.details = QPlainTextEdit(inner)
+        self.details.setAccessibleName(self.tr("Details"))
+        self.details.setPlaceholderText(self.tr("company: …\ncity: …"))
+        self.details.setFixedHeight(self.fontMetrics().height() * 4 + 12)
+        form.addRow(self.tr("Details"), self.details)
+        self.first_seen = QLabel(inner)
+        form.addRow(self.tr("First seen"), self.first_seen)
+        self.channels = QLabel(inner)
+        self.channels.setWordWrap(True)
+        form.addRow(self.tr("Channels"), self.channels)
+        layout.addLayout(form)
+        layout.addWidget(self._heading(self.tr("Identities"), inner))
+        self.identities = QListWidget(inner)
+        self.identities.setAccessibleName(self.tr("Identities"))
+        layout.addWidget(self.identities)
+        layout.addWidget(self._heading(self.tr("Open cases"), inner))
+        self.open_cases = QListWidget(inner)
+        self.open_cases.setAccessibleName(self.tr("Open cases"))
+        layout.addWidget(self.open_cases)
+        layout.addWidget(self._heading(self.tr("Past cases"), inner))
+        self.past_cases = QListWidget(inner)
+        self.past_cases.setAccessibleName(self.tr("Past cases"))
+        layout.addWidget(self.past_cases)
+        layout.addWidget(self._heading(self.tr("Notes about this customer"), inner))
+        self.notes = QPlainTextEdit(inner)
+        self.notes.setAccessibleName(self.tr("Notes about this customer"))
+        self.notes.setFixedHeight(self.fontMetrics().height() * 5 + 12)
+        layout.addWidget(self.notes)
+        row = QHBoxLayout()
+        self.save = QPushButton(self.tr("Save"), inner)
+        self.merge = QPushButton(icon("merge"), self.tr("Merge…"), inner)
+        self.merge.setToolTip(self.tr("Merge another customer into this one"))
+        self.undo_merge = QPushButton(self.tr("Undo merge"), inner)
+        self.call = QPushButton(icon("channel-phone"), self.tr("Log a call…"), inner)
+        for w in (self.save, self.merge, self.undo_merge, self.call):
+            row.addWidget(w)
+        layout.addLayout(row)
+        self.message = QLabel(inner)
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        for lst in (self.identities, self.open_cases, self.past_cases):
+            lst.setMaximumHeight(self.fontMetrics().height() * 6 + 16)
+        self.setWidget(inner)
+        self.save.clicked.connect(self.save_edits)
+        self.merge.clicked.connect(self.mergeRequested)
+        self.call.clicked.connect(self.callRequested)
+        self.undo_merge.clicked.connect(self.undo_last_merge)
+        self.open_cases.itemActivated.connect(self._case_clicked)
+        self.open_cases.itemClicked.connect(self._case_clicked)
+        self.past_cases.itemActivated.connect(self._case_clicked)
+        self.past_cases.itemClicked.connect(self._case_clicked)
+        ws.bridge.customersChanged.connect(self._customers_changed)
+        ws.bridge.casesChanged.connect(self._cases_changed)
+        self.setEnabled(False)
+
+    @staticmethod
+    def _heading(text: str, parent: QWidget) -> QLabel:
+        label = QLabel(text, parent)
+        label.setObjectName("panelHeading")
+        return label
+
+    def load(self, customer_id: int | None) -> None:
+        self._wanted_id = customer_id
+        if customer_id is None:
+            self.customer = None
+            self.setEnabled(False)
+            return
+        queries = self._ws.services.queries
+        customers = self._ws.services.customers
+        self._generation = getattr(self, "_generation", 0) + 1
+        generation = self._generation
+
+        def gather() -> tuple[CustomerRow, list[CaseRow], int | None]:
+            customer = queries.customer(customer_id)
+            merges = [m for m in customers.merges(customer_id)
+                      if m["target_id"] == customer_id and m["undone_at"] is None]
+            return customer, queries.customer_cases(customer_id), merges[-1]["id"] if merges else None
+
+        self._ws.call(gather, task="customer panel",
+                      done=lambda r: self._show(r) if generation == self._generation else None)
+
+    def _show(self, result: tuple[CustomerRow, list[CaseRow], int | None]) -> None:
+        customer, cases, merge_id = result
+        self.customer, self.cases, self.undoable_merge = customer, cases, merge_id
+        self.setEnabled(True)
+        self.name.setText(customer.name)
+        self.details.setPlainText("\n".join(f"{k}: {v}" for k, v in customer.details.items()))
+        self.notes.setPlainText(customer.notes or "")
+        self.first_seen.setText(labels.when(customer.created_at))
+        used = sorted({c for case in cases for c in case.channels} |
+                      {CHANNEL_OF_IDENTITY.get(i.kind, i.kind) for i in customer.identities})
+        self.channels.setText(", ".join(labels.word(labels.CHANNEL, c) for c in used))
+        self.identities.clear()
+        for ident in customer.identities:
+            channel = CHANNEL_OF_IDENTITY.get(ident.kind, ident.kind)
+            item = QListWidgetItem(icon(f"channel-{channel}"),
+                                   f"{labels.word(labels.IDENTITY, ident.kind)}: {ident.value}")
+            self.identities.addItem(item)
+        self.open_cases.clear()
+        self.past_cases.clear()
+        for case in cases:
+            target = self.past_cases if case.status == "resolved" else self.open_cases
+            item = QListWidgetItem(f"#{case.id} {case.subject or self.tr('(no subject)')} · "
+                                   f"{labels.word(labels.STATUS, case.status)}")
+            item.setData(Qt.ItemDataRole.UserRole, case.id)
+            item.setToolTip(labels.when(case.last_message_at))
+            target.addItem(item)
+        self.undo_merge.setEnabled(merge_id is not None)
+
+    def _case_clicked(self, item: QListWidgetItem) -> None:
+        self.caseRequested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _customers_changed(self, event: Any) -> None:
+        wanted = getattr(self, "_wanted_id", None)
+        if wanted is not None and wanted in event.customer_ids:
+            self.load(wanted)
+
+    def _cases_changed(self, event: Any) -> None:
+        wanted = getattr(self, "_wanted_id", None)
+        if wanted is not None and (not event.case_ids or set(event.case_ids) & {c.id for c in self.cases}
+                                   or self.customer is None or self.customer.id != wanted):
+            self.load(wanted)
+
+    def save_edits(self) -> None:
+        if self.customer is None:
+            return
+        details: dict[str, str] = {}
+        for line in self.details.toPlainText().splitlines():
+            key, sep, value = line.partition(":")
+            if sep and key.strip():
+                details[key.strip()] = value.strip()
+        customer_id = self.customer.id
+        self._ws.call(self._ws.services.customers.update, customer_id, name=self.name.text(),
+                      notes=self.notes.toPlainText(), details=details, actor=self._ws.actor,
+                      done=lambda _r: self.message.setText(self.tr("Saved.")),
+                      failed=lambda exc: self.message.setText(str(exc)), task="save customer")
+
+    def merge_from(self, source_id: int) -> None:
+        if self.customer is None:
+            return
+        target = self.customer.id
+
+        def done(merge_id: int) -> None:
+            self.undoable_merge = merge_id
+            self.undo_merge.setEnabled(True)
+            self.message.setText(self.tr("Customers merged. Undo merge puts them apart again."))
+            self.merged.emit(merge_id)
+
+        self._ws.call(self._ws.services.customers.merge, source_id, target, actor=self._ws.actor,
+                      done=done, failed=lambda exc: self.message.setText(str(exc)), task="merge")
+
+    def undo_last_merge(self) -> None:
+        if self.undoable_merge is None:
+            return
+        merge_id = self.undoable_merge
+        self.undoable_merge = None
+        self.undo_merge.setEnabled(False)
+        self._ws.call(self._ws.services.customers.unmerge, merge_id=merge_id, actor=self._ws.actor,
+                      done=lambda _pair: self.message.setText(self.tr("Merge undone.")),
+                      failed=lambda exc: self.message.setText(str(exc)), task="unmerge")

@@ -1,0 +1,435 @@
+"""The agent workspace: views | case list | timeline with composer | customer panel."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QSystemTrayIcon,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inbox_app import APP_NAME
+from inbox_app.core.cases import PRIORITIES
+from inbox_app.core.rows import CaseRow, CustomerRow
+from inbox_app.ui import labels
+from inbox_app.ui.appearance import icon
+from inbox_app.ui.case_actions import CaseActions
+from inbox_app.ui.case_list import CaseListModel, CaseListView
+from inbox_app.ui.composer import Composer
+from inbox_app.ui.context import Workspace
+from inbox_app.ui.customer_panel import CustomerPanel
+from inbox_app.ui.dialogs.actions import AssignDialog, SnoozeDialog
+from inbox_app.ui.dialogs.call import CallDialog
+from inbox_app.ui.dialogs.merge import MergeDialog
+from inbox_app.ui.dialogs.shortcuts import ShortcutsDialog
+from inbox_app.ui.search import SearchModel, SearchResults
+from inbox_app.ui.status import SyncStatus
+from inbox_app.ui.timeline import TimelineModel
+from inbox_app.ui.timeline_view import TimelineView
+from inbox_app.ui.views import View, ViewsList, ViewsModel
+
+logger = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    caseShown = Signal(int)  # the case now in the middle and right panes
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.case: CaseRow | None = None
+        self.customer: CustomerRow | None = None
+        self.setObjectName("mainWindow")
+        who = ws.agent.name if ws.agent else self.tr("local agent")
+        self.setWindowTitle(self.tr("{app} — {agent}").format(app=APP_NAME, agent=who))
+        self.actions_ = CaseActions(ws, self)
+        self._build_panes()
+        self._build_toolbar()
+        self._build_shortcuts()
+        self.status = SyncStatus(ws, self)
+        self.statusBar().addPermanentWidget(self.status)
+        self.actions_.done.connect(lambda words: self.statusBar().showMessage(words, 6000))
+        self.actions_.refused.connect(lambda words: self.statusBar().showMessage(words, 10000))
+        self.actions_.undoChanged.connect(self.undo_action.setEnabled)
+        ws.bridge.messagesAdded.connect(self._notify)
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(icon("unisono"), self)
+            self.tray.setToolTip(APP_NAME)
+            self.tray.activated.connect(lambda _r: (self.showNormal(), self.activateWindow()))
+            self.tray.show()
+        self._restore_layout()
+        self.views_model.refresh()
+        self.status.refresh()
+        self.case_model.set_filter(self.views_model_initial.filter)
+
+    # ------------------------------------------------------------ building
+
+    def _build_panes(self) -> None:
+        ws = self.ws
+        self.views_model = ViewsModel(ws, self)
+        self.views_model.set_views_now([])
+        self.views_model_initial = self.views_model.view(self.views_model.row_of("open") or 0)
+        self.views = ViewsList(self.views_model, self)
+        self.views.choose("open")
+        self.views.viewChosen.connect(self.show_view)
+        self.case_model = CaseListModel(ws, self)
+        self.cases = CaseListView(self.case_model, self)
+        self.cases.caseSelected.connect(self.open_case)
+        self.search_model = SearchModel(ws, self)
+        self.search_results = SearchResults(self.search_model, self)
+        self.search_results.hitChosen.connect(self._open_hit)
+        self.left = QStackedWidget(self)
+        self.left.addWidget(self.cases)
+        self.left.addWidget(self.search_results)
+
+        self.timeline_model = TimelineModel(ws, self)
+        self.timeline = TimelineView(ws, self.timeline_model, self)
+        center_top = QWidget(self)
+        top_layout = QVBoxLayout(center_top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        header = QHBoxLayout()
+        header.setContentsMargins(8, 6, 8, 0)
+        self.title = QLabel(self.tr("No case selected"), center_top)
+        self.title.setObjectName("caseTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.case_only = QCheckBox(self.tr("This case only"), center_top)
+        self.case_only.setToolTip(self.tr("Show only the messages of the selected case"))
+        self.case_only.toggled.connect(self._reload_timeline)
+        header.addWidget(self.title, 1)
+        header.addWidget(self.case_only)
+        top_layout.addLayout(header)
+        top_layout.addWidget(self.timeline, 1)
+        self.composer = Composer(ws, self)
+        self.center = QSplitter(Qt.Orientation.Vertical, self)
+        self.center.setObjectName("centerSplitter")
+        self.center.addWidget(center_top)
+        self.center.addWidget(self.composer)
+        self.center.setStretchFactor(0, 3)
+        self.center.setStretchFactor(1, 1)
+        self.customer_panel = CustomerPanel(ws, self)
+        self.customer_panel.caseRequested.connect(self.jump_to_case)
+        self.customer_panel.mergeRequested.connect(self.merge_customer)
+        self.customer_panel.callRequested.connect(self.log_call)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        for widget in (self.views, self.left, self.center, self.customer_panel):
+            self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setStretchFactor(3, 1)
+        self.splitter.setSizes([170, 600, 600, 300])
+        self.setCentralWidget(self.splitter)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Actions"), self)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.addToolBar(bar)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("globalSearch")
+        self.search.setPlaceholderText(self.tr("Search messages and customers  (/ or Ctrl+K)"))
+        self.search.setAccessibleName(self.tr("Search"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(320)
+        self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.textChanged.connect(self._search_changed)
+        self.search.returnPressed.connect(self._search_enter)
+        bar.addWidget(self.search)
+        bar.addSeparator()
+
+        def action(name: str, text: str, tip: str, slot: Any) -> QAction:
+            act = QAction(icon(name), text, self)
+            act.setToolTip(tip)
+            act.triggered.connect(slot)
+            bar.addAction(act)
+            return act
+
+        action("reply", self.tr("Reply"), self.tr("Reply (r)"), lambda: self.composer_start(False))
+        action("note", self.tr("Note"), self.tr("Internal note (n)"), lambda: self.composer_start(True))
+        action("resolve", self.tr("Resolve"), self.tr("Resolve (e)"), self.resolve)
+        action("assign", self.tr("Assign"), self.tr("Assign (a)"), self.assign)
+        action("snooze", self.tr("Snooze"), self.tr("Snooze (s)"), self.snooze)
+        more = QMenu(self)
+        more.addAction(self.tr("Assign to me"), self.assign_to_me)
+        more.addAction(self.tr("Mark pending"), lambda: self._status("pending"))
+        more.addAction(self.tr("Reopen"), lambda: self._status("open"))
+        more.addAction(self.tr("Priority…"), self.priority)
+        more.addAction(self.tr("Tags…"), self.tags)
+        more.addSeparator()
+        more.addAction(self.tr("Log a call…"), self.log_call)
+        more.addAction(self.tr("Merge customer…"), self.merge_customer)
+        more.addSeparator()
+        more.addAction(self.tr("Settings…"), self.open_settings)
+        more.addAction(self.tr("Workload…"), self.open_workload)
+        more.addAction(self.tr("Keyboard shortcuts"), self.show_shortcuts)
+        more_action = QAction(icon("more"), self.tr("More"), self)
+        more_action.setMenu(more)
+        bar.addAction(more_action)
+        self.more_menu = more
+        self.undo_action = action("undo", self.tr("Undo"), self.tr("Undo the last case action (Ctrl+Z)"),
+                                  self.actions_.undo)
+        self.undo_action.setEnabled(False)
+
+    def shortcut_table(self) -> list[tuple[str, str]]:
+        return [
+            ("j / k", self.tr("Next / previous case")), ("r", self.tr("Reply")),
+            ("n", self.tr("Internal note")), ("Ctrl+Enter", self.tr("Send the reply or note")),
+            ("e", self.tr("Resolve the case")), ("a", self.tr("Assign the case")),
+            ("m", self.tr("Assign to me")), ("s", self.tr("Snooze until…")),
+            ("p", self.tr("Priority")), ("t", self.tr("Tags")),
+            ("/ , Ctrl+K", self.tr("Search")), ("Esc", self.tr("Back to the case list")),
+            ("Ctrl+Z", self.tr("Undo the last case action")),
+            ("c", self.tr("Show only this case / whole history")), ("l", self.tr("Log a call")),
+            ("1 … 9", self.tr("Switch view")), ("?", self.tr("This list")),
+        ]
+
+    def _build_shortcuts(self) -> None:
+        keys = {
+            "j": lambda: self.cases.step(1), "k": lambda: self.cases.step(-1),
+            "r": lambda: self.composer_start(False), "n": lambda: self.composer_start(True),
+            "e": self.resolve, "a": self.assign, "m": self.assign_to_me, "s": self.snooze,
+            "p": self.priority, "t": self.tags, "/": self.focus_search, "Ctrl+K": self.focus_search,
+            "?": self.show_shortcuts, "Ctrl+Z": self.actions_.undo, "Esc": self.back_to_list,
+            "c": lambda: self.case_only.toggle(), "l": self.log_call,
+        }
+        for n in range(1, 10):
+            keys[str(n)] = lambda n=n: self._view_by_number(n)
+        self.shortcuts: dict[str, QShortcut] = {}
+        for key, slot in keys.items():
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.activated.connect(slot)
+            self.shortcuts[key] = shortcut
+
+    # ------------------------------------------------------------ layout memory
+
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 960)
+        for splitter, key in ((self.splitter, "window/main"), (self.center, "window/center")):
+            state = settings.value(key)
+            if state is not None:
+                splitter.restoreState(state)
+
+    def save_layout(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/main", self.splitter.saveState())
+        settings.setValue("window/center", self.center.saveState())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_layout()
+        self.composer.set_case(None, None)
+        if self.tray is not None:
+            self.tray.hide()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------ navigation
+
+    def show_view(self, view: View) -> None:
+        self.back_to_list()
+        self.case_model.set_filter(view.filter)
+
+    def _view_by_number(self, n: int) -> None:
+        view = self.views_model.view(n - 1)
+        if view is not None:
+            self.views.choose(view.key)
+
+    def open_case(self, case_id: int) -> None:
+        if not case_id:
+            return
+        self._wanted_case = case_id
+        queries = self.ws.services.queries
+
+        def gather() -> tuple[CaseRow, CustomerRow]:
+            case = queries.case(case_id)
+            return case, queries.customer(case.customer_id)
+
+        self.ws.call(gather, done=self._show_case, task="open case",
+                     failed=lambda exc: self.statusBar().showMessage(str(exc), 8000))
+
+    def _show_case(self, result: tuple[CaseRow, CustomerRow]) -> None:
+        case, customer = result
+        if case.id != getattr(self, "_wanted_case", case.id):
+            return  # the agent has moved on to another case meanwhile
+        same_customer = self.customer is not None and self.customer.id == customer.id
+        self.case, self.customer = case, customer
+        self.title.setText(self.tr("{customer} · #{id} {subject}").format(
+            customer=customer.name, id=case.id, subject=case.subject or self.tr("(no subject)")))
+        if not same_customer or self.case_only.isChecked():
+            self._reload_timeline()
+        self.customer_panel.load(customer.id)
+        self.composer.set_case(case, customer)
+        self.caseShown.emit(case.id)
+
+    def _reload_timeline(self) -> None:
+        if self.customer is None:
+            return
+        case_only = self.case.id if self.case is not None and self.case_only.isChecked() else None
+        self.timeline_model.load(self.customer.id, case_only)
+
+    def jump_to_case(self, case_id: int) -> None:
+        if not self.cases.select_case(case_id):
+            self.open_case(case_id)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def back_to_list(self) -> None:
+        if self.left.currentWidget() is self.search_results:
+            self.search.clear()
+        self.left.setCurrentWidget(self.cases)
+        self.cases.setFocus()
+
+    def _search_changed(self, text: str) -> None:
+        self.left.setCurrentWidget(self.search_results if text.strip() else self.cases)
+        self.search_model.set_query(text)
+
+    def _search_enter(self) -> None:
+        if self.search_model.rowCount():
+            self.search_results.setFocus()
+            self.search_results.setCurrentIndex(self.search_model.index(0))
+
+    def _open_hit(self, hit: Any) -> None:
+        if hit.case_id:
+            self.jump_to_case(hit.case_id)
+        else:
+            self.customer = None
+            self.timeline_model.load(hit.customer_id)
+            self.customer_panel.load(hit.customer_id)
+
+    # ------------------------------------------------------------ actions
+
+    def composer_start(self, note: bool) -> None:
+        if self.case is not None:
+            self.composer.start(note)
+
+    def resolve(self) -> None:
+        self._status("resolved")
+
+    def _status(self, status: str) -> None:
+        if self.case is not None:
+            self.actions_.set_status(self.case.id, status)
+
+    def assign_to_me(self) -> None:
+        if self.case is not None:
+            self.actions_.assign_to_me(self.case.id)
+
+    def assign(self) -> None:
+        if self.case is None:
+            return
+        dialog = AssignDialog(self.ws.services.agents.list(), self.ws.services.agents.teams(), self)
+        if dialog.exec():
+            kind, who = dialog.choice()
+            if kind == "team":
+                self.actions_.assign_team(self.case.id, who)
+            else:
+                self.actions_.assign(self.case.id, who)
+
+    def snooze(self) -> None:
+        if self.case is None:
+            return
+        dialog = SnoozeDialog(self)
+        if dialog.exec():
+            self.actions_.set_status(self.case.id, "snoozed", dialog.until())
+
+    def priority(self) -> None:
+        if self.case is None:
+            return
+        names = [labels.word(labels.PRIORITY, p) for p in PRIORITIES]
+        current = PRIORITIES.index(self.case.priority) if self.case.priority in PRIORITIES else 1
+        chosen, ok = QInputDialog.getItem(self, self.tr("Priority"), self.tr("Priority of the case:"),
+                                          names, current, False)
+        if ok:
+            self.actions_.set_priority(self.case.id, PRIORITIES[names.index(chosen)])
+
+    def tags(self) -> None:
+        if self.case is None:
+            return
+        text, ok = QInputDialog.getText(self, self.tr("Tags"), self.tr("Tags, separated by commas:"),
+                                        text=", ".join(self.case.tags))
+        if ok:
+            self.actions_.set_tags(self.case.id, [t for t in text.split(",")])
+
+    def merge_customer(self) -> None:
+        if self.customer is None:
+            return
+        dialog = MergeDialog(self.ws, self.customer, self)
+        if dialog.exec() and dialog.chosen() is not None:
+            self.customer_panel.merge_from(dialog.chosen())  # type: ignore[arg-type]
+
+    def log_call(self) -> None:
+        if self.case is None or self.customer is None:
+            return
+        dialog = CallDialog(self.customer, self)
+        if dialog.exec():
+            self.ws.call(self.ws.calls.log, self.case.id, dialog.call_log(), agent_id=self.ws.agent_id,
+                         done=lambda _m: self.statusBar().showMessage(self.tr("Call logged."), 5000),
+                         failed=lambda exc: self.statusBar().showMessage(str(exc), 10000),
+                         task="log call")
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.shortcut_table(), self).exec()
+
+    def open_settings(self) -> None:
+        from inbox_app.ui.dialogs.settings import SettingsDialog
+
+        SettingsDialog(self.ws, self).exec()
+
+    def open_workload(self) -> None:
+        from inbox_app.ui.dialogs.workload import WorkloadDialog
+
+        WorkloadDialog(self.ws, self).exec()
+
+    # ------------------------------------------------------------ live
+
+    def _notify(self, event: Any) -> None:
+        if self.tray is None or not event.case_ids:
+            return
+        services, me = self.ws.services, self.ws.agent
+
+        def relevant() -> list[str]:
+            out = []
+            cases = services.queries.cases_by_id(event.case_ids)
+            for message_id in event.message_ids[:20]:
+                message = services.queries.message(message_id)
+                case = cases.get(message.case_id or -1)
+                if message.direction != "in" or case is None:
+                    continue
+                if case.assignee is None or (me is not None and case.assignee == me.name):
+                    out.append(f"{case.customer_name}: {message.text[:80]}")
+            return out
+
+        def show(lines: list[str]) -> None:
+            if lines and self.tray is not None:
+                self.tray.showMessage(self.tr("New messages"), "\n".join(lines[:3]),
+                                      QSystemTrayIcon.MessageIcon.Information, 5000)
+
+        self.ws.call(relevant, done=show, task="notify")
+
+    def start_sync(self) -> None:
+        """Run every enabled channel account on this window's loop."""
+        QTimer.singleShot(0, lambda: self.ws.services.supervisor().start(self.ws.tasks.spawn))

@@ -1,0 +1,205 @@
+"""The customer's timeline as a list model: newest page first, older pages on demand.
+
+Rows are MessageRows in time order. Paging walks backwards by (sent_at, id);
+new messages and delivery changes arrive through the bridge and touch only
+their own rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+
+from inbox_app.core.queries import NotFound
+from inbox_app.core.rows import CaseRow, MessageRow
+from inbox_app.ui import labels
+from inbox_app.ui.context import Workspace
+
+PAGE = 50
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class TimelineModel(QAbstractListModel):
+    MessageRole = Qt.ItemDataRole.UserRole + 1
+    MessageIdRole = Qt.ItemDataRole.UserRole + 2
+
+    loaded = Signal()  # the first page of a customer is in
+    olderLoaded = Signal(int)  # how many rows came in at the top
+
+    def __init__(self, ws: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ws = ws
+        self._rows: list[MessageRow] = []
+        self._customer_id: int | None = None
+        self._case_only: int | None = None
+        self._has_older = False
+        self._loading_older = False
+        self._generation = 0
+        self._applied = 0
+        self.cases: dict[int, CaseRow] = {}
+        ws.bridge.messagesAdded.connect(self._added)
+        ws.bridge.messagesChanged.connect(self._changed)
+        ws.bridge.customersChanged.connect(self._customers_changed)
+        ws.bridge.casesChanged.connect(self._cases_changed)
+
+    # ------------------------------------------------------------ loading
+
+    @property
+    def customer_id(self) -> int | None:
+        return self._customer_id
+
+    @property
+    def loading(self) -> bool:
+        return self._applied != self._generation
+
+    def load(self, customer_id: int | None, case_only: int | None = None) -> None:
+        self._generation += 1
+        generation = self._generation
+        self._customer_id, self._case_only = customer_id, case_only
+        if customer_id is None:
+            self._apply(generation, ([], {}))
+            return
+        queries = self._ws.services.queries
+
+        def fetch() -> tuple[list[MessageRow], dict[int, CaseRow]]:
+            rows = queries.timeline(customer_id, case_id=case_only, limit=PAGE)
+            cases = {c.id: c for c in queries.customer_cases(customer_id)}
+            return rows, cases
+
+        self._ws.call(fetch, done=lambda result: self._apply(generation, result), task="timeline")
+
+    def _apply(self, generation: int, result: tuple[list[MessageRow], dict[int, CaseRow]]) -> None:
+        if generation != self._generation:
+            return
+        rows, cases = result
+        self._applied = generation
+        self.beginResetModel()
+        self._rows, self.cases = rows, cases
+        self._has_older = len(rows) >= PAGE
+        self._loading_older = False
+        self.endResetModel()
+        self.loaded.emit()
+
+    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and self._has_older and not self._loading_older
+
+    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        if parent.isValid() or not self._rows or self._customer_id is None or self._loading_older:
+            return
+        self._loading_older = True
+        first = self._rows[0]
+        generation, customer_id, case_only = self._generation, self._customer_id, self._case_only
+        self._ws.call(self._ws.services.queries.timeline, customer_id, case_id=case_only, limit=PAGE,
+                      before=(first.sent_at, first.id), task="older messages",
+                      done=lambda rows: self._prepend(generation, rows))
+
+    def _prepend(self, generation: int, rows: list[MessageRow]) -> None:
+        if generation != self._generation:
+            return
+        self._loading_older = False
+        self._has_older = len(rows) >= PAGE
+        known = {r.id for r in self._rows}
+        rows = [r for r in rows if r.id not in known]
+        if rows:
+            self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
+            self._rows[0:0] = rows
+            self.endInsertRows()
+        self.olderLoaded.emit(len(rows))
+
+    # ------------------------------------------------------------ live changes
+
+    def _added(self, event: Any) -> None:
+        if self._customer_id is None or self._customer_id not in event.customer_ids:
+            return
+        generation = self._generation
+        self._ws.call(self._fetch_messages, event.message_ids, task="new messages",
+                      done=lambda rows: self._insert(generation, rows))
+
+    def _fetch_messages(self, ids: tuple[int, ...]) -> list[MessageRow]:
+        out = []
+        for message_id in ids:
+            try:
+                out.append(self._ws.services.queries.message(message_id))
+            except NotFound:
+                continue
+        return out
+
+    def _insert(self, generation: int, rows: list[MessageRow]) -> None:
+        if generation != self._generation:
+            return
+        known = {r.id for r in self._rows}
+        for row in sorted(rows, key=lambda r: (r.sent_at, r.id)):
+            if row.id in known or row.customer_id != self._customer_id:
+                continue
+            if self._case_only is not None and row.case_id != self._case_only:
+                continue
+            at = len(self._rows)
+            while at > 0 and (self._rows[at - 1].sent_at, self._rows[at - 1].id) > (row.sent_at, row.id):
+                at -= 1
+            if at == 0 and self._has_older:
+                continue  # older than what is shown: it comes with its page
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._rows.insert(at, row)
+            self.endInsertRows()
+            if row.case_id is not None and row.case_id not in self.cases:
+                self._refresh_cases()
+
+    def _changed(self, event: Any) -> None:
+        mine = [r.id for r in self._rows if r.id in set(event.message_ids)]
+        if not mine:
+            return
+        generation = self._generation
+        self._ws.call(self._fetch_messages, tuple(mine), task="changed messages",
+                      done=lambda rows: self._replace(generation, rows))
+
+    def _replace(self, generation: int, rows: list[MessageRow]) -> None:
+        if generation != self._generation:
+            return
+        by_id = {r.id: r for r in rows}
+        for i, old in enumerate(self._rows):
+            if old.id in by_id:
+                self._rows[i] = by_id[old.id]
+                self.dataChanged.emit(self.index(i), self.index(i))
+
+    def _customers_changed(self, event: Any) -> None:
+        if self._customer_id in event.customer_ids:
+            self.load(self._customer_id, self._case_only)
+
+    def _cases_changed(self, event: Any) -> None:
+        if not event.case_ids or set(event.case_ids) & set(self.cases):
+            self._refresh_cases()
+
+    def _refresh_cases(self) -> None:
+        if self._customer_id is None:
+            return
+        generation = self._generation
+
+        def done(cases: list[CaseRow]) -> None:
+            if generation == self._generation:
+                self.cases = {c.id: c for c in cases}
+                if self._rows:
+                    self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+
+        self._ws.call(self._ws.services.queries.customer_cases, self._customer_id, done=done,
+                      task="timeline cases")
+
+    # ------------------------------------------------------------ Qt model
+
+    def message(self, row: int) -> MessageRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{labels.word(labels.CHANNEL, row.channel)} · {row.sender or ''}: {row.text[:200]}"
+        if role == self.MessageRole:
+            return row
+        if role == self.MessageIdRole:
+            return row.id
+        return None

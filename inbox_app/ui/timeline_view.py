@@ -1,0 +1,350 @@
+"""The timeline on screen: one card per message, case boundaries, delivery states.
+
+Cards follow the TimelineModel's signals, so paging older messages in or a
+reply turning from queued to sent touches only the cards concerned.
+"""
+
+from __future__ import annotations
+
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import httpx
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inbox_app.core.rows import AttachmentRow, MessageRow
+from inbox_app.ui import html_body, labels
+from inbox_app.ui.appearance import icon
+from inbox_app.ui.context import Workspace
+from inbox_app.ui.timeline import TimelineModel
+
+logger = logging.getLogger(__name__)
+MAX_IMAGE_BYTES = 5_000_000
+
+
+class MessageBody(QTextBrowser):
+    """Rich text that grows to its content and never fetches anything on its own."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.viewport().setAutoFillBackground(False)
+        self.images: dict[str, QImage] = {}
+        self.anchorClicked.connect(self._open)
+        self.document().contentsChanged.connect(self._fit)
+
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:  # noqa: N802
+        key = url.toString() if isinstance(url, QUrl) else str(url)
+        return self.images.get(key)  # only what the agent chose to load; nothing else
+
+    def _open(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+
+    def _fit(self) -> None:
+        self.document().setTextWidth(max(100, self.viewport().width()))
+        self.setFixedHeight(int(self.document().size().height()) + 6)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+
+class MessageCard(QFrame):
+    retry = Signal(int)
+    saveAttachment = Signal(object)  # AttachmentRow
+
+    def __init__(self, row: MessageRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageCard")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
+        self.boundary = QLabel(self)
+        self.boundary.setObjectName("caseBoundary")
+        outer.addWidget(self.boundary)
+        self.frame = QFrame(self)
+        self.frame.setObjectName("messageFrame")
+        outer.addWidget(self.frame)
+        layout = QVBoxLayout(self.frame)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(4)
+        head = QHBoxLayout()
+        self.badge = QLabel(self.frame)
+        self.badge.setObjectName("channelBadge")
+        self.who = QLabel(self.frame)
+        self.who.setObjectName("messageAuthor")
+        self.time = QLabel(self.frame)
+        self.time.setObjectName("messageTime")
+        self.state = QLabel(self.frame)
+        self.state.setObjectName("deliveryState")
+        self.retry_button = QPushButton(self.tr("Retry"), self.frame)
+        self.retry_button.setIcon(icon("retry"))
+        self.images_button = QToolButton(self.frame)
+        self.images_button.setText(self.tr("Load images"))
+        self.quote_button = QToolButton(self.frame)
+        self.quote_button.setCheckable(True)
+        for w in (self.badge, self.who):
+            head.addWidget(w)
+        head.addStretch(1)
+        for w in (self.quote_button, self.images_button, self.state, self.retry_button, self.time):
+            head.addWidget(w)
+        layout.addLayout(head)
+        self.body = MessageBody(self.frame)
+        layout.addWidget(self.body)
+        self.attachments = QHBoxLayout()
+        layout.addLayout(self.attachments)
+        self.retry_button.clicked.connect(lambda: self.retry.emit(self.row.id))
+        self.quote_button.toggled.connect(lambda _on: self._render())
+        self.images_allowed = False
+        self.row = row
+        self.update_row(row)
+
+    def update_row(self, row: MessageRow) -> None:
+        self.row = row
+        direction = "note" if row.direction == "note" else row.direction
+        self.frame.setProperty("direction", direction)
+        self.frame.style().unpolish(self.frame)
+        self.frame.style().polish(self.frame)
+        channel = row.channel
+        self.badge.setText(labels.word(labels.CHANNEL, channel))
+        self.badge.setProperty("channel", channel)
+        self.badge.setToolTip(row.account or "")
+        self.who.setText(self._who(row))
+        self.time.setText(labels.when(row.sent_at))
+        failed = row.delivery in ("failed", "bounced")
+        self.state.setVisible(bool(row.delivery) and row.direction == "out")
+        self.state.setProperty("delivery", row.delivery or "")
+        self.state.style().unpolish(self.state)
+        self.state.style().polish(self.state)
+        state = labels.word(labels.DELIVERY, row.delivery)
+        self.state.setText(f"{state}: {row.error}" if failed and row.error else state)
+        self.state.setToolTip(row.error or "")
+        self.state.setAccessibleName(self.tr("Delivery state: {state}").format(state=state))
+        self.retry_button.setVisible(row.delivery == "failed")
+        self._render()
+        while self.attachments.count():
+            item = self.attachments.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for att in row.attachments:
+            if att.inline:
+                continue
+            button = QToolButton(self.frame)
+            button.setIcon(icon("attachment"))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setText(f"{att.filename} ({_size(att.size)})")
+            button.setToolTip(self.tr("Save this attachment…"))
+            button.clicked.connect(lambda _c=False, a=att: self.saveAttachment.emit(a))
+            self.attachments.addWidget(button)
+        self.attachments.addStretch(1)
+
+    def _who(self, row: MessageRow) -> str:
+        if row.channel == "phone":
+            meta = row.meta
+            minutes = max(1, round(int(meta.get("duration") or 0) / 60))
+            kind = self.tr("Inbound call") if row.direction == "in" else self.tr("Outbound call")
+            return self.tr("{kind} · {number} · {minutes} min · {outcome}").format(
+                kind=kind, number=meta.get("number") or "—", minutes=minutes,
+                outcome=labels.word(labels.OUTCOME, meta.get("outcome")))
+        if row.direction == "note":
+            return self.tr("Internal note by {who}").format(who=row.sender or self.tr("an agent"))
+        if row.direction == "out":
+            return self.tr("→ Reply by {who}").format(who=row.sender or self.tr("an agent"))
+        return self.tr("← {who}").format(who=row.sender or self.tr("customer"))
+
+    def _render(self) -> None:
+        row = self.row
+        if row.html:
+            clean = html_body.sanitize(row.html)
+            main, quoted = html_body.split_quoted_html(clean)
+            blocked = html_body.remote_images(clean)
+        else:
+            text_main, text_quoted = html_body.split_quoted_text(row.text or "")
+            main, quoted = html_body.text_to_html(text_main), html_body.text_to_html(text_quoted)
+            blocked = []
+        shown = main + (quoted if self.quote_button.isChecked() else "")
+        if not self.images_allowed:
+            shown = html_body.block_remote_images(shown, self.tr("image not loaded"))
+        self.images_button.setVisible(bool(blocked) and not self.images_allowed)
+        self.quote_button.setVisible(bool(quoted))
+        self.quote_button.setText(self.tr("Hide quoted text") if self.quote_button.isChecked()
+                                  else self.tr("Show quoted text"))
+        subject = f"<b>{html_body.html_lib.escape(row.subject)}</b><br>" if row.subject and row.channel == "email" else ""
+        self.body.setHtml(subject + shown)
+        self.body.setAccessibleName(self.who.text())
+
+    def set_boundary(self, text: str | None) -> None:
+        self.boundary.setVisible(bool(text))
+        self.boundary.setText(text or "")
+
+    async def load_images(self) -> None:
+        """Fetch this message's remote images, because the agent asked for them."""
+        clean = html_body.sanitize(self.row.html or "")
+        async with httpx.AsyncClient(timeout=10, follow_redirects=True) as client:
+            for url in html_body.remote_images(clean)[:20]:
+                try:
+                    response = await client.get(url)
+                except httpx.HTTPError:
+                    continue
+                if response.status_code == 200 and len(response.content) <= MAX_IMAGE_BYTES:
+                    image = QImage.fromData(response.content)
+                    if not image.isNull():
+                        self.body.images[url] = image
+                        self.body.document().addResource(
+                            QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+        self.images_allowed = True
+        self._render()
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if n < 1024:
+            return f"{n} {unit}"
+        n //= 1024
+    return f"{n} GB"
+
+
+class TimelineView(QScrollArea):
+    """Cards in time order; scrolling to the top pages older messages in."""
+
+    def __init__(self, ws: Workspace, model: TimelineModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ws = ws
+        self._model = model
+        self.setObjectName("timeline")
+        self.setAccessibleName(self.tr("Customer timeline"))
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget(self)
+        inner.setObjectName("timelineInner")
+        self._layout = QVBoxLayout(inner)
+        self._layout.setContentsMargins(8, 8, 8, 8)
+        self._layout.setSpacing(8)
+        self.older = QPushButton(self.tr("Load older messages"), inner)
+        self.older.clicked.connect(self._fetch_older)
+        self._layout.addWidget(self.older)
+        self.empty = QLabel(self.tr("Pick a case to see the customer's conversations."), inner)
+        self.empty.setObjectName("emptyHint")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._layout.addWidget(self.empty)
+        self._layout.addStretch(1)
+        self.setWidget(inner)
+        self.cards: list[MessageCard] = []
+        self._keep_from_bottom: int | None = None
+        model.modelReset.connect(self._reset)
+        model.rowsInserted.connect(self._inserted)
+        model.dataChanged.connect(self._changed)
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.verticalScrollBar().rangeChanged.connect(self._range_changed)
+        self._reset()
+
+    def _reset(self) -> None:
+        for card in self.cards:
+            card.setParent(None)
+            card.deleteLater()
+        self.cards = []
+        self._inserted(QModelIndex(), 0, self._model.rowCount() - 1, at_bottom=True)
+
+    def _card(self, row: MessageRow) -> MessageCard:
+        card = MessageCard(row, self.widget())
+        card.retry.connect(self._retry)
+        card.saveAttachment.connect(self._save_attachment)
+        card.images_button.clicked.connect(
+            lambda: self._ws.spawn(card.load_images(), "load images"))
+        return card
+
+    def _inserted(self, _parent: QModelIndex, first: int, last: int, at_bottom: bool = False) -> None:
+        bar = self.verticalScrollBar()
+        if first == 0 and self.cards and not at_bottom:
+            self._keep_from_bottom = bar.maximum() - bar.value()
+        elif at_bottom or bar.value() >= bar.maximum() - 40:
+            self._keep_from_bottom = 0
+        for row in range(first, last + 1):
+            card = self._card(self._model.message(row))  # type: ignore[arg-type]
+            self.cards.insert(row, card)
+            self._layout.insertWidget(row + 1, card)
+            card.show()
+        self._boundaries()
+
+    def _changed(self, top: QModelIndex, bottom: QModelIndex, _roles: Any = ()) -> None:
+        for row in range(top.row(), bottom.row() + 1):
+            message = self._model.message(row)
+            if message is not None and row < len(self.cards) and self.cards[row].row != message:
+                self.cards[row].update_row(message)
+        self._boundaries()
+
+    def _boundaries(self) -> None:
+        previous = object()
+        for card in self.cards:
+            case_id = card.row.case_id
+            if case_id != previous and case_id is not None:
+                case = self._model.cases.get(case_id)
+                title = case.subject if case and case.subject else self.tr("(no subject)")
+                state = labels.word(labels.STATUS, case.status) if case else ""
+                card.set_boundary(self.tr("Case #{id} · {title} · {state}").format(
+                    id=case_id, title=title, state=state))
+            else:
+                card.set_boundary(None)
+            previous = case_id
+        self.older.setVisible(self._model.canFetchMore())
+        self.empty.setVisible(not self.cards)
+        if self._model.customer_id is not None and not self.cards:
+            self.empty.setText(self.tr("No messages yet."))
+
+    def _range_changed(self, _low: int, high: int) -> None:
+        if self._keep_from_bottom is not None:
+            self.verticalScrollBar().setValue(high - self._keep_from_bottom)
+            QTimer.singleShot(0, self._settle)
+
+    def _settle(self) -> None:
+        self._keep_from_bottom = None
+
+    def _scrolled(self, value: int) -> None:
+        if value == 0 and self._keep_from_bottom is None and self._model.canFetchMore():
+            self._fetch_older()
+
+    def _fetch_older(self) -> None:
+        if self._model.canFetchMore():
+            self._model.fetchMore()
+
+    def _retry(self, message_id: int) -> None:
+        self._ws.call(self._ws.services.outbox.retry, message_id, actor=self._ws.actor,
+                      task="retry reply", failed=lambda exc: logger.warning("retry refused: %s", exc))
+
+    def _save_attachment(self, att: AttachmentRow) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Save attachment"), str(Path.home() / html_body.safe_filename(att.filename)))
+        if not path:
+            return
+
+        def write() -> None:
+            _row, data = self._ws.services.queries.attachment_data(att.id)
+            Path(path).write_bytes(data)
+
+        self._ws.call(write, task="save attachment")
+
+    def scroll_to_end(self) -> None:
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+

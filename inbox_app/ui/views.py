@@ -1,0 +1,191 @@
+"""The list of views on the left (Mine, Unassigned, ...), each with a live count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QFont, QPainter
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from inbox_app.core.queries import CaseFilter
+from inbox_app.ui import labels
+from inbox_app.ui.appearance import icon
+from inbox_app.ui.context import Workspace
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+WORKING = ("open", "pending")
+
+
+@dataclass(frozen=True)
+class View:
+    key: str
+    label: str
+    filter: CaseFilter
+    icon: str
+
+
+def standard_views(ws: Workspace, channels: list[str], tr: Any) -> list[View]:
+    agent, team_id = ws.agent, ws.team_id
+    views = [
+        View("mine", tr("Mine"), CaseFilter(status=WORKING, assignee_id=agent.id if agent else -1), "view-mine"),
+        View("unassigned", tr("Unassigned"), CaseFilter(status=WORKING, unassigned=True), "view-unassigned"),
+    ]
+    if team_id is not None:
+        views.append(View("team", tr("My team"), CaseFilter(status=WORKING, team_id=team_id), "view-team"))
+    views += [
+        View("open", tr("All open"), CaseFilter(status=WORKING), "view-open"),
+        View("pending", tr("Pending"), CaseFilter(status=("pending",)), "view-pending"),
+        View("snoozed", tr("Snoozed"), CaseFilter(status=("snoozed",)), "view-snoozed"),
+        View("resolved", tr("Resolved"), CaseFilter(status=("resolved",)), "view-resolved"),
+    ]
+    for channel in channels:
+        views.append(View(f"channel:{channel}", labels.word(labels.CHANNEL, channel),
+                          CaseFilter(status=WORKING, channel=channel), f"channel-{channel}"))
+    return views
+
+
+class ViewsModel(QAbstractListModel):
+    KeyRole = Qt.ItemDataRole.UserRole + 1
+    CountRole = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self, ws: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ws = ws
+        self._views: list[View] = []
+        self._counts: dict[str, int] = {}
+        self._timer = QTimer(self, singleShot=True, interval=500)
+        self._timer.timeout.connect(self.refresh)
+        ws.bridge.casesChanged.connect(lambda _e: self._timer.start())
+        ws.bridge.accountsChanged.connect(lambda _e: self._timer.start())
+
+    def refresh(self) -> None:
+        """Work out which views exist (channels come and go) and count each, off the GUI thread."""
+        def compute() -> tuple[list[str], dict[str, int]]:
+            accounts = self._ws.services.accounts.list()
+            channels = sorted({a.channel for a in accounts})
+            views = standard_views(self._ws, channels, self.tr)
+            return channels, {v.key: self._ws.services.queries.count_cases(v.filter) for v in views}
+
+        self._ws.call(compute, done=self._apply, task="view counts")
+
+    def _apply(self, result: tuple[list[str], dict[str, int]]) -> None:
+        channels, counts = result
+        views = standard_views(self._ws, channels, self.tr)
+        if [v.key for v in views] != [v.key for v in self._views]:
+            self.beginResetModel()
+            self._views, self._counts = views, counts
+            self.endResetModel()
+        else:
+            self._views, self._counts = views, counts
+            if views:
+                self.dataChanged.emit(self.index(0), self.index(len(views) - 1))
+
+    def set_views_now(self, channels: list[str]) -> None:
+        self.beginResetModel()
+        self._views = standard_views(self._ws, channels, self.tr)
+        self.endResetModel()
+
+    def view(self, row: int) -> View | None:
+        return self._views[row] if 0 <= row < len(self._views) else None
+
+    def row_of(self, key: str) -> int | None:
+        return next((i for i, v in enumerate(self._views) if v.key == key), None)
+
+    def count(self, key: str) -> int | None:
+        return self._counts.get(key)
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._views)
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._views)):
+            return None
+        view = self._views[index.row()]
+        count = self._counts.get(view.key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return view.label
+        if role == Qt.ItemDataRole.DecorationRole:
+            return icon(view.icon)
+        if role == self.KeyRole:
+            return view.key
+        if role == self.CountRole:
+            return count
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.tr("{view}: {n} cases").format(view=view.label, n=count if count is not None else "…")
+        return None
+
+
+class CountDelegate(QStyledItemDelegate):
+    """The view name, with its count on the right."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
+        super().paint(painter, option, index)
+        count = index.data(ViewsModel.CountRole)
+        if count is None:
+            return
+        painter.save()
+        font = QFont(option.font)
+        font.setBold(bool(count))
+        painter.setFont(font)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = option.palette.ColorRole.HighlightedText if selected else option.palette.ColorRole.Text
+        painter.setPen(option.palette.color(role))
+        rect = QRect(option.rect).adjusted(0, 0, -10, 0)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), str(count))
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:  # noqa: N802
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width() + 40, max(hint.height(), option.fontMetrics.height() + 12))
+
+
+class ViewsList(QListView):
+    viewChosen = Signal(object)  # View
+
+    def __init__(self, model: ViewsModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self._model = model
+        self.setObjectName("views")
+        self.setAccessibleName(self.tr("Views"))
+        self.setItemDelegate(CountDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setUniformItemSizes(True)
+        self._key = "open"
+        self.selectionModel().currentRowChanged.connect(self._changed)
+        model.modelReset.connect(self._restore)
+
+    def _changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        view = self._model.view(current.row())
+        if view is not None and view.key != self._key:
+            self._key = view.key
+            self.viewChosen.emit(view)
+
+    def _restore(self) -> None:
+        row = self._model.row_of(self._key)
+        if row is not None:
+            self.selectionModel().blockSignals(True)
+            self.setCurrentIndex(self._model.index(row))
+            self.selectionModel().blockSignals(False)
+            self.viewport().update()
+
+    def choose(self, key: str) -> None:
+        row = self._model.row_of(key)
+        if row is not None:
+            self.setCurrentIndex(self._model.index(row))
+
+    def current_key(self) -> str:
+        return self._key

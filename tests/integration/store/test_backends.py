@@ -1,0 +1,109 @@
+"""The same store behaviour on the embedded SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, inspect, select
+
+from connectors.fake import FakeServer
+from inbox_app.app import build
+from inbox_app.core import db
+from inbox_app.core.models import Message
+from tests.unit.core.helpers import account, batch, item
+
+
+def test_migrations_run_up_down_and_up_again(any_url: str) -> None:
+    engine = db.open_engine(any_url)
+    try:
+        db.upgrade(engine)
+        assert db.current_revision(engine) == db.head_revision(engine)
+        tables = set(inspect(engine).get_table_names())
+        assert {"customers", "identities", "messages", "cases", "threads", "audit_events",
+                "attachment_blobs", "channel_accounts", "quarantine"} <= tables
+        db.downgrade(engine, "base")
+        assert not {"customers", "messages"} & set(inspect(engine).get_table_names())
+        db.upgrade(engine)
+        assert db.current_revision(engine) == db.head_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_store_uses_wal(tmp_path: Path) -> None:
+    services = build(f"sqlite:///{tmp_path / 's.db'}")
+    try:
+        with services.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        services.close()
+
+
+def test_ingest_dedup_and_search_on_both_backends(any_url: str) -> None:
+    services = build(any_url, migrate=True)
+    try:
+        acc = account(services)
+        b = batch(item("a", text="Perché la città è già chiusa?"), item("b", "Bob@Example.com", text="ordine 42"),
+                  item("c", text="Grazie mille"), cursor="3")
+        services.ingest.store_batch(acc, b)
+        services.ingest.store_batch(acc, b)
+        with services.factory() as s:
+            assert s.scalar(select(func.count(Message.id))) == 3
+        assert [h.text for h in services.search.search("perche citta")] == ["Perché la città è già chiusa?"]
+        assert [h.external_id if hasattr(h, "external_id") else h.text for h in services.search.search("ordine")] == ["ordine 42"]
+        assert len(services.queries.customers()) == 2
+        assert services.accounts.cursor(acc) == "3"
+    finally:
+        services.close()
+
+
+def test_outbox_round_trip_on_both_backends(any_url: str, tmp_path: Path) -> None:
+    services = build(any_url, migrate=True)
+    try:
+        server = FakeServer(tmp_path / "srv")
+        server.deliver(id="m1", text="Salve", **{"from": "cliente@example.it"})
+        services.accounts.add("fake", "shop", {"path": str(server.root)})
+        asyncio.run(services.supervisor().run_once())
+        case_id = services.queries.cases()[0].id
+        mid = services.outbox.queue_reply(case_id, "Risposta")
+        server.set_faults(crash_after_send=True)
+        asyncio.run(services.supervisor().run_once())
+        server.set_faults()
+        from inbox_app.core.models import Message as M
+
+        with services.factory() as s, s.begin():
+            s.get(M, mid).next_attempt_at = None
+        asyncio.run(services.supervisor().run_once())
+        assert services.queries.message(mid).delivery == "sent"
+        assert len(server.sent_replies()) == 1
+    finally:
+        services.close()
+
+
+@pytest.mark.postgres
+def test_team_store_refuses_to_run_behind_its_schema(pg_url: str) -> None:
+    from inbox_app.core.db import StoreError
+
+    engine = db.open_engine(pg_url)
+    db.upgrade(engine, "0001")
+    engine.dispose()
+    with pytest.raises(StoreError, match="inbox-app db upgrade"):
+        build(pg_url)
+
+
+@pytest.mark.postgres
+def test_only_one_runner_per_account_on_a_team_store(pg_url: str, tmp_path: Path) -> None:
+    from inbox_app.sync.locks import AccountLock
+
+    services = build(pg_url, migrate=True)
+    try:
+        first, second = AccountLock(services.engine, 7), AccountLock(services.engine, 7)
+        assert first.acquire()
+        assert not second.acquire()
+        first.release()
+        assert second.acquire()
+        second.release()
+    finally:
+        services.close()
