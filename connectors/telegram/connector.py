@@ -18,6 +18,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -25,11 +26,13 @@ from urllib.parse import urlsplit
 import httpx
 
 from connectors.base import (
+    AttachmentData,
     AuthError,
     Batch,
     Capabilities,
     Channel,
     ConnectorError,
+    InboundItem,
     OutboundReply,
     PermanentError,
     SendResult,
@@ -41,7 +44,7 @@ from connectors.base import (
 )
 
 from .split import LIMIT, split_text
-from .updates import external_id, message_id_of, to_item
+from .updates import FileRef, external_id, file_of, message_id_of, to_item
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +103,10 @@ class TelegramConnector:
             "allowed_chats", "only these chat IDs reach the inbox (empty: all)", type="list"
         ),
         SettingSpec("batch_size", "updates stored per transaction", default=PAGE, type="int"),
+        # The public Bot API hands out files up to 20 MB.
+        SettingSpec(
+            "max_attachment_mb", "larger files are noted but not downloaded", default=20, type="int"
+        ),
     )
 
     def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:
@@ -114,6 +121,7 @@ class TelegramConnector:
         self.poll_timeout = max(0, min(50, int(self.settings["poll_timeout"])))
         self.allowed_chats = frozenset(self.settings["allowed_chats"] or ())
         self.batch_size = max(1, min(PAGE, int(self.settings["batch_size"])))
+        self.max_attachment = int(self.settings["max_attachment_mb"]) * 1024 * 1024
         self._token = secret or ""
         self._client: httpx.AsyncClient | None = None
         # idempotency key -> external IDs of the parts already delivered
@@ -231,15 +239,69 @@ class TelegramConnector:
             # once it has stored every batch before.
             for start in range(0, len(updates), self.batch_size):
                 chunk = updates[start : start + self.batch_size]
-                items = tuple(
-                    item
-                    for item in (to_item(u, self.allowed_chats) for u in chunk)
-                    if item is not None
-                )
+                items = []
+                for update in chunk:
+                    item = to_item(update, self.allowed_chats)
+                    if isinstance(item, InboundItem):
+                        item = await self._with_file(item, update.get("message") or {})
+                    if item is not None:
+                        items.append(item)
                 offset = int(chunk[-1]["update_id"]) + 1
-                yield Batch(items, json.dumps({"offset": offset}))
+                yield Batch(tuple(items), json.dumps({"offset": offset}))
             if len(updates) < PAGE:
                 return
+
+    async def _with_file(self, item: InboundItem, message: Mapping[str, Any]) -> InboundItem:
+        ref = file_of(message)
+        if ref is None:
+            return item
+        try:
+            attachment = await self._download(ref)
+        except PermanentError as exc:
+            # Gone or refused for good: the message still goes in, saying what is missing.
+            return replace(
+                item,
+                meta={
+                    **item.meta,
+                    "attachment_missing": ref.filename,
+                    "attachment_error": str(exc),
+                },
+            )
+        if attachment is None:
+            return replace(
+                item,
+                meta={
+                    **item.meta,
+                    "attachment_missing": ref.filename,
+                    "attachment_error": "larger than max_attachment_mb",
+                },
+            )
+        return replace(item, attachments=(attachment,))
+
+    async def _download(self, ref: FileRef) -> AttachmentData | None:
+        if ref.size is not None and ref.size > self.max_attachment:
+            return None
+        found = await self._call("getFile", {"file_id": ref.file_id})
+        path = found.get("file_path") if isinstance(found, dict) else None
+        if not path:
+            raise PermanentError("Telegram did not say where the file is")
+        assert self._client is not None  # _call created it
+        try:
+            reply = await self._client.get(
+                f"{self.api_base}/file/bot{self._token}/{path}", timeout=httpx.Timeout(120.0)
+            )
+        except httpx.TransportError as exc:
+            raise TransientError(
+                f"cannot download a file from the Telegram Bot API at {self.api_base} "
+                f"({type(exc).__name__}: {self._redact(str(exc))})"
+            ) from None
+        if reply.status_code >= 500 or reply.status_code == 429:
+            raise TransientError(f"Telegram failed to hand over a file (HTTP {reply.status_code})")
+        if reply.status_code != 200:
+            raise PermanentError(f"Telegram no longer has the file (HTTP {reply.status_code})")
+        if len(reply.content) > self.max_attachment:
+            return None
+        return AttachmentData(ref.filename, ref.content_type, reply.content)
 
     async def wait_for_changes(self, cursor: str | None, timeout: float) -> bool:
         offset = self._offset(cursor)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +31,44 @@ def message_id_of(external: str) -> int | None:
     """The Telegram message ID inside one of our external IDs ("chat:message")."""
     _, _, tail = external.rpartition(":")
     return int(tail) if tail.lstrip("-").isdigit() else None
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A file a customer sent, still on Telegram's servers."""
+
+    file_id: str
+    filename: str
+    content_type: str
+    size: int | None
+
+
+def file_of(message: Mapping[str, Any]) -> FileRef | None:
+    """The file carried by a photo, document, voice, audio or video message."""
+    mid = message.get("message_id")
+    if message.get("photo"):
+        biggest = message["photo"][-1]  # Telegram lists the sizes smallest first
+        return FileRef(
+            biggest["file_id"], f"photo-{mid}.jpg", "image/jpeg", biggest.get("file_size")
+        )
+    defaults = {
+        "document": ("file", "application/octet-stream"),
+        "voice": (f"voice-{mid}.ogg", "audio/ogg"),
+        "audio": (f"audio-{mid}.mp3", "audio/mpeg"),
+        "video": (f"video-{mid}.mp4", "video/mp4"),
+        "video_note": (f"video-{mid}.mp4", "video/mp4"),
+        "animation": (f"animation-{mid}.mp4", "video/mp4"),
+    }
+    for key, (name, kind) in defaults.items():
+        found = message.get(key)
+        if isinstance(found, Mapping) and found.get("file_id"):
+            return FileRef(
+                str(found["file_id"]),
+                str(found.get("file_name") or name),
+                str(found.get("mime_type") or kind),
+                found.get("file_size"),
+            )
+    return None
 
 
 def display_name(user: Mapping[str, Any]) -> str:

@@ -49,6 +49,7 @@ class _State:
     sent: list[dict[str, Any]] = field(default_factory=list)
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     webhook: str | None = None
     poll_generation: int = 0
     closing: bool = False
@@ -129,6 +130,18 @@ class TelegramEmulator:
             self.state.messages[(chat_id, message_id)] = edited
             self._push({"edited_message": edited})
             return edited
+
+    def add_file(self, data: bytes, name: str = "file.bin") -> dict[str, Any]:
+        """A file on Telegram's side; returns the File-like fields a message carries."""
+        with self.cond:
+            number = len(self.state.files) + 1
+            file_id = f"BQACAgQAAxk-{number:06d}"
+            self.state.files[file_id] = (f"documents/file_{number}_{name}", data)
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"AgAD{number:04d}",
+                "file_size": len(data),
+            }
 
     def set_webhook(self, url: str | None) -> None:
         with self.cond:
@@ -289,6 +302,29 @@ class TelegramEmulator:
             self.state.sent.append(message)
             return 200, {"ok": True, "result": message}
 
+    def _m_getFile(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self.cond:
+            found = self.state.files.get(str(params.get("file_id")))
+        if found is None:
+            return _error(400, "Bad Request: invalid file_id")
+        file_id = str(params["file_id"])
+        return 200, {
+            "ok": True,
+            "result": {
+                "file_id": file_id,
+                "file_unique_id": file_id[-8:],
+                "file_size": len(found[1]),
+                "file_path": found[0],
+            },
+        }
+
+    def file_bytes(self, path: str) -> bytes | None:
+        with self.cond:
+            for stored_path, data in self.state.files.values():
+                if stored_path == path:
+                    return data
+        return None
+
     def _m_deleteWebhook(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         self.set_webhook(None)
         return 200, {"ok": True, "result": True}
@@ -340,7 +376,18 @@ class _Handler(BaseHTTPRequestHandler):
         elif body and kind == "application/x-www-form-urlencoded":
             params.update(parse_qsl(body.decode()))
         prefix, _, method = url.path.lstrip("/").partition("/")
-        if not prefix.startswith("bot") or not method:
+        if prefix == "file":  # /file/bot<token>/<file_path>: the file itself
+            bot, _, path = method.partition("/")
+            data = self.emulator.file_bytes(path) if bot[3:] == self.emulator.token else None
+            if data is not None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
+            status, answer = _error(404, "Not Found")
+        elif not prefix.startswith("bot") or not method:
             status, answer = _error(404, "Not Found")
         elif prefix[3:] != self.emulator.token:
             status, answer = _error(401, "Unauthorized")

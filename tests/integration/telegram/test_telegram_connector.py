@@ -156,6 +156,40 @@ def test_edits_arrive_as_updates(emulator: TelegramEmulator) -> None:
     )
 
 
+def test_photos_and_documents_arrive_as_attachments(emulator: TelegramEmulator) -> None:
+    picture = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8
+    thumb = emulator.add_file(b"tiny")
+    full = emulator.add_file(picture, "photo.jpg")
+    emulator.customer_says(GIULIA, None, photo=[thumb, full], caption="the box arrived like this")
+    invoice = emulator.add_file(b"%PDF-1.4 invoice", "invoice.pdf")
+    emulator.customer_says(
+        GIULIA,
+        None,
+        document={**invoice, "file_name": "invoice.pdf", "mime_type": "application/pdf"},
+    )
+    emulator.customer_says(GIULIA, None, voice={"file_id": "expired", "duration": 3})
+
+    async def run() -> list[BatchItem]:
+        bot = connector(emulator)
+        try:
+            return (await collect(bot, None))[0]
+        finally:
+            await bot.close()
+
+    photo, document, voice = asyncio.run(run())
+    assert isinstance(photo, InboundItem) and isinstance(document, InboundItem)
+    assert isinstance(voice, InboundItem)
+    assert photo.text == "[photo] the box arrived like this"
+    assert [(a.filename, a.content_type, a.data) for a in photo.attachments] == [
+        ("photo-1.jpg", "image/jpeg", picture)
+    ]
+    assert [(a.filename, a.content_type, a.data) for a in document.attachments] == [
+        ("invoice.pdf", "application/pdf", b"%PDF-1.4 invoice")
+    ]
+    # A file Telegram no longer has: the message still arrives and says so.
+    assert voice.attachments == () and voice.meta["attachment_missing"] == "voice-3.ogg"
+
+
 def test_rate_limit_honours_retry_after(emulator: TelegramEmulator) -> None:
     emulator.customer_says(GIULIA, "hi")
     emulator.fail("sendMessage", 429, "Too Many Requests: retry after 2", retry_after=2)
