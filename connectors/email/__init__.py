@@ -18,9 +18,11 @@ from typing import Any, ClassVar, TypeVar
 
 from connectors.base import (
     Batch,
+    BrokenItem,
     Capabilities,
     Channel,
     ConnectorError,
+    InboundItem,
     OutboundReply,
     PermanentError,
     Progress,
@@ -32,6 +34,7 @@ from connectors.base import (
 from . import smtp
 from .idle import idle_once
 from .imap import ImapSession
+from .parse import parse_message
 from .settings import SCHEMA, EmailSettings, new_message_id, parse_settings
 from .sync import (
     FolderCursor,
@@ -48,6 +51,9 @@ __all__ = ["EmailConnector"]
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+#: Seconds of silence after which the shared connection is checked before use.
+STALE_AFTER = 60.0
 
 
 class EmailConnector:
@@ -67,6 +73,7 @@ class EmailConnector:
         self.settings: EmailSettings = parse_settings(settings)
         self._secret = secret
         self._session: ImapSession | None = None
+        self._used = 0.0
         self._lock = asyncio.Lock()
         self._idle_session: ImapSession | None = None
         self._idle_lock = asyncio.Lock()
@@ -78,11 +85,24 @@ class EmailConnector:
         """The Message-ID of a reply, chosen when it is queued."""
         return new_message_id(settings)
 
+    def parse_raw(self, raw: bytes) -> InboundItem | BrokenItem:
+        """Read a stored raw message again (quarantine retry, export, re-parse)."""
+        return parse_message(raw, own_address=self.settings.address)
+
     # ------------------------------------------------------------------ connections
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run ``fn(session, *args)`` in a thread on the shared IMAP connection."""
         async with self._lock:
+            if self._session is not None and time.monotonic() - self._used > STALE_AFTER:
+                # A connection quiet for a while may have been dropped by a router without
+                # a word; a quick NOOP finds out in seconds instead of a long read timeout.
+                stale = self._session
+                try:
+                    await asyncio.to_thread(stale.probe)
+                except TransientError:
+                    self._session = None
+                    stale.shutdown()
             if self._session is None:
                 self._session = await asyncio.to_thread(ImapSession, self.settings, self._secret)
             session = self._session
@@ -93,6 +113,8 @@ class EmailConnector:
                 self._session = None
                 session.shutdown()
                 raise
+            finally:
+                self._used = time.monotonic()
 
     async def check(self) -> None:
         def folders_exist(session: ImapSession) -> None:

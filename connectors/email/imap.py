@@ -29,6 +29,7 @@ T = TypeVar("T")
 
 CONNECT_TIMEOUT = 20.0
 READ_TIMEOUT = 120.0
+PROBE_TIMEOUT = 10.0
 SENT_NAMES = ("Sent", "Sent Items", "Sent Messages", "INBOX/Sent", "INBOX.Sent")
 
 
@@ -88,6 +89,7 @@ class ImapSession:
         self.secret = secret
         self.host = settings.imap_host
         self.selected: str | None = None
+        self._read_timeout = read_timeout
         self.client = self._connect(read_timeout)
 
     def errors(self, what: str) -> contextlib.AbstractContextManager[None]:
@@ -184,6 +186,15 @@ class ImapSession:
     def append(self, folder: str, data: bytes) -> None:
         with self.errors(f"saving a copy in {folder!r}"):
             self.client.append(folder, data, flags=(b"\\Seen",))
+
+    def probe(self) -> None:
+        """NOOP with a short deadline: is anyone still at the other end?"""
+        with self.errors("checking the connection"):
+            self.client.socket().settimeout(PROBE_TIMEOUT)
+            try:
+                self.client.noop()
+            finally:
+                self.client.socket().settimeout(self._read_timeout)
 
     def logout(self) -> None:
         with contextlib.suppress(Exception):

@@ -125,7 +125,7 @@ protocol imap {{
 class Dovecot:
     """A throwaway Dovecot; each test gets its own user (and so its own mailbox)."""
 
-    def __init__(self, folder: Path, cert: Path, key: Path) -> None:
+    def __init__(self, folder: Path, cert: Path, key: Path, *, extra: str = "") -> None:
         self.dir = folder
         self.dir.mkdir(parents=True, exist_ok=True)
         self.dir.chmod(0o755)
@@ -141,7 +141,7 @@ class Dovecot:
         self.config.write_text(_CONFIG.format(
             dir=self.dir, name=f"{os.getpid()}-{next(_instances)}", user=self.user,
             group=self.group, imap_port=self.imap_port, imaps_port=self.imaps_port,
-            cert=cert, key=key))
+            cert=cert, key=key) + extra)
         self.process: subprocess.Popen[bytes] | None = None
         self._users = itertools.count(1)
         self._write_users()

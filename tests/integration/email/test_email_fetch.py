@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
+import time
 from typing import Any
 
 import pytest
 
-from connectors.base import InboundItem
+from connectors.base import BrokenItem, InboundItem
 from connectors.email import EmailConnector
 from tests.integration.email import servers
 
 pytestmark = pytest.mark.dovecot
+
+PASSWORD = "s3cret-Pässword"
 
 
 def test_imports_every_message_in_batches_without_marking_it_read(
@@ -35,7 +40,9 @@ def test_imports_every_message_in_batches_without_marking_it_read(
     # BODY.PEEK: the customer's mail stays unread for the team's other mail clients.
     imap.select_folder("INBOX")
     assert imap.search(["SEEN"]) == []
-    assert json.loads(cursor)["folders"]["INBOX"]["uid"] == 30
+    state = json.loads(cursor)["folders"]["INBOX"]
+    assert state["uid"] == 30
+    assert isinstance(state["modseq"], int)  # CONDSTORE is on
 
 
 def test_resumes_from_a_stored_cursor(imap: Any, make_settings: Any) -> None:
@@ -123,3 +130,76 @@ async def _collect_and_close(connector: EmailConnector, cursor: str | None) -> A
         return await servers.collect(connector, cursor)
     finally:
         await connector.close()
+
+
+def test_several_folders_with_one_progress_and_push_on_each(
+        imap: Any, make_settings: Any) -> None:
+    imap.create_folder("Reclami")
+    servers.append_all(imap, "INBOX", [servers.make_message(n) for n in range(3)])
+    servers.append_all(imap, "Reclami", [servers.make_message(n) for n in range(3, 5)])
+    settings = make_settings(folders="INBOX,Reclami", poll_interval=1)
+
+    async def go() -> None:
+        connector = EmailConnector(settings, PASSWORD)
+        try:
+            items, cursor, progress = await servers.collect(connector, None)
+            assert sorted(i.meta["folder"] for i in items) == ["INBOX"] * 3 + ["Reclami"] * 2
+            assert {p.total for p in progress} == {5} and progress[-1].done == 5
+            assert set(json.loads(cursor)["folders"]) == {"INBOX", "Reclami"}
+            # News in the second folder is seen too (checked every poll_interval while
+            # IDLE watches the first).
+            later = threading.Timer(0.5, imap.append, ("Reclami", servers.make_message(9)))
+            later.start()
+            started = time.monotonic()
+            assert await connector.wait_for_changes(cursor, 10) is True
+            assert time.monotonic() - started < 4
+            await asyncio.to_thread(later.join)
+            items, _, _ = await servers.collect(connector, cursor)
+            assert [i.external_id for i in items] == ["<msg-9@example.org>"]
+        finally:
+            await connector.close()
+
+    servers.run(go())
+
+
+HOSTILE: list[bytes] = [
+    b"Subject: no sender at all\r\nMessage-ID: <h1@x>\r\n\r\nwho wrote this?\r\n",
+    b"From: a@example.org\r\nContent-Type: multipart/mixed; boundary=\"q\"\r\n\r\n--q\r\n"
+    b"Content-Type: text/plain\r\n\r\ntruncated mime",
+    b"From: b@example.org\r\nContent-Type: text/plain; charset=klingon\r\n\r\nqapla\xe8\r\n",
+    b"From: c@example.org\r\nX-Huge: " + b"h" * 300_000 + b"\r\n\r\nbig header\r\n",
+    b"From: d@example.org\r\nMessage-ID: <nul@x>\r\n\r\nnul\x00byte\r\n",
+    b"From: e@example.org\r\n\r\nno date, no message id\r\n",
+    b"From: f@example.org\r\nMessage-ID: <dup@x>\r\n\r\nfirst copy\r\n",
+    b"From: f@example.org\r\nMessage-ID: <dup@x>\r\n\r\nsecond copy\r\n",
+    b"this is not an email\r\n",
+    b"From: g@example.org\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
+    b"Content-Type: application/octet-stream; name=\"big.bin\"\r\n"
+    b"Content-Transfer-Encoding: base64\r\n\r\n"
+    + b"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\r\n" * 290_000
+    + b"--b--\r\n",
+]
+
+
+def test_hostile_mailbox_every_message_stored_or_quarantined(
+        imap: Any, make_settings: Any) -> None:
+    servers.append_all(imap, "INBOX", HOSTILE)
+
+    async def go() -> Any:
+        connector = EmailConnector(make_settings(), PASSWORD)
+        connector.batch_size = 3
+        try:
+            return await servers.collect(connector, None)
+        finally:
+            await connector.close()
+
+    items, _, _ = servers.run(go())
+    assert len(items) == len(HOSTILE)
+    broken = [i for i in items if isinstance(i, BrokenItem)]
+    assert {b.reason.split(":")[0] for b in broken} == {"no sender", "no mail headers found"}
+    assert all(b.raw for b in broken)
+    stored = [i for i in items if isinstance(i, InboundItem)]
+    assert len(stored) == len(HOSTILE) - 2
+    assert all("\x00" not in i.text for i in stored)
+    big = next(i for i in stored if i.attachments and i.attachments[0].filename == "big.bin")
+    assert len(big.attachments[0].data) > 15_000_000

@@ -147,3 +147,65 @@ def test_server_killed_mid_import_then_restarted_loses_and_duplicates_nothing(
     ids = [i.external_id for i in stored]
     assert len(ids) == 120
     assert sorted(ids) == sorted(f"<msg-{n}@example.org>" for n in range(120))
+
+
+def test_a_silently_dropped_import_connection_is_replaced(
+        dovecot: Any, imap: Any, make_settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import connectors.email as email_connector
+    import connectors.email.imap as email_imap
+
+    monkeypatch.setattr(email_connector, "STALE_AFTER", 0.0)
+    monkeypatch.setattr(email_imap, "PROBE_TIMEOUT", 1.0)
+    proxy = servers.SilentProxy(dovecot.imap_port)
+    try:
+        imap.append("INBOX", servers.make_message(1))
+
+        async def go() -> tuple[list[str], float]:
+            connector = EmailConnector(make_settings(imap_port=proxy.port), PASSWORD)
+            try:
+                _, cursor, _ = await servers.collect(connector, None)
+                proxy.blackhole()
+                imap.append("INBOX", servers.make_message(2))
+                started = time.monotonic()
+                items, _, _ = await servers.collect(connector, cursor)
+                return [i.external_id for i in items], time.monotonic() - started
+            finally:
+                monkeypatch.setattr(email_imap, "PROBE_TIMEOUT", 0.1)
+                await connector.close()
+
+        ids, elapsed = servers.run(go())
+        assert ids == ["<msg-2@example.org>"]
+        assert elapsed < 5
+    finally:
+        proxy.close()
+
+
+def test_polls_when_the_server_has_no_idle(mail_tmp: Any, certificate: Any) -> None:
+    server = servers.Dovecot(mail_tmp / "noidle", *certificate,
+                             extra="imap_capability = IMAP4rev1 LITERAL+ SASL-IR ENABLE "
+                                   "UIDPLUS CONDSTORE\n")
+    server.start()
+    try:
+        user, _ = server.add_user()
+        settings = servers.settings_for(server, user, poll_interval=1)
+
+        async def go() -> tuple[bool, bool, float]:
+            connector = EmailConnector(settings, PASSWORD)
+            try:
+                _, cursor, _ = await servers.collect(connector, None)
+                assert connector._idle_session is None
+                quiet = await connector.wait_for_changes(cursor, 1.5)
+                assert connector._idle_session is not None
+                assert not connector._idle_session.client.has_capability("IDLE")
+                thread = _append_later(server, user, 0.3, servers.make_message(5))
+                started = time.monotonic()
+                changed = await connector.wait_for_changes(cursor, 10)
+                await asyncio.to_thread(thread.join)
+                return quiet, changed, time.monotonic() - started
+            finally:
+                await connector.close()
+
+        quiet, changed, elapsed = servers.run(go())
+        assert quiet is False and changed is True and elapsed < 3
+    finally:
+        server.stop()
