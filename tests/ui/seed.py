@@ -25,10 +25,11 @@ def seed(services: Services, root: Path) -> dict[str, object]:
                                                   "poll_interval": 1})
 
     def item(ext: str, thread: str, kind: str, value: str, name: str, minutes: int, text: str,
-             subject: str | None = None, html: str | None = None) -> InboundItem:
+             subject: str | None = None, html: str | None = None,
+             also: tuple[Address, ...] = ()) -> InboundItem:
         return InboundItem(external_id=ext, thread_key=thread, sender=Address(kind, value, name),
                            sent_at=T0 + timedelta(minutes=minutes), text=text, subject=subject,
-                           html=html)
+                           html=html, extra_identities=also)
 
     services.ingest.store_batch(mail.id, Batch((
         item("m1", "t-anna", "email", "anna.verdi@example.it", "Anna Verdi", 0,
@@ -38,19 +39,23 @@ def seed(services: Services, root: Path) -> dict[str, object]:
              "<blockquote>Da: negozio<br>Grazie per il tuo ordine</blockquote>"),
         item("m2", "t-luca", "email", "luca@example.com", "Luca Neri", 5,
              "Can I change the delivery address?", "Delivery address"),
-    ), '{"line": 2}'))
+        item("m3", "t-paolo", "email", "paolo.gallo@example.it", "Paolo Gallo", 20,
+             "Vorrei sapere lo stato del rimborso.", "Rimborso"),
+    ), None))
     services.ingest.store_batch(chat.id, Batch((
         item("c1", "room-anna", "matrix", "@anna:example.org", "Anna Verdi", 30,
-             "Ciao, vi ho scritto anche per email per l'ordine."),
+             "Ciao, vi ho scritto anche per email per l'ordine.",
+             also=(Address("email", "anna.verdi@example.it"),)),
         item("c2", "room-paolo", "matrix", "@paolo:example.org", "Paolo Gallo", 40,
              "Il rimborso quando arriva?"),
-    ), '{"line": 2}'))
-    anna_email = _customer_by_identity(services, "anna.verdi@example.it")
-    anna_chat = _customer_by_identity(services, "@anna:example.org")
+    ), None))
+    anna = _customer_by_identity(services, "anna.verdi@example.it")
+    paolo_email = _customer_by_identity(services, "paolo.gallo@example.it")
+    paolo_chat = _customer_by_identity(services, "@paolo:example.org")
     services.templates.save("Saluto", "Ciao {customer.first_name}, sono {agent.name}. "
                                       "Ci occupiamo subito del caso {case.id}.")
-    return {"mail": mail_server, "chat": chat_server, "anna_email": anna_email,
-            "anna_chat": anna_chat}
+    return {"mail": mail_server, "chat": chat_server, "anna": anna, "anna_email": anna,
+            "paolo_email": paolo_email, "paolo_chat": paolo_chat}
 
 
 def _customer_by_identity(services: Services, value: str) -> int:

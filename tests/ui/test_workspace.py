@@ -1,0 +1,226 @@
+"""The agent's day, driven through the real window: pick, read, reply, resolve, search, merge."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from inbox_app.ui.case_list import CaseListModel
+from inbox_app.ui.timeline_view import MessageCard
+
+
+def _ready(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: window.case_model.rowCount() == 5, timeout=5000)
+
+
+def _open_case_of(window, qtbot, customer_id: int) -> None:  # type: ignore[no-untyped-def]
+    _ready(window, qtbot)
+    for _ in range(window.case_model.rowCount()):
+        qtbot.keyClick(window.cases, Qt.Key.Key_J)
+        qtbot.waitUntil(lambda: window.case is not None and window.case.id == window.cases.selected_case_id())
+        if window.customer.id == customer_id:
+            break
+    assert window.customer.id == customer_id
+    qtbot.waitUntil(lambda: window.timeline_model.customer_id == customer_id
+                    and not window.timeline_model.loading and window.timeline_model.rowCount() > 0)
+
+
+def test_pick_a_case_by_keyboard_and_read_both_channels(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    _ready(window, qtbot)
+    qtbot.keyClick(window.cases, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: window.case is not None)
+    first = window.case.id
+    assert first == window.case_model.case_id(0)
+    qtbot.keyClick(window.cases, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: window.case.id == window.case_model.case_id(1))
+    qtbot.keyClick(window.cases, Qt.Key.Key_K)
+    qtbot.waitUntil(lambda: window.case.id == first)
+
+    anna = services.extra["seed"]["anna"]
+    _open_case_of(window, qtbot, anna)
+    qtbot.waitUntil(lambda: len(window.timeline.cards) == 2)
+    channels = [card.row.channel for card in window.timeline.cards]
+    assert channels == ["email", "chat"]
+    email_card: MessageCard = window.timeline.cards[0]
+    html = email_card.body.toHtml()
+    assert "ordine 4411" in html and "tracker.example.com" not in html  # no tracking pixel
+    assert email_card.images_button.isVisibleTo(window), email_card.row
+    assert email_card.quote_button.isVisibleTo(window)
+    assert "Grazie per il tuo ordine" not in email_card.body.toPlainText()
+    email_card.quote_button.click()
+    assert "Grazie per il tuo ordine" in email_card.body.toPlainText()
+    # two cases of one customer: both boundaries are shown
+    assert all(card.boundary.isVisibleTo(window) for card in window.timeline.cards)
+    window.case_only.setChecked(True)
+    qtbot.waitUntil(lambda: len(window.timeline.cards) == 1)
+    assert window.customer_panel.customer is not None
+    qtbot.waitUntil(lambda: window.customer_panel.open_cases.count() == 2)
+
+
+def test_reply_with_template_is_queued_then_sent(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    anna = services.extra["seed"]["anna"]
+    _open_case_of(window, qtbot, anna)
+    composer = window.composer
+    qtbot.waitUntil(lambda: composer.account.count() == 2)
+    # the customer last wrote through the account of this case
+    assert composer.current_candidate().account.name == ("posta" if window.case.channels == ("email",) else "chat")
+    template = composer.templates[0]
+    composer.template.setCurrentIndex(1)
+    composer.template.activated.emit(1)
+    assert composer.editor.toPlainText().startswith("Ciao Anna, sono Giulia Rossi.")
+    assert str(window.case.id) in composer.editor.toPlainText()
+    assert template.name == "Saluto"
+    assert composer.previews.count() == 2
+    qtbot.keyClick(composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: any(c.row.direction == "out" for c in window.timeline.cards))
+    out = next(c for c in window.timeline.cards if c.row.direction == "out")
+    assert out.row.delivery == "queued" and out.state.text() == "Queued"
+    qtbot.waitUntil(lambda: composer.editor.toPlainText() == "")
+    window.start_sync()
+    qtbot.waitUntil(lambda: next(c for c in window.timeline.cards if c.row.direction == "out")
+                    .row.delivery == "sent", timeout=15000)
+    server = services.extra["seed"]["mail" if out.row.channel == "email" else "chat"]
+    assert server.sent_replies()[0]["text"].startswith("Ciao Anna")
+
+
+def test_failed_reply_shows_reason_and_retry(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    seed = services.extra["seed"]
+    seed["mail"].set_faults(send="permanent")
+    seed["chat"].set_faults(send="permanent")
+    _open_case_of(window, qtbot, seed["anna"])
+    qtbot.waitUntil(lambda: window.composer.account.count() == 2)
+    window.composer.editor.setPlainText("Le scriviamo a breve.")
+    window.composer.send()
+    window.start_sync()
+    qtbot.waitUntil(lambda: any(c.row.delivery == "failed" for c in window.timeline.cards), timeout=15000)
+    card = next(c for c in window.timeline.cards if c.row.delivery == "failed")
+    assert "rejected" in card.state.text() and card.retry_button.isVisibleTo(window)
+    seed["mail"].set_faults()
+    seed["chat"].set_faults()
+    card.retry_button.click()
+    qtbot.waitUntil(lambda: card.row.delivery in ("queued", "sending", "sent"), timeout=10000)
+
+
+def test_resolve_with_e_and_undo_with_ctrl_z(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    _ready(window, qtbot)
+    qtbot.keyClick(window.cases, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: window.case is not None)
+    case_id = window.case.id
+    qtbot.keyClick(window.cases, Qt.Key.Key_E)
+    qtbot.waitUntil(lambda: services.queries.case(case_id).status == "resolved")
+    qtbot.waitUntil(lambda: window.case_model.rowCount() == 4)  # gone from "All open"
+    qtbot.waitUntil(window.undo_action.isEnabled)
+    qtbot.keyClick(window.cases, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: services.queries.case(case_id).status == "open")
+    qtbot.waitUntil(lambda: window.case_model.rowCount() == 5)
+    window.actions_.assign_to_me(case_id)
+    qtbot.waitUntil(lambda: services.queries.case(case_id).assignee == "Giulia Rossi")
+    mine = window.views_model.row_of("mine")
+    window.views.setCurrentIndex(window.views_model.index(mine))
+    qtbot.waitUntil(lambda: window.case_model.rowCount() == 1)
+    qtbot.waitUntil(lambda: window.views_model.count("mine") == 1)
+
+
+def test_search_as_you_type_highlights_and_opens(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    _ready(window, qtbot)
+    qtbot.keyClick(window.cases, Qt.Key.Key_Slash)
+    assert window.search.hasFocus()
+    qtbot.keyClicks(window.search, "rimbor")
+    qtbot.waitUntil(lambda: window.search_model.rowCount() >= 2, timeout=5000)
+    assert window.left.currentWidget() is window.search_results
+    hit_html = window.search_model.data(window.search_model.index(0), window.search_model.HtmlRole)
+    assert "<b><u>rimbor" in hit_html.lower() or "<b><u>Rimbor" in hit_html
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert window.search_results.hasFocus()
+    qtbot.keyClick(window.search_results, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.customer is not None and window.customer.name == "Paolo Gallo")
+    qtbot.keyClick(window.search_results, Qt.Key.Key_Escape)
+    assert window.left.currentWidget() is window.cases and window.search.text() == ""
+
+
+def test_merge_two_customers_and_undo(make_window, services, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    seed = services.extra["seed"]
+    _open_case_of(window, qtbot, seed["paolo_email"])
+    panel = window.customer_panel
+    qtbot.waitUntil(lambda: panel.customer is not None and panel.customer.id == seed["paolo_email"])
+    from inbox_app.ui.dialogs.merge import MergeDialog
+
+    dialog = MergeDialog(window.ws, panel.customer, window)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.query, "paolo")
+    qtbot.waitUntil(lambda: dialog.results.count() == 1)
+    assert dialog.chosen() == seed["paolo_chat"]
+    panel.merge_from(dialog.chosen())
+    qtbot.waitUntil(lambda: panel.identities.count() == 2)
+    qtbot.waitUntil(lambda: len(window.timeline.cards) == 2)
+    assert panel.undo_merge.isEnabled()
+    panel.undo_merge.click()
+    qtbot.waitUntil(lambda: panel.identities.count() == 1)
+    qtbot.waitUntil(lambda: len(window.timeline.cards) == 1)
+    assert services.queries.customer(seed["paolo_chat"]).merged_into_id is None
+
+
+def test_draft_survives_closing_and_rebuilding_the_window(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    anna = services.extra["seed"]["anna"]
+    _open_case_of(window, qtbot, anna)
+    case_id = window.case.id
+    qtbot.waitUntil(lambda: window.composer.account.count() == 2)
+    window.composer.editor.setFocus()
+    qtbot.keyClicks(window.composer.editor, "Gentile Anna, stiamo verificando")
+    agent = window.ws.agent_id
+    qtbot.waitUntil(lambda: (d := window.ws.drafts.load(case_id, agent)) is not None
+                    and d.text == "Gentile Anna, stiamo verificando", timeout=5000)
+    window.close()
+    again = make_window()
+    _ready(again, qtbot)
+    assert again.cases.select_case(case_id)
+    qtbot.waitUntil(lambda: again.composer.editor.toPlainText() == "Gentile Anna, stiamo verificando")
+
+
+def test_live_inbound_message_appears_without_refresh(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    seed = services.extra["seed"]
+    _open_case_of(window, qtbot, seed["anna"])
+    qtbot.waitUntil(lambda: len(window.timeline.cards) == 2)
+    before = len(window.timeline.cards)
+    window.start_sync()
+    seed["chat"].deliver(id="c9", thread="room-anna", **{"from": "@anna:example.org"},
+                         name="Anna Verdi", text="Ci siete? È urgente")
+    qtbot.waitUntil(lambda: len(window.timeline.cards) == before + 1
+                    and window.timeline.cards[-1].row.text == "Ci siete? È urgente", timeout=15000)
+    qtbot.waitUntil(lambda: "posta" in window.status.summary.text() and "chat" in window.status.summary.text())
+
+
+def test_log_a_call_on_the_case(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    seed = services.extra["seed"]
+    _open_case_of(window, qtbot, seed["anna"])
+    from inbox_app.ui.dialogs.call import CallDialog
+
+    dialog = CallDialog(window.customer, window)
+    qtbot.addWidget(dialog)
+    dialog.number.setText("+39 333 123 4567")
+    dialog.minutes.setValue(4)
+    dialog.notes.setPlainText("Richiamare domani")
+    window.ws.calls.log(window.case.id, dialog.call_log(), agent_id=window.ws.agent_id)
+    qtbot.waitUntil(lambda: window.timeline.cards[-1].row.channel == "phone")
+    assert "4 min" in window.timeline.cards[-1].who.text()
+    qtbot.waitUntil(lambda: any("+393331234567" in window.customer_panel.identities.item(i).text()
+                                for i in range(window.customer_panel.identities.count())))
+
+
+def test_case_list_columns_and_waiting(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    _ready(window, qtbot)
+    model = window.case_model
+    qtbot.waitUntil(lambda: model.data(model.index(0, CaseListModel.CUSTOMER)) != "…")
+    assert model.data(model.index(0, CaseListModel.CUSTOMER)) == "Paolo Gallo"
+    assert model.data(model.index(0, CaseListModel.STATUS)) == "Open"
+    assert model.data(model.index(0, CaseListModel.WAITING)).endswith(("min", "h", "d"))
+    assert model.data(model.index(0, CaseListModel.CHANNELS), CaseListModel.ChannelsRole) == ["chat"]
