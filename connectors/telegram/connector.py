@@ -206,6 +206,13 @@ class TelegramConnector:
         me = await self._call("getMe", {})
         if not isinstance(me, dict) or not me.get("is_bot"):
             raise AuthError("the token does not belong to a Telegram bot")
+        # "Test connection" should already say what would stop polling later.
+        hook = await self._call("getWebhookInfo", {})
+        if isinstance(hook, dict) and hook.get("url"):
+            raise AuthError(
+                "a webhook is set for this bot, so Telegram does not hand out its messages by "
+                "polling; remove the webhook (deleteWebhook) or use another bot for the inbox"
+            )
 
     @staticmethod
     def _offset(cursor: str | None) -> int | None:

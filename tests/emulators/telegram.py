@@ -325,6 +325,15 @@ class TelegramEmulator:
                     return data
         return None
 
+    def _m_getWebhookInfo(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self.cond:
+            info = {
+                "url": self.state.webhook or "",
+                "has_custom_certificate": False,
+                "pending_update_count": len(self.state.updates),
+            }
+        return 200, {"ok": True, "result": info}
+
     def _m_deleteWebhook(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         self.set_webhook(None)
         return 200, {"ok": True, "result": True}

@@ -226,6 +226,8 @@ def test_conflicts_are_reported_in_words(emulator: TelegramEmulator) -> None:
             emulator.set_webhook("https://example.org/hook")
             with pytest.raises(AuthError) as webhook:
                 await collect(second, None)
+            with pytest.raises(AuthError, match="webhook"):
+                await second.check()  # "Test connection" says it too
             return other_poller.value, webhook.value
         finally:
             await first.close()
