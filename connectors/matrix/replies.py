@@ -11,7 +11,7 @@ from urllib.parse import quote
 from connectors.base import AttachmentData, OutboundReply, PermanentError, SendResult
 
 from .events import KEY_FIELD, PART_FIELD, timestamp
-from .session import MatrixSession, room_path
+from .session import MatrixSession, checked, room_path
 
 # A Matrix event (JSON, signatures and all) may not exceed 65,536 bytes.
 MAX_EVENT_CONTENT_BYTES = 60_000
@@ -23,6 +23,19 @@ class ReplySender:
     def __init__(self, session: MatrixSession) -> None:
         self.session = session
         self._uploads: dict[tuple[str, int], str] = {}
+        self._encrypted_rooms: set[str] = set()  # encryption can never be turned off again
+
+    async def _encrypted(self, room_id: str) -> bool:
+        if room_id in self._encrypted_rooms:
+            return True
+        answer = await self.session.response("GET", room_path(room_id, "state/m.room.encryption/"))
+        if answer.status_code == 200:
+            self._encrypted_rooms.add(room_id)
+            return True
+        if answer.status_code in (403, 404):  # 403: not in the room; send() will say so
+            return False
+        checked(answer, "check whether the room is encrypted")
+        return False
 
     async def send(self, reply: OutboundReply) -> SendResult:
         content: dict[str, Any] = {
@@ -35,6 +48,13 @@ class ReplySender:
             content["formatted_body"] = reply.html
         if reply.in_reply_to:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply.in_reply_to}}
+        if await self._encrypted(reply.thread_key):
+            # A plain reply would show up unencrypted in a room whose members rely on
+            # encryption; better to say so than to leak the answer.
+            raise PermanentError(
+                "the room is end-to-end encrypted and this inbox cannot encrypt; answer from "
+                "a Matrix client that holds the room keys"
+            )
         size = len(json.dumps(content, ensure_ascii=False).encode())
         if size > MAX_EVENT_CONTENT_BYTES:
             raise PermanentError(

@@ -15,6 +15,7 @@ from connectors.base import (
     InboundItem,
     ItemUpdate,
     OutboundReply,
+    PermanentError,
     TransientError,
 )
 from connectors.matrix import MatrixConnector
@@ -175,11 +176,15 @@ def test_encrypted_room_says_it_cannot_be_read(accounts: Accounts) -> None:
         connector = accounts.connector()
         try:
             items, _ = await collect(connector, None)
+            # Answering in plain text would leak the reply into an encrypted room.
+            with pytest.raises(PermanentError, match="encrypted"):
+                await connector.send(OutboundReply("enc-1", room, "plain answer"))
             return inbound(items)
         finally:
             await connector.close()
 
     items = asyncio.run(run())
+    assert accounts.customer_client.messages_from(room, accounts.support.user_id) == []
     assert items and all(i.meta.get("encrypted") for i in items)
     assert any("end-to-end encrypted" in i.text and "cannot be read" in i.text for i in items)
 
