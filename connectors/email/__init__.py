@@ -265,8 +265,8 @@ class EmailConnector:
             uids = session.search_uids([b"HEADER", b"Message-ID", key])
             if not uids:
                 return None
-            data = session.run("reading the sent copy",
-                               lambda: session.client.fetch(uids[:1], [b"INTERNALDATE"]))
+            data: dict[int, dict[bytes, Any]] = session.run(
+                "reading the sent copy", lambda: session.client.fetch(uids[:1], [b"INTERNALDATE"]))
             when = next(iter(data.values()), {}).get(b"INTERNALDATE")
             return SendResult(external_id=key,
                               sent_at=when if isinstance(when, datetime) else None,

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from imapclient import IMAPClient, SocketTimeout
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient import IMAPClient, SocketTimeout  # type: ignore[import-untyped]
+from imapclient.exceptions import IMAPClientError, LoginError  # type: ignore[import-untyped]
 
 from connectors.base import AuthError, ConnectorError, SettingsError, TransientError
 
@@ -181,7 +181,9 @@ class ImapSession:
     def fetch_raw(self, uids: list[int]) -> dict[int, dict[bytes, Any]]:
         with self.errors("downloading messages"):
             # BODY.PEEK: importing must never mark the customer's mail as read.
-            return self.client.fetch(uids, [b"BODY.PEEK[]", b"INTERNALDATE", b"FLAGS"])
+            fetched: dict[int, dict[bytes, Any]] = self.client.fetch(
+                uids, [b"BODY.PEEK[]", b"INTERNALDATE", b"FLAGS"])
+        return fetched
 
     def append(self, folder: str, data: bytes) -> None:
         with self.errors(f"saving a copy in {folder!r}"):

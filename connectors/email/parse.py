@@ -102,9 +102,10 @@ def _item(
     sender_list = _addresses(msg, "Sender")
     author = (from_list or sender_list or [("", "")])[0]
     # Replies go where the customer asked (contact forms put the customer in Reply-To).
-    chosen = (reply_to or from_list or sender_list or [None])[0]
-    if chosen is None or not chosen[1]:
+    candidates = reply_to or from_list or sender_list
+    if not candidates:
         raise _Unusable("no sender: the message has no usable From, Reply-To or Sender address")
+    chosen = candidates[0]
     outbound = bool(author[1]) and author[1].lower() == own_address.strip().lower()
     if outbound:
         chosen = author
