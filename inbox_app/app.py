@@ -55,6 +55,14 @@ class Services:
                                                   self.outbox, self.bus)
         return self.extra["supervisor"]
 
+    def changefeed(self):  # type: ignore[no-untyped-def]
+        """Team mode: forwards this process's changes to other windows and back."""
+        from inbox_app.sync.changefeed import ChangeFeed
+
+        if "changefeed" not in self.extra:
+            self.extra["changefeed"] = ChangeFeed(self.engine, self.bus)
+        return self.extra["changefeed"]
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -100,7 +108,7 @@ def build(url: str | None = None, *, migrate: bool | None = None,
         return cls.capabilities if cls is not None else Capabilities()
 
     queries = Queries(factory)
-    return Services(
+    services = Services(
         url=url, engine=engine, factory=factory, bus=bus, registry=registry, secrets=secrets,
         accounts=AccountService(factory, registry, secrets, bus),
         ingest=IngestService(factory, bus),
@@ -109,6 +117,9 @@ def build(url: str | None = None, *, migrate: bool | None = None,
         cases=CaseService(factory, bus), customers=CustomerService(factory, bus),
         agents=AgentService(factory), templates=TemplateService(factory),
     )
+    if engine.dialect.name == "postgresql":
+        services.changefeed()  # every change this process makes reaches the other windows
+    return services
 
 
 def _first_line(exc: BaseException) -> str:

@@ -43,6 +43,7 @@ async def _main(services: Services, only: str | None) -> int:
         return tasks.spawn(coro, name)
 
     supervisor.start(spawn, only=only)
+    tasks.spawn(services.changefeed().listen(stop), "change feed")
     print(f"syncing {len(accounts)} account(s); stop with Ctrl+C", file=sys.stderr, flush=True)
     while not stop.is_set():
         try:
