@@ -63,8 +63,17 @@ class ReplySender:
         # Files go first and the text last, so finding the text (find_sent) means
         # the whole reply arrived.
         files = []
+        files_only = bool(reply.attachments) and not reply.text.strip()
         for index, attachment in enumerate(reply.attachments, start=1):
-            files.append(await self._send_file(reply, index, attachment))
+            # With no text, the last file plays the text's part (the one find_sent finds).
+            final = files_only and index == len(reply.attachments)
+            files.append(await self._send_file(reply, index, attachment, final=final))
+        if files_only:
+            return SendResult(
+                files[-1],
+                datetime.now(UTC),
+                {"room_id": reply.thread_key, "attachment_event_ids": files},
+            )
         # The homeserver de-duplicates on the transaction ID, so a retry of the
         # same reply (same key) returns the first event instead of a second one.
         # Since Matrix 1.7 that memory belongs to the device, which the fixed
@@ -84,7 +93,9 @@ class ReplySender:
         )
         return str(data["event_id"])
 
-    async def _send_file(self, reply: OutboundReply, index: int, attachment: AttachmentData) -> str:
+    async def _send_file(
+        self, reply: OutboundReply, index: int, attachment: AttachmentData, *, final: bool
+    ) -> str:
         cache_key = (reply.idempotency_key, index)
         mxc = self._uploads.get(cache_key)
         if mxc is None:  # a retry reuses the upload instead of storing the file twice
@@ -100,7 +111,7 @@ class ReplySender:
             mxc = self._uploads[cache_key] = str(data["content_uri"])
         major = attachment.content_type.split("/", 1)[0]
         msgtype = {"image": "m.image", "video": "m.video", "audio": "m.audio"}.get(major, "m.file")
-        content = {
+        content: dict[str, Any] = {
             "msgtype": msgtype,
             "body": attachment.filename,
             "filename": attachment.filename,
@@ -108,8 +119,10 @@ class ReplySender:
             "info": {"mimetype": attachment.content_type, "size": len(attachment.data)},
             # The same key as the text: the store files every echo under one outbox entry.
             KEY_FIELD: reply.idempotency_key,
-            PART_FIELD: index,
         }
+        if final:
+            return await self._put(reply, reply.idempotency_key, content)
+        content[PART_FIELD] = index
         return await self._put(reply, f"{reply.idempotency_key}.{index}", content)
 
     async def find_sent(self, reply: OutboundReply) -> SendResult | None:

@@ -246,10 +246,26 @@ def test_a_reply_with_a_file_arrives_whole_and_once(accounts: Accounts) -> None:
         ("m.text", "Here is your invoice."),
     ]
     mxc = events[0]["content"]["url"]
+    assert asyncio.run(files_only(accounts, room, invoice)) == 1
     download = accounts.customer_client.http.get(
         accounts.server.base_url + "/_matrix/client/v1/media/download/" + mxc[len("mxc://") :]
     )
     assert download.content == invoice.data
+
+
+async def files_only(accounts: Accounts, room: str, attachment: AttachmentData) -> int:
+    """A reply that is only a file: sent once, found again; returns how many files arrived."""
+    reply = OutboundReply("only-file", room, "", attachments=(attachment,))
+    connector = accounts.connector()
+    try:
+        first = await connector.send(reply)
+        assert (await connector.send(reply)).external_id == first.external_id
+        found = await connector.find_sent(reply)
+        assert found is not None and found.external_id == first.external_id
+    finally:
+        await connector.close()
+    events = accounts.customer_client.messages_from(room, accounts.support.user_id)
+    return sum(1 for e in events if e["event_id"] == first.external_id)
 
 
 def test_whatsapp_customer_through_a_bridge_gets_a_phone_identity(accounts: Accounts) -> None:
