@@ -149,6 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--customer", type=int, required=True)
     p.add_argument("--yes", action="store_true", help="confirm")
 
+    st = sub.add_parser("settings", help="team-wide settings kept in the store").add_subparsers(
+        dest="action", required=True)
+    p = st.add_parser("list")
+    _json_flag(p)
+    p = st.add_parser("set")
+    p.add_argument("key")
+    p.add_argument("value")
+
     p = sub.add_parser("demo", help="fill a database with the demo data set")
     p.add_argument("--customers", type=int, default=None)
     return parser

@@ -366,3 +366,36 @@ def _cmd_demo(args: argparse.Namespace, s: Services) -> int:
     summary = seed(s, customers=args.customers)
     _out(args, summary, "demo data: " + ", ".join(f"{v} {k}" for k, v in summary.items()))
     return 0
+
+
+def _cmd_settings(args: argparse.Namespace, s: Services) -> int:
+    from dataclasses import asdict, fields
+
+    from inbox_app.core.store_settings import StoreSettings
+
+    if args.action == "list":
+        with s.factory() as session:
+            current = asdict(StoreSettings.load(session))
+        _out(args, current, "\n".join(f"{k} = {v}" for k, v in current.items()))
+        return 0
+    types = {f.name: f.type for f in fields(StoreSettings)}
+    if args.key not in types:
+        raise CommandError(f"unknown setting {args.key!r}; known: {', '.join(types)}")
+    value: object = args.value
+    if "int" in str(types[args.key]):
+        try:
+            value = int(args.value)
+        except ValueError:
+            raise CommandError(f"{args.key} takes a whole number, not {args.value!r}")
+        if value < 0:
+            raise CommandError(f"{args.key} cannot be negative")
+    elif args.value.lower() in ("", "none", "null"):
+        value = None
+    actor, _ = _actor(args, s)
+    from inbox_app.core import audit
+
+    with s.factory() as session, session.begin():
+        StoreSettings.save(session, args.key, value)
+        audit.record(session, actor, "setting.changed", "setting", None, key=args.key, value=value)
+    print(f"{args.key} = {value}")
+    return 0

@@ -194,3 +194,11 @@ def test_sync_once_reports_a_dead_account_with_a_non_zero_exit(cli: Cli, tmp_pat
 def test_db_upgrade_on_a_new_database(cli: Cli) -> None:
     assert "schema at" in cli("db", "upgrade").stdout
     assert "schema at" in cli("db", "upgrade").stdout
+
+
+def test_reopen_window_is_a_setting(cli: Cli) -> None:
+    assert cli.json("settings", "list")["reopen_window_days"] == 7
+    cli("settings", "set", "reopen_window_days", "3")
+    assert cli.json("settings", "list")["reopen_window_days"] == 3
+    bad = cli("settings", "set", "reopen_window_days", "tre", ok=False)
+    assert bad.returncode == 1 and "whole number" in bad.stderr
