@@ -142,18 +142,19 @@ class EmailConnector:
         for plan in plans:
             known = states.get(plan.folder)
             if known is None or plan.restart:
-                known = FolderCursor(plan.state.uidvalidity)
+                known = FolderCursor(plan.state.uidvalidity, since=plan.since)
                 states[plan.folder] = known
             for uids in chunks(plan, self.batch_size):
                 items = await self._call(fetch_chunk, plan.folder, plan.state.uidvalidity,
                                          uids, self.settings.address)
-                known.uid = max(known.uid, uids[-1])
+                known.uid = max(known.uid, *uids)
                 done += len(uids)
                 last_cursor = dump_cursor(states)
                 yield Batch(tuple(items), last_cursor, Progress(done, total))
             # Everything below UIDNEXT at planning time has now been seen (or expunged).
             known.uid = max(known.uid, plan.state.uidnext - 1)
             known.modseq = plan.state.highestmodseq
+            known.since = plan.since
             new_cursor = dump_cursor(states)
             if new_cursor != last_cursor:
                 last_cursor = new_cursor

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from connectors.base import BatchItem, TransientError
@@ -31,6 +31,8 @@ class FolderCursor:
     uidvalidity: int
     uid: int = 0
     modseq: int | None = None
+    #: First day imported when the first sync was limited; None: the whole history.
+    since: str | None = None
 
 
 def load_cursor(text: str | None) -> dict[str, FolderCursor]:
@@ -41,7 +43,8 @@ def load_cursor(text: str | None) -> dict[str, FolderCursor]:
         folders = data.get("folders", {}) if isinstance(data, dict) else {}
         return {
             str(name): FolderCursor(int(st["uidvalidity"]), int(st.get("uid", 0)),
-                                    int(st["modseq"]) if st.get("modseq") is not None else None)
+                                    int(st["modseq"]) if st.get("modseq") is not None else None,
+                                    str(st["since"]) if st.get("since") else None)
             for name, st in folders.items()
         }
     except (ValueError, TypeError, KeyError, AttributeError):
@@ -53,7 +56,8 @@ def load_cursor(text: str | None) -> dict[str, FolderCursor]:
 def dump_cursor(states: dict[str, FolderCursor]) -> str:
     return json.dumps({
         "v": CURSOR_VERSION,
-        "folders": {name: {"uidvalidity": st.uidvalidity, "uid": st.uid, "modseq": st.modseq}
+        "folders": {name: {"uidvalidity": st.uidvalidity, "uid": st.uid, "modseq": st.modseq,
+                           "since": st.since}
                     for name, st in sorted(states.items())},
     }, separators=(",", ":"))
 
@@ -65,31 +69,44 @@ class FolderPlan:
     uids: list[int]
     sizes: dict[int, int]
     restart: bool
+    since: str | None
 
 
 def plan_folder(session: ImapSession, folder: str, known: FolderCursor | None,
                 first_sync_days: int) -> FolderPlan:
-    """Which UIDs of ``folder`` the store does not have yet (blocking)."""
+    """Which UIDs of ``folder`` the store does not have yet (blocking).
+
+    New mail comes first; older mail follows when the admin widened ``first_sync_days``
+    after a limited first sync (the back-fill). IMAP's SINCE and BEFORE both look at
+    the server's arrival date, so the two windows meet without a gap or an overlap.
+    """
     state = session.select(folder)
+    window = (datetime.now(UTC) - timedelta(days=first_sync_days)).date() \
+        if first_sync_days > 0 else None
     restart = known is None or known.uidvalidity != state.uidvalidity
     if known is not None and restart:
         logger.info("folder %s changed its UIDVALIDITY; reading it again", folder)
-    if restart and first_sync_days > 0:
-        since = (datetime.now(UTC) - timedelta(days=first_sync_days)).date()
-        uids = session.search_uids([b"SINCE", since])
-    elif restart:
-        uids = session.search_uids([b"ALL"])
+    if restart:
+        uids = session.search_uids([b"SINCE", window] if window else [b"ALL"])
+        since = window.isoformat() if window else None
     else:
         assert known is not None
         # "n:*" always includes the highest UID, even when it is below n.
         uids = [u for u in session.search_uids([b"UID", f"{known.uid + 1}:*"]) if u > known.uid]
+        since = known.since
+        if known.since is not None and (window is None or window < date.fromisoformat(known.since)):
+            older: list[Any] = [b"BEFORE", date.fromisoformat(known.since)]
+            if window:
+                older += [b"SINCE", window]
+            uids += [u for u in session.search_uids(older) if u <= known.uid]
+            since = window.isoformat() if window else None
     sizes: dict[int, int] = {}
     if uids:
         fetched = session.run("measuring new messages",
                               lambda: session.client.fetch(uids, [b"RFC822.SIZE"]))
         sizes = {int(uid): int(data.get(b"RFC822.SIZE", 0)) for uid, data in fetched.items()}
         uids = [u for u in uids if u in sizes]
-    return FolderPlan(folder, state, uids, sizes, restart)
+    return FolderPlan(folder, state, uids, sizes, restart, since)
 
 
 def chunks(plan: FolderPlan, count: int) -> list[list[int]]:

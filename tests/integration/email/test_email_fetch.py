@@ -95,19 +95,33 @@ def test_messages_without_message_id_get_a_stable_id(imap: Any, make_settings: A
     assert items[0].external_id.startswith("sha256:")
 
 
-def test_first_sync_can_be_limited_to_recent_mail(imap: Any, make_settings: Any) -> None:
+def test_first_sync_can_be_limited_to_recent_mail_and_back_filled_later(
+        imap: Any, make_settings: Any) -> None:
     from datetime import datetime, timedelta
 
-    old = datetime.now() - timedelta(days=40)
-    imap.append("INBOX", servers.make_message(1), msg_time=old)
-    imap.append("INBOX", servers.make_message(2))
-    items, cursor, _ = servers.run(_collect_and_close(
-        EmailConnector(make_settings(first_sync_days=7), "s3cret-Pässword"), None))
-    assert [i.external_id for i in items] == ["<msg-2@example.org>"]
+    imap.append("INBOX", servers.make_message(1), msg_time=datetime.now() - timedelta(days=400))
+    imap.append("INBOX", servers.make_message(2), msg_time=datetime.now() - timedelta(days=40))
     imap.append("INBOX", servers.make_message(3))
-    items, _, _ = servers.run(_collect_and_close(
-        EmailConnector(make_settings(first_sync_days=7), "s3cret-Pässword"), cursor))
-    assert [i.external_id for i in items] == ["<msg-3@example.org>"]
+
+    def fetch(days: int, cursor: str | None) -> tuple[list[str], str | None]:
+        items, cursor, _ = servers.run(_collect_and_close(
+            EmailConnector(make_settings(first_sync_days=days), PASSWORD), cursor))
+        return [i.external_id for i in items], cursor
+
+    ids, cursor = fetch(7, None)
+    assert ids == ["<msg-3@example.org>"]
+    imap.append("INBOX", servers.make_message(4))
+    ids, cursor = fetch(7, cursor)
+    assert ids == ["<msg-4@example.org>"]
+    # The admin widens the window: the older mail arrives, nothing twice.
+    imap.append("INBOX", servers.make_message(5))
+    ids, cursor = fetch(60, cursor)
+    assert ids == ["<msg-5@example.org>", "<msg-2@example.org>"]
+    ids, cursor = fetch(0, cursor)
+    assert ids == ["<msg-1@example.org>"]
+    assert json.loads(cursor or "")["folders"]["INBOX"]["since"] is None
+    ids, cursor = fetch(0, cursor)
+    assert ids == []
 
 
 def test_own_replies_in_a_synced_sent_folder_are_outbound(
