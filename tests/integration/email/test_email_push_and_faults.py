@@ -209,3 +209,28 @@ def test_polls_when_the_server_has_no_idle(mail_tmp: Any, certificate: Any) -> N
         assert quiet is False and changed is True and elapsed < 3
     finally:
         server.stop()
+
+
+def test_cancelling_a_wait_is_prompt_and_the_next_wait_works(
+        dovecot: Any, mailbox: Any, make_settings: Any) -> None:
+    async def go() -> tuple[float, bool]:
+        connector = EmailConnector(make_settings(), PASSWORD)
+        try:
+            _, cursor, _ = await servers.collect(connector, None)
+            waiting = asyncio.ensure_future(connector.wait_for_changes(cursor, 60))
+            await asyncio.sleep(0.5)
+            started = time.monotonic()
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            cancelled_after = time.monotonic() - started
+            thread = _append_later(dovecot, mailbox[0], 0.3, servers.make_message(1))
+            changed = await connector.wait_for_changes(cursor, 10)
+            await asyncio.to_thread(thread.join)
+            return cancelled_after, changed
+        finally:
+            await connector.close()
+
+    cancelled_after, changed = servers.run(go())
+    assert cancelled_after < 0.5
+    assert changed is True
