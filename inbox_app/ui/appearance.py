@@ -81,6 +81,10 @@ def install_translator(app: QCoreApplication, lang: str | None = None) -> QTrans
     lang = lang or language()
     for old in app.findChildren(QTranslator, "unisono"):
         app.removeTranslator(old)
+    if lang == "it":
+        QLocale.setDefault(QLocale(QLocale.Language.Italian, QLocale.Country.Italy))
+    elif QLocale.system().language() in (QLocale.Language.C, QLocale.Language.Italian):
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     if lang == "en":
         return None
     ts_file = resources_dir() / "i18n" / f"unisono_{lang}.ts"

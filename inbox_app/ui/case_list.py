@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -193,7 +194,7 @@ class CaseListModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._display(row, col) or labels.tr("none")
+            return self._display(row, col) or QCoreApplication.translate("Labels", "none")
         return None
 
     def _display(self, row: CaseRow, col: int) -> str:
@@ -277,9 +278,9 @@ class CaseListView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(CaseListModel.SUBJECT, QHeaderView.ResizeMode.Stretch)
         em = self.fontMetrics().averageCharWidth()
-        for col, chars in ((CaseListModel.CUSTOMER, 18), (CaseListModel.CHANNELS, 7),
-                           (CaseListModel.STATUS, 10), (CaseListModel.PRIORITY, 8),
-                           (CaseListModel.ASSIGNEE, 14), (CaseListModel.WAITING, 8)):
+        for col, chars in ((CaseListModel.CUSTOMER, 17), (CaseListModel.CHANNELS, 8),
+                           (CaseListModel.STATUS, 9), (CaseListModel.PRIORITY, 8),
+                           (CaseListModel.ASSIGNEE, 14), (CaseListModel.WAITING, 7)):
             self.setColumnWidth(col, chars * em + 16)
         self.setItemDelegateForColumn(CaseListModel.CHANNELS, ChannelsDelegate(self))
         self.selectionModel().currentRowChanged.connect(self._current_changed)

@@ -86,7 +86,7 @@ class ChannelPreview(QFrame):
     def show_text(self, text: str) -> None:
         caps = self.candidate.capabilities
         shown = text if caps.html else text  # plain-text channels get the text as typed
-        self.text.setText(shown[:2000] or "…")
+        self.text.setText(shown[:2000] or self.tr("(empty)"))
         limit = caps.max_length
         n = len(text)
         self.over = bool(limit and n > limit and not caps.split_long)
@@ -124,9 +124,11 @@ class Composer(QWidget):
         layout.setContentsMargins(8, 4, 8, 8)
         bar = QHBoxLayout()
         self.account = QComboBox(self)
+        self.account.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.account.setAccessibleName(self.tr("Reply through"))
         self.account.setToolTip(self.tr("Channel account the reply goes through"))
         self.template = QComboBox(self)
+        self.template.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.template.setAccessibleName(self.tr("Insert template"))
         self.note = QCheckBox(self.tr("Internal note"), self)
         self.note.setToolTip(self.tr("Only agents see a note (n)"))
@@ -149,9 +151,10 @@ class Composer(QWidget):
         body.addWidget(self.editor, 3)
         self.previews_area = QScrollArea(self)
         self.previews_area.setWidgetResizable(True)
+        self.previews_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.previews_area.setAccessibleName(self.tr("Preview per channel"))
         self.previews_host = QWidget(self.previews_area)
-        self.previews = QHBoxLayout(self.previews_host)
+        self.previews = QVBoxLayout(self.previews_host)
         self.previews.setContentsMargins(0, 0, 0, 0)
         self.previews_area.setWidget(self.previews_host)
         body.addWidget(self.previews_area, 2)
@@ -217,9 +220,10 @@ class Composer(QWidget):
         self.account.blockSignals(True)
         self.account.clear()
         for c in candidates:
-            self.account.addItem(icon(f"channel-{c.account.channel}"),
-                                 f"{c.account.name} ({labels.word(labels.CHANNEL, c.account.channel)})",
-                                 c.account.name)
+            self.account.addItem(icon(f"channel-{c.account.channel}"), c.account.name, c.account.name)
+            self.account.setItemData(self.account.count() - 1,
+                                     labels.word(labels.CHANNEL, c.account.channel),
+                                     Qt.ItemDataRole.ToolTipRole)
         names = [c.account.name for c in candidates]
         wanted = None
         if draft is not None and draft.account_id is not None:

@@ -24,10 +24,10 @@ from inbox_app import __version__
 logger = logging.getLogger(__name__)
 
 _SECRETS = [
-    (re.compile(r"(?i)(password|passwd|secret|token|api[_-]?key|authorization|access_token)"
-                r"(\s*[=:]\s*|['\"]\s*:\s*['\"]?)([^\s'\",&]+)"), r"\1\2[redacted]"),
-    (re.compile(r"(?i)(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 [redacted]"),
+    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}"), r"\1 [redacted]"),
     (re.compile(r"(?i)(\w+://)[^/\s:@]+:[^/\s@]+@"), r"\1[redacted]@"),
+    (re.compile(r"(?i)(password|passwd|pwd|secret|token|api[_-]?key|authorization)"
+                r"(['\"]?\s*[=:]\s*['\"]?)(?!\[redacted|bearer|basic)([^\s'\",&]+)"), r"\1\2[redacted]"),
     (re.compile(r"\b\d{6,}:[A-Za-z0-9_-]{20,}\b"), "[redacted bot token]"),
 ]
 

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -43,6 +43,7 @@ class CustomerPanel(QScrollArea):
         self.setObjectName("customerPanel")
         self.setAccessibleName(self.tr("Customer"))
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QWidget(self)
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(10, 10, 10, 10)
@@ -79,14 +80,14 @@ class CustomerPanel(QScrollArea):
         self.notes.setAccessibleName(self.tr("Notes about this customer"))
         self.notes.setFixedHeight(self.fontMetrics().height() * 5 + 12)
         layout.addWidget(self.notes)
-        row = QHBoxLayout()
+        row = QGridLayout()
         self.save = QPushButton(self.tr("Save"), inner)
         self.merge = QPushButton(icon("merge"), self.tr("Merge…"), inner)
         self.merge.setToolTip(self.tr("Merge another customer into this one"))
         self.undo_merge = QPushButton(self.tr("Undo merge"), inner)
         self.call = QPushButton(icon("channel-phone"), self.tr("Log a call…"), inner)
-        for w in (self.save, self.merge, self.undo_merge, self.call):
-            row.addWidget(w)
+        for i, w in enumerate((self.save, self.call, self.merge, self.undo_merge)):
+            row.addWidget(w, i // 2, i % 2)
         layout.addLayout(row)
         self.message = QLabel(inner)
         self.message.setWordWrap(True)
@@ -94,6 +95,8 @@ class CustomerPanel(QScrollArea):
         layout.addStretch(1)
         for lst in (self.identities, self.open_cases, self.past_cases):
             lst.setMaximumHeight(self.fontMetrics().height() * 6 + 16)
+            lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            lst.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setWidget(inner)
         self.save.clicked.connect(self.save_edits)
         self.merge.clicked.connect(self.mergeRequested)
@@ -149,6 +152,7 @@ class CustomerPanel(QScrollArea):
             channel = CHANNEL_OF_IDENTITY.get(ident.kind, ident.kind)
             item = QListWidgetItem(icon(f"channel-{channel}"),
                                    f"{labels.word(labels.IDENTITY, ident.kind)}: {ident.value}")
+            item.setToolTip(ident.value)
             self.identities.addItem(item)
         self.open_cases.clear()
         self.past_cases.clear()
@@ -157,7 +161,7 @@ class CustomerPanel(QScrollArea):
             item = QListWidgetItem(f"#{case.id} {case.subject or self.tr('(no subject)')} · "
                                    f"{labels.word(labels.STATUS, case.status)}")
             item.setData(Qt.ItemDataRole.UserRole, case.id)
-            item.setToolTip(labels.when(case.last_message_at))
+            item.setToolTip(f"{item.text()}\n{labels.when(case.last_message_at)}")
             target.addItem(item)
         self.undo_merge.setEnabled(merge_id is not None)
 

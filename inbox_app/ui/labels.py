@@ -75,17 +75,24 @@ def ago(since: datetime | None, now: datetime) -> str:
     delta = max(timedelta(0), now - since)
     minutes = int(delta.total_seconds() // 60)
     if minutes < 60:
-        return tr("{n} min").format(n=minutes)
+        return QCoreApplication.translate("Labels", "{n} min").format(n=minutes)
     if minutes < 48 * 60:
-        return tr("{n} h").format(n=minutes // 60)
-    return tr("{n} d").format(n=minutes // (24 * 60))
+        return QCoreApplication.translate("Labels", "{n} h").format(n=minutes // 60)
+    return QCoreApplication.translate("Labels", "{n} d").format(n=minutes // (24 * 60))
 
 
 def when(value: datetime | None) -> str:
     """A local date and time, short."""
     if value is None:
         return ""
-    from PySide6.QtCore import QDateTime, QLocale
+    from PySide6.QtCore import QDate, QDateTime, QLocale
 
     local = QDateTime.fromSecsSinceEpoch(int(value.timestamp()))
-    return QLocale().toString(local, QLocale.FormatType.ShortFormat)
+    today = QDate.currentDate()
+    if local.date() == today:
+        pattern = "HH:mm"
+    elif local.date().year() == today.year():
+        pattern = "d MMM HH:mm"
+    else:
+        pattern = "d MMM yyyy HH:mm"
+    return QLocale().toString(local, pattern)

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -36,19 +37,19 @@ class View:
     icon: str
 
 
-def standard_views(ws: Workspace, channels: list[str], tr: Any) -> list[View]:
+def standard_views(ws: Workspace, channels: list[str]) -> list[View]:
     agent, team_id = ws.agent, ws.team_id
     views = [
-        View("mine", tr("Mine"), CaseFilter(status=WORKING, assignee_id=agent.id if agent else -1), "view-mine"),
-        View("unassigned", tr("Unassigned"), CaseFilter(status=WORKING, unassigned=True), "view-unassigned"),
+        View("mine", QCoreApplication.translate("Views", "Mine"), CaseFilter(status=WORKING, assignee_id=agent.id if agent else -1), "view-mine"),
+        View("unassigned", QCoreApplication.translate("Views", "Unassigned"), CaseFilter(status=WORKING, unassigned=True), "view-unassigned"),
     ]
     if team_id is not None:
-        views.append(View("team", tr("My team"), CaseFilter(status=WORKING, team_id=team_id), "view-team"))
+        views.append(View("team", QCoreApplication.translate("Views", "My team"), CaseFilter(status=WORKING, team_id=team_id), "view-team"))
     views += [
-        View("open", tr("All open"), CaseFilter(status=WORKING), "view-open"),
-        View("pending", tr("Pending"), CaseFilter(status=("pending",)), "view-pending"),
-        View("snoozed", tr("Snoozed"), CaseFilter(status=("snoozed",)), "view-snoozed"),
-        View("resolved", tr("Resolved"), CaseFilter(status=("resolved",)), "view-resolved"),
+        View("open", QCoreApplication.translate("Views", "All open"), CaseFilter(status=WORKING), "view-open"),
+        View("pending", QCoreApplication.translate("Views", "Pending"), CaseFilter(status=("pending",)), "view-pending"),
+        View("snoozed", QCoreApplication.translate("Views", "Snoozed"), CaseFilter(status=("snoozed",)), "view-snoozed"),
+        View("resolved", QCoreApplication.translate("Views", "Resolved"), CaseFilter(status=("resolved",)), "view-resolved"),
     ]
     for channel in channels:
         views.append(View(f"channel:{channel}", labels.word(labels.CHANNEL, channel),
@@ -75,14 +76,14 @@ class ViewsModel(QAbstractListModel):
         def compute() -> tuple[list[str], dict[str, int]]:
             accounts = self._ws.services.accounts.list()
             channels = sorted({a.channel for a in accounts})
-            views = standard_views(self._ws, channels, self.tr)
+            views = standard_views(self._ws, channels)
             return channels, {v.key: self._ws.services.queries.count_cases(v.filter) for v in views}
 
         self._ws.call(compute, done=self._apply, task="view counts")
 
     def _apply(self, result: tuple[list[str], dict[str, int]]) -> None:
         channels, counts = result
-        views = standard_views(self._ws, channels, self.tr)
+        views = standard_views(self._ws, channels)
         if [v.key for v in views] != [v.key for v in self._views]:
             self.beginResetModel()
             self._views, self._counts = views, counts
@@ -94,7 +95,7 @@ class ViewsModel(QAbstractListModel):
 
     def set_views_now(self, channels: list[str]) -> None:
         self.beginResetModel()
-        self._views = standard_views(self._ws, channels, self.tr)
+        self._views = standard_views(self._ws, channels)
         self.endResetModel()
 
     def view(self, row: int) -> View | None:
