@@ -111,3 +111,20 @@ def test_built_reply_headers_and_parts() -> None:
     assert msg.get_body(("plain",)).get_content().strip() == "Grazie, è partito."
     (logo,) = list(msg.iter_attachments())
     assert logo["Content-ID"] == "<logo>" and logo.get_content_disposition() == "inline"
+
+
+def test_speaks_the_connector_protocol() -> None:
+    from connectors.base import Connector, FindsSent, MakesIdempotencyKeys
+
+    connector = EmailConnector(BASE, "pw")
+    assert isinstance(connector, Connector)
+    assert isinstance(connector, FindsSent)
+    assert isinstance(EmailConnector, MakesIdempotencyKeys)
+
+
+def test_parse_raw_reads_a_stored_message_again() -> None:
+    from connectors.base import InboundItem
+
+    item = EmailConnector(BASE, "pw").parse_raw(
+        b"From: Support <support@example.com>\r\nMessage-ID: <r@example.com>\r\n\r\nciao\r\n")
+    assert isinstance(item, InboundItem) and item.direction == "out"
