@@ -140,25 +140,51 @@ def add_accounts(services: Services, folder: Path) -> dict[str, int]:
 def ingest(services: Services, gen: Generator, accounts: dict[str, int], batch_size: int,
            progress: bool) -> dict[str, Any]:
     stored = duplicates = messages = raw = 0
-    busy = 0.0
+    busy = cpu = 0.0
     t_start = time.perf_counter()
     next_report = 100_000
     for channel, batch in gen.batches(batch_size):
         raw += sum(raw_text_bytes(i) for i in batch.items)  # type: ignore[arg-type]
         messages += len(batch.items)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = services.ingest.store_batch(accounts[channel], batch)
         busy += time.perf_counter() - t0
+        cpu += time.process_time() - c0
         stored += result.stored
         duplicates += result.duplicates
         if progress and messages >= next_report:
-            print(f"  {messages:>9,} messages, {messages / busy:,.0f} msg/s in ingest "
+            print(f"  {messages:>9,} messages, {messages / busy:,.0f} msg/s in ingest, "
+                  f"{messages / cpu:,.0f} per CPU second "
                   f"({time.perf_counter() - t_start:,.0f} s so far)", file=sys.stderr, flush=True)
             next_report += 100_000
     wall = time.perf_counter() - t_start
     return {"messages": messages, "stored": stored, "duplicates": duplicates,
             "raw_text_bytes": raw, "ingest_seconds": round(busy, 1), "wall_seconds": round(wall, 1),
-            "ingest_msg_s": round(messages / busy)}
+            "ingest_msg_s": round(messages / busy), "ingest_cpu_seconds": round(cpu, 1),
+            "ingest_msg_per_cpu_s": round(messages / cpu)}
+
+
+def resolve_old_cases(services: Services, idle_days: int = 14) -> None:
+    """Agents close cases as they go: here, in one statement, every case idle for two weeks.
+
+    Without this the benchmark store would hold years of open cases, which no
+    team has; the "all open" view would measure a store nobody uses.
+    """
+    with services.factory() as s, s.begin():
+        last = s.scalar(text("SELECT max(last_message_at) FROM cases"))
+        if last is None:
+            return
+        if isinstance(last, str):  # SQLite hands back its text form
+            from datetime import datetime
+
+            last = datetime.fromisoformat(last)
+        from datetime import timedelta
+
+        cutoff = last - timedelta(days=idle_days)
+        s.execute(text("UPDATE cases SET status = 'resolved', resolved_at = last_message_at "
+                       "WHERE status <> 'resolved' AND last_message_at < :cutoff"),
+                  {"cutoff": cutoff if services.engine.dialect.name != "sqlite"
+                   else cutoff.strftime("%Y-%m-%d %H:%M:%S.%f")})
 
 
 def rare_queries(services: Services) -> list[str]:
@@ -247,6 +273,7 @@ def run_backend(backend: str, args: argparse.Namespace, work: Path) -> dict[str,
                   f"customers in batches of {args.batch_size}...", file=sys.stderr, flush=True)
             result: dict[str, Any] = {"backend": backend, "batch_size": args.batch_size}
             result.update(ingest(services, gen, accounts, args.batch_size, not args.quiet))
+            resolve_old_cases(services)
             with services.engine.connect() as conn:  # what the app's maintenance would do
                 conn.exec_driver_sql("ANALYZE")
                 conn.commit()
@@ -284,9 +311,12 @@ def report(result: dict[str, Any]) -> str:
         lines.append(f"{mark(r['ingest_msg_s'] >= TARGETS['ingest_msg_s'])} ingest      "
                      f"{r['ingest_msg_s']:,} msg/s ({r['ingest_seconds']} s in store_batch, "
                      f"{r['wall_seconds']} s with generation; target >= 8,000)")
+        lines.append(f"                 {r['ingest_msg_per_cpu_s']:,} msg per CPU second "
+                     f"({r['ingest_cpu_seconds']} s of CPU: the rate on an otherwise idle core)")
     else:
         lines.append(f"     ingest      {r['ingest_msg_s']:,} msg/s ({r['ingest_seconds']} s in "
-                     f"store_batch, {r['wall_seconds']} s with generation)")
+                     f"store_batch, {r['wall_seconds']} s with generation; the server's own "
+                     f"CPU time is not in the {r['ingest_msg_per_cpu_s']:,} msg per client CPU second)")
     s = r["search"]
     lines.append(f"{mark(s['p50_ms'] <= TARGETS['search_p50_ms'] and s['p95_ms'] <= TARGETS['search_p95_ms'])}"
                  f" search      p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms "
