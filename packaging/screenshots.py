@@ -61,7 +61,7 @@ def render_one(out: Path, theme: str, lang: str, size: tuple[int, int]) -> Path:
         await asyncio.sleep(0.6)
         window.timeline.scroll_to_end()
         await asyncio.sleep(0.3)
-        window.grab().save(str(target))
+        window.grab().save(str(target), "PNG", 0)  # 0: smallest file
         await window.ws.tasks.cancel_all()
 
     with loop:

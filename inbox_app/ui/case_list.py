@@ -277,11 +277,23 @@ class CaseListView(QTableView):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(CaseListModel.SUBJECT, QHeaderView.ResizeMode.Stretch)
-        em = self.fontMetrics().averageCharWidth()
-        for col, chars in ((CaseListModel.CUSTOMER, 17), (CaseListModel.CHANNELS, 8),
-                           (CaseListModel.STATUS, 9), (CaseListModel.PRIORITY, 8),
-                           (CaseListModel.ASSIGNEE, 14), (CaseListModel.WAITING, 7)):
-            self.setColumnWidth(col, chars * em + 16)
+        fm = self.fontMetrics()
+        em = fm.averageCharWidth()
+
+        def widest(*texts: str) -> int:
+            return max(fm.horizontalAdvance(t) for t in texts) + 18
+
+        self.setColumnWidth(CaseListModel.CUSTOMER, 16 * em + 16)
+        self.setColumnWidth(CaseListModel.CHANNELS, 62)
+        self.setColumnWidth(CaseListModel.STATUS, widest(
+            model.headerData(CaseListModel.STATUS, Qt.Orientation.Horizontal),
+            *(labels.word(labels.STATUS, s) for s in labels.STATUS)))
+        self.setColumnWidth(CaseListModel.PRIORITY, widest(
+            model.headerData(CaseListModel.PRIORITY, Qt.Orientation.Horizontal),
+            *(labels.word(labels.PRIORITY, p) for p in labels.PRIORITY)))
+        self.setColumnWidth(CaseListModel.ASSIGNEE, 13 * em + 16)
+        self.setColumnWidth(CaseListModel.WAITING, widest(
+            model.headerData(CaseListModel.WAITING, Qt.Orientation.Horizontal), "99 min"))
         self.setItemDelegateForColumn(CaseListModel.CHANNELS, ChannelsDelegate(self))
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self._selected_id = 0

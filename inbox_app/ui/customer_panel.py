@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -87,6 +88,9 @@ class CustomerPanel(QScrollArea):
         self.undo_merge = QPushButton(self.tr("Undo merge"), inner)
         self.call = QPushButton(icon("channel-phone"), self.tr("Log a call…"), inner)
         for i, w in enumerate((self.save, self.call, self.merge, self.undo_merge)):
+            w.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            w.setMinimumWidth(60)
+            w.setToolTip(w.toolTip() or w.text())
             row.addWidget(w, i // 2, i % 2)
         layout.addLayout(row)
         self.message = QLabel(inner)

@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self.center.addWidget(self.composer)
         self.center.setStretchFactor(0, 3)
         self.center.setStretchFactor(1, 1)
-        self.center.setSizes([640, 260])
+        self.center.setSizes([700, 210])
         self.customer_panel = CustomerPanel(ws, self)
         self.customer_panel.caseRequested.connect(self.jump_to_case)
         self.customer_panel.mergeRequested.connect(self.merge_customer)
@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 3)
         self.splitter.setStretchFactor(3, 1)
-        self.splitter.setSizes([170, 700, 540, 270])
+        self.splitter.setSizes([160, 740, 470, 310])
         self.setCentralWidget(self.splitter)
 
     def _build_toolbar(self) -> None:

@@ -50,6 +50,10 @@ class TimelineModel(QAbstractListModel):
         return self._customer_id
 
     @property
+    def loading_older(self) -> bool:
+        return self._loading_older
+
+    @property
     def loading(self) -> bool:
         return self._applied != self._generation
 
