@@ -101,8 +101,9 @@ def _item(
     reply_to = _addresses(msg, "Reply-To")
     sender_list = _addresses(msg, "Sender")
     author = (from_list or sender_list or [("", "")])[0]
-    # Replies go where the customer asked (contact forms put the customer in Reply-To).
-    candidates = reply_to or from_list or sender_list
+    # The person is who wrote (From); where they asked replies to go (Reply-To)
+    # travels in meta["reply_to"] and the outbox answers there.
+    candidates = from_list or sender_list or reply_to
     if not candidates:
         raise _Unusable("no sender: the message has no usable From, Reply-To or Sender address")
     chosen = candidates[0]

@@ -249,10 +249,15 @@ class OutboxService:
             ident_q = ident_q.where(Identity.kind == kind)
         to = tuple(Address(i.kind, i.value, i.display) for i in s.scalars(ident_q.order_by(Identity.id)))
         if thread is not None and account.channel == "email":
-            last_sender = s.scalar(
-                select(Message.sender).where(Message.thread_id == thread.id, Message.direction == "in")
-                .order_by(Message.sent_at.desc()).limit(1))
-            to = _prefer_sender(to, last_sender)
+            last = s.execute(
+                select(Message.sender, Message.meta).where(
+                    Message.thread_id == thread.id, Message.direction == "in")
+                .order_by(Message.sent_at.desc()).limit(1)).first()
+            if last is not None:
+                reply_to = [str(a) for a in ((last.meta or {}).get("reply_to") or [])]
+                # Reply-To is respected for replies; the identity stays the From address.
+                to = (tuple(Address("email", a) for a in reply_to) if reply_to
+                      else _prefer_sender(to, last.sender))
         attachments = tuple(
             AttachmentData(a.filename, a.content_type, blob, a.content_id, a.inline)
             for a, blob in s.execute(

@@ -129,3 +129,18 @@ def test_auth_failure_keeps_the_reply_queued_and_stops_the_account(store, tmp_pa
     assert store.accounts.get("shop").status == "auth_error"
     server.set_faults()
     assert _sync(store).sent == 1
+
+
+def test_email_replies_go_to_reply_to_while_the_customer_stays_the_sender(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from connectors.base import Address, Batch, InboundItem
+    from tests.unit.core.helpers import T0, account
+
+    acc = account(store, channel="email", kind="email")
+    store.ingest.store_batch(acc, Batch((InboundItem(
+        "<q@x>", "<q@x>", Address("email", "anna@example.it", "Anna"), T0, "Domanda",
+        meta={"reply_to": ["ufficio@example.it"]}),), None))
+    case_id = store.queries.cases()[0].id
+    store.outbox.queue_reply(case_id, "Risposta")
+    claimed = store.outbox.claim(acc)
+    assert [a.value for a in claimed[0].reply.to] == ["ufficio@example.it"]
+    assert [i.value for i in store.queries.customers()[0].identities] == ["anna@example.it"]

@@ -274,10 +274,11 @@ def test_threading_headers() -> None:
     assert parse(HEAD + "\nok\n").thread_key == "<m1@example.it>"
 
 
-def test_reply_to_is_who_we_answer_and_own_mail_is_outbound() -> None:
-    form = parse("From: Web form <noreply@shop.example>\nReply-To: Anna <anna@example.it>\n"
+def test_from_is_the_person_reply_to_is_where_we_answer_and_own_mail_is_outbound() -> None:
+    form = parse("From: Anna <anna@example.it>\nReply-To: Ufficio <ufficio@example.it>\n"
                  "Message-ID: <f@x>\n\nciao\n")
     assert (form.sender.value, form.sender.display_name) == ("anna@example.it", "Anna")
+    assert form.meta["reply_to"] == ["ufficio@example.it"]
     ours = parse("From: Assistenza <Support@Example.com>\nTo: anna@example.it\n"
                  "Message-ID: <r1@example.com>\n\nrisposta\n")
     assert ours.direction == "out" and ours.idempotency_key == "<r1@example.com>"
