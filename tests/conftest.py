@@ -52,3 +52,9 @@ def any_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return request.getfixturevalue("pg_url")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The GUI tests share one qasync loop for the whole session (it can never be
+    # stopped); they run last so the plain-asyncio tests never meet it.
+    items.sort(key=lambda item: "/tests/ui/" in str(item.path).replace("\\", "/"))
