@@ -1,6 +1,6 @@
 """Render screenshots of the main window on the demo data set: light and dark, English and Italian.
 
-    python packaging/screenshots.py OUT_FOLDER [--size 1680x1000]
+    python packaging/screenshots.py OUT_FOLDER [--size 1680x1000] [--readme resources/screenshots/main-window.png]
 
 Each picture is drawn by a fresh process (language and palette are per process)
 on the offscreen platform, or on the X display in DISPLAY (e.g. under xvfb-run).
@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--size", default="1680x1000")
+    parser.add_argument("--readme", type=Path,
+                        help="also write the light English picture here, in 256 colours (small)")
     parser.add_argument("--one", nargs=2, metavar=("THEME", "LANG"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -89,6 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         result = subprocess.run([sys.executable, __file__, str(args.out), "--size", args.size,
                                  "--one", theme, lang], check=False)
         failed += result.returncode != 0
+    if args.readme and not failed:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QImage
+
+        image = QImage(str(args.out / "main-window-light-en.png"))
+        flags = Qt.ImageConversionFlag.AvoidDither | Qt.ImageConversionFlag.ThresholdDither
+        image.convertToFormat(QImage.Format.Format_Indexed8, flags).save(str(args.readme), "PNG", 0)
+        print(args.readme)
     return 1 if failed else 0
 
 

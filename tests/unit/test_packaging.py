@@ -34,3 +34,12 @@ def test_the_wheel_ships_resources_and_migrations(tmp_path: Path) -> None:
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "inbox-app = inbox_app.cli:main" in text and "email = connectors.email:EmailConnector" in text
+
+
+def test_one_application_id_everywhere() -> None:
+    from inbox_app import APP_ID
+
+    linux = ROOT / "packaging" / "linux"
+    assert (linux / f"{APP_ID}.desktop").exists()
+    assert f"<id>{APP_ID}</id>" in (linux / f"{APP_ID}.metainfo.xml").read_text("utf-8")
+    assert f"app-id: {APP_ID}" in (linux / f"{APP_ID}.yml").read_text("utf-8")
