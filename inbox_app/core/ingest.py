@@ -215,6 +215,8 @@ class _CaseRec:
 _THREADS = Thread.__table__
 _CASES = Case.__table__
 _MESSAGES = Message.__table__
+_CUSTOMERS = Customer.__table__
+_IDENTITIES = Identity.__table__
 _NO_THREAD = None  # a known message that files nowhere (our own echo matched to the outbox)
 
 
@@ -233,7 +235,6 @@ class _BatchWriter:
         self.result = IngestResult()
         self.identity_cache: dict[tuple[str, str], int] = {}
         self.identity_absent: set[tuple[str, str]] = set()
-        self.norm_cache: dict[tuple[str, str], str | None] = {}
         self.threads: dict[int, _ThreadRec] = {}  # by id, so one record per thread
         self.thread_cache: dict[str, _ThreadRec] = {}  # by external key, this account
         self.msg_thread: dict[str, _ThreadRec | None] = {}
@@ -248,6 +249,10 @@ class _BatchWriter:
         self.seen_external: set[str] = set()
         self.live_checked: set[int] = set()
         self.customer_ids: set[int] = set()
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
+        self.next_ids: dict[str, int] = {}
+        self.new_customers: list[dict[str, Any]] = []
+        self.new_identities: list[dict[str, Any]] = []
 
     def write(self, items: tuple[BatchItem, ...]) -> IngestResult:
         inbound = [i for i in items if isinstance(i, InboundItem)]
@@ -405,11 +410,7 @@ class _BatchWriter:
                 bucket.append(rec)
 
     def _norm(self, kind: str, value: str) -> str | None:
-        key = (kind, value)
-        if key not in self.norm_cache:
-            self.norm_cache[key] = try_normalize(
-                kind, value, default_region=self.settings.default_phone_region)
-        return self.norm_cache[key]
+        return _normalized(kind, value, self.settings.default_phone_region)
 
     # ------------------------------------------------------------ inbound
 
@@ -570,17 +571,46 @@ class _BatchWriter:
             return None
         customer_id = self._lookup_identity(*ident)
         if customer_id is None:
+            # A new address that brings an identifier we already know (the phone in a
+            # signature, a WhatsApp bridge) is that person's: no stranger to merge later.
+            for extra in item.extra_identities:
+                norm = self._norm(extra.kind, extra.value)
+                known = self._lookup_identity(extra.kind, norm) if norm else None
+                if known is not None:
+                    self._add_identity(known, ident, item.sender.display_name)
+                    return known
             name = item.sender.display_name if item.direction == "in" else None
-            customer_id = _create_customer(self.s, name or ident[1])
+            customer_id = self._create_customer(name or ident[1])
             self._add_identity(customer_id, ident, item.sender.display_name)
         return customer_id
 
+    def _create_customer(self, name: str) -> int:
+        values = {"name": name[:300] or "Unknown", "details": {}, "created_at": utcnow()}
+        if not self.sqlite:
+            return int(self.s.scalar(insert(_CUSTOMERS).values(**values).returning(_CUSTOMERS.c.id)))
+        # SQLite: the id is known (see _next_id); the row is written with the batch.
+        customer_id = self._next_id(_CUSTOMERS)
+        self.new_customers.append({"id": customer_id, **values})
+        return customer_id
+
     def _add_identity(self, customer_id: int, ident: tuple[str, str], display: str | None) -> None:
-        now = utcnow()
-        self.s.execute(insert(Identity.__table__).values(
-            customer_id=customer_id, kind=ident[0], value=ident[1], display=display, created_at=now))
+        values = {"customer_id": customer_id, "kind": ident[0], "value": ident[1],
+                  "display": display, "created_at": utcnow()}
+        if self.sqlite:
+            self.new_identities.append({"id": self._next_id(_IDENTITIES), **values})
+        else:
+            self.s.execute(insert(_IDENTITIES).values(**values))
         self.identity_cache[ident] = customer_id
         self.identity_absent.discard(ident)
+
+    def _next_id(self, table: Any) -> int:
+        """The next free id of ``table`` on SQLite, where this transaction holds the only
+        write lock (BEGIN IMMEDIATE) and ids are max + 1: no round trip per new row."""
+        if table.name not in self.next_ids:
+            self.next_ids[table.name] = (self.s.scalar(select(func.max(table.c.id))) or 0) + 1
+        value = self.next_ids[table.name]
+        self.next_ids[table.name] = value + 1
+        return value
 
     def _extra_identities(self, item: InboundItem, customer_id: int) -> None:
         for extra in item.extra_identities:
@@ -743,6 +773,12 @@ class _BatchWriter:
     def _flush(self) -> None:
         """Write everything decided so far: new cases, threads, changes, audit, messages."""
         s = self.s
+        if self.new_customers:
+            _sqlite_insert_rows(s, _CUSTOMERS, self.new_customers)
+            self.new_customers.clear()
+        if self.new_identities:
+            _sqlite_insert_rows(s, _IDENTITIES, self.new_identities)
+            self.new_identities.clear()
         if self.new_cases:
             rows = [{**c.insert, **{f: getattr(c, f) for f in _CaseRec.FIELDS}}  # type: ignore[dict-item]
                     for c in self.new_cases]
@@ -794,15 +830,14 @@ class _BatchWriter:
 
     def _insert(self, table: Any, rows: list[dict[str, Any]]) -> list[int]:
         """Insert rows in multi-row statements; returns their ids in order."""
-        if self.s.get_bind().dialect.name != "sqlite":
+        if not self.sqlite:
             return list(self.s.scalars(
                 insert(table).returning(table.c.id, sort_by_parameter_order=True), rows))
         # SQLite cannot promise RETURNING order for a multi-row insert, and SQLAlchemy
         # then inserts row by row (and the search index is updated row by row, several
         # times slower). The write lock is ours since BEGIN IMMEDIATE, so the next ids
         # are known: give them explicitly and insert a few hundred rows per statement.
-        start = (self.s.scalar(select(func.max(table.c.id))) or 0) + 1
-        ids = list(range(start, start + len(rows)))
+        ids = [self._next_id(table) for _ in rows]
         for row, row_id in zip(rows, ids, strict=True):
             row["id"] = row_id
         _sqlite_insert_rows(self.s, table, rows)
@@ -868,15 +903,17 @@ def _sqlite_insert_rows(session: Session, table: Any, rows: list[dict[str, Any]]
         conn.exec_driver_sql(sql, tuple(params))
 
 
+@functools.lru_cache(maxsize=65536)  # parsing phone numbers is slow; people write again
+def _normalized(kind: str, value: str, region: str | None) -> str | None:
+    return try_normalize(kind, value, default_region=region)
+
+
 def _chunks(values: set[Any], size: int = 500) -> list[list[Any]]:
     """IN lists in slices: SQLite allows a limited number of bound values per statement."""
     items = list(values)
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _create_customer(session: Session, name: str) -> int:
-    return int(session.scalar(insert(Customer.__table__).values(
-        name=name[:300] or "Unknown", details={}, created_at=utcnow()).returning(Customer.__table__.c.id)))
 
 
 def _insert_ignore(session: Session, digest: str, data: bytes):  # type: ignore[no-untyped-def]
