@@ -144,6 +144,10 @@ class MatrixConnector:
     def on_credentials(self, callback: Callable[[str], None] | None) -> None:
         self.session.on_credentials = callback
 
+    def adopt_token(self, token: str) -> None:
+        """Start from the access token the app kept, instead of logging in again."""
+        self.session.adopt_token(token)
+
     @property
     def user_id(self) -> str:
         return self.session.user_id

@@ -79,6 +79,11 @@ class MatrixSession:
         # Called with each access token a password login yields, so the app can keep it.
         self.on_credentials: Callable[[str], None] | None = None
 
+    def adopt_token(self, token: str) -> None:
+        """A token kept from an earlier password login: used until the server refuses it."""
+        if self.secret_kind == "password" and token:
+            self._token = token
+
     # -- plumbing
     def client(self) -> httpx.AsyncClient:
         if self._client is None:

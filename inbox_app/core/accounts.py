@@ -168,6 +168,7 @@ class AccountService:
             s.delete(account)
             audit.record(s, actor, "account.removed", "channel_account", account_id, name=name)
         self.secrets.delete(name)
+        self.secrets.delete(f"{name}#token")
         self._bus.publish(AccountsChanged((account_id,)))
 
     def secret(self, name: str) -> str | None:

@@ -56,6 +56,7 @@ class Claimed:
     reply: OutboundReply
     attempts: int
     uncertain: bool  # a previous attempt may have gone out before a crash
+    progress: tuple[str, ...] = ()  # parts of a split reply that already went out
 
 
 def _default_key(_kind: str, _settings: Mapping[str, Any]) -> str:
@@ -276,7 +277,8 @@ class OutboxService:
             subject=msg.subject, in_reply_to=last_in, references=tuple(refs),
             attachments=attachments, sender_name=msg.sender,
         )
-        return Claimed(msg.id, account.id, reply, msg.attempts, uncertain)
+        progress = tuple((msg.meta or {}).get("sent_parts") or ())
+        return Claimed(msg.id, account.id, reply, msg.attempts, uncertain, progress)
 
     def mark_sent(self, claimed: Claimed, result: SendResult) -> None:
         with self._factory() as s, s.begin():
@@ -295,12 +297,19 @@ class OutboxService:
             case_id = msg.case_id
         self._changed(claimed.message_id, case_id)
 
-    def mark_retry(self, claimed: Claimed, error: str, retry_after: float | None) -> bool:
-        """Back to *queued* with backoff; gives up (failed) after the configured attempts."""
+    def mark_retry(self, claimed: Claimed, error: str, retry_after: float | None,
+                   sent_parts: tuple[str, ...] = ()) -> bool:
+        """Back to *queued* with backoff; gives up (failed) after the configured attempts.
+
+        ``sent_parts``: parts of a split reply that went out before the failure;
+        kept so the next attempt, even in another process, sends only the rest.
+        """
         with self._factory() as s, s.begin():
             settings = StoreSettings.load(s)
             msg = s.get(Message, claimed.message_id)
             assert msg is not None
+            if sent_parts:
+                msg.meta = {**(msg.meta or {}), "sent_parts": list(sent_parts)}
             if msg.attempts >= settings.max_send_attempts:
                 msg.delivery = "failed"
                 msg.error = f"gave up after {msg.attempts} attempts: {error}"[:1000]

@@ -44,7 +44,9 @@ class SecretStore:
             raise SecretStoreError(NO_KEYRING)
 
     def _key(self, account: str) -> str:
-        return f"account:{account}"
+        # "name" holds the admin's secret; "name#token" a token a connector obtained with it.
+        name, _, purpose = account.partition("#")
+        return f"account:{name}" + (f":{purpose}" if purpose else "")
 
     def set(self, account: str, secret: str) -> None:
         self._check()

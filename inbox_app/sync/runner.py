@@ -104,9 +104,13 @@ class AccountRunner:
                     await asyncio.to_thread(self._outbox.mark_sent, item, found)
                     report.sent += 1
                     return
+            if item.progress and hasattr(self.connector, "note_sent_parts"):
+                self.connector.note_sent_parts(item.reply.idempotency_key, item.progress)
             result = await self.connector.send(item.reply)
         except TransientError as exc:
-            gave_up = await asyncio.to_thread(self._outbox.mark_retry, item, str(exc), exc.retry_after)
+            parts = tuple(getattr(exc, "sent_parts", ()) or ())
+            gave_up = await asyncio.to_thread(self._outbox.mark_retry, item, str(exc),
+                                              exc.retry_after, parts)
             report.failed += gave_up
             report.retrying += not gave_up
             report.errors.append(str(exc))

@@ -47,7 +47,28 @@ class Supervisor:
                     f"no secret is stored for account {account.name!r}; set it again with "
                     f"'inbox-app accounts set {account.name} --secret-stdin'"
                 )
-        return cls(account.settings, secret)
+        connector = cls(account.settings, secret)
+        if hasattr(connector, "on_credentials") and hasattr(connector, "adopt_token"):
+            self._keep_tokens(account.name, connector)
+        return connector
+
+    def _keep_tokens(self, name: str, connector: Connector) -> None:
+        """Tokens a connector obtains with the password live in the keyring too."""
+        try:
+            stored = self._accounts.secrets.get(f"{name}#token")
+        except SecretStoreError:
+            return
+        if stored:
+            connector.adopt_token(stored)  # type: ignore[attr-defined]
+
+        def keep(token: str) -> None:
+            # Once per login; a keyring write is short enough to do in place.
+            try:
+                self._accounts.secrets.set(f"{name}#token", token)
+            except SecretStoreError:
+                logger.warning("could not keep the access token of %s in the keyring", name)
+
+        connector.on_credentials = keep  # type: ignore[attr-defined]
 
     def _runner(self, account: AccountRow, connector: Connector) -> AccountRunner:
         return AccountRunner(account, connector, accounts=self._accounts, ingest=self._ingest,
