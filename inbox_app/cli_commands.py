@@ -323,7 +323,17 @@ def _cmd_quarantine(args: argparse.Namespace, s: Services) -> int:
         _out(args, data, "\n".join(f"{d['id']:5} {d['account'] or '-':16} {d['external_id'][:40]:40} "
                                    f"{d['reason']}" for d in data) or "quarantine is empty")
     else:
-        result = s.ingest.retry_quarantined(args.id)
+        with s.factory() as session:
+            account_id = session.scalar(select(QuarantineItem.account_id)
+                                        .where(QuarantineItem.id == args.id))
+        parser = None
+        if account_id is not None:
+            try:  # the channel's own parser reads raw-only items again
+                connector = s.supervisor().build_connector(s.accounts.get_by_id(account_id))
+                parser = getattr(connector, "parse_raw", None)
+            except ConnectorError:
+                parser = None
+        result = s.ingest.retry_quarantined(args.id, parser)
         print(f"stored quarantined item {args.id} ({result.stored} new message(s))")
     return 0
 

@@ -16,7 +16,7 @@ import zlib
 from email.utils import parseaddr
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -42,6 +42,9 @@ from inbox_app.core.models import (
     Thread,
 )
 from inbox_app.core.store_settings import StoreSettings
+
+if TYPE_CHECKING:
+    from inbox_app.core.quarantine import RawParser
 
 logger = logging.getLogger(__name__)
 
@@ -117,8 +120,12 @@ class IngestService:
         self._publish(result)
         return result
 
-    def retry_quarantined(self, quarantine_id: int) -> IngestResult:
-        """Store a quarantined item again (after a fix); it stays if it fails again."""
+    def retry_quarantined(self, quarantine_id: int, parser: RawParser | None = None) -> IngestResult:
+        """Store a quarantined item again (after a fix); it stays if it fails again.
+
+        ``parser`` reads raw-only items again (the channel's own parser, e.g. after
+        an update taught it a new charset).
+        """
         from inbox_app.core.quarantine import item_from_record
 
         with self._factory() as session, session.begin():
@@ -127,7 +134,7 @@ class IngestService:
                 raise IngestError(f"no quarantined item with id {quarantine_id}")
             if record.resolved_at is not None:
                 raise IngestError(f"quarantined item {quarantine_id} was already stored")
-            item = item_from_record(record)
+            item = item_from_record(record, parser)
             if item is None:
                 raise IngestError(
                     f"quarantined item {quarantine_id} cannot be stored as it is: {record.reason}"
