@@ -252,9 +252,7 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
-def validate_settings(
-    schema: tuple[SettingSpec, ...], given: Mapping[str, Any]
-) -> dict[str, Any]:
+def validate_settings(schema: tuple[SettingSpec, ...], given: Mapping[str, Any]) -> dict[str, Any]:
     """Check ``given`` against ``schema``; return typed values with defaults.
 
     Raises :class:`SettingsError` naming the offending key in words.
@@ -262,9 +260,7 @@ def validate_settings(
     known = {spec.key: spec for spec in schema}
     unknown = sorted(set(given) - set(known))
     if unknown:
-        raise SettingsError(
-            f"unknown setting {unknown[0]!r}; known settings: {', '.join(sorted(known))}"
-        )
+        raise SettingsError(f"unknown setting {unknown[0]!r}; known settings: {', '.join(sorted(known))}")
     out: dict[str, Any] = {}
     for spec in schema:
         if spec.key not in given or given[spec.key] in (None, ""):
@@ -300,9 +296,7 @@ def _coerce(spec: SettingSpec, value: Any) -> Any:
         return [part.strip() for part in str(value).split(",") if part.strip()]
     text = str(value).strip()
     if spec.choices and text not in spec.choices:
-        raise SettingsError(
-            f"setting {spec.key!r} must be one of {', '.join(spec.choices)}, not {text!r}"
-        )
+        raise SettingsError(f"setting {spec.key!r} must be one of {', '.join(spec.choices)}, not {text!r}")
     if spec.type == "url" and not (text.startswith("http://") or text.startswith("https://")):
         raise SettingsError(f"setting {spec.key!r} must be an http:// or https:// URL")
     return text

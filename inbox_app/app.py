@@ -51,8 +51,9 @@ class Services:
         from inbox_app.sync.supervisor import Supervisor
 
         if "supervisor" not in self.extra:
-            self.extra["supervisor"] = Supervisor(self.engine, self.accounts, self.ingest,
-                                                  self.outbox, self.bus)
+            self.extra["supervisor"] = Supervisor(
+                self.engine, self.accounts, self.ingest, self.outbox, self.bus
+            )
         return self.extra["supervisor"]
 
     def changefeed(self):  # type: ignore[no-untyped-def]
@@ -67,9 +68,13 @@ class Services:
         self.engine.dispose()
 
 
-def build(url: str | None = None, *, migrate: bool | None = None,
-          registry: Mapping[str, ConnectorClass] | None = None,
-          secrets: SecretStore | None = None) -> Services:
+def build(
+    url: str | None = None,
+    *,
+    migrate: bool | None = None,
+    registry: Mapping[str, ConnectorClass] | None = None,
+    secrets: SecretStore | None = None,
+) -> Services:
     """Open the store at ``url`` (default: SQLite in the user's data folder).
 
     The embedded SQLite store upgrades itself; a shared PostgreSQL store is
@@ -83,7 +88,8 @@ def build(url: str | None = None, *, migrate: bool | None = None,
             db.upgrade(engine)
         elif migrate is None and db.needs_upgrade(engine):
             raise db.StoreError(
-                "the database schema is not up to date; an admin runs 'inbox-app db upgrade' first")
+                "the database schema is not up to date; an admin runs 'inbox-app db upgrade' first"
+            )
     except db.StoreError:
         engine.dispose()
         raise
@@ -109,13 +115,21 @@ def build(url: str | None = None, *, migrate: bool | None = None,
 
     queries = Queries(factory)
     services = Services(
-        url=url, engine=engine, factory=factory, bus=bus, registry=registry, secrets=secrets,
+        url=url,
+        engine=engine,
+        factory=factory,
+        bus=bus,
+        registry=registry,
+        secrets=secrets,
         accounts=AccountService(factory, registry, secrets, bus),
         ingest=IngestService(factory, bus),
         outbox=OutboxService(factory, bus, key_maker=key_maker, capabilities_of=capabilities_of),
-        queries=queries, search=SearchService(factory, queries),
-        cases=CaseService(factory, bus), customers=CustomerService(factory, bus),
-        agents=AgentService(factory), templates=TemplateService(factory),
+        queries=queries,
+        search=SearchService(factory, queries),
+        cases=CaseService(factory, bus),
+        customers=CustomerService(factory, bus),
+        agents=AgentService(factory),
+        templates=TemplateService(factory),
     )
     if engine.dialect.name == "postgresql":
         services.changefeed()  # every change this process makes reaches the other windows

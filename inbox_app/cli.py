@@ -27,20 +27,31 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _json_flag(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                   help="print machine-readable JSON")
+    p.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print machine-readable JSON"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="inbox-app", description=f"{APP_NAME}: one inbox for every channel.")
-    parser.add_argument("--database", metavar="URL", default=os.environ.get("INBOX_APP_DATABASE"),
-                        help="SQLAlchemy URL of the store (default: SQLite in your data folder; "
-                             "env INBOX_APP_DATABASE), e.g. postgresql+psycopg://user@host/inbox")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        default=os.environ.get("INBOX_APP_DATABASE"),
+        help="SQLAlchemy URL of the store (default: SQLite in your data folder; "
+        "env INBOX_APP_DATABASE), e.g. postgresql+psycopg://user@host/inbox",
+    )
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
-    parser.add_argument("--demo", action="store_true",
-                        help="open the app on a throwaway database filled with demo data")
-    parser.add_argument("--as", dest="actor", metavar="AGENT", default=os.environ.get("INBOX_APP_AGENT"),
-                        help="the agent acting (name or email; env INBOX_APP_AGENT)")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the app on a throwaway database filled with demo data"
+    )
+    parser.add_argument(
+        "--as",
+        dest="actor",
+        metavar="AGENT",
+        default=os.environ.get("INBOX_APP_AGENT"),
+        help="the agent acting (name or email; env INBOX_APP_AGENT)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log details to the terminal")
     parser.add_argument("--version", action="version", version=f"inbox-app {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
@@ -54,8 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", help="email, matrix, telegram, fake ...")
     p.add_argument("name")
     p.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE")
-    p.add_argument("--secret-stdin", action="store_true",
-                   help="read the password or token from standard input (kept in the OS keyring)")
+    p.add_argument(
+        "--secret-stdin",
+        action="store_true",
+        help="read the password or token from standard input (kept in the OS keyring)",
+    )
     p = acc.add_parser("set", help="change settings or the secret of an account")
     p.add_argument("name")
     p.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE")
@@ -128,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     _json_flag(p)
 
     q = sub.add_parser("quarantine", help="items that could not be stored").add_subparsers(
-        dest="action", required=True)
+        dest="action", required=True
+    )
     p = q.add_parser("list")
     _json_flag(p)
     q.add_parser("retry").add_argument("id", type=int)
@@ -150,7 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help="confirm")
 
     st = sub.add_parser("settings", help="team-wide settings kept in the store").add_subparsers(
-        dest="action", required=True)
+        dest="action", required=True
+    )
     p = st.add_parser("list")
     _json_flag(p)
     p = st.add_parser("set")

@@ -35,8 +35,20 @@ def _errors() -> tuple[type[BaseException], ...]:
     from inbox_app.core.search import SearchError
     from inbox_app.core.secrets import SecretStoreError
 
-    return (CommandError, AccountError, AgentError, CaseError, CustomerError, StoreError,
-            IngestError, ReplyError, NotFound, SearchError, SecretStoreError, ConnectorError)
+    return (
+        CommandError,
+        AccountError,
+        AgentError,
+        CaseError,
+        CustomerError,
+        StoreError,
+        IngestError,
+        ReplyError,
+        NotFound,
+        SearchError,
+        SecretStoreError,
+        ConnectorError,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,14 +66,19 @@ def run(args: argparse.Namespace) -> int:
 
         logger.exception("command %s failed", args.command)
         if isinstance(exc, OperationalError):
-            print(f"inbox-app: error: the database cannot be reached or used: "
-                  f"{str(exc.orig).splitlines()[0] if exc.orig else exc}", file=sys.stderr)
+            print(
+                f"inbox-app: error: the database cannot be reached or used: "
+                f"{str(exc.orig).splitlines()[0] if exc.orig else exc}",
+                file=sys.stderr,
+            )
             return EXIT_ERROR
         if isinstance(exc, SQLAlchemyError):
             print(f"inbox-app: error: database error: {type(exc).__name__}", file=sys.stderr)
             return EXIT_ERROR
-        print(f"inbox-app: unexpected error ({type(exc).__name__}: {exc}); "
-              "details are in the log file", file=sys.stderr)
+        print(
+            f"inbox-app: unexpected error ({type(exc).__name__}: {exc}); details are in the log file",
+            file=sys.stderr,
+        )
         return EXIT_UNEXPECTED
 
 
@@ -101,12 +118,14 @@ def _db(args: argparse.Namespace) -> int:
             before = db.current_revision(engine)
             db.upgrade(engine)
             after = db.current_revision(engine)
-            _out(args, {"from": before, "to": after},
-                 f"database schema at {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+            _out(
+                args,
+                {"from": before, "to": after},
+                f"database schema at {after}" + ("" if before == after else f" (was {before or 'empty'})"),
+            )
         else:
             current, head = db.current_revision(engine), db.head_revision(engine)
-            _out(args, {"current": current, "head": head},
-                 f"schema {current or 'empty'}; newest {head}")
+            _out(args, {"current": current, "head": head}, f"schema {current or 'empty'}; newest {head}")
     except Exception as exc:
         from sqlalchemy.exc import OperationalError
 
@@ -143,18 +162,23 @@ def _read_secret(args: argparse.Namespace) -> str | None:
 def _cmd_accounts(args: argparse.Namespace, s: Services) -> int:
     actor, _ = _actor(args, s)
     if args.action == "add":
-        row = s.accounts.add(args.kind, args.name, _parse_settings(args.settings),
-                             _read_secret(args), actor=actor)
+        row = s.accounts.add(
+            args.kind, args.name, _parse_settings(args.settings), _read_secret(args), actor=actor
+        )
         _out(args, row.to_json(), f"added {row.kind} account {row.name!r}")
     elif args.action == "set":
-        row = s.accounts.update_settings(args.name, _parse_settings(args.settings),
-                                         _read_secret(args), actor=actor)
+        row = s.accounts.update_settings(
+            args.name, _parse_settings(args.settings), _read_secret(args), actor=actor
+        )
         _out(args, row.to_json(), f"updated account {row.name!r}")
     elif args.action == "list":
         rows = s.accounts.list()
-        lines = [f"{r.name:20} {r.kind:10} {'enabled' if r.enabled else 'disabled':9} "
-                 f"{r.status:11} {r.last_sync_at.isoformat(timespec='seconds') if r.last_sync_at else '-':26}"
-                 f"{r.last_error or ''}" for r in rows]
+        lines = [
+            f"{r.name:20} {r.kind:10} {'enabled' if r.enabled else 'disabled':9} "
+            f"{r.status:11} {r.last_sync_at.isoformat(timespec='seconds') if r.last_sync_at else '-':26}"
+            f"{r.last_error or ''}"
+            for r in rows
+        ]
         _out(args, [r.to_json() for r in rows], "\n".join(lines) or "no channel accounts yet")
     elif args.action == "test":
         asyncio.run(s.supervisor().check(args.name))
@@ -179,9 +203,12 @@ def _cmd_sync(args: argparse.Namespace, s: Services) -> int:
     if args.once:
         reports = asyncio.run(supervisor.run_once(args.account))
         failed = [r for r in reports if r.error]
-        lines = [f"{r.account}: {r.stored} new, {r.duplicates} already stored, {r.updated} updated, "
-                 f"{r.quarantined} quarantined, {r.sent} sent, {r.retrying} to retry, "
-                 f"{r.failed} failed" + (f" -- ERROR: {r.error}" if r.error else "") for r in reports]
+        lines = [
+            f"{r.account}: {r.stored} new, {r.duplicates} already stored, {r.updated} updated, "
+            f"{r.quarantined} quarantined, {r.sent} sent, {r.retrying} to retry, "
+            f"{r.failed} failed" + (f" -- ERROR: {r.error}" if r.error else "")
+            for r in reports
+        ]
         _out(args, [r.to_json() for r in reports], "\n".join(lines) or "no enabled channel accounts")
         for r in failed:
             print(f"inbox-app: error: account {r.account}: {r.error}", file=sys.stderr)
@@ -198,9 +225,16 @@ def _cmd_customers(args: argparse.Namespace, s: Services) -> int:
     actor, _ = _actor(args, s)
     if args.action == "list":
         rows = s.queries.customers(limit=args.limit, text=args.search)
-        _out(args, [r.to_json() for r in rows], "\n".join(
-            f"{r.id:6}  {r.name:30} {', '.join(i.value for i in r.identities):50} "
-            f"open cases: {', '.join(map(str, r.open_case_ids)) or '-'}" for r in rows) or "no customers")
+        _out(
+            args,
+            [r.to_json() for r in rows],
+            "\n".join(
+                f"{r.id:6}  {r.name:30} {', '.join(i.value for i in r.identities):50} "
+                f"open cases: {', '.join(map(str, r.open_case_ids)) or '-'}"
+                for r in rows
+            )
+            or "no customers",
+        )
     elif args.action == "show":
         row = s.queries.customer(args.id)
         if row.merged_into_id:
@@ -214,8 +248,10 @@ def _cmd_customers(args: argparse.Namespace, s: Services) -> int:
         _out(args, data, "\n".join(text))
     elif args.action == "merge":
         merge_id = s.customers.merge(args.source, args.target, actor=actor)
-        print(f"merged customer {args.source} into {args.target} (merge {merge_id}; "
-              f"undo with 'inbox-app customers unmerge --merge {merge_id}')")
+        print(
+            f"merged customer {args.source} into {args.target} (merge {merge_id}; "
+            f"undo with 'inbox-app customers unmerge --merge {merge_id}')"
+        )
     elif args.action == "unmerge":
         if args.id is None and args.merge_id is None:
             raise CommandError("say which merge to undo: a customer id or --merge ID")
@@ -245,21 +281,39 @@ def _cmd_cases(args: argparse.Namespace, s: Services) -> int:
             if agent is None:
                 raise CommandError(f"no agent named {args.assignee!r}")
             assignee_id = agent.id
-        flt = CaseFilter(status=(args.status,) if args.status else None, assignee_id=assignee_id,
-                         unassigned=args.unassigned, customer_id=args.customer)
+        flt = CaseFilter(
+            status=(args.status,) if args.status else None,
+            assignee_id=assignee_id,
+            unassigned=args.unassigned,
+            customer_id=args.customer,
+        )
         rows = s.queries.cases(flt, limit=args.limit)
-        _out(args, [r.to_json() for r in rows], "\n".join(
-            f"{r.id:6} {r.status:9} {r.priority:7} {r.customer_name[:24]:24} "
-            f"{','.join(r.channels):12} {r.assignee or '-':14} {(r.subject or '')[:60]}"
-            for r in rows) or "no cases")
+        _out(
+            args,
+            [r.to_json() for r in rows],
+            "\n".join(
+                f"{r.id:6} {r.status:9} {r.priority:7} {r.customer_name[:24]:24} "
+                f"{','.join(r.channels):12} {r.assignee or '-':14} {(r.subject or '')[:60]}"
+                for r in rows
+            )
+            or "no cases",
+        )
     elif args.action == "show":
         row = s.queries.case(args.id)
         messages = s.queries.case_messages(args.id)
-        _out(args, row.to_json() | {"messages": [m.to_json() for m in messages]},
-             "\n".join([f"case {row.id}: {row.subject or ''}",
-                        f"  customer {row.customer_id} {row.customer_name}; {row.status}, "
-                        f"{row.priority}; assignee {row.assignee or '-'}", ""]
-                       + [_message_line(m) for m in messages]))
+        _out(
+            args,
+            row.to_json() | {"messages": [m.to_json() for m in messages]},
+            "\n".join(
+                [
+                    f"case {row.id}: {row.subject or ''}",
+                    f"  customer {row.customer_id} {row.customer_name}; {row.status}, "
+                    f"{row.priority}; assignee {row.assignee or '-'}",
+                    "",
+                ]
+                + [_message_line(m) for m in messages]
+            ),
+        )
     elif args.action == "assign":
         who = None if args.agent.lower() == "none" else args.agent
         s.cases.assign(args.id, who, actor=actor)
@@ -270,8 +324,9 @@ def _cmd_cases(args: argparse.Namespace, s: Services) -> int:
             try:
                 until = datetime.fromisoformat(args.until)
             except ValueError:
-                raise CommandError(f"--until takes an ISO time such as 2026-12-01T09:00+01:00, "
-                                   f"not {args.until!r}")
+                raise CommandError(
+                    f"--until takes an ISO time such as 2026-12-01T09:00+01:00, not {args.until!r}"
+                )
             if until.tzinfo is None:
                 until = until.astimezone()
         s.cases.set_status(args.id, args.status, until=until, actor=actor)
@@ -291,19 +346,29 @@ def _cmd_reply(args: argparse.Namespace, s: Services) -> int:
             raise CommandError(f"cannot read {args.text_file}: {exc}")
     else:
         text = args.text
-    message_id = s.outbox.queue_reply(args.case, text, account=args.account, note=args.note,
-                                      agent_id=agent_id)
+    message_id = s.outbox.queue_reply(
+        args.case, text, account=args.account, note=args.note, agent_id=agent_id
+    )
     row = s.queries.message(message_id)
-    _out(args, row.to_json(), f"{'note added' if args.note else 'reply queued'} as message {message_id}"
-         + ("" if args.note else f" on {row.account}; 'inbox-app sync --once' sends it"))
+    _out(
+        args,
+        row.to_json(),
+        f"{'note added' if args.note else 'reply queued'} as message {message_id}"
+        + ("" if args.note else f" on {row.account}; 'inbox-app sync --once' sends it"),
+    )
     return 0
 
 
 def _cmd_search(args: argparse.Namespace, s: Services) -> int:
     rows = s.search.search(args.query, limit=args.limit)
-    _out(args, [r.to_json(with_customer=True) for r in rows],
-         "\n".join(f"case {r.case_id or '-':>5} customer {r.customer_id:>5}  " + _message_line(r)
-                   for r in rows) or "no matches")
+    _out(
+        args,
+        [r.to_json(with_customer=True) for r in rows],
+        "\n".join(
+            f"case {r.case_id or '-':>5} customer {r.customer_id:>5}  " + _message_line(r) for r in rows
+        )
+        or "no matches",
+    )
     return 0
 
 
@@ -317,15 +382,30 @@ def _cmd_quarantine(args: argparse.Namespace, s: Services) -> int:
             rows = session.execute(
                 select(QuarantineItem, ChannelAccount.name)
                 .outerjoin(ChannelAccount, ChannelAccount.id == QuarantineItem.account_id)
-                .where(QuarantineItem.resolved_at.is_(None)).order_by(QuarantineItem.id)).all()
-        data = [{"id": q.id, "account": name, "external_id": q.external_id, "reason": q.reason,
-                 "received_at": q.received_at.isoformat()} for q, name in rows]
-        _out(args, data, "\n".join(f"{d['id']:5} {d['account'] or '-':16} {d['external_id'][:40]:40} "
-                                   f"{d['reason']}" for d in data) or "quarantine is empty")
+                .where(QuarantineItem.resolved_at.is_(None))
+                .order_by(QuarantineItem.id)
+            ).all()
+        data = [
+            {
+                "id": q.id,
+                "account": name,
+                "external_id": q.external_id,
+                "reason": q.reason,
+                "received_at": q.received_at.isoformat(),
+            }
+            for q, name in rows
+        ]
+        _out(
+            args,
+            data,
+            "\n".join(
+                f"{d['id']:5} {d['account'] or '-':16} {d['external_id'][:40]:40} {d['reason']}" for d in data
+            )
+            or "quarantine is empty",
+        )
     else:
         with s.factory() as session:
-            account_id = session.scalar(select(QuarantineItem.account_id)
-                                        .where(QuarantineItem.id == args.id))
+            account_id = session.scalar(select(QuarantineItem.account_id).where(QuarantineItem.id == args.id))
         parser = None
         if account_id is not None:
             try:  # the channel's own parser reads raw-only items again
@@ -345,8 +425,12 @@ def _cmd_agents(args: argparse.Namespace, s: Services) -> int:
         _out(args, row.to_json(), f"added {row.role} {row.name} <{row.email}>")
     else:
         rows = s.agents.list()
-        _out(args, [r.to_json() for r in rows], "\n".join(
-            f"{r.name:24} {r.email:32} {r.role:6} {r.team or '-'}" for r in rows) or "no agents yet")
+        _out(
+            args,
+            [r.to_json() for r in rows],
+            "\n".join(f"{r.name:24} {r.email:32} {r.role:6} {r.team or '-'}" for r in rows)
+            or "no agents yet",
+        )
     return 0
 
 

@@ -15,7 +15,8 @@ def setup(verbose: bool = False) -> None:
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     try:
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            log_dir() / "inbox-app.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+            log_dir() / "inbox-app.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        )
     except OSError:
         handler = logging.StreamHandler()
         handler.setLevel(logging.WARNING)

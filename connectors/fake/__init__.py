@@ -144,7 +144,9 @@ class FakeConnector:
                     text=data.get("text"),
                 )
             sender = data["from"]
-            kind, _, value = sender.partition(":") if ":" in sender and not sender.startswith("@") else ("", "", sender)
+            kind, _, value = (
+                sender.partition(":") if ":" in sender and not sender.startswith("@") else ("", "", sender)
+            )
             if not kind:
                 kind = "email" if "@" in value and not value.startswith("@") else "matrix"
             return InboundItem(
@@ -158,16 +160,17 @@ class FakeConnector:
                 direction=data.get("direction", "in"),
                 in_reply_to=data.get("in_reply_to"),
                 references=tuple(data.get("references", ())),
-                extra_identities=tuple(
-                    Address(*(e.split(":", 1))) for e in data.get("also", ())
-                ),
+                extra_identities=tuple(Address(*(e.split(":", 1))) for e in data.get("also", ())),
                 is_auto=bool(data.get("auto", False)),
                 bounce_of=data.get("bounce_of"),
                 bounce_reason=data.get("bounce_reason"),
                 idempotency_key=data.get("idempotency_key"),
                 attachments=tuple(
-                    AttachmentData(a["filename"], a.get("content_type", "application/octet-stream"),
-                                   a.get("data", "").encode("utf-8"))
+                    AttachmentData(
+                        a["filename"],
+                        a.get("content_type", "application/octet-stream"),
+                        a.get("data", "").encode("utf-8"),
+                    )
                     for a in data.get("attachments", ())
                 ),
                 raw=line.encode("utf-8"),

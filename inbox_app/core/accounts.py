@@ -41,21 +41,41 @@ class AccountRow:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "name": self.name, "kind": self.kind, "enabled": self.enabled,
-            "status": self.status, "last_error": self.last_error,
+            "name": self.name,
+            "kind": self.kind,
+            "enabled": self.enabled,
+            "status": self.status,
+            "last_error": self.last_error,
             "last_sync_at": self.last_sync_at.isoformat() if self.last_sync_at else None,
-            "channel": self.channel, "id": self.id,
+            "channel": self.channel,
+            "id": self.id,
         }
 
 
 def _row(a: ChannelAccount) -> AccountRow:
-    return AccountRow(a.id, a.name, a.kind, a.channel, a.enabled, a.status, a.last_error,
-                      aware(a.last_sync_at), dict(a.settings), a.progress_done, a.progress_total)
+    return AccountRow(
+        a.id,
+        a.name,
+        a.kind,
+        a.channel,
+        a.enabled,
+        a.status,
+        a.last_error,
+        aware(a.last_sync_at),
+        dict(a.settings),
+        a.progress_done,
+        a.progress_total,
+    )
 
 
 class AccountService:
-    def __init__(self, factory: sessionmaker[Session], registry: Mapping[str, ConnectorClass],
-                 secrets: SecretStore, bus: EventBus | None = None) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        registry: Mapping[str, ConnectorClass],
+        secrets: SecretStore,
+        bus: EventBus | None = None,
+    ) -> None:
         self._factory = factory
         self.registry = registry
         self.secrets = secrets
@@ -69,8 +89,15 @@ class AccountService:
                 f"unknown account kind {kind!r}; available: {', '.join(sorted(self.registry))}"
             )
 
-    def add(self, kind: str, name: str, settings: Mapping[str, Any], secret: str | None = None,
-            *, actor: str | None = None) -> AccountRow:
+    def add(
+        self,
+        kind: str,
+        name: str,
+        settings: Mapping[str, Any],
+        secret: str | None = None,
+        *,
+        actor: str | None = None,
+    ) -> AccountRow:
         cls = self.connector_class(kind)
         if not _NAME.match(name):
             raise AccountError(
@@ -87,8 +114,7 @@ class AccountService:
         except SettingsError as exc:
             raise AccountError(str(exc))
         if cls.needs_secret and not secret:
-            raise AccountError(f"the {kind} account needs a password or token: "
-                               "pass it with --secret-stdin")
+            raise AccountError(f"the {kind} account needs a password or token: pass it with --secret-stdin")
         channel = clean.get("channel") if kind == "fake" else cls.channel
         with self._factory() as s, s.begin():
             if s.scalar(select(ChannelAccount.id).where(ChannelAccount.name == name)):
@@ -96,18 +122,27 @@ class AccountService:
             # Keyring first: if it refuses, nothing is half-created.
             if secret:
                 self.secrets.set(name, secret)
-            account = ChannelAccount(name=name, kind=kind, channel=channel, settings=clean,
-                                     enabled=True, status="idle", created_at=utcnow())
+            account = ChannelAccount(
+                name=name,
+                kind=kind,
+                channel=channel,
+                settings=clean,
+                enabled=True,
+                status="idle",
+                created_at=utcnow(),
+            )
             s.add(account)
             s.flush()
-            audit.record(s, actor, "account.added", "channel_account", account.id,
-                         name=name, kind=kind, settings=clean)
+            audit.record(
+                s, actor, "account.added", "channel_account", account.id, name=name, kind=kind, settings=clean
+            )
             row = _row(account)
         self._bus.publish(AccountsChanged((row.id,)))
         return row
 
-    def update_settings(self, name: str, changes: Mapping[str, Any], secret: str | None = None,
-                        *, actor: str | None = None) -> AccountRow:
+    def update_settings(
+        self, name: str, changes: Mapping[str, Any], secret: str | None = None, *, actor: str | None = None
+    ) -> AccountRow:
         with self._factory() as s, s.begin():
             account = self._get(s, name)
             cls = self.connector_class(account.kind)
@@ -120,8 +155,15 @@ class AccountService:
             if secret:
                 self.secrets.set(name, secret)
             account.settings = clean
-            audit.record(s, actor, "account.changed", "channel_account", account.id,
-                         changed=sorted(changes), secret_changed=bool(secret))
+            audit.record(
+                s,
+                actor,
+                "account.changed",
+                "channel_account",
+                account.id,
+                changed=sorted(changes),
+                secret_changed=bool(secret),
+            )
             row = _row(account)
         self._bus.publish(AccountsChanged((row.id,)))
         return row
@@ -151,8 +193,9 @@ class AccountService:
         with self._factory() as s, s.begin():
             account = self._get(s, name)
             account.enabled = enabled
-            audit.record(s, actor, "account.enabled" if enabled else "account.disabled",
-                         "channel_account", account.id)
+            audit.record(
+                s, actor, "account.enabled" if enabled else "account.disabled", "channel_account", account.id
+            )
             account_id = account.id
         self._bus.publish(AccountsChanged((account_id,)))
 
@@ -174,8 +217,9 @@ class AccountService:
     def secret(self, name: str) -> str | None:
         return self.secrets.get(name)
 
-    def set_status(self, account_id: int, status: str, error: str | None = None, *,
-                   synced: bool = False) -> None:
+    def set_status(
+        self, account_id: int, status: str, error: str | None = None, *, synced: bool = False
+    ) -> None:
         values: dict[str, Any] = {"status": status, "last_error": error}
         if synced:
             values["last_sync_at"] = utcnow()

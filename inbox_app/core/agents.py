@@ -27,16 +27,16 @@ class AgentRow:
     team: str | None
 
     def to_json(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name, "email": self.email, "role": self.role,
-                "team": self.team}
+        return {"id": self.id, "name": self.name, "email": self.email, "role": self.role, "team": self.team}
 
 
 class AgentService:
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
 
-    def add(self, name: str, email: str, role: str = "agent", team: str | None = None,
-            *, actor: str | None = None) -> AgentRow:
+    def add(
+        self, name: str, email: str, role: str = "agent", team: str | None = None, *, actor: str | None = None
+    ) -> AgentRow:
         if role not in ROLES:
             raise AgentError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
         if not name.strip():
@@ -64,9 +64,12 @@ class AgentService:
 
     def list(self) -> list[AgentRow]:
         with self._factory() as s:
-            return [AgentRow(a.id, a.name, a.email, a.role, t)
-                    for a, t in s.execute(select(Agent, Team.name).outerjoin(Team, Team.id == Agent.team_id)
-                                          .order_by(Agent.name))]
+            return [
+                AgentRow(a.id, a.name, a.email, a.role, t)
+                for a, t in s.execute(
+                    select(Agent, Team.name).outerjoin(Team, Team.id == Agent.team_id).order_by(Agent.name)
+                )
+            ]
 
     def find(self, who: str) -> AgentRow | None:
         for agent in self.list():

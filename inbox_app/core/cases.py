@@ -68,8 +68,9 @@ class CaseService:
         self._done(case_id)
         return before
 
-    def set_status(self, case_id: int, status: str, *, until: datetime | None = None,
-                   actor: str | None = None) -> dict[str, Any]:
+    def set_status(
+        self, case_id: int, status: str, *, until: datetime | None = None, actor: str | None = None
+    ) -> dict[str, Any]:
         if status not in STATUSES:
             raise CaseError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
         if status == "snoozed" and until is None:
@@ -78,14 +79,23 @@ class CaseService:
             raise CaseError("the snooze time must be in the future")
         with self._factory() as s, s.begin():
             case = self._case(s, case_id)
-            before = {"status": case.status, "snoozed_until": case.snoozed_until,
-                      "resolved_at": case.resolved_at}
+            before = {
+                "status": case.status,
+                "snoozed_until": case.snoozed_until,
+                "resolved_at": case.resolved_at,
+            }
             case.status = status
             case.snoozed_until = until if status == "snoozed" else None
             case.resolved_at = utcnow() if status == "resolved" else None
-            audit.record(s, actor, "case.status", "case", case_id, status=status,
-                         before={k: (v.isoformat() if isinstance(v, datetime) else v)
-                                 for k, v in before.items()})
+            audit.record(
+                s,
+                actor,
+                "case.status",
+                "case",
+                case_id,
+                status=status,
+                before={k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in before.items()},
+            )
         self._done(case_id)
         return before
 
@@ -123,11 +133,9 @@ class CaseService:
         """Snoozed cases whose time has come become open again."""
         now = utcnow()
         with self._factory() as s, s.begin():
-            ids = list(s.scalars(select(Case.id).where(Case.status == "snoozed",
-                                                       Case.snoozed_until <= now)))
+            ids = list(s.scalars(select(Case.id).where(Case.status == "snoozed", Case.snoozed_until <= now)))
             if ids:
-                s.execute(update(Case).where(Case.id.in_(ids))
-                          .values(status="open", snoozed_until=None))
+                s.execute(update(Case).where(Case.id.in_(ids)).values(status="open", snoozed_until=None))
         if ids:
             self._done(*ids)
         return ids

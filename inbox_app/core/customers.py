@@ -39,8 +39,15 @@ class CustomerService:
     def _changed(self, *ids: int) -> None:
         self._bus.publish(CustomersChanged(tuple(ids)))
 
-    def update(self, customer_id: int, *, name: str | None = None, notes: str | None = None,
-               details: dict[str, Any] | None = None, actor: str | None = None) -> None:
+    def update(
+        self,
+        customer_id: int,
+        *,
+        name: str | None = None,
+        notes: str | None = None,
+        details: dict[str, Any] | None = None,
+        actor: str | None = None,
+    ) -> None:
         with self._factory() as s, s.begin():
             customer = s.get(Customer, customer_id)
             if customer is None:
@@ -53,13 +60,19 @@ class CustomerService:
                 customer.notes = notes
             if details is not None:
                 customer.details = {**(customer.details or {}), **details}
-            audit.record(s, actor, "customer.edited", "customer", customer_id,
-                         fields=[k for k, v in (("name", name), ("notes", notes),
-                                                ("details", details)) if v is not None])
+            audit.record(
+                s,
+                actor,
+                "customer.edited",
+                "customer",
+                customer_id,
+                fields=[
+                    k for k, v in (("name", name), ("notes", notes), ("details", details)) if v is not None
+                ],
+            )
         self._changed(customer_id)
 
-    def add_identity(self, customer_id: int, kind: str, value: str, *,
-                     actor: str | None = None) -> str:
+    def add_identity(self, customer_id: int, kind: str, value: str, *, actor: str | None = None) -> str:
         """Attach an identifier; if another customer owns it, that is the same person: merge."""
         with self._factory() as s, s.begin():
             region = StoreSettings.load(s).default_phone_region
@@ -69,15 +82,19 @@ class CustomerService:
                 raise CustomerError(str(exc))
             if s.get(Customer, customer_id) is None:
                 raise CustomerError(f"no customer with id {customer_id}")
-            owner = s.scalar(select(Identity.customer_id).where(Identity.kind == kind,
-                                                                Identity.value == norm))
+            owner = s.scalar(
+                select(Identity.customer_id).where(Identity.kind == kind, Identity.value == norm)
+            )
             if owner == customer_id:
                 return norm
             if owner is not None:
                 merge(s, owner, customer_id, actor=actor, reason=f"same {kind} {norm}")
             else:
-                s.add(Identity(customer_id=customer_id, kind=kind, value=norm, display=value,
-                               created_at=utcnow()))
+                s.add(
+                    Identity(
+                        customer_id=customer_id, kind=kind, value=norm, display=value, created_at=utcnow()
+                    )
+                )
                 audit.record(s, actor, "identity.added", "customer", customer_id, kind=kind)
         self._changed(customer_id, *([owner] if owner else []))
         return norm
@@ -90,8 +107,9 @@ class CustomerService:
         self._bus.publish(CasesChanged(tuple(case_ids)))
         return merge_id
 
-    def unmerge(self, *, merge_id: int | None = None, customer_id: int | None = None,
-                actor: str | None = None) -> tuple[int, int]:
+    def unmerge(
+        self, *, merge_id: int | None = None, customer_id: int | None = None, actor: str | None = None
+    ) -> tuple[int, int]:
         """Undo a merge given its id, or the newest merge that involves ``customer_id``."""
         with self._factory() as s, s.begin():
             if merge_id is None:
@@ -110,12 +128,21 @@ class CustomerService:
     def merges(self, customer_id: int) -> list[dict[str, Any]]:
         with self._factory() as s:
             return [
-                {"id": m.id, "source_id": m.source_id, "target_id": m.target_id,
-                 "reason": m.reason, "created_at": m.created_at.isoformat(),
-                 "undone_at": m.undone_at.isoformat() if m.undone_at else None}
-                for m in s.scalars(select(CustomerMerge).where(
-                    (CustomerMerge.source_id == customer_id) | (CustomerMerge.target_id == customer_id))
-                    .order_by(CustomerMerge.id))
+                {
+                    "id": m.id,
+                    "source_id": m.source_id,
+                    "target_id": m.target_id,
+                    "reason": m.reason,
+                    "created_at": m.created_at.isoformat(),
+                    "undone_at": m.undone_at.isoformat() if m.undone_at else None,
+                }
+                for m in s.scalars(
+                    select(CustomerMerge)
+                    .where(
+                        (CustomerMerge.source_id == customer_id) | (CustomerMerge.target_id == customer_id)
+                    )
+                    .order_by(CustomerMerge.id)
+                )
             ]
 
     # ------------------------------------------------------------ privacy
@@ -127,15 +154,27 @@ class CustomerService:
         queries = Queries(self._factory)
         customer = queries.customer(customer_id)
         with self._factory() as s:
-            raws = {m: base64.b64encode(zlib.decompress(d)).decode("ascii")
-                    for m, d in s.execute(select(MessageRaw.message_id, MessageRaw.data).join(
-                        Message, Message.id == MessageRaw.message_id)
-                        .where(Message.customer_id == customer_id))}
+            raws = {
+                m: base64.b64encode(zlib.decompress(d)).decode("ascii")
+                for m, d in s.execute(
+                    select(MessageRaw.message_id, MessageRaw.data)
+                    .join(Message, Message.id == MessageRaw.message_id)
+                    .where(Message.customer_id == customer_id)
+                )
+            }
             events = [
-                {"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
-                 "object_type": e.object_type, "object_id": e.object_id}
-                for e in s.scalars(select(AuditEvent).where(
-                    AuditEvent.object_type == "customer", AuditEvent.object_id == customer_id))
+                {
+                    "at": e.at.isoformat(),
+                    "actor": e.actor,
+                    "action": e.action,
+                    "object_type": e.object_type,
+                    "object_id": e.object_id,
+                }
+                for e in s.scalars(
+                    select(AuditEvent).where(
+                        AuditEvent.object_type == "customer", AuditEvent.object_id == customer_id
+                    )
+                )
             ]
         timeline = []
         for m in queries.timeline(customer_id):
@@ -177,9 +216,11 @@ class CustomerService:
             if case_ids:
                 s.execute(delete(Case).where(Case.id.in_(case_ids)))
             counts["identities"] = s.execute(delete(Identity).where(Identity.customer_id.in_(ids))).rowcount
-            s.execute(update(CustomerMerge).where(
-                (CustomerMerge.source_id.in_(ids)) | (CustomerMerge.target_id.in_(ids)))
-                .values(moved={}))
+            s.execute(
+                update(CustomerMerge)
+                .where((CustomerMerge.source_id.in_(ids)) | (CustomerMerge.target_id.in_(ids)))
+                .values(moved={})
+            )
             for cid in ids:
                 c = s.get(Customer, cid)
                 assert c is not None

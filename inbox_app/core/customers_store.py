@@ -37,9 +37,7 @@ def create_customer(session: Session, name: str) -> int:
 def add_identity(
     session: Session, customer_id: int, kind: str, value: str, display: str | None = None
 ) -> int:
-    identity = Identity(
-        customer_id=customer_id, kind=kind, value=value, display=display, created_at=utcnow()
-    )
+    identity = Identity(customer_id=customer_id, kind=kind, value=value, display=display, created_at=utcnow())
     session.add(identity)
     session.flush()
     return identity.id
@@ -66,19 +64,29 @@ def merge(
     }
     for model, key in ((Identity, "identities"), (Thread, "threads"), (Case, "cases"), (Message, "messages")):
         if moved[key]:
-            session.execute(
-                update(model).where(model.id.in_(moved[key])).values(customer_id=target_id)
-            )
+            session.execute(update(model).where(model.id.in_(moved[key])).values(customer_id=target_id))
     source.merged_into_id = target_id
     record = CustomerMerge(
-        source_id=source_id, target_id=target_id, moved=moved, reason=reason,
-        actor=actor or audit.SYSTEM, created_at=utcnow(),
+        source_id=source_id,
+        target_id=target_id,
+        moved=moved,
+        reason=reason,
+        actor=actor or audit.SYSTEM,
+        created_at=utcnow(),
     )
     session.add(record)
     session.flush()
-    audit.record(session, actor, "customer.merged", "customer", target_id,
-                 source_id=source_id, merge_id=record.id, reason=reason,
-                 counts={k: len(v) for k, v in moved.items()})
+    audit.record(
+        session,
+        actor,
+        "customer.merged",
+        "customer",
+        target_id,
+        source_id=source_id,
+        merge_id=record.id,
+        reason=reason,
+        counts={k: len(v) for k, v in moved.items()},
+    )
     return record.id
 
 
@@ -95,7 +103,9 @@ def unmerge(session: Session, merge_id: int, *, actor: str | None) -> CustomerMe
         )
     )
     if later is not None:
-        raise CustomerError(f"customer {record.target_id} was merged again later (merge {later}); undo that first")
+        raise CustomerError(
+            f"customer {record.target_id} was merged again later (merge {later}); undo that first"
+        )
     for model, key in ((Identity, "identities"), (Thread, "threads"), (Case, "cases"), (Message, "messages")):
         ids = record.moved.get(key) or []
         if ids:
@@ -108,8 +118,15 @@ def unmerge(session: Session, merge_id: int, *, actor: str | None) -> CustomerMe
     assert source is not None
     source.merged_into_id = None
     record.undone_at = utcnow()
-    audit.record(session, actor, "customer.unmerged", "customer", record.source_id,
-                 target_id=record.target_id, merge_id=merge_id)
+    audit.record(
+        session,
+        actor,
+        "customer.unmerged",
+        "customer",
+        record.source_id,
+        target_id=record.target_id,
+        merge_id=merge_id,
+    )
     return record
 
 

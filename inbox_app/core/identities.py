@@ -42,9 +42,7 @@ def normalize(kind: str, value: str, *, default_region: str | None = None) -> st
         try:
             number = phonenumbers.parse(text, default_region)
         except phonenumbers.NumberParseException:
-            raise InvalidIdentity(
-                f"not a phone number with a country code: {text!r} (write it as +39 ...)"
-            )
+            raise InvalidIdentity(f"not a phone number with a country code: {text!r} (write it as +39 ...)")
         if not phonenumbers.is_possible_number(number):
             raise InvalidIdentity(f"not a possible phone number: {text!r}")
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

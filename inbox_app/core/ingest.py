@@ -13,9 +13,9 @@ import functools
 import hashlib
 import logging
 import zlib
-from email.utils import parseaddr
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, insert, select, update
@@ -270,10 +270,9 @@ class _BatchWriter:
             elif isinstance(item, ItemUpdate):
                 self._flush()
                 self._update(item)
-            elif isinstance(item, BrokenItem):
-                if not self._already_quarantined(item.external_id):
-                    _quarantine(self.s, self.account.id, item, item.reason)
-                    self.result.quarantined += 1
+            elif isinstance(item, BrokenItem) and not self._already_quarantined(item.external_id):
+                _quarantine(self.s, self.account.id, item, item.reason)
+                self.result.quarantined += 1
         self._flush()
         self.result.customer_ids |= self.customer_ids
         self.result.case_ids |= {c.id for c in self.touched_cases.values() if c.id is not None}

@@ -80,9 +80,7 @@ class Identity(Base):
     __tablename__ = "identities"
     __table_args__ = (UniqueConstraint("kind", "value"),)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    customer_id: Mapped[int] = mapped_column(
-        ForeignKey("customers.id", ondelete="CASCADE"), index=True
-    )
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[str] = mapped_column(String(320))
     display: Mapped[str | None] = mapped_column(String(320))
@@ -137,9 +135,7 @@ class Thread(Base):
         Index("ix_threads_customer_subject", "customer_id", "norm_subject"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    account_id: Mapped[int | None] = mapped_column(
-        ForeignKey("channel_accounts.id", ondelete="SET NULL")
-    )
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("channel_accounts.id", ondelete="SET NULL"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     channel: Mapped[str] = mapped_column(String(20))
@@ -161,9 +157,7 @@ class Message(Base):
         Index("ix_messages_delivery", "delivery", "next_attempt_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    account_id: Mapped[int | None] = mapped_column(
-        ForeignKey("channel_accounts.id", ondelete="SET NULL")
-    )
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("channel_accounts.id", ondelete="SET NULL"))
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
@@ -198,9 +192,7 @@ class AttachmentBlob(Base):
 class Attachment(Base):
     __tablename__ = "attachments"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    message_id: Mapped[int] = mapped_column(
-        ForeignKey("messages.id", ondelete="CASCADE"), index=True
-    )
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
     sha256: Mapped[str] = mapped_column(ForeignKey("attachment_blobs.sha256"))
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(200))
@@ -251,9 +243,7 @@ class QuarantineItem(Base):
     __tablename__ = "quarantine"
     __table_args__ = (Index("ix_quarantine_account_ext", "account_id", "external_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int | None] = mapped_column(
-        ForeignKey("channel_accounts.id", ondelete="CASCADE")
-    )
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("channel_accounts.id", ondelete="CASCADE"))
     external_id: Mapped[str] = mapped_column(String(500))
     reason: Mapped[str] = mapped_column(Text)
     raw: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
@@ -298,7 +288,5 @@ class MessageRaw(Base):
     """
 
     __tablename__ = "message_raw"
-    message_id: Mapped[int] = mapped_column(
-        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
-    )
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)

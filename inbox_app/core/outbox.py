@@ -38,8 +38,13 @@ from inbox_app.core.models import (
 from inbox_app.core.store_settings import StoreSettings
 
 # identity kind a channel account answers to
-IDENTITY_KIND = {"email": "email", "matrix": "matrix", "telegram": "telegram",
-                 "mastodon": "mastodon", "google_reviews": "review"}
+IDENTITY_KIND = {
+    "email": "email",
+    "matrix": "matrix",
+    "telegram": "telegram",
+    "mastodon": "mastodon",
+    "google_reviews": "review",
+}
 
 KeyMaker = Callable[[str, Mapping[str, Any]], str]
 CapabilitiesOf = Callable[[str], Capabilities]
@@ -100,9 +105,17 @@ class OutboxService:
             actor = agent.name if agent else None
             now = utcnow()
             if note:
-                msg = Message(customer_id=case.customer_id, case_id=case.id, direction="note",
-                              channel="note", text=text, sent_at=now, agent_id=agent_id,
-                              sender=actor, attempts=0)
+                msg = Message(
+                    customer_id=case.customer_id,
+                    case_id=case.id,
+                    direction="note",
+                    channel="note",
+                    text=text,
+                    sent_at=now,
+                    agent_id=agent_id,
+                    sender=actor,
+                    attempts=0,
+                )
                 s.add(msg)
                 s.flush()
                 audit.record(s, actor, "note.added", "message", msg.id, case_id=case.id)
@@ -116,8 +129,16 @@ class OutboxService:
         self._bus.publish(CasesChanged((case_id,)))
         return message_id
 
-    def _queue(self, s: Session, case: Case, text: str, html: str | None,
-               account_name: str | None, agent: Agent | None, now: datetime) -> Message:
+    def _queue(
+        self,
+        s: Session,
+        case: Case,
+        text: str,
+        html: str | None,
+        account_name: str | None,
+        agent: Agent | None,
+        now: datetime,
+    ) -> Message:
         account = self._pick_account(s, case, account_name)
         if not account.enabled:
             raise ReplyError(f"channel account {account.name!r} is disabled")
@@ -130,22 +151,48 @@ class OutboxService:
         thread = self._pick_thread(s, case, account)
         key = self._key_maker(account.kind, account.settings)
         if thread is None:
-            thread = Thread(account_id=account.id, customer_id=case.customer_id, case_id=case.id,
-                            channel=account.channel, external_key=key[:500], subject=case.subject,
-                            created_at=now, last_message_at=now)
+            thread = Thread(
+                account_id=account.id,
+                customer_id=case.customer_id,
+                case_id=case.id,
+                channel=account.channel,
+                external_key=key[:500],
+                subject=case.subject,
+                created_at=now,
+                last_message_at=now,
+            )
             s.add(thread)
             s.flush()
         msg = Message(
-            account_id=account.id, thread_id=thread.id, case_id=case.id,
-            customer_id=case.customer_id, direction="out", channel=account.channel,
-            sender=agent.name if agent else account.name, agent_id=agent.id if agent else None,
-            sent_at=now, subject=_reply_subject(thread.subject or case.subject), text=text,
-            html=html, delivery="queued", idempotency_key=key, attempts=0, next_attempt_at=now,
+            account_id=account.id,
+            thread_id=thread.id,
+            case_id=case.id,
+            customer_id=case.customer_id,
+            direction="out",
+            channel=account.channel,
+            sender=agent.name if agent else account.name,
+            agent_id=agent.id if agent else None,
+            sent_at=now,
+            subject=_reply_subject(thread.subject or case.subject),
+            text=text,
+            html=html,
+            delivery="queued",
+            idempotency_key=key,
+            attempts=0,
+            next_attempt_at=now,
         )
         s.add(msg)
         s.flush()
-        audit.record(s, agent.name if agent else None, "reply.queued", "message", msg.id,
-                     case_id=case.id, account=account.name, idempotency_key=key)
+        audit.record(
+            s,
+            agent.name if agent else None,
+            "reply.queued",
+            "message",
+            msg.id,
+            case_id=case.id,
+            account=account.name,
+            idempotency_key=key,
+        )
         return msg
 
     def _pick_account(self, s: Session, case: Case, name: str | None) -> ChannelAccount:
@@ -171,8 +218,10 @@ class OutboxService:
     def _pick_thread(self, s: Session, case: Case, account: ChannelAccount) -> Thread | None:
         for where in (Thread.case_id == case.id, Thread.customer_id == case.customer_id):
             thread = s.scalar(
-                select(Thread).where(where, Thread.account_id == account.id)
-                .order_by(Thread.last_message_at.desc()).limit(1)
+                select(Thread)
+                .where(where, Thread.account_id == account.id)
+                .order_by(Thread.last_message_at.desc())
+                .limit(1)
             )
             if thread is not None:
                 return thread
@@ -181,9 +230,7 @@ class OutboxService:
             select(Identity.id).where(Identity.customer_id == case.customer_id, Identity.kind == kind)
         )
         if has_identity is None and account.kind != "fake":
-            raise ReplyError(
-                f"the customer has no {kind} identity, so {account.name} cannot reach them"
-            )
+            raise ReplyError(f"the customer has no {kind} identity, so {account.name} cannot reach them")
         return None
 
     def retry(self, message_id: int, *, actor: str | None = None) -> None:
@@ -200,25 +247,39 @@ class OutboxService:
 
     # ------------------------------------------------------------ dispatching
 
-    def claim(self, account_id: int, *, limit: int = 20, include_stale: bool = False,
-              exclude: frozenset[int] = frozenset()) -> list[Claimed]:
+    def claim(
+        self,
+        account_id: int,
+        *,
+        limit: int = 20,
+        include_stale: bool = False,
+        exclude: frozenset[int] = frozenset(),
+    ) -> list[Claimed]:
         """Mark due replies *sending* (committed) and return them for sending."""
         now = utcnow()
         states = ["queued", "sending"] if include_stale else ["queued"]
         claimed: list[Claimed] = []
         with self._factory() as s, s.begin():
             rows = s.execute(
-                select(Message.id, Message.delivery).where(
-                    Message.account_id == account_id, Message.direction == "out",
+                select(Message.id, Message.delivery)
+                .where(
+                    Message.account_id == account_id,
+                    Message.direction == "out",
                     Message.delivery.in_(states),
-                    or_(Message.next_attempt_at.is_(None), Message.next_attempt_at <= now,
-                        Message.delivery == "sending"),
+                    or_(
+                        Message.next_attempt_at.is_(None),
+                        Message.next_attempt_at <= now,
+                        Message.delivery == "sending",
+                    ),
                     Message.id.not_in(exclude) if exclude else True,
-                ).order_by(Message.id).limit(limit)
+                )
+                .order_by(Message.id)
+                .limit(limit)
             ).all()
             for message_id, state in rows:
                 done = s.execute(
-                    update(Message).where(Message.id == message_id, Message.delivery == state)
+                    update(Message)
+                    .where(Message.id == message_id, Message.delivery == state)
                     .values(delivery="sending", attempts=Message.attempts + 1)
                 ).rowcount
                 if done:
@@ -235,15 +296,25 @@ class OutboxService:
         assert account is not None
         # Answer the customer's latest message in this conversation.
         last_in = s.execute(
-            select(Message.external_id).where(
-                Message.thread_id == msg.thread_id, Message.direction == "in",
-                Message.external_id.is_not(None))
-            .order_by(Message.sent_at.desc(), Message.id.desc()).limit(1)
+            select(Message.external_id)
+            .where(
+                Message.thread_id == msg.thread_id,
+                Message.direction == "in",
+                Message.external_id.is_not(None),
+            )
+            .order_by(Message.sent_at.desc(), Message.id.desc())
+            .limit(1)
         ).scalar()
-        refs = [r for r in s.scalars(
-            select(Message.external_id).where(
-                Message.thread_id == msg.thread_id, Message.external_id.is_not(None))
-            .order_by(Message.sent_at, Message.id).limit(50)) if r]
+        refs = [
+            r
+            for r in s.scalars(
+                select(Message.external_id)
+                .where(Message.thread_id == msg.thread_id, Message.external_id.is_not(None))
+                .order_by(Message.sent_at, Message.id)
+                .limit(50)
+            )
+            if r
+        ]
         kind = IDENTITY_KIND.get(account.kind)
         ident_q = select(Identity).where(Identity.customer_id == msg.customer_id)
         if kind is not None:  # a test or third-party channel gets every identity
@@ -251,20 +322,26 @@ class OutboxService:
         to = tuple(Address(i.kind, i.value, i.display) for i in s.scalars(ident_q.order_by(Identity.id)))
         if thread is not None and account.channel == "email":
             last = s.execute(
-                select(Message.sender, Message.meta).where(
-                    Message.thread_id == thread.id, Message.direction == "in")
-                .order_by(Message.sent_at.desc()).limit(1)).first()
+                select(Message.sender, Message.meta)
+                .where(Message.thread_id == thread.id, Message.direction == "in")
+                .order_by(Message.sent_at.desc())
+                .limit(1)
+            ).first()
             if last is not None:
                 reply_to = [str(a) for a in ((last.meta or {}).get("reply_to") or [])]
                 # Reply-To is respected for replies; the identity stays the From address.
-                to = (tuple(Address("email", a) for a in reply_to) if reply_to
-                      else _prefer_sender(to, last.sender))
+                to = (
+                    tuple(Address("email", a) for a in reply_to)
+                    if reply_to
+                    else _prefer_sender(to, last.sender)
+                )
         attachments = tuple(
             AttachmentData(a.filename, a.content_type, blob, a.content_id, a.inline)
             for a, blob in s.execute(
-                select(Attachment, AttachmentBlob.data).join(
-                    AttachmentBlob, AttachmentBlob.sha256 == Attachment.sha256)
-                .where(Attachment.message_id == msg.id))
+                select(Attachment, AttachmentBlob.data)
+                .join(AttachmentBlob, AttachmentBlob.sha256 == Attachment.sha256)
+                .where(Attachment.message_id == msg.id)
+            )
         )
         signature = None
         if msg.agent_id:
@@ -273,9 +350,14 @@ class OutboxService:
         reply = OutboundReply(
             idempotency_key=msg.idempotency_key or str(msg.id),
             thread_key=thread.external_key if thread else "",
-            text=text, to=to[:1] if account.channel == "email" else to, html=msg.html,
-            subject=msg.subject, in_reply_to=last_in, references=tuple(refs),
-            attachments=attachments, sender_name=msg.sender,
+            text=text,
+            to=to[:1] if account.channel == "email" else to,
+            html=msg.html,
+            subject=msg.subject,
+            in_reply_to=last_in,
+            references=tuple(refs),
+            attachments=attachments,
+            sender_name=msg.sender,
         )
         progress = tuple((msg.meta or {}).get("sent_parts") or ())
         return Claimed(msg.id, account.id, reply, msg.attempts, uncertain, progress)
@@ -292,13 +374,15 @@ class OutboxService:
                     case.waiting_since = None
                     case.first_response_at = case.first_response_at or utcnow()
             payload = _audit_payload(claimed.reply)
-            audit.record(s, None, "reply.sent", "message", msg.id,
-                         external_id=result.external_id, reply=payload)
+            audit.record(
+                s, None, "reply.sent", "message", msg.id, external_id=result.external_id, reply=payload
+            )
             case_id = msg.case_id
         self._changed(claimed.message_id, case_id)
 
-    def mark_retry(self, claimed: Claimed, error: str, retry_after: float | None,
-                   sent_parts: tuple[str, ...] = ()) -> bool:
+    def mark_retry(
+        self, claimed: Claimed, error: str, retry_after: float | None, sent_parts: tuple[str, ...] = ()
+    ) -> bool:
         """Back to *queued* with backoff; gives up (failed) after the configured attempts.
 
         ``sent_parts``: parts of a split reply that went out before the failure;
@@ -315,7 +399,7 @@ class OutboxService:
                 msg.error = f"gave up after {msg.attempts} attempts: {error}"[:1000]
                 gave_up = True
             else:
-                delay = retry_after if retry_after is not None else min(600.0, 2.0 ** msg.attempts)
+                delay = retry_after if retry_after is not None else min(600.0, 2.0**msg.attempts)
                 msg.delivery, msg.error = "queued", error[:1000]
                 msg.next_attempt_at = utcnow() + timedelta(seconds=delay)
                 gave_up = False
@@ -335,9 +419,11 @@ class OutboxService:
     def release(self, claimed: Claimed, error: str) -> None:
         """Put a claimed reply back untouched (the account stopped, e.g. credentials)."""
         with self._factory() as s, s.begin():
-            s.execute(update(Message).where(Message.id == claimed.message_id)
-                      .values(delivery="queued", error=error[:1000],
-                              attempts=Message.attempts - 1))
+            s.execute(
+                update(Message)
+                .where(Message.id == claimed.message_id)
+                .values(delivery="queued", error=error[:1000], attempts=Message.attempts - 1)
+            )
         self._changed(claimed.message_id, None)
 
     def _changed(self, message_id: int, case_id: int | None) -> None:
@@ -350,9 +436,17 @@ def _store_attachment(s: Session, message_id: int, att: AttachmentData) -> None:
     digest = hashlib.sha256(att.data).hexdigest()
     if s.get(AttachmentBlob, digest) is None:
         s.add(AttachmentBlob(sha256=digest, size=len(att.data), data=att.data))
-    s.add(Attachment(message_id=message_id, sha256=digest, filename=att.filename[:255],
-                     content_type=att.content_type, size=len(att.data),
-                     content_id=att.content_id, inline=att.inline))
+    s.add(
+        Attachment(
+            message_id=message_id,
+            sha256=digest,
+            filename=att.filename[:255],
+            content_type=att.content_type,
+            size=len(att.data),
+            content_id=att.content_id,
+            inline=att.inline,
+        )
+    )
 
 
 def _prefer_sender(to: tuple[Address, ...], last_sender: str | None) -> tuple[Address, ...]:
@@ -378,8 +472,12 @@ def _reply_subject(subject: str | None) -> str | None:
 def _audit_payload(reply: OutboundReply) -> dict[str, Any]:
     data = asdict(reply)
     data["attachments"] = [
-        {"filename": a.filename, "content_type": a.content_type, "size": len(a.data),
-         "sha256": hashlib.sha256(a.data).hexdigest()}
+        {
+            "filename": a.filename,
+            "content_type": a.content_type,
+            "size": len(a.data),
+            "sha256": hashlib.sha256(a.data).hexdigest(),
+        }
         for a in reply.attachments
     ]
     return data

@@ -30,8 +30,12 @@ def record_item(session: Session, account_id: int | None, item: BatchItem, reaso
         data.pop("raw", None)
     session.execute(
         insert(QuarantineItem).values(
-            account_id=account_id, external_id=external_id[:500], reason=reason[:2000],
-            raw=raw, item=data, received_at=utcnow(),
+            account_id=account_id,
+            external_id=external_id[:500],
+            reason=reason[:2000],
+            raw=raw,
+            item=data,
+            received_at=utcnow(),
         )
     )
 

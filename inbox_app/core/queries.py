@@ -48,9 +48,22 @@ class CaseFilter:
 
 
 _MSG_COLS = (
-    Message.id, Message.case_id, Message.thread_id, Message.customer_id, Message.direction,
-    Message.channel, ChannelAccount.name, Message.sender, Message.sent_at, Message.subject,
-    Message.text, Message.html, Message.delivery, Message.error, Message.is_auto, Message.meta,
+    Message.id,
+    Message.case_id,
+    Message.thread_id,
+    Message.customer_id,
+    Message.direction,
+    Message.channel,
+    ChannelAccount.name,
+    Message.sender,
+    Message.sent_at,
+    Message.subject,
+    Message.text,
+    Message.html,
+    Message.delivery,
+    Message.error,
+    Message.is_auto,
+    Message.meta,
 )
 
 
@@ -60,16 +73,30 @@ class Queries:
 
     # ------------------------------------------------------------ messages
 
-    def _messages(self, s: Session, stmt: Select[tuple[object, ...]],
-                  ranks: dict[int, float] | None = None) -> list[MessageRow]:
+    def _messages(
+        self, s: Session, stmt: Select[tuple[object, ...]], ranks: dict[int, float] | None = None
+    ) -> list[MessageRow]:
         rows = s.execute(stmt).all()
         atts = _attachments(s, [r[0] for r in rows])
         return [
             MessageRow(
-                id=r[0], case_id=r[1], thread_id=r[2], customer_id=r[3], direction=r[4],
-                channel=r[5], account=r[6], sender=r[7], sent_at=aware(r[8]) or utcnow(),
-                subject=r[9], text=r[10], html=r[11], delivery=r[12], error=r[13],
-                is_auto=bool(r[14]), meta=dict(r[15] or {}), attachments=atts.get(r[0], ()),
+                id=r[0],
+                case_id=r[1],
+                thread_id=r[2],
+                customer_id=r[3],
+                direction=r[4],
+                channel=r[5],
+                account=r[6],
+                sender=r[7],
+                sent_at=aware(r[8]) or utcnow(),
+                subject=r[9],
+                text=r[10],
+                html=r[11],
+                delivery=r[12],
+                error=r[13],
+                is_auto=bool(r[14]),
+                meta=dict(r[15] or {}),
+                attachments=atts.get(r[0], ()),
                 rank=(ranks or {}).get(r[0]),
             )
             for r in rows
@@ -78,8 +105,14 @@ class Queries:
     def _msg_select(self) -> Select[tuple[object, ...]]:
         return select(*_MSG_COLS).outerjoin(ChannelAccount, ChannelAccount.id == Message.account_id)
 
-    def timeline(self, customer_id: int, *, case_id: int | None = None, limit: int | None = None,
-                 before: tuple[datetime, int] | None = None) -> list[MessageRow]:
+    def timeline(
+        self,
+        customer_id: int,
+        *,
+        case_id: int | None = None,
+        limit: int | None = None,
+        before: tuple[datetime, int] | None = None,
+    ) -> list[MessageRow]:
         """The customer's messages in time order; with ``limit``, the newest page before ``before``."""
         with self._factory() as s:
             stmt = self._msg_select().where(Message.customer_id == customer_id)
@@ -102,16 +135,19 @@ class Queries:
 
     def case_messages(self, case_id: int) -> list[MessageRow]:
         with self._factory() as s:
-            return self._messages(s, self._msg_select().where(Message.case_id == case_id)
-                                  .order_by(Message.sent_at, Message.id))
+            return self._messages(
+                s, self._msg_select().where(Message.case_id == case_id).order_by(Message.sent_at, Message.id)
+            )
 
     def attachment_data(self, attachment_id: int) -> tuple[AttachmentRow, bytes]:
         from inbox_app.core.models import AttachmentBlob
 
         with self._factory() as s:
-            row = s.execute(select(Attachment, AttachmentBlob.data).join(
-                AttachmentBlob, AttachmentBlob.sha256 == Attachment.sha256)
-                .where(Attachment.id == attachment_id)).first()
+            row = s.execute(
+                select(Attachment, AttachmentBlob.data)
+                .join(AttachmentBlob, AttachmentBlob.sha256 == Attachment.sha256)
+                .where(Attachment.id == attachment_id)
+            ).first()
             if row is None:
                 raise NotFound(f"no attachment with id {attachment_id}")
             a, data = row
@@ -119,18 +155,21 @@ class Queries:
 
     # ------------------------------------------------------------ customers
 
-    def customers(self, *, limit: int = 100, after: int | None = None,
-                  text: str | None = None) -> list[CustomerRow]:
+    def customers(
+        self, *, limit: int = 100, after: int | None = None, text: str | None = None
+    ) -> list[CustomerRow]:
         with self._factory() as s:
             stmt = select(Customer).where(Customer.merged_into_id.is_(None))
             if after is not None:
                 stmt = stmt.where(Customer.id > after)
             if text:
                 like = f"%{text.lower()}%"
-                stmt = stmt.where(or_(
-                    func.lower(Customer.name).like(like),
-                    Customer.id.in_(select(Identity.customer_id).where(Identity.value.like(like))),
-                ))
+                stmt = stmt.where(
+                    or_(
+                        func.lower(Customer.name).like(like),
+                        Customer.id.in_(select(Identity.customer_id).where(Identity.value.like(like))),
+                    )
+                )
             customers = list(s.scalars(stmt.order_by(Customer.id).limit(limit)))
             return self._customer_rows(s, customers)
 
@@ -147,12 +186,25 @@ class Queries:
         for i in s.scalars(select(Identity).where(Identity.customer_id.in_(ids)).order_by(Identity.id)):
             idents[i.customer_id].append(IdentityRow(i.id, i.kind, i.value, i.display))
         open_cases: dict[int, list[int]] = defaultdict(list)
-        for cid, case_id in s.execute(select(Case.customer_id, Case.id).where(
-                Case.customer_id.in_(ids), Case.status.in_(OPEN_STATES)).order_by(Case.id)):
+        for cid, case_id in s.execute(
+            select(Case.customer_id, Case.id)
+            .where(Case.customer_id.in_(ids), Case.status.in_(OPEN_STATES))
+            .order_by(Case.id)
+        ):
             open_cases[cid].append(case_id)
-        return [CustomerRow(c.id, c.name, tuple(idents[c.id]), tuple(open_cases[c.id]),
-                            aware(c.created_at), dict(c.details or {}), c.notes, c.merged_into_id)
-                for c in customers]
+        return [
+            CustomerRow(
+                c.id,
+                c.name,
+                tuple(idents[c.id]),
+                tuple(open_cases[c.id]),
+                aware(c.created_at),
+                dict(c.details or {}),
+                c.notes,
+                c.merged_into_id,
+            )
+            for c in customers
+        ]
 
     def customer_cases(self, customer_id: int) -> list[CaseRow]:
         return self.cases(CaseFilter(customer_id=customer_id), limit=1000)
@@ -179,12 +231,17 @@ class Queries:
         if flt.channel:
             stmt = stmt.where(Case.id.in_(select(Message.case_id).where(Message.channel == flt.channel)))
         if flt.text:
-            stmt = stmt.where(or_(func.lower(Case.subject).like(f"%{flt.text.lower()}%"),
-                                  func.lower(Customer.name).like(f"%{flt.text.lower()}%")))
+            stmt = stmt.where(
+                or_(
+                    func.lower(Case.subject).like(f"%{flt.text.lower()}%"),
+                    func.lower(Customer.name).like(f"%{flt.text.lower()}%"),
+                )
+            )
         return stmt
 
-    def cases(self, flt: CaseFilter | None = None, *, limit: int = 100,
-              after: tuple[datetime, int] | None = None) -> list[CaseRow]:
+    def cases(
+        self, flt: CaseFilter | None = None, *, limit: int = 100, after: tuple[datetime, int] | None = None
+    ) -> list[CaseRow]:
         """Newest activity first; ``after`` = (last_message_at, id) of the previous page's last row."""
         flt = flt or CaseFilter()
         with self._factory() as s:
@@ -199,8 +256,9 @@ class Queries:
         flt = flt or CaseFilter()
         with self._factory() as s:
             stmt = self._case_stmt(flt).with_only_columns(Case.id, Case.last_message_at)
-            return [(r[0], r[1]) for r in s.execute(
-                stmt.order_by(Case.last_message_at.desc(), Case.id.desc()))]
+            return [
+                (r[0], r[1]) for r in s.execute(stmt.order_by(Case.last_message_at.desc(), Case.id.desc()))
+            ]
 
     def cases_by_id(self, ids: Iterable[int]) -> dict[int, CaseRow]:
         ids = list(ids)
@@ -229,16 +287,26 @@ class Queries:
                 channels[case_id].add(channel)
         out = []
         for case, customer_name, agent_name, team_name in rows:  # type: ignore[misc]
-            out.append(CaseRow(
-                id=case.id, customer_id=case.customer_id, customer_name=customer_name,
-                status=case.status, priority=case.priority, assignee=agent_name, team=team_name,
-                subject=case.subject, channels=tuple(sorted(channels[case.id])),
-                opened_at=aware(case.opened_at), last_message_at=aware(case.last_message_at),
-                waiting_since=aware(case.waiting_since),
-                first_response_due=aware(case.first_response_due),
-                snoozed_until=aware(case.snoozed_until), resolved_at=aware(case.resolved_at),
-                tags=tuple(sorted((case.tags or {}).get("tags", []))),
-            ))
+            out.append(
+                CaseRow(
+                    id=case.id,
+                    customer_id=case.customer_id,
+                    customer_name=customer_name,
+                    status=case.status,
+                    priority=case.priority,
+                    assignee=agent_name,
+                    team=team_name,
+                    subject=case.subject,
+                    channels=tuple(sorted(channels[case.id])),
+                    opened_at=aware(case.opened_at),
+                    last_message_at=aware(case.last_message_at),
+                    waiting_since=aware(case.waiting_since),
+                    first_response_due=aware(case.first_response_due),
+                    snoozed_until=aware(case.snoozed_until),
+                    resolved_at=aware(case.resolved_at),
+                    tags=tuple(sorted((case.tags or {}).get("tags", []))),
+                )
+            )
         return out
 
 
@@ -246,10 +314,10 @@ def _attachments(s: Session, message_ids: list[int]) -> dict[int, tuple[Attachme
     if not message_ids:
         return {}
     out: dict[int, list[AttachmentRow]] = defaultdict(list)
-    for a in s.scalars(select(Attachment).where(Attachment.message_id.in_(message_ids))
-                       .order_by(Attachment.id)):
-        out[a.message_id].append(AttachmentRow(a.id, a.filename, a.content_type, a.size,
-                                               a.inline, a.content_id))
+    for a in s.scalars(
+        select(Attachment).where(Attachment.message_id.in_(message_ids)).order_by(Attachment.id)
+    ):
+        out[a.message_id].append(
+            AttachmentRow(a.id, a.filename, a.content_type, a.size, a.inline, a.content_id)
+        )
     return {k: tuple(v) for k, v in out.items()}
-
-

@@ -47,10 +47,18 @@ class MessageRow:
 
     def to_json(self, *, with_customer: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "id": self.id, "case_id": self.case_id, "thread_id": self.thread_id,
-            "direction": self.direction, "channel": self.channel, "account": self.account,
-            "sender": self.sender, "sent_at": _iso(self.sent_at), "subject": self.subject,
-            "text": self.text, "delivery": self.delivery, "error": self.error,
+            "id": self.id,
+            "case_id": self.case_id,
+            "thread_id": self.thread_id,
+            "direction": self.direction,
+            "channel": self.channel,
+            "account": self.account,
+            "sender": self.sender,
+            "sent_at": _iso(self.sent_at),
+            "subject": self.subject,
+            "text": self.text,
+            "delivery": self.delivery,
+            "error": self.error,
             "attachments": [a.to_json() for a in self.attachments],
         }
         if with_customer:
@@ -90,12 +98,20 @@ class CaseRow:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "customer_id": self.customer_id, "status": self.status,
-            "priority": self.priority, "assignee": self.assignee, "team": self.team,
-            "subject": self.subject, "channels": list(self.channels),
-            "opened_at": _iso(self.opened_at), "last_message_at": _iso(self.last_message_at),
-            "customer_name": self.customer_name, "waiting_since": _iso(self.waiting_since),
-            "snoozed_until": _iso(self.snoozed_until), "tags": list(self.tags),
+            "id": self.id,
+            "customer_id": self.customer_id,
+            "status": self.status,
+            "priority": self.priority,
+            "assignee": self.assignee,
+            "team": self.team,
+            "subject": self.subject,
+            "channels": list(self.channels),
+            "opened_at": _iso(self.opened_at),
+            "last_message_at": _iso(self.last_message_at),
+            "customer_name": self.customer_name,
+            "waiting_since": _iso(self.waiting_since),
+            "snoozed_until": _iso(self.snoozed_until),
+            "tags": list(self.tags),
         }
 
 
@@ -112,8 +128,11 @@ class CustomerRow:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "name": self.name,
+            "id": self.id,
+            "name": self.name,
             "identities": [i.to_json() for i in self.identities],
             "open_case_ids": list(self.open_case_ids),
-            "created_at": _iso(self.created_at), "details": self.details, "notes": self.notes,
+            "created_at": _iso(self.created_at),
+            "details": self.details,
+            "notes": self.notes,
         }

@@ -53,33 +53,36 @@ class SearchService:
                 return []
             ids = [mid for mid, _ in ranked]
             ranks = dict(ranked)
-            rows = self._queries._messages(
-                s, self._queries._msg_select().where(Message.id.in_(ids)), ranks)
+            rows = self._queries._messages(s, self._queries._msg_select().where(Message.id.in_(ids)), ranks)
         order = {mid: i for i, mid in enumerate(ids)}
         return sorted(rows, key=lambda r: order[r.id])
 
-    def _sqlite(self, s: Session, words: list[str], limit: int,
-                customer_id: int | None) -> list[tuple[int, float]]:
+    def _sqlite(
+        self, s: Session, words: list[str], limit: int, customer_id: int | None
+    ) -> list[tuple[int, float]]:
         # Each word as a quoted prefix token: user input never becomes FTS syntax.
         match = " ".join(f'"{w}"*' if len(w) >= 3 else f'"{w}"' for w in words)
         if customer_id is None:
             sql = text(
                 "SELECT rowid, bm25(message_fts, 2.0, 1.0) AS r FROM message_fts "
-                "WHERE message_fts MATCH :q ORDER BY rowid DESC LIMIT :w")
+                "WHERE message_fts MATCH :q ORDER BY rowid DESC LIMIT :w"
+            )
             params = {"q": match, "w": RANK_WINDOW}
         else:
             sql = text(
                 "SELECT f.rowid, bm25(message_fts, 2.0, 1.0) AS r FROM message_fts f "
                 "JOIN messages m ON m.id = f.rowid WHERE message_fts MATCH :q "
-                "AND m.customer_id = :c ORDER BY f.rowid DESC LIMIT :w")
+                "AND m.customer_id = :c ORDER BY f.rowid DESC LIMIT :w"
+            )
             params = {"q": match, "w": RANK_WINDOW, "c": customer_id}
         rows = s.execute(sql, params).all()
         # bm25: lower is better; ties broken by recency.
         rows.sort(key=lambda r: (r[1], -r[0]))
         return [(int(r[0]), float(-r[1])) for r in rows[:limit]]
 
-    def _postgres(self, s: Session, words: list[str], limit: int,
-                  customer_id: int | None) -> list[tuple[int, float]]:
+    def _postgres(
+        self, s: Session, words: list[str], limit: int, customer_id: int | None
+    ) -> list[tuple[int, float]]:
         tsquery = " & ".join(f"{w}:*" for w in words)
         where = "search_vector @@ to_tsquery('simple', :q)"
         if customer_id is not None:
@@ -104,5 +107,3 @@ def highlight_spans(text_value: str, query: str) -> list[tuple[int, int]]:
         if any(folded.startswith(w) for w in words):
             spans.append((match.start(), match.end()))
     return spans
-
-

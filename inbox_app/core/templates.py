@@ -32,6 +32,7 @@ class TemplateRow:
 
 def render(text: str, values: dict[str, dict[str, Any]]) -> str:
     """Fill {customer.first_name}, {agent.name}, {case.id}...; unknown variables stay visible."""
+
     def sub(match: re.Match[str]) -> str:
         value = values.get(match.group(1), {}).get(match.group(2))
         return match.group(0) if value in (None, "") else str(value)
@@ -45,11 +46,14 @@ class TemplateService:
 
     def list(self) -> list[TemplateRow]:
         with self._factory() as s:
-            return [TemplateRow(t.id, t.name, t.body, dict(t.variants or {}), t.shortcut)
-                    for t in s.scalars(select(Template).order_by(Template.name))]
+            return [
+                TemplateRow(t.id, t.name, t.body, dict(t.variants or {}), t.shortcut)
+                for t in s.scalars(select(Template).order_by(Template.name))
+            ]
 
-    def save(self, name: str, body: str, variants: dict[str, str] | None = None,
-             shortcut: str | None = None) -> TemplateRow:
+    def save(
+        self, name: str, body: str, variants: dict[str, str] | None = None, shortcut: str | None = None
+    ) -> TemplateRow:
         if not name.strip() or not body.strip():
             raise TemplateError("a template needs a name and a text")
         with self._factory() as s, s.begin():

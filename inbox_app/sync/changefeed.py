@@ -8,6 +8,7 @@ events. The embedded SQLite store has one process and needs none of this.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
@@ -29,8 +30,10 @@ from inbox_app.core.events import (
 logger = logging.getLogger(__name__)
 
 CHANNEL = "inbox_app_changes"
-KINDS: dict[str, type[Event]] = {cls.__name__: cls for cls in (
-    MessagesAdded, MessagesChanged, CasesChanged, CustomersChanged, AccountsChanged)}
+KINDS: dict[str, type[Event]] = {
+    cls.__name__: cls
+    for cls in (MessagesAdded, MessagesChanged, CasesChanged, CustomersChanged, AccountsChanged)
+}
 
 
 class ChangeFeed:
@@ -82,10 +85,8 @@ class ChangeFeed:
                 raise
             except Exception:  # noqa: BLE001
                 logger.warning("change feed interrupted; reconnecting", exc_info=True)
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=2)
-                except TimeoutError:
-                    pass
 
     def _receive(self, payload: str) -> None:
         try:

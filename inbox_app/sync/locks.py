@@ -14,7 +14,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-
 # The lock space of account runners, apart from any other advisory lock user.
 _KEY = int.from_bytes(hashlib.sha1(b"inbox_app.account").digest()[:4], "big") >> 1
 
@@ -29,8 +28,9 @@ class AccountLock:
     def acquire(self) -> bool:
         if self._engine.dialect.name == "postgresql":
             conn = self._engine.connect()
-            got = conn.execute(text("SELECT pg_try_advisory_lock(:k, :a)"),
-                               {"k": _KEY, "a": self._account_id}).scalar()
+            got = conn.execute(
+                text("SELECT pg_try_advisory_lock(:k, :a)"), {"k": _KEY, "a": self._account_id}
+            ).scalar()
             conn.commit()
             if got:
                 self._conn = conn
@@ -60,8 +60,9 @@ class AccountLock:
             # A pooled connection outlives close(): unlock explicitly, and if that
             # fails drop the connection so its session (and lock) really ends.
             try:
-                self._conn.execute(text("SELECT pg_advisory_unlock(:k, :a)"),
-                                   {"k": _KEY, "a": self._account_id})
+                self._conn.execute(
+                    text("SELECT pg_advisory_unlock(:k, :a)"), {"k": _KEY, "a": self._account_id}
+                )
                 self._conn.commit()
             except Exception:  # noqa: BLE001
                 self._conn.invalidate()

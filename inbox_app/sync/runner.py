@@ -55,7 +55,7 @@ class AccountRunner:
         accounts: AccountService,
         ingest: IngestService,
         outbox: OutboxService,
-        cursor_of: "callable[[int], str | None]",  # type: ignore[valid-type]
+        cursor_of: callable[[int], str | None],  # type: ignore[valid-type]
     ) -> None:
         self.account = account
         self.connector = connector
@@ -78,14 +78,17 @@ class AccountRunner:
             report.updated += result.updated
             report.quarantined += result.quarantined
             if batch.progress is not None:
-                logger.debug("account %s: %s of %s", self.account.name, batch.progress.done,
-                             batch.progress.total)
+                logger.debug(
+                    "account %s: %s of %s", self.account.name, batch.progress.done, batch.progress.total
+                )
 
     async def dispatch(self, report: SyncReport) -> None:
         tried: set[int] = set()  # each reply gets at most one attempt per round
         while True:
             claimed = await asyncio.to_thread(
-                self._outbox.claim, self.account.id, include_stale=self._first_dispatch,
+                self._outbox.claim,
+                self.account.id,
+                include_stale=self._first_dispatch,
                 exclude=frozenset(tried),
             )
             self._first_dispatch = False
@@ -109,8 +112,7 @@ class AccountRunner:
             result = await self.connector.send(item.reply)
         except TransientError as exc:
             parts = tuple(getattr(exc, "sent_parts", ()) or ())
-            gave_up = await asyncio.to_thread(self._outbox.mark_retry, item, str(exc),
-                                              exc.retry_after, parts)
+            gave_up = await asyncio.to_thread(self._outbox.mark_retry, item, str(exc), exc.retry_after, parts)
             report.failed += gave_up
             report.retrying += not gave_up
             report.errors.append(str(exc))
@@ -190,10 +192,14 @@ class AccountRunner:
         self.wake.clear()
 
 
-async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, timeout: float | None,
-                    extra: asyncio.Future[object] | None = None) -> None:
+async def _wait_any(
+    stop: asyncio.Event,
+    wake: asyncio.Event,
+    timeout: float | None,
+    extra: asyncio.Future[object] | None = None,
+) -> None:
     tasks = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
-    waiting: list[asyncio.Future[object]] = [*tasks, *( [extra] if extra else [])]
+    waiting: list[asyncio.Future[object]] = [*tasks, *([extra] if extra else [])]
     try:
         await asyncio.wait(waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
     finally:

@@ -21,8 +21,14 @@ logger = logging.getLogger(__name__)
 
 
 class Supervisor:
-    def __init__(self, engine: Engine, accounts: AccountService, ingest: IngestService,
-                 outbox: OutboxService, bus: EventBus) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        accounts: AccountService,
+        ingest: IngestService,
+        outbox: OutboxService,
+        bus: EventBus,
+    ) -> None:
         self._engine = engine
         self._accounts = accounts
         self._ingest = ingest
@@ -71,8 +77,14 @@ class Supervisor:
         connector.on_credentials = keep  # type: ignore[attr-defined]
 
     def _runner(self, account: AccountRow, connector: Connector) -> AccountRunner:
-        return AccountRunner(account, connector, accounts=self._accounts, ingest=self._ingest,
-                             outbox=self._outbox, cursor_of=self._accounts.cursor)
+        return AccountRunner(
+            account,
+            connector,
+            accounts=self._accounts,
+            ingest=self._ingest,
+            outbox=self._outbox,
+            cursor_of=self._accounts.cursor,
+        )
 
     async def check(self, name: str) -> None:
         account = await asyncio.to_thread(self._accounts.get, name)
@@ -98,14 +110,20 @@ class Supervisor:
     async def _once(self, account: AccountRow) -> SyncReport:
         lock = AccountLock(self._engine, account.id)
         if not await asyncio.to_thread(lock.acquire):
-            return SyncReport(account.name, error="another worker or window is syncing this "
-                                                   "account right now; try again later")
+            return SyncReport(
+                account.name,
+                error="another worker or window is syncing this account right now; try again later",
+            )
         try:
             try:
                 connector = self.build_connector(account)
             except (ConnectorError, AccountError) as exc:
-                await asyncio.to_thread(self._accounts.set_status, account.id, "auth_error"
-                                        if isinstance(exc, AuthError) else "error", str(exc))
+                await asyncio.to_thread(
+                    self._accounts.set_status,
+                    account.id,
+                    "auth_error" if isinstance(exc, AuthError) else "error",
+                    str(exc),
+                )
                 return SyncReport(account.name, error=str(exc))
             try:
                 return await self._runner(account, connector).sync_once()
@@ -116,8 +134,7 @@ class Supervisor:
 
     # ------------------------------------------------------------ long-running
 
-    def start(self, spawn: Callable[[object, str], asyncio.Task[None]], *,
-              only: str | None = None) -> None:
+    def start(self, spawn: Callable[[object, str], asyncio.Task[None]], *, only: str | None = None) -> None:
         """Start a runner per enabled account; ``spawn`` keeps and watches the task."""
         self._stop.clear()
         self._loop = asyncio.get_event_loop()
@@ -132,8 +149,9 @@ class Supervisor:
         while not self._stop.is_set():
             if await asyncio.to_thread(lock.acquire):
                 break
-            await asyncio.to_thread(self._accounts.set_status, account.id, "idle",
-                                    "synced by another window or worker")
+            await asyncio.to_thread(
+                self._accounts.set_status, account.id, "idle", "synced by another window or worker"
+            )
             try:
                 await asyncio.wait_for(self._stop.wait(), timeout=30)
             except TimeoutError:
@@ -144,8 +162,12 @@ class Supervisor:
             try:
                 connector = self.build_connector(account)
             except (ConnectorError, AccountError) as exc:
-                await asyncio.to_thread(self._accounts.set_status, account.id, "auth_error"
-                                        if isinstance(exc, AuthError) else "error", str(exc))
+                await asyncio.to_thread(
+                    self._accounts.set_status,
+                    account.id,
+                    "auth_error" if isinstance(exc, AuthError) else "error",
+                    str(exc),
+                )
                 return
             runner = self._runner(account, connector)
             self._runners[account.id] = runner

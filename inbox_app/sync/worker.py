@@ -29,12 +29,18 @@ async def _main(services: Services, only: str | None) -> int:
     def show(event: AccountsChanged) -> None:
         for account_id, status in event.statuses.items():
             row = services.accounts.get_by_id(account_id)
-            print(f"{row.name}: {status}" + (f" -- {row.last_error}" if row.last_error else ""),
-                  file=sys.stderr, flush=True)
+            print(
+                f"{row.name}: {status}" + (f" -- {row.last_error}" if row.last_error else ""),
+                file=sys.stderr,
+                flush=True,
+            )
 
     services.bus.subscribe(AccountsChanged, show)
-    accounts = [a for a in await asyncio.to_thread(services.accounts.list)
-                if a.enabled and (only is None or a.name == only)]
+    accounts = [
+        a
+        for a in await asyncio.to_thread(services.accounts.list)
+        if a.enabled and (only is None or a.name == only)
+    ]
     if not accounts:
         print("inbox-app: error: no enabled channel account to sync", file=sys.stderr)
         return 1

@@ -82,8 +82,14 @@ def store(tmp_path: Path) -> Iterator[Services]:
 
 def _account(store: Services, harness: Harness) -> int:
     with store.factory() as s, s.begin():
-        row = ChannelAccount(name=f"conformance-{uuid.uuid4().hex[:6]}", kind=harness.kind,
-                             channel=harness.channel, settings={}, enabled=True, status="idle")
+        row = ChannelAccount(
+            name=f"conformance-{uuid.uuid4().hex[:6]}",
+            kind=harness.kind,
+            channel=harness.channel,
+            settings={},
+            enabled=True,
+            status="idle",
+        )
         s.add(row)
         s.flush()
         return row.id
@@ -91,8 +97,9 @@ def _account(store: Services, harness: Harness) -> int:
 
 def _stored(store: Services, account_id: int, texts: set[str]) -> list[str]:
     with store.factory() as s:
-        rows = s.scalars(select(Message.text).where(Message.account_id == account_id,
-                                                    Message.direction == "in"))
+        rows = s.scalars(
+            select(Message.text).where(Message.account_id == account_id, Message.direction == "in")
+        )
         return [t.strip() for t in rows if t.strip() in texts]
 
 
@@ -140,8 +147,11 @@ class ConnectorConformance:
             first = harness.make_connector()
             try:
                 batches = await collect(first, None)
-                ours = [b for b in batches if any(
-                    isinstance(i, InboundItem) and i.text.strip() in texts for i in b.items)]
+                ours = [
+                    b
+                    for b in batches
+                    if any(isinstance(i, InboundItem) and i.text.strip() in texts for i in b.items)
+                ]
                 assert len(ours) >= 2, "deliver enough messages for at least two batches"
                 store.ingest.store_batch(account, batches[0])
             finally:
@@ -173,8 +183,9 @@ class ConnectorConformance:
             assert sorted(_stored(store, account, set(texts))) == sorted(texts)
             with store.factory() as s:
                 total = s.scalar(select(func.count(Message.id)).where(Message.account_id == account))
-            assert total == len({i.external_id for b in batches for i in b.items
-                                 if isinstance(i, InboundItem)})
+            assert total == len(
+                {i.external_id for b in batches for i in b.items if isinstance(i, InboundItem)}
+            )
 
         asyncio.run(scenario())
 
@@ -183,8 +194,9 @@ class ConnectorConformance:
             await harness.deliver(_texts(1))
             text = f"reply {uuid.uuid4().hex}"
             template = harness.reply_template()
-            reply = OutboundReply(**{**template.__dict__, "text": text,
-                                     "idempotency_key": _key(harness, template)})
+            reply = OutboundReply(
+                **{**template.__dict__, "text": text, "idempotency_key": _key(harness, template)}
+            )
             connector = harness.make_connector()
             try:
                 first = await connector.send(reply)

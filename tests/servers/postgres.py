@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -32,7 +33,8 @@ def find_bindir() -> Path:
         return Path(found).parent
     raise RuntimeError(
         "PostgreSQL server binaries are missing: install them with "
-        "'apt-get install postgresql' (Debian/Ubuntu) or set INBOX_APP_PG_BINDIR")
+        "'apt-get install postgresql' (Debian/Ubuntu) or set INBOX_APP_PG_BINDIR"
+    )
 
 
 class PostgresServer:
@@ -58,24 +60,47 @@ class PostgresServer:
             os.chmod(self.root, 0o755)
             self.data.mkdir(mode=0o700)
             shutil.chown(self.data, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync",
-                  "-E", "UTF8", "--locale=C.UTF-8")
-        opts = (f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.data} "
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        self._run("pg_ctl", "-D", str(self.data), "-w", "-t", "60", "-l", str(self.data / "log.txt"),
-                  "-o", opts, "start")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+        opts = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.data} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-w",
+            "-t",
+            "60",
+            "-l",
+            str(self.data / "log.txt"),
+            "-o",
+            opts,
+            "start",
+        )
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        except subprocess.CalledProcessError:
-            pass
         if self._own_root:
             shutil.rmtree(self.root, ignore_errors=True)
 
     def admin(self) -> psycopg.Connection:
-        return psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
-                               autocommit=True)
+        return psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        )
 
     def create_database(self, name: str) -> None:
         with self.admin() as conn:

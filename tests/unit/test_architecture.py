@@ -24,8 +24,12 @@ def test_no_module_reaches_for_a_global_application_object() -> None:
     for path in [*ROOT.glob("inbox_app/core/**/*.py"), *ROOT.glob("connectors/**/*.py")]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and node.attr == "instance" and \
-                    isinstance(node.value, ast.Name) and node.value.id in ("QApplication", "QCoreApplication"):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == "instance"
+                and isinstance(node.value, ast.Name)
+                and node.value.id in ("QApplication", "QCoreApplication")
+            ):
                 offenders.append(str(path))
     assert offenders == []
 

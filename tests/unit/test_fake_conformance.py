@@ -36,12 +36,17 @@ class FakeHarness(Harness):
     async def deliver(self, texts: list[str]) -> None:
         for text in texts:
             self.counter += 1
-            self.server.deliver(id=f"c-{self.counter}-{text[-12:]}", text=text,
-                                thread="room-1", **{"from": "@customer:example.org"})
+            self.server.deliver(
+                id=f"c-{self.counter}-{text[-12:]}",
+                text=text,
+                thread="room-1",
+                **{"from": "@customer:example.org"},
+            )
 
     def reply_template(self) -> OutboundReply:
-        return OutboundReply(idempotency_key="", thread_key="room-1", text="",
-                             to=(Address("matrix", "@customer:example.org"),))
+        return OutboundReply(
+            idempotency_key="", thread_key="room-1", text="", to=(Address("matrix", "@customer:example.org"),)
+        )
 
     async def count_received(self, text: str) -> int:
         return sum(1 for sent in self.server.sent_replies() if sent["text"] == text)

@@ -12,17 +12,24 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_package_is_listed_for_installation() -> None:
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"]
+    )
     found = {
         ".".join(p.parent.relative_to(ROOT).parts)
-        for top in ("inbox_app", "connectors") for p in (ROOT / top).rglob("__init__.py")
+        for top in ("inbox_app", "connectors")
+        for p in (ROOT / top).rglob("__init__.py")
     }
     assert found - listed == set(), "add these packages to [tool.setuptools] packages"
 
 
 def test_the_wheel_ships_resources_and_migrations(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     wheel = next(tmp_path.glob("inbox_app-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -14,8 +14,9 @@ from connectors.fake import FakeServer
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "inbox_app.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "inbox_app.cli", *args], env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def _wait(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
@@ -29,21 +30,28 @@ def _wait(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-
 
 def _timeline_count(env: dict[str, str]) -> int:
     customers = json.loads(_cli(env, "customers", "list", "--json").stdout)
-    return sum(len(json.loads(_cli(env, "customers", "show", str(c["id"]), "--json").stdout)["timeline"])
-               for c in customers)
+    return sum(
+        len(json.loads(_cli(env, "customers", "show", str(c["id"]), "--json").stdout)["timeline"])
+        for c in customers
+    )
 
 
 def test_worker_stores_new_messages_live_and_survives_a_kill(tmp_path: Path) -> None:
     env = {**os.environ, "INBOX_APP_DATABASE": f"sqlite:///{tmp_path / 'inbox.db'}"}
     server = FakeServer(tmp_path / "srv")
-    assert _cli(env, "accounts", "add", "fake", "live", "--set", f"path={server.root}",
-                "--set", "batch_size=2").returncode == 0
+    assert (
+        _cli(
+            env, "accounts", "add", "fake", "live", "--set", f"path={server.root}", "--set", "batch_size=2"
+        ).returncode
+        == 0
+    )
     log = tmp_path / "worker.log"
 
     def start() -> subprocess.Popen[bytes]:
         with log.open("ab") as out:  # the child keeps its own copy of the file
-            return subprocess.Popen([sys.executable, "-m", "inbox_app.cli", "sync"], env=env,
-                                    stdout=out, stderr=out)
+            return subprocess.Popen(
+                [sys.executable, "-m", "inbox_app.cli", "sync"], env=env, stdout=out, stderr=out
+            )
 
     worker = start()
     try:

@@ -21,8 +21,17 @@ def test_migrations_run_up_down_and_up_again(any_url: str) -> None:
         db.upgrade(engine)
         assert db.current_revision(engine) == db.head_revision(engine)
         tables = set(inspect(engine).get_table_names())
-        assert {"customers", "identities", "messages", "cases", "threads", "audit_events",
-                "attachment_blobs", "channel_accounts", "quarantine"} <= tables
+        assert {
+            "customers",
+            "identities",
+            "messages",
+            "cases",
+            "threads",
+            "audit_events",
+            "attachment_blobs",
+            "channel_accounts",
+            "quarantine",
+        } <= tables
         db.downgrade(engine, "base")
         assert not {"customers", "messages"} & set(inspect(engine).get_table_names())
         db.upgrade(engine)
@@ -45,14 +54,20 @@ def test_ingest_dedup_and_search_on_both_backends(any_url: str) -> None:
     services = build(any_url, migrate=True)
     try:
         acc = account(services)
-        b = batch(item("a", text="Perché la città è già chiusa?"), item("b", "Bob@Example.com", text="ordine 42"),
-                  item("c", text="Grazie mille"), cursor="3")
+        b = batch(
+            item("a", text="Perché la città è già chiusa?"),
+            item("b", "Bob@Example.com", text="ordine 42"),
+            item("c", text="Grazie mille"),
+            cursor="3",
+        )
         services.ingest.store_batch(acc, b)
         services.ingest.store_batch(acc, b)
         with services.factory() as s:
             assert s.scalar(select(func.count(Message.id))) == 3
         assert [h.text for h in services.search.search("perche citta")] == ["Perché la città è già chiusa?"]
-        assert [h.external_id if hasattr(h, "external_id") else h.text for h in services.search.search("ordine")] == ["ordine 42"]
+        assert [
+            h.external_id if hasattr(h, "external_id") else h.text for h in services.search.search("ordine")
+        ] == ["ordine 42"]
         assert len(services.queries.customers()) == 2
         assert services.accounts.cursor(acc) == "3"
     finally:

@@ -12,22 +12,41 @@ from inbox_app.core.models import ChannelAccount
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
-def account(services: Services, *, kind: str = "fake", channel: str = "email", name: str | None = None) -> int:
+def account(
+    services: Services, *, kind: str = "fake", channel: str = "email", name: str | None = None
+) -> int:
     with services.factory() as s, s.begin():
-        row = ChannelAccount(name=name or f"acc-{uuid.uuid4().hex[:6]}", kind=kind, channel=channel,
-                             settings={"path": "/nonexistent", "channel": channel}, enabled=True,
-                             status="idle")
+        row = ChannelAccount(
+            name=name or f"acc-{uuid.uuid4().hex[:6]}",
+            kind=kind,
+            channel=channel,
+            settings={"path": "/nonexistent", "channel": channel},
+            enabled=True,
+            status="idle",
+        )
         s.add(row)
         s.flush()
         return row.id
 
 
-def item(ext: str, sender: str = "anna@example.it", *, kind: str = "email", thread: str | None = None,
-         minutes: int = 0, text: str | None = None, **kw) -> InboundItem:  # type: ignore[no-untyped-def]
+def item(
+    ext: str,
+    sender: str = "anna@example.it",
+    *,
+    kind: str = "email",
+    thread: str | None = None,
+    minutes: int = 0,
+    text: str | None = None,
+    **kw,
+) -> InboundItem:  # type: ignore[no-untyped-def]
     return InboundItem(
-        external_id=ext, thread_key=thread or ext, sender=Address(kind, sender, kw.pop("name", None)),
-        sent_at=T0 + timedelta(minutes=minutes), text=text if text is not None else f"text of {ext}",
-        **kw)
+        external_id=ext,
+        thread_key=thread or ext,
+        sender=Address(kind, sender, kw.pop("name", None)),
+        sent_at=T0 + timedelta(minutes=minutes),
+        text=text if text is not None else f"text of {ext}",
+        **kw,
+    )
 
 
 def batch(*items, cursor: str | None = None) -> Batch:  # type: ignore[no-untyped-def]

@@ -7,7 +7,15 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from connectors.base import Address, AttachmentData, BrokenItem, ItemUpdate
-from inbox_app.core.models import AttachmentBlob, Attachment, Case, Customer, Identity, Message, QuarantineItem
+from inbox_app.core.models import (
+    Attachment,
+    AttachmentBlob,
+    Case,
+    Customer,
+    Identity,
+    Message,
+    QuarantineItem,
+)
 from tests.unit.core.helpers import T0, account, batch, item
 
 
@@ -36,9 +44,14 @@ def test_replayed_batch_stores_nothing_twice(store) -> None:  # type: ignore[no-
 
 def test_same_address_in_any_case_or_spacing_is_one_customer(store) -> None:  # type: ignore[no-untyped-def]
     acc = account(store)
-    store.ingest.store_batch(acc, batch(
-        item("a", " Anna.Rossi@Example.IT "), item("b", "anna.rossi@example.it"),
-        item("c", "Anna Rossi <ANNA.ROSSI@example.it>")))
+    store.ingest.store_batch(
+        acc,
+        batch(
+            item("a", " Anna.Rossi@Example.IT "),
+            item("b", "anna.rossi@example.it"),
+            item("c", "Anna Rossi <ANNA.ROSSI@example.it>"),
+        ),
+    )
     assert count(store, Customer) == 1
     with store.factory() as s:
         assert s.scalar(select(Identity.value)) == "anna.rossi@example.it"
@@ -47,10 +60,20 @@ def test_same_address_in_any_case_or_spacing_is_one_customer(store) -> None:  # 
 def test_phone_from_a_chat_bridge_links_the_same_person_across_channels(store) -> None:  # type: ignore[no-untyped-def]
     mail = account(store, channel="email")
     chat = account(store, channel="chat")
-    store.ingest.store_batch(mail, batch(item("m1", "luca@example.it",
-                                               extra_identities=(Address("phone", "+39 333 123 4567"),))))
-    store.ingest.store_batch(chat, batch(item("c1", "@whatsapp_393331234567:example.org", kind="matrix",
-                                               extra_identities=(Address("phone", "+393331234567"),))))
+    store.ingest.store_batch(
+        mail, batch(item("m1", "luca@example.it", extra_identities=(Address("phone", "+39 333 123 4567"),)))
+    )
+    store.ingest.store_batch(
+        chat,
+        batch(
+            item(
+                "c1",
+                "@whatsapp_393331234567:example.org",
+                kind="matrix",
+                extra_identities=(Address("phone", "+393331234567"),),
+            )
+        ),
+    )
     customers = store.queries.customers()
     assert len(customers) == 1
     assert {i.kind for i in customers[0].identities} == {"email", "phone", "matrix"}
@@ -60,8 +83,19 @@ def test_phone_from_a_chat_bridge_links_the_same_person_across_channels(store) -
 def test_a_reply_joins_its_thread_and_case(store) -> None:  # type: ignore[no-untyped-def]
     acc = account(store)
     store.ingest.store_batch(acc, batch(item("<1@x>", subject="Ordine 42")))
-    store.ingest.store_batch(acc, batch(item("<2@x>", thread="<other@x>", in_reply_to="<1@x>",
-                                             references=("<1@x>",), minutes=5, subject="Re: Ordine 42")))
+    store.ingest.store_batch(
+        acc,
+        batch(
+            item(
+                "<2@x>",
+                thread="<other@x>",
+                in_reply_to="<1@x>",
+                references=("<1@x>",),
+                minutes=5,
+                subject="Re: Ordine 42",
+            )
+        ),
+    )
     assert count(store, Case) == 1
     with store.factory() as s:
         assert len(set(s.scalars(select(Message.thread_id)))) == 1
@@ -103,8 +137,13 @@ def test_a_reply_long_after_resolution_opens_a_new_case(store) -> None:  # type:
 
 def test_auto_replies_and_bounces_open_no_case_but_stay_on_the_timeline(store) -> None:  # type: ignore[no-untyped-def]
     acc = account(store)
-    store.ingest.store_batch(acc, batch(item("ooo", "ferie@example.it", is_auto=True),
-                                        item("dsn", "mailer-daemon@example.it", is_auto=True)))
+    store.ingest.store_batch(
+        acc,
+        batch(
+            item("ooo", "ferie@example.it", is_auto=True),
+            item("dsn", "mailer-daemon@example.it", is_auto=True),
+        ),
+    )
     assert count(store, Case) == 0
     assert count(store, Message) == 2
     customer = store.queries.customers()[0]
@@ -118,17 +157,34 @@ def test_a_bounce_marks_our_reply_failed(store) -> None:  # type: ignore[no-unty
     reply_id = store.outbox.queue_reply(case_id, "Grazie", account=None)
     with store.factory() as s:
         key = s.get(Message, reply_id).idempotency_key
-    store.ingest.store_batch(acc, batch(item("<dsn@x>", "mailer-daemon@x.it", is_auto=True,
-                                             bounce_of=key, bounce_reason="550 mailbox unknown")))
+    store.ingest.store_batch(
+        acc,
+        batch(
+            item(
+                "<dsn@x>",
+                "mailer-daemon@x.it",
+                is_auto=True,
+                bounce_of=key,
+                bounce_reason="550 mailbox unknown",
+            )
+        ),
+    )
     row = store.queries.message(reply_id)
     assert row.delivery == "failed" and "550 mailbox unknown" in (row.error or "")
 
 
 def test_one_bad_item_is_quarantined_and_the_rest_is_stored(store) -> None:  # type: ignore[no-untyped-def]
     acc = account(store)
-    result = store.ingest.store_batch(acc, batch(
-        item("a"), item("bad", "not an address"), BrokenItem("broken", "cannot parse", b"\x00raw"),
-        item("b"), cursor="c2"))
+    result = store.ingest.store_batch(
+        acc,
+        batch(
+            item("a"),
+            item("bad", "not an address"),
+            BrokenItem("broken", "cannot parse", b"\x00raw"),
+            item("b"),
+            cursor="c2",
+        ),
+    )
     assert (result.stored, result.quarantined) == (2, 2)
     assert store.accounts.cursor(acc) == "c2"
     with store.factory() as s:
@@ -156,18 +212,29 @@ def test_quarantined_item_can_be_retried(store) -> None:  # type: ignore[no-unty
 def test_attachments_are_stored_once_by_content(store) -> None:  # type: ignore[no-untyped-def]
     acc = account(store)
     logo = AttachmentData("logo.png", "image/png", b"\x89PNG same bytes")
-    store.ingest.store_batch(acc, batch(item("a", attachments=(logo,)),
-                                        item("b", attachments=(AttachmentData("copia.png", "image/png", logo.data),))))
+    store.ingest.store_batch(
+        acc,
+        batch(
+            item("a", attachments=(logo,)),
+            item("b", attachments=(AttachmentData("copia.png", "image/png", logo.data),)),
+        ),
+    )
     assert count(store, AttachmentBlob) == 1
     assert count(store, Attachment) == 2
 
 
 def test_edits_and_redactions_update_the_message(store) -> None:  # type: ignore[no-untyped-def]
     acc = account(store, channel="chat")
-    store.ingest.store_batch(acc, batch(item("e1", "@c:example.org", kind="matrix", text="ciao"),
-                                        item("e2", "@c:example.org", kind="matrix", thread="e1", text="oops")))
-    store.ingest.store_batch(acc, batch(ItemUpdate("e1", "edit", "e3", text="ciao a tutti"),
-                                        ItemUpdate("e2", "redaction", "e4")))
+    store.ingest.store_batch(
+        acc,
+        batch(
+            item("e1", "@c:example.org", kind="matrix", text="ciao"),
+            item("e2", "@c:example.org", kind="matrix", thread="e1", text="oops"),
+        ),
+    )
+    store.ingest.store_batch(
+        acc, batch(ItemUpdate("e1", "edit", "e3", text="ciao a tutti"), ItemUpdate("e2", "redaction", "e4"))
+    )
     rows = {m.id: m for m in store.queries.timeline(store.queries.customers()[0].id)}
     texts = sorted((m.text, bool(m.meta.get("edited")), bool(m.meta.get("redacted"))) for m in rows.values())
     assert texts == [("", False, True), ("ciao a tutti", True, False)]
@@ -180,8 +247,20 @@ def test_our_own_echo_is_matched_to_the_outbox_not_stored_twice(store) -> None: 
     reply_id = store.outbox.queue_reply(case_id, "ok")
     with store.factory() as s:
         key = s.get(Message, reply_id).idempotency_key
-    store.ingest.store_batch(acc, batch(item("$echo", "@support:example.org", kind="matrix", thread="!room",
-                                             direction="out", idempotency_key=key, text="ok")))
+    store.ingest.store_batch(
+        acc,
+        batch(
+            item(
+                "$echo",
+                "@support:example.org",
+                kind="matrix",
+                thread="!room",
+                direction="out",
+                idempotency_key=key,
+                text="ok",
+            )
+        ),
+    )
     assert count(store, Message) == 2
     row = store.queries.message(reply_id)
     assert row.delivery == "sent"
@@ -189,8 +268,10 @@ def test_our_own_echo_is_matched_to_the_outbox_not_stored_twice(store) -> None: 
 
 def test_search_folds_accents(store) -> None:  # type: ignore[no-untyped-def]
     acc = account(store)
-    store.ingest.store_batch(acc, batch(item("a", text="Perché la città è già chiusa?"),
-                                        item("b", text="nessuna corrispondenza qui")))
+    store.ingest.store_batch(
+        acc,
+        batch(item("a", text="Perché la città è già chiusa?"), item("b", text="nessuna corrispondenza qui")),
+    )
     hits = store.search.search("perche citta")
     assert [h.text for h in hits] == ["Perché la città è già chiusa?"]
     assert store.search.search("PERCHÉ")[0].customer_id == hits[0].customer_id

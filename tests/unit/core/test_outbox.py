@@ -136,9 +136,22 @@ def test_email_replies_go_to_reply_to_while_the_customer_stays_the_sender(store,
     from tests.unit.core.helpers import T0, account
 
     acc = account(store, channel="email", kind="email")
-    store.ingest.store_batch(acc, Batch((InboundItem(
-        "<q@x>", "<q@x>", Address("email", "anna@example.it", "Anna"), T0, "Domanda",
-        meta={"reply_to": ["ufficio@example.it"]}),), None))
+    store.ingest.store_batch(
+        acc,
+        Batch(
+            (
+                InboundItem(
+                    "<q@x>",
+                    "<q@x>",
+                    Address("email", "anna@example.it", "Anna"),
+                    T0,
+                    "Domanda",
+                    meta={"reply_to": ["ufficio@example.it"]},
+                ),
+            ),
+            None,
+        ),
+    )
     case_id = store.queries.cases()[0].id
     store.outbox.queue_reply(case_id, "Risposta")
     claimed = store.outbox.claim(acc)

@@ -34,9 +34,16 @@ def _items(spec: list[tuple[int, int, int]]) -> list[InboundItem]:
     out = []
     for n, (sender, thread, phone) in enumerate(spec):
         extra = (Address("phone", PHONES[phone]),) if PHONES[phone] else ()
-        out.append(InboundItem(
-            external_id=f"m{n}", thread_key=f"t{PERSON[sender]}-{thread}", sender=Address("email", SENDERS[sender]),
-            sent_at=t0 + timedelta(minutes=n), text=f"messaggio {n}", extra_identities=extra))
+        out.append(
+            InboundItem(
+                external_id=f"m{n}",
+                thread_key=f"t{PERSON[sender]}-{thread}",
+                sender=Address("email", SENDERS[sender]),
+                sent_at=t0 + timedelta(minutes=n),
+                text=f"messaggio {n}",
+                extra_identities=extra,
+            )
+        )
     return out
 
 
@@ -51,8 +58,12 @@ def _projection(services) -> dict[str, object]:  # type: ignore[no-untyped-def]
             for m in s.scalars(select(Message))
         }
         n_cases = len(list(s.scalars(select(Case.id))))
-        return {"messages": messages, "n_messages": len(list(s.scalars(select(Message.id)))),
-                "cases": n_cases, "customers": sorted(sorted(v) for v in idents.values())}
+        return {
+            "messages": messages,
+            "n_messages": len(list(s.scalars(select(Message.id)))),
+            "cases": n_cases,
+            "customers": sorted(sorted(v) for v in idents.values()),
+        }
 
 
 def _store_in_batches(services, acc: int, items: list[InboundItem], cuts: list[int]) -> None:  # type: ignore[no-untyped-def]
@@ -62,9 +73,12 @@ def _store_in_batches(services, acc: int, items: list[InboundItem], cuts: list[i
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(spec=st.lists(message, min_size=1, max_size=14), cuts=st.lists(st.integers(0, 20), max_size=4),
-       replays=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), max_size=4),
-       order=st.randoms(use_true_random=False))
+@given(
+    spec=st.lists(message, min_size=1, max_size=14),
+    cuts=st.lists(st.integers(0, 20), max_size=4),
+    replays=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), max_size=4),
+    order=st.randoms(use_true_random=False),
+)
 def test_replays_and_reordering_change_nothing(spec, cuts, replays, order) -> None:  # type: ignore[no-untyped-def]
     items = _items(spec)
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,8 +101,9 @@ def test_replays_and_reordering_change_nothing(spec, cuts, replays, order) -> No
             got, want = _projection(messy), _projection(clean)
             assert got["n_messages"] == want["n_messages"] == len(items)
             assert got["customers"] == want["customers"]
-            assert {k: (v[0], v[1]) for k, v in got["messages"].items()} == \
-                {k: (v[0], v[1]) for k, v in want["messages"].items()}
+            assert {k: (v[0], v[1]) for k, v in got["messages"].items()} == {
+                k: (v[0], v[1]) for k, v in want["messages"].items()
+            }
             assert got["cases"] == want["cases"]
         finally:
             clean.close()
@@ -101,8 +116,9 @@ def test_crash_between_any_two_batches_loses_and_duplicates_nothing(n, batch_siz
     with tempfile.TemporaryDirectory() as tmp:
         server = FakeServer(Path(tmp) / "srv")
         for i in range(n):
-            server.deliver(id=f"x{i}", text=f"testo {i}", thread=f"t{i % 4}",
-                           **{"from": SENDERS[i % len(SENDERS)]})
+            server.deliver(
+                id=f"x{i}", text=f"testo {i}", thread=f"t{i % 4}", **{"from": SENDERS[i % len(SENDERS)]}
+            )
         services = fresh_store(tmp)
         try:
             acc = account(services)
@@ -127,8 +143,10 @@ def test_crash_between_any_two_batches_loses_and_duplicates_nothing(n, batch_siz
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(replies=st.integers(1, 5), crash_points=st.lists(st.sampled_from(
-    ["after_claim", "after_send", "none"]), min_size=1, max_size=4))
+@given(
+    replies=st.integers(1, 5),
+    crash_points=st.lists(st.sampled_from(["after_claim", "after_send", "none"]), min_size=1, max_size=4),
+)
 def test_outbox_crash_at_any_step_sends_each_reply_exactly_once(replies, crash_points) -> None:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as tmp:
         server = FakeServer(Path(tmp) / "srv")
@@ -152,7 +170,9 @@ def test_outbox_crash_at_any_step_sends_each_reply_exactly_once(replies, crash_p
                         services.outbox.mark_sent(c, SendResult(f"fake-out-{c.reply.idempotency_key}"))
                 # otherwise: the process dies here, leaving the claimed replies in 'sending'
             asyncio.run(services.supervisor().run_once())
-            assert sorted(r["text"] for r in server.sent_replies()) == sorted(f"risposta {i}" for i in range(replies))
+            assert sorted(r["text"] for r in server.sent_replies()) == sorted(
+                f"risposta {i}" for i in range(replies)
+            )
             assert {services.queries.message(i).delivery for i in ids} == {"sent"}
         finally:
             services.close()
