@@ -71,6 +71,7 @@ def build_window(services: Services, actor: str | None):  # type: ignore[no-unty
 
 def run_gui(database: str | None = None, demo: bool = False, actor: str | None = None) -> int:
     started = time.perf_counter()
+    logging.getLogger("qasync").setLevel(logging.WARNING)  # it logs call results, message text included
     app = make_app()
     import qasync
 

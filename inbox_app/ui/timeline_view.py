@@ -11,7 +11,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import httpx
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import (
@@ -207,6 +206,8 @@ class MessageCard(QFrame):
 
     async def load_images(self) -> None:
         """Fetch this message's remote images, because the agent asked for them."""
+        import httpx  # only when the agent asks for remote images
+
         clean = html_body.sanitize(self.row.html or "")
         async with httpx.AsyncClient(timeout=10, follow_redirects=True) as client:
             for url in html_body.remote_images(clean)[:20]:

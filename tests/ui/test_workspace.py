@@ -224,3 +224,61 @@ def test_case_list_columns_and_waiting(make_window, qtbot) -> None:  # type: ign
     assert model.data(model.index(0, CaseListModel.STATUS)) == "Open"
     assert model.data(model.index(0, CaseListModel.WAITING)).endswith(("min", "h", "d"))
     assert model.data(model.index(0, CaseListModel.CHANNELS), CaseListModel.ChannelsRole) == ["chat"]
+
+
+def test_attachment_is_saved_where_the_agent_chooses(make_window, services, qtbot, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from connectors.base import Address, AttachmentData, Batch, InboundItem
+    from tests.ui.seed import T0
+
+    account = services.accounts.get("posta")
+    services.ingest.store_batch(account.id, Batch((InboundItem(
+        external_id="m9", thread_key="t-luca", sender=Address("email", "luca@example.com", "Luca Neri"),
+        sent_at=T0, text="In allegato la ricevuta", subject="Delivery address",
+        attachments=(AttachmentData("../ricevuta.pdf", "application/pdf", b"%PDF-1.4 ricevuta"),)),), None))
+    window = make_window()
+    luca = next(c.id for c in services.queries.customers() if c.name == "Luca Neri")
+    _open_case_of(window, qtbot, luca)
+    qtbot.waitUntil(lambda: any(c.row.attachments for c in window.timeline.cards))
+    card = next(c for c in window.timeline.cards if c.row.attachments)
+    asked = {}
+    target = tmp_path / "saved.pdf"
+
+    def fake_dialog(_parent, _title, suggested):  # type: ignore[no-untyped-def]
+        asked["suggested"] = suggested
+        return str(target), ""
+
+    monkeypatch.setattr("inbox_app.ui.timeline_view.QFileDialog.getSaveFileName", fake_dialog)
+    card.saveAttachment.emit(card.row.attachments[0])
+    qtbot.waitUntil(target.exists)
+    assert target.read_bytes() == b"%PDF-1.4 ricevuta"
+    assert asked["suggested"].endswith("ricevuta.pdf") and ".." not in asked["suggested"]
+
+
+def test_first_sync_progress_and_errors_show_in_the_status_bar(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from inbox_app.core.models import ChannelAccount
+
+    window = make_window()
+    account = services.accounts.get("posta")
+    with services.factory() as s, s.begin():
+        row = s.get(ChannelAccount, account.id)
+        row.progress_done, row.progress_total = 40, 400
+    services.accounts.set_status(account.id, "syncing")
+    qtbot.waitUntil(lambda: window.status.progress.isVisibleTo(window))
+    assert window.status.progress.value() == 40 and window.status.progress.maximum() == 400
+    services.accounts.set_status(account.id, "error", "the server did not answer within 30 seconds")
+    qtbot.waitUntil(lambda: "did not answer" in window.status.error.text())
+    assert not window.status.progress.isVisibleTo(window)
+    assert window.findChildren(type(window.status)) == [window.status]  # never a modal dialog
+
+
+def test_demo_store_opens_with_the_demo_data(qapp, loop, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from inbox_app.ui.launch import open_services
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    services, folder = open_services(None, demo=True)
+    try:
+        assert folder is not None
+        assert len(services.agents.list()) == 3 and services.queries.count_cases() > 0
+    finally:
+        services.close()
+        folder.cleanup()
