@@ -1,6 +1,6 @@
 """Render screenshots of the main window on the demo data set: light and dark, English and Italian.
 
-    python packaging/screenshots.py OUT_FOLDER [--size 1680x1000] [--readme resources/screenshots/main-window.png]
+    python packaging/screenshots.py OUT_FOLDER [--size 1680x1000] [--readme PNG_PATH]
 
 Each picture is drawn by a fresh process (language and palette are per process)
 on the offscreen platform, or on the X display in DISPLAY (e.g. under xvfb-run).
@@ -55,9 +55,14 @@ def render_one(out: Path, theme: str, lang: str, size: tuple[int, int]) -> Path:
                 best = row
                 break
         window.cases.select_row(best)
-        await until(lambda: window.case is not None and not window.timeline_model.loading
-                    and window.customer_panel.customer is not None
-                    and window.composer.account.count() > 0)
+        await until(
+            lambda: (
+                window.case is not None
+                and not window.timeline_model.loading
+                and window.customer_panel.customer is not None
+                and window.composer.account.count() > 0
+            )
+        )
         await asyncio.sleep(0.6)
         window.timeline.scroll_to_end()
         await asyncio.sleep(0.3)
@@ -77,8 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--size", default="1680x1000")
-    parser.add_argument("--readme", type=Path,
-                        help="also write the light English picture here, in 256 colours (small)")
+    parser.add_argument(
+        "--readme", type=Path, help="also write the light English picture here, in 256 colours (small)"
+    )
     parser.add_argument("--one", nargs=2, metavar=("THEME", "LANG"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -88,8 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     failed = 0
     for theme, lang in COMBINATIONS:
-        result = subprocess.run([sys.executable, __file__, str(args.out), "--size", args.size,
-                                 "--one", theme, lang], check=False)
+        result = subprocess.run(
+            [sys.executable, __file__, str(args.out), "--size", args.size, "--one", theme, lang], check=False
+        )
         failed += result.returncode != 0
     if args.readme and not failed:
         from PySide6.QtCore import Qt

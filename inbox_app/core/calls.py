@@ -35,8 +35,9 @@ class CallLog:
 
 
 class CallService:
-    def __init__(self, factory: sessionmaker[Session], customers: CustomerService,
-                 bus: EventBus | None = None) -> None:
+    def __init__(
+        self, factory: sessionmaker[Session], customers: CustomerService, bus: EventBus | None = None
+    ) -> None:
         self._factory = factory
         self._customers = customers
         self._bus = bus or EventBus()
@@ -66,18 +67,36 @@ class CallService:
             agent = s.get(Agent, agent_id) if agent_id else None
             actor = agent.name if agent else None
             msg = Message(
-                customer_id=case.customer_id, case_id=case.id, direction=call.direction,
-                channel="phone", sender=(number if call.direction == "in" else actor) or actor,
-                agent_id=agent_id, sent_at=at, text=call.notes, attempts=0,
-                meta={"number": number, "duration": int(call.duration_seconds),
-                      "outcome": call.outcome, "call": True},
+                customer_id=case.customer_id,
+                case_id=case.id,
+                direction=call.direction,
+                channel="phone",
+                sender=(number if call.direction == "in" else actor) or actor,
+                agent_id=agent_id,
+                sent_at=at,
+                text=call.notes,
+                attempts=0,
+                meta={
+                    "number": number,
+                    "duration": int(call.duration_seconds),
+                    "outcome": call.outcome,
+                    "call": True,
+                },
             )
             s.add(msg)
             s.flush()
             if at > (aware(case.last_message_at) or at):
                 case.last_message_at = at
-            audit.record(s, actor, "call.logged", "message", msg.id, case_id=case.id,
-                         direction=call.direction, outcome=call.outcome)
+            audit.record(
+                s,
+                actor,
+                "call.logged",
+                "message",
+                msg.id,
+                case_id=case.id,
+                direction=call.direction,
+                outcome=call.outcome,
+            )
             message_id, customer_id = msg.id, case.customer_id
         self._bus.publish(MessagesAdded((message_id,), (case_id,), (customer_id,)))
         self._bus.publish(CasesChanged((case_id,)))

@@ -26,8 +26,15 @@ class DraftService:
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
 
-    def save(self, case_id: int, agent_id: int | None, text: str, *,
-             account_id: int | None = None, note: bool = False) -> None:
+    def save(
+        self,
+        case_id: int,
+        agent_id: int | None,
+        text: str,
+        *,
+        account_id: int | None = None,
+        note: bool = False,
+    ) -> None:
         """Keep the draft; an empty text removes it, so a sent reply leaves nothing behind."""
         with self._factory() as s, s.begin():
             row = self._find(s, case_id, agent_id)
@@ -47,14 +54,14 @@ class DraftService:
             row = self._find(s, case_id, agent_id)
             if row is None:
                 return None
-            return DraftRow(row.case_id, row.agent_id, row.text, row.account_id, bool(row.note),
-                            aware(row.updated_at))
+            return DraftRow(
+                row.case_id, row.agent_id, row.text, row.account_id, bool(row.note), aware(row.updated_at)
+            )
 
     def discard(self, case_id: int, agent_id: int | None) -> None:
         with self._factory() as s, s.begin():
             stmt = delete(Draft).where(Draft.case_id == case_id)
-            stmt = stmt.where(Draft.agent_id.is_(None) if agent_id is None
-                              else Draft.agent_id == agent_id)
+            stmt = stmt.where(Draft.agent_id.is_(None) if agent_id is None else Draft.agent_id == agent_id)
             s.execute(stmt)
 
     def cases_with_drafts(self, agent_id: int | None) -> set[int]:

@@ -48,8 +48,11 @@ class TsTranslator(QTranslator):
             for message in context.iter("message"):
                 source = message.findtext("source") or ""
                 translation = message.find("translation")
-                if translation is not None and translation.text and \
-                        translation.get("type") not in ("unfinished", "obsolete", "vanished"):
+                if (
+                    translation is not None
+                    and translation.text
+                    and translation.get("type") not in ("unfinished", "obsolete", "vanished")
+                ):
                     self._table[(name, source)] = translation.text
 
     def translate(self, context, source, disambiguation=None, n=-1):  # type: ignore[override]
@@ -62,15 +65,17 @@ class TsTranslator(QTranslator):
 def _compiled(ts_file: Path) -> Path | None:
     """The .qm built from ``ts_file`` by lrelease, cached beside the user's other caches."""
     lrelease = shutil.which("pyside6-lrelease") or shutil.which(
-        "pyside6-lrelease", path=str(Path(sys.executable).parent))
+        "pyside6-lrelease", path=str(Path(sys.executable).parent)
+    )
     if lrelease is None:
         return None
     cache = Path(platformdirs.user_cache_dir("inbox_app")) / "i18n"
     cache.mkdir(parents=True, exist_ok=True)
     qm = cache / (ts_file.stem + ".qm")
     if not qm.exists() or qm.stat().st_mtime < ts_file.stat().st_mtime:
-        result = subprocess.run([lrelease, "-silent", str(ts_file), "-qm", str(qm)],
-                                capture_output=True, timeout=60, check=False)
+        result = subprocess.run(
+            [lrelease, "-silent", str(ts_file), "-qm", str(qm)], capture_output=True, timeout=60, check=False
+        )
         if result.returncode != 0 or not qm.exists():
             logger.warning("lrelease could not build %s", ts_file.name)
             return None
@@ -111,14 +116,20 @@ def dark_palette() -> QPalette:
     p = QPalette()
     base, window, text = QColor("#1e2127"), QColor("#272b33"), QColor("#e6e6e6")
     for role, color in (
-        (QPalette.ColorRole.Window, window), (QPalette.ColorRole.WindowText, text),
-        (QPalette.ColorRole.Base, base), (QPalette.ColorRole.AlternateBase, QColor("#252931")),
-        (QPalette.ColorRole.Text, text), (QPalette.ColorRole.Button, QColor("#30353e")),
-        (QPalette.ColorRole.ButtonText, text), (QPalette.ColorRole.ToolTipBase, window),
-        (QPalette.ColorRole.ToolTipText, text), (QPalette.ColorRole.PlaceholderText, QColor("#8a909a")),
+        (QPalette.ColorRole.Window, window),
+        (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base),
+        (QPalette.ColorRole.AlternateBase, QColor("#252931")),
+        (QPalette.ColorRole.Text, text),
+        (QPalette.ColorRole.Button, QColor("#30353e")),
+        (QPalette.ColorRole.ButtonText, text),
+        (QPalette.ColorRole.ToolTipBase, window),
+        (QPalette.ColorRole.ToolTipText, text),
+        (QPalette.ColorRole.PlaceholderText, QColor("#8a909a")),
         (QPalette.ColorRole.Highlight, QColor("#3d7bd9")),
         (QPalette.ColorRole.HighlightedText, QColor("#ffffff")),
-        (QPalette.ColorRole.Link, QColor("#7cb1ff")), (QPalette.ColorRole.Mid, QColor("#3a3f48")),
+        (QPalette.ColorRole.Link, QColor("#7cb1ff")),
+        (QPalette.ColorRole.Mid, QColor("#3a3f48")),
         (QPalette.ColorRole.BrightText, QColor("#ff6b6b")),
     ):
         p.setColor(role, color)

@@ -6,6 +6,7 @@ widgets through a queued connection, on the GUI thread, in order.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -29,18 +30,22 @@ class Bridge(QObject):
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        pairs = ((MessagesAdded, self.messagesAdded), (MessagesChanged, self.messagesChanged),
-                 (CasesChanged, self.casesChanged), (CustomersChanged, self.customersChanged),
-                 (AccountsChanged, self.accountsChanged))
+        pairs = (
+            (MessagesAdded, self.messagesAdded),
+            (MessagesChanged, self.messagesChanged),
+            (CasesChanged, self.casesChanged),
+            (CustomersChanged, self.customersChanged),
+            (AccountsChanged, self.accountsChanged),
+        )
         self._unsubscribe = [bus.subscribe(kind, self._forward(signal)) for kind, signal in pairs]
 
     @staticmethod
     def _forward(signal: Any) -> Any:
         def emit(event: Any) -> None:
-            try:
+            # RuntimeError: the window is gone; nothing is listening any more
+            with contextlib.suppress(RuntimeError):
                 signal.emit(event)
-            except RuntimeError:
-                pass  # the window is gone; nothing is listening any more
+
         return emit
 
     def close(self) -> None:

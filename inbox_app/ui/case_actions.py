@@ -21,15 +21,24 @@ class CaseActions(QObject):
         self._ws = ws
         self._undo: tuple[int, dict[str, Any], str] | None = None
 
-    def _run(self, case_id: int, action: Callable[..., dict[str, Any]], words: str,
-             *args: Any, **kwargs: Any) -> None:
+    def _run(
+        self, case_id: int, action: Callable[..., dict[str, Any]], words: str, *args: Any, **kwargs: Any
+    ) -> None:
         def done(before: dict[str, Any]) -> None:
             self._undo = (case_id, before, words)
             self.undoChanged.emit(True)
             self.done.emit(words)
 
-        self._ws.call(action, case_id, *args, actor=self._ws.actor, done=done,
-                      failed=lambda exc: self.refused.emit(str(exc)), task="case action", **kwargs)
+        self._ws.call(
+            action,
+            case_id,
+            *args,
+            actor=self._ws.actor,
+            done=done,
+            failed=lambda exc: self.refused.emit(str(exc)),
+            task="case action",
+            **kwargs,
+        )
 
     def assign_to_me(self, case_id: int) -> None:
         if self._ws.agent is None:
@@ -38,8 +47,11 @@ class CaseActions(QObject):
         self.assign(case_id, self._ws.agent.name)
 
     def assign(self, case_id: int, agent: str | None) -> None:
-        words = self.tr("Case #{id} assigned to {who}.").format(id=case_id, who=agent) if agent \
+        words = (
+            self.tr("Case #{id} assigned to {who}.").format(id=case_id, who=agent)
+            if agent
             else self.tr("Case #{id} unassigned.").format(id=case_id)
+        )
         self._run(case_id, self._ws.services.cases.assign, words, agent)
 
     def assign_team(self, case_id: int, team: str | None) -> None:
@@ -50,14 +62,16 @@ class CaseActions(QObject):
         from inbox_app.ui import labels
 
         words = self.tr("Case #{id} is now {status}.").format(
-            id=case_id, status=labels.word(labels.STATUS, status).lower())
+            id=case_id, status=labels.word(labels.STATUS, status).lower()
+        )
         self._run(case_id, self._ws.services.cases.set_status, words, status, until=until)
 
     def set_priority(self, case_id: int, priority: str) -> None:
         from inbox_app.ui import labels
 
         words = self.tr("Case #{id} priority: {priority}.").format(
-            id=case_id, priority=labels.word(labels.PRIORITY, priority).lower())
+            id=case_id, priority=labels.word(labels.PRIORITY, priority).lower()
+        )
         self._run(case_id, self._ws.services.cases.set_priority, words, priority)
 
     def set_tags(self, case_id: int, tags: list[str]) -> None:
@@ -74,6 +88,12 @@ class CaseActions(QObject):
         case_id, before, words = self._undo
         self._undo = None
         self.undoChanged.emit(False)
-        self._ws.call(self._ws.services.cases.restore, case_id, before, actor=self._ws.actor,
-                      done=lambda _r: self.done.emit(self.tr("Undone: {what}").format(what=words)),
-                      failed=lambda exc: self.refused.emit(str(exc)), task="undo")
+        self._ws.call(
+            self._ws.services.cases.restore,
+            case_id,
+            before,
+            actor=self._ws.actor,
+            done=lambda _r: self.done.emit(self.tr("Undone: {what}").format(what=words)),
+            failed=lambda exc: self.refused.emit(str(exc)),
+            task="undo",
+        )

@@ -64,9 +64,15 @@ class CaseListModel(QAbstractTableModel):
         self._reload_timer = QTimer(self, singleShot=True, interval=400)
         self._reload_timer.timeout.connect(self.reload)
         ws.bridge.casesChanged.connect(self._cases_changed)
-        self._headers = (self.tr("Customer"), self.tr("Channels"), self.tr("Subject"),
-                         self.tr("Status"), self.tr("Priority"), self.tr("Assignee"),
-                         self.tr("Waiting"))
+        self._headers = (
+            self.tr("Customer"),
+            self.tr("Channels"),
+            self.tr("Subject"),
+            self.tr("Status"),
+            self.tr("Priority"),
+            self.tr("Assignee"),
+            self.tr("Waiting"),
+        )
 
     # ------------------------------------------------------------ loading
 
@@ -77,8 +83,12 @@ class CaseListModel(QAbstractTableModel):
     def reload(self) -> None:
         self._generation += 1
         generation, flt = self._generation, self._filter
-        self._ws.call(self._ws.services.queries.case_ids, flt, task="case list",
-                      done=lambda pairs: self._set_ids(generation, [p[0] for p in pairs]))
+        self._ws.call(
+            self._ws.services.queries.case_ids,
+            flt,
+            task="case list",
+            done=lambda pairs: self._set_ids(generation, [p[0] for p in pairs]),
+        )
 
     def load_now(self) -> None:
         """Load synchronously (tests and benchmarks measure the model itself)."""
@@ -113,7 +123,7 @@ class CaseListModel(QAbstractTableModel):
         if page in self._pending and not force:
             return
         self._pending.add(page)
-        ids = self._ids[page * PAGE:(page + 1) * PAGE]
+        ids = self._ids[page * PAGE : (page + 1) * PAGE]
         generation = self._generation
 
         def done(rows: dict[int, CaseRow]) -> None:
@@ -129,7 +139,7 @@ class CaseListModel(QAbstractTableModel):
 
     def fetch_page_now(self, row: int) -> None:
         page = row // PAGE
-        self._rows.update(self._ws.services.queries.cases_by_id(self._ids[page * PAGE:(page + 1) * PAGE]))
+        self._rows.update(self._ws.services.queries.cases_by_id(self._ids[page * PAGE : (page + 1) * PAGE]))
 
     # ------------------------------------------------------------ queries
 
@@ -154,11 +164,15 @@ class CaseListModel(QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else self.COLUMNS
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < self.COLUMNS:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return self._headers[section]
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and 0 <= section < self.COLUMNS and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -285,15 +299,25 @@ class CaseListView(QTableView):
 
         self.setColumnWidth(CaseListModel.CUSTOMER, 16 * em + 16)
         self.setColumnWidth(CaseListModel.CHANNELS, 62)
-        self.setColumnWidth(CaseListModel.STATUS, widest(
-            model.headerData(CaseListModel.STATUS, Qt.Orientation.Horizontal),
-            *(labels.word(labels.STATUS, s) for s in labels.STATUS)))
-        self.setColumnWidth(CaseListModel.PRIORITY, widest(
-            model.headerData(CaseListModel.PRIORITY, Qt.Orientation.Horizontal),
-            *(labels.word(labels.PRIORITY, p) for p in labels.PRIORITY)))
+        self.setColumnWidth(
+            CaseListModel.STATUS,
+            widest(
+                model.headerData(CaseListModel.STATUS, Qt.Orientation.Horizontal),
+                *(labels.word(labels.STATUS, s) for s in labels.STATUS),
+            ),
+        )
+        self.setColumnWidth(
+            CaseListModel.PRIORITY,
+            widest(
+                model.headerData(CaseListModel.PRIORITY, Qt.Orientation.Horizontal),
+                *(labels.word(labels.PRIORITY, p) for p in labels.PRIORITY),
+            ),
+        )
         self.setColumnWidth(CaseListModel.ASSIGNEE, 13 * em + 16)
-        self.setColumnWidth(CaseListModel.WAITING, widest(
-            model.headerData(CaseListModel.WAITING, Qt.Orientation.Horizontal), "99 min"))
+        self.setColumnWidth(
+            CaseListModel.WAITING,
+            widest(model.headerData(CaseListModel.WAITING, Qt.Orientation.Horizontal), "99 min"),
+        )
         self.setItemDelegateForColumn(CaseListModel.CHANNELS, ChannelsDelegate(self))
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self._selected_id = 0
@@ -336,4 +360,3 @@ class CaseListView(QTableView):
 
     def selected_case_id(self) -> int:
         return self._selected_id
-

@@ -35,8 +35,12 @@ from inbox_app.ui.appearance import icon
 from inbox_app.ui.context import Workspace
 
 logger = logging.getLogger(__name__)
-FAKE_KINDS = {"email": {"email"}, "chat": {"matrix", "telegram"}, "social": {"mastodon"},
-              "review": {"review"}}
+FAKE_KINDS = {
+    "email": {"email"},
+    "chat": {"matrix", "telegram"},
+    "social": {"mastodon"},
+    "review": {"review"},
+}
 
 
 @dataclass(frozen=True)
@@ -45,16 +49,18 @@ class Candidate:
     capabilities: Capabilities
 
 
-def reachable(accounts: list[AccountRow], customer: CustomerRow,
-              registry: Any) -> list[Candidate]:
+def reachable(accounts: list[AccountRow], customer: CustomerRow, registry: Any) -> list[Candidate]:
     """Channel accounts through which this customer can be answered."""
     kinds = {i.kind for i in customer.identities}
     out = []
     for account in accounts:
         if not account.enabled or account.kind not in registry:
             continue
-        wanted = FAKE_KINDS.get(account.channel, set()) if account.kind == "fake" else \
-            {IDENTITY_KIND.get(account.kind, account.kind)}
+        wanted = (
+            FAKE_KINDS.get(account.channel, set())
+            if account.kind == "fake"
+            else {IDENTITY_KIND.get(account.kind, account.kind)}
+        )
         if wanted & kinds:
             out.append(Candidate(account, registry[account.kind].capabilities))
     return out
@@ -69,7 +75,9 @@ class ChannelPreview(QFrame):
         self.setObjectName("channelPreview")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
-        title = QLabel(f"{labels.word(labels.CHANNEL, candidate.account.channel)} · {candidate.account.name}", self)
+        title = QLabel(
+            f"{labels.word(labels.CHANNEL, candidate.account.channel)} · {candidate.account.name}", self
+        )
         title.setObjectName("previewTitle")
         layout.addWidget(title)
         self.text = QLabel(self)
@@ -137,8 +145,7 @@ class Composer(QWidget):
         self.send_button = QPushButton(icon("send"), self.tr("Send"), self)
         self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
         self.send_button.setObjectName("sendButton")
-        for w in (QLabel(self.tr("Via"), self), self.account, self.template, self.note,
-                  self.preview_toggle):
+        for w in (QLabel(self.tr("Via"), self), self.account, self.template, self.note, self.preview_toggle):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.send_button)
@@ -211,8 +218,14 @@ class Composer(QWidget):
         case_id = case.id
         ws.call(gather, done=lambda r: self._fill(case_id, *r), task="composer")
 
-    def _fill(self, case_id: int, candidates: list[Candidate], templates: list[TemplateRow],
-              draft: Any, last_account: str | None) -> None:
+    def _fill(
+        self,
+        case_id: int,
+        candidates: list[Candidate],
+        templates: list[TemplateRow],
+        draft: Any,
+        last_account: str | None,
+    ) -> None:
         if self.case is None or self.case.id != case_id:
             return
         self._restoring = True
@@ -221,9 +234,11 @@ class Composer(QWidget):
         self.account.clear()
         for c in candidates:
             self.account.addItem(icon(f"channel-{c.account.channel}"), c.account.name, c.account.name)
-            self.account.setItemData(self.account.count() - 1,
-                                     labels.word(labels.CHANNEL, c.account.channel),
-                                     Qt.ItemDataRole.ToolTipRole)
+            self.account.setItemData(
+                self.account.count() - 1,
+                labels.word(labels.CHANNEL, c.account.channel),
+                Qt.ItemDataRole.ToolTipRole,
+            )
         names = [c.account.name for c in candidates]
         wanted = None
         if draft is not None and draft.account_id is not None:
@@ -292,11 +307,14 @@ class Composer(QWidget):
         customer, case, agent = self.customer, self.case, self._ws.agent
         name = customer.name if customer else ""
         agent_name = agent.name if agent else ""
-        return render(template.body_for(channel), {
-            "customer": {"name": name, "first_name": name.split(" ")[0] if name else ""},
-            "agent": {"name": agent_name, "first_name": agent_name.split(" ")[0] if agent_name else ""},
-            "case": {"id": case.id if case else "", "subject": case.subject if case else ""},
-        })
+        return render(
+            template.body_for(channel),
+            {
+                "customer": {"name": name, "first_name": name.split(" ")[0] if name else ""},
+                "agent": {"name": agent_name, "first_name": agent_name.split(" ")[0] if agent_name else ""},
+                "case": {"id": case.id if case else "", "subject": case.subject if case else ""},
+            },
+        )
 
     def _rebuild_previews(self) -> None:
         while self.previews.count():
@@ -318,7 +336,9 @@ class Composer(QWidget):
             if isinstance(widget, ChannelPreview):
                 variant = text
                 if self._template is not None and text == self._render(
-                        self._template, self.current_candidate().account.channel if self.current_candidate() else ""):
+                    self._template,
+                    self.current_candidate().account.channel if self.current_candidate() else "",
+                ):
                     variant = self._render(self._template, widget.candidate.account.channel)
                 widget.show_text(variant)
         self.send_button.setEnabled(self.can_send())
@@ -335,7 +355,8 @@ class Composer(QWidget):
         caps = candidate.capabilities
         if caps.max_length and len(text) > caps.max_length and not caps.split_long:
             return self.tr("The reply is {n} characters long; {account} allows {limit}.").format(
-                n=len(text), account=candidate.account.name, limit=caps.max_length)
+                n=len(text), account=candidate.account.name, limit=caps.max_length
+            )
         return None
 
     def can_send(self) -> bool:
@@ -347,9 +368,15 @@ class Composer(QWidget):
         if self.case is None:
             return
         candidate = self.current_candidate()
-        self._ws.call(self._ws.drafts.save, self.case.id, self._ws.agent_id, self.editor.toPlainText(),
-                      account_id=candidate.account.id if candidate else None,
-                      note=self.note.isChecked(), task="save draft")
+        self._ws.call(
+            self._ws.drafts.save,
+            self.case.id,
+            self._ws.agent_id,
+            self.editor.toPlainText(),
+            account_id=candidate.account.id if candidate else None,
+            note=self.note.isChecked(),
+            task="save draft",
+        )
 
     def start(self, note: bool) -> None:
         self.note.setChecked(note or not self.candidates)
@@ -370,7 +397,8 @@ class Composer(QWidget):
 
         def queue() -> int:
             message_id = self._ws.services.outbox.queue_reply(
-                case_id, text, account=account, note=note, agent_id=self._ws.agent_id)
+                case_id, text, account=account, note=note, agent_id=self._ws.agent_id
+            )
             self._ws.drafts.discard(case_id, self._ws.agent_id)
             return message_id
 

@@ -31,8 +31,9 @@ class Workspace:
 
     def __post_init__(self) -> None:
         if self.agent is not None and self.agent.team:
-            self.team_id = next((tid for tid, name in self.services.agents.teams()
-                                 if name == self.agent.team), None)
+            self.team_id = next(
+                (tid for tid, name in self.services.agents.teams() if name == self.agent.team), None
+            )
         self.drafts = DraftService(self.services.factory)
         self.calls = CallService(self.services.factory, self.services.customers, self.services.bus)
 
@@ -55,10 +56,17 @@ class Workspace:
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         return self.tasks.spawn(coro, name)
 
-    def call(self, fn: Callable[..., T], *args: Any, done: Callable[[T], None] | None = None,
-             failed: Callable[[Exception], None] | None = None, task: str = "", **kwargs: Any,
-             ) -> asyncio.Task[Any]:
+    def call(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        done: Callable[[T], None] | None = None,
+        failed: Callable[[Exception], None] | None = None,
+        task: str = "",
+        **kwargs: Any,
+    ) -> asyncio.Task[Any]:
         """Run a blocking service call in a worker thread; ``done``/``failed`` run on the GUI thread."""
+
         async def run() -> None:
             try:
                 result = await asyncio.to_thread(fn, *args, **kwargs)
@@ -69,6 +77,7 @@ class Workspace:
                 return
             if done is not None:
                 _deliver(done, result)
+
         return self.spawn(run(), task or getattr(fn, "__name__", "call"))
 
 

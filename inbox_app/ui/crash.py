@@ -26,8 +26,13 @@ logger = logging.getLogger(__name__)
 _SECRETS = [
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}"), r"\1 [redacted]"),
     (re.compile(r"(?i)(\w+://)[^/\s:@]+:[^/\s@]+@"), r"\1[redacted]@"),
-    (re.compile(r"(?i)(password|passwd|pwd|secret|token|api[_-]?key|authorization)"
-                r"(['\"]?\s*[=:]\s*['\"]?)(?!\[redacted|bearer|basic)([^\s'\",&]+)"), r"\1\2[redacted]"),
+    (
+        re.compile(
+            r"(?i)(password|passwd|pwd|secret|token|api[_-]?key|authorization)"
+            r"(['\"]?\s*[=:]\s*['\"]?)(?!\[redacted|bearer|basic)([^\s'\",&]+)"
+        ),
+        r"\1\2[redacted]",
+    ),
     (re.compile(r"\b\d{6,}:[A-Za-z0-9_-]{20,}\b"), "[redacted bot token]"),
 ]
 
@@ -48,9 +53,14 @@ class CrashDialog(QDialog):
         super().__init__(QApplication.activeWindow())
         self.setWindowTitle(self.tr("Something went wrong"))
         layout = QVBoxLayout(self)
-        label = QLabel(self.tr("Unisono met an unexpected error. Your data is safe; the action "
-                               "that failed may need to be repeated. The details below have "
-                               "passwords and tokens removed, so you can send them to support."), self)
+        label = QLabel(
+            self.tr(
+                "Unisono met an unexpected error. Your data is safe; the action "
+                "that failed may need to be repeated. The details below have "
+                "passwords and tokens removed, so you can send them to support."
+            ),
+            self,
+        )
         label.setWordWrap(True)
         layout.addWidget(label)
         self.text = QPlainTextEdit(text, self)

@@ -25,8 +25,14 @@ from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.context import Workspace
 
-CHANNEL_OF_IDENTITY = {"email": "email", "phone": "phone", "matrix": "chat", "telegram": "chat",
-                       "mastodon": "social", "review": "review"}
+CHANNEL_OF_IDENTITY = {
+    "email": "email",
+    "phone": "phone",
+    "matrix": "chat",
+    "telegram": "chat",
+    "mastodon": "social",
+    "review": "review",
+}
 
 
 class CustomerPanel(QScrollArea):
@@ -133,12 +139,18 @@ class CustomerPanel(QScrollArea):
 
         def gather() -> tuple[CustomerRow, list[CaseRow], int | None]:
             customer = queries.customer(customer_id)
-            merges = [m for m in customers.merges(customer_id)
-                      if m["target_id"] == customer_id and m["undone_at"] is None]
+            merges = [
+                m
+                for m in customers.merges(customer_id)
+                if m["target_id"] == customer_id and m["undone_at"] is None
+            ]
             return customer, queries.customer_cases(customer_id), merges[-1]["id"] if merges else None
 
-        self._ws.call(gather, task="customer panel",
-                      done=lambda r: self._show(r) if generation == self._generation else None)
+        self._ws.call(
+            gather,
+            task="customer panel",
+            done=lambda r: self._show(r) if generation == self._generation else None,
+        )
 
     def _show(self, result: tuple[CustomerRow, list[CaseRow], int | None]) -> None:
         customer, cases, merge_id = result
@@ -148,22 +160,27 @@ class CustomerPanel(QScrollArea):
         self.details.setPlainText("\n".join(f"{k}: {v}" for k, v in customer.details.items()))
         self.notes.setPlainText(customer.notes or "")
         self.first_seen.setText(labels.when(customer.created_at))
-        used = sorted({c for case in cases for c in case.channels} |
-                      {CHANNEL_OF_IDENTITY.get(i.kind, i.kind) for i in customer.identities})
+        used = sorted(
+            {c for case in cases for c in case.channels}
+            | {CHANNEL_OF_IDENTITY.get(i.kind, i.kind) for i in customer.identities}
+        )
         self.channels.setText(", ".join(labels.word(labels.CHANNEL, c) for c in used))
         self.identities.clear()
         for ident in customer.identities:
             channel = CHANNEL_OF_IDENTITY.get(ident.kind, ident.kind)
-            item = QListWidgetItem(icon(f"channel-{channel}"),
-                                   f"{labels.word(labels.IDENTITY, ident.kind)}: {ident.value}")
+            item = QListWidgetItem(
+                icon(f"channel-{channel}"), f"{labels.word(labels.IDENTITY, ident.kind)}: {ident.value}"
+            )
             item.setToolTip(ident.value)
             self.identities.addItem(item)
         self.open_cases.clear()
         self.past_cases.clear()
         for case in cases:
             target = self.past_cases if case.status == "resolved" else self.open_cases
-            item = QListWidgetItem(f"#{case.id} {case.subject or self.tr('(no subject)')} · "
-                                   f"{labels.word(labels.STATUS, case.status)}")
+            item = QListWidgetItem(
+                f"#{case.id} {case.subject or self.tr('(no subject)')} · "
+                f"{labels.word(labels.STATUS, case.status)}"
+            )
             item.setData(Qt.ItemDataRole.UserRole, case.id)
             item.setToolTip(f"{item.text()}\n{labels.when(case.last_message_at)}")
             target.addItem(item)
@@ -179,8 +196,12 @@ class CustomerPanel(QScrollArea):
 
     def _cases_changed(self, event: Any) -> None:
         wanted = getattr(self, "_wanted_id", None)
-        if wanted is not None and (not event.case_ids or set(event.case_ids) & {c.id for c in self.cases}
-                                   or self.customer is None or self.customer.id != wanted):
+        if wanted is not None and (
+            not event.case_ids
+            or set(event.case_ids) & {c.id for c in self.cases}
+            or self.customer is None
+            or self.customer.id != wanted
+        ):
             self.load(wanted)
 
     def save_edits(self) -> None:
@@ -192,10 +213,17 @@ class CustomerPanel(QScrollArea):
             if sep and key.strip():
                 details[key.strip()] = value.strip()
         customer_id = self.customer.id
-        self._ws.call(self._ws.services.customers.update, customer_id, name=self.name.text(),
-                      notes=self.notes.toPlainText(), details=details, actor=self._ws.actor,
-                      done=lambda _r: self.message.setText(self.tr("Saved.")),
-                      failed=lambda exc: self.message.setText(str(exc)), task="save customer")
+        self._ws.call(
+            self._ws.services.customers.update,
+            customer_id,
+            name=self.name.text(),
+            notes=self.notes.toPlainText(),
+            details=details,
+            actor=self._ws.actor,
+            done=lambda _r: self.message.setText(self.tr("Saved.")),
+            failed=lambda exc: self.message.setText(str(exc)),
+            task="save customer",
+        )
 
     def merge_from(self, source_id: int) -> None:
         if self.customer is None:
@@ -208,8 +236,15 @@ class CustomerPanel(QScrollArea):
             self.message.setText(self.tr("Customers merged. Undo merge puts them apart again."))
             self.merged.emit(merge_id)
 
-        self._ws.call(self._ws.services.customers.merge, source_id, target, actor=self._ws.actor,
-                      done=done, failed=lambda exc: self.message.setText(str(exc)), task="merge")
+        self._ws.call(
+            self._ws.services.customers.merge,
+            source_id,
+            target,
+            actor=self._ws.actor,
+            done=done,
+            failed=lambda exc: self.message.setText(str(exc)),
+            task="merge",
+        )
 
     def undo_last_merge(self) -> None:
         if self.undoable_merge is None:
@@ -217,6 +252,11 @@ class CustomerPanel(QScrollArea):
         merge_id = self.undoable_merge
         self.undoable_merge = None
         self.undo_merge.setEnabled(False)
-        self._ws.call(self._ws.services.customers.unmerge, merge_id=merge_id, actor=self._ws.actor,
-                      done=lambda _pair: self.message.setText(self.tr("Merge undone.")),
-                      failed=lambda exc: self.message.setText(str(exc)), task="unmerge")
+        self._ws.call(
+            self._ws.services.customers.unmerge,
+            merge_id=merge_id,
+            actor=self._ws.actor,
+            done=lambda _pair: self.message.setText(self.tr("Merge undone.")),
+            failed=lambda exc: self.message.setText(str(exc)),
+            task="unmerge",
+        )

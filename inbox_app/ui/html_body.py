@@ -11,40 +11,86 @@ import re
 import nh3
 
 ALLOWED_TAGS = {
-    "a", "b", "blockquote", "br", "code", "div", "em", "font", "h1", "h2", "h3", "h4", "hr", "i",
-    "img", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup", "table", "tbody",
-    "td", "th", "thead", "tr", "u", "ul",
+    "a",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "div",
+    "em",
+    "font",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"}, "img": {"src", "alt", "width", "height"}, "font": {"color"},
-    "td": {"colspan", "rowspan", "align"}, "th": {"colspan", "rowspan", "align"},
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "font": {"color"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align"},
     "table": {"border", "cellpadding", "cellspacing"},
 }
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _SRC = re.compile(r'\ssrc="([^"]*)"', re.IGNORECASE)
 _QUOTE_HEADER = re.compile(
     r"^(On .{3,200} wrote:|Il .{3,200} ha scritto:|-----\s*Original Message\s*-----|"
-    r"-----\s*Messaggio originale\s*-----|From: .+|Da: .+)\s*$", re.IGNORECASE)
+    r"-----\s*Messaggio originale\s*-----|From: .+|Da: .+)\s*$",
+    re.IGNORECASE,
+)
 
 
 def sanitize(raw: str) -> str:
     """Only harmless markup survives: no scripts, styles, forms, frames or event handlers."""
-    return nh3.clean(raw, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto", "cid"}, link_rel="noopener noreferrer")
+    return nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "cid"},
+        link_rel="noopener noreferrer",
+    )
 
 
 def remote_images(clean: str) -> list[str]:
-    return [m.group(1) for tag in _IMG.findall(clean) for m in [_SRC.search(tag)]
-            if m and m.group(1).lower().startswith(("http://", "https://"))]
+    return [
+        m.group(1)
+        for tag in _IMG.findall(clean)
+        for m in [_SRC.search(tag)]
+        if m and m.group(1).lower().startswith(("http://", "https://"))
+    ]
 
 
 def block_remote_images(clean: str, placeholder: str) -> str:
     """Replace every remote image with a short note: no tracking pixel ever loads by itself."""
+
     def repl(match: re.Match[str]) -> str:
         src = _SRC.search(match.group(0))
         if src and src.group(1).lower().startswith(("http://", "https://")):
             return f"<span>[{html_lib.escape(placeholder)}]</span>"
         return match.group(0)
+
     return _IMG.sub(repl, clean)
 
 

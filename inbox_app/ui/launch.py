@@ -32,8 +32,7 @@ def make_app() -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication(sys.argv[:1])
     setup_application(app)
     return app
@@ -49,7 +48,9 @@ def seed_demo(services: Services) -> None:
     demo.seed(services)
 
 
-def open_services(database: str | None, demo: bool) -> tuple[Services, tempfile.TemporaryDirectory[str] | None]:
+def open_services(
+    database: str | None, demo: bool
+) -> tuple[Services, tempfile.TemporaryDirectory[str] | None]:
     if not demo:
         return build(database), None
     folder = tempfile.TemporaryDirectory(prefix="unisono-demo-")
@@ -82,15 +83,20 @@ def run_gui(database: str | None = None, demo: bool = False, actor: str | None =
     try:
         services, demo_folder = open_services(database, demo)
     except StoreError as exc:
-        QMessageBox.critical(None, QCoreApplication.translate("Launch", "Unisono cannot start"),
-                             QCoreApplication.translate("Launch", "The database cannot be opened:\n{reason}")
-                             .format(reason=str(exc)))
+        QMessageBox.critical(
+            None,
+            QCoreApplication.translate("Launch", "Unisono cannot start"),
+            QCoreApplication.translate("Launch", "The database cannot be opened:\n{reason}").format(
+                reason=str(exc)
+            ),
+        )
         return 1
     window = build_window(services, actor)
     window.show()
     window.start_sync()
-    QTimer.singleShot(0, lambda: logger.info("window shown %.0f ms after start",
-                                             (time.perf_counter() - started) * 1000))
+    QTimer.singleShot(
+        0, lambda: logger.info("window shown %.0f ms after start", (time.perf_counter() - started) * 1000)
+    )
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     app.lastWindowClosed.connect(closed.set)

@@ -185,31 +185,51 @@ class MainWindow(QMainWindow):
         more_action.setMenu(more)
         bar.addAction(more_action)
         self.more_menu = more
-        self.undo_action = action("undo", self.tr("Undo"), self.tr("Undo the last case action (Ctrl+Z)"),
-                                  self.actions_.undo)
+        self.undo_action = action(
+            "undo", self.tr("Undo"), self.tr("Undo the last case action (Ctrl+Z)"), self.actions_.undo
+        )
         self.undo_action.setEnabled(False)
 
     def shortcut_table(self) -> list[tuple[str, str]]:
         return [
-            ("j / k", self.tr("Next / previous case")), ("r", self.tr("Reply")),
-            ("n", self.tr("Internal note")), ("Ctrl+Enter", self.tr("Send the reply or note")),
-            ("e", self.tr("Resolve the case")), ("a", self.tr("Assign the case")),
-            ("m", self.tr("Assign to me")), ("s", self.tr("Snooze until…")),
-            ("p", self.tr("Priority")), ("t", self.tr("Tags")),
-            ("/ , Ctrl+K", self.tr("Search")), ("Esc", self.tr("Back to the case list")),
+            ("j / k", self.tr("Next / previous case")),
+            ("r", self.tr("Reply")),
+            ("n", self.tr("Internal note")),
+            ("Ctrl+Enter", self.tr("Send the reply or note")),
+            ("e", self.tr("Resolve the case")),
+            ("a", self.tr("Assign the case")),
+            ("m", self.tr("Assign to me")),
+            ("s", self.tr("Snooze until…")),
+            ("p", self.tr("Priority")),
+            ("t", self.tr("Tags")),
+            ("/ , Ctrl+K", self.tr("Search")),
+            ("Esc", self.tr("Back to the case list")),
             ("Ctrl+Z", self.tr("Undo the last case action")),
-            ("c", self.tr("Show only this case / whole history")), ("l", self.tr("Log a call")),
-            ("1 … 9", self.tr("Switch view")), ("?", self.tr("This list")),
+            ("c", self.tr("Show only this case / whole history")),
+            ("l", self.tr("Log a call")),
+            ("1 … 9", self.tr("Switch view")),
+            ("?", self.tr("This list")),
         ]
 
     def _build_shortcuts(self) -> None:
         keys = {
-            "j": lambda: self.cases.step(1), "k": lambda: self.cases.step(-1),
-            "r": lambda: self.composer_start(False), "n": lambda: self.composer_start(True),
-            "e": self.resolve, "a": self.assign, "m": self.assign_to_me, "s": self.snooze,
-            "p": self.priority, "t": self.tags, "/": self.focus_search, "Ctrl+K": self.focus_search,
-            "?": self.show_shortcuts, "Ctrl+Z": self.actions_.undo, "Esc": self.back_to_list,
-            "c": lambda: self.case_only.toggle(), "l": self.log_call,
+            "j": lambda: self.cases.step(1),
+            "k": lambda: self.cases.step(-1),
+            "r": lambda: self.composer_start(False),
+            "n": lambda: self.composer_start(True),
+            "e": self.resolve,
+            "a": self.assign,
+            "m": self.assign_to_me,
+            "s": self.snooze,
+            "p": self.priority,
+            "t": self.tags,
+            "/": self.focus_search,
+            "Ctrl+K": self.focus_search,
+            "?": self.show_shortcuts,
+            "Ctrl+Z": self.actions_.undo,
+            "Esc": self.back_to_list,
+            "c": lambda: self.case_only.toggle(),
+            "l": self.log_call,
         }
         for n in range(1, 10):
             keys[str(n)] = lambda n=n: self._view_by_number(n)
@@ -268,8 +288,12 @@ class MainWindow(QMainWindow):
             case = queries.case(case_id)
             return case, queries.customer(case.customer_id)
 
-        self.ws.call(gather, done=self._show_case, task="open case",
-                     failed=lambda exc: self.statusBar().showMessage(str(exc), 8000))
+        self.ws.call(
+            gather,
+            done=self._show_case,
+            task="open case",
+            failed=lambda exc: self.statusBar().showMessage(str(exc), 8000),
+        )
 
     def _show_case(self, result: tuple[CaseRow, CustomerRow]) -> None:
         case, customer = result
@@ -277,8 +301,11 @@ class MainWindow(QMainWindow):
             return  # the agent has moved on to another case meanwhile
         same_customer = self.customer is not None and self.customer.id == customer.id
         self.case, self.customer = case, customer
-        self.title.setText(self.tr("{customer} · #{id} {subject}").format(
-            customer=customer.name, id=case.id, subject=case.subject or self.tr("(no subject)")))
+        self.title.setText(
+            self.tr("{customer} · #{id} {subject}").format(
+                customer=customer.name, id=case.id, subject=case.subject or self.tr("(no subject)")
+            )
+        )
         if not same_customer or self.case_only.isChecked():
             self._reload_timeline()
         self.customer_panel.load(customer.id)
@@ -362,16 +389,18 @@ class MainWindow(QMainWindow):
             return
         names = [labels.word(labels.PRIORITY, p) for p in PRIORITIES]
         current = PRIORITIES.index(self.case.priority) if self.case.priority in PRIORITIES else 1
-        chosen, ok = QInputDialog.getItem(self, self.tr("Priority"), self.tr("Priority of the case:"),
-                                          names, current, False)
+        chosen, ok = QInputDialog.getItem(
+            self, self.tr("Priority"), self.tr("Priority of the case:"), names, current, False
+        )
         if ok:
             self.actions_.set_priority(self.case.id, PRIORITIES[names.index(chosen)])
 
     def tags(self) -> None:
         if self.case is None:
             return
-        text, ok = QInputDialog.getText(self, self.tr("Tags"), self.tr("Tags, separated by commas:"),
-                                        text=", ".join(self.case.tags))
+        text, ok = QInputDialog.getText(
+            self, self.tr("Tags"), self.tr("Tags, separated by commas:"), text=", ".join(self.case.tags)
+        )
         if ok:
             self.actions_.set_tags(self.case.id, [t for t in text.split(",")])
 
@@ -387,10 +416,15 @@ class MainWindow(QMainWindow):
             return
         dialog = CallDialog(self.customer, self)
         if dialog.exec():
-            self.ws.call(self.ws.calls.log, self.case.id, dialog.call_log(), agent_id=self.ws.agent_id,
-                         done=lambda _m: self.statusBar().showMessage(self.tr("Call logged."), 5000),
-                         failed=lambda exc: self.statusBar().showMessage(str(exc), 10000),
-                         task="log call")
+            self.ws.call(
+                self.ws.calls.log,
+                self.case.id,
+                dialog.call_log(),
+                agent_id=self.ws.agent_id,
+                done=lambda _m: self.statusBar().showMessage(self.tr("Call logged."), 5000),
+                failed=lambda exc: self.statusBar().showMessage(str(exc), 10000),
+                task="log call",
+            )
 
     def show_shortcuts(self) -> None:
         ShortcutsDialog(self.shortcut_table(), self).exec()
@@ -426,8 +460,12 @@ class MainWindow(QMainWindow):
 
         def show(lines: list[str]) -> None:
             if lines and self.tray is not None:
-                self.tray.showMessage(self.tr("New messages"), "\n".join(lines[:3]),
-                                      QSystemTrayIcon.MessageIcon.Information, 5000)
+                self.tray.showMessage(
+                    self.tr("New messages"),
+                    "\n".join(lines[:3]),
+                    QSystemTrayIcon.MessageIcon.Information,
+                    5000,
+                )
 
         self.ws.call(relevant, done=show, task="notify")
 

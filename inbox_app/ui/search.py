@@ -50,7 +50,7 @@ def _snippet(text: str, query: str, width: int = 140) -> str:
     flat = " ".join(text.split())
     spans = highlight_spans(flat, query)
     start = max(0, spans[0][0] - width // 3) if spans else 0
-    piece = flat[start:start + width]
+    piece = flat[start : start + width]
     return ("…" if start else "") + piece + ("…" if start + width < len(flat) else "")
 
 
@@ -89,8 +89,16 @@ class SearchModel(QAbstractListModel):
             hits: list[Hit] = []
             for c in services.queries.customers(limit=5, text=query):
                 ident = ", ".join(i.value for i in c.identities[:2])
-                hits.append(Hit("customer", c.id, c.open_case_ids[-1] if c.open_case_ids else None,
-                                c.name, ident, f"<b>{_marked(c.name, query)}</b> · {html.escape(ident)}"))
+                hits.append(
+                    Hit(
+                        "customer",
+                        c.id,
+                        c.open_case_ids[-1] if c.open_case_ids else None,
+                        c.name,
+                        ident,
+                        f"<b>{_marked(c.name, query)}</b> · {html.escape(ident)}",
+                    )
+                )
             try:
                 messages = services.search.search(query, limit=50)
             except SearchError:
@@ -100,9 +108,16 @@ class SearchModel(QAbstractListModel):
                 who = names.get(m.customer_id) or m.sender or ""
                 snippet = _snippet(m.text or m.subject or "", query)
                 title = f"{labels.word(labels.CHANNEL, m.channel)} · {who} · {labels.when(m.sent_at)}"
-                hits.append(Hit("message", m.customer_id, m.case_id, title, snippet,
-                                f"<span style='opacity:.7'>{html.escape(title)}</span><br>"
-                                f"{_marked(snippet, query)}"))
+                hits.append(
+                    Hit(
+                        "message",
+                        m.customer_id,
+                        m.case_id,
+                        title,
+                        snippet,
+                        f"<span style='opacity:.7'>{html.escape(title)}</span><br>{_marked(snippet, query)}",
+                    )
+                )
             return hits
 
         self._ws.call(find, done=lambda hits: self._apply(generation, query, hits), task="search")

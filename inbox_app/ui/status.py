@@ -54,9 +54,12 @@ class SyncStatus(QWidget):
             mark = {"idle": "●", "syncing": "◐", "error": "▲", "auth_error": "▲"}.get(state, "○")
             parts.append(f"{mark} {a.name}: {labels.word(labels.ACCOUNT_STATUS, state)}")
             when = labels.when(a.last_sync_at) if a.last_sync_at else self.tr("never")
-            tips.append(self.tr("{name} ({channel}) — last synced {when}").format(
-                name=a.name, channel=labels.word(labels.CHANNEL, a.channel), when=when)
-                + (f"\n  {a.last_error}" if a.last_error else ""))
+            tips.append(
+                self.tr("{name} ({channel}) — last synced {when}").format(
+                    name=a.name, channel=labels.word(labels.CHANNEL, a.channel), when=when
+                )
+                + (f"\n  {a.last_error}" if a.last_error else "")
+            )
         self.summary.setText("   ".join(parts) if parts else self.tr("No channel accounts yet"))
         self.summary.setToolTip("\n".join(tips))
         failing = [a for a in accounts if a.enabled and a.status in ("error", "auth_error") and a.last_error]
@@ -65,8 +68,11 @@ class SyncStatus(QWidget):
             self.error.setText(self.tr("{name}: {error}").format(name=a.name, error=_short(a.last_error)))
             self.error.setToolTip(a.last_error or "")
         self.error.setVisible(bool(failing))
-        first_sync = [a for a in accounts if a.status == "syncing" and a.progress_total
-                      and (a.progress_done or 0) < a.progress_total]
+        first_sync = [
+            a
+            for a in accounts
+            if a.status == "syncing" and a.progress_total and (a.progress_done or 0) < a.progress_total
+        ]
         if first_sync:
             done = sum(a.progress_done or 0 for a in first_sync)
             total = sum(a.progress_total or 0 for a in first_sync)

@@ -94,9 +94,15 @@ class TimelineModel(QAbstractListModel):
         self._loading_older = True
         first = self._rows[0]
         generation, customer_id, case_only = self._generation, self._customer_id, self._case_only
-        self._ws.call(self._ws.services.queries.timeline, customer_id, case_id=case_only, limit=PAGE,
-                      before=(first.sent_at, first.id), task="older messages",
-                      done=lambda rows: self._prepend(generation, rows))
+        self._ws.call(
+            self._ws.services.queries.timeline,
+            customer_id,
+            case_id=case_only,
+            limit=PAGE,
+            before=(first.sent_at, first.id),
+            task="older messages",
+            done=lambda rows: self._prepend(generation, rows),
+        )
 
     def _prepend(self, generation: int, rows: list[MessageRow]) -> None:
         if generation != self._generation:
@@ -117,8 +123,12 @@ class TimelineModel(QAbstractListModel):
         if self._customer_id is None or self._customer_id not in event.customer_ids:
             return
         generation = self._generation
-        self._ws.call(self._fetch_messages, event.message_ids, task="new messages",
-                      done=lambda rows: self._insert(generation, rows))
+        self._ws.call(
+            self._fetch_messages,
+            event.message_ids,
+            task="new messages",
+            done=lambda rows: self._insert(generation, rows),
+        )
 
     def _fetch_messages(self, ids: tuple[int, ...]) -> list[MessageRow]:
         out = []
@@ -154,8 +164,12 @@ class TimelineModel(QAbstractListModel):
         if not mine:
             return
         generation = self._generation
-        self._ws.call(self._fetch_messages, tuple(mine), task="changed messages",
-                      done=lambda rows: self._replace(generation, rows))
+        self._ws.call(
+            self._fetch_messages,
+            tuple(mine),
+            task="changed messages",
+            done=lambda rows: self._replace(generation, rows),
+        )
 
     def _replace(self, generation: int, rows: list[MessageRow]) -> None:
         if generation != self._generation:
@@ -185,8 +199,9 @@ class TimelineModel(QAbstractListModel):
                 if self._rows:
                     self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
 
-        self._ws.call(self._ws.services.queries.customer_cases, self._customer_id, done=done,
-                      task="timeline cases")
+        self._ws.call(
+            self._ws.services.queries.customer_cases, self._customer_id, done=done, task="timeline cases"
+        )
 
     # ------------------------------------------------------------ Qt model
 

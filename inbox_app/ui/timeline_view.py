@@ -6,12 +6,11 @@ reply turning from queued to sent touches only the cards concerned.
 
 from __future__ import annotations
 
-
 import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -171,8 +170,11 @@ class MessageCard(QFrame):
             minutes = max(1, round(int(meta.get("duration") or 0) / 60))
             kind = self.tr("Inbound call") if row.direction == "in" else self.tr("Outbound call")
             return self.tr("{kind} · {number} · {minutes} min · {outcome}").format(
-                kind=kind, number=meta.get("number") or "—", minutes=minutes,
-                outcome=labels.word(labels.OUTCOME, meta.get("outcome")))
+                kind=kind,
+                number=meta.get("number") or "—",
+                minutes=minutes,
+                outcome=labels.word(labels.OUTCOME, meta.get("outcome")),
+            )
         if row.direction == "note":
             return self.tr("Internal note by {who}").format(who=row.sender or self.tr("an agent"))
         if row.direction == "out":
@@ -194,9 +196,14 @@ class MessageCard(QFrame):
             shown = html_body.block_remote_images(shown, self.tr("image not loaded"))
         self.images_button.setVisible(bool(blocked) and not self.images_allowed)
         self.quote_button.setVisible(bool(quoted))
-        self.quote_button.setText(self.tr("Hide quoted text") if self.quote_button.isChecked()
-                                  else self.tr("Show quoted text"))
-        subject = f"<b>{html_body.html_lib.escape(row.subject)}</b><br>" if row.subject and row.channel == "email" else ""
+        self.quote_button.setText(
+            self.tr("Hide quoted text") if self.quote_button.isChecked() else self.tr("Show quoted text")
+        )
+        subject = (
+            f"<b>{html_body.html_lib.escape(row.subject)}</b><br>"
+            if row.subject and row.channel == "email"
+            else ""
+        )
         self.body.setHtml(subject + shown)
         self.body.setAccessibleName(self.who.text())
 
@@ -220,7 +227,8 @@ class MessageCard(QFrame):
                     if not image.isNull():
                         self.body.images[url] = image
                         self.body.document().addResource(
-                            QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+                            QTextDocument.ResourceType.ImageResource, QUrl(url), image
+                        )
         self.images_allowed = True
         self._render()
 
@@ -279,8 +287,7 @@ class TimelineView(QScrollArea):
         card = MessageCard(row, self.widget())
         card.retry.connect(self._retry)
         card.saveAttachment.connect(self._save_attachment)
-        card.images_button.clicked.connect(
-            lambda: self._ws.spawn(card.load_images(), "load images"))
+        card.images_button.clicked.connect(lambda: self._ws.spawn(card.load_images(), "load images"))
         return card
 
     def _inserted(self, _parent: QModelIndex, first: int, last: int, at_bottom: bool = False) -> None:
@@ -311,8 +318,9 @@ class TimelineView(QScrollArea):
                 case = self._model.cases.get(case_id)
                 title = case.subject if case and case.subject else self.tr("(no subject)")
                 state = labels.word(labels.STATUS, case.status) if case else ""
-                card.set_boundary(self.tr("Case #{id} · {title} · {state}").format(
-                    id=case_id, title=title, state=state))
+                card.set_boundary(
+                    self.tr("Case #{id} · {title} · {state}").format(id=case_id, title=title, state=state)
+                )
             else:
                 card.set_boundary(None)
             previous = case_id
@@ -338,12 +346,18 @@ class TimelineView(QScrollArea):
             self._model.fetchMore()
 
     def _retry(self, message_id: int) -> None:
-        self._ws.call(self._ws.services.outbox.retry, message_id, actor=self._ws.actor,
-                      task="retry reply", failed=lambda exc: logger.warning("retry refused: %s", exc))
+        self._ws.call(
+            self._ws.services.outbox.retry,
+            message_id,
+            actor=self._ws.actor,
+            task="retry reply",
+            failed=lambda exc: logger.warning("retry refused: %s", exc),
+        )
 
     def _save_attachment(self, att: AttachmentRow) -> None:
         path, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Save attachment"), str(Path.home() / html_body.safe_filename(att.filename)))
+            self, self.tr("Save attachment"), str(Path.home() / html_body.safe_filename(att.filename))
+        )
         if not path:
             return
 
@@ -355,5 +369,3 @@ class TimelineView(QScrollArea):
 
     def scroll_to_end(self) -> None:
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
-
-

@@ -40,20 +40,60 @@ class View:
 def standard_views(ws: Workspace, channels: list[str]) -> list[View]:
     agent, team_id = ws.agent, ws.team_id
     views = [
-        View("mine", QCoreApplication.translate("Views", "Mine"), CaseFilter(status=WORKING, assignee_id=agent.id if agent else -1), "view-mine"),
-        View("unassigned", QCoreApplication.translate("Views", "Unassigned"), CaseFilter(status=WORKING, unassigned=True), "view-unassigned"),
+        View(
+            "mine",
+            QCoreApplication.translate("Views", "Mine"),
+            CaseFilter(status=WORKING, assignee_id=agent.id if agent else -1),
+            "view-mine",
+        ),
+        View(
+            "unassigned",
+            QCoreApplication.translate("Views", "Unassigned"),
+            CaseFilter(status=WORKING, unassigned=True),
+            "view-unassigned",
+        ),
     ]
     if team_id is not None:
-        views.append(View("team", QCoreApplication.translate("Views", "My team"), CaseFilter(status=WORKING, team_id=team_id), "view-team"))
+        views.append(
+            View(
+                "team",
+                QCoreApplication.translate("Views", "My team"),
+                CaseFilter(status=WORKING, team_id=team_id),
+                "view-team",
+            )
+        )
     views += [
-        View("open", QCoreApplication.translate("Views", "All open"), CaseFilter(status=WORKING), "view-open"),
-        View("pending", QCoreApplication.translate("Views", "Pending"), CaseFilter(status=("pending",)), "view-pending"),
-        View("snoozed", QCoreApplication.translate("Views", "Snoozed"), CaseFilter(status=("snoozed",)), "view-snoozed"),
-        View("resolved", QCoreApplication.translate("Views", "Resolved"), CaseFilter(status=("resolved",)), "view-resolved"),
+        View(
+            "open", QCoreApplication.translate("Views", "All open"), CaseFilter(status=WORKING), "view-open"
+        ),
+        View(
+            "pending",
+            QCoreApplication.translate("Views", "Pending"),
+            CaseFilter(status=("pending",)),
+            "view-pending",
+        ),
+        View(
+            "snoozed",
+            QCoreApplication.translate("Views", "Snoozed"),
+            CaseFilter(status=("snoozed",)),
+            "view-snoozed",
+        ),
+        View(
+            "resolved",
+            QCoreApplication.translate("Views", "Resolved"),
+            CaseFilter(status=("resolved",)),
+            "view-resolved",
+        ),
     ]
     for channel in channels:
-        views.append(View(f"channel:{channel}", labels.word(labels.CHANNEL, channel),
-                          CaseFilter(status=WORKING, channel=channel), f"channel-{channel}"))
+        views.append(
+            View(
+                f"channel:{channel}",
+                labels.word(labels.CHANNEL, channel),
+                CaseFilter(status=WORKING, channel=channel),
+                f"channel-{channel}",
+            )
+        )
     return views
 
 
@@ -73,6 +113,7 @@ class ViewsModel(QAbstractListModel):
 
     def refresh(self) -> None:
         """Work out which views exist (channels come and go) and count each, off the GUI thread."""
+
         def compute() -> tuple[list[str], dict[str, int]]:
             accounts = self._ws.services.accounts.list()
             channels = sorted({a.channel for a in accounts})

@@ -87,8 +87,10 @@ def test_snooze_and_shortcut_list(make_window, services, qtbot) -> None:  # type
 
 
 def test_crash_details_are_redacted_and_collected(qtbot, loop) -> None:  # type: ignore[no-untyped-def]
-    text = redact("POST https://bob:hunter2@mail.example.com token=abc123 "
-                  "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload password='s3cret'")
+    text = redact(
+        "POST https://bob:hunter2@mail.example.com token=abc123 "
+        "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload password='s3cret'"
+    )
     assert "hunter2" not in text and "abc123" not in text and "eyJhbGci" not in text
     assert "s3cret" not in text
     reporter = CrashReporter(show_dialog=False)

@@ -19,9 +19,14 @@ TS = resources_dir() / "i18n" / "unisono_it.ts"
 
 def _sources(path: Path) -> set[tuple[str, str]]:
     root = ET.parse(path).getroot()
-    return {(c.findtext("name") or "", m.findtext("source") or "")
-            for c in root.iter("context") for m in c.iter("message")
-            if (m.find("translation") is None or m.find("translation").get("type") not in ("vanished", "obsolete"))}
+    return {
+        (c.findtext("name") or "", m.findtext("source") or "")
+        for c in root.iter("context")
+        for m in c.iter("message")
+        if (
+            m.find("translation") is None or m.find("translation").get("type") not in ("vanished", "obsolete")
+        )
+    }
 
 
 def test_every_ui_string_has_an_italian_translation(tmp_path: Path) -> None:
@@ -35,8 +40,11 @@ def test_every_ui_string_has_an_italian_translation(tmp_path: Path) -> None:
     missing = _sources(fresh) - _sources(TS)
     assert not missing, f"strings without Italian translation: {sorted(missing)[:10]}"
     root = ET.parse(TS).getroot()
-    unfinished = [m.findtext("source") for m in root.iter("message")
-                  if m.find("translation").get("type") == "unfinished" or not m.findtext("translation")]
+    unfinished = [
+        m.findtext("source")
+        for m in root.iter("message")
+        if m.find("translation").get("type") == "unfinished" or not m.findtext("translation")
+    ]
     assert not unfinished
 
 

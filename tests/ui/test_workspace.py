@@ -20,8 +20,13 @@ def _open_case_of(window, qtbot, customer_id: int) -> None:  # type: ignore[no-u
         if window.customer.id == customer_id:
             break
     assert window.customer.id == customer_id
-    qtbot.waitUntil(lambda: window.timeline_model.customer_id == customer_id
-                    and not window.timeline_model.loading and window.timeline_model.rowCount() > 0)
+    qtbot.waitUntil(
+        lambda: (
+            window.timeline_model.customer_id == customer_id
+            and not window.timeline_model.loading
+            and window.timeline_model.rowCount() > 0
+        )
+    )
 
 
 def test_pick_a_case_by_keyboard_and_read_both_channels(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -64,7 +69,9 @@ def test_reply_with_template_is_queued_then_sent(make_window, services, qtbot) -
     composer = window.composer
     qtbot.waitUntil(lambda: composer.account.count() == 2)
     # the customer last wrote through the account of this case
-    assert composer.current_candidate().account.name == ("posta" if window.case.channels == ("email",) else "chat")
+    assert composer.current_candidate().account.name == (
+        "posta" if window.case.channels == ("email",) else "chat"
+    )
     template = composer.templates[0]
     composer.template.setCurrentIndex(1)
     composer.template.activated.emit(1)
@@ -78,8 +85,10 @@ def test_reply_with_template_is_queued_then_sent(make_window, services, qtbot) -
     assert out.row.delivery == "queued" and out.state.text() == "Queued"
     qtbot.waitUntil(lambda: composer.editor.toPlainText() == "")
     window.start_sync()
-    qtbot.waitUntil(lambda: next(c for c in window.timeline.cards if c.row.direction == "out")
-                    .row.delivery == "sent", timeout=15000)
+    qtbot.waitUntil(
+        lambda: next(c for c in window.timeline.cards if c.row.direction == "out").row.delivery == "sent",
+        timeout=15000,
+    )
     server = services.extra["seed"]["mail" if out.row.channel == "email" else "chat"]
     assert server.sent_replies()[0]["text"].startswith("Ciao Anna")
 
@@ -174,8 +183,13 @@ def test_draft_survives_closing_and_rebuilding_the_window(make_window, services,
     window.composer.editor.setFocus()
     qtbot.keyClicks(window.composer.editor, "Gentile Anna, stiamo verificando")
     agent = window.ws.agent_id
-    qtbot.waitUntil(lambda: (d := window.ws.drafts.load(case_id, agent)) is not None
-                    and d.text == "Gentile Anna, stiamo verificando", timeout=5000)
+    qtbot.waitUntil(
+        lambda: (
+            (d := window.ws.drafts.load(case_id, agent)) is not None
+            and d.text == "Gentile Anna, stiamo verificando"
+        ),
+        timeout=5000,
+    )
     window.close()
     again = make_window()
     _ready(again, qtbot)
@@ -190,11 +204,23 @@ def test_live_inbound_message_appears_without_refresh(make_window, services, qtb
     qtbot.waitUntil(lambda: len(window.timeline.cards) == 2)
     before = len(window.timeline.cards)
     window.start_sync()
-    seed["chat"].deliver(id="c9", thread="room-anna", **{"from": "@anna:example.org"},
-                         name="Anna Verdi", text="Ci siete? È urgente")
-    qtbot.waitUntil(lambda: len(window.timeline.cards) == before + 1
-                    and window.timeline.cards[-1].row.text == "Ci siete? È urgente", timeout=15000)
-    qtbot.waitUntil(lambda: "posta" in window.status.summary.text() and "chat" in window.status.summary.text())
+    seed["chat"].deliver(
+        id="c9",
+        thread="room-anna",
+        **{"from": "@anna:example.org"},
+        name="Anna Verdi",
+        text="Ci siete? È urgente",
+    )
+    qtbot.waitUntil(
+        lambda: (
+            len(window.timeline.cards) == before + 1
+            and window.timeline.cards[-1].row.text == "Ci siete? È urgente"
+        ),
+        timeout=15000,
+    )
+    qtbot.waitUntil(
+        lambda: "posta" in window.status.summary.text() and "chat" in window.status.summary.text()
+    )
 
 
 def test_log_a_call_on_the_case(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -211,8 +237,12 @@ def test_log_a_call_on_the_case(make_window, services, qtbot) -> None:  # type: 
     window.ws.calls.log(window.case.id, dialog.call_log(), agent_id=window.ws.agent_id)
     qtbot.waitUntil(lambda: window.timeline.cards[-1].row.channel == "phone")
     assert "4 min" in window.timeline.cards[-1].who.text()
-    qtbot.waitUntil(lambda: any("+393331234567" in window.customer_panel.identities.item(i).text()
-                                for i in range(window.customer_panel.identities.count())))
+    qtbot.waitUntil(
+        lambda: any(
+            "+393331234567" in window.customer_panel.identities.item(i).text()
+            for i in range(window.customer_panel.identities.count())
+        )
+    )
 
 
 def test_case_list_columns_and_waiting(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -226,15 +256,30 @@ def test_case_list_columns_and_waiting(make_window, qtbot) -> None:  # type: ign
     assert model.data(model.index(0, CaseListModel.CHANNELS), CaseListModel.ChannelsRole) == ["chat"]
 
 
-def test_attachment_is_saved_where_the_agent_chooses(make_window, services, qtbot, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_attachment_is_saved_where_the_agent_chooses(
+    make_window, services, qtbot, monkeypatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     from connectors.base import Address, AttachmentData, Batch, InboundItem
     from tests.ui.seed import T0
 
     account = services.accounts.get("posta")
-    services.ingest.store_batch(account.id, Batch((InboundItem(
-        external_id="m9", thread_key="t-luca", sender=Address("email", "luca@example.com", "Luca Neri"),
-        sent_at=T0, text="In allegato la ricevuta", subject="Delivery address",
-        attachments=(AttachmentData("../ricevuta.pdf", "application/pdf", b"%PDF-1.4 ricevuta"),)),), None))
+    services.ingest.store_batch(
+        account.id,
+        Batch(
+            (
+                InboundItem(
+                    external_id="m9",
+                    thread_key="t-luca",
+                    sender=Address("email", "luca@example.com", "Luca Neri"),
+                    sent_at=T0,
+                    text="In allegato la ricevuta",
+                    subject="Delivery address",
+                    attachments=(AttachmentData("../ricevuta.pdf", "application/pdf", b"%PDF-1.4 ricevuta"),),
+                ),
+            ),
+            None,
+        ),
+    )
     window = make_window()
     luca = next(c.id for c in services.queries.customers() if c.name == "Luca Neri")
     _open_case_of(window, qtbot, luca)

@@ -37,16 +37,19 @@ class SnoozeDialog(QDialog):
         tomorrow = QDateTime(QDateTime.currentDateTime().date().addDays(1), QTime(9, 0))
         monday = QDateTime.currentDateTime().date()
         monday = monday.addDays(8 - monday.dayOfWeek())
-        for text, value in ((self.tr("In 1 hour"), QDateTime.currentDateTime().addSecs(3600)),
-                            (self.tr("In 4 hours"), QDateTime.currentDateTime().addSecs(4 * 3600)),
-                            (self.tr("Tomorrow 9:00"), tomorrow),
-                            (self.tr("Next Monday"), QDateTime(monday, QTime(9, 0)))):
+        for text, value in (
+            (self.tr("In 1 hour"), QDateTime.currentDateTime().addSecs(3600)),
+            (self.tr("In 4 hours"), QDateTime.currentDateTime().addSecs(4 * 3600)),
+            (self.tr("Tomorrow 9:00"), tomorrow),
+            (self.tr("Next Monday"), QDateTime(monday, QTime(9, 0))),
+        ):
             button = QPushButton(text, self)
             button.clicked.connect(lambda _c=False, v=value: (self.when.setDateTime(v), self.accept()))
             quick.addWidget(button)
         layout.addLayout(quick)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                   QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -58,8 +61,9 @@ class SnoozeDialog(QDialog):
 class AssignDialog(QDialog):
     """Choose an agent (type to filter, Enter to assign) or a team."""
 
-    def __init__(self, agents: list[AgentRow], teams: list[tuple[int, str]],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, agents: list[AgentRow], teams: list[tuple[int, str]], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Assign case"))
         layout = QVBoxLayout(self)
@@ -69,8 +73,9 @@ class AssignDialog(QDialog):
         none.setData(Qt.ItemDataRole.UserRole, ("agent", None))
         self.list.addItem(none)
         for agent in agents:
-            item = QListWidgetItem(self.tr("{name} — {team}").format(
-                name=agent.name, team=agent.team or self.tr("no team")))
+            item = QListWidgetItem(
+                self.tr("{name} — {team}").format(name=agent.name, team=agent.team or self.tr("no team"))
+            )
             item.setData(Qt.ItemDataRole.UserRole, ("agent", agent.name))
             self.list.addItem(item)
         for _tid, team in teams:
@@ -80,8 +85,9 @@ class AssignDialog(QDialog):
         self.list.setCurrentRow(1 if agents else 0)
         self.list.itemActivated.connect(lambda _i: self.accept())
         layout.addWidget(self.list)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
-                                   QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

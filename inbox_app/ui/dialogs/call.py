@@ -47,13 +47,18 @@ class CallDialog(QDialog):
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save |
-                                   QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
     def call_log(self) -> CallLog:
-        return CallLog(direction=self.direction.currentData(), number=self.number.text(),
-                       duration_seconds=self.minutes.value() * 60, outcome=self.outcome.currentData(),
-                       notes=self.notes.toPlainText())
+        return CallLog(
+            direction=self.direction.currentData(),
+            number=self.number.text(),
+            duration_seconds=self.minutes.value() * 60,
+            outcome=self.outcome.currentData(),
+            notes=self.notes.toPlainText(),
+        )

@@ -25,9 +25,15 @@ class MergeDialog(QDialog):
         self._target = target
         self.setWindowTitle(self.tr("Merge customers"))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Find the customer who is really {name}; their identities, "
-                                        "conversations and cases move here. You can undo it.")
-                                .format(name=target.name), self))
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "Find the customer who is really {name}; their identities, "
+                    "conversations and cases move here. You can undo it."
+                ).format(name=target.name),
+                self,
+            )
+        )
         self.query = QLineEdit(self)
         self.query.setPlaceholderText(self.tr("Name, email, phone…"))
         self.query.setAccessibleName(self.tr("Search customers"))
@@ -53,8 +59,9 @@ class MergeDialog(QDialog):
         if not text:
             self.results.clear()
             return
-        self._ws.call(self._ws.services.queries.customers, limit=30, text=text,
-                      done=self._show, task="customer search")
+        self._ws.call(
+            self._ws.services.queries.customers, limit=30, text=text, done=self._show, task="customer search"
+        )
 
     def _show(self, customers: list[CustomerRow]) -> None:
         self.results.clear()

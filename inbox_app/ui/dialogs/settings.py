@@ -87,8 +87,10 @@ class AccountsTab(QWidget):
     def _fill(self, accounts: list[AccountRow]) -> None:
         self.list.clear()
         for a in accounts:
-            item = QListWidgetItem(icon(f"channel-{a.channel}"),
-                                   f"{a.name} · {labels.word(labels.ACCOUNT_STATUS, a.status if a.enabled else 'disabled')}")
+            item = QListWidgetItem(
+                icon(f"channel-{a.channel}"),
+                f"{a.name} · {labels.word(labels.ACCOUNT_STATUS, a.status if a.enabled else 'disabled')}",
+            )
             item.setData(Qt.ItemDataRole.UserRole, a)
             self.list.addItem(item)
         if not accounts:
@@ -191,8 +193,12 @@ class AccountsTab(QWidget):
 
         if self.secret is not None:
             self.secret.clear()
-        self._ws.call(save, done=lambda _r: (self.result.setText(self.tr("Saved.")), self.refresh()),
-                      failed=lambda exc: self.result.setText(str(exc)), task="save account")
+        self._ws.call(
+            save,
+            done=lambda _r: (self.result.setText(self.tr("Saved.")), self.refresh()),
+            failed=lambda exc: self.result.setText(str(exc)),
+            task="save account",
+        )
 
     def _test(self) -> None:
         if self._current is None:
@@ -215,9 +221,14 @@ class AccountsTab(QWidget):
         if self._current is None:
             return
         name = self._current.name
-        self._ws.call(self._ws.services.accounts.remove, name, actor=self._ws.actor,
-                      done=lambda _r: (self.refresh(), self._new()),
-                      failed=lambda exc: self.result.setText(str(exc)), task="remove account")
+        self._ws.call(
+            self._ws.services.accounts.remove,
+            name,
+            actor=self._ws.actor,
+            done=lambda _r: (self.refresh(), self._new()),
+            failed=lambda exc: self.result.setText(str(exc)),
+            task="remove account",
+        )
 
 
 class AgentsTab(QWidget):
@@ -227,7 +238,9 @@ class AgentsTab(QWidget):
         layout = QVBoxLayout(self)
         self.table = QTableWidget(0, 4, self)
         self.table.setAccessibleName(self.tr("Agents"))
-        self.table.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Email"), self.tr("Role"), self.tr("Team")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Email"), self.tr("Role"), self.tr("Team")]
+        )
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
         layout.addWidget(self.table)
@@ -266,11 +279,17 @@ class AgentsTab(QWidget):
             self.team.addItem(name)
 
     def _add(self) -> None:
-        self._ws.call(self._ws.services.agents.add, self.name.text(), self.email.text(),
-                      self.role.currentText(), self.team.currentText().strip() or None,
-                      actor=self._ws.actor, task="add agent",
-                      done=lambda _r: (self.result.setText(self.tr("Agent added.")), self.refresh()),
-                      failed=lambda exc: self.result.setText(str(exc)))
+        self._ws.call(
+            self._ws.services.agents.add,
+            self.name.text(),
+            self.email.text(),
+            self.role.currentText(),
+            self.team.currentText().strip() or None,
+            actor=self._ws.actor,
+            task="add agent",
+            done=lambda _r: (self.result.setText(self.tr("Agent added.")), self.refresh()),
+            failed=lambda exc: self.result.setText(str(exc)),
+        )
 
 
 class TeamsTab(QWidget):
@@ -287,8 +306,10 @@ class TeamsTab(QWidget):
 
         def gather() -> list[str]:
             people = agents.list()
-            return [f"{name}: " + ", ".join(a.name for a in people if a.team == name)
-                    for _tid, name in agents.teams()]
+            return [
+                f"{name}: " + ", ".join(a.name for a in people if a.team == name)
+                for _tid, name in agents.teams()
+            ]
 
         ws.call(gather, done=lambda lines: self.list.addItems(lines), task="teams")
 
@@ -318,7 +339,9 @@ class TemplatesTab(QWidget):
         right.addRow(self.tr("Text"), self.body)
         right.addRow(self.tr("Variant for"), self.channel)
         right.addRow("", self.variant)
-        hint = QLabel(self.tr("Variables: {customer.first_name} {customer.name} {agent.name} {case.id}"), self)
+        hint = QLabel(
+            self.tr("Variables: {customer.first_name} {customer.name} {agent.name} {case.id}"), self
+        )
         hint.setWordWrap(True)
         right.addRow(hint)
         row = QHBoxLayout()
@@ -373,10 +396,16 @@ class TemplatesTab(QWidget):
     def _save(self) -> None:
         self._variants[self._channel] = self.variant.toPlainText()
         variants = {k: v for k, v in self._variants.items() if v.strip()}
-        self._ws.call(self._ws.services.templates.save, self.name.text().strip(), self.body.toPlainText(),
-                      variants, self.shortcut.text().strip() or None, task="save template",
-                      done=lambda _r: (self.result.setText(self.tr("Template saved.")), self.refresh()),
-                      failed=lambda exc: self.result.setText(str(exc)))
+        self._ws.call(
+            self._ws.services.templates.save,
+            self.name.text().strip(),
+            self.body.toPlainText(),
+            variants,
+            self.shortcut.text().strip() or None,
+            task="save template",
+            done=lambda _r: (self.result.setText(self.tr("Template saved.")), self.refresh()),
+            failed=lambda exc: self.result.setText(str(exc)),
+        )
 
 
 class SettingsDialog(QDialog):

@@ -75,10 +75,20 @@ class WorkloadDialog(QDialog):
         def gather() -> list[tuple[Any, int, int]]:
             out = []
             for agent in services.agents.list():
-                out.append((agent, services.queries.count_cases(CaseFilter(status=("open",), assignee_id=agent.id)),
-                            services.queries.count_cases(CaseFilter(status=("pending",), assignee_id=agent.id))))
-            out.append((None, services.queries.count_cases(CaseFilter(status=("open",), unassigned=True)),
-                        services.queries.count_cases(CaseFilter(status=("pending",), unassigned=True))))
+                out.append(
+                    (
+                        agent,
+                        services.queries.count_cases(CaseFilter(status=("open",), assignee_id=agent.id)),
+                        services.queries.count_cases(CaseFilter(status=("pending",), assignee_id=agent.id)),
+                    )
+                )
+            out.append(
+                (
+                    None,
+                    services.queries.count_cases(CaseFilter(status=("open",), unassigned=True)),
+                    services.queries.count_cases(CaseFilter(status=("pending",), unassigned=True)),
+                )
+            )
             return out
 
         self._ws.call(gather, done=self._fill, task="workload")
@@ -105,13 +115,19 @@ class WorkloadDialog(QDialog):
         if not (0 <= row < len(self._agents)):
             return
         agent = self._agents[row]
-        flt = CaseFilter(status=WORKING, assignee_id=agent.id) if agent else CaseFilter(status=WORKING, unassigned=True)
+        flt = (
+            CaseFilter(status=WORKING, assignee_id=agent.id)
+            if agent
+            else CaseFilter(status=WORKING, unassigned=True)
+        )
 
         def fill(cases: list[Any]) -> None:
             self.cases.clear()
             for case in cases:
-                item = QListWidgetItem(f"#{case.id} {case.customer_name} — {case.subject or ''} · "
-                                       f"{labels.word(labels.STATUS, case.status)}")
+                item = QListWidgetItem(
+                    f"#{case.id} {case.customer_name} — {case.subject or ''} · "
+                    f"{labels.word(labels.STATUS, case.status)}"
+                )
                 item.setData(Qt.ItemDataRole.UserRole, case.id)
                 self.cases.addItem(item)
 
@@ -130,6 +146,13 @@ class WorkloadDialog(QDialog):
                 cases.assign(case_id, target, actor=actor)
             return len(ids)
 
-        self._ws.call(move, task="reassign", failed=lambda exc: self.result.setText(str(exc)),
-                      done=lambda n: (self.result.setText(self.tr("{n} cases reassigned.").format(n=n)),
-                                      self.refresh(), self._show_cases(self.table.currentRow())))
+        self._ws.call(
+            move,
+            task="reassign",
+            failed=lambda exc: self.result.setText(str(exc)),
+            done=lambda n: (
+                self.result.setText(self.tr("{n} cases reassigned.").format(n=n)),
+                self.refresh(),
+                self._show_cases(self.table.currentRow()),
+            ),
+        )

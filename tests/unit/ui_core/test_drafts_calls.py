@@ -56,8 +56,11 @@ def test_logged_call_is_on_the_timeline_and_number_becomes_identity(services: Se
     seen: list[MessagesAdded] = []
     services.bus.subscribe(MessagesAdded, seen.append)
     calls = CallService(services.factory, services.customers, services.bus)
-    mid = calls.log(case, CallLog("in", "+39 02 1234 5678", 185, "answered", "Vuole il rimborso"),
-                    agent_id=services.agents.find("Giulia Rossi").id)
+    mid = calls.log(
+        case,
+        CallLog("in", "+39 02 1234 5678", 185, "answered", "Vuole il rimborso"),
+        agent_id=services.agents.find("Giulia Rossi").id,
+    )
     msg = services.queries.message(mid)
     assert (msg.channel, msg.direction, msg.text) == ("phone", "in", "Vuole il rimborso")
     assert msg.meta["number"] == "+390212345678" and msg.meta["duration"] == 185

@@ -14,8 +14,10 @@ from inbox_app.ui.html_body import (
 
 
 def test_scripts_styles_and_handlers_are_removed() -> None:
-    clean = sanitize('<p onclick="steal()">Ciao<script>alert(1)</script><style>p{}</style>'
-                     '<iframe src="https://x.example"></iframe><a href="javascript:x()">link</a></p>')
+    clean = sanitize(
+        '<p onclick="steal()">Ciao<script>alert(1)</script><style>p{}</style>'
+        '<iframe src="https://x.example"></iframe><a href="javascript:x()">link</a></p>'
+    )
     assert "script" not in clean and "onclick" not in clean and "iframe" not in clean
     assert "javascript" not in clean and "Ciao" in clean
 
