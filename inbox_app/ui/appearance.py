@@ -162,3 +162,5 @@ def setup_application(app: QApplication) -> None:
     app.setWindowIcon(icon("unisono"))
     install_translator(app)
     apply_theme(app)
+    # Follow the desktop when it switches between light and dark while the app runs.
+    QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))

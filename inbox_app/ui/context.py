@@ -28,6 +28,8 @@ class Workspace:
     drafts: DraftService = field(init=False)
     calls: CallService = field(init=False)
     team_id: int | None = field(init=False, default=None)
+    # Where unexpected failures of background work go (the crash dialog); None: only logged.
+    report_error: Callable[..., None] | None = None
 
     def __post_init__(self) -> None:
         if self.agent is not None and self.agent.team:
@@ -72,6 +74,8 @@ class Workspace:
                 result = await asyncio.to_thread(fn, *args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - handed to the caller's failure path
                 if failed is None:
+                    if self.report_error is not None:
+                        self.report_error(type(exc), exc, exc.__traceback__)
                     raise
                 _deliver(failed, exc)
                 return

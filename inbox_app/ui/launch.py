@@ -92,6 +92,7 @@ def run_gui(database: str | None = None, demo: bool = False, actor: str | None =
         )
         return 1
     window = build_window(services, actor)
+    window.ws.report_error = reporter.report
     window.show()
     window.start_sync()
     QTimer.singleShot(

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from inbox_app import APP_NAME
 from inbox_app.core.cases import PRIORITIES
+from inbox_app.core.queries import NotFound
 from inbox_app.core.rows import CaseRow, CustomerRow
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
@@ -450,7 +451,10 @@ class MainWindow(QMainWindow):
             out = []
             cases = services.queries.cases_by_id(event.case_ids)
             for message_id in event.message_ids[:20]:
-                message = services.queries.message(message_id)
+                try:
+                    message = services.queries.message(message_id)
+                except NotFound:
+                    continue  # erased meanwhile
                 case = cases.get(message.case_id or -1)
                 if message.direction != "in" or case is None:
                     continue

@@ -336,6 +336,8 @@ class TimelineView(QScrollArea):
 
     def _settle(self) -> None:
         self._keep_from_bottom = None
+        # Scrolled to the top while the view was settling, or too few messages to fill it.
+        self._scrolled(self.verticalScrollBar().value())
 
     def _scrolled(self, value: int) -> None:
         if value == 0 and self._keep_from_bottom is None and self._model.canFetchMore():

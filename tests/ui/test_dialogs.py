@@ -100,3 +100,20 @@ def test_crash_details_are_redacted_and_collected(qtbot, loop) -> None:  # type:
         reporter.report(*sys.exc_info())  # type: ignore[arg-type]
     qtbot.waitUntil(lambda: len(reporter.reports) == 1)
     assert "topsecret" not in reporter.reports[0] and "ValueError" in reporter.reports[0]
+
+
+def test_unexpected_failure_of_background_work_reaches_the_crash_path(services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from inbox_app.ui.bridge import Bridge
+    from inbox_app.ui.context import Workspace
+
+    reporter = CrashReporter(show_dialog=False)
+    ws = Workspace(services, Bridge(services.bus), None, report_error=reporter.report)
+
+    def broken() -> None:
+        raise KeyError("token=abcdef123456")
+
+    task = ws.call(broken, task="broken")
+    qtbot.waitUntil(task.done)
+    qtbot.waitUntil(lambda: len(reporter.reports) == 1)
+    assert "KeyError" in reporter.reports[0] and "abcdef123456" not in reporter.reports[0]
+    ws.bridge.close()

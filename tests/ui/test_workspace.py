@@ -327,3 +327,24 @@ def test_demo_store_opens_with_the_demo_data(qapp, loop, monkeypatch, tmp_path) 
     finally:
         services.close()
         folder.cleanup()
+
+
+def test_long_history_pages_in_when_scrolling_up(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    anna = services.extra["seed"]["anna"]
+    case = services.queries.customer_cases(anna)[0].id
+    for i in range(80):
+        services.outbox.queue_reply(case, f"Nota di lavoro {i}", note=True)
+    window = make_window()
+    _open_case_of(window, qtbot, anna)
+    qtbot.waitUntil(lambda: len(window.timeline.cards) == 50)
+    assert window.timeline.older.isVisibleTo(window)
+    bar = window.timeline.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    bar.setValue(0)
+    qtbot.waitUntil(lambda: len(window.timeline.cards) == 82)
+    qtbot.waitUntil(lambda: bar.value() > 0)  # the agent stays where they were reading
+    assert not window.timeline.older.isVisibleTo(window)
+    texts = [c.row.text for c in window.timeline.cards]
+    assert texts[-1] == "Nota di lavoro 79" and texts.index("Nota di lavoro 0") < texts.index(
+        "Nota di lavoro 79"
+    )
