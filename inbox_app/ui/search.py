@@ -106,7 +106,10 @@ class SearchModel(QAbstractListModel):
             names = {c.id: c.name for c in services.queries.customers(limit=200)} if messages else {}
             for m in messages:
                 who = names.get(m.customer_id) or m.sender or ""
-                snippet = _snippet(m.text or m.subject or "", query)
+                body = m.text or ""
+                if m.subject and not highlight_spans(body, query):
+                    body = f"{m.subject} — {body}"  # the match is in the subject
+                snippet = _snippet(body, query)
                 title = f"{labels.word(labels.CHANNEL, m.channel)} · {who} · {labels.when(m.sent_at)}"
                 hits.append(
                     Hit(

@@ -348,3 +348,62 @@ def test_long_history_pages_in_when_scrolling_up(make_window, services, qtbot) -
     assert texts[-1] == "Nota di lavoro 79" and texts.index("Nota di lavoro 0") < texts.index(
         "Nota di lavoro 79"
     )
+
+
+def test_remote_images_load_only_when_the_agent_asks(make_window, services, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import http.server
+    import threading
+
+    from PySide6.QtGui import QColor, QImage
+
+    from connectors.base import Address, Batch, InboundItem
+    from tests.ui.seed import T0
+
+    image = QImage(4, 4, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    image.save(str(tmp_path / "pixel.png"))
+    hits: list[str] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            super().__init__(*args, directory=str(tmp_path), **kwargs)
+
+        def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
+            hits.append(self.path)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/pixel.png"
+    try:
+        account = services.accounts.get("posta")
+        services.ingest.store_batch(
+            account.id,
+            Batch(
+                (
+                    InboundItem(
+                        external_id="m8",
+                        thread_key="t-luca",
+                        sender=Address("email", "luca@example.com", "Luca"),
+                        sent_at=T0,
+                        text="foto",
+                        subject="Delivery address",
+                        html=f'<p>Ecco la foto</p><img src="{url}">',
+                    ),
+                ),
+                None,
+            ),
+        )
+        window = make_window()
+        luca = next(c.id for c in services.queries.customers() if c.name == "Luca Neri")
+        _open_case_of(window, qtbot, luca)
+        qtbot.waitUntil(lambda: any(c.images_button.isVisibleTo(window) for c in window.timeline.cards))
+        card = next(c for c in window.timeline.cards if c.images_button.isVisibleTo(window))
+        qtbot.wait(200)
+        assert hits == []  # nothing was fetched just by showing the message
+        card.images_button.click()
+        qtbot.waitUntil(lambda: card.images_allowed, timeout=10000)
+        assert hits == ["/pixel.png"] and url in card.body.images
+        assert not card.images_button.isVisibleTo(window)
+    finally:
+        server.shutdown()
+        server.server_close()
