@@ -48,7 +48,10 @@ def test_every_ui_string_has_an_italian_translation(tmp_path: Path) -> None:
     assert not unfinished
 
 
-def test_italian_is_chosen_from_the_environment(qapp, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_italian_is_chosen_from_the_environment(
+    qapp, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # where the built .qm goes
     monkeypatch.setenv("INBOX_APP_LANG", "it_IT")
     assert language() == "it"
     try:

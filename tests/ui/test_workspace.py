@@ -407,3 +407,40 @@ def test_remote_images_load_only_when_the_agent_asks(make_window, services, qtbo
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_single_key_shortcuts_open_their_dialogs(make_window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    opened: list[str] = []
+    for name in ("ShortcutsDialog", "AssignDialog", "SnoozeDialog"):
+        monkeypatch.setattr(
+            f"inbox_app.ui.main_window.{name}.exec", lambda self, n=name: opened.append(n) or 0
+        )
+    window = make_window()
+    _ready(window, qtbot)
+    qtbot.keyClick(window.cases, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: window.case is not None)
+    qtbot.keyClick(window.cases, "?")
+    qtbot.keyClick(window.cases, Qt.Key.Key_A)
+    qtbot.keyClick(window.cases, Qt.Key.Key_S)
+    assert opened == ["ShortcutsDialog", "AssignDialog", "SnoozeDialog"]
+    qtbot.keyClick(window.cases, Qt.Key.Key_N)
+    assert window.composer.note.isChecked() and window.composer.editor.hasFocus()
+    qtbot.keyClicks(window.composer.editor, "jk")  # letters typed in the editor stay there
+    assert window.composer.editor.toPlainText() == "jk"
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Escape)
+    assert window.cases.hasFocus()
+
+
+def test_reply_longer_than_the_channel_allows_is_blocked(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    _open_case_of(window, qtbot, services.extra["seed"]["anna"])
+    composer = window.composer
+    qtbot.waitUntil(lambda: composer.account.count() == 2)
+    composer.editor.setPlainText("x" * 5000)
+    assert not composer.send_button.isEnabled()
+    counters = [composer.previews.itemAt(i).widget().counter.text() for i in range(composer.previews.count())]
+    assert all("5000 / 4096" in c and "too long" in c for c in counters)
+    composer.send()
+    assert "allows 4096" in composer.status.text()
+    composer.note.setChecked(True)  # an internal note has no channel limit
+    assert composer.send_button.isEnabled()
