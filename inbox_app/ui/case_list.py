@@ -7,6 +7,7 @@ rows are fetched a page at a time when the view first asks for them, so
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,6 +40,7 @@ from inbox_app.ui.appearance import icon, is_dark
 from inbox_app.ui.context import Workspace
 
 PAGE = 100
+MAX_CACHED = 20_000  # rows kept in memory, whatever the size of the view
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -57,12 +59,15 @@ class CaseListModel(QAbstractTableModel):
         self._filter = CaseFilter(status=("open", "pending"))
         self._ids: list[int] = []
         self._pos: dict[int, int] = {}
-        self._rows: dict[int, CaseRow] = {}
+        self._rows: OrderedDict[int, CaseRow] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
         self._now = datetime.now(UTC)
         self._reload_timer = QTimer(self, singleShot=True, interval=400)
         self._reload_timer.timeout.connect(self.reload)
+        self._clock = QTimer(self, interval=60_000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
         ws.bridge.casesChanged.connect(self._cases_changed)
         self._headers = (
             self.tr("Customer"),
@@ -100,13 +105,12 @@ class CaseListModel(QAbstractTableModel):
             return  # a newer view was asked for meanwhile
         self._now = datetime.now(UTC)
         if ids == self._ids:
-            self._refetch(set(self._rows))
-            self.loaded.emit()
+            self.loaded.emit()  # changed rows were refetched when their event came
             return
         self.beginResetModel()
         self._ids = ids
         self._pos = {case_id: row for row, case_id in enumerate(ids)}
-        self._rows = {k: v for k, v in self._rows.items() if k in self._pos}
+        self._rows = OrderedDict((k, v) for k, v in self._rows.items() if k in self._pos)
         self._pending.clear()
         self.endResetModel()
         self.loaded.emit()
@@ -130,7 +134,7 @@ class CaseListModel(QAbstractTableModel):
             self._pending.discard(page)
             if generation != self._generation:
                 return
-            self._rows.update(rows)
+            self._remember(rows)
             first, last = page * PAGE, min(len(self._ids), (page + 1) * PAGE) - 1
             if last >= first:
                 self.dataChanged.emit(self.index(first, 0), self.index(last, self.COLUMNS - 1))
@@ -139,7 +143,21 @@ class CaseListModel(QAbstractTableModel):
 
     def fetch_page_now(self, row: int) -> None:
         page = row // PAGE
-        self._rows.update(self._ws.services.queries.cases_by_id(self._ids[page * PAGE : (page + 1) * PAGE]))
+        self._remember(self._ws.services.queries.cases_by_id(self._ids[page * PAGE : (page + 1) * PAGE]))
+
+    def _remember(self, rows: dict[int, CaseRow]) -> None:
+        """Cache fetched rows; the least recently fetched go first when the cache is full."""
+        for case_id, row in rows.items():
+            self._rows.pop(case_id, None)
+            self._rows[case_id] = row
+        while len(self._rows) > MAX_CACHED:
+            self._rows.popitem(last=False)
+
+    def _tick(self) -> None:
+        """Waiting times grow by themselves: repaint that column every minute."""
+        self._now = datetime.now(UTC)
+        if self._ids:
+            self.dataChanged.emit(self.index(0, self.WAITING), self.index(len(self._ids) - 1, self.WAITING))
 
     # ------------------------------------------------------------ queries
 
