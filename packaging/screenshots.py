@@ -63,6 +63,13 @@ def render_one(out: Path, theme: str, lang: str, size: tuple[int, int]) -> Path:
                 and window.composer.account.count() > 0
             )
         )
+        composer = window.composer
+        await until(lambda: composer.template.count() > 1)
+        if composer.templates:
+            # show the per-channel preview with a template's channel variants
+            channel = composer.current_candidate().account.channel if composer.current_candidate() else ""
+            richest = max(composer.templates, key=lambda t: len(t.variants))
+            composer.insert_template(richest, channel)
         await asyncio.sleep(0.6)
         window.timeline.scroll_to_end()
         await asyncio.sleep(0.3)

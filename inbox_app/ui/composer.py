@@ -80,14 +80,18 @@ class ChannelPreview(QFrame):
         )
         title.setObjectName("previewTitle")
         layout.addWidget(title)
+        self.counter = QLabel(self)
+        self.counter.setObjectName("previewCounter")
+        self.counter.setWordWrap(True)
+        layout.addWidget(self.counter)
         self.text = QLabel(self)
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # A few lines are enough to compare channels; the full text is in the tooltip.
+        self.text.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 4)
         layout.addWidget(self.text)
-        self.counter = QLabel(self)
-        self.counter.setObjectName("previewCounter")
-        layout.addWidget(self.counter)
         layout.addStretch(1)
         self.over = False
 
@@ -95,6 +99,7 @@ class ChannelPreview(QFrame):
         caps = self.candidate.capabilities
         shown = text if caps.html else text  # plain-text channels get the text as typed
         self.text.setText(shown[:2000] or self.tr("(empty)"))
+        self.text.setToolTip(shown[:2000])
         limit = caps.max_length
         n = len(text)
         self.over = bool(limit and n > limit and not caps.split_long)

@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         self.center.addWidget(self.composer)
         self.center.setStretchFactor(0, 3)
         self.center.setStretchFactor(1, 1)
-        self.center.setSizes([700, 210])
+        self.center.setSizes([620, 290])
         self.customer_panel = CustomerPanel(ws, self)
         self.customer_panel.caseRequested.connect(self.jump_to_case)
         self.customer_panel.mergeRequested.connect(self.merge_customer)
