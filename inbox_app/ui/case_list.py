@@ -69,6 +69,7 @@ class CaseListModel(QAbstractTableModel):
         self._clock.timeout.connect(self._tick)
         self._clock.start()
         ws.bridge.casesChanged.connect(self._cases_changed)
+        ws.bridge.customersChanged.connect(self._customers_changed)
         self._headers = (
             self.tr("Customer"),
             self.tr("Channels"),
@@ -118,6 +119,10 @@ class CaseListModel(QAbstractTableModel):
     def _cases_changed(self, event: Any) -> None:
         self._refetch({i for i in event.case_ids if i in self._rows})
         self._reload_timer.start()
+
+    def _customers_changed(self, event: Any) -> None:
+        customers = set(event.customer_ids)
+        self._refetch({r.id for r in self._rows.values() if r.customer_id in customers})
 
     def _refetch(self, ids: set[int]) -> None:
         for page in {self._pos[i] // PAGE for i in ids if i in self._pos}:

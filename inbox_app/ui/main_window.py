@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.actions_.refused.connect(lambda words: self.statusBar().showMessage(words, 10000))
         self.actions_.undoChanged.connect(self.undo_action.setEnabled)
         ws.bridge.messagesAdded.connect(self._notify)
+        ws.bridge.customersChanged.connect(self._customers_changed)
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(icon("unisono"), self)
@@ -312,6 +313,11 @@ class MainWindow(QMainWindow):
         self.customer_panel.load(customer.id)
         self.composer.set_case(case, customer)
         self.caseShown.emit(case.id)
+
+    def _customers_changed(self, event: Any) -> None:
+        # A rename or a merge: the title and the composer's variables follow.
+        if self.case is not None and self.customer is not None and self.customer.id in event.customer_ids:
+            self.open_case(self.case.id)
 
     def _reload_timeline(self) -> None:
         if self.customer is None:

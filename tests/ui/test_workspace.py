@@ -444,3 +444,22 @@ def test_reply_longer_than_the_channel_allows_is_blocked(make_window, services, 
     assert "allows 4096" in composer.status.text()
     composer.note.setChecked(True)  # an internal note has no channel limit
     assert composer.send_button.isEnabled()
+
+
+def test_customer_details_are_edited_in_the_panel(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    luca = next(c.id for c in services.queries.customers() if c.name == "Luca Neri")
+    _open_case_of(window, qtbot, luca)
+    panel = window.customer_panel
+    qtbot.waitUntil(lambda: panel.customer is not None and panel.customer.id == luca)
+    panel.name.setText("Luca Neri Bianchi")
+    panel.details.setPlainText("azienda: Neri Srl\ncittà: Torino")
+    panel.notes.setPlainText("Preferisce essere contattato via email")
+    panel.save.click()
+    qtbot.waitUntil(lambda: services.queries.customer(luca).name == "Luca Neri Bianchi")
+    saved = services.queries.customer(luca)
+    assert saved.details == {"azienda": "Neri Srl", "città": "Torino"}
+    assert saved.notes == "Preferisce essere contattato via email"
+    row = window.case_model.row_of(window.case.id)
+    qtbot.waitUntil(lambda: window.case_model.data(window.case_model.index(row, 0)) == "Luca Neri Bianchi")
+    qtbot.waitUntil(lambda: window.title.text().startswith("Luca Neri Bianchi"))
