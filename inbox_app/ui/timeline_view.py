@@ -7,6 +7,7 @@ reply turning from queued to sent touches only the cards concerned.
 from __future__ import annotations
 
 import logging
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -71,6 +73,7 @@ class MessageBody(QTextBrowser):
 class MessageCard(QFrame):
     retry = Signal(int)
     saveAttachment = Signal(object)  # AttachmentRow
+    openAttachment = Signal(object)  # AttachmentRow
 
     def __init__(self, row: MessageRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -159,8 +162,12 @@ class MessageCard(QFrame):
             button.setIcon(icon("attachment"))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.setText(f"{att.filename} ({_size(att.size)})")
-            button.setToolTip(self.tr("Save this attachment…"))
-            button.clicked.connect(lambda _c=False, a=att: self.saveAttachment.emit(a))
+            button.setToolTip(self.tr("Open or save this attachment"))
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            menu = QMenu(button)
+            menu.addAction(self.tr("Open"), lambda a=att: self.openAttachment.emit(a))
+            menu.addAction(self.tr("Save as…"), lambda a=att: self.saveAttachment.emit(a))
+            button.setMenu(menu)
             self.attachments.addWidget(button)
         self.attachments.addStretch(1)
 
@@ -287,6 +294,7 @@ class TimelineView(QScrollArea):
         card = MessageCard(row, self.widget())
         card.retry.connect(self._retry)
         card.saveAttachment.connect(self._save_attachment)
+        card.openAttachment.connect(self._open_attachment)
         card.images_button.clicked.connect(lambda: self._ws.spawn(card.load_images(), "load images"))
         return card
 
@@ -354,6 +362,22 @@ class TimelineView(QScrollArea):
             actor=self._ws.actor,
             task="retry reply",
             failed=lambda exc: logger.warning("retry refused: %s", exc),
+        )
+
+    def _open_attachment(self, att: AttachmentRow) -> None:
+        """Open a copy, kept in a private folder, with the desktop's viewer for its type."""
+        folder = Path(tempfile.mkdtemp(prefix="unisono-attachment-"))
+        path = folder / html_body.safe_filename(att.filename)
+
+        def write() -> Path:
+            _row, data = self._ws.services.queries.attachment_data(att.id)
+            path.write_bytes(data)
+            return path
+
+        self._ws.call(
+            write,
+            task="open attachment",
+            done=lambda p: QDesktopServices.openUrl(QUrl.fromLocalFile(str(p))),
         )
 
     def _save_attachment(self, att: AttachmentRow) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 
 from inbox_app.ui.case_list import CaseListModel
@@ -297,6 +299,12 @@ def test_attachment_is_saved_where_the_agent_chooses(
     qtbot.waitUntil(target.exists)
     assert target.read_bytes() == b"%PDF-1.4 ricevuta"
     assert asked["suggested"].endswith("ricevuta.pdf") and ".." not in asked["suggested"]
+    opened = []
+    monkeypatch.setattr("inbox_app.ui.timeline_view.QDesktopServices.openUrl", opened.append)
+    card.openAttachment.emit(card.row.attachments[0])
+    qtbot.waitUntil(lambda: len(opened) == 1)
+    local = Path(opened[0].toLocalFile())
+    assert local.name == "ricevuta.pdf" and local.read_bytes() == b"%PDF-1.4 ricevuta"
 
 
 def test_first_sync_progress_and_errors_show_in_the_status_bar(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
