@@ -345,23 +345,30 @@ class CaseListView(QTableView):
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self._selected_id = 0
         self._restore_id = 0
+        self._anchor = -1
         model.modelAboutToBeReset.connect(self._remember)
         model.modelReset.connect(self._restore)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         case_id = self._model.case_id(current.row()) if current.isValid() else None
+        if current.isValid():
+            self._anchor = current.row()
         if (case_id or 0) != self._selected_id:
             self._selected_id = case_id or 0
             self.caseSelected.emit(self._selected_id)
 
     def _remember(self) -> None:
         self._restore_id = self._selected_id
+        current = self.currentIndex()
+        self._anchor = current.row() if current.isValid() else self._anchor
 
     def _restore(self) -> None:
         row = self._model.row_of(self._restore_id) if self._restore_id else None
         if row is not None:
             self.select_row(row)
-        # A case that left the view stays open in the other panes until another is picked.
+            self._anchor = row
+        # A case that left the view (resolved, snoozed) stays open in the other panes;
+        # j then goes to the case that took its place, k to the one above it.
 
     def select_row(self, row: int) -> None:
         if 0 <= row < self._model.rowCount():
@@ -376,10 +383,13 @@ class CaseListView(QTableView):
         return True
 
     def step(self, delta: int) -> None:
-        current = self.currentIndex().row() if self.currentIndex().isValid() else -1
-        if current < 0 and self._selected_id:
-            current = self._model.row_of(self._selected_id) or 0
-        self.select_row(max(0, min(self._model.rowCount() - 1, current + delta)))
+        if self.currentIndex().isValid():
+            target = self.currentIndex().row() + delta
+        elif self._anchor >= 0:
+            target = self._anchor if delta > 0 else self._anchor - 1
+        else:
+            target = 0
+        self.select_row(max(0, min(self._model.rowCount() - 1, target)))
 
     def selected_case_id(self) -> int:
         return self._selected_id

@@ -123,6 +123,9 @@ def test_resolve_with_e_and_undo_with_ctrl_z(make_window, services, qtbot) -> No
     qtbot.keyClick(window.cases, Qt.Key.Key_E)
     qtbot.waitUntil(lambda: services.queries.case(case_id).status == "resolved")
     qtbot.waitUntil(lambda: window.case_model.rowCount() == 4)  # gone from "All open"
+    assert window.case.id == case_id  # still on screen until the agent moves on
+    qtbot.keyClick(window.cases, Qt.Key.Key_J)  # the case that took its place
+    qtbot.waitUntil(lambda: window.case.id == window.case_model.case_id(0))
     qtbot.waitUntil(window.undo_action.isEnabled)
     qtbot.keyClick(window.cases, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: services.queries.case(case_id).status == "open")
