@@ -474,3 +474,29 @@ def test_customer_details_are_edited_in_the_panel(make_window, services, qtbot) 
     row = window.case_model.row_of(window.case.id)
     qtbot.waitUntil(lambda: window.case_model.data(window.case_model.index(row, 0)) == "Luca Neri Bianchi")
     qtbot.waitUntil(lambda: window.title.text().startswith("Luca Neri Bianchi"))
+
+
+def test_new_message_on_an_unassigned_case_notifies(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    shown: list[tuple[str, str]] = []
+
+    class Tray:
+        def showMessage(self, title, text, *_args) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+            shown.append((title, text))
+
+        def hide(self) -> None:
+            pass
+
+    window = make_window()
+    window.tray = Tray()
+    _ready(window, qtbot)
+    seed = services.extra["seed"]
+    window.start_sync()
+    seed["chat"].deliver(
+        id="c7",
+        thread="room-paolo",
+        name="Paolo Gallo",
+        text="Allora, il rimborso?",
+        **{"from": "@paolo:example.org"},
+    )
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=15000)
+    assert shown[0] == ("New messages", "Paolo Gallo: Allora, il rimborso?")
