@@ -894,7 +894,7 @@ def _sqlite_insert_rows(session: Session, table: Any, rows: list[dict[str, Any]]
     conn = session.connection()
     dialect = conn.dialect
     cols = [table.c[name] for name in rows[0]]
-    convert = [col.type.bind_processor(dialect) for col in cols]
+    convert = [col.type.dialect_impl(dialect).bind_processor(dialect) for col in cols]
     names = ", ".join(dialect.identifier_preparer.quote(col.name) for col in cols)
     one = "(" + ", ".join("?" * len(cols)) + ")"
     per_statement = max(1, 30000 // len(cols))  # SQLite's limit on bound values
@@ -904,7 +904,7 @@ def _sqlite_insert_rows(session: Session, table: Any, rows: list[dict[str, Any]]
         for row in chunk:
             for col, fn in zip(cols, convert, strict=True):
                 value = row[col.name]
-                params.append(fn(value) if fn is not None and value is not None else value)
+                params.append(fn(value) if fn is not None else value)
         sql = f"INSERT INTO {table.name} ({names}) VALUES " + ", ".join([one] * len(chunk))
         conn.exec_driver_sql(sql, tuple(params))
 
