@@ -35,6 +35,7 @@ def render_one(out: Path, theme: str, lang: str, size: tuple[int, int]) -> Path:
     window = build_window(services, None)
     window.resize(*size)
     window.show()
+    window.default_splits(size[0])
     target = out / f"main-window-{theme}-{lang}.png"
 
     async def until(check, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]

@@ -79,6 +79,7 @@ class ChannelPreview(QFrame):
             f"{labels.word(labels.CHANNEL, candidate.account.channel)} · {candidate.account.name}", self
         )
         title.setObjectName("previewTitle")
+        title.setWordWrap(True)
         layout.addWidget(title)
         self.counter = QLabel(self)
         self.counter.setObjectName("previewCounter")
@@ -137,20 +138,20 @@ class Composer(QWidget):
         layout.setContentsMargins(8, 4, 8, 8)
         bar = QHBoxLayout()
         self.account = QComboBox(self)
-        self.account.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.account.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.account.setMinimumContentsLength(10)
         self.account.setAccessibleName(self.tr("Reply through"))
         self.account.setToolTip(self.tr("Channel account the reply goes through"))
         self.template = QComboBox(self)
-        self.template.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.template.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.template.setMinimumContentsLength(10)
         self.template.setAccessibleName(self.tr("Insert template"))
         self.note = QCheckBox(self.tr("Internal note"), self)
         self.note.setToolTip(self.tr("Only agents see a note (n)"))
-        self.preview_toggle = QCheckBox(self.tr("Preview"), self)
-        self.preview_toggle.setChecked(True)
         self.send_button = QPushButton(icon("send"), self.tr("Send"), self)
         self.send_button.setToolTip(self.tr("Send (Ctrl+Enter)"))
         self.send_button.setObjectName("sendButton")
-        for w in (QLabel(self.tr("Via"), self), self.account, self.template, self.note, self.preview_toggle):
+        for w in (self.account, self.template, self.note):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.send_button)
@@ -181,7 +182,6 @@ class Composer(QWidget):
         self.account.currentIndexChanged.connect(self._account_changed)
         self.note.toggled.connect(self._mode_changed)
         self.template.activated.connect(self._template_chosen)
-        self.preview_toggle.toggled.connect(self.previews_area.setVisible)
         self.send_button.clicked.connect(self.send)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -285,7 +285,7 @@ class Composer(QWidget):
 
     def _mode_changed(self, note: bool) -> None:
         self.account.setEnabled(not note)
-        self.previews_area.setVisible(not note and self.preview_toggle.isChecked())
+        self.previews_area.setVisible(not note)
         self.send_button.setText(self.tr("Add note") if note else self.tr("Send"))
         self.editor.setProperty("note", note)
         self.editor.style().unpolish(self.editor)

@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.title = QLabel(self.tr("No case selected"), center_top)
         self.title.setObjectName("caseTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
         self.case_only = QCheckBox(self.tr("This case only"), center_top)
         self.case_only.setToolTip(self.tr("Show only the messages of the selected case"))
         self.case_only.toggled.connect(self._reload_timeline)
@@ -137,6 +138,13 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 3)
         self.splitter.setStretchFactor(3, 1)
+        for widget, minimum in (
+            (self.views, 110),
+            (self.left, 300),
+            (self.center, 340),
+            (self.customer_panel, 230),
+        ):
+            widget.setMinimumWidth(minimum)
         self.splitter.setSizes([160, 740, 470, 310])
         self.setCentralWidget(self.splitter)
 
@@ -249,11 +257,20 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1600, 960)
+            screen = self.screen().availableGeometry()
+            self.resize(min(1600, int(screen.width() * 0.92)), min(960, int(screen.height() * 0.9)))
+        restored = False
         for splitter, key in ((self.splitter, "window/main"), (self.center, "window/center")):
             state = settings.value(key)
             if state is not None:
-                splitter.restoreState(state)
+                restored = splitter.restoreState(state) or restored
+        if not restored:
+            self.default_splits(self.width())
+
+    def default_splits(self, width: int) -> None:
+        """Pane widths for a first start: small screens give the conversation more room."""
+        shares = (0.09, 0.39, 0.33, 0.19) if width >= 1500 else (0.1, 0.33, 0.37, 0.2)
+        self.splitter.setSizes([round(width * f) for f in shares])
 
     def save_layout(self) -> None:
         settings = QSettings()

@@ -83,6 +83,7 @@ class MessageCard(QFrame):
         outer.setSpacing(2)
         self.boundary = QLabel(self)
         self.boundary.setObjectName("caseBoundary")
+        self.boundary.setWordWrap(True)
         outer.addWidget(self.boundary)
         self.frame = QFrame(self)
         self.frame.setObjectName("messageFrame")
@@ -107,10 +108,11 @@ class MessageCard(QFrame):
         self.quote_button.setCheckable(True)
         self.who.setWordWrap(True)
         self.who.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        head.addWidget(self.badge)
+        top = Qt.AlignmentFlag.AlignTop
+        head.addWidget(self.badge, 0, top)
         head.addWidget(self.who, 1)
         for w in (self.state, self.retry_button, self.time):
-            head.addWidget(w)
+            head.addWidget(w, 0, top)
         layout.addLayout(head)
         tools = QHBoxLayout()
         tools.setContentsMargins(0, 0, 0, 0)
@@ -161,7 +163,8 @@ class MessageCard(QFrame):
             button = QToolButton(self.frame)
             button.setIcon(icon("attachment"))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            button.setText(f"{att.filename} ({_size(att.size)})")
+            label = f"{att.filename} ({_size(att.size)})"
+            button.setText(button.fontMetrics().elidedText(label, Qt.TextElideMode.ElideMiddle, 240))
             button.setToolTip(self.tr("Open or save this attachment"))
             button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
             menu = QMenu(button)

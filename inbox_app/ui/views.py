@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QPainter
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QIcon, QPainter
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from inbox_app.core.queries import CaseFilter
@@ -173,10 +173,28 @@ class CountDelegate(QStyledItemDelegate):
     """The view name, with its count on the right."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
-        super().paint(painter, option, index)
         count = index.data(ViewsModel.CountRole)
         if count is None:
+            super().paint(painter, option, index)
             return
+        # The name gets what the count leaves free, elided if the pane is narrow.
+        label = QStyleOptionViewItem(option)
+        self.initStyleOption(label, index)
+        bold = QFont(option.font)
+        bold.setBold(True)
+        room = QFontMetrics(bold).horizontalAdvance(str(count)) + 16
+        full = QRect(option.rect)
+        label.rect = QRect(full).adjusted(0, 0, -room, 0)
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            background = QStyleOptionViewItem(option)
+            self.initStyleOption(background, index)
+            background.text = ""
+            background.icon = QIcon()
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, option.widget)
+            label.state &= ~QStyle.StateFlag.State_HasFocus
+            label.backgroundBrush = QBrush()
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, label, painter, option.widget)
         painter.save()
         font = QFont(option.font)
         font.setBold(bool(count))

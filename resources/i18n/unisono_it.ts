@@ -308,20 +308,12 @@
         <translation>Una nota la vedono solo gli operatori (n)</translation>
     </message>
     <message>
-        <source>Preview</source>
-        <translation>Anteprima</translation>
-    </message>
-    <message>
         <source>Send</source>
         <translation>Invia</translation>
     </message>
     <message>
         <source>Send (Ctrl+Enter)</source>
         <translation>Invia (Ctrl+Invio)</translation>
-    </message>
-    <message>
-        <source>Via</source>
-        <translation>Tramite</translation>
     </message>
     <message>
         <source>Reply text</source>
