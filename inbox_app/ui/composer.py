@@ -172,6 +172,13 @@ class Composer(QWidget):
         self.previews_area.setWidget(self.previews_host)
         body.addWidget(self.previews_area, 2)
         layout.addLayout(body, 1)
+        self.public_warning = QLabel(
+            self.tr("Public reply: everyone can read it on the channel, not only this customer."), self
+        )
+        self.public_warning.setObjectName("publicWarning")
+        self.public_warning.setWordWrap(True)
+        self.public_warning.hide()
+        layout.addWidget(self.public_warning)
         self.status = QLabel(self)
         self.status.setObjectName("composerStatus")
         self.status.setWordWrap(True)
@@ -346,6 +353,9 @@ class Composer(QWidget):
                 ):
                     variant = self._render(self._template, widget.candidate.account.channel)
                 widget.show_text(variant)
+        candidate = self.current_candidate()
+        public = candidate is not None and candidate.capabilities.public and not self.note.isChecked()
+        self.public_warning.setVisible(public)
         self.send_button.setEnabled(self.can_send())
 
     def blocked_reason(self) -> str | None:

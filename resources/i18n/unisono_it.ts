@@ -328,6 +328,10 @@
         <translation>Anteprima per canale</translation>
     </message>
     <message>
+        <source>Public reply: everyone can read it on the channel, not only this customer.</source>
+        <translation>Risposta pubblica: sul canale la può leggere chiunque, non solo questo cliente.</translation>
+    </message>
+    <message>
         <source>Insert template…</source>
         <translation>Inserisci modello…</translation>
     </message>

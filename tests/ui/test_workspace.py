@@ -500,3 +500,21 @@ def test_new_message_on_an_unassigned_case_notifies(make_window, services, qtbot
     )
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=15000)
     assert shown[0] == ("New messages", "Paolo Gallo: Allora, il rimborso?")
+
+
+def test_public_channels_are_flagged_before_sending(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    window = make_window()
+    _open_case_of(window, qtbot, services.extra["seed"]["anna"])
+    composer = window.composer
+    qtbot.waitUntil(lambda: composer.account.count() == 2)
+    composer.editor.setPlainText("Grazie per la recensione!")
+    assert not composer.public_warning.isVisibleTo(window)
+    current = composer.current_candidate()
+    public = replace(current, capabilities=replace(current.capabilities, public=True))
+    composer.candidates = [public if c is current else c for c in composer.candidates]
+    composer._update_previews()
+    assert composer.public_warning.isVisibleTo(window)
+    composer.note.setChecked(True)
+    assert not composer.public_warning.isVisibleTo(window)
