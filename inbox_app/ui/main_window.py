@@ -393,13 +393,18 @@ class MainWindow(QMainWindow):
     def assign(self) -> None:
         if self.case is None:
             return
-        dialog = AssignDialog(self.ws.services.agents.list(), self.ws.services.agents.teams(), self)
-        if dialog.exec():
-            kind, who = dialog.choice()
-            if kind == "team":
-                self.actions_.assign_team(self.case.id, who)
-            else:
-                self.actions_.assign(self.case.id, who)
+        case_id, agents = self.case.id, self.ws.services.agents
+
+        def choose(people_and_teams: tuple[list[Any], list[tuple[int, str]]]) -> None:
+            dialog = AssignDialog(*people_and_teams, self)
+            if dialog.exec():
+                kind, who = dialog.choice()
+                if kind == "team":
+                    self.actions_.assign_team(case_id, who)
+                else:
+                    self.actions_.assign(case_id, who)
+
+        self.ws.call(lambda: (agents.list(), agents.teams()), done=choose, task="assign")
 
     def snooze(self) -> None:
         if self.case is None:

@@ -432,6 +432,7 @@ def test_single_key_shortcuts_open_their_dialogs(make_window, qtbot, monkeypatch
     qtbot.waitUntil(lambda: window.case is not None)
     qtbot.keyClick(window.cases, "?")
     qtbot.keyClick(window.cases, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: "AssignDialog" in opened)  # once the agents are read
     qtbot.keyClick(window.cases, Qt.Key.Key_S)
     assert opened == ["ShortcutsDialog", "AssignDialog", "SnoozeDialog"]
     qtbot.keyClick(window.cases, Qt.Key.Key_N)
