@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import tempfile
 import threading
 from datetime import timedelta
@@ -92,19 +93,34 @@ def load(customers: int | None = None) -> dict[str, Any]:
     if customers < 1:
         raise StoreError("the demo needs at least one customer")
     if customers > available:
-        try:  # a source checkout can make a bigger data set with the same generator
-            from benchmarks.generate import demo_data
-        except ImportError:
+        generator = _generator()
+        if generator is None:
             raise StoreError(
                 f"the demo data set holds {available} customers; larger ones are made by "
                 "benchmarks/generate.py in a source checkout")
-        return demo_data(customers, customers * 10)
+        return generator.demo_data(customers, customers * 10)
     keep = {p["index"] for p in data["people"] if p["index"] < customers}
     data["people"] = [p for p in data["people"] if p["index"] in keep]
     data["messages"] = {name: [m for m in lines if m["person"] in keep]
                         for name, lines in data["messages"].items()}
     data["cases"] = [c for c in data["cases"] if c["person"] in keep]
     return data
+
+
+def _generator() -> Any:
+    """The data generator of a source checkout (benchmarks/generate.py), if this is one."""
+    import importlib.util
+
+    path = resources_dir().parent / "benchmarks" / "generate.py"
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("unisono_demo_generator", path)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its data classes look themselves up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def seed(services: Services, customers: int | None = None) -> dict[str, int]:

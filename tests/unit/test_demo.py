@@ -121,3 +121,12 @@ def test_fewer_customers_on_request(tmp_path: Path) -> None:
         assert summary["agents"] == 3
     finally:
         services.close()
+
+
+def test_more_customers_than_the_shipped_set_come_from_the_generator(tmp_path: Path) -> None:
+    services = build(f"sqlite:///{tmp_path / 'big.db'}")
+    try:
+        summary = seed(services, customers=50)
+        assert summary["customers"] >= 50
+    finally:
+        services.close()
