@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import contextlib
 import json
 import random
 import sys
@@ -162,7 +163,7 @@ def make_people(count: int, seed: int) -> list[Person]:
                 break
         handle = f"{_ascii(first)}.{_ascii(last)}"
         if business:
-            email = f"amministrazione@rossi-impianti.example"
+            email = "amministrazione@rossi-impianti.example"
         else:
             email = f"{handle}{index}@{rnd.choice(MAIL_DOMAINS)}"
         chat_has_phone = business or rnd.random() < 0.7
@@ -461,10 +462,7 @@ class Generator:
             out: list[tuple[datetime, int, str, InboundItem]] = []
             made = 0
             while made < budget:
-                if heavy_budget > 0:
-                    person = self.people[0]
-                else:
-                    person = self.people[self._pick(rnd)]
+                person = self.people[0] if heavy_budget > 0 else self.people[self._pick(rnd)]
                 at = lo + span * rnd.random()
                 thread = self._thread(rnd, state, person, at, min(budget - made, 9))
                 for item in thread[1]:
@@ -787,16 +785,19 @@ def demo_data(customers: int = 40, messages: int = 420, seed: int = 7) -> dict[s
         ("Marco Bianchi", "Ho chiesto al magazzino, rispondono entro domani. Non chiudere il caso."),
         ("Emma Clarke", "Customer also wrote on Mastodon about this; answer in private, not in public."),
     )
-    for case, (agent, text) in zip(open_cases[:3], notes):
+    for case, (agent, text) in zip(open_cases[:3], notes, strict=False):
         case["note"] = {"agent": agent, "text": text}
     replies = (
-        ("queued", "Marco Bianchi", "Gentile {customer.first_name}, abbiamo spedito il prodotto sostitutivo: "
-                                    "arriverà entro due giorni lavorativi."),
+        ("queued", "Marco Bianchi",
+         "Gentile {customer.first_name}, abbiamo spedito il prodotto sostitutivo: "
+         "arriverà entro due giorni lavorativi."),
         ("queued", "Giulia Rossi", "Ciao {customer.first_name}, il rimborso è stato approvato oggi."),
-        ("failed", "Marco Bianchi", "Buongiorno {customer.first_name}, le abbiamo inviato la fattura corretta."),
-        ("failed", "Emma Clarke", "Hi {customer.first_name}, thanks for your patience: the refund is on its way."),
+        ("failed", "Marco Bianchi",
+         "Buongiorno {customer.first_name}, le abbiamo inviato la fattura corretta."),
+        ("failed", "Emma Clarke",
+         "Hi {customer.first_name}, thanks for your patience: the refund is on its way."),
     )
-    for case, (state, agent, text) in zip(open_cases[3:7], replies):
+    for case, (state, agent, text) in zip(open_cases[3:7], replies, strict=False):
         case["reply"] = {"delivery": state, "agent": agent, "text": text}
     return {
         "about": "Unisono demo data set; regenerate with: python benchmarks/generate.py "
@@ -856,14 +857,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(data['cases'])} conversations")
         return 0
     gen = Generator(args.customers or 1000, args.messages or 10_000, seed=args.seed or 1)
-    out = open(args.jsonl, "w", encoding="utf-8") if args.jsonl else sys.stdout
-    try:
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(open(args.jsonl, "w", encoding="utf-8")) if args.jsonl else sys.stdout
         for channel, item in gen.items():
             line = fake_line(item, (gen.end - item.sent_at).total_seconds())
             out.write(json.dumps({"channel": channel, **line}, ensure_ascii=False) + "\n")
-    finally:
-        if out is not sys.stdout:
-            out.close()
     return 0
 
 
