@@ -128,6 +128,10 @@ def seed(services: Services, customers: int | None = None) -> dict[str, int]:
     _refuse_if_in_use(services)
     data = load(customers)
     now = utcnow()
+    # The generated history may run a little past its own "now" (replies written after
+    # the last customer message): end it a minute ago so nothing lies in the future.
+    latest = min((line["ago"] for lines in data["messages"].values() for line in lines), default=0)
+    history_end = now - timedelta(seconds=max(0, -latest) + 60)
 
     for name, email, role, team in AGENTS:
         services.agents.add(name, email, role, team, actor="demo")
@@ -143,7 +147,7 @@ def seed(services: Services, customers: int | None = None) -> dict[str, int]:
                                     {"path": str(path), "channel": account["channel"]},
                                     actor="demo")
         accounts[account["name"]] = row.id
-        _deliver(path, data["messages"].get(account["name"], []), now)
+        _deliver(path, data["messages"].get(account["name"], []), history_end)
         _fetch_and_store(services, row.id, row.settings)
 
     _replay_agents_work(services, data, accounts, agent_ids, now)
@@ -168,7 +172,8 @@ def _channel_folder(services: Services) -> Path:
     """Where the demo's fake channels keep their inbox files: beside an SQLite store."""
     url = make_url(services.url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        folder = Path(url.database).expanduser().resolve().parent / "demo-channels"
+        database = Path(url.database).expanduser().resolve()
+        folder = database.parent / f"{database.stem}-demo-channels"
         folder.mkdir(parents=True, exist_ok=True)
         return folder
     return Path(tempfile.mkdtemp(prefix="inbox-app-demo-"))
@@ -179,7 +184,11 @@ def _deliver(path: Path, lines: list[dict[str, Any]], now: Any) -> None:
     from connectors.fake import FakeServer
 
     server = FakeServer(path)
-    with server.inbox.open("a", encoding="utf-8") as fh:
+    # The store is empty (seed refuses one in use): whatever an earlier demo left in
+    # this folder belongs to nobody and would shadow the fresh history.
+    server.sent.write_text("", encoding="utf-8")
+    server.faults_file.unlink(missing_ok=True)
+    with server.inbox.open("w", encoding="utf-8") as fh:
         for line in lines:
             item = {k: v for k, v in line.items() if k not in ("ago", "person")}
             item["sent_at"] = (now - timedelta(seconds=line["ago"])).isoformat()

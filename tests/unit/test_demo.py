@@ -130,3 +130,18 @@ def test_more_customers_than_the_shipped_set_come_from_the_generator(tmp_path: P
         assert summary["customers"] >= 50
     finally:
         services.close()
+
+
+def test_nothing_lies_in_the_future_even_next_to_an_old_demo(tmp_path: Path) -> None:
+    from inbox_app.core.clock import aware, utcnow
+
+    for attempt in range(2):  # the second store finds the first one's channel folders
+        (tmp_path / "demo.db").unlink(missing_ok=True)
+        services = build(f"sqlite:///{tmp_path / 'demo.db'}")
+        try:
+            seed(services)
+            with services.factory() as s:
+                latest = aware(s.scalar(select(func.max(Message.sent_at)).where(Message.direction == "in")))
+            assert latest is not None and latest <= utcnow(), attempt
+        finally:
+            services.close()
