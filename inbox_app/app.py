@@ -33,6 +33,7 @@ class Services:
     url: str
     engine: Engine
     factory: sessionmaker[Session]
+    read_factory: sessionmaker[Session]
     bus: EventBus
     registry: Mapping[str, ConnectorClass]
     secrets: SecretStore
@@ -98,6 +99,9 @@ def build(
         raise db.StoreError(f"cannot open the database: {_first_line(exc)}")
     registry = dict(registry if registry is not None else available_connectors())
     factory = db.session_factory(engine)
+    # Lists, timelines and search read through their own sessions, which never
+    # queue behind a sync batch holding SQLite's write lock.
+    read_factory = db.read_session_factory(engine)
     bus = EventBus()
     secrets = secrets or SecretStore()
 
@@ -113,11 +117,12 @@ def build(
         cls = registry.get(kind)
         return cls.capabilities if cls is not None else Capabilities()
 
-    queries = Queries(factory)
+    queries = Queries(read_factory)
     services = Services(
         url=url,
         engine=engine,
         factory=factory,
+        read_factory=read_factory,
         bus=bus,
         registry=registry,
         secrets=secrets,
@@ -125,7 +130,7 @@ def build(
         ingest=IngestService(factory, bus),
         outbox=OutboxService(factory, bus, key_maker=key_maker, capabilities_of=capabilities_of),
         queries=queries,
-        search=SearchService(factory, queries),
+        search=SearchService(read_factory, queries),
         cases=CaseService(factory, bus),
         customers=CustomerService(factory, bus),
         agents=AgentService(factory),

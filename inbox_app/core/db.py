@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,15 +37,36 @@ def open_engine(url: str) -> Engine:
                 raise StoreError(f"folder for the database does not exist: {folder}")
         engine = create_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling would defer BEGIN; take control so
-        # that a batch and its cursor really share one transaction.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if backend == "postgresql":
         if parsed.get_driver_name() not in ("psycopg", "psycopg2"):
             parsed = parsed.set(drivername="postgresql+psycopg")
         return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=5)
     raise StoreError(f"unsupported database {backend!r}: use sqlite:// or postgresql+psycopg://")
+
+
+READONLY = "inbox_readonly"
+
+
+def read_engine(engine: Engine) -> Engine:
+    """The same store and pool, for work that only reads (lists, timelines, search).
+
+    On SQLite its transactions start with a deferred BEGIN, so the window keeps
+    reading (WAL gives it a consistent snapshot) while a sync batch holds the
+    write lock, instead of queueing behind it.
+    """
+    return engine.execution_options(**{READONLY: True})
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # pysqlite's own transaction handling would defer BEGIN for writes too; take
+    # control so that a batch and its cursor really share one transaction, and
+    # ingest can take new row ids as max + 1 under the write lock it holds.
+    if conn.get_execution_options().get(READONLY):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -55,11 +76,20 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
+    # 64 MB page cache per connection instead of SQLite's 2 MB: at a million messages
+    # the message indexes no longer fit 2 MB, and every sync batch then re-reads
+    # index pages from the OS (measured: ~15 % less CPU per ingested message).
+    cur.execute("PRAGMA cache_size=-65536")
     cur.close()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reading only: never wait for a sync batch's write lock (SQLite)."""
+    return sessionmaker(read_engine(engine), expire_on_commit=False)
 
 
 @contextmanager
