@@ -10,7 +10,7 @@ nothing.
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
@@ -233,6 +233,19 @@ class MakesIdempotencyKeys(Protocol):
 
     @classmethod
     def make_idempotency_key(cls, settings: Mapping[str, Any]) -> str: ...
+
+
+@runtime_checkable
+class KeepsTokens(Protocol):
+    """Optional: logs in with the secret and obtains a token worth keeping (Matrix).
+
+    The application hands a kept token back with ``adopt_token`` and is told of a
+    new one through ``on_credentials``.
+    """
+
+    on_credentials: Callable[[str], None] | None
+
+    def adopt_token(self, token: str) -> None: ...
 
 
 class ConnectorClass(Protocol):

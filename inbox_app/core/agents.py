@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -77,6 +78,7 @@ class AgentService:
                 return agent
         return None
 
-    def teams(self) -> list[tuple[int, str]]:
+    # builtins.list: inside the class, plain ``list`` names the method above.
+    def teams(self) -> builtins.list[tuple[int, str]]:
         with self._factory() as s:
             return [(t.id, t.name) for t in s.scalars(select(Team).order_by(Team.name))]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 import zlib
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, Result, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core import audit
@@ -212,10 +212,10 @@ class CustomerService:
             if case_ids:
                 s.execute(update(Thread).where(Thread.case_id.in_(case_ids)).values(case_id=None))
                 s.execute(delete(Draft).where(Draft.case_id.in_(case_ids)))
-            counts["threads"] = s.execute(delete(Thread).where(Thread.customer_id.in_(ids))).rowcount
+            counts["threads"] = _rowcount(s.execute(delete(Thread).where(Thread.customer_id.in_(ids))))
             if case_ids:
                 s.execute(delete(Case).where(Case.id.in_(case_ids)))
-            counts["identities"] = s.execute(delete(Identity).where(Identity.customer_id.in_(ids))).rowcount
+            counts["identities"] = _rowcount(s.execute(delete(Identity).where(Identity.customer_id.in_(ids))))
             s.execute(
                 update(CustomerMerge)
                 .where((CustomerMerge.source_id.in_(ids)) | (CustomerMerge.target_id.in_(ids)))
@@ -229,3 +229,9 @@ class CustomerService:
         self._changed(customer_id)
         self._bus.publish(CasesChanged(tuple(case_ids)))
         return counts
+
+
+def _rowcount(result: Result[Any]) -> int:
+    # Session.execute is typed to return Result for every statement, but a DELETE
+    # runs through a cursor and returns CursorResult, which has rowcount.
+    return cast(CursorResult[Any], result).rowcount

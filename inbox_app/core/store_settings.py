@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +21,10 @@ class StoreSettings:
 
     @classmethod
     def load(cls, session: Session) -> StoreSettings:
-        stored = {row.key: row.value.get("v") for row in session.scalars(select(StoreSetting))}
+        # JSON values as ``save`` wrote them; their types are whatever the admin stored.
+        stored: dict[str, Any] = {
+            row.key: row.value.get("v") for row in session.scalars(select(StoreSetting))
+        }
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in stored.items() if k in known})
 

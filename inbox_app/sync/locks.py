@@ -12,7 +12,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 # The lock space of account runners, apart from any other advisory lock user.
 _KEY = int.from_bytes(hashlib.sha1(b"inbox_app.account").digest()[:4], "big") >> 1
@@ -22,7 +22,7 @@ class AccountLock:
     def __init__(self, engine: Engine, account_id: int) -> None:
         self._engine = engine
         self._account_id = account_id
-        self._conn = None  # type: ignore[var-annotated]
+        self._conn: Connection | None = None
         self._fd: int | None = None
 
     def acquire(self) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from connectors.base import (
@@ -55,7 +56,7 @@ class AccountRunner:
         accounts: AccountService,
         ingest: IngestService,
         outbox: OutboxService,
-        cursor_of: callable[[int], str | None],  # type: ignore[valid-type]
+        cursor_of: Callable[[int], str | None],
     ) -> None:
         self.account = account
         self.connector = connector
@@ -196,10 +197,13 @@ async def _wait_any(
     stop: asyncio.Event,
     wake: asyncio.Event,
     timeout: float | None,
-    extra: asyncio.Future[object] | None = None,
+    extra: asyncio.Future[bool] | None = None,
 ) -> None:
-    tasks = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
-    waiting: list[asyncio.Future[object]] = [*tasks, *([extra] if extra else [])]
+    tasks: list[asyncio.Future[bool]] = [
+        asyncio.ensure_future(stop.wait()),
+        asyncio.ensure_future(wake.wait()),
+    ]
+    waiting = [*tasks, *([extra] if extra else [])]
     try:
         await asyncio.wait(waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
     finally:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from sqlalchemy import Engine
 
-from connectors.base import AuthError, Connector, ConnectorError
+from connectors.base import AuthError, Connector, ConnectorError, KeepsTokens
 from inbox_app.core.accounts import AccountError, AccountRow, AccountService
 from inbox_app.core.events import EventBus, MessagesAdded
 from inbox_app.core.ingest import IngestService
@@ -35,7 +36,7 @@ class Supervisor:
         self._outbox = outbox
         self._bus = bus
         self._runners: dict[int, AccountRunner] = {}
-        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._tasks: dict[int, asyncio.Task[Any]] = {}
         self._stop = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         bus.subscribe(MessagesAdded, self._on_messages)
@@ -54,18 +55,18 @@ class Supervisor:
                     f"'inbox-app accounts set {account.name} --secret-stdin'"
                 )
         connector = cls(account.settings, secret)
-        if hasattr(connector, "on_credentials") and hasattr(connector, "adopt_token"):
+        if isinstance(connector, KeepsTokens):
             self._keep_tokens(account.name, connector)
         return connector
 
-    def _keep_tokens(self, name: str, connector: Connector) -> None:
+    def _keep_tokens(self, name: str, connector: KeepsTokens) -> None:
         """Tokens a connector obtains with the password live in the keyring too."""
         try:
             stored = self._accounts.secrets.get(f"{name}#token")
         except SecretStoreError:
             return
         if stored:
-            connector.adopt_token(stored)  # type: ignore[attr-defined]
+            connector.adopt_token(stored)
 
         def keep(token: str) -> None:
             # Once per login; a keyring write is short enough to do in place.
@@ -74,7 +75,7 @@ class Supervisor:
             except SecretStoreError:
                 logger.warning("could not keep the access token of %s in the keyring", name)
 
-        connector.on_credentials = keep  # type: ignore[attr-defined]
+        connector.on_credentials = keep
 
     def _runner(self, account: AccountRow, connector: Connector) -> AccountRunner:
         return AccountRunner(
@@ -134,7 +135,12 @@ class Supervisor:
 
     # ------------------------------------------------------------ long-running
 
-    def start(self, spawn: Callable[[object, str], asyncio.Task[None]], *, only: str | None = None) -> None:
+    def start(
+        self,
+        spawn: Callable[[Coroutine[Any, Any, None], str], asyncio.Task[Any]],
+        *,
+        only: str | None = None,
+    ) -> None:
         """Start a runner per enabled account; ``spawn`` keeps and watches the task."""
         self._stop.clear()
         self._loop = asyncio.get_event_loop()

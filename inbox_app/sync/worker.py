@@ -45,10 +45,7 @@ async def _main(services: Services, only: str | None) -> int:
         print("inbox-app: error: no enabled channel account to sync", file=sys.stderr)
         return 1
 
-    def spawn(coro, name):  # type: ignore[no-untyped-def]
-        return tasks.spawn(coro, name)
-
-    supervisor.start(spawn, only=only)
+    supervisor.start(tasks.spawn, only=only)
     tasks.spawn(services.changefeed().listen(stop), "change feed")
     print(f"syncing {len(accounts)} account(s); stop with Ctrl+C", file=sys.stderr, flush=True)
     while not stop.is_set():
