@@ -75,7 +75,7 @@ class CaseService:
             raise CaseError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
         if status == "snoozed" and until is None:
             raise CaseError("snoozing needs a time to wake up (--until)")
-        if until is not None and aware(until) <= utcnow():  # type: ignore[operator]
+        if until is not None and aware(until) <= utcnow():
             raise CaseError("the snooze time must be in the future")
         with self._factory() as s, s.begin():
             case = self._case(s, case_id)
@@ -85,7 +85,7 @@ class CaseService:
                 "resolved_at": case.resolved_at,
             }
             case.status = status
-            case.snoozed_until = until if status == "snoozed" else None
+            case.snoozed_until = aware(until) if status == "snoozed" else None
             case.resolved_at = utcnow() if status == "resolved" else None
             audit.record(
                 s,
