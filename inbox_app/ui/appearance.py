@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -27,6 +28,7 @@ def setup_search_paths() -> None:
     QDir.setSearchPaths("styles", [str(root / "styles")])
 
 
+@functools.lru_cache(maxsize=256)
 def icon(name: str) -> QIcon:
     return QIcon(f"icons:{name}.svg")
 

@@ -216,7 +216,8 @@ class Composer(QWidget):
             candidates = reachable(ws.services.accounts.list(), customer, ws.services.registry)
             draft = ws.drafts.load(case.id, ws.agent_id)
             last = None
-            for message in reversed(ws.services.queries.case_messages(case.id)):
+            newest = ws.services.queries.timeline(customer.id, case_id=case.id, limit=50)
+            for message in reversed(newest):
                 if message.direction == "in" and message.account:
                     last = message.account
                     break

@@ -17,6 +17,7 @@ from inbox_app.ui import labels
 from inbox_app.ui.context import Workspace
 
 PAGE = 50
+FIRST_PAGE = 20  # enough to fill the pane; the rest pages in while the agent reads
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -67,7 +68,7 @@ class TimelineModel(QAbstractListModel):
         queries = self._ws.services.queries
 
         def fetch() -> tuple[list[MessageRow], dict[int, CaseRow]]:
-            rows = queries.timeline(customer_id, case_id=case_only, limit=PAGE)
+            rows = queries.timeline(customer_id, case_id=case_only, limit=FIRST_PAGE)
             cases = {c.id: c for c in queries.customer_cases(customer_id)}
             return rows, cases
 
@@ -80,7 +81,7 @@ class TimelineModel(QAbstractListModel):
         self._applied = generation
         self.beginResetModel()
         self._rows, self.cases = rows, cases
-        self._has_older = len(rows) >= PAGE
+        self._has_older = len(rows) >= FIRST_PAGE
         self._loading_older = False
         self.endResetModel()
         self.loaded.emit()

@@ -7,7 +7,7 @@ from inbox_app.ui.bridge import Bridge
 from inbox_app.ui.case_list import PAGE, CaseListModel
 from inbox_app.ui.context import Workspace, pick_agent
 from inbox_app.ui.search import SearchModel
-from inbox_app.ui.timeline import TimelineModel
+from inbox_app.ui.timeline import FIRST_PAGE, TimelineModel
 from inbox_app.ui.views import ViewsModel
 from tests.ui.seed import bulk_cases
 
@@ -46,7 +46,7 @@ def test_timeline_model_pages_backwards(services, qtmodeltester, qtbot) -> None:
         services.outbox.queue_reply(case, f"nota {i}", note=True)
     model = TimelineModel(ws)
     model.load(anna)
-    qtbot.waitUntil(lambda: model.rowCount() == 50)
+    qtbot.waitUntil(lambda: model.rowCount() == FIRST_PAGE)
     assert model.canFetchMore()
     qtmodeltester.check(model)  # the tester may fetch a page itself
     sizes = []
@@ -56,7 +56,7 @@ def test_timeline_model_pages_backwards(services, qtmodeltester, qtbot) -> None:
         qtbot.waitUntil(lambda: not model.loading_older)
         sizes.append(model.rowCount())
     assert model.rowCount() == 122 and sizes[-1] == 122
-    assert all(b - a <= 50 for a, b in zip([50, *sizes], sizes, strict=False))
+    assert all(b - a <= 50 for a, b in zip([FIRST_PAGE, *sizes], sizes, strict=False))
     rows = [model.message(i) for i in range(model.rowCount())]
     assert [(r.sent_at, r.id) for r in rows] == sorted((r.sent_at, r.id) for r in rows)
     qtmodeltester.check(model)
