@@ -177,7 +177,9 @@ class Message(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None]
     in_reply_to: Mapped[str | None] = mapped_column(String(500))
-    meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # No metadata (most messages) is SQL NULL on every backend, not the JSON text
+    # "null": smaller rows, and a long timeline decodes nothing for those messages.
+    meta: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class AttachmentBlob(Base):

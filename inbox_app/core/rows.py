@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -136,3 +137,22 @@ class CustomerRow:
             "details": self.details,
             "notes": self.notes,
         }
+
+
+_MESSAGE_FIELDS = tuple(f for f in MessageRow.__dataclass_fields__)
+_new = object.__new__
+
+
+def message_rows(values: Iterable[tuple[Any, ...]]) -> list[MessageRow]:
+    """MessageRows from value tuples in field order, as many as a whole timeline holds.
+
+    A frozen dataclass's ``__init__`` sets each of its 18 fields through
+    ``object.__setattr__``; for a 5,000-message timeline that alone took longer
+    than the query. The rows made here are the same objects, filled in one step.
+    """
+    out = []
+    for value in values:
+        row = _new(MessageRow)
+        row.__dict__.update(zip(_MESSAGE_FIELDS, value, strict=True))
+        out.append(row)
+    return out

@@ -75,7 +75,7 @@ class SearchService:
                 "AND m.customer_id = :c ORDER BY f.rowid DESC LIMIT :w"
             )
             params = {"q": match, "w": RANK_WINDOW, "c": customer_id}
-        rows = s.execute(sql, params).all()
+        rows = list(s.execute(sql, params).all())
         # bm25: lower is better; ties broken by recency.
         rows.sort(key=lambda r: (r[1], -r[0]))
         return [(int(r[0]), float(-r[1])) for r in rows[:limit]]
