@@ -10,7 +10,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +46,12 @@ class CustomersChanged(Event):
 @dataclass(frozen=True)
 class AccountsChanged(Event):
     account_ids: tuple[int, ...] = ()
-    statuses: dict[int, Any] = field(default_factory=dict, compare=False)
+    statuses: dict[int, str] = field(default_factory=dict, compare=False)
 
 
+E = TypeVar("E", bound=Event)
+
+# Handlers are kept per event class and only ever called with that class's events.
 Handler = Callable[[Any], None]
 
 
@@ -56,7 +59,7 @@ class EventBus:
     def __init__(self) -> None:
         self._handlers: dict[type[Event], list[Handler]] = defaultdict(list)
 
-    def subscribe(self, kind: type[Event], handler: Handler) -> Callable[[], None]:
+    def subscribe(self, kind: type[E], handler: Callable[[E], None]) -> Callable[[], None]:
         self._handlers[kind].append(handler)
         return lambda: self._handlers[kind].remove(handler)
 
