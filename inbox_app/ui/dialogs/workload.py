@@ -66,6 +66,7 @@ class WorkloadDialog(QDialog):
         self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_cases(r))
         self.reassign.clicked.connect(self._reassign)
         self._agents: list[Any] = []
+        self._asked = -1
         self.refresh()
         self.resize(560, 560)
 
@@ -115,6 +116,7 @@ class WorkloadDialog(QDialog):
         if not (0 <= row < len(self._agents)):
             return
         agent = self._agents[row]
+        self._asked = row  # only the newest question's answer is shown
         flt = (
             CaseFilter(status=WORKING, assignee_id=agent.id)
             if agent
@@ -122,6 +124,8 @@ class WorkloadDialog(QDialog):
         )
 
         def fill(cases: list[Any]) -> None:
+            if self._asked != row:
+                return
             self.cases.clear()
             for case in cases:
                 item = QListWidgetItem(
