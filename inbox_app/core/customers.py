@@ -16,6 +16,7 @@ from inbox_app.core.events import CasesChanged, CustomersChanged, EventBus
 from inbox_app.core.identities import InvalidIdentity, normalize
 from inbox_app.core.models import (
     Attachment,
+    AttachmentBlob,
     AuditEvent,
     Case,
     Customer,
@@ -204,7 +205,15 @@ class CustomerService:
             message_ids = list(s.scalars(select(Message.id).where(Message.customer_id.in_(ids))))
             counts = {"messages": len(message_ids)}
             if message_ids:
+                digests = set(
+                    s.scalars(select(Attachment.sha256).where(Attachment.message_id.in_(message_ids)))
+                )
                 s.execute(delete(Attachment).where(Attachment.message_id.in_(message_ids)))
+                # File contents are stored once per hash: drop those nobody else sent.
+                if digests:
+                    kept = set(s.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(digests))))
+                    if digests - kept:
+                        s.execute(delete(AttachmentBlob).where(AttachmentBlob.sha256.in_(digests - kept)))
                 s.execute(delete(MessageRaw).where(MessageRaw.message_id.in_(message_ids)))
                 s.execute(delete(Message).where(Message.id.in_(message_ids)))
             case_ids = list(s.scalars(select(Case.id).where(Case.customer_id.in_(ids))))

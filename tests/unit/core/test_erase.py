@@ -1,0 +1,40 @@
+"""Erasing a customer removes the files they sent, not only the links to them."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlalchemy import select
+
+from connectors.fake import FakeServer
+from inbox_app.core.models import AttachmentBlob, Identity
+
+
+def _blobs(store) -> set[bytes]:  # type: ignore[no-untyped-def]
+    with store.factory() as s:
+        return set(s.scalars(select(AttachmentBlob.data)))
+
+
+def _customer_of(store, address: str) -> int:  # type: ignore[no-untyped-def]
+    with store.factory() as s:
+        return int(s.scalar(select(Identity.customer_id).where(Identity.value == address)))
+
+
+def test_erase_removes_files_only_that_customer_sent(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server = FakeServer(tmp_path / "srv")
+    common = {"filename": "modulo.txt", "data": "modulo di reso"}
+    private = {"filename": "documento.txt", "data": "carta d'identità di Anna"}
+    server.deliver(
+        id="a1", text="Ecco", thread="ta", attachments=[private, common], **{"from": "anna@example.it"}
+    )
+    server.deliver(
+        id="b1", text="Anche io", thread="tb", attachments=[common], **{"from": "bruno@example.it"}
+    )
+    store.accounts.add("fake", "shop", {"path": str(server.root), "channel": "email"})
+    assert asyncio.run(store.supervisor().run_once())[0].error is None
+    assert _blobs(store) == {b"modulo di reso", "carta d'identità di Anna".encode()}
+
+    store.customers.erase(_customer_of(store, "anna@example.it"))
+
+    assert _blobs(store) == {b"modulo di reso"}  # still attached to Bruno's message
