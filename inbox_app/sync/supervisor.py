@@ -152,9 +152,20 @@ class Supervisor:
 
     async def _run(self, account: AccountRow) -> None:
         lock = AccountLock(self._engine, account.id)
+        # Everything under one finally: a stop that comes while waiting for the lock,
+        # or just after taking it, must still free the lock and the account's slot.
+        try:
+            if await self._take_lock(account, lock):
+                await self._serve(account)
+        finally:
+            lock.release()
+            self._tasks.pop(account.id, None)
+
+    async def _take_lock(self, account: AccountRow, lock: AccountLock) -> bool:
+        """True once this process holds the account's lock; False when stopped first."""
         while not self._stop.is_set():
             if await asyncio.to_thread(lock.acquire):
-                break
+                return not self._stop.is_set()
             await asyncio.to_thread(
                 self._accounts.set_status, account.id, "idle", "synced by another window or worker"
             )
@@ -162,29 +173,26 @@ class Supervisor:
                 await asyncio.wait_for(self._stop.wait(), timeout=30)
             except TimeoutError:
                 continue
-        if self._stop.is_set():
-            return
+        return False
+
+    async def _serve(self, account: AccountRow) -> None:
         try:
-            try:
-                connector = self.build_connector(account)
-            except (ConnectorError, AccountError) as exc:
-                await asyncio.to_thread(
-                    self._accounts.set_status,
-                    account.id,
-                    "auth_error" if isinstance(exc, AuthError) else "error",
-                    str(exc),
-                )
-                return
-            runner = self._runner(account, connector)
-            self._runners[account.id] = runner
-            try:
-                await runner.run(self._stop)
-            finally:
-                self._runners.pop(account.id, None)
-                await connector.close()
+            connector = self.build_connector(account)
+        except (ConnectorError, AccountError) as exc:
+            await asyncio.to_thread(
+                self._accounts.set_status,
+                account.id,
+                "auth_error" if isinstance(exc, AuthError) else "error",
+                str(exc),
+            )
+            return
+        runner = self._runner(account, connector)
+        self._runners[account.id] = runner
+        try:
+            await runner.run(self._stop)
         finally:
-            lock.release()
-            self._tasks.pop(account.id, None)
+            self._runners.pop(account.id, None)
+            await connector.close()
 
     def _on_messages(self, event: MessagesAdded) -> None:
         # A queued reply should leave now, not at the next poll. Events may come
