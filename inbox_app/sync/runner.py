@@ -95,9 +95,16 @@ class AccountRunner:
             self._first_dispatch = False
             if not claimed:
                 return
-            for item in claimed:
+            for index, item in enumerate(claimed):
                 tried.add(item.message_id)
-                await self._send_one(item, report)
+                try:
+                    await self._send_one(item, report)
+                except AuthError as exc:
+                    # The account stops here: the rest of the batch was claimed but
+                    # never tried, so it goes back to the queue untouched as well.
+                    for rest in claimed[index + 1 :]:
+                        await asyncio.to_thread(self._outbox.release, rest, str(exc))
+                    raise
 
     async def _send_one(self, item: Claimed, report: SyncReport) -> None:
         try:

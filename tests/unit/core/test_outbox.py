@@ -131,6 +131,19 @@ def test_auth_failure_keeps_the_reply_queued_and_stops_the_account(store, tmp_pa
     assert _sync(store).sent == 1
 
 
+def test_auth_failure_puts_back_every_reply_claimed_with_it(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server, case_id = _setup(store, tmp_path)
+    first = store.outbox.queue_reply(case_id, "prima")
+    second = store.outbox.queue_reply(case_id, "seconda")
+    server.set_faults(send="auth")
+    assert "credentials" in (_sync(store).error or "")
+    assert [store.queries.message(m).delivery for m in (first, second)] == ["queued", "queued"]
+    from inbox_app.core.models import Message
+
+    with store.factory() as s:
+        assert [s.get(Message, m).attempts for m in (first, second)] == [0, 0]
+
+
 def test_email_replies_go_to_reply_to_while_the_customer_stays_the_sender(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from connectors.base import Address, Batch, InboundItem
     from tests.unit.core.helpers import T0, account
