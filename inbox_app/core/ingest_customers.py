@@ -6,10 +6,12 @@ automatically, as the design asks; anything fuzzier is left to the agent.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import insert, select
 
 from connectors.base import InboundItem
-from inbox_app.core.clock import utcnow
+from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.customers_store import live_customer_id, merge
 from inbox_app.core.ingest_preload import Preloader
 from inbox_app.core.ingest_records import CUSTOMERS, IDENTITIES, IngestError
@@ -65,12 +67,14 @@ class CustomerResolver(Preloader):
                     self._add_identity(known, ident, item.sender.display_name)
                     return known
             name = item.sender.display_name if item.direction == "in" else None
-            customer_id = self._create_customer(name or ident[1])
+            # "First seen" is when the person first wrote, not when we fetched it.
+            first_seen = min(aware(item.sent_at) or utcnow(), utcnow())
+            customer_id = self._create_customer(name or ident[1], first_seen)
             self._add_identity(customer_id, ident, item.sender.display_name)
         return customer_id
 
-    def _create_customer(self, name: str) -> int:
-        values = {"name": name[:300] or "Unknown", "details": {}, "created_at": utcnow()}
+    def _create_customer(self, name: str, first_seen: datetime) -> int:
+        values = {"name": name[:300] or "Unknown", "details": {}, "created_at": first_seen}
         if not self.sqlite:
             return int(
                 self.s.execute(insert(CUSTOMERS).values(**values).returning(CUSTOMERS.c.id)).scalar_one()

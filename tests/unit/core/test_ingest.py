@@ -275,3 +275,9 @@ def test_search_folds_accents(store) -> None:  # type: ignore[no-untyped-def]
     hits = store.search.search("perche citta")
     assert [h.text for h in hits] == ["Perché la città è già chiusa?"]
     assert store.search.search("PERCHÉ")[0].customer_id == hits[0].customer_id
+
+
+def test_first_seen_is_when_the_customer_first_wrote(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    store.ingest.store_batch(acc, batch(item("a", minutes=0), item("b", minutes=30)))
+    assert store.queries.customers()[0].created_at == T0
