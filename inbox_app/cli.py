@@ -157,6 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = ag.add_parser("list")
     _json_flag(p)
 
+    tm = sub.add_parser("teams", help="teams").add_subparsers(dest="action", required=True)
+    p = tm.add_parser("add", help="add a team")
+    p.add_argument("name")
+    _json_flag(p)
+    p = tm.add_parser("list", help="list teams with their agents")
+    _json_flag(p)
+
     p = sub.add_parser("export", help="everything held on one customer, as JSON")
     p.add_argument("--customer", type=int, required=True)
     p.add_argument("--output", metavar="FILE")

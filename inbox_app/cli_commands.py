@@ -434,6 +434,23 @@ def _cmd_agents(args: argparse.Namespace, s: Services) -> int:
     return 0
 
 
+def _cmd_teams(args: argparse.Namespace, s: Services) -> int:
+    actor, _ = _actor(args, s) if args.actor else (f"cli:{getpass.getuser()}", None)
+    if args.action == "add":
+        team_id, name = s.agents.add_team(args.name, actor=actor)
+        _out(args, {"id": team_id, "name": name}, f"added team {name}")
+    else:
+        people = s.agents.list()
+        teams = [(tid, name, [a.name for a in people if a.team == name]) for tid, name in s.agents.teams()]
+        _out(
+            args,
+            [{"id": tid, "name": name, "agents": members} for tid, name, members in teams],
+            "\n".join(f"{name:24} {', '.join(members) or '-'}" for _tid, name, members in teams)
+            or "no teams yet",
+        )
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace, s: Services) -> int:
     data = s.customers.export(args.customer)
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str)

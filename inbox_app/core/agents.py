@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core import audit
@@ -13,6 +13,7 @@ from inbox_app.core.identities import InvalidIdentity, normalize
 from inbox_app.core.models import Agent, Team
 
 ROLES = ("agent", "lead", "admin")
+TEAM_NAME_MAX = 200
 
 
 class AgentError(Exception):
@@ -82,3 +83,47 @@ class AgentService:
     def teams(self) -> builtins.list[tuple[int, str]]:
         with self._factory() as s:
             return [(t.id, t.name) for t in s.scalars(select(Team).order_by(Team.name))]
+
+    def add_team(self, name: str, *, actor: str | None = None) -> tuple[int, str]:
+        name = _team_name(name)
+        with self._factory() as s, s.begin():
+            _refuse_taken(s, name)
+            team = Team(name=name)
+            s.add(team)
+            s.flush()
+            audit.record(s, actor, "team.added", "team", team.id, name=name)
+            return team.id, team.name
+
+    def rename_team(self, team_id: int, name: str, *, actor: str | None = None) -> tuple[int, str]:
+        name = _team_name(name)
+        with self._factory() as s, s.begin():
+            team = s.get(Team, team_id)
+            if team is None:
+                raise AgentError(f"no team with id {team_id}")
+            old = team.name
+            if old == name:
+                return team.id, team.name
+            _refuse_taken(s, name, but=team_id)
+            team.name = name
+            s.flush()
+            audit.record(s, actor, "team.renamed", "team", team.id, old=old, name=name)
+            return team.id, team.name
+
+
+def _team_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise AgentError("the team needs a name")
+    if len(name) > TEAM_NAME_MAX:
+        raise AgentError(f"a team name can be at most {TEAM_NAME_MAX} characters long")
+    return name
+
+
+def _refuse_taken(s: Session, name: str, *, but: int | None = None) -> None:
+    """Names differing only in capitals would look like one team in every list."""
+    stmt = select(Team.name).where(func.lower(Team.name) == name.lower())
+    if but is not None:
+        stmt = stmt.where(Team.id != but)
+    taken = s.scalar(stmt)
+    if taken is not None:
+        raise AgentError(f"a team named {taken!r} already exists")

@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.views = ViewsList(self.views_model, self)
         self.views.choose("open")
         self.views.viewChosen.connect(self.show_view)
+        self.views.deleteRequested.connect(self.delete_view)
         self.case_model = CaseListModel(ws, self)
         self.cases = CaseListView(self.case_model, self)
         self.cases.caseSelected.connect(self.open_case)
@@ -163,6 +164,13 @@ class MainWindow(QMainWindow):
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.textChanged.connect(self._search_changed)
         self.search.returnPressed.connect(self._search_enter)
+        self.save_view_action = QAction(icon("view-open"), self.tr("Save as view"), self.search)
+        self.save_view_action.setToolTip(self.tr("Keep this search as a view of the case list (Ctrl+S)"))
+        self.save_view_action.setShortcut(QKeySequence("Ctrl+S"))
+        self.save_view_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.save_view_action.setEnabled(False)
+        self.save_view_action.triggered.connect(lambda: self.save_search_as_view())
+        self.search.addAction(self.save_view_action, QLineEdit.ActionPosition.TrailingPosition)
         bar.addWidget(self.search)
         bar.addSeparator()
 
@@ -213,6 +221,8 @@ class MainWindow(QMainWindow):
             ("p", self.tr("Priority")),
             ("t", self.tr("Tags")),
             ("/ , Ctrl+K", self.tr("Search")),
+            ("Ctrl+S", self.tr("Save the search as a view (in the search field)")),
+            ("Delete", self.tr("Delete the saved view (in the list of views)")),
             ("Esc", self.tr("Back to the case list")),
             ("Ctrl+Z", self.tr("Undo the last case action")),
             ("c", self.tr("Show only this case / whole history")),
@@ -358,7 +368,53 @@ class MainWindow(QMainWindow):
 
     def _search_changed(self, text: str) -> None:
         self.left.setCurrentWidget(self.search_results if text.strip() else self.cases)
+        self.save_view_action.setEnabled(bool(text.strip()))
         self.search_model.set_query(text)
+
+    def save_search_as_view(self, name: str | None = None) -> None:
+        """Keep the search text as a view listing the open cases whose subject or customer matches it."""
+        query = self.search.text().strip()
+        if not query:
+            self.statusBar().showMessage(self.tr("Type something to search for first, then save it."), 8000)
+            return
+        if name is None:
+            name, ok = QInputDialog.getText(
+                self,
+                self.tr("Save as view"),
+                self.tr("Name of the view (it lists the open cases whose subject or customer matches):"),
+                text=query,
+            )
+            if not ok:
+                return
+
+        def saved(row: Any) -> None:
+            self.statusBar().showMessage(self.tr("View “{name}” saved.").format(name=row.name), 6000)
+            self.views.choose(f"search:{row.id}")
+            self.views_model.refresh()
+
+        self.ws.call(
+            self.views_model.saved_searches.save,
+            self.ws.agent_id,
+            name,
+            query,
+            done=saved,
+            failed=lambda exc: self.statusBar().showMessage(str(exc), 10000),
+            task="save view",
+        )
+
+    def delete_view(self, view: View) -> None:
+        if view.saved_id is None:
+            return
+        self.ws.call(
+            self.views_model.saved_searches.delete,
+            view.saved_id,
+            done=lambda _r: (
+                self.statusBar().showMessage(self.tr("View “{name}” deleted.").format(name=view.label), 6000),
+                self.views_model.refresh(),
+            ),
+            failed=lambda exc: (self.statusBar().showMessage(str(exc), 10000), self.views_model.refresh()),
+            task="delete view",
+        )
 
     def _search_enter(self) -> None:
         if self.search_model.rowCount():

@@ -1,4 +1,4 @@
-"""The list of views on the left (Mine, Unassigned, ...), each with a live count."""
+"""The list of views on the left (Mine, Unassigned, ..., saved searches), each with a live count."""
 
 from __future__ import annotations
 
@@ -17,10 +17,18 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QFont, QFontMetrics, QIcon, QPainter
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtGui import QBrush, QContextMenuEvent, QFont, QFontMetrics, QIcon, QKeyEvent, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
 
 from inbox_app.core.queries import CaseFilter
+from inbox_app.core.saved_searches import SavedSearchRow, SavedSearchService
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.context import Workspace
@@ -35,6 +43,7 @@ class View:
     label: str
     filter: CaseFilter
     icon: str
+    saved_id: int | None = None  # set on the agent's saved searches, which can be deleted
 
 
 def standard_views(ws: Workspace, channels: list[str]) -> list[View]:
@@ -97,6 +106,10 @@ def standard_views(ws: Workspace, channels: list[str]) -> list[View]:
     return views
 
 
+def saved_views(saved: list[SavedSearchRow]) -> list[View]:
+    return [View(f"search:{s.id}", s.name, s.filter, "search", s.id) for s in saved]
+
+
 class ViewsModel(QAbstractListModel):
     KeyRole = Qt.ItemDataRole.UserRole + 1
     CountRole = Qt.ItemDataRole.UserRole + 2
@@ -106,37 +119,42 @@ class ViewsModel(QAbstractListModel):
         self._ws = ws
         self._views: list[View] = []
         self._counts: dict[str, int] = {}
+        self._saved: list[SavedSearchRow] = []
+        self.saved_searches = SavedSearchService(ws.services.factory)
         self._timer = QTimer(self, singleShot=True, interval=500)
         self._timer.timeout.connect(self.refresh)
         ws.bridge.casesChanged.connect(lambda _e: self._timer.start())
         ws.bridge.accountsChanged.connect(lambda _e: self._timer.start())
 
     def refresh(self) -> None:
-        """Work out which views exist (channels come and go) and count each, off the GUI thread."""
+        """Work out which views exist (channels and saved searches come and go) and count each,
+        off the GUI thread."""
+        agent_id, saved_searches = self._ws.agent_id, self.saved_searches
 
-        def compute() -> tuple[list[str], dict[str, int]]:
+        def compute() -> tuple[list[str], list[SavedSearchRow], dict[str, int]]:
             accounts = self._ws.services.accounts.list()
             channels = sorted({a.channel for a in accounts})
-            views = standard_views(self._ws, channels)
-            return channels, {v.key: self._ws.services.queries.count_cases(v.filter) for v in views}
+            saved = saved_searches.list(agent_id)
+            views = standard_views(self._ws, channels) + saved_views(saved)
+            return channels, saved, {v.key: self._ws.services.queries.count_cases(v.filter) for v in views}
 
         self._ws.call(compute, done=self._apply, task="view counts")
 
-    def _apply(self, result: tuple[list[str], dict[str, int]]) -> None:
-        channels, counts = result
-        views = standard_views(self._ws, channels)
-        if [v.key for v in views] != [v.key for v in self._views]:
+    def _apply(self, result: tuple[list[str], list[SavedSearchRow], dict[str, int]]) -> None:
+        channels, saved, counts = result
+        views = standard_views(self._ws, channels) + saved_views(saved)
+        if [(v.key, v.label) for v in views] != [(v.key, v.label) for v in self._views]:
             self.beginResetModel()
-            self._views, self._counts = views, counts
+            self._views, self._saved, self._counts = views, saved, counts
             self.endResetModel()
         else:
-            self._views, self._counts = views, counts
+            self._views, self._saved, self._counts = views, saved, counts
             if views:
                 self.dataChanged.emit(self.index(0), self.index(len(views) - 1))
 
     def set_views_now(self, channels: list[str]) -> None:
         self.beginResetModel()
-        self._views = standard_views(self._ws, channels)
+        self._views = standard_views(self._ws, channels) + saved_views(self._saved)
         self.endResetModel()
 
     def view(self, row: int) -> View | None:
@@ -213,6 +231,7 @@ class CountDelegate(QStyledItemDelegate):
 
 class ViewsList(QListView):
     viewChosen = Signal(object)  # View
+    deleteRequested = Signal(object)  # View: a saved search the agent no longer wants
 
     def __init__(self, model: ViewsModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -225,6 +244,7 @@ class ViewsList(QListView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setUniformItemSizes(True)
         self._key = "open"
+        self._wanted: str | None = None  # a view chosen before it is listed (a search just saved)
         self.selectionModel().currentRowChanged.connect(self._changed)
         model.modelReset.connect(self._restore)
 
@@ -235,17 +255,48 @@ class ViewsList(QListView):
             self.viewChosen.emit(view)
 
     def _restore(self) -> None:
+        wanted, self._wanted = self._wanted, None
+        if wanted is not None and self._model.row_of(wanted) is not None:
+            self.choose(wanted)
+            return
         row = self._model.row_of(self._key)
-        if row is not None:
-            self.selectionModel().blockSignals(True)
-            self.setCurrentIndex(self._model.index(row))
-            self.selectionModel().blockSignals(False)
-            self.viewport().update()
+        if row is None:
+            # The view shown is gone (a saved search deleted): back to all open cases.
+            self.choose("open")
+            return
+        self.selectionModel().blockSignals(True)
+        self.setCurrentIndex(self._model.index(row))
+        self.selectionModel().blockSignals(False)
+        self.viewport().update()
 
     def choose(self, key: str) -> None:
+        """Show the view ``key``; one not listed yet is shown as soon as it is."""
         row = self._model.row_of(key)
-        if row is not None:
+        if row is None:
+            self._wanted = key
+        else:
             self.setCurrentIndex(self._model.index(row))
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        view = self._model.view(self.indexAt(event.pos()).row())
+        if event.reason() != QContextMenuEvent.Reason.Mouse:
+            view = self._model.view(self.currentIndex().row())
+        if view is None or view.saved_id is None:
+            return
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addAction(self.tr("Delete view “{name}”").format(name=view.label), lambda: self._delete(view))
+        menu.popup(event.globalPos())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        view = self._model.view(self.currentIndex().row())
+        if event.key() == Qt.Key.Key_Delete and view is not None and view.saved_id is not None:
+            self._delete(view)
+            return
+        super().keyPressEvent(event)
+
+    def _delete(self, view: View) -> None:
+        self.deleteRequested.emit(view)
 
     def current_key(self) -> str:
         return self._key

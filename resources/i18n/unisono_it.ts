@@ -834,6 +834,38 @@ città: …</translation>
         <source>New messages</source>
         <translation>Nuovi messaggi</translation>
     </message>
+    <message>
+        <source>Save as view</source>
+        <translation>Salva come vista</translation>
+    </message>
+    <message>
+        <source>Keep this search as a view of the case list (Ctrl+S)</source>
+        <translation>Conserva questa ricerca come vista dell’elenco dei casi (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Save the search as a view (in the search field)</source>
+        <translation>Salva la ricerca come vista (nel campo di ricerca)</translation>
+    </message>
+    <message>
+        <source>Delete the saved view (in the list of views)</source>
+        <translation>Elimina la vista salvata (nell’elenco delle viste)</translation>
+    </message>
+    <message>
+        <source>Type something to search for first, then save it.</source>
+        <translation>Prima scrivi cosa cercare, poi salvalo.</translation>
+    </message>
+    <message>
+        <source>Name of the view (it lists the open cases whose subject or customer matches):</source>
+        <translation>Nome della vista (elenca i casi aperti il cui oggetto o cliente corrisponde):</translation>
+    </message>
+    <message>
+        <source>View “{name}” saved.</source>
+        <translation>Vista «{name}» salvata.</translation>
+    </message>
+    <message>
+        <source>View “{name}” deleted.</source>
+        <translation>Vista «{name}» eliminata.</translation>
+    </message>
 </context>
 <context>
     <name>MergeDialog</name>
@@ -1043,8 +1075,28 @@ città: …</translation>
         <translation>Team</translation>
     </message>
     <message>
-        <source>A team is created by giving its name to an agent on the Agents tab.</source>
-        <translation>Un team si crea assegnandone il nome a un operatore nella scheda Operatori.</translation>
+        <source>Team name</source>
+        <translation>Nome del team</translation>
+    </message>
+    <message>
+        <source>Add team</source>
+        <translation>Aggiungi team</translation>
+    </message>
+    <message>
+        <source>Rename team</source>
+        <translation>Rinomina team</translation>
+    </message>
+    <message>
+        <source>Give the selected team the name typed here</source>
+        <translation>Dà al team selezionato il nome scritto qui</translation>
+    </message>
+    <message>
+        <source>Team “{name}” added.</source>
+        <translation>Team «{name}» aggiunto.</translation>
+    </message>
+    <message>
+        <source>Team “{old}” is now “{name}”.</source>
+        <translation>Il team «{old}» ora si chiama «{name}».</translation>
     </message>
 </context>
 <context>
@@ -1165,6 +1217,10 @@ città: …</translation>
     <message>
         <source>Views</source>
         <translation>Viste</translation>
+    </message>
+    <message>
+        <source>Delete view “{name}”</source>
+        <translation>Elimina la vista «{name}»</translation>
     </message>
 </context>
 <context>

@@ -293,25 +293,89 @@ class AgentsTab(QWidget):
 
 
 class TeamsTab(QWidget):
+    """Every team with its members; an admin adds teams and renames them."""
+
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._ws = ws
         layout = QVBoxLayout(self)
         self.list = QListWidget(self)
         self.list.setAccessibleName(self.tr("Teams"))
         layout.addWidget(self.list)
-        hint = QLabel(self.tr("A team is created by giving its name to an agent on the Agents tab."), self)
-        hint.setWordWrap(True)
-        layout.addWidget(hint)
-        agents = ws.services.agents
+        form = QHBoxLayout()
+        self.name = QLineEdit(self)
+        self.name.setPlaceholderText(self.tr("Team name"))
+        self.name.setAccessibleName(self.tr("Team name"))
+        self.add = QPushButton(self.tr("Add team"), self)
+        self.rename = QPushButton(self.tr("Rename team"), self)
+        self.rename.setToolTip(self.tr("Give the selected team the name typed here"))
+        self.rename.setEnabled(False)
+        for w in (self.name, self.add, self.rename):
+            form.addWidget(w)
+        layout.addLayout(form)
+        self.result = QLabel(self)
+        self.result.setWordWrap(True)
+        layout.addWidget(self.result)
+        self.list.currentItemChanged.connect(self._picked)
+        self.add.clicked.connect(self._add)
+        self.rename.clicked.connect(self._rename)
+        self.refresh()
 
-        def gather() -> list[str]:
+    def refresh(self, select: int | None = None) -> None:
+        agents = self._ws.services.agents
+
+        def gather() -> list[tuple[int, str, list[str]]]:
             people = agents.list()
-            return [
-                f"{name}: " + ", ".join(a.name for a in people if a.team == name)
-                for _tid, name in agents.teams()
-            ]
+            return [(tid, name, [a.name for a in people if a.team == name]) for tid, name in agents.teams()]
 
-        ws.call(gather, done=lambda lines: self.list.addItems(lines), task="teams")
+        self._ws.call(gather, done=lambda teams: self._fill(teams, select), task="teams")
+
+    def _fill(self, teams: list[tuple[int, str, list[str]]], select: int | None) -> None:
+        self.list.clear()
+        for tid, name, members in teams:
+            text = f"{name}: {', '.join(members)}" if members else name
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, (tid, name))
+            self.list.addItem(item)
+            if tid == select:
+                self.list.setCurrentItem(item)
+        self.rename.setEnabled(self.list.currentItem() is not None)
+
+    def _picked(self, item: QListWidgetItem | None, _previous: Any) -> None:
+        self.rename.setEnabled(item is not None)
+        if item is not None:
+            self.name.setText(item.data(Qt.ItemDataRole.UserRole)[1])
+
+    def _add(self) -> None:
+        self._ws.call(
+            self._ws.services.agents.add_team,
+            self.name.text(),
+            actor=self._ws.actor,
+            task="add team",
+            done=lambda team: (
+                self.result.setText(self.tr("Team “{name}” added.").format(name=team[1])),
+                self.refresh(team[0]),
+            ),
+            failed=lambda exc: self.result.setText(str(exc)),
+        )
+
+    def _rename(self) -> None:
+        item = self.list.currentItem()
+        if item is None:
+            return
+        team_id, old = item.data(Qt.ItemDataRole.UserRole)
+        self._ws.call(
+            self._ws.services.agents.rename_team,
+            team_id,
+            self.name.text(),
+            actor=self._ws.actor,
+            task="rename team",
+            done=lambda team: (
+                self.result.setText(self.tr("Team “{old}” is now “{name}”.").format(old=old, name=team[1])),
+                self.refresh(team[0]),
+            ),
+            failed=lambda exc: self.result.setText(str(exc)),
+        )
 
 
 class TemplatesTab(QWidget):

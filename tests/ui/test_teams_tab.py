@@ -1,0 +1,47 @@
+"""Settings, Teams tab: an admin adds a team and renames one; mistakes are told in words."""
+
+from __future__ import annotations
+
+
+def test_admin_adds_and_renames_teams(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from inbox_app.ui.dialogs.settings import SettingsDialog, TeamsTab
+
+    window = make_window()
+    dialog = SettingsDialog(window.ws, window)
+    qtbot.addWidget(dialog)
+    tab = next(
+        dialog.tabs.widget(i)
+        for i in range(dialog.tabs.count())
+        if isinstance(dialog.tabs.widget(i), TeamsTab)
+    )
+    qtbot.waitUntil(lambda: tab.list.count() == 2)
+    assert tab.list.item(0).text() == "Supporto: Giulia Rossi, Marco Bianchi"
+    assert not tab.rename.isEnabled()
+
+    tab.name.setText("Resi")
+    tab.add.click()
+    qtbot.waitUntil(lambda: tab.list.count() == 3)
+    assert tab.result.text() == "Team “Resi” added."
+    assert tab.list.currentItem().text() == "Resi"  # the new team, without members yet
+
+    tab.name.setText("supporto")
+    tab.add.click()
+    qtbot.waitUntil(lambda: "already exists" in tab.result.text())
+    assert [name for _id, name in services.agents.teams()] == ["Resi", "Supporto", "Vendite"]
+
+    tab.list.setCurrentRow([tab.list.item(i).text() for i in range(3)].index("Vendite: Sara Conti"))
+    assert tab.name.text() == "Vendite" and tab.rename.isEnabled()
+    tab.name.setText("Vendite Italia")
+    tab.rename.click()
+    qtbot.waitUntil(lambda: tab.result.text() == "Team “Vendite” is now “Vendite Italia”.")
+    qtbot.waitUntil(
+        lambda: (
+            tab.list.currentItem() is not None
+            and tab.list.currentItem().text() == "Vendite Italia: Sara Conti"
+        )
+    )
+    assert services.agents.find("Sara Conti").team == "Vendite Italia"
+
+    tab.name.setText("  ")
+    tab.rename.click()
+    qtbot.waitUntil(lambda: tab.result.text() == "the team needs a name")
