@@ -228,6 +228,17 @@ class Queries:
                 raise NotFound(f"no customer with id {customer_id}")
             return self._customer_rows(s, [customer])[0]
 
+    def customer_names(self, ids: Iterable[int]) -> dict[int, str]:
+        """Names for a handful of customers (search results, notifications) in one query."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        with self._factory() as s:
+            return {
+                cid: name
+                for cid, name in s.execute(select(Customer.id, Customer.name).where(Customer.id.in_(wanted)))
+            }
+
     def _customer_rows(self, s: Session, customers: Sequence[Customer]) -> list[CustomerRow]:
         ids = [c.id for c in customers]
         idents: dict[int, list[IdentityRow]] = defaultdict(list)

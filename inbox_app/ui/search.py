@@ -66,7 +66,9 @@ class SearchModel(QAbstractListModel):
         self._hits: list[Hit] = []
         self._query = ""
         self._generation = 0
-        self._timer = QTimer(self, singleShot=True, interval=200)
+        # Long enough to skip the letters of a word typed quickly, short enough that
+        # results follow the last key within about a tenth of a second.
+        self._timer = QTimer(self, singleShot=True, interval=60)
         self._timer.timeout.connect(self._run)
 
     def set_query(self, query: str) -> None:
@@ -103,7 +105,7 @@ class SearchModel(QAbstractListModel):
                 messages = services.search.search(query, limit=50)
             except SearchError:
                 messages = []
-            names = {c.id: c.name for c in services.queries.customers(limit=200)} if messages else {}
+            names = services.queries.customer_names(m.customer_id for m in messages)
             for m in messages:
                 who = names.get(m.customer_id) or m.sender or ""
                 body = m.text or ""

@@ -281,3 +281,13 @@ def test_first_seen_is_when_the_customer_first_wrote(store) -> None:  # type: ig
     acc = account(store)
     store.ingest.store_batch(acc, batch(item("a", minutes=0), item("b", minutes=30)))
     assert store.queries.customers()[0].created_at == T0
+
+
+def test_customer_names_for_search_results(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    store.ingest.store_batch(
+        acc, batch(item("a", "x@example.it", name="Xenia"), item("b", "y@example.it", name="Ygor"))
+    )
+    ids = [c.id for c in store.queries.customers()]
+    assert store.queries.customer_names([*ids, *ids]) == {ids[0]: "Xenia", ids[1]: "Ygor"}
+    assert store.queries.customer_names([]) == {}
