@@ -108,6 +108,15 @@ class Supervisor:
             reports.append(await self._once(account))
         return reports
 
+    async def _connect(self, account: AccountRow) -> tuple[Connector | None, str | None]:
+        """The account's connector, or None with the reason shown as the account's status."""
+        try:
+            return self.build_connector(account), None
+        except (ConnectorError, AccountError) as exc:
+            status = "auth_error" if isinstance(exc, AuthError) else "error"
+            await asyncio.to_thread(self._accounts.set_status, account.id, status, str(exc))
+            return None, str(exc)
+
     async def _once(self, account: AccountRow) -> SyncReport:
         lock = AccountLock(self._engine, account.id)
         if not await asyncio.to_thread(lock.acquire):
@@ -116,16 +125,9 @@ class Supervisor:
                 error="another worker or window is syncing this account right now; try again later",
             )
         try:
-            try:
-                connector = self.build_connector(account)
-            except (ConnectorError, AccountError) as exc:
-                await asyncio.to_thread(
-                    self._accounts.set_status,
-                    account.id,
-                    "auth_error" if isinstance(exc, AuthError) else "error",
-                    str(exc),
-                )
-                return SyncReport(account.name, error=str(exc))
+            connector, error = await self._connect(account)
+            if connector is None:
+                return SyncReport(account.name, error=error)
             try:
                 return await self._runner(account, connector).sync_once()
             finally:
@@ -176,15 +178,8 @@ class Supervisor:
         return False
 
     async def _serve(self, account: AccountRow) -> None:
-        try:
-            connector = self.build_connector(account)
-        except (ConnectorError, AccountError) as exc:
-            await asyncio.to_thread(
-                self._accounts.set_status,
-                account.id,
-                "auth_error" if isinstance(exc, AuthError) else "error",
-                str(exc),
-            )
+        connector, _error = await self._connect(account)
+        if connector is None:
             return
         runner = self._runner(account, connector)
         self._runners[account.id] = runner
