@@ -216,6 +216,13 @@ class CustomerService:
                         s.execute(delete(AttachmentBlob).where(AttachmentBlob.sha256.in_(digests - kept)))
                 s.execute(delete(MessageRaw).where(MessageRaw.message_id.in_(message_ids)))
                 s.execute(delete(Message).where(Message.id.in_(message_ids)))
+                # The trail keeps who did what and when, but not the person's words or
+                # addresses: an erasure request covers the copies in the audit too.
+                s.execute(
+                    update(AuditEvent)
+                    .where(AuditEvent.object_type == "message", AuditEvent.object_id.in_(message_ids))
+                    .values(data={"erased": True})
+                )
             case_ids = list(s.scalars(select(Case.id).where(Case.customer_id.in_(ids))))
             counts["cases"] = len(case_ids)
             if case_ids:
@@ -234,6 +241,11 @@ class CustomerService:
                 c = s.get(Customer, cid)
                 assert c is not None
                 c.name, c.details, c.notes, c.erased_at = "Erased customer", {}, None, utcnow()
+            s.execute(
+                update(AuditEvent)
+                .where(AuditEvent.object_type == "customer", AuditEvent.object_id.in_(ids))
+                .values(data={"erased": True})
+            )
             audit.record(s, actor, "customer.erased", "customer", customer_id, counts=counts)
         self._changed(customer_id)
         self._bus.publish(CasesChanged(tuple(case_ids)))

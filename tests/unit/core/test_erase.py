@@ -38,3 +38,24 @@ def test_erase_removes_files_only_that_customer_sent(store, tmp_path: Path) -> N
     store.customers.erase(_customer_of(store, "anna@example.it"))
 
     assert _blobs(store) == {b"modulo di reso"}  # still attached to Bruno's message
+
+
+def test_erase_keeps_the_trail_but_not_the_persons_words(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from inbox_app.core.models import AuditEvent
+
+    server = FakeServer(tmp_path / "srv")
+    server.deliver(id="a1", text="Ciao", thread="ta", **{"from": "anna.segreta@example.it"})
+    store.accounts.add("fake", "shop", {"path": str(server.root), "channel": "email"})
+    asyncio.run(store.supervisor().run_once())
+    case_id = store.queries.cases()[0].id
+    store.outbox.queue_reply(case_id, "Risposta riservata per Anna")
+    asyncio.run(store.supervisor().run_once())
+    customer = _customer_of(store, "anna.segreta@example.it")
+    store.customers.erase(customer)
+    with store.factory() as s:
+        trail = [(e.action, json.dumps(e.data)) for e in s.scalars(select(AuditEvent))]
+    assert any(action == "reply.sent" for action, _ in trail)  # who did what stays
+    assert not any("riservata" in data or "anna.segreta" in data for _, data in trail)
+    assert trail[-1][0] == "customer.erased"
