@@ -69,8 +69,9 @@ class TimelineModel(QAbstractListModel):
 
         def fetch() -> tuple[list[MessageRow], dict[int, CaseRow]]:
             rows = queries.timeline(customer_id, case_id=case_only, limit=FIRST_PAGE)
-            cases = {c.id: c for c in queries.customer_cases(customer_id)}
-            return rows, cases
+            # Only the cases these messages belong to: a long-standing customer can have
+            # hundreds, and the first page must not wait for all of them.
+            return rows, queries.cases_by_id({r.case_id for r in rows if r.case_id is not None})
 
         self._ws.call(fetch, done=lambda result: self._apply(generation, result), task="timeline")
 
@@ -116,6 +117,8 @@ class TimelineModel(QAbstractListModel):
             self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
             self._rows[0:0] = rows
             self.endInsertRows()
+            if any(r.case_id is not None and r.case_id not in self.cases for r in rows):
+                self._refresh_cases()
         self.olderLoaded.emit(len(rows))
 
     # ------------------------------------------------------------ live changes
@@ -194,15 +197,15 @@ class TimelineModel(QAbstractListModel):
             return
         generation = self._generation
 
-        def done(cases: list[CaseRow]) -> None:
+        wanted = set(self.cases) | {r.case_id for r in self._rows if r.case_id is not None}
+
+        def done(cases: dict[int, CaseRow]) -> None:
             if generation == self._generation:
-                self.cases = {c.id: c for c in cases}
+                self.cases = dict(cases)
                 if self._rows:
                     self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
 
-        self._ws.call(
-            self._ws.services.queries.customer_cases, self._customer_id, done=done, task="timeline cases"
-        )
+        self._ws.call(self._ws.services.queries.cases_by_id, wanted, done=done, task="timeline cases")
 
     # ------------------------------------------------------------ Qt model
 
