@@ -10,7 +10,7 @@ nothing.
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
@@ -331,9 +331,31 @@ def is_loopback_host(host: str) -> bool:
 # --------------------------------------------------------------------------- registry
 
 
-def available_connectors() -> dict[str, ConnectorClass]:
+class ConnectorRegistry(Mapping[str, "ConnectorClass"]):
+    """Connector classes by kind, each imported on first use.
+
+    Listing the kinds reads only the entry points, so starting the app does not
+    import channels (and their HTTP or IMAP libraries) that no account uses.
+    """
+
+    def __init__(self) -> None:
+        self._entries = {e.name: e for e in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
+        self._loaded: dict[str, ConnectorClass] = {}
+
+    def __getitem__(self, kind: str) -> ConnectorClass:
+        if kind not in self._loaded:
+            if kind not in self._entries:
+                raise KeyError(kind)
+            self._loaded[kind] = self._entries[kind].load()
+        return self._loaded[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def available_connectors() -> ConnectorRegistry:
     """Every connector class registered under the ``inbox_app.connectors`` group."""
-    found: dict[str, ConnectorClass] = {}
-    for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        found[entry.name] = entry.load()
-    return found
+    return ConnectorRegistry()

@@ -85,7 +85,7 @@ def build(
     engine = db.open_engine(url)
     is_sqlite = engine.dialect.name == "sqlite"
     try:
-        if migrate or (migrate is None and is_sqlite):
+        if migrate or (migrate is None and is_sqlite and not db.is_current(engine)):
             db.upgrade(engine)
         elif migrate is None and db.needs_upgrade(engine):
             raise db.StoreError(
@@ -97,7 +97,7 @@ def build(
     except Exception as exc:
         engine.dispose()
         raise db.StoreError(f"cannot open the database: {_first_line(exc)}")
-    registry = dict(registry if registry is not None else available_connectors())
+    registry = registry if registry is not None else available_connectors()
     factory = db.session_factory(engine)
     # Lists, timelines and search read through their own sessions, which never
     # queue behind a sync batch holding SQLite's write lock.

@@ -122,3 +122,27 @@ def test_only_one_runner_per_account_on_a_team_store(pg_url: str, tmp_path: Path
         second.release()
     finally:
         services.close()
+
+
+def test_schema_head_constant_matches_the_migrations(tmp_path: Path) -> None:
+    engine = db.open_engine(f"sqlite:///{tmp_path / 's.db'}")
+    try:
+        assert db.head_revision(engine) == db.SCHEMA_HEAD
+        assert not db.is_current(engine)
+        db.upgrade(engine)
+        assert db.is_current(engine)
+    finally:
+        engine.dispose()
+
+
+def test_channel_kinds_are_listed_without_importing_them() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from connectors.base import available_connectors; r = available_connectors(); "
+        "assert {'email', 'matrix', 'telegram', 'fake'} <= set(r); "
+        "assert 'connectors.matrix' not in sys.modules; r['matrix']; "
+        "assert 'connectors.matrix' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
