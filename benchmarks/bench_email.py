@@ -40,7 +40,7 @@ if __package__ in (None, ""):  # run as a script from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.integration.email import servers  # noqa: E402
-from tests.integration.email.bench_email_import import message  # noqa: E402
+from tests.integration.email.bench_email_import import fill_mailbox  # noqa: E402
 
 TARGETS = {"import_vs_mbsync": 2.0, "import_peak_rss_mb": 300.0, "idle_p50_s": 1.0}
 IDLE_MESSAGES = 20
@@ -68,26 +68,9 @@ def timed(cmd: list[str], **kwargs: Any) -> tuple[float, float, subprocess.Compl
     return wall, usage.ru_maxrss / 1024, result
 
 
-def fill_mailbox(dovecot: servers.Dovecot, user: str, password: str, count: int) -> int:
-    maildir = dovecot.home(user) / "Maildir"
-    for sub in ("cur", "new", "tmp"):
-        (maildir / sub).mkdir(parents=True, exist_ok=True)
-    size = 0
-    for n in range(count):
-        raw = message(n)
-        size += len(raw)
-        name = f"{1700000000 + n}.M{n}P1Q{n}.bench,S={len(raw)}:2,"
-        (maildir / "cur" / name).write_bytes(raw)
-    for path in [dovecot.home(user), *dovecot.home(user).rglob("*")]:
-        os.chown(path, dovecot.uid, dovecot.gid)
-    client = dovecot.client(user, password)
-    client.select_folder("INBOX")  # Dovecot indexes the maildir once, as for a real mailbox
-    client.logout()
-    return size
-
-
-def run_mbsync(root: Path, dovecot: servers.Dovecot, user: str, password: str, *,
-               fsync: bool = True, suffix: str = "") -> dict[str, Any]:
+def run_mbsync(
+    root: Path, dovecot: servers.Dovecot, user: str, password: str, *, fsync: bool = True, suffix: str = ""
+) -> dict[str, Any]:
     target = root / f"mbsync-maildir{suffix}"
     target.mkdir()
     rc = root / f"mbsyncrc{suffix}"
@@ -120,8 +103,9 @@ SyncState *
     wall, rss, result = timed(["mbsync", "-c", str(rc), "-q", "bench"])
     if result.returncode != 0:
         raise RuntimeError(f"mbsync failed: {result.stderr.decode(errors='replace')}")
-    copied = sum(1 for _ in (target / "INBOX" / "cur").iterdir()) + \
-        sum(1 for _ in (target / "INBOX" / "new").iterdir())
+    copied = sum(1 for _ in (target / "INBOX" / "cur").iterdir()) + sum(
+        1 for _ in (target / "INBOX" / "new").iterdir()
+    )
     return {"wall_s": wall, "peak_rss_mb": rss, "messages": copied}
 
 
@@ -130,25 +114,35 @@ def count_messages(db: Path) -> int:
         return 0
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
-            return int(conn.execute("SELECT count(*) FROM messages WHERE direction = 'in'")
-                       .fetchone()[0])
+            return int(conn.execute("SELECT count(*) FROM messages WHERE direction = 'in'").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
 
 
-def run_import(root: Path, dovecot: servers.Dovecot, user: str, password: str,
-               count: int) -> tuple[dict[str, Any], list[str], dict[str, str], Path]:
+def run_import(
+    root: Path, dovecot: servers.Dovecot, user: str, password: str, count: int
+) -> tuple[dict[str, Any], list[str], dict[str, str], Path]:
     home = root / "home"
     (home / "data").mkdir(parents=True)
-    env = dict(os.environ, HOME=str(home), XDG_DATA_HOME=str(home / "data"),
-               XDG_CONFIG_HOME=str(home / "config"),
-               PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring")
+    env = dict(
+        os.environ,
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CONFIG_HOME=str(home / "config"),
+        PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
+    )
     db = root / "store.db"
     base = [*inbox_app(), "--database", f"sqlite:///{db}"]
-    settings = {"imap_host": "127.0.0.1", "imap_port": dovecot.imap_port,
-                "imap_security": "none", "smtp_host": "127.0.0.1",
-                "smtp_port": servers.free_port(), "smtp_security": "none",
-                "username": user, "address": "support@example.com"}
+    settings = {
+        "imap_host": "127.0.0.1",
+        "imap_port": dovecot.imap_port,
+        "imap_security": "none",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": servers.free_port(),
+        "smtp_security": "none",
+        "username": user,
+        "address": "support@example.com",
+    }
     add = [*base, "accounts", "add", "email", "bench", "--secret-stdin"]
     for key, value in settings.items():
         add += ["--set", f"{key}={value}"]
@@ -161,17 +155,31 @@ def run_import(root: Path, dovecot: servers.Dovecot, user: str, password: str,
     stored = count_messages(db)
     with sqlite3.connect(db) as conn:
         quarantined = int(conn.execute("SELECT count(*) FROM quarantine").fetchone()[0])
-    figures = {"wall_s": wall, "peak_rss_mb": rss, "stored": stored,
-               "quarantined": quarantined, "count_ok": stored == count,
-               "msg_per_s": stored / wall if wall else 0.0}
+    figures = {
+        "wall_s": wall,
+        "peak_rss_mb": rss,
+        "stored": stored,
+        "quarantined": quarantined,
+        "count_ok": stored == count,
+        "msg_per_s": stored / wall if wall else 0.0,
+    }
     return figures, base, env, db
 
 
-def run_idle(root: Path, dovecot: servers.Dovecot, user: str, password: str, base: list[str],
-             env: dict[str, str], db: Path, count: int) -> dict[str, Any]:
+def run_idle(
+    root: Path,
+    dovecot: servers.Dovecot,
+    user: str,
+    password: str,
+    base: list[str],
+    env: dict[str, str],
+    db: Path,
+    count: int,
+) -> dict[str, Any]:
     log = (root / "worker.log").open("wb")
-    worker = subprocess.Popen([*base, "sync"], env=env, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    worker = subprocess.Popen(
+        [*base, "sync"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     latencies: list[float] = []
     client = dovecot.client(user, password)
     try:
@@ -179,8 +187,9 @@ def run_idle(root: Path, dovecot: servers.Dovecot, user: str, password: str, bas
         stored = count_messages(db)
         for n in range(IDLE_MESSAGES):
             if worker.poll() is not None:
-                raise RuntimeError("the sync worker exited: "
-                                   + (root / "worker.log").read_text(errors="replace")[-3000:])
+                raise RuntimeError(
+                    "the sync worker exited: " + (root / "worker.log").read_text(errors="replace")[-3000:]
+                )
             appended = time.monotonic()
             client.append("INBOX", servers.make_message(count + 1000 + n))
             deadline = appended + 30
@@ -202,9 +211,13 @@ def run_idle(root: Path, dovecot: servers.Dovecot, user: str, password: str, bas
                 worker.wait(5)
         log.close()
     ordered = sorted(latencies)
-    return {"p50_s": statistics.median(ordered),
-            "p95_s": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
-            "max_s": ordered[-1], "samples": latencies, "worker_exit": worker.returncode}
+    return {
+        "p50_s": statistics.median(ordered),
+        "p95_s": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
+        "max_s": ordered[-1],
+        "samples": latencies,
+        "worker_exit": worker.returncode,
+    }
 
 
 def main() -> int:
@@ -224,22 +237,33 @@ def main() -> int:
         user, password = dovecot.add_user()
         started = time.monotonic()
         size = fill_mailbox(dovecot, user, password, args.messages)
-        print(f"mailbox: {args.messages} messages, {size / 1e6:.0f} MB "
-              f"(filled and indexed in {time.monotonic() - started:.1f} s)", flush=True)
+        print(
+            f"mailbox: {args.messages} messages, {size / 1e6:.0f} MB "
+            f"(filled and indexed in {time.monotonic() - started:.1f} s)",
+            flush=True,
+        )
         # An untimed pull first, so that every timed run finds Dovecot's caches warm
         # (the first reader of a fresh mailbox pays for building them).
         run_mbsync(root, dovecot, user, password, fsync=False, suffix="-warmup")
         mbsync = run_mbsync(root, dovecot, user, password)
-        print(f"mbsync: {mbsync['wall_s']:.2f} s, peak RSS {mbsync['peak_rss_mb']:.0f} MB, "
-              f"{mbsync['messages']} messages", flush=True)
-        mbsync_nofsync = run_mbsync(root, dovecot, user, password, fsync=False,
-                                    suffix="-nofsync")
-        print(f"mbsync (FSync no): {mbsync_nofsync['wall_s']:.2f} s, peak RSS "
-              f"{mbsync_nofsync['peak_rss_mb']:.0f} MB", flush=True)
+        print(
+            f"mbsync: {mbsync['wall_s']:.2f} s, peak RSS {mbsync['peak_rss_mb']:.0f} MB, "
+            f"{mbsync['messages']} messages",
+            flush=True,
+        )
+        mbsync_nofsync = run_mbsync(root, dovecot, user, password, fsync=False, suffix="-nofsync")
+        print(
+            f"mbsync (FSync no): {mbsync_nofsync['wall_s']:.2f} s, peak RSS "
+            f"{mbsync_nofsync['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
         imported, base, env, db = run_import(root, dovecot, user, password, args.messages)
-        print(f"inbox-app sync --once: {imported['wall_s']:.2f} s, peak RSS "
-              f"{imported['peak_rss_mb']:.0f} MB, {imported['stored']} stored, "
-              f"{imported['quarantined']} quarantined", flush=True)
+        print(
+            f"inbox-app sync --once: {imported['wall_s']:.2f} s, peak RSS "
+            f"{imported['peak_rss_mb']:.0f} MB, {imported['stored']} stored, "
+            f"{imported['quarantined']} quarantined",
+            flush=True,
+        )
         idle = run_idle(root, dovecot, user, password, base, env, db, args.messages)
     finally:
         dovecot.stop()
@@ -248,17 +272,31 @@ def main() -> int:
 
     ratio = imported["wall_s"] / mbsync["wall_s"]
     rows = [
-        ("import wall time / mbsync", f"{ratio:.2f}x ({imported['wall_s']:.1f} s vs "
-         f"{mbsync['wall_s']:.1f} s)", "<= 2x", ratio <= TARGETS["import_vs_mbsync"]),
-        ("  (against mbsync with FSync no)", f"{imported['wall_s'] / mbsync_nofsync['wall_s']:.2f}x "
-         f"({mbsync_nofsync['wall_s']:.1f} s)", "-", None),
-        ("import peak RSS", f"{imported['peak_rss_mb']:.0f} MB (mbsync "
-         f"{mbsync['peak_rss_mb']:.0f} MB)", "<= 300 MB",
-         imported["peak_rss_mb"] <= TARGETS["import_peak_rss_mb"]),
-        ("messages stored", f"{imported['stored']} of {args.messages}", "all",
-         imported["count_ok"]),
-        ("IDLE: APPEND -> in the store", f"p50 {idle['p50_s']:.2f} s, p95 "
-         f"{idle['p95_s']:.2f} s", "p50 <= 1 s", idle["p50_s"] <= TARGETS["idle_p50_s"]),
+        (
+            "import wall time / mbsync",
+            f"{ratio:.2f}x ({imported['wall_s']:.1f} s vs {mbsync['wall_s']:.1f} s)",
+            "<= 2x",
+            ratio <= TARGETS["import_vs_mbsync"],
+        ),
+        (
+            "  (against mbsync with FSync no)",
+            f"{imported['wall_s'] / mbsync_nofsync['wall_s']:.2f}x ({mbsync_nofsync['wall_s']:.1f} s)",
+            "-",
+            None,
+        ),
+        (
+            "import peak RSS",
+            f"{imported['peak_rss_mb']:.0f} MB (mbsync {mbsync['peak_rss_mb']:.0f} MB)",
+            "<= 300 MB",
+            imported["peak_rss_mb"] <= TARGETS["import_peak_rss_mb"],
+        ),
+        ("messages stored", f"{imported['stored']} of {args.messages}", "all", imported["count_ok"]),
+        (
+            "IDLE: APPEND -> in the store",
+            f"p50 {idle['p50_s']:.2f} s, p95 {idle['p95_s']:.2f} s",
+            "p50 <= 1 s",
+            idle["p50_s"] <= TARGETS["idle_p50_s"],
+        ),
     ]
     print()
     width = max(len(r[0]) for r in rows)
@@ -268,13 +306,23 @@ def main() -> int:
         verdict = "-" if ok is None else "met" if ok else "missed"
         print(f"{name:<{width}}  {figure:<{vwidth}}  {target:<10}  {verdict}")
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "messages": args.messages, "mailbox_bytes": size, "mbsync": mbsync,
-            "mbsync_nofsync": mbsync_nofsync,
-            "import": imported, "import_vs_mbsync": ratio, "idle": idle,
-            "targets": TARGETS, "machine": {"cpus": os.cpu_count(),
-                                            "python": platform.python_version()},
-            "verdicts": {r[0]: r[3] for r in rows}}, indent=2))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "messages": args.messages,
+                    "mailbox_bytes": size,
+                    "mbsync": mbsync,
+                    "mbsync_nofsync": mbsync_nofsync,
+                    "import": imported,
+                    "import_vs_mbsync": ratio,
+                    "idle": idle,
+                    "targets": TARGETS,
+                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                    "verdicts": {r[0]: r[3] for r in rows},
+                },
+                indent=2,
+            )
+        )
     return 0
 
 
