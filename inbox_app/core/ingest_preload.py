@@ -10,25 +10,21 @@ import functools
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from connectors.base import InboundItem
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.customers_store import live_customer_id
 from inbox_app.core.identities import normalize_subject, try_normalize
-from inbox_app.core.ingest_records import CaseRec, ThreadRec
+from inbox_app.core.ingest_records import CASES, THREADS, CaseRec, ThreadRec
 from inbox_app.core.ingest_sql import SqlWriter, chunks
-from inbox_app.core.models import (
-    Case,
-    Customer,
-    Identity,
-    Message,
-    Thread,
-)
 
 
 class Preloader(SqlWriter):
-    """Reads what a batch needs in a few queries: known messages, threads, cases, identities."""
+    """Reads what a batch needs in a few queries: known messages, threads, cases, identities.
+
+    The queries go to the driver as plain SQL: compiling SQLAlchemy statements with
+    IN lists of a few hundred values took a quarter of ingest's time. Timestamps still
+    pass through their column type, so they read back exactly as through the ORM.
+    """
 
     # ------------------------------------------------------------ preloading
 
@@ -39,16 +35,13 @@ class Preloader(SqlWriter):
         refs = {r for i in items for r in (i.in_reply_to, *i.references) if r}
         known: dict[str | None, int | None] = {}
         for chunk in chunks(ids | refs):
-            for ext, thread_id in self.s.execute(
-                select(Message.external_id, Message.thread_id).where(
-                    Message.account_id == self.account.id, Message.external_id.in_(chunk)
-                )
-            ):
+            sql = f"SELECT external_id, thread_id FROM messages WHERE account_id = ? AND external_id IN ({_marks(chunk)})"
+            for ext, thread_id in self._rows(sql, [self.account.id, *chunk]):
                 known[ext] = thread_id
         keys = {i.thread_key[:500] for i in items}
         thread_ids = {t for t in known.values() if t is not None}
-        self._load_threads(Thread.account_id == self.account.id, Thread.external_key, keys)
-        self._load_threads(None, Thread.id, thread_ids - set(self.threads))
+        self._load_threads("t.account_id = ? AND t.external_key", [self.account.id], keys)
+        self._load_threads("t.id", [], thread_ids - set(self.threads))
         for ext, thread_id in known.items():
             if ext is None:
                 continue
@@ -56,50 +49,61 @@ class Preloader(SqlWriter):
         # Our own replies seen again: one query for the whole batch instead of one per item.
         out_keys = {i.idempotency_key or i.external_id for i in items if i.direction == "out"}
         for chunk in chunks(out_keys):
-            for row in self.s.execute(
-                select(Message.idempotency_key, Message.id, Message.external_id, Message.delivery).where(
-                    Message.idempotency_key.in_(chunk)
-                )
-            ):
-                self.outbox[row.idempotency_key] = dict(row._mapping)
+            sql = (
+                "SELECT idempotency_key, id, external_id, delivery FROM messages "
+                f"WHERE idempotency_key IN ({_marks(chunk)})"
+            )
+            for key, message_id, external_id, delivery in self._rows(sql, chunk):
+                self.outbox[key] = {
+                    "idempotency_key": key,
+                    "id": message_id,
+                    "external_id": external_id,
+                    "delivery": delivery,
+                }
         self._preload_identities(items)
         if self.account.channel == "email":
             self._preload_subjects(items)
 
-    def _load_threads(self, where: Any, column: Any, values: set[Any]) -> None:
+    def _rows(self, sql: str, params: list[Any]) -> list[Any]:
+        conn = self.s.connection()
+        if conn.dialect.paramstyle != "qmark":
+            sql = sql.replace("?", "%s")
+        return list(conn.exec_driver_sql(sql, tuple(params)).fetchall())
+
+    def _timestamps(self) -> Any:
+        """The column type's own conversion of a stored timestamp (driver value -> datetime)."""
+        if self._ts_reader is None:
+            dialect = self.s.get_bind().dialect
+            fn = CASES.c.last_message_at.type.dialect_impl(dialect).result_processor(dialect, None)
+            self._ts_reader = fn or (lambda v: v)
+        return self._ts_reader
+
+    def _load_threads(self, where: str, params: list[Any], values: set[Any], extra: str = "") -> None:
         for chunk in chunks(values):
-            stmt = (
-                select(
-                    Thread.id,
-                    Thread.customer_id,
-                    Thread.case_id,
-                    Thread.last_message_at,
-                    Thread.external_key,
-                    Thread.account_id,
-                    Customer.merged_into_id,
-                )
-                .join(Customer, Customer.id == Thread.customer_id)
-                .where(column.in_(chunk))
+            sql = (
+                "SELECT t.id, t.customer_id, t.case_id, t.last_message_at, t.external_key, "
+                "t.account_id, c.merged_into_id FROM threads t JOIN customers c ON c.id = t.customer_id "
+                f"WHERE {where} IN ({_marks(chunk)}){extra}"
             )
-            if where is not None:
-                stmt = stmt.where(where)
-            self._add_threads(self.s.execute(stmt).all())
+            self._add_threads(self._rows(sql, [*params, *chunk]))
 
     def _add_threads(self, rows: Any) -> list[ThreadRec]:
         out = []
         case_ids = set()
+        ts = self._timestamps()
         for row in rows:
-            rec = self.threads.get(row.id)
+            thread_id, customer_id, case_id, last, external_key, account_id, merged = row[:7]
+            rec = self.threads.get(thread_id)
             if rec is None:
-                rec = ThreadRec(row.id, row.customer_id, None, aware(row.last_message_at))
-                rec.case = row.case_id  # resolved to a record below
-                self.threads[row.id] = rec
-                if row.merged_into_id is None:
-                    self.live_checked.add(row.id)
-                if row.case_id is not None:
-                    case_ids.add(row.case_id)
-            if row.account_id == self.account.id:
-                self.thread_cache.setdefault(row.external_key, rec)
+                rec = ThreadRec(thread_id, customer_id, None, aware(ts(last)))
+                rec.case = case_id  # resolved to a record below
+                self.threads[thread_id] = rec
+                if merged is None:
+                    self.live_checked.add(thread_id)
+                if case_id is not None:
+                    case_ids.add(case_id)
+            if account_id == self.account.id:
+                self.thread_cache.setdefault(external_key, rec)
             out.append(rec)
         self._load_cases(case_ids - set(self.cases))
         for rec in out:
@@ -108,20 +112,14 @@ class Preloader(SqlWriter):
         return out
 
     def _load_cases(self, ids: set[int]) -> None:
+        ts = self._timestamps()
         for chunk in chunks(ids):
-            for row in self.s.execute(
-                select(Case.id, *(getattr(Case, f) for f in CaseRec.FIELDS)).where(Case.id.in_(chunk))
-            ):
-                values = {f: getattr(row, f) for f in CaseRec.FIELDS}
-                for f in (
-                    "resolved_at",
-                    "snoozed_until",
-                    "last_message_at",
-                    "waiting_since",
-                    "first_response_at",
-                ):
-                    values[f] = aware(values[f])
-                self.cases[row.id] = CaseRec(row.id, **values)
+            sql = f"SELECT id, {', '.join(CaseRec.FIELDS)} FROM cases WHERE id IN ({_marks(chunk)})"
+            for row in self._rows(sql, chunk):
+                values = dict(zip(CaseRec.FIELDS, row[1:], strict=True))
+                for f in _CASE_TIMES:
+                    values[f] = aware(ts(values[f]))
+                self.cases[row[0]] = CaseRec(row[0], **values)
 
     def _preload_identities(self, items: list[InboundItem]) -> None:
         wanted: set[tuple[str, str]] = set()
@@ -139,11 +137,12 @@ class Preloader(SqlWriter):
             by_kind.setdefault(kind, set()).add(value)
         for kind, values in by_kind.items():
             for chunk in chunks(values):
-                for value, customer_id, merged in self.s.execute(
-                    select(Identity.value, Identity.customer_id, Customer.merged_into_id)
-                    .join(Customer, Customer.id == Identity.customer_id)
-                    .where(Identity.kind == kind, Identity.value.in_(chunk))
-                ):
+                sql = (
+                    "SELECT i.value, i.customer_id, c.merged_into_id FROM identities i "
+                    "JOIN customers c ON c.id = i.customer_id "
+                    f"WHERE i.kind = ? AND i.value IN ({_marks(chunk)})"
+                )
+                for value, customer_id, merged in self._rows(sql, [kind, *chunk]):
                     if merged is not None:
                         customer_id = live_customer_id(self.s, customer_id)
                     self.identity_cache[(kind, value)] = customer_id
@@ -166,28 +165,21 @@ class Preloader(SqlWriter):
         oldest = min(aware(i.sent_at) or utcnow() for i in items) - timedelta(
             days=self.settings.subject_thread_days
         )
+        dialect = self.s.get_bind().dialect
+        bind = THREADS.c.last_message_at.type.dialect_impl(dialect).bind_processor(dialect)
+        since = bind(oldest) if bind else oldest
+        subject_list = sorted(subjects)
         for chunk in chunks(customers):
-            rows = self.s.execute(
-                select(
-                    Thread.id,
-                    Thread.customer_id,
-                    Thread.case_id,
-                    Thread.last_message_at,
-                    Thread.external_key,
-                    Thread.account_id,
-                    Thread.norm_subject,
-                    Customer.merged_into_id,
-                )
-                .join(Customer, Customer.id == Thread.customer_id)
-                .where(
-                    Thread.customer_id.in_(chunk),
-                    Thread.norm_subject.in_(subjects),
-                    Thread.channel == "email",
-                    Thread.last_message_at >= oldest,
-                )
-            ).all()
+            sql = (
+                "SELECT t.id, t.customer_id, t.case_id, t.last_message_at, t.external_key, "
+                "t.account_id, c.merged_into_id, t.norm_subject FROM threads t "
+                "JOIN customers c ON c.id = t.customer_id "
+                f"WHERE t.customer_id IN ({_marks(chunk)}) AND t.norm_subject IN ({_marks(subject_list)}) "
+                "AND t.channel = 'email' AND t.last_message_at >= ?"
+            )
+            rows = self._rows(sql, [*chunk, *subject_list, since])
             for row, rec in zip(rows, self._add_threads(rows), strict=True):
-                self._index_subject(rec, row.norm_subject)
+                self._index_subject(rec, row[7])
 
     def _index_subject(self, rec: ThreadRec, norm: str | None) -> None:
         if norm:
@@ -202,3 +194,10 @@ class Preloader(SqlWriter):
 @functools.lru_cache(maxsize=65536)  # parsing phone numbers is slow; people write again
 def normalized(kind: str, value: str, region: str | None) -> str | None:
     return try_normalize(kind, value, default_region=region)
+
+
+_CASE_TIMES = ("resolved_at", "snoozed_until", "last_message_at", "waiting_since", "first_response_at")
+
+
+def _marks(values: Any) -> str:
+    return ", ".join("?" * len(values))

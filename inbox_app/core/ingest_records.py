@@ -165,5 +165,6 @@ class WriterState:
         self.customer_ids: set[int] = set()
         self.sqlite = session.get_bind().dialect.name == "sqlite"
         self.next_ids: dict[str, int] = {}
+        self._ts_reader: Any = None
         self.new_customers: list[dict[str, Any]] = []
         self.new_identities: list[dict[str, Any]] = []
