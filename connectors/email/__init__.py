@@ -18,6 +18,7 @@ from typing import Any, ClassVar, TypeVar
 
 from connectors.base import (
     Batch,
+    BatchItem,
     BrokenItem,
     Capabilities,
     Channel,
@@ -38,6 +39,7 @@ from .parse import parse_message
 from .settings import SCHEMA, EmailSettings, new_message_id, parse_settings
 from .sync import (
     FolderCursor,
+    FolderPlan,
     chunks,
     dump_cursor,
     fetch_chunk,
@@ -137,28 +139,51 @@ class EmailConnector:
             plans.append(await self._call(plan_folder, folder, states.get(folder),
                                           self.settings.first_sync_days))
         total = sum(len(p.uids) for p in plans)
+        jobs = [(plan, uids) for plan in plans for uids in chunks(plan, self.batch_size)]
         done = 0
         last_cursor = cursor
-        for plan in plans:
-            known = states.get(plan.folder)
-            if known is None or plan.restart:
-                known = FolderCursor(plan.state.uidvalidity, since=plan.since)
-                states[plan.folder] = known
-            for uids in chunks(plan, self.batch_size):
-                items = await self._call(fetch_chunk, plan.folder, plan.state.uidvalidity,
-                                         uids, self.settings.address)
-                known.uid = max(known.uid, *uids)
-                done += len(uids)
-                last_cursor = dump_cursor(states)
-                yield Batch(tuple(items), last_cursor, Progress(done, total))
-            # Everything below UIDNEXT at planning time has now been seen (or expunged).
-            known.uid = max(known.uid, plan.state.uidnext - 1)
-            known.modseq = plan.state.highestmodseq
-            known.since = plan.since
-            new_cursor = dump_cursor(states)
-            if new_cursor != last_cursor:
-                last_cursor = new_cursor
-                yield Batch((), new_cursor, Progress(done, total))
+        # While the store writes one batch, the next one is already being downloaded and
+        # parsed, so the server, the network and the parser work during the store's disk
+        # and compression time instead of after it. One batch ahead keeps both sides busy
+        # and bounds memory to two batches.
+        ahead: dict[int, asyncio.Task[list[BatchItem]]] = {}
+        position = 0
+        try:
+            for plan in plans:
+                known = states.get(plan.folder)
+                if known is None or plan.restart:
+                    known = FolderCursor(plan.state.uidvalidity, since=plan.since)
+                    states[plan.folder] = known
+                while position < len(jobs) and jobs[position][0] is plan:
+                    uids = jobs[position][1]
+                    task = ahead.pop(position, None) or self._fetch_task(*jobs[position])
+                    items = await task
+                    position += 1
+                    if position < len(jobs):
+                        ahead[position] = self._fetch_task(*jobs[position])
+                    known.uid = max(known.uid, *uids)
+                    done += len(uids)
+                    last_cursor = dump_cursor(states)
+                    yield Batch(tuple(items), last_cursor, Progress(done, total))
+                # Everything below UIDNEXT at planning time has now been seen (or expunged).
+                known.uid = max(known.uid, plan.state.uidnext - 1)
+                known.modseq = plan.state.highestmodseq
+                known.since = plan.since
+                new_cursor = dump_cursor(states)
+                if new_cursor != last_cursor:
+                    last_cursor = new_cursor
+                    yield Batch((), new_cursor, Progress(done, total))
+        finally:
+            for task in ahead.values():
+                # The consumer stopped early (an error, the app closing): the batch
+                # being fetched is dropped, and its connection with it.
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+
+    def _fetch_task(self, plan: FolderPlan, uids: list[int]) -> asyncio.Task[list[BatchItem]]:
+        return asyncio.ensure_future(self._call(fetch_chunk, plan.folder, plan.state.uidvalidity,
+                                                uids, self.settings.address))
 
     # ------------------------------------------------------------------ push
 
