@@ -36,13 +36,14 @@ from . import smtp
 from .idle import idle_once
 from .imap import ImapSession
 from .parse import parse_message
+from .parsepool import Parser
 from .settings import SCHEMA, EmailSettings, new_message_id, parse_settings
 from .sync import (
     FolderCursor,
     FolderPlan,
     chunks,
+    download_chunk,
     dump_cursor,
-    fetch_chunk,
     has_news,
     load_cursor,
     plan_folder,
@@ -70,6 +71,8 @@ class EmailConnector:
     #: Messages per batch: big enough to amortise a round trip, small enough that a
     #: batch commits in well under a second.
     batch_size: int = 250
+    #: From this many new messages on, a helper process parses while we store.
+    parse_helper_from: int = 1000
 
     def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:
         self.settings: EmailSettings = parse_settings(settings)
@@ -140,6 +143,9 @@ class EmailConnector:
                                           self.settings.first_sync_days))
         total = sum(len(p.uids) for p in plans)
         jobs = [(plan, uids) for plan in plans for uids in chunks(plan, self.batch_size)]
+        parser = Parser()
+        if total >= self.parse_helper_from and parser.helps():
+            parser.start()
         done = 0
         last_cursor = cursor
         # While the store writes one batch, the next one is already being downloaded and
@@ -156,11 +162,11 @@ class EmailConnector:
                     states[plan.folder] = known
                 while position < len(jobs) and jobs[position][0] is plan:
                     uids = jobs[position][1]
-                    task = ahead.pop(position, None) or self._fetch_task(*jobs[position])
+                    task = ahead.pop(position, None) or self._fetch_task(parser, *jobs[position])
                     items = await task
                     position += 1
                     if position < len(jobs):
-                        ahead[position] = self._fetch_task(*jobs[position])
+                        ahead[position] = self._fetch_task(parser, *jobs[position])
                     known.uid = max(known.uid, *uids)
                     done += len(uids)
                     last_cursor = dump_cursor(states)
@@ -180,10 +186,16 @@ class EmailConnector:
                 task.cancel()
                 with contextlib.suppress(BaseException):
                     await task
+            parser.close()
 
-    def _fetch_task(self, plan: FolderPlan, uids: list[int]) -> asyncio.Task[list[BatchItem]]:
-        return asyncio.ensure_future(self._call(fetch_chunk, plan.folder, plan.state.uidvalidity,
-                                                uids, self.settings.address))
+    def _fetch_task(self, parser: Parser, plan: FolderPlan,
+                    uids: list[int]) -> asyncio.Task[list[BatchItem]]:
+        async def download_and_parse() -> list[BatchItem]:
+            raws = await self._call(download_chunk, plan.folder, plan.state.uidvalidity, uids)
+            # Parsing needs no connection: the next download may start meanwhile.
+            return await parser.parse(raws, self.settings.address, plan.folder)
+
+        return asyncio.ensure_future(download_and_parse())
 
     # ------------------------------------------------------------------ push
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from connectors.base import BatchItem, TransientError
 
 from .imap import FolderState, ImapSession
-from .parse import parse_message
+from .parsepool import RawMessage, parse_all
 
 logger = logging.getLogger(__name__)
 
@@ -126,29 +126,37 @@ def chunks(plan: FolderPlan, count: int) -> list[list[int]]:
     return out
 
 
-def fetch_chunk(session: ImapSession, folder: str, uidvalidity: int, uids: list[int],
-                own_address: str) -> list[BatchItem]:
-    """Download and parse one batch (blocking); messages expunged meanwhile are skipped."""
+def download_chunk(session: ImapSession, folder: str, uidvalidity: int,
+                   uids: list[int]) -> list[RawMessage]:
+    """Download one batch (blocking); messages expunged meanwhile are skipped."""
     if session.selected != folder:
         state = session.select(folder)
         if state.uidvalidity != uidvalidity:
             raise TransientError(f"folder {folder!r} was rebuilt on the server during the "
                                  "import; it will be read again")
     fetched = session.fetch_raw(uids)
-    items: list[BatchItem] = []
+    out: list[RawMessage] = []
     for uid in uids:
         data: dict[bytes, Any] | None = fetched.get(uid)
         if not data:
             continue
         raw = data.get(b"BODY[]") or b""
         internaldate = data.get(b"INTERNALDATE")
-        flags = [f.decode("ascii", "replace") if isinstance(f, bytes) else str(f)
-                 for f in data.get(b"FLAGS", ())]
-        items.append(parse_message(
-            bytes(raw), own_address=own_address, folder=folder, uid=uid,
-            internaldate=internaldate if isinstance(internaldate, datetime) else None,
-            flags=flags))
-    return items
+        flags = tuple(f.decode("ascii", "replace") if isinstance(f, bytes) else str(f)
+                      for f in data.get(b"FLAGS", ()))
+        when = internaldate if isinstance(internaldate, datetime) else None
+        offset = when.utcoffset() if when is not None else None
+        if when is not None and offset is not None:
+            # imapclient's own time zone class cannot travel to the parsing helper.
+            when = when.replace(tzinfo=timezone(offset))
+        out.append(RawMessage(bytes(raw), uid, when, flags))
+    return out
+
+
+def fetch_chunk(session: ImapSession, folder: str, uidvalidity: int, uids: list[int],
+                own_address: str) -> list[BatchItem]:
+    """Download and parse one batch (blocking)."""
+    return parse_all(download_chunk(session, folder, uidvalidity, uids), own_address, folder)
 
 
 def has_news(session: ImapSession, folders: tuple[str, ...],

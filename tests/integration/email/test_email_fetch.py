@@ -6,6 +6,7 @@ import asyncio
 import json
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -144,6 +145,88 @@ async def _collect_and_close(connector: EmailConnector, cursor: str | None) -> A
         return await servers.collect(connector, cursor)
     finally:
         await connector.close()
+
+
+def test_stopping_an_import_midway_loses_and_duplicates_nothing(
+        imap: Any, make_settings: Any) -> None:
+    servers.append_all(imap, "INBOX", [servers.make_message(n) for n in range(20)])
+
+    async def go() -> tuple[list[str], list[str]]:
+        connector = EmailConnector(make_settings(), PASSWORD)
+        connector.batch_size = 6
+        try:
+            first: list[str] = []
+            cursor = None
+            fetching = connector.fetch(None)
+            async for batch in fetching:
+                # The next batch is being downloaded while this one is "stored".
+                first += [i.external_id for i in batch.items]
+                cursor = batch.cursor
+                break
+            await fetching.aclose()
+            rest, _, _ = await servers.collect(connector, cursor)
+            return first, [i.external_id for i in rest]
+        finally:
+            await connector.close()
+
+    first, rest = servers.run(go())
+    assert first == [f"<msg-{n}@example.org>" for n in range(6)]
+    assert rest == [f"<msg-{n}@example.org>" for n in range(6, 20)]
+
+
+def test_a_big_import_parsed_by_the_helper_process_reads_the_same(
+        imap: Any, make_settings: Any) -> None:
+    from tests.integration.email.bench_email_import import message
+
+    servers.append_all(imap, "INBOX", [message(n) for n in range(24)] + HOSTILE[:9])
+
+    async def run(helper_from: int) -> list[Any]:
+        connector = EmailConnector(make_settings(), PASSWORD)
+        connector.batch_size = 5
+        connector.parse_helper_from = helper_from
+        items, _, _ = await _collect_and_close(connector, None)
+        return items
+
+    here = servers.run(run(10_000))
+    helped = servers.run(run(1))
+    assert len(here) == 33
+    assert sum(isinstance(i, BrokenItem) for i in here) == 2
+    assert helped == here
+    assert sum(len(i.attachments) for i in helped if isinstance(i, InboundItem)) == 6
+
+
+def test_the_helper_process_parses_batches_and_a_dead_helper_costs_nothing() -> None:
+    from connectors.email.parsepool import Parser, RawMessage, parse_all
+    from tests.integration.email.bench_email_import import message
+
+    # A fixed arrival time: messages without a Date header are dated by it.
+    arrived = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    raws = [RawMessage(message(n), n + 1, arrived, ("\\Seen",)) for n in range(8)]
+
+    async def go() -> tuple[list[Any], list[Any], int | None, int | None]:
+        parser = Parser()
+        parser.start()
+        helper = parser._helper
+        assert helper is not None
+        first = await parser.parse(raws, "support@example.com", "INBOX")
+        # The helper is killed (out of memory, an admin): the rest is parsed here.
+        helper._process.kill()
+        await asyncio.to_thread(helper._process.wait)
+        second = await parser.parse(raws, "support@example.com", "INBOX")
+        killed = helper._process.returncode
+        assert parser._helper is None
+        parser.start()
+        again = parser._helper
+        assert again is not None
+        await parser.parse(raws[:1], "support@example.com", "INBOX")
+        parser.close()
+        return first, second, killed, again._process.returncode
+
+    first, second, killed, closed = servers.run(go())
+    expected = parse_all(raws, "support@example.com", "INBOX")
+    assert first == expected and second == expected
+    assert killed is not None and killed < 0
+    assert closed == 0  # ended by closing its input, not killed
 
 
 def test_several_folders_with_one_progress_and_push_on_each(
