@@ -107,15 +107,17 @@ class InboundItem:
 
 @dataclass(frozen=True)
 class ItemUpdate:
-    """A change to a message already delivered: an edit or a redaction."""
+    """A change to a message already delivered: an edit, a redaction, or its flags
+    as the channel now shows them (email: read, answered, flagged, deleted)."""
 
     target_external_id: str
-    kind: Literal["edit", "redaction"]
+    kind: Literal["edit", "redaction", "flags"]
     external_id: str | None = None
     text: str | None = None
     html: str | None = None
     at: datetime | None = None
     reason: str | None = None
+    flags: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 ``EmailConnector`` is registered as the ``email`` entry point of the
 ``inbox_app.connectors`` group. Blocking imapclient and smtplib calls run in
 worker threads; one IMAP connection serves import and Sent-folder work (under a
-lock), a second one waits in IDLE.
+lock); each configured folder has a connection of its own waiting in IDLE (see .push).
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from connectors.base import (
 )
 
 from . import smtp
-from .idle import idle_once
 from .imap import ImapSession
 from .parse import parse_message
 from .parsepool import Parser
+from .push import Push
 from .settings import SCHEMA, EmailSettings, new_message_id, parse_settings
 from .sync import (
     FolderCursor,
@@ -44,7 +44,6 @@ from .sync import (
     chunks,
     download_chunk,
     dump_cursor,
-    has_news,
     load_cursor,
     plan_folder,
 )
@@ -80,8 +79,7 @@ class EmailConnector:
         self._session: ImapSession | None = None
         self._used = 0.0
         self._lock = asyncio.Lock()
-        self._idle_session: ImapSession | None = None
-        self._idle_lock = asyncio.Lock()
+        self._push = Push(self.settings, secret)
         self._sent_folder: str | None = None
         self._sent: dict[str, SendResult] = {}
 
@@ -160,6 +158,10 @@ class EmailConnector:
                 if known is None or plan.restart:
                     known = FolderCursor(plan.state.uidvalidity, since=plan.since)
                     states[plan.folder] = known
+                for start in range(0, len(plan.updates), self.batch_size):
+                    # Flags of stored messages; the cursor moves past them with the folder.
+                    yield Batch(tuple(plan.updates[start:start + self.batch_size]),
+                                dump_cursor(states), Progress(done, total))
                 while position < len(jobs) and jobs[position][0] is plan:
                     uids = jobs[position][1]
                     task = ahead.pop(position, None) or self._fetch_task(parser, *jobs[position])
@@ -203,49 +205,7 @@ class EmailConnector:
         states = load_cursor(cursor)
         if not states:
             return True
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        s = self.settings
-        async with self._idle_lock:
-            reconnects = 0
-            while True:
-                left = deadline - loop.time()
-                if left <= 0:
-                    return False
-                if self._idle_session is None:
-                    # A failure to connect is the caller's to retry with backoff.
-                    self._idle_session = await asyncio.to_thread(
-                        ImapSession, s, self._secret,
-                        read_timeout=min(15.0, max(1.0, s.idle_timeout / 2)))
-                session = self._idle_session
-                try:
-                    first = await asyncio.to_thread(session.select, s.folders[0])
-                    if await asyncio.to_thread(has_news, session, s.folders, states, first):
-                        return True
-                    period = min(left, float(s.idle_timeout))
-                    if len(s.folders) > 1:
-                        period = min(period, float(s.poll_interval))
-                    if session.client.has_capability("IDLE"):
-                        if await idle_once(session, period):
-                            return True
-                    else:
-                        await asyncio.sleep(min(left, float(s.poll_interval)))
-                except TransientError:
-                    # A line that worked and then died: reconnect and look again.
-                    self._drop_idle_session()
-                    reconnects += 1
-                    if reconnects > 3:
-                        raise
-                    logger.info("the waiting IMAP connection to %s was lost; reconnecting",
-                                s.imap_host)
-                except BaseException:
-                    self._drop_idle_session()
-                    raise
-
-    def _drop_idle_session(self) -> None:
-        session, self._idle_session = self._idle_session, None
-        if session is not None:
-            session.shutdown()
+        return await self._push.wait(states, timeout)
 
     # ------------------------------------------------------------------ replies
 
@@ -313,7 +273,7 @@ class EmailConnector:
         return await self._call(look)
 
     async def close(self) -> None:
-        self._drop_idle_session()
+        await self._push.close()
         async with self._lock:
             session, self._session = self._session, None
         if session is not None:

@@ -23,18 +23,29 @@ logger = logging.getLogger(__name__)
 SLICE = 1.0
 
 
-def _has_new_mail(responses: list[object]) -> bool:
-    return any(isinstance(r, tuple) and len(r) >= 2 and r[1] == b"EXISTS" for r in responses)
+#: Untagged responses that mean the folder changed: new mail, a message removed, or
+#: flags set by another mail client (which CONDSTORE then reports to the store).
+_CHANGES = {b"EXISTS", b"EXPUNGE", b"FETCH"}
 
 
-async def idle_once(session: ImapSession, period: float) -> bool:
-    """IDLE on the selected folder for up to ``period`` seconds; True if mail arrived."""
+def _has_changes(responses: list[object]) -> bool:
+    return any(isinstance(r, tuple) and len(r) >= 2
+               and (r[1] in _CHANGES or r[0] == b"VANISHED") for r in responses)
+
+
+async def idle_once(session: ImapSession, period: float,
+                    quit: asyncio.Event | None = None) -> bool:
+    """IDLE on the selected folder for up to ``period`` seconds; True if it changed.
+
+    ``quit`` ends the wait politely after the current slice (DONE, the line stays
+    usable); cancelling ends it at once and drops the line.
+    """
     client = session.client
     await asyncio.to_thread(session.run, "starting to wait for new mail", client.idle)
     changed = False
     try:
         end = time.monotonic() + period
-        while not changed:
+        while not changed and not (quit is not None and quit.is_set()):
             left = end - time.monotonic()
             if left <= 0:
                 break
@@ -42,7 +53,7 @@ async def idle_once(session: ImapSession, period: float) -> bool:
             started = time.monotonic()
             responses = await asyncio.to_thread(session.run, "waiting for new mail",
                                                 lambda w=wait: client.idle_check(timeout=w))
-            changed = _has_new_mail(responses)
+            changed = _has_changes(responses)
             if not responses and time.monotonic() - started < wait / 2:
                 # idle_check returns early and empty only when the server closed the line.
                 raise TransientError(f"the IMAP server {session.host} closed the connection")
@@ -58,4 +69,4 @@ async def idle_once(session: ImapSession, period: float) -> bool:
             session.shutdown()
             return True
         raise
-    return changed or _has_new_mail(list(responses))
+    return changed or _has_changes(list(responses))

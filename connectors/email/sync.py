@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
-from connectors.base import BatchItem, TransientError
+from connectors.base import BatchItem, ItemUpdate, TransientError
+
+from .flags import flag_updates, message_flags
 
 from .imap import FolderState, ImapSession
 from .parsepool import RawMessage, parse_all
@@ -70,6 +72,8 @@ class FolderPlan:
     sizes: dict[int, int]
     restart: bool
     since: str | None
+    #: Flags changed by other mail clients since the cursor (CONDSTORE).
+    updates: list[ItemUpdate] = field(default_factory=list)
 
 
 def plan_folder(session: ImapSession, folder: str, known: FolderCursor | None,
@@ -86,11 +90,13 @@ def plan_folder(session: ImapSession, folder: str, known: FolderCursor | None,
     restart = known is None or known.uidvalidity != state.uidvalidity
     if known is not None and restart:
         logger.info("folder %s changed its UIDVALIDITY; reading it again", folder)
+    updates: list[ItemUpdate] = []
     if restart:
         uids = session.search_uids([b"SINCE", window] if window else [b"ALL"])
         since = window.isoformat() if window else None
     else:
         assert known is not None
+        updates = flag_updates(session, folder, known.uid, known.modseq, state)
         # "n:*" always includes the highest UID, even when it is below n.
         uids = [u for u in session.search_uids([b"UID", f"{known.uid + 1}:*"]) if u > known.uid]
         since = known.since
@@ -106,7 +112,7 @@ def plan_folder(session: ImapSession, folder: str, known: FolderCursor | None,
                               lambda: session.client.fetch(uids, [b"RFC822.SIZE"]))
         sizes = {int(uid): int(data.get(b"RFC822.SIZE", 0)) for uid, data in fetched.items()}
         uids = [u for u in uids if u in sizes]
-    return FolderPlan(folder, state, uids, sizes, restart, since)
+    return FolderPlan(folder, state, uids, sizes, restart, since, updates)
 
 
 def chunks(plan: FolderPlan, count: int) -> list[list[int]]:
@@ -142,8 +148,7 @@ def download_chunk(session: ImapSession, folder: str, uidvalidity: int,
             continue
         raw = data.get(b"BODY[]") or b""
         internaldate = data.get(b"INTERNALDATE")
-        flags = tuple(f.decode("ascii", "replace") if isinstance(f, bytes) else str(f)
-                      for f in data.get(b"FLAGS", ()))
+        flags = message_flags(data.get(b"FLAGS"))
         when = internaldate if isinstance(internaldate, datetime) else None
         offset = when.utcoffset() if when is not None else None
         if when is not None and offset is not None:
@@ -157,16 +162,3 @@ def fetch_chunk(session: ImapSession, folder: str, uidvalidity: int, uids: list[
                 own_address: str) -> list[BatchItem]:
     """Download and parse one batch (blocking)."""
     return parse_all(download_chunk(session, folder, uidvalidity, uids), own_address, folder)
-
-
-def has_news(session: ImapSession, folders: tuple[str, ...],
-             states: dict[str, FolderCursor], selected_first: FolderState | None) -> bool:
-    """True when a folder has mail beyond the cursor or was rebuilt (blocking)."""
-    for index, folder in enumerate(folders):
-        state = selected_first if index == 0 and selected_first else session.status(folder)
-        known = states.get(folder)
-        if known is None or known.uidvalidity != state.uidvalidity:
-            return True
-        if state.uidnext and state.uidnext - 1 > known.uid:
-            return True
-    return False

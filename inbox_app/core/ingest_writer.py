@@ -202,6 +202,9 @@ class BatchWriter(CaseRules):
         return thread
 
     def _update(self, item: ItemUpdate) -> None:
+        if item.kind == "flags":
+            self._set_flags(item)
+            return
         row = self.s.execute(
             select(Message.id, Message.text, Message.meta, Message.case_id).where(
                 Message.account_id == self.account.id,
@@ -241,6 +244,31 @@ class BatchWriter(CaseRules):
         self.result.changed_message_ids.append(row.id)
         if row.case_id:
             self.result.case_ids.add(row.case_id)
+
+    def _set_flags(self, item: ItemUpdate) -> None:
+        """The message's flags as the channel now shows them (email: read, answered,
+        flagged, deleted by another mail client), kept in its metadata. Nothing else
+        about the message changes; a message we never stored (quarantined, our own
+        mail to nobody) has nothing to update, and the same flags again are no change."""
+        row = self.s.execute(
+            select(Message.id, Message.meta).where(
+                Message.account_id == self.account.id,
+                Message.external_id == item.target_external_id,
+            )
+        ).first()
+        if row is None:
+            return
+        meta = dict(row.meta or {})
+        flags = list(item.flags or ())
+        if sorted(meta.get("flags") or ()) == sorted(flags):
+            return
+        if flags:
+            meta["flags"] = flags
+        else:
+            meta.pop("flags", None)
+        self.s.execute(update(Message).where(Message.id == row.id).values(meta=meta or None))
+        self.result.updated += 1
+        self.result.changed_message_ids.append(row.id)
 
     def _already_quarantined(self, external_id: str) -> bool:
         return (

@@ -193,10 +193,12 @@ def test_polls_when_the_server_has_no_idle(mail_tmp: Any, certificate: Any) -> N
             connector = EmailConnector(settings, PASSWORD)
             try:
                 _, cursor, _ = await servers.collect(connector, None)
-                assert connector._idle_session is None
+                assert connector._push.watches == {}
                 quiet = await connector.wait_for_changes(cursor, 1.5)
-                assert connector._idle_session is not None
-                assert not connector._idle_session.client.has_capability("IDLE")
+                session = connector._push.watches["INBOX"].session
+                assert session is not None
+                assert not session.client.has_capability("IDLE")
+                assert connector._push.idle_offered is False
                 thread = _append_later(server, user, 0.3, servers.make_message(5))
                 started = time.monotonic()
                 changed = await connector.wait_for_changes(cursor, 10)
