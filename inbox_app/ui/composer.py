@@ -134,6 +134,8 @@ class Composer(QWidget):
         self.templates: list[TemplateRow] = []
         self._template: TemplateRow | None = None
         self._restoring = False
+        self._filled_for: int | None = None  # the case whose draft is in the editor
+        self._early = False  # the agent typed or chose a mode before the draft was read
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 8)
         bar = QHBoxLayout()
@@ -198,7 +200,12 @@ class Composer(QWidget):
 
     # ------------------------------------------------------------ case switching
 
-    def set_case(self, case: CaseRow | None, customer: CustomerRow | None) -> None:
+    def set_case(self, case: CaseRow | None, customer: CustomerRow | None, *, load: bool = True) -> None:
+        """Show ``case``; with ``load=False`` its accounts and draft are read on ``load()``.
+
+        Until they are in, the editor is empty: what the agent types meanwhile belongs
+        to this case and is kept when the saved draft arrives.
+        """
         if self._save_timer.isActive():
             self._save_timer.stop()
             self.save_draft()
@@ -206,26 +213,33 @@ class Composer(QWidget):
         self.status.clear()
         self.setEnabled(case is not None)
         if case is None or customer is None:
+            self._filled_for = None
             self._restoring = True
             self.editor.clear()
             self._restoring = False
             return
-        ws = self._ws
+        if self._filled_for != case.id:
+            self._filled_for = None
+            self._early = False
+            self._restoring = True
+            self.editor.clear()
+            self._restoring = False
+        if load:
+            self.load()
+
+    def load(self) -> None:
+        """Read the accounts, templates and draft of the case shown."""
+        case, customer, ws = self.case, self.customer, self._ws
+        if case is None or customer is None:
+            return
 
         def gather() -> tuple[list[Candidate], list[TemplateRow], Any, str | None]:
             candidates = reachable(ws.services.accounts.list(), customer, ws.services.registry)
             draft = ws.drafts.load(case.id, ws.agent_id)
-            last = None
-            newest = ws.services.queries.timeline(customer.id, case_id=case.id, limit=50)
-            for message in reversed(newest):
-                if message.direction == "in" and message.account:
-                    last = message.account
-                    break
+            # The account the customer last wrote through, in this case or else at all.
+            last = ws.reads.last_inbound_account(customer.id, case.id)
             if last is None:
-                for message in reversed(ws.services.queries.timeline(customer.id, limit=50)):
-                    if message.direction == "in" and message.account:
-                        last = message.account
-                        break
+                last = ws.reads.last_inbound_account(customer.id)
             return candidates, ws.services.templates.list(), draft, last
 
         case_id = case.id
@@ -242,6 +256,8 @@ class Composer(QWidget):
         if self.case is None or self.case.id != case_id:
             return
         self._restoring = True
+        self._filled_for = case_id
+        early, self._early = self._early, False
         self.candidates, self.templates = candidates, templates
         self.account.blockSignals(True)
         self.account.clear()
@@ -264,8 +280,12 @@ class Composer(QWidget):
         self.template.addItem(self.tr("Insert template…"), None)
         for t in templates:
             self.template.addItem(t.name, t.id)
-        self.note.setChecked(bool(draft.note) if draft else not candidates)
-        self.editor.setPlainText(draft.text if draft else "")
+        if early:
+            # The agent started writing before the draft was read: theirs wins.
+            self.note.setChecked(self.note.isChecked() or not candidates)
+        else:
+            self.note.setChecked(bool(draft.note) if draft else not candidates)
+            self.editor.setPlainText(draft.text if draft else "")
         self._restoring = False
         self._rebuild_previews()
         self._mode_changed(self.note.isChecked())
@@ -277,6 +297,8 @@ class Composer(QWidget):
         return next((c for c in self.candidates if c.account.name == name), None)
 
     def _text_changed(self) -> None:
+        if not self._restoring and self._filled_for is None:
+            self._early = True
         self._update_previews()
         if not self._restoring and self.case is not None:
             self._save_timer.start()
@@ -395,6 +417,8 @@ class Composer(QWidget):
         )
 
     def start(self, note: bool) -> None:
+        if self._filled_for is None:
+            self._early = True
         self.note.setChecked(note or not self.candidates)
         self.editor.setFocus()
 

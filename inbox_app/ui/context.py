@@ -12,6 +12,7 @@ from inbox_app.app import Services
 from inbox_app.core.agents import AgentRow
 from inbox_app.core.calls import CallService
 from inbox_app.core.drafts import DraftService
+from inbox_app.core.workspace_reads import WorkspaceReads
 from inbox_app.sync.tasks import TaskGroup
 from inbox_app.ui.bridge import Bridge
 
@@ -27,6 +28,7 @@ class Workspace:
     tasks: TaskGroup = field(default_factory=TaskGroup)
     drafts: DraftService = field(init=False)
     calls: CallService = field(init=False)
+    reads: WorkspaceReads = field(init=False)
     team_id: int | None = field(init=False, default=None)
     # Where unexpected failures of background work go (the crash dialog); None: only logged.
     report_error: Callable[..., None] | None = None
@@ -38,6 +40,7 @@ class Workspace:
             )
         self.drafts = DraftService(self.services.factory)
         self.calls = CallService(self.services.factory, self.services.customers, self.services.bus)
+        self.reads = WorkspaceReads(self.services.read_factory, self.services.queries)
 
     @property
     def agent_id(self) -> int | None:

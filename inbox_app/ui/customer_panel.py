@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app.core.rows import CaseRow, CustomerRow
+from inbox_app.core.workspace_reads import PAST_CASES, CasesOverview
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.context import Workspace
@@ -45,7 +46,8 @@ class CustomerPanel(QScrollArea):
         super().__init__(parent)
         self._ws = ws
         self.customer: CustomerRow | None = None
-        self.cases: list[CaseRow] = []
+        self.cases: list[CaseRow] = []  # the cases listed: every open one, the newest past ones
+        self.past_total = 0
         self.undoable_merge: int | None = None
         self.setObjectName("customerPanel")
         self.setAccessibleName(self.tr("Customer"))
@@ -116,6 +118,7 @@ class CustomerPanel(QScrollArea):
         self.open_cases.itemClicked.connect(self._case_clicked)
         self.past_cases.itemActivated.connect(self._case_clicked)
         self.past_cases.itemClicked.connect(self._case_clicked)
+        self._more_item: QListWidgetItem | None = None
         ws.bridge.customersChanged.connect(self._customers_changed)
         ws.bridge.casesChanged.connect(self._cases_changed)
         self.setEnabled(False)
@@ -137,14 +140,17 @@ class CustomerPanel(QScrollArea):
         self._generation = getattr(self, "_generation", 0) + 1
         generation = self._generation
 
-        def gather() -> tuple[CustomerRow, list[CaseRow], int | None]:
+        def gather() -> tuple[CustomerRow, CasesOverview, int | None]:
             customer = queries.customer(customer_id)
             merges = [
                 m
                 for m in customers.merges(customer_id)
                 if m["target_id"] == customer_id and m["undone_at"] is None
             ]
-            return customer, queries.customer_cases(customer_id), merges[-1]["id"] if merges else None
+            # Every open case, but only the newest past ones: a customer of many years has
+            # hundreds, and the panel must not hold up the timeline for them.
+            overview = self._ws.reads.cases_overview(customer_id)
+            return customer, overview, merges[-1]["id"] if merges else None
 
         self._ws.call(
             gather,
@@ -152,17 +158,18 @@ class CustomerPanel(QScrollArea):
             done=lambda r: self._show(r) if generation == self._generation else None,
         )
 
-    def _show(self, result: tuple[CustomerRow, list[CaseRow], int | None]) -> None:
-        customer, cases, merge_id = result
-        self.customer, self.cases, self.undoable_merge = customer, cases, merge_id
+    def _show(self, result: tuple[CustomerRow, CasesOverview, int | None]) -> None:
+        customer, overview, merge_id = result
+        self.customer, self.undoable_merge = customer, merge_id
+        self.cases = overview.open + overview.past
+        self.past_total = overview.past_total
         self.setEnabled(True)
         self.name.setText(customer.name)
         self.details.setPlainText("\n".join(f"{k}: {v}" for k, v in customer.details.items()))
         self.notes.setPlainText(customer.notes or "")
         self.first_seen.setText(labels.when(customer.created_at))
         used = sorted(
-            {c for case in cases for c in case.channels}
-            | {CHANNEL_OF_IDENTITY.get(i.kind, i.kind) for i in customer.identities}
+            overview.channels | {CHANNEL_OF_IDENTITY.get(i.kind, i.kind) for i in customer.identities}
         )
         self.channels.setText(", ".join(labels.word(labels.CHANNEL, c) for c in used))
         self.identities.clear()
@@ -175,18 +182,51 @@ class CustomerPanel(QScrollArea):
             self.identities.addItem(item)
         self.open_cases.clear()
         self.past_cases.clear()
-        for case in cases:
-            target = self.past_cases if case.status == "resolved" else self.open_cases
-            item = QListWidgetItem(
-                f"#{case.id} {case.subject or self.tr('(no subject)')} · "
-                f"{labels.word(labels.STATUS, case.status)}"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, case.id)
-            item.setToolTip(f"{item.text()}\n{labels.when(case.last_message_at)}")
-            target.addItem(item)
+        self._more_item = None
+        for case in overview.open:
+            self.open_cases.addItem(self._case_item(case))
+        self._add_past(overview.past)
         self.undo_merge.setEnabled(merge_id is not None)
 
+    def _case_item(self, case: CaseRow) -> QListWidgetItem:
+        item = QListWidgetItem(
+            f"#{case.id} {case.subject or self.tr('(no subject)')} · {labels.word(labels.STATUS, case.status)}"
+        )
+        item.setData(Qt.ItemDataRole.UserRole, case.id)
+        item.setToolTip(f"{item.text()}\n{labels.when(case.last_message_at)}")
+        return item
+
+    def _add_past(self, cases: list[CaseRow]) -> None:
+        if self._more_item is not None:
+            self.past_cases.takeItem(self.past_cases.row(self._more_item))
+            self._more_item = None
+        for case in cases:
+            self.past_cases.addItem(self._case_item(case))
+        left = self.past_total - self.past_cases.count()
+        if left > 0:
+            self._more_item = QListWidgetItem(self.tr("Show older cases ({n} more)").format(n=left))
+            self._more_item.setData(Qt.ItemDataRole.UserRole, 0)
+            self._more_item.setToolTip(self.tr("List {n} more past cases").format(n=min(left, PAST_CASES)))
+            self.past_cases.addItem(self._more_item)
+
+    def show_more_past(self) -> None:
+        """The next page of past cases, at the end of the list."""
+        if self.customer is None or self._more_item is None or self._more_item.data(Qt.ItemDataRole.UserRole) < 0:
+            return
+        self._more_item.setData(Qt.ItemDataRole.UserRole, -1)  # asked for; a second click waits
+        customer_id, offset, generation = self.customer.id, self.past_cases.count() - 1, self._generation
+
+        def done(cases: list[CaseRow]) -> None:
+            if generation == self._generation:
+                self.cases = self.cases + cases
+                self._add_past(cases)
+
+        self._ws.call(self._ws.reads.past_cases, customer_id, offset, done=done, task="past cases")
+
     def _case_clicked(self, item: QListWidgetItem) -> None:
+        if item is self._more_item:
+            self.show_more_past()
+            return
         self.caseRequested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def _customers_changed(self, event: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -55,6 +56,11 @@ class MainWindow(QMainWindow):
         self.ws = ws
         self.case: CaseRow | None = None
         self.customer: CustomerRow | None = None
+        self._switch = 0  # counts case switches: late work for an earlier case is dropped
+        self._waiting_for_timeline: list[Callable[[], None]] = []
+        self._waiting_for_paint = False
+        self._paint_fallback = QTimer(self, singleShot=True, interval=150)
+        self._paint_fallback.timeout.connect(self._run_after_timeline)
         self.setObjectName("mainWindow")
         who = ws.agent.name if ws.agent else self.tr("local agent")
         self.setWindowTitle(self.tr("{app} — {agent}").format(app=APP_NAME, agent=who))
@@ -103,6 +109,8 @@ class MainWindow(QMainWindow):
 
         self.timeline_model = TimelineModel(ws, self)
         self.timeline = TimelineView(ws, self.timeline_model, self)
+        self.timeline_model.loaded.connect(self._timeline_loaded)
+        self.timeline.painted.connect(self._timeline_painted)
         center_top = QWidget(self)
         top_layout = QVBoxLayout(center_top)
         top_layout.setContentsMargins(0, 0, 0, 0)
@@ -311,11 +319,23 @@ class MainWindow(QMainWindow):
         if not case_id:
             return
         self._wanted_case = case_id
-        queries = self.ws.services.queries
+        self._switch += 1
+        queries, timeline = self.ws.services.queries, self.timeline_model
+        case_only = self.case_only.isChecked()
+        shown_customer = timeline.customer_id
 
-        def gather() -> tuple[CaseRow, CustomerRow]:
+        def gather() -> tuple[CaseRow, CustomerRow, Any]:
+            # One job, the timeline first: the case list's page and the panel would
+            # otherwise share the GIL with it while the agent waits for the messages.
+            known = self.case_model.cached_row(case_id)
+            first = None
+            if known is not None and not case_only and known.customer_id != shown_customer:
+                first = (known.customer_id, timeline.first_page(known.customer_id))
             case = queries.case(case_id)
-            return case, queries.customer(case.customer_id)
+            customer = queries.customer(case.customer_id)
+            if (first is None or first[0] != customer.id) and (case_only or customer.id != shown_customer):
+                first = (customer.id, timeline.first_page(customer.id, case.id if case_only else None))
+            return case, customer, first
 
         self.ws.call(
             gather,
@@ -324,22 +344,57 @@ class MainWindow(QMainWindow):
             failed=lambda exc: self.statusBar().showMessage(str(exc), 8000),
         )
 
-    def _show_case(self, result: tuple[CaseRow, CustomerRow]) -> None:
-        case, customer = result
+    def _show_case(self, result: tuple[CaseRow, CustomerRow, Any]) -> None:
+        case, customer, first = result
         if case.id != getattr(self, "_wanted_case", case.id):
             return  # the agent has moved on to another case meanwhile
-        same_customer = self.customer is not None and self.customer.id == customer.id
         self.case, self.customer = case, customer
+        case_only = case.id if self.case_only.isChecked() else None
+        if first is not None and first[0] == customer.id:
+            self.timeline_model.show(customer.id, case_only, first[1])
+        elif self.timeline_model.customer_id != customer.id or case_only is not None:
+            self._reload_timeline()
         self.title.setText(
             self.tr("{customer} · #{id} {subject}").format(
                 customer=customer.name, id=case.id, subject=case.subject or self.tr("(no subject)")
             )
         )
-        if not same_customer or self.case_only.isChecked():
-            self._reload_timeline()
-        self.customer_panel.load(customer.id)
-        self.composer.set_case(case, customer)
+        # The timeline is what the agent reads first: the panel and the composer's
+        # accounts, templates and draft are read once it is on screen, so the three
+        # do not share the worker threads and the GIL while it loads.
+        self.composer.set_case(case, customer, load=False)
+        self._after_timeline(lambda: self.customer_panel.load(customer.id))
+        self._after_timeline(self.composer.load)
         self.caseShown.emit(case.id)
+
+    def _after_timeline(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` once the timeline being loaded is on screen, unless the agent moved on."""
+        switch = self._switch
+
+        def run() -> None:
+            if switch == self._switch:
+                fn()
+
+        self._waiting_for_timeline.append(run)
+        if not self.timeline_model.loading:
+            self._timeline_loaded()
+
+    def _timeline_loaded(self) -> None:
+        if self._waiting_for_timeline:
+            self._waiting_for_paint = True
+            self._paint_fallback.start()  # a hidden or minimized window paints nothing
+
+    def _timeline_painted(self) -> None:
+        if self._waiting_for_paint:
+            self._waiting_for_paint = False
+            self._paint_fallback.stop()
+            QTimer.singleShot(0, self._run_after_timeline)
+
+    def _run_after_timeline(self) -> None:
+        self._waiting_for_paint = False
+        waiting, self._waiting_for_timeline = self._waiting_for_timeline, []
+        for fn in waiting:
+            fn()
 
     def _customers_changed(self, event: Any) -> None:
         # A rename or a merge: the title and the composer's variables follow.

@@ -65,15 +65,34 @@ class TimelineModel(QAbstractListModel):
         if customer_id is None:
             self._apply(generation, ([], {}))
             return
+        self._ws.call(
+            self.first_page,
+            customer_id,
+            case_only,
+            done=lambda result: self._apply(generation, result),
+            task="timeline",
+        )
+
+    def first_page(
+        self, customer_id: int, case_only: int | None = None
+    ) -> tuple[list[MessageRow], dict[int, CaseRow]]:
+        """The newest messages of a customer and their cases (worker thread; see ``show``)."""
         queries = self._ws.services.queries
+        rows = queries.timeline(customer_id, case_id=case_only, limit=FIRST_PAGE)
+        # Only the cases these messages belong to: a long-standing customer can have
+        # hundreds, and the first page must not wait for all of them.
+        return rows, queries.cases_by_id({r.case_id for r in rows if r.case_id is not None})
 
-        def fetch() -> tuple[list[MessageRow], dict[int, CaseRow]]:
-            rows = queries.timeline(customer_id, case_id=case_only, limit=FIRST_PAGE)
-            # Only the cases these messages belong to: a long-standing customer can have
-            # hundreds, and the first page must not wait for all of them.
-            return rows, queries.cases_by_id({r.case_id for r in rows if r.case_id is not None})
-
-        self._ws.call(fetch, done=lambda result: self._apply(generation, result), task="timeline")
+    def show(
+        self,
+        customer_id: int,
+        case_only: int | None,
+        result: tuple[list[MessageRow], dict[int, CaseRow]],
+    ) -> None:
+        """Show a first page read by ``first_page`` along with other work."""
+        self._generation += 1
+        self._customer_id, self._case_only = customer_id, case_only
+        self._apply(self._generation, result)
 
     def _apply(self, generation: int, result: tuple[list[MessageRow], dict[int, CaseRow]]) -> None:
         if generation != self._generation:

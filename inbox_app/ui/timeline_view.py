@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -74,6 +74,7 @@ class MessageCard(QFrame):
     retry = Signal(int)
     saveAttachment = Signal(object)  # AttachmentRow
     openAttachment = Signal(object)  # AttachmentRow
+    imagesWanted = Signal()  # the agent asked for this message's remote images
 
     def __init__(self, row: MessageRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,34 +101,77 @@ class MessageCard(QFrame):
         self.time.setObjectName("messageTime")
         self.state = QLabel(self.frame)
         self.state.setObjectName("deliveryState")
-        self.retry_button = QPushButton(self.tr("Retry"), self.frame)
-        self.retry_button.setIcon(icon("retry"))
-        self.images_button = QToolButton(self.frame)
-        self.images_button.setText(self.tr("Load images"))
-        self.quote_button = QToolButton(self.frame)
-        self.quote_button.setCheckable(True)
         self.who.setWordWrap(True)
         self.who.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top = Qt.AlignmentFlag.AlignTop
         head.addWidget(self.badge, 0, top)
         head.addWidget(self.who, 1)
-        for w in (self.state, self.retry_button, self.time):
+        for w in (self.state, self.time):
             head.addWidget(w, 0, top)
+        self._head = head
         layout.addLayout(head)
-        tools = QHBoxLayout()
-        tools.setContentsMargins(0, 0, 0, 0)
-        tools.addStretch(1)
-        tools.addWidget(self.quote_button)
-        tools.addWidget(self.images_button)
         self.body = MessageBody(self.frame)
         layout.addWidget(self.body)
-        self.attachments = QHBoxLayout()
-        layout.addLayout(self.attachments)
-        layout.addLayout(tools)
-        self.retry_button.clicked.connect(lambda: self.retry.emit(self.row.id))
-        self.quote_button.toggled.connect(lambda _on: self._render())
+        self.attachments: QHBoxLayout | None = None  # made for messages with files
+        self._tools: QHBoxLayout | None = None
+        # Buttons only some messages need are made when one does: a card is built per
+        # message shown, and switching customers builds a screenful of them at once.
+        self._retry_button: QPushButton | None = None
+        self._images_button: QToolButton | None = None
+        self._quote_button: QToolButton | None = None
         self.images_allowed = False
         self.row = row
+        self.update_row(row)
+
+    @property
+    def retry_button(self) -> QPushButton:
+        if self._retry_button is None:
+            button = QPushButton(icon("retry"), self.tr("Retry"), self.frame)
+            button.clicked.connect(lambda: self.retry.emit(self.row.id))
+            button.hide()
+            self._head.insertWidget(self._head.indexOf(self.time), button, 0, Qt.AlignmentFlag.AlignTop)
+            self._retry_button = button
+        return self._retry_button
+
+    def _tool_row(self) -> QHBoxLayout:
+        if self._tools is None:
+            self._tools = QHBoxLayout()
+            self._tools.setContentsMargins(0, 0, 0, 0)
+            self._tools.addStretch(1)
+            self.frame.layout().addLayout(self._tools)  # type: ignore[union-attr]
+        return self._tools
+
+    @property
+    def quote_button(self) -> QToolButton:
+        if self._quote_button is None:
+            button = QToolButton(self.frame)
+            button.setCheckable(True)
+            button.hide()
+            button.toggled.connect(lambda _on: self._render())
+            self._tool_row().insertWidget(1, button)
+            self._quote_button = button
+        return self._quote_button
+
+    @property
+    def images_button(self) -> QToolButton:
+        if self._images_button is None:
+            button = QToolButton(self.frame)
+            button.setText(self.tr("Load images"))
+            button.hide()
+            button.clicked.connect(self.imagesWanted)
+            self._tool_row().addWidget(button)
+            self._images_button = button
+        return self._images_button
+
+    def reuse_for(self, row: MessageRow) -> None:
+        """Show another message in this card, as if it had been made for it."""
+        self.images_allowed = False
+        self.body.images.clear()
+        self.body.clear()  # the document's loaded images go with it
+        if self._quote_button is not None and self._quote_button.isChecked():
+            self._quote_button.blockSignals(True)
+            self._quote_button.setChecked(False)
+            self._quote_button.blockSignals(False)
         self.update_row(row)
 
     def update_row(self, row: MessageRow) -> None:
@@ -151,15 +195,21 @@ class MessageCard(QFrame):
         self.state.setText(f"{state}: {row.error}" if failed and row.error else state)
         self.state.setToolTip(row.error or "")
         self.state.setAccessibleName(self.tr("Delivery state: {state}").format(state=state))
-        self.retry_button.setVisible(row.delivery == "failed")
+        if row.delivery == "failed" or self._retry_button is not None:
+            self.retry_button.setVisible(row.delivery == "failed")
         self._render()
+        files = [att for att in row.attachments if not att.inline]
+        if self.attachments is None and not files:
+            return
+        if self.attachments is None:
+            self.attachments = QHBoxLayout()
+            frame_layout = self.frame.layout()
+            frame_layout.insertLayout(frame_layout.indexOf(self.body) + 1, self.attachments)  # type: ignore[union-attr]
         while self.attachments.count():
             item = self.attachments.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        for att in row.attachments:
-            if att.inline:
-                continue
+        for att in files:
             button = QToolButton(self.frame)
             button.setIcon(icon("attachment"))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -201,14 +251,15 @@ class MessageCard(QFrame):
             text_main, text_quoted = html_body.split_quoted_text(row.text or "")
             main, quoted = html_body.text_to_html(text_main), html_body.text_to_html(text_quoted)
             blocked = []
-        shown = main + (quoted if self.quote_button.isChecked() else "")
+        quote_open = self._quote_button is not None and self._quote_button.isChecked()
+        shown = main + (quoted if quote_open else "")
         if not self.images_allowed:
             shown = html_body.block_remote_images(shown, self.tr("image not loaded"))
-        self.images_button.setVisible(bool(blocked) and not self.images_allowed)
-        self.quote_button.setVisible(bool(quoted))
-        self.quote_button.setText(
-            self.tr("Hide quoted text") if self.quote_button.isChecked() else self.tr("Show quoted text")
-        )
+        if blocked or self._images_button is not None:
+            self.images_button.setVisible(bool(blocked) and not self.images_allowed)
+        if quoted or self._quote_button is not None:
+            self.quote_button.setVisible(bool(quoted))
+            self.quote_button.setText(self.tr("Hide quoted text") if quote_open else self.tr("Show quoted text"))
         subject = (
             f"<b>{html_body.html_lib.escape(row.subject)}</b><br>"
             if row.subject and row.channel == "email"
@@ -254,6 +305,8 @@ def _size(n: int) -> str:
 class TimelineView(QScrollArea):
     """Cards in time order; scrolling to the top pages older messages in."""
 
+    painted = Signal()  # the cards on screen have just been painted
+
     def __init__(self, ws: Workspace, model: TimelineModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ws = ws
@@ -277,6 +330,7 @@ class TimelineView(QScrollArea):
         self._layout.addWidget(self.empty)
         self._layout.addStretch(1)
         self.setWidget(inner)
+        inner.installEventFilter(self)
         self.cards: list[MessageCard] = []
         self._keep_from_bottom: int | None = None
         model.modelReset.connect(self._reset)
@@ -287,18 +341,34 @@ class TimelineView(QScrollArea):
         self._reset()
 
     def _reset(self) -> None:
-        for card in self.cards:
+        # Cards are reused across customers: making one (a dozen widgets, each polished
+        # against the style sheet) costs far more than showing another message in it.
+        count = self._model.rowCount()
+        for card in self.cards[count:]:
             card.setParent(None)
             card.deleteLater()
-        self.cards = []
-        self._inserted(QModelIndex(), 0, self._model.rowCount() - 1, at_bottom=True)
+        del self.cards[count:]
+        for row, card in enumerate(self.cards):
+            card.reuse_for(self._model.message(row))  # type: ignore[arg-type]
+        self._inserted(QModelIndex(), len(self.cards), count - 1, at_bottom=True)
+        # The same height as before moves no range: go to the newest message anyway.
+        QTimer.singleShot(0, self._to_bottom_if_settling)
+
+    def _to_bottom_if_settling(self) -> None:
+        if self._keep_from_bottom == 0:
+            self._range_changed(0, self.verticalScrollBar().maximum())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and watched is self.widget():
+            self.painted.emit()  # listeners defer their work past this paint
+        return super().eventFilter(watched, event)
 
     def _card(self, row: MessageRow) -> MessageCard:
         card = MessageCard(row, self.widget())
         card.retry.connect(self._retry)
         card.saveAttachment.connect(self._save_attachment)
         card.openAttachment.connect(self._open_attachment)
-        card.images_button.clicked.connect(lambda: self._ws.spawn(card.load_images(), "load images"))
+        card.imagesWanted.connect(lambda: self._ws.spawn(card.load_images(), "load images"))
         return card
 
     def _inserted(self, _parent: QModelIndex, first: int, last: int, at_bottom: bool = False) -> None:

@@ -136,7 +136,7 @@ class ViewsModel(QAbstractListModel):
             channels = sorted({a.channel for a in accounts})
             saved = saved_searches.list(agent_id)
             views = standard_views(self._ws, channels) + saved_views(saved)
-            return channels, saved, {v.key: self._ws.services.queries.count_cases(v.filter) for v in views}
+            return channels, saved, self._ws.reads.view_counts({v.key: v.filter for v in views})
 
         self._ws.call(compute, done=self._apply, task="view counts")
 

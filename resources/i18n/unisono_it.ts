@@ -386,6 +386,14 @@
 <context>
     <name>CustomerPanel</name>
     <message>
+        <source>Show older cases ({n} more)</source>
+        <translation>Mostra i casi precedenti (altri {n})</translation>
+    </message>
+    <message>
+        <source>List {n} more past cases</source>
+        <translation>Elenca altri {n} casi passati</translation>
+    </message>
+    <message>
         <source>Customer</source>
         <translation>Cliente</translation>
     </message>
