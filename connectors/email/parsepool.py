@@ -27,12 +27,12 @@ import struct
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from connectors.base import BatchItem
+from connectors.base import BatchItem, BrokenItem, InboundItem
 
 from .parse import parse_message
 
@@ -54,6 +54,22 @@ class RawMessage:
 def parse_all(raws: list[RawMessage], own_address: str, folder: str) -> list[BatchItem]:
     return [parse_message(m.raw, own_address=own_address, folder=folder, uid=m.uid,
                           internaldate=m.internaldate, flags=m.flags) for m in raws]
+
+
+def _without_raw(item: BatchItem) -> BatchItem:
+    if isinstance(item, InboundItem) and item.raw:
+        return replace(item, raw=None)
+    if isinstance(item, BrokenItem) and item.raw:
+        return replace(item, raw=b"")
+    return item
+
+
+def _with_raw(item: BatchItem, raw: bytes) -> BatchItem:
+    if isinstance(item, InboundItem) and item.raw is None:
+        return replace(item, raw=raw)
+    if isinstance(item, BrokenItem) and not item.raw:
+        return replace(item, raw=raw)
+    return item
 
 
 def _usable_cpus() -> int:
@@ -105,7 +121,10 @@ class _Helper:
                 items: list[BatchItem] = _receive(process.stdout)
             except (OSError, EOFError, pickle.UnpicklingError, ValueError) as exc:
                 raise HelperGone(str(exc)) from exc
-        return items
+        if len(items) != len(raws):
+            raise HelperGone(f"{len(items)} answers to {len(raws)} messages")
+        # The helper does not send back the raw bytes we gave it: half the traffic.
+        return [_with_raw(item, m.raw) for item, m in zip(items, raws, strict=True)]
 
     def close(self) -> None:
         process = self._process
@@ -171,7 +190,7 @@ def serve() -> None:
         except EOFError:
             return
         try:
-            _send(stdout, parse_all(raws, own_address, folder))
+            _send(stdout, [_without_raw(item) for item in parse_all(raws, own_address, folder)])
         except BrokenPipeError:
             return  # the import was stopped; nobody waits for this answer
 
