@@ -40,15 +40,32 @@ class SearchService:
         self._factory = factory
         self._queries = queries
 
-    def search(self, query: str, *, limit: int = 50, customer_id: int | None = None) -> list[MessageRow]:
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 50,
+        customer_id: int | None = None,
+        window: int | None = None,
+        prefix: bool = True,
+    ) -> list[MessageRow]:
+        """The best ``limit`` matches among the newest ``window`` (default ``RANK_WINDOW``).
+
+        Words of three letters or more match as prefixes ("ordin" finds "ordine"); with
+        ``prefix=False`` only whole words match, which on SQLite is far cheaper for a
+        common word (its prefix query reads every longer word's list of messages too).
+        Results as you type ask for whole words and a small window first: the first
+        screenful comes quickly, and the full ranking follows when the agent scrolls.
+        """
         words = terms(query)
         if not words:
             raise SearchError("type at least one word to search for")
         with self._factory() as s:
+            window = max(limit, window or RANK_WINDOW)
             if s.get_bind().dialect.name == "sqlite":
-                ranked = self._sqlite(s, words, limit, customer_id)
+                ranked = self._sqlite(s, words, limit, customer_id, window, prefix)
             else:
-                ranked = self._postgres(s, words, limit, customer_id)
+                ranked = self._postgres(s, words, limit, customer_id, window, prefix)
             if not ranked:
                 return []
             ids = [mid for mid, _ in ranked]
@@ -58,32 +75,32 @@ class SearchService:
         return sorted(rows, key=lambda r: order[r.id])
 
     def _sqlite(
-        self, s: Session, words: list[str], limit: int, customer_id: int | None
+        self, s: Session, words: list[str], limit: int, customer_id: int | None, window: int, prefix: bool
     ) -> list[tuple[int, float]]:
-        # Each word as a quoted prefix token: user input never becomes FTS syntax.
-        match = " ".join(f'"{w}"*' if len(w) >= 3 else f'"{w}"' for w in words)
+        # Each word as a quoted (prefix) token: user input never becomes FTS syntax.
+        match = " ".join(f'"{w}"*' if prefix and len(w) >= 3 else f'"{w}"' for w in words)
         if customer_id is None:
             sql = text(
                 "SELECT rowid, bm25(message_fts, 2.0, 1.0) AS r FROM message_fts "
                 "WHERE message_fts MATCH :q ORDER BY rowid DESC LIMIT :w"
             )
-            params = {"q": match, "w": RANK_WINDOW}
+            params = {"q": match, "w": window}
         else:
             sql = text(
                 "SELECT f.rowid, bm25(message_fts, 2.0, 1.0) AS r FROM message_fts f "
                 "JOIN messages m ON m.id = f.rowid WHERE message_fts MATCH :q "
                 "AND m.customer_id = :c ORDER BY f.rowid DESC LIMIT :w"
             )
-            params = {"q": match, "w": RANK_WINDOW, "c": customer_id}
+            params = {"q": match, "w": window, "c": customer_id}
         rows = list(s.execute(sql, params).all())
         # bm25: lower is better; ties broken by recency.
         rows.sort(key=lambda r: (r[1], -r[0]))
         return [(int(r[0]), float(-r[1])) for r in rows[:limit]]
 
     def _postgres(
-        self, s: Session, words: list[str], limit: int, customer_id: int | None
+        self, s: Session, words: list[str], limit: int, customer_id: int | None, window: int, prefix: bool
     ) -> list[tuple[int, float]]:
-        tsquery = " & ".join(f"{w}:*" for w in words)
+        tsquery = " & ".join(f"{w}:*" if prefix else w for w in words)
         where = "search_vector @@ to_tsquery('simple', :q)"
         if customer_id is not None:
             where += " AND customer_id = :c"
@@ -92,7 +109,7 @@ class SearchService:
             f"(SELECT id, search_vector FROM messages WHERE {where} "
             f"ORDER BY id DESC LIMIT :w) recent ORDER BY r DESC, id DESC LIMIT :n"
         ).bindparams(bindparam("q"), bindparam("w"), bindparam("n"))
-        params: dict[str, object] = {"q": tsquery, "w": RANK_WINDOW, "n": limit}
+        params: dict[str, object] = {"q": tsquery, "w": window, "n": limit}
         if customer_id is not None:
             params["c"] = customer_id
         return [(int(r[0]), float(r[1])) for r in s.execute(sql, params)]

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from inbox_app.core.models import Case, ChannelAccount, Message, Thread
+from inbox_app.core.models import Case, ChannelAccount, Customer, Identity, Message, Thread
 from inbox_app.core.queries import OPEN_STATES, CaseFilter, Queries
 from inbox_app.core.rows import CaseRow
 
@@ -31,6 +32,21 @@ class CasesOverview:
     @property
     def channels(self) -> set[str]:
         return {c for case in (*self.open, *self.past) for c in case.channels}
+
+
+@dataclass(frozen=True)
+class CustomerHit:
+    """A customer found by the search field: enough for one result row."""
+
+    id: int
+    name: str
+    identities: tuple[str, ...]  # the first two identity values
+    open_case_id: int | None  # the newest open case, opened when the hit is chosen
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 class WorkspaceReads:
@@ -90,6 +106,67 @@ class WorkspaceReads:
                 stmt = stmt.where(Message.case_id == case_id)
             stmt = stmt.order_by(Message.sent_at.desc(), Message.id.desc()).limit(1)
             return s.scalar(stmt)
+
+    def find_customers(self, text: str, limit: int = 5) -> list[CustomerHit]:
+        """Customers whose name or any identity contains ``text`` (any case), lowest id first.
+
+        Matches ``Queries.customers(text=...)``. Both tables are read once each in a
+        plain scan: SQLite's LIKE ignores ASCII case by itself (``lower()`` on every
+        name tripled the cost), identities are scanned in their (kind, value) index.
+        """
+        text = text.strip()
+        if not text:
+            return []
+        pattern = _like_pattern(text.lower())
+        with self._factory() as s:
+            sqlite = s.get_bind().dialect.name == "sqlite"
+
+            def matches(column: Any) -> Any:
+                if sqlite:
+                    return column.like(pattern, escape="\\")
+                return column.ilike(pattern, escape="\\")
+
+            # coalesce(): not "IS NULL", which SQLite would answer from the index of
+            # merged customers, fetching almost every row twice.
+            by_name = s.scalars(
+                select(Customer.id)
+                .where(matches(Customer.name), func.coalesce(Customer.merged_into_id, 0) == 0)
+                .order_by(Customer.id)
+                .limit(limit)
+            ).all()
+            # No ORDER BY: SQLite answers this from the (kind, value) index alone.
+            identity_ids = select(Identity.id).where(matches(Identity.value)).limit(200)
+            by_identity = s.scalars(
+                select(Identity.customer_id).where(Identity.id.in_(identity_ids.scalar_subquery()))
+            ).all()
+            wanted = sorted(set(by_name) | set(by_identity))
+            if not wanted:
+                return []
+            names = {
+                cid: name
+                for cid, name in s.execute(
+                    select(Customer.id, Customer.name).where(
+                        Customer.id.in_(wanted[: limit * 4]), Customer.merged_into_id.is_(None)
+                    )
+                )
+            }
+            ids = sorted(names)[:limit]
+            idents: dict[int, list[str]] = {i: [] for i in ids}
+            for cid, value in s.execute(
+                select(Identity.customer_id, Identity.value)
+                .where(Identity.customer_id.in_(ids))
+                .order_by(Identity.id)
+            ):
+                idents[cid].append(value)
+            newest_open = {
+                cid: case_id
+                for cid, case_id in s.execute(
+                    select(Case.customer_id, func.max(Case.id))
+                    .where(Case.customer_id.in_(ids), Case.status.in_(OPEN_STATES))
+                    .group_by(Case.customer_id)
+                )
+            }
+        return [CustomerHit(i, names[i], tuple(idents[i][:2]), newest_open.get(i)) for i in ids]
 
     def case_ids(self, flt: CaseFilter | None = None) -> array[int]:
         """Every case id of a view in display order, packed: 8 bytes a case.

@@ -29,7 +29,10 @@ def setup_search_paths() -> None:
 
 
 @functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=512)
 def icon(name: str) -> QIcon:
+    # One QIcon per name: each keeps the pixmaps it rendered, where a fresh one would
+    # parse and render its SVG again on every paint (a case list repaints dozens).
     return QIcon(f"icons:{name}.svg")
 
 

@@ -8,6 +8,7 @@ rows are fetched a page at a time when the view first asks for them, so
 from __future__ import annotations
 
 from array import array
+import functools
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -45,6 +46,17 @@ MAX_CACHED = 3_000  # rows kept in memory (30 pages, several screens), whatever 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_CASE_ID = int(Qt.ItemDataRole.UserRole.value) + 1
+
+
+@functools.cache
+def _bold_font() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
+
+
 class CaseListModel(QAbstractTableModel):
     CUSTOMER, CHANNELS, SUBJECT, STATUS, PRIORITY, ASSIGNEE, WAITING = range(7)
     COLUMNS = 7
@@ -62,6 +74,7 @@ class CaseListModel(QAbstractTableModel):
         # of the array in C, which at 250,000 cases costs less than a dict costs memory.
         self._ids: array[int] = array("q")
         self._rows: OrderedDict[int, CaseRow] = OrderedDict()
+        self._cells: dict[int, tuple[tuple[Any, ...], ...]] = {}  # data()'s answers, per cached row
         self._pending: set[int] = set()
         self._generation = 0
         self._now = datetime.now(UTC)
@@ -107,6 +120,7 @@ class CaseListModel(QAbstractTableModel):
         if generation != self._generation:
             return  # a newer view was asked for meanwhile
         self._now = datetime.now(UTC)
+        self._cells.clear()
         if ids == self._ids:
             self.loaded.emit()  # changed rows were refetched when their event came
             return
@@ -114,6 +128,7 @@ class CaseListModel(QAbstractTableModel):
         self._ids = ids
         wanted = set(self._rows).intersection(ids)
         self._rows = OrderedDict((k, v) for k, v in self._rows.items() if k in wanted)
+        self._cells.clear()
         self._pending.clear()
         self.endResetModel()
         self.loaded.emit()
@@ -158,12 +173,14 @@ class CaseListModel(QAbstractTableModel):
         for case_id, row in rows.items():
             self._rows.pop(case_id, None)
             self._rows[case_id] = row
+            self._cells.pop(case_id, None)
         while len(self._rows) > MAX_CACHED:
-            self._rows.popitem(last=False)
+            self._cells.pop(self._rows.popitem(last=False)[0], None)
 
     def _tick(self) -> None:
         """Waiting times grow by themselves: repaint that column every minute."""
         self._now = datetime.now(UTC)
+        self._cells.clear()  # waiting times and their colours are worked out again
         if self._ids:
             self.dataChanged.emit(self.index(0, self.WAITING), self.index(len(self._ids) - 1, self.WAITING))
 
@@ -209,40 +226,54 @@ class CaseListModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+        # A screen of the list asks this about 2,000 times (rows x columns x roles):
+        # answers come from a per-case table of cells built once, not worked out per call.
+        row_number = index.row()
+        if row_number < 0 or row_number >= len(self._ids):
             return None
-        case_id = self._ids[index.row()]
-        if role == self.CaseIdRole:
-            return case_id
-        row = self._rows.get(case_id)
-        if row is None:
-            self._fetch_page(index.row() // PAGE)
-            if role == Qt.ItemDataRole.DisplayRole and index.column() == self.CUSTOMER:
-                return "…"
-            return None
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, col)
-        if role == self.RowRole:
-            return row
-        if role == self.ChannelsRole and col == self.CHANNELS:
-            return list(row.channels)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if col == self.WAITING and row.first_response_due is not None:
-                return self.tr("First reply due {when}").format(when=labels.when(row.first_response_due))
-            if col in (self.SUBJECT, self.CUSTOMER):
-                return self._display(row, col)
-            if col == self.CHANNELS:
-                return ", ".join(labels.word(labels.CHANNEL, c) for c in row.channels)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._foreground(row, col)
-        if role == Qt.ItemDataRole.FontRole and col == self.CUSTOMER and row.waiting_since:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._display(row, col) or QCoreApplication.translate("Labels", "none")
-        return None
+        case_id = self._ids[row_number]
+        cells = self._cells.get(case_id)
+        if cells is None:
+            if role == _CASE_ID:
+                return case_id
+            row = self._rows.get(case_id)
+            if row is None:
+                self._fetch_page(row_number // PAGE)
+                if role == _DISPLAY and index.column() == self.CUSTOMER:
+                    return "…"
+                return None
+            cells = self._cells[case_id] = self._make_cells(row)
+        slot = _SLOTS.get(role)
+        return None if slot is None else cells[slot][index.column()]
+
+    def _make_cells(self, row: CaseRow) -> tuple[tuple[Any, ...], ...]:
+        """Every answer ``data()`` gives for one case: a tuple per role, a cell per column."""
+        columns = range(self.COLUMNS)
+        display = tuple(self._display(row, col) for col in columns)
+        tooltips: list[Any] = [None] * self.COLUMNS
+        if row.first_response_due is not None:
+            tooltips[self.WAITING] = self.tr("First reply due {when}").format(
+                when=labels.when(row.first_response_due)
+            )
+        tooltips[self.SUBJECT] = display[self.SUBJECT]
+        tooltips[self.CUSTOMER] = display[self.CUSTOMER]
+        tooltips[self.CHANNELS] = ", ".join(labels.word(labels.CHANNEL, c) for c in row.channels)
+        none = QCoreApplication.translate("Labels", "none")
+        fonts: list[Any] = [None] * self.COLUMNS
+        if row.waiting_since:
+            fonts[self.CUSTOMER] = _bold_font()
+        channels: list[Any] = [None] * self.COLUMNS
+        channels[self.CHANNELS] = list(row.channels)
+        return (
+            display,
+            tuple(tooltips),
+            tuple(self._foreground(row, col) for col in columns),
+            tuple(fonts),
+            tuple(text or none for text in display),
+            (row.id,) * self.COLUMNS,
+            (row,) * self.COLUMNS,
+            tuple(channels),
+        )
 
     def _display(self, row: CaseRow, col: int) -> str:
         if col == self.CUSTOMER:
@@ -278,6 +309,24 @@ class CaseListModel(QAbstractTableModel):
         if col == self.PRIORITY and row.priority in ("high", "urgent"):
             return QBrush(QColor("#ff7b72" if dark else "#c62828"))
         return None
+
+
+# Where data() finds each role's answer in a case's cells (see CaseListModel._make_cells).
+_SLOTS = {
+    int(role.value) if hasattr(role, "value") else int(role): slot
+    for slot, role in enumerate(
+        (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.FontRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            CaseListModel.CaseIdRole,
+            CaseListModel.RowRole,
+            CaseListModel.ChannelsRole,
+        )
+    )
+}
 
 
 class ChannelsDelegate(QStyledItemDelegate):

@@ -149,7 +149,7 @@ class CustomerPanel(QScrollArea):
             ]
             # Every open case, but only the newest past ones: a customer of many years has
             # hundreds, and the panel must not hold up the timeline for them.
-            overview = self._ws.reads.cases_overview(customer_id)
+            overview = self._ws.reads.cases_overview(customer_id, PAST_CASES)
             return customer, overview, merges[-1]["id"] if merges else None
 
         self._ws.call(
@@ -221,7 +221,7 @@ class CustomerPanel(QScrollArea):
                 self.cases = self.cases + cases
                 self._add_past(cases)
 
-        self._ws.call(self._ws.reads.past_cases, customer_id, offset, done=done, task="past cases")
+        self._ws.call(self._ws.reads.past_cases, customer_id, offset, PAST_CASES, done=done, task="past cases")
 
     def _case_clicked(self, item: QListWidgetItem) -> None:
         if item is self._more_item:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,19 +12,35 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
+    QPointF,
     QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPalette,
+    QTextCharFormat,
+    QTextLayout,
+)
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from inbox_app.core.search import SearchError, highlight_spans
+from inbox_app.core.workspace_reads import CustomerHit
 from inbox_app.ui import labels
 from inbox_app.ui.context import Workspace
 
+logger = logging.getLogger(__name__)
 ModelIndex = QModelIndex | QPersistentModelIndex
+DEBOUNCE_MS = 20
+FIRST_MESSAGES = 20  # a screenful of message hits, shown as soon as they are found
+FIRST_WINDOW = 100  # ranked among this many newest matches; scrolling brings the full ranking
+MORE_MESSAGES = 100
 
 
 @dataclass(frozen=True)
@@ -34,6 +51,9 @@ class Hit:
     title: str
     snippet: str
     html: str
+    message_id: int | None = None
+    title_spans: tuple[tuple[int, int], ...] = ()  # where the words searched for are
+    snippet_spans: tuple[tuple[int, int], ...] = ()
 
 
 def _marked(text: str, query: str) -> str:
@@ -66,9 +86,13 @@ class SearchModel(QAbstractListModel):
         self._hits: list[Hit] = []
         self._query = ""
         self._generation = 0
-        # Long enough to skip the letters of a word typed quickly, short enough that
-        # results follow the last key within about a tenth of a second.
-        self._timer = QTimer(self, singleShot=True, interval=60)
+        self._more = False  # the first screenful was full: more hits can be fetched
+        self._fetching = False
+        # Gathers the keys that arrive together (a paste, auto-repeat, a fast burst);
+        # searches never pile up, as a new one waits for the one running (see _run).
+        self._busy = False
+        self._again = False
+        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self._run)
 
     def set_query(self, query: str) -> None:
@@ -80,58 +104,141 @@ class SearchModel(QAbstractListModel):
         self._run()
 
     def _run(self) -> None:
+        if self._busy:
+            self._again = True  # one search at a time: the newest text runs when this ends
+            return
         self._generation += 1
         generation, query = self._generation, self._query
         if not query:
             self._apply(generation, query, [])
             return
+        self._busy = True
+
+        # Two jobs side by side (SQLite lets go of the GIL while it scans): the customers
+        # whose name or address contains the text, and the first screenful of messages.
+        # The list shows both together, customers first.
+        parts: dict[str, list[Hit]] = {}
+
+        def part(key: str) -> Any:
+            def done(hits: list[Hit]) -> None:
+                parts[key] = hits
+                if len(parts) == 2:
+                    self._finish_run()
+                    self._apply(generation, query, parts["customers"] + parts["messages"])
+
+            return done
+
+        def failed(exc: Exception) -> None:
+            self._finish_run()
+            if self._ws.report_error is not None:
+                self._ws.report_error(type(exc), exc, exc.__traceback__)
+            else:
+                logger.error("search failed", exc_info=exc)
+
+        self._ws.call(
+            self._customer_hits, query, done=part("customers"), failed=failed, task="search customers"
+        )
+        self._ws.call(self._first_messages, query, done=part("messages"), failed=failed, task="search")
+
+    def _finish_run(self) -> None:
+        self._busy = False
+        if self._again:
+            self._again = False
+            QTimer.singleShot(0, self._run)
+
+    def _customer_hits(self, query: str) -> list[Hit]:
+        return [self._customer_hit(c, query) for c in self._ws.reads.find_customers(query, limit=5)]
+
+    def _first_messages(self, query: str) -> list[Hit]:
+        """Worker thread: whole-word matches first (cheap even for a common word), then,
+        if they do not fill a screen, the words the text begins (the agent may be mid-word)."""
+        hits = self._message_hits(query, FIRST_MESSAGES, FIRST_WINDOW, prefix=False)
+        if len(hits) < FIRST_MESSAGES:
+            shown = {h.message_id for h in hits}
+            more = self._message_hits(query, FIRST_MESSAGES, FIRST_WINDOW)
+            hits += [h for h in more if h.message_id not in shown][: FIRST_MESSAGES - len(hits)]
+        return hits
+
+    @staticmethod
+    def _customer_hit(c: CustomerHit, query: str) -> Hit:
+        ident = ", ".join(c.identities)
+        return Hit(
+            "customer",
+            c.id,
+            c.open_case_id,
+            c.name,
+            ident,
+            f"<b>{_marked(c.name, query)}</b> · {html.escape(ident)}",
+            title_spans=tuple(highlight_spans(c.name, query)),
+            snippet_spans=tuple(highlight_spans(ident, query)),
+        )
+
+    def _message_hits(self, query: str, limit: int, window: int | None, prefix: bool = True) -> list[Hit]:
+        """Worker thread: message hits, best first, with their customers' names."""
         services = self._ws.services
-
-        def find() -> list[Hit]:
-            hits: list[Hit] = []
-            for c in services.queries.customers(limit=5, text=query):
-                ident = ", ".join(i.value for i in c.identities[:2])
-                hits.append(
-                    Hit(
-                        "customer",
-                        c.id,
-                        c.open_case_ids[-1] if c.open_case_ids else None,
-                        c.name,
-                        ident,
-                        f"<b>{_marked(c.name, query)}</b> · {html.escape(ident)}",
-                    )
+        try:
+            messages = services.search.search(query, limit=limit, window=window, prefix=prefix)
+        except SearchError:
+            return []
+        names = services.queries.customer_names(m.customer_id for m in messages)
+        hits = []
+        for m in messages:
+            who = names.get(m.customer_id) or m.sender or ""
+            body = m.text or ""
+            if m.subject and not highlight_spans(body, query):
+                body = f"{m.subject} — {body}"  # the match is in the subject
+            snippet = _snippet(body, query)
+            title = f"{labels.word(labels.CHANNEL, m.channel)} · {who} · {labels.when(m.sent_at)}"
+            hits.append(
+                Hit(
+                    "message",
+                    m.customer_id,
+                    m.case_id,
+                    title,
+                    snippet,
+                    f"<span style='opacity:.7'>{html.escape(title)}</span><br>{_marked(snippet, query)}",
+                    m.id,
+                    snippet_spans=tuple(highlight_spans(snippet, query)),
                 )
-            try:
-                messages = services.search.search(query, limit=50)
-            except SearchError:
-                messages = []
-            names = services.queries.customer_names(m.customer_id for m in messages)
-            for m in messages:
-                who = names.get(m.customer_id) or m.sender or ""
-                body = m.text or ""
-                if m.subject and not highlight_spans(body, query):
-                    body = f"{m.subject} — {body}"  # the match is in the subject
-                snippet = _snippet(body, query)
-                title = f"{labels.word(labels.CHANNEL, m.channel)} · {who} · {labels.when(m.sent_at)}"
-                hits.append(
-                    Hit(
-                        "message",
-                        m.customer_id,
-                        m.case_id,
-                        title,
-                        snippet,
-                        f"<span style='opacity:.7'>{html.escape(title)}</span><br>{_marked(snippet, query)}",
-                    )
-                )
-            return hits
+            )
+        return hits
 
-        self._ws.call(find, done=lambda hits: self._apply(generation, query, hits), task="search")
+    def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and self._more and not self._fetching
+
+    def fetchMore(self, parent: ModelIndex = QModelIndex()) -> None:  # noqa: B008, N802
+        if parent.isValid() or not self._more or self._fetching:
+            return
+        self._fetching = True
+        generation, query = self._generation, self._query
+        self._ws.call(
+            self._message_hits,
+            query,
+            MORE_MESSAGES,
+            None,
+            done=lambda hits: self._append(generation, hits),
+            task="more search results",
+        )
+
+    def _append(self, generation: int, hits: list[Hit]) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        self._more = False  # the full ranking is in: nothing further to fetch
+        shown = {h.message_id for h in self._hits if h.message_id is not None}
+        new = [h for h in hits if h.message_id not in shown]
+        if new:
+            self.beginInsertRows(QModelIndex(), len(self._hits), len(self._hits) + len(new) - 1)
+            self._hits.extend(new)
+            self.endInsertRows()
 
     def _apply(self, generation: int, query: str, hits: list[Hit]) -> None:
         if generation != self._generation:
             return
         self.beginResetModel()
         self._hits = hits
+        self._more = sum(h.kind == "message" for h in hits) >= FIRST_MESSAGES
+        self._fetching = False
         self.endResetModel()
         self.finished.emit(query)
 
@@ -154,35 +261,82 @@ class SearchModel(QAbstractListModel):
         return None
 
 
-class HtmlDelegate(QStyledItemDelegate):
-    """Rich text rows, so highlighted words stand out."""
+class HitDelegate(QStyledItemDelegate):
+    """A result in three lines of plain text, the words searched for in bold and underlined.
 
-    def _doc(self, option: QStyleOptionViewItem, index: ModelIndex) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setDefaultFont(option.font)
-        doc.setHtml(index.data(SearchModel.HtmlRole) or "")
-        doc.setTextWidth(max(100, option.rect.width() - 12))
-        return doc
+    Painted with QTextLayout from spans found in the worker thread: no rich text is
+    parsed or laid out per row, and every row has the same height, so the view lays
+    out only the rows it shows.
+    """
+
+    LINES = 3
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:  # noqa: N802
+        return QSize(200, self.LINES * option.fontMetrics.lineSpacing() + 10)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: ModelIndex) -> None:
         self.initStyleOption(option, index)
-        style = option.widget.style() if option.widget else None
         option.text = ""
+        style = option.widget.style() if option.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        doc = self._doc(option, index)
-        context = QAbstractTextDocumentLayout.PaintContext()
+        hit = index.data(SearchModel.HitRole)
+        if hit is None:
+            return
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(role))
+        color = option.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        rect = option.rect.adjusted(6, 5, -6, -5)
+        line = option.fontMetrics.lineSpacing()
+        title_font = QFont(option.font)
+        if hit.kind == "customer":
+            title_font.setBold(True)
+            title_color = color
+        else:
+            title_color = QColor(color)
+            title_color.setAlphaF(0.7)
         painter.save()
-        painter.translate(option.rect.left() + 6, option.rect.top() + 4)
-        doc.documentLayout().draw(painter, context)
+        title = QFontMetrics(title_font).elidedText(hit.title, Qt.TextElideMode.ElideRight, rect.width())
+        _draw_text(painter, title, hit.title_spans, title_font, title_color, rect.topLeft(), rect.width(), 1)
+        top = rect.topLeft() + QPoint(0, line)
+        _draw_text(painter, hit.snippet, hit.snippet_spans, option.font, color, top, rect.width(), self.LINES - 1)
         painter.restore()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:  # noqa: N802
-        doc = self._doc(option, index)
-        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 8)
+
+def _draw_text(
+    painter: QPainter,
+    text: str,
+    spans: tuple[tuple[int, int], ...],
+    font: QFont,
+    color: QColor,
+    at: QPoint,
+    width: int,
+    max_lines: int,
+) -> None:
+    layout = QTextLayout(text, font)
+    marked = QTextCharFormat()
+    marked.setFontWeight(QFont.Weight.Bold)
+    marked.setFontUnderline(True)
+    ranges = []
+    for start, end in spans:
+        if start < len(text):
+            span = QTextLayout.FormatRange()
+            span.start, span.length, span.format = start, min(end, len(text)) - start, marked
+            ranges.append(span)
+    layout.setFormats(ranges)
+    layout.beginLayout()
+    y = 0.0
+    for _ in range(max_lines):
+        row = layout.createLine()
+        if not row.isValid():
+            break
+        row.setLineWidth(width)
+        row.setPosition(QPointF(0, y))
+        y += row.height()
+    layout.endLayout()
+    painter.setPen(color)
+    layout.draw(painter, QPointF(at))
 
 
 class SearchResults(QListView):
@@ -194,8 +348,8 @@ class SearchResults(QListView):
         self._model = model
         self.setObjectName("searchResults")
         self.setAccessibleName(self.tr("Search results"))
-        self.setItemDelegate(HtmlDelegate(self))
-        self.setWordWrap(True)
+        self.setItemDelegate(HitDelegate(self))
+        self.setUniformItemSizes(True)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.activated.connect(self._chosen)
 

@@ -17,7 +17,7 @@ from inbox_app.ui import labels
 from inbox_app.ui.context import Workspace
 
 PAGE = 50
-FIRST_PAGE = 20  # enough to fill the pane; the rest pages in while the agent reads
+FIRST_PAGE = 10  # enough to fill the pane; the rest pages in as the agent scrolls up
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 

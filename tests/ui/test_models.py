@@ -97,3 +97,46 @@ def test_void_qt_call_20000_times_keeps_none_alive(qapp) -> None:  # type: ignor
     for i in range(20_000):
         obj.setObjectName("x" if i % 2 else "y")
     assert sys.getrefcount(None) >= before - 100
+
+
+def test_search_runs_one_query_at_a_time_and_shows_the_last_text(services, qtmodeltester, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ws = _ws(services)
+    model = SearchModel(ws)
+    started: list[str] = []
+    first_messages = model._first_messages
+
+    def counted(query: str):  # type: ignore[no-untyped-def]
+        started.append(query)
+        return first_messages(query)
+
+    model._first_messages = counted  # type: ignore[method-assign]
+    shown: list[str] = []
+    model.finished.connect(shown.append)
+    for text in ("o", "or", "ord", "ordi", "ordine"):
+        model.set_query(text)
+        model.run_now()  # each key as if the agent paused: a search is already running
+    qtbot.waitUntil(lambda: bool(shown) and shown[-1] == "ordine")
+    assert started == ["o", "ordine"]  # the texts typed while "o" ran were never searched
+    assert model.rowCount() >= 2
+    assert all("ordin" in (model.hit(r).snippet + model.hit(r).title).lower() for r in range(model.rowCount()))
+    qtmodeltester.check(model)
+    ws.bridge.close()
+
+
+def test_search_shows_a_screenful_then_fetches_the_rest(services, qtmodeltester, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import inbox_app.ui.search as search_ui
+
+    monkeypatch.setattr(search_ui, "FIRST_MESSAGES", 1)
+    ws = _ws(services)
+    model = SearchModel(ws)
+    model.set_query("ordine")
+    model.run_now()
+    qtbot.waitUntil(lambda: model.rowCount() > 0)
+    first = [model.hit(r).message_id for r in range(model.rowCount()) if model.hit(r).kind == "message"]
+    assert len(first) == 1 and model.canFetchMore()
+    model.fetchMore()
+    qtbot.waitUntil(lambda: not model.canFetchMore() and model.rowCount() > len(first))
+    ids = [model.hit(r).message_id for r in range(model.rowCount()) if model.hit(r).kind == "message"]
+    assert ids[0] == first[0] and len(ids) == len(set(ids)) >= 2
+    qtmodeltester.check(model)
+    ws.bridge.close()

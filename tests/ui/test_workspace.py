@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from inbox_app.ui.case_list import CaseListModel
+from inbox_app.ui.timeline import FIRST_PAGE
 from inbox_app.ui.timeline_view import MessageCard
 
 
@@ -148,6 +149,9 @@ def test_search_as_you_type_highlights_and_opens(make_window, services, qtbot) -
     assert window.left.currentWidget() is window.search_results
     hit_html = window.search_model.data(window.search_model.index(0), window.search_model.HtmlRole)
     assert "<b><u>rimbor" in hit_html.lower() or "<b><u>Rimbor" in hit_html
+    hit = window.search_model.hit(0)
+    marked = [hit.snippet[a:b].lower() for a, b in hit.snippet_spans]  # what the row paints in bold
+    assert marked and all(word.startswith("rimbor") for word in marked)
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
     assert window.search_results.hasFocus()
     qtbot.keyClick(window.search_results, Qt.Key.Key_Return)
@@ -347,7 +351,7 @@ def test_long_history_pages_in_when_scrolling_up(make_window, services, qtbot) -
         services.outbox.queue_reply(case, f"Nota di lavoro {i}", note=True)
     window = make_window()
     _open_case_of(window, qtbot, anna)
-    qtbot.waitUntil(lambda: len(window.timeline.cards) >= 20)
+    qtbot.waitUntil(lambda: len(window.timeline.cards) >= FIRST_PAGE)
     assert window.timeline.older.isVisibleTo(window)
     bar = window.timeline.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
@@ -521,3 +525,41 @@ def test_public_channels_are_flagged_before_sending(make_window, services, qtbot
     assert composer.public_warning.isVisibleTo(window)
     composer.note.setChecked(True)
     assert not composer.public_warning.isVisibleTo(window)
+
+
+def test_customer_panel_lists_open_cases_and_pages_past_ones(make_window, services, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert, update
+
+    import inbox_app.ui.customer_panel as panel_module
+    from inbox_app.core.models import Case
+
+    monkeypatch.setattr(panel_module, "PAST_CASES", 1)
+    anna = services.extra["seed"]["anna"]
+    with services.factory() as s, s.begin():  # years of history: four old, resolved cases
+        for days in (40, 50, 60, 70):
+            when = datetime.now(UTC) - timedelta(days=days)
+            s.execute(
+                insert(Case).values(
+                    customer_id=anna, status="resolved", subject=f"Vecchio {days}", opened_at=when, last_message_at=when
+                )
+            )
+    cases = services.queries.customer_cases(anna)
+    with services.factory() as s, s.begin():  # all but the newest are past cases now
+        s.execute(update(Case).where(Case.id.in_([c.id for c in cases[1:]])).values(status="resolved"))
+    window = make_window()
+    window.open_case(cases[0].id)
+    panel = window.customer_panel
+    qtbot.waitUntil(lambda: panel.customer is not None and panel.customer.id == anna)
+    assert panel.open_cases.count() == 1
+    past = len(cases) - 1
+    assert past >= 5 and panel.past_total == past
+    assert panel.past_cases.count() == 2  # the newest past case and "Show older cases"
+    more = panel.past_cases.item(1)
+    assert str(past - 1) in more.text()
+    panel.past_cases.itemClicked.emit(more)
+    qtbot.waitUntil(lambda: panel.past_cases.count() == 3)  # one more, and "Show older" again
+    listed = [panel.past_cases.item(i).data(Qt.ItemDataRole.UserRole) for i in range(2)]
+    assert listed == [c.id for c in cases[1:3]]  # newest first, as in the full list
+    assert str(past - 2) in panel.past_cases.item(2).text()

@@ -136,3 +136,37 @@ def test_last_inbound_account_is_where_the_customer_last_wrote(any_url: str) -> 
         assert reads.last_inbound_account(10_000) is None
     finally:
         store.close()
+
+
+def test_whole_word_search_and_a_small_ranking_window(any_url: str) -> None:
+    store = build(any_url, migrate=True)
+    try:
+        acc = account(store)
+        texts = ["ordine arrivato", "ordinerò domani", "nessun ordine", "altro"]
+        store.ingest.store_batch(
+            acc, batch(*(item(f"s{n}", "anna@example.it", minutes=n, text=t) for n, t in enumerate(texts)))
+        )
+        found = {r.text for r in store.search.search("ordine")}
+        assert found == {"ordine arrivato", "ordinerò domani", "nessun ordine"}
+        assert {r.text for r in store.search.search("ordine", prefix=False)} == {"ordine arrivato", "nessun ordine"}
+        newest = store.search.search("ordine", window=1, limit=1)
+        assert [r.text for r in newest] == ["nessun ordine"]  # only the newest match was ranked
+    finally:
+        store.close()
+
+
+def test_find_customers_matches_names_and_identities_like_the_customer_query(any_url: str) -> None:
+    store, reads = _store(any_url)
+    try:
+        for text in ("anna", "ANNA", "example", "bruno@", "nobody", "%", "_"):
+            expected = [(c.id, c.name) for c in store.queries.customers(limit=5, text=text)]
+            if text in ("%", "_"):
+                expected = []  # taken literally: no name or address holds them
+            got = reads.find_customers(text)
+            assert [(h.id, h.name) for h in got] == expected, text
+        anna = reads.find_customers("anna")[0]
+        assert anna.identities[0] == "anna@example.it"
+        open_cases = store.queries.customer(anna.id).open_case_ids
+        assert anna.open_case_id == (open_cases[-1] if open_cases else None)
+    finally:
+        store.close()
