@@ -72,6 +72,9 @@ class EmailConnector:
     batch_size: int = 250
     #: From this many new messages on, a helper process parses while we store.
     parse_helper_from: int = 1000
+    #: Batches downloaded and parsed ahead of the one being stored. One is enough:
+    #: the store takes longer per batch than downloading and parsing one.
+    fetch_ahead: int = 1
 
     def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:
         self.settings: EmailSettings = parse_settings(settings)
@@ -146,10 +149,10 @@ class EmailConnector:
             parser.start()
         done = 0
         last_cursor = cursor
-        # While the store writes one batch, the next one is already being downloaded and
+        # While the store writes one batch, the next ones are already being downloaded and
         # parsed, so the server, the network and the parser work during the store's disk
-        # and compression time instead of after it. One batch ahead keeps both sides busy
-        # and bounds memory to two batches.
+        # and compression time instead of after it; memory stays bounded to
+        # ``fetch_ahead`` + 1 batches.
         ahead: dict[int, asyncio.Task[list[BatchItem]]] = {}
         position = 0
         try:
@@ -167,8 +170,9 @@ class EmailConnector:
                     task = ahead.pop(position, None) or self._fetch_task(parser, *jobs[position])
                     items = await task
                     position += 1
-                    if position < len(jobs):
-                        ahead[position] = self._fetch_task(parser, *jobs[position])
+                    for later in range(position, min(len(jobs), position + self.fetch_ahead)):
+                        if later not in ahead:
+                            ahead[later] = self._fetch_task(parser, *jobs[later])
                     known.uid = max(known.uid, *uids)
                     done += len(uids)
                     last_cursor = dump_cursor(states)
