@@ -102,8 +102,32 @@ def child(kind: str, db: str, started_wall: float) -> dict[str, Any]:
         await paint(window.cases.viewport())
 
     async def start() -> None:
+        # Two readings of "first rows painted": the end of the first paint Qt itself makes
+        # of the list with rows in it (start_ms), and, as measured until 2026-11-25 06:30,
+        # noticing the rows by polling and then forcing one more repaint (start_repaint_ms),
+        # which adds that second paint and the polling delay to the figure.
+        from PySide6.QtCore import QEvent, QObject, QTimer
+
+        seen: dict[str, float] = {}
+
+        class FirstPaint(QObject):
+            def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]  # noqa: N802
+                if (
+                    event.type() == QEvent.Type.Paint
+                    and "painted" not in seen
+                    and model.rowCount() > 0
+                    and model.case_row(0) is not None
+                ):
+                    seen["painting"] = time.time()
+                    QTimer.singleShot(0, lambda: seen.setdefault("painted", time.time()))
+                return False
+
+        spy = FirstPaint()
+        window.cases.viewport().installEventFilter(spy)
         await first_rows()
-        result["start_ms"] = (time.time() - started_wall) * 1000
+        result["start_repaint_ms"] = (time.time() - started_wall) * 1000
+        await until(lambda: "painted" in seen)
+        result["start_ms"] = (seen["painted"] - started_wall) * 1000
         result["cases_in_view"] = model.rowCount()
 
     async def switch() -> None:
@@ -303,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     extra = {
         f"{kind}.{key}": median_of(runs[kind], key)
         for kind, keys in (
-            ("start", ("cases_in_view",)),
+            ("start", ("start_repaint_ms", "cases_in_view")),
             ("switch", ("switch_rows_in_model_ms", "busy_messages", "timeline_rows_shown")),
             ("memory", ("rss_start_mb", "hwm_mb", "scroll_s", "cases_scrolled", "cases_in_view")),
         )
@@ -313,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     labels = {
         "start_ms": "start to window with case list (ms)",
         "switch_ms": "switch to the 5,000-message customer (ms)",
-        "search_typed_ms": "search as you type, incl. 200 ms debounce (ms)",
+        "search_typed_ms": "search as you type, incl. the debounce (ms)",
         "search_after_debounce_ms": "search after the debounce (ms)",
         "rss_mb": f"RSS after scrolling {SCROLL_CASES:,} cases (MB)",
     }

@@ -5,9 +5,9 @@ The CLI, the headless worker and the GUI all start here, so no logic lives twice
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,13 +19,15 @@ from inbox_app.core.agents import AgentService
 from inbox_app.core.cases import CaseService
 from inbox_app.core.customers import CustomerService
 from inbox_app.core.events import EventBus
-from inbox_app.core.ingest import IngestService
-from inbox_app.core.outbox import OutboxService
 from inbox_app.core.queries import Queries
 from inbox_app.core.search import SearchService
 from inbox_app.core.secrets import SecretStore
 from inbox_app.core.templates import TemplateService
 from inbox_app.paths import default_database_url
+
+if TYPE_CHECKING:
+    from inbox_app.core.ingest import IngestService
+    from inbox_app.core.outbox import OutboxService
 
 
 @dataclass
@@ -38,15 +40,37 @@ class Services:
     registry: Mapping[str, ConnectorClass]
     secrets: SecretStore
     accounts: AccountService
-    ingest: IngestService
-    outbox: OutboxService
     queries: Queries
     search: SearchService
     cases: CaseService
     customers: CustomerService
     agents: AgentService
     templates: TemplateService
+    # How the outbox asks a channel for an idempotency key and for its limits.
+    key_maker: Callable[[str, Mapping[str, Any]], str] | None = None
+    capabilities_of: Callable[[str], Capabilities] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    # Ingest and the outbox are made on first use: the window shows its first cases
+    # without importing them (they pull in the bulk-insert SQL of both backends).
+    @property
+    def ingest(self) -> IngestService:
+        if "ingest" not in self.extra:
+            from inbox_app.core.ingest import IngestService
+
+            self.extra["ingest"] = IngestService(self.factory, self.bus)
+        return self.extra["ingest"]  # type: ignore[no-any-return]
+
+    @property
+    def outbox(self) -> OutboxService:
+        if "outbox" not in self.extra:
+            from inbox_app.core.outbox import OutboxService
+
+            options: dict[str, Any] = {"capabilities_of": self.capabilities_of}
+            if self.key_maker is not None:
+                options["key_maker"] = self.key_maker
+            self.extra["outbox"] = OutboxService(self.factory, self.bus, **options)
+        return self.extra["outbox"]  # type: ignore[no-any-return]
 
     def supervisor(self):  # type: ignore[no-untyped-def]
         from inbox_app.sync.supervisor import Supervisor
@@ -85,9 +109,12 @@ def build(
     engine = db.open_engine(url)
     is_sqlite = engine.dialect.name == "sqlite"
     try:
-        if migrate or (migrate is None and is_sqlite and not db.is_current(engine)):
+        # An up-to-date store is recognised by one plain query: Alembic (a quarter of a
+        # second of imports) is loaded only when there is something to upgrade or explain.
+        current = migrate is None and db.is_current(engine)
+        if migrate or (migrate is None and is_sqlite and not current):
             db.upgrade(engine)
-        elif migrate is None and db.needs_upgrade(engine):
+        elif migrate is None and not current and db.needs_upgrade(engine):
             raise db.StoreError(
                 "the database schema is not up to date; an admin runs 'inbox-app db upgrade' first"
             )
@@ -127,14 +154,14 @@ def build(
         registry=registry,
         secrets=secrets,
         accounts=AccountService(factory, registry, secrets, bus),
-        ingest=IngestService(factory, bus),
-        outbox=OutboxService(factory, bus, key_maker=key_maker, capabilities_of=capabilities_of),
         queries=queries,
         search=SearchService(read_factory, queries),
         cases=CaseService(factory, bus),
         customers=CustomerService(factory, bus),
         agents=AgentService(factory),
         templates=TemplateService(factory),
+        key_maker=key_maker,
+        capabilities_of=capabilities_of,
     )
     if engine.dialect.name == "postgresql":
         services.changefeed()  # every change this process makes reaches the other windows

@@ -104,32 +104,38 @@ class CaseListModel(QAbstractTableModel):
     def reload(self) -> None:
         self._generation += 1
         generation, flt = self._generation, self._filter
-        self._ws.call(
-            self._ws.reads.case_ids,
-            flt,
-            task="case list",
-            done=lambda ids: self._set_ids(generation, ids),
-        )
+        reads, queries = self._ws.reads, self._ws.services.queries
+
+        def fetch() -> tuple[array[int], dict[int, CaseRow]]:
+            # The first page comes with the ids: the list is painted once, with its rows.
+            ids = reads.case_ids(flt)
+            return ids, queries.cases_by_id(ids[:PAGE]) if ids else {}
+
+        self._ws.call(fetch, task="case list", done=lambda result: self._set_ids(generation, *result))
 
     def load_now(self) -> None:
         """Load synchronously (tests and benchmarks measure the model itself)."""
         self._generation += 1
         self._set_ids(self._generation, self._ws.reads.case_ids(self._filter))
 
-    def _set_ids(self, generation: int, ids: array[int]) -> None:
+    def _set_ids(self, generation: int, ids: array[int], first: dict[int, CaseRow] | None = None) -> None:
         if generation != self._generation:
             return  # a newer view was asked for meanwhile
         self._now = datetime.now(UTC)
         self._cells.clear()
         if ids == self._ids:
+            if first:
+                self._remember(first)
+                self.dataChanged.emit(self.index(0, 0), self.index(len(first) - 1, self.COLUMNS - 1))
             self.loaded.emit()  # changed rows were refetched when their event came
             return
         self.beginResetModel()
         self._ids = ids
         wanted = set(self._rows).intersection(ids)
         self._rows = OrderedDict((k, v) for k, v in self._rows.items() if k in wanted)
-        self._cells.clear()
         self._pending.clear()
+        if first:
+            self._remember(first)
         self.endResetModel()
         self.loaded.emit()
 

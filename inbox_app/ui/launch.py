@@ -93,8 +93,9 @@ def run_gui(database: str | None = None, demo: bool = False, actor: str | None =
         return 1
     window = build_window(services, actor)
     window.ws.report_error = reporter.report
+    # Sync (and the connectors it imports) starts once the first cases are painted.
+    window.ready.connect(window.start_sync)
     window.show()
-    window.start_sync()
     QTimer.singleShot(
         0, lambda: logger.info("window shown %.0f ms after start", (time.perf_counter() - started) * 1000)
     )

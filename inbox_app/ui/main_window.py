@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 class MainWindow(QMainWindow):
     caseShown = Signal(int)  # the case now in the middle and right panes
+    ready = Signal()  # the first cases are painted: background work may start
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,9 +83,41 @@ class MainWindow(QMainWindow):
             self.tray.activated.connect(lambda _r: (self.showNormal(), self.activateWindow()))
             self.tray.show()
         self._restore_layout()
+        # The cases come first; the views' counts and the channels' state are read once
+        # the list has its rows, so they do not share the worker threads with it.
+        self._awaiting_first_paint = False
+        self._ready_emitted = False
+        self._ready_fallback = QTimer(self, singleShot=True, interval=500)
+        self._ready_fallback.timeout.connect(self._first_paint_done)
+        self.cases.viewport().installEventFilter(self)
+        self.case_model.loaded.connect(self._first_cases_loaded)
+        self.case_model.set_filter(self.views_model_initial.filter)
+
+    def _first_cases_loaded(self) -> None:
+        self.case_model.loaded.disconnect(self._first_cases_loaded)
+        self._awaiting_first_paint = True
+        self._ready_fallback.start()  # a window started minimized paints nothing
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            event.type() == QEvent.Type.Paint
+            and self._awaiting_first_paint
+            and watched is self.cases.viewport()
+        ):
+            self._awaiting_first_paint = False
+            QTimer.singleShot(0, self._first_paint_done)
+        return super().eventFilter(watched, event)
+
+    def _first_paint_done(self) -> None:
+        """The first cases are on screen: now the rest of the window's reading starts."""
+        if self._ready_emitted:
+            return
+        self._ready_emitted = True
+        self._awaiting_first_paint = False
+        self._ready_fallback.stop()
         self.views_model.refresh()
         self.status.refresh()
-        self.case_model.set_filter(self.views_model_initial.filter)
+        self.ready.emit()
 
     # ------------------------------------------------------------ building
 
