@@ -2,6 +2,12 @@
 
     python benchmarks/bench_email.py                  # 10,000 messages
     python benchmarks/bench_email.py --messages 2000 --json out.json
+    python benchmarks/bench_email.py --before /tmp/before --rounds 3   # before/after a change
+
+``--before DIR`` imports the same mailbox, alternately, with the code in DIR (a copy
+of the tree with the files of a change reverted: ``connectors``, ``inbox_app``) and
+with the current code, so the two are compared on one machine in one run; the
+best of ``--rounds`` imports of each is reported.
 
 In one run: fills a Dovecot mailbox with N generated messages (plain, HTML with
 Italian Latin-1 text, photo attachments, replies in threads), then
