@@ -192,7 +192,8 @@ class EmailConnector:
                 task.cancel()
                 with contextlib.suppress(BaseException):
                     await task
-            parser.close()
+            # Waiting for the helper to leave must not hold up the loop.
+            await asyncio.to_thread(parser.close)
 
     def _fetch_task(self, parser: Parser, plan: FolderPlan,
                     uids: list[int]) -> asyncio.Task[list[BatchItem]]:

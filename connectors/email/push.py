@@ -11,9 +11,10 @@ Gmail 15 per address), and the import and replies need one more: the first
 that are checked with STATUS every ``poll_interval`` seconds by the first
 folder's connection, as is every folder when the server has no IDLE at all.
 
-A wait ends as soon as any folder has news; the other connections finish their
-current second of waiting, end their IDLE politely and stay logged in for the
-next wait, so new mail in one folder does not cost every other folder a login.
+A wait ends as soon as any folder has news (or its caller cancels it); the
+connections finish their current second of waiting in the background, end their
+IDLE politely and stay logged in for the next wait, so new mail in one folder, or
+a reply to send, does not cost every folder a login.
 """
 
 from __future__ import annotations
@@ -145,28 +146,24 @@ class Push:
         tasks = [asyncio.ensure_future(self._watch(folder).wait(
                      states, polled if index == 0 else (), deadline, quit))
                  for index, folder in enumerate(pushed)]
-        finished = False
         try:
             pending = set(tasks)
             while pending:
                 done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     if task.result():
-                        finished = True
                         return True
-            finished = True
             return False
         finally:
+            # Whatever ended this wait (news, an error, the caller cancelling it to send
+            # a reply), the other folders end their IDLE within a second, in the
+            # background, and keep their logged-in lines: a reply sent every minute
+            # must not cost the server five logins a minute. close() cuts them off.
             quit.set()
             for task in tasks:
-                if task.done():
-                    continue
-                if not finished:
-                    # Cancelled from outside (the app closing, a reply to send) or an
-                    # error: stop at once; those lines are dropped and reopened later.
-                    task.cancel()
-                self._winding_down.add(task)
-                task.add_done_callback(self._wound_down)
+                if not task.done():
+                    self._winding_down.add(task)
+                    task.add_done_callback(self._wound_down)
 
     def _wound_down(self, task: asyncio.Task[bool]) -> None:
         self._winding_down.discard(task)

@@ -4,7 +4,8 @@ The cursor records, per folder, UIDVALIDITY, the last UID handed to the store
 and HIGHESTMODSEQ. UIDs are only meaningful within one UIDVALIDITY: when the
 server changes it, the folder is read again from the start, and the store
 recognises what it already has by Message-ID (our external ID), so the mailbox
-neither loses nor duplicates a message.
+neither loses nor duplicates a message. HIGHESTMODSEQ (CONDSTORE) is where the
+next sync asks for flags changed meanwhile (see .flags).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any
 from connectors.base import BatchItem, ItemUpdate, TransientError
 
 from .flags import flag_updates, message_flags
-
 from .imap import FolderState, ImapSession
 from .parsepool import RawMessage, parse_all
 

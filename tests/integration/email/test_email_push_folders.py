@@ -114,3 +114,47 @@ def test_folders_past_the_idle_limit_are_polled(
     assert woke is True and elapsed < 4
     assert items == ["<msg-3@example.org>"]
     assert watches == 1  # one waiting connection; the other folder by STATUS
+
+
+def test_a_cancelled_or_answered_wait_keeps_every_folder_logged_in(
+        dovecot: Any, mailbox: tuple[str, str], imap: Any) -> None:
+    import asyncio
+
+    from connectors.email import EmailConnector
+
+    imap.create_folder("Reclami")
+    settings = servers.settings_for(dovecot, mailbox[0], folders="INBOX,Reclami",
+                                    poll_interval=300)
+
+    async def go() -> tuple[list[Any], list[Any], list[Any], bool, bool]:
+        connector = EmailConnector(settings, mailbox[1])
+        try:
+            _, cursor, _ = await servers.collect(connector, None)
+
+            def lines() -> list[Any]:
+                return [w.session for w in connector._push.watches.values() if w.session]
+
+            # The worker cancels a wait to send a reply.
+            waiting = asyncio.ensure_future(connector.wait_for_changes(cursor, 60))
+            await asyncio.sleep(1.0)
+            first = lines()
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            # New mail in one folder ends the next wait.
+            later = asyncio.get_running_loop().call_later(
+                0.5, imap.append, "Reclami", servers.make_message(1))
+            woke = await connector.wait_for_changes(cursor, 10)
+            later.cancel()
+            second = lines()
+            _, cursor, _ = await servers.collect(connector, cursor)
+            # And the wait after that, with nothing new, runs out on the same lines.
+            quiet = await connector.wait_for_changes(cursor, 1.5)
+            return first, second, lines(), woke, quiet
+        finally:
+            await connector.close()
+
+    first, second, third, woke, quiet = servers.run(go())
+    assert len(first) == 2 and woke is True and quiet is False
+    # No connection was dropped and opened again.
+    assert all(a is b is c for a, b, c in zip(first, second, third, strict=True))
