@@ -76,6 +76,8 @@ class CaseListModel(QAbstractTableModel):
         self._rows: OrderedDict[int, CaseRow] = OrderedDict()
         self._cells: dict[int, tuple[tuple[Any, ...], ...]] = {}  # data()'s answers, per cached row
         self._pending: set[int] = set()
+        self._holding = False
+        self._held: set[int] = set()  # pages asked for while held
         self._generation = 0
         self._now = datetime.now(UTC)
         self._reload_timer = QTimer(self, singleShot=True, interval=400)
@@ -134,6 +136,7 @@ class CaseListModel(QAbstractTableModel):
         wanted = set(self._rows).intersection(ids)
         self._rows = OrderedDict((k, v) for k, v in self._rows.items() if k in wanted)
         self._pending.clear()
+        self._held.clear()
         if first:
             self._remember(first)
         self.endResetModel()
@@ -152,10 +155,22 @@ class CaseListModel(QAbstractTableModel):
         for page in {row // PAGE for row in rows if row is not None}:
             self._fetch_page(page, force=True)
 
+    def hold_pages(self, hold: bool) -> None:
+        """While held, pages the view asks for wait (the case being opened reads first)."""
+        self._holding = hold
+        if not hold and self._held:
+            held, self._held = self._held, set()
+            for page in held:
+                self._pending.discard(page)
+                self._fetch_page(page)
+
     def _fetch_page(self, page: int, force: bool = False) -> None:
         if page in self._pending and not force:
             return
         self._pending.add(page)
+        if self._holding:
+            self._held.add(page)
+            return
         ids = self._ids[page * PAGE : (page + 1) * PAGE]
         generation = self._generation
 

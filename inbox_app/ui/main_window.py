@@ -62,6 +62,8 @@ class MainWindow(QMainWindow):
         self._waiting_for_paint = False
         self._paint_fallback = QTimer(self, singleShot=True, interval=150)
         self._paint_fallback.timeout.connect(self._run_after_timeline)
+        self._hold_limit = QTimer(self, singleShot=True, interval=400)  # whatever happens
+        self._hold_limit.timeout.connect(self._release_list)
         self.setObjectName("mainWindow")
         who = ws.agent.name if ws.agent else self.tr("local agent")
         self.setWindowTitle(self.tr("{app} — {agent}").format(app=APP_NAME, agent=who))
@@ -353,6 +355,10 @@ class MainWindow(QMainWindow):
             return
         self._wanted_case = case_id
         self._switch += 1
+        # Rows of the list that scrolled into view wait for the timeline: a page of 100
+        # cases read and painted meanwhile would hold up the conversation the agent opened.
+        self.case_model.hold_pages(True)
+        self._hold_limit.start()
         queries, timeline = self.ws.services.queries, self.timeline_model
         case_only = self.case_only.isChecked()
         shown_customer = timeline.customer_id
@@ -370,12 +376,15 @@ class MainWindow(QMainWindow):
                 first = (customer.id, timeline.first_page(customer.id, case.id if case_only else None))
             return case, customer, first
 
-        self.ws.call(
-            gather,
-            done=self._show_case,
-            task="open case",
-            failed=lambda exc: self.statusBar().showMessage(str(exc), 8000),
-        )
+        def failed(exc: Exception) -> None:
+            self._release_list()
+            self.statusBar().showMessage(str(exc), 8000)
+
+        self.ws.call(gather, done=self._show_case, task="open case", failed=failed)
+
+    def _release_list(self) -> None:
+        self._hold_limit.stop()
+        self.case_model.hold_pages(False)
 
     def _show_case(self, result: tuple[CaseRow, CustomerRow, Any]) -> None:
         case, customer, first = result
@@ -424,6 +433,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._run_after_timeline)
 
     def _run_after_timeline(self) -> None:
+        self._release_list()
         self._waiting_for_paint = False
         waiting, self._waiting_for_timeline = self._waiting_for_timeline, []
         for fn in waiting:

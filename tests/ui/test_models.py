@@ -83,6 +83,16 @@ def test_case_list_with_20000_cases_loads_pages_not_rows(services, qtbot) -> Non
     qtbot.waitUntil(lambda: model.data(last) != "…", timeout=10000)
     assert model.data(last).startswith(("Cliente", "Anna", "Luca", "Paolo"))
     assert model.cached_rows() <= 2 * PAGE
+    # Opening a case holds the pages of rows scrolled into view until its timeline is shown.
+    middle = model.index(10_000, CaseListModel.CUSTOMER)
+    model.hold_pages(True)
+    assert model.data(middle) == "…"
+    qtbot.wait(200)
+    assert model.data(middle) == "…" and model.cached_rows() <= 2 * PAGE
+    model.hold_pages(False)
+    qtbot.waitUntil(lambda: model.data(middle) != "…", timeout=10000)
+    assert model.row_of(model.case_id(10_000)) == 10_000  # found in the packed id list
+    assert model.row_of(-1) is None
     ws.bridge.close()
 
 

@@ -61,7 +61,8 @@ def test_pick_a_case_by_keyboard_and_read_both_channels(make_window, services, q
     assert all(card.boundary.isVisibleTo(window) for card in window.timeline.cards)
     window.case_only.setChecked(True)
     qtbot.waitUntil(lambda: len(window.timeline.cards) == 1)
-    assert window.customer_panel.customer is not None
+    # the panel is read once the timeline is on screen
+    qtbot.waitUntil(lambda: window.customer_panel.customer is not None)
     qtbot.waitUntil(lambda: window.customer_panel.open_cases.count() == 2)
 
 
