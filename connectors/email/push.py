@@ -164,6 +164,8 @@ class Push:
                 if not task.done():
                     self._winding_down.add(task)
                     task.add_done_callback(self._wound_down)
+                elif not task.cancelled():
+                    task.exception()  # seen: a second folder's error after the first's news
 
     def _wound_down(self, task: asyncio.Task[bool]) -> None:
         self._winding_down.discard(task)
