@@ -42,7 +42,9 @@ SCHEMA: tuple[SettingSpec, ...] = (
     SettingSpec("username", "login name (default: the address)"),
     SettingSpec("address", "the address customers see and answer to", required=True),
     SettingSpec("display_name", "the name shown next to the address, e.g. the team name"),
-    SettingSpec("folders", "folders to import, comma separated", default=["INBOX"], type="list"),
+    SettingSpec("folders", "folders to import, comma separated; new mail is pushed from each "
+                "(the first five wait in IDLE, any more are checked every poll_interval)",
+                default=["INBOX"], type="list"),
     SettingSpec("sent_folder", "where sent replies are kept (found automatically when empty)"),
     SettingSpec(
         "append_sent",
@@ -58,7 +60,8 @@ SCHEMA: tuple[SettingSpec, ...] = (
         type="int",
     ),
     SettingSpec(
-        "poll_interval", "seconds between checks when the server has no IDLE", default=60,
+        "poll_interval", "seconds between checks when the server has no IDLE, and for "
+        "folders past the fifth", default=60,
         type="int",
     ),
     SettingSpec(
