@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -71,10 +73,19 @@ class Workspace:
         **kwargs: Any,
     ) -> asyncio.Task[Any]:
         """Run a blocking service call in a worker thread; ``done``/``failed`` run on the GUI thread."""
+        # Handed to the worker now, not when the task first runs: that is only on the
+        # loop's next turn, after whatever painting the same event set off.
+        context = contextvars.copy_context()
+        future = asyncio.get_event_loop().run_in_executor(
+            None, functools.partial(context.run, fn, *args, **kwargs)
+        )
+        # A task cancelled before it awaited the job still takes its outcome, so a
+        # failure nobody waits for any more is not reported as "never retrieved".
+        future.add_done_callback(lambda f: f.cancelled() or f.exception())
 
         async def run() -> None:
             try:
-                result = await asyncio.to_thread(fn, *args, **kwargs)
+                result = await future
             except Exception as exc:  # noqa: BLE001 - handed to the caller's failure path
                 if failed is None:
                     if self.report_error is not None:

@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
             and watched is self.cases.viewport()
         ):
             self._awaiting_first_paint = False
-            QTimer.singleShot(0, self._first_paint_done)
+            QTimer.singleShot(0, self, self._first_paint_done)
         return super().eventFilter(watched, event)
 
     def _first_paint_done(self) -> None:
@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
         if self._waiting_for_paint:
             self._waiting_for_paint = False
             self._paint_fallback.stop()
-            QTimer.singleShot(0, self._run_after_timeline)
+            QTimer.singleShot(0, self, self._run_after_timeline)
 
     def _run_after_timeline(self) -> None:
         self._release_list()

@@ -144,7 +144,7 @@ class SearchModel(QAbstractListModel):
         self._busy = False
         if self._again:
             self._again = False
-            QTimer.singleShot(0, self._run)
+            QTimer.singleShot(0, self, self._run)
 
     def _customer_hits(self, query: str) -> list[Hit]:
         return [self._customer_hit(c, query) for c in self._ws.reads.find_customers(query, limit=5)]

@@ -352,7 +352,7 @@ class TimelineView(QScrollArea):
             card.reuse_for(self._model.message(row))  # type: ignore[arg-type]
         self._inserted(QModelIndex(), len(self.cards), count - 1, at_bottom=True)
         # The same height as before moves no range: go to the newest message anyway.
-        QTimer.singleShot(0, self._to_bottom_if_settling)
+        QTimer.singleShot(0, self, self._to_bottom_if_settling)
 
     def _to_bottom_if_settling(self) -> None:
         if self._keep_from_bottom == 0:
