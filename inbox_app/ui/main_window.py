@@ -64,6 +64,8 @@ class MainWindow(QMainWindow):
         self._paint_fallback.timeout.connect(self._run_after_timeline)
         self._hold_limit = QTimer(self, singleShot=True, interval=400)  # whatever happens
         self._hold_limit.timeout.connect(self._release_list)
+        self._timeline_limit = QTimer(self, singleShot=True, interval=1500)
+        self._timeline_limit.timeout.connect(self._run_after_timeline)
         self.setObjectName("mainWindow")
         who = ws.agent.name if ws.agent else self.tr("local agent")
         self.setWindowTitle(self.tr("{app} — {agent}").format(app=APP_NAME, agent=who))
@@ -420,6 +422,8 @@ class MainWindow(QMainWindow):
         self._waiting_for_timeline.append(run)
         if not self.timeline_model.loading:
             self._timeline_loaded()
+        else:
+            self._timeline_limit.start()  # a timeline that never comes holds up nothing
 
     def _timeline_loaded(self) -> None:
         if self._waiting_for_timeline:
@@ -433,6 +437,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._run_after_timeline)
 
     def _run_after_timeline(self) -> None:
+        self._timeline_limit.stop()
         self._release_list()
         self._waiting_for_paint = False
         waiting, self._waiting_for_timeline = self._waiting_for_timeline, []

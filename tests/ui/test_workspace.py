@@ -564,3 +564,20 @@ def test_customer_panel_lists_open_cases_and_pages_past_ones(make_window, servic
     listed = [panel.past_cases.item(i).data(Qt.ItemDataRole.UserRole) for i in range(2)]
     assert listed == [c.id for c in cases[1:3]]  # newest first, as in the full list
     assert str(past - 2) in panel.past_cases.item(2).text()
+
+
+def test_timeline_is_shown_before_the_panel_and_composer_read(make_window, services, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    order: list[str] = []
+    window = make_window()
+    apply = window.timeline_model._apply
+    monkeypatch.setattr(window.timeline_model, "_apply", lambda *a: (order.append("timeline"), apply(*a)))
+    reads = window.ws.reads
+    overview, last_account = reads.cases_overview, reads.last_inbound_account
+    monkeypatch.setattr(reads, "cases_overview", lambda *a: (order.append("panel"), overview(*a))[1])
+    monkeypatch.setattr(reads, "last_inbound_account", lambda *a: (order.append("composer"), last_account(*a))[1])
+    anna = services.extra["seed"]["anna"]
+    _open_case_of(window, qtbot, anna)
+    qtbot.waitUntil(lambda: window.customer_panel.customer is not None and window.composer.account.count() > 0)
+    assert order.index("timeline") < order.index("panel")
+    assert order.index("timeline") < order.index("composer")
+    assert window.customer_panel.customer.id == anna and window.case_model._holding is False
