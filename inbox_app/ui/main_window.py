@@ -93,6 +93,8 @@ class MainWindow(QMainWindow):
         self._ready_emitted = False
         self._ready_fallback = QTimer(self, singleShot=True, interval=500)
         self._ready_fallback.timeout.connect(self._first_paint_done)
+        # Whatever becomes of the first list (a failed read, say), counts and sync start.
+        QTimer.singleShot(3000, self, self._first_paint_done)
         self.cases.viewport().installEventFilter(self)
         self.case_model.loaded.connect(self._first_cases_loaded)
         self.case_model.set_filter(self.views_model_initial.filter)
