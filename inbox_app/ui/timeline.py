@@ -132,6 +132,8 @@ class TimelineModel(QAbstractListModel):
         self._has_older = len(rows) >= PAGE
         known = {r.id for r in self._rows}
         rows = [r for r in rows if r.id not in known]
+        if not rows:
+            self._has_older = False  # a page with nothing older in it: never ask again
         if rows:
             self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
             self._rows[0:0] = rows
