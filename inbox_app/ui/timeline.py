@@ -7,6 +7,7 @@ their own rows.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
@@ -16,6 +17,7 @@ from inbox_app.core.rows import CaseRow, MessageRow
 from inbox_app.ui import labels
 from inbox_app.ui.context import Workspace
 
+logger = logging.getLogger(__name__)
 PAGE = 50
 FIRST_PAGE = 10  # enough to fill the pane; the rest pages in as the agent scrolls up
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -122,18 +124,23 @@ class TimelineModel(QAbstractListModel):
             limit=PAGE,
             before=(first.sent_at, first.id),
             task="older messages",
-            done=lambda rows: self._prepend(generation, rows),
+            done=lambda rows: self._prepend(generation, rows, (first.sent_at, first.id)),
         )
 
-    def _prepend(self, generation: int, rows: list[MessageRow]) -> None:
+    def _prepend(
+        self, generation: int, rows: list[MessageRow], before: tuple[Any, int] | None = None
+    ) -> None:
         if generation != self._generation:
             return
         self._loading_older = False
         self._has_older = len(rows) >= PAGE
+        if before is not None and rows and (rows[0].sent_at, rows[0].id) >= before:
+            # The store answered with messages that are not older than those shown:
+            # asking again would bring the same page forever.
+            logger.warning("older messages came back newer than the page shown; paging stopped")
+            self._has_older = False
         known = {r.id for r in self._rows}
         rows = [r for r in rows if r.id not in known]
-        if not rows:
-            self._has_older = False  # a page with nothing older in it: never ask again
         if rows:
             self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
             self._rows[0:0] = rows
