@@ -15,8 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from connectors.base import InboundItem
-from inbox_app.core import audit
+from inbox_app.core import audit, textpack
 from inbox_app.core.clock import utcnow
+from inbox_app.core.coltypes import to_micros
 from inbox_app.core.ingest_records import (
     CASES,
     CUSTOMERS,
@@ -104,10 +105,15 @@ class SqlWriter(WriterState):
         if not self.pending:
             return
         rows = []
+        dictionary = self._text_dictionary()
         for row, _item, thread, message_case in self.pending:
             row["thread_id"] = thread.id
             row["case_id"] = message_case.id if message_case is not None else None
             row["customer_id"] = thread.customer_id
+            if self.sqlite:
+                row["text"] = textpack.pack(row["text"] or "", dictionary)
+                if row.get("html"):
+                    row["html"] = textpack.pack(row["html"], dictionary)
             rows.append(row)
         ids = self._insert(MESSAGES, rows)
         raws = []
@@ -121,6 +127,35 @@ class SqlWriter(WriterState):
         self.result.message_ids += ids
         self.result.stored += len(ids)
         self.pending.clear()
+
+    def _text_dictionary(self) -> int | None:
+        """The store's dictionary for packing message text (SQLite), trained from its
+        newest messages once it has enough of them; None until then."""
+        if not self.sqlite:
+            return None
+        conn = self.s.connection()
+        row = conn.exec_driver_sql(
+            "SELECT dict_id, data FROM text_dictionaries ORDER BY id DESC LIMIT 1"
+        ).first()
+        if row is not None:
+            if not textpack.is_registered(row[0]):
+                textpack.register(bytes(row[1]))
+            return int(row[0])
+        newest = conn.exec_driver_sql("SELECT max(id) FROM messages").scalar() or 0
+        if newest < textpack.TRAIN_AFTER:
+            return None
+        samples = conn.exec_driver_sql(
+            "SELECT text FROM messages ORDER BY id DESC LIMIT ?", (textpack.TRAIN_AFTER,)
+        ).scalars()
+        data = textpack.train([textpack.unpack(t) or "" for t in samples])
+        if data is None:
+            return None
+        key = textpack.register(data)
+        conn.exec_driver_sql(
+            "INSERT INTO text_dictionaries (dict_id, data, created_at) VALUES (?, ?, ?)",
+            (key, data, to_micros(utcnow())),
+        )
+        return key
 
     def _insert(self, table: Any, rows: list[dict[str, Any]]) -> list[int]:
         """Insert rows in multi-row statements; returns their ids in order."""

@@ -13,7 +13,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -26,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from inbox_app.core.clock import utcnow
+from inbox_app.core.coltypes import PackedText, UtcTimestamp
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -42,7 +42,7 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+    type_annotation_map = {datetime: UtcTimestamp(), dict[str, Any]: JSON}
 
 
 class Team(Base):
@@ -168,8 +168,8 @@ class Message(Base):
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
     subject: Mapped[str | None] = mapped_column(String(500))
-    text: Mapped[str] = mapped_column(Text, default="")
-    html: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(PackedText, default="")
+    html: Mapped[str | None] = mapped_column(PackedText)
     is_auto: Mapped[bool] = mapped_column(Boolean, default=False)
     delivery: Mapped[str | None] = mapped_column(String(10))
     error: Mapped[str | None] = mapped_column(Text)
@@ -280,6 +280,19 @@ class StoreSetting(Base):
     __tablename__ = "store_settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class TextDictionary(Base):
+    """A dictionary message text is packed with (SQLite; see inbox_app.core.textpack).
+
+    Written once and never changed: every message packed with it names its ``dict_id``.
+    """
+
+    __tablename__ = "text_dictionaries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dict_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class MessageRaw(Base):

@@ -10,10 +10,11 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    bindparam,
     ColumnElement,
     Row,
     Select,
@@ -163,7 +164,7 @@ class Queries:
             if case_id is not None:
                 stmt = stmt.where(Message.case_id == case_id)
             if before is not None:
-                stmt = stmt.where(tuple_(Message.sent_at, Message.id) < tuple_(*before))
+                stmt = stmt.where(tuple_(Message.sent_at, Message.id) < tuple_(_at(Message.sent_at, before[0]), before[1]))
             if limit is None:
                 ids = stmt.with_only_columns(Message.id)
                 return self._messages(s, stmt.order_by(Message.sent_at, Message.id), attachments_of=ids)
@@ -316,7 +317,7 @@ class Queries:
             for part in parts:
                 stmt = self._case_stmt(part)
                 if after is not None:
-                    stmt = stmt.where(tuple_(Case.last_message_at, Case.id) < tuple_(*after))
+                    stmt = stmt.where(tuple_(Case.last_message_at, Case.id) < tuple_(_at(Case.last_message_at, after[0]), after[1]))
                 stmt = stmt.order_by(Case.last_message_at.desc(), Case.id.desc()).limit(limit)
                 rows.extend(s.execute(stmt).all())
             if len(parts) > 1:
@@ -393,9 +394,19 @@ def _attachments(s: Session, which: ColumnElement[bool]) -> dict[int, tuple[Atta
     return {k: tuple(v) for k, v in out.items()}
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _at(column: Any, value: datetime) -> Any:
+    """A time bound as ``column`` stores it: a tuple comparison would bind it untyped."""
+    return bindparam(None, value, type_=column.type)
+
+
 def _timestamp(value: object) -> datetime:
-    """A stored time as aware UTC: SQLite gives ISO text, PostgreSQL a datetime."""
-    if isinstance(value, str):
+    """A stored time as aware UTC: SQLite gives integer microseconds, PostgreSQL a datetime."""
+    if isinstance(value, int):
+        return _EPOCH + timedelta(microseconds=value)
+    if isinstance(value, str):  # a SQLite store from before integer timestamps
         try:
             return datetime.fromisoformat(value + "+00:00")  # SQLite keeps UTC without an offset
         except ValueError:
