@@ -14,7 +14,6 @@ from sqlalchemy import JSON, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from connectors.base import InboundItem
 from inbox_app.core import audit, textpack
 from inbox_app.core.clock import utcnow
 from inbox_app.core.coltypes import to_micros
@@ -117,13 +116,37 @@ class SqlWriter(WriterState):
             rows.append(row)
         ids = self._insert(MESSAGES, rows)
         raws = []
+        blobs: dict[str, bytes] = {}
+        atts: list[dict[str, Any]] = []
         for message_id, (_row, item, _t, _c) in zip(ids, self.pending, strict=True):
             if item.raw:
-                raws.append({"message_id": message_id, "data": zlib.compress(item.raw, 6)})
-            if item.attachments:
-                self._attachments(message_id, item)
+                # Level 1: the raw copy is for re-parsing and export, rarely read; level 6
+                # took a third of an email import's store time for 2 % less space.
+                raws.append({"message_id": message_id, "data": zlib.compress(item.raw, 1)})
+            for att in item.attachments:
+                digest = hashlib.sha256(att.data).hexdigest()
+                blobs.setdefault(digest, att.data)
+                atts.append(
+                    {
+                        "message_id": message_id,
+                        "sha256": digest,
+                        "filename": att.filename[:255],
+                        "content_type": att.content_type[:200],
+                        "size": len(att.data),
+                        "content_id": att.content_id,
+                        "inline": att.inline,
+                    }
+                )
         if raws:
             s.execute(insert(MessageRaw), raws)
+        if blobs:
+            # One statement for the batch's files (each stored once, by content) and one
+            # for their attachment rows, instead of two per attachment.
+            s.execute(
+                insert_ignore(s),
+                [{"sha256": d, "size": len(data), "data": data} for d, data in blobs.items()],
+            )
+            s.execute(insert(Attachment), atts)
         self.result.message_ids += ids
         self.result.stored += len(ids)
         self.pending.clear()
@@ -199,22 +222,6 @@ class SqlWriter(WriterState):
                 rows,
             )
 
-    def _attachments(self, message_id: int, item: InboundItem) -> None:
-        for att in item.attachments:
-            digest = hashlib.sha256(att.data).hexdigest()
-            self.s.execute(insert_ignore(self.s, digest, att.data))
-            self.s.execute(
-                insert(Attachment).values(
-                    message_id=message_id,
-                    sha256=digest,
-                    filename=att.filename[:255],
-                    content_type=att.content_type[:200],
-                    size=len(att.data),
-                    content_id=att.content_id,
-                    inline=att.inline,
-                )
-            )
-
 
 def sqlite_insert_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
     """Multi-row INSERTs sent straight to the driver (SQLAlchemy compiles such a
@@ -251,11 +258,8 @@ def chunks(values: set[Any], size: int = 500) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def insert_ignore(session: Session, digest: str, data: bytes):  # type: ignore[no-untyped-def]
+def insert_ignore(session: Session):  # type: ignore[no-untyped-def]
+    """INSERT of attachment files that skips a file already stored (same sha256)."""
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    return (
-        module.insert(AttachmentBlob)
-        .values(sha256=digest, size=len(data), data=data)
-        .on_conflict_do_nothing(index_elements=["sha256"])
-    )
+    return module.insert(AttachmentBlob).on_conflict_do_nothing(index_elements=["sha256"])
