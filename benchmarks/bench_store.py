@@ -41,7 +41,7 @@ from sqlalchemy import select, text  # noqa: E402
 
 from benchmarks.generate import CHANNELS, RARE_WORDS, Generator, raw_text_bytes  # noqa: E402
 from inbox_app.app import Services, build  # noqa: E402
-from inbox_app.core.models import Identity  # noqa: E402
+from inbox_app.core.models import Case, Identity, Message  # noqa: E402
 from inbox_app.core.queries import OPEN_STATES, CaseFilter  # noqa: E402
 
 #: Very common words (most messages), middling ones, and phrases; rare ones are added
@@ -173,34 +173,31 @@ def resolve_old_cases(services: Services, idle_days: int = 14) -> None:
     Without this the benchmark store would hold years of open cases, which no
     team has; the "all open" view would measure a store nobody uses.
     """
+    from datetime import timedelta
+
+    from sqlalchemy import func, update
+
     with services.factory() as s, s.begin():
-        last = s.scalar(text("SELECT max(last_message_at) FROM cases"))
+        last = s.scalar(select(func.max(Case.last_message_at)))
         if last is None:
             return
-        if isinstance(last, str):  # SQLite hands back its text form
-            from datetime import datetime
-
-            last = datetime.fromisoformat(last)
-        from datetime import timedelta
-
         cutoff = last - timedelta(days=idle_days)
-        s.execute(text("UPDATE cases SET status = 'resolved', resolved_at = last_message_at "
-                       "WHERE status <> 'resolved' AND last_message_at < :cutoff"),
-                  {"cutoff": cutoff if services.engine.dialect.name != "sqlite"
-                   else cutoff.strftime("%Y-%m-%d %H:%M:%S.%f")})
+        s.execute(update(Case).where(Case.status != "resolved", Case.last_message_at < cutoff)
+                  .values(status="resolved", resolved_at=Case.last_message_at))
 
 
 def rare_queries(services: Services) -> list[str]:
     """Rare needles: the unusual words plus a few reference codes that really occur."""
     words = list(RARE_WORDS[:6])
+    # The text may be stored packed (SQLite), so it is read through the model, not LIKE.
     with services.factory() as s:
-        if services.engine.dialect.name == "sqlite":
-            sql = "SELECT text FROM messages WHERE text LIKE '%Rif. pratica PRT%' LIMIT 4"
-        else:
-            sql = "SELECT text FROM messages WHERE text LIKE '%%Rif. pratica PRT%%' LIMIT 4"
-        for (body,) in s.execute(text(sql)):
-            start = body.index("PRT")
-            words.append(body[start:start + 11].rstrip("."))
+        for (body,) in s.execute(select(Message.text).order_by(Message.id).limit(50_000)):
+            start = body.find("Rif. pratica PRT")
+            if start >= 0:
+                start = body.index("PRT", start)
+                words.append(body[start:start + 11].rstrip("."))
+                if len(words) >= 10:
+                    break
     return words
 
 
