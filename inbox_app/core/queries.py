@@ -62,6 +62,24 @@ class CaseFilter:
     text: str | None = None
 
 
+def case_conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
+    """The filter's conditions on cases alone (its text also needs the customer's name)."""
+    out: list[ColumnElement[bool]] = []
+    if flt.status:
+        out.append(Case.status.in_(flt.status))
+    if flt.assignee_id is not None:
+        out.append(Case.assignee_id == flt.assignee_id)
+    if flt.unassigned:
+        out.append(Case.assignee_id.is_(None))
+    if flt.team_id is not None:
+        out.append(Case.team_id == flt.team_id)
+    if flt.customer_id is not None:
+        out.append(Case.customer_id == flt.customer_id)
+    if flt.channel:
+        out.append(Case.id.in_(select(Message.case_id).where(Message.channel == flt.channel)))
+    return out
+
+
 class _Raw(TypeDecorator[Any]):
     """A column read as the driver returns it: no SQLAlchemy conversion."""
 
@@ -285,18 +303,7 @@ class Queries:
             .outerjoin(Agent, Agent.id == Case.assignee_id)
             .outerjoin(Team, Team.id == Case.team_id)
         )
-        if flt.status:
-            stmt = stmt.where(Case.status.in_(flt.status))
-        if flt.assignee_id is not None:
-            stmt = stmt.where(Case.assignee_id == flt.assignee_id)
-        if flt.unassigned:
-            stmt = stmt.where(Case.assignee_id.is_(None))
-        if flt.team_id is not None:
-            stmt = stmt.where(Case.team_id == flt.team_id)
-        if flt.customer_id is not None:
-            stmt = stmt.where(Case.customer_id == flt.customer_id)
-        if flt.channel:
-            stmt = stmt.where(Case.id.in_(select(Message.case_id).where(Message.channel == flt.channel)))
+        stmt = stmt.where(*case_conditions(flt))
         if flt.text:
             stmt = stmt.where(
                 or_(

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core.models import Case, ChannelAccount, Customer, Identity, Message, Thread
-from inbox_app.core.queries import OPEN_STATES, CaseFilter, Queries
+from inbox_app.core.queries import OPEN_STATES, CaseFilter, Queries, case_conditions
 from inbox_app.core.rows import CaseRow
 
 PAST_CASES = 20
@@ -180,19 +180,7 @@ class WorkspaceReads:
             stmt = self._queries._case_stmt(flt).with_only_columns(Case.id)
         else:
             # Without it, a join per case to customers costs more than the rest together.
-            stmt = select(Case.id)
-            if flt.status:
-                stmt = stmt.where(Case.status.in_(flt.status))
-            if flt.assignee_id is not None:
-                stmt = stmt.where(Case.assignee_id == flt.assignee_id)
-            if flt.unassigned:
-                stmt = stmt.where(Case.assignee_id.is_(None))
-            if flt.team_id is not None:
-                stmt = stmt.where(Case.team_id == flt.team_id)
-            if flt.customer_id is not None:
-                stmt = stmt.where(Case.customer_id == flt.customer_id)
-            if flt.channel:
-                stmt = stmt.where(Case.id.in_(select(Message.case_id).where(Message.channel == flt.channel)))
+            stmt = select(Case.id).where(*case_conditions(flt))
         stmt = stmt.order_by(Case.last_message_at.desc(), Case.id.desc())
         out = array("q")
         with self._factory() as s:
