@@ -7,6 +7,7 @@ reply turning from queued to sent touches only the cards concerned.
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -462,9 +463,22 @@ class TimelineView(QScrollArea):
 
         def write() -> None:
             _row, data = self._ws.services.queries.attachment_data(att.id)
-            Path(path).write_bytes(data)
+            _write_whole(Path(path), data)
 
         self._ws.call(write, task="save attachment")
 
     def scroll_to_end(self) -> None:
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write ``path`` so that it never exists half-written (a viewer or a sync client
+    may pick it up at once): a temporary file beside it, renamed over it when complete.
+    Opened normally, so the saved file gets the user's usual permissions."""
+    part = path.with_name(f".{path.name}.part")
+    try:
+        part.write_bytes(data)
+        os.replace(part, path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
