@@ -117,7 +117,7 @@ class Preloader(SqlWriter):
             sql = f"SELECT id, {', '.join(CaseRec.FIELDS)} FROM cases WHERE id IN ({_marks(chunk)})"
             for row in self._rows(sql, chunk):
                 values = dict(zip(CaseRec.FIELDS, row[1:], strict=True))
-                for f in _CASE_TIMES:
+                for f in CaseRec.TIMES:
                     values[f] = aware(ts(values[f]))
                 self.cases[row[0]] = CaseRec(row[0], **values)
 
@@ -194,9 +194,6 @@ class Preloader(SqlWriter):
 @functools.lru_cache(maxsize=65536)  # parsing phone numbers is slow; people write again
 def normalized(kind: str, value: str, region: str | None) -> str | None:
     return try_normalize(kind, value, default_region=region)
-
-
-_CASE_TIMES = ("resolved_at", "snoozed_until", "last_message_at", "waiting_since", "first_response_at")
 
 
 def _marks(values: Any) -> str:

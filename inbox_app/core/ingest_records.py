@@ -83,28 +83,10 @@ class ThreadRec:
 
 
 class CaseRec:
-    __slots__ = (
-        "id",
-        "customer_id",
-        "status",
-        "resolved_at",
-        "snoozed_until",
-        "last_message_at",
-        "waiting_since",
-        "first_response_at",
-        "changed",
-        "insert",
-    )
-
-    FIELDS = (
-        "customer_id",
-        "status",
-        "resolved_at",
-        "snoozed_until",
-        "last_message_at",
-        "waiting_since",
-        "first_response_at",
-    )
+    #: The case's times a batch reads and may change.
+    TIMES = ("resolved_at", "snoozed_until", "last_message_at", "waiting_since", "first_response_at")
+    FIELDS = ("customer_id", "status", *TIMES)
+    __slots__ = ("id", *FIELDS, "changed", "insert")
 
     customer_id: int
     status: str

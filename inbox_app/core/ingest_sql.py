@@ -157,13 +157,17 @@ class SqlWriter(WriterState):
         if not self.sqlite:
             return None
         conn = self.s.connection()
-        row = conn.exec_driver_sql(
-            "SELECT dict_id, data FROM text_dictionaries ORDER BY id DESC LIMIT 1"
-        ).first()
-        if row is not None:
-            if not textpack.is_registered(row[0]):
-                textpack.register(bytes(row[1]))
-            return int(row[0])
+        # The id alone each batch; the 64 KB dictionary only the first time it is met.
+        key = conn.exec_driver_sql(
+            "SELECT dict_id FROM text_dictionaries ORDER BY id DESC LIMIT 1"
+        ).scalar()
+        if key is not None:
+            if not textpack.is_registered(key):
+                data = conn.exec_driver_sql(
+                    "SELECT data FROM text_dictionaries WHERE dict_id = ?", (key,)
+                ).scalar_one()
+                textpack.register(bytes(data))
+            return int(key)
         newest = conn.exec_driver_sql("SELECT max(id) FROM messages").scalar() or 0
         if newest < textpack.TRAIN_AFTER:
             return None

@@ -54,10 +54,6 @@ class UnknownDictionary(Exception):
     """A packed text names a dictionary that no store opened in this process holds."""
 
 
-def dictionary_id(data: bytes) -> int:
-    return int(zstandard.ZstdCompressionDict(data).dict_id())
-
-
 def register(data: bytes) -> int:
     """Make a dictionary known to this process; returns its id."""
     d = zstandard.ZstdCompressionDict(data)
