@@ -39,6 +39,7 @@ class TimelineModel(QAbstractListModel):
         self._has_older = False
         self._loading_older = False
         self._generation = 0
+        self._live: dict[int, MessageRow] = {}  # arrived live for this customer
         self._applied = 0
         self.cases: dict[int, CaseRow] = {}
         ws.bridge.messagesAdded.connect(self._added)
@@ -61,6 +62,7 @@ class TimelineModel(QAbstractListModel):
         return self._applied != self._generation
 
     def load(self, customer_id: int | None, case_only: int | None = None) -> None:
+        self._forget_live(customer_id)
         self._generation += 1
         generation = self._generation
         self._customer_id, self._case_only = customer_id, case_only
@@ -92,15 +94,34 @@ class TimelineModel(QAbstractListModel):
         result: tuple[list[MessageRow], dict[int, CaseRow]],
     ) -> None:
         """Show a first page read by ``first_page`` along with other work."""
+        self._forget_live(customer_id)
         self._generation += 1
         self._customer_id, self._case_only = customer_id, case_only
         self._apply(self._generation, result)
+
+    def _forget_live(self, customer_id: int | None) -> None:
+        if customer_id != self._customer_id:
+            self._live = {}
 
     def _apply(self, generation: int, result: tuple[list[MessageRow], dict[int, CaseRow]]) -> None:
         if generation != self._generation:
             return
         rows, cases = result
         self._applied = generation
+        # A page read before a live message arrived must not drop it: keep those newer
+        # than the page (the same customer's, still matching the case filter).
+        newest = (rows[-1].sent_at, rows[-1].id) if rows else None
+        page_ids = {r.id for r in rows}
+        late = [
+            r
+            for r in self._live.values()
+            if r.customer_id == self._customer_id
+            and r.id not in page_ids
+            and (self._case_only is None or r.case_id == self._case_only)
+            and (newest is None or (r.sent_at, r.id) > newest)
+        ]
+        if late:
+            rows = [*rows, *sorted(late, key=lambda r: (r.sent_at, r.id))]
         self.beginResetModel()
         self._rows, self.cases = rows, cases
         self._has_older = len(rows) >= FIRST_PAGE
@@ -172,12 +193,14 @@ class TimelineModel(QAbstractListModel):
         return out
 
     def _insert(self, generation: int, rows: list[MessageRow]) -> None:
-        if generation != self._generation:
-            return
+        # Not tied to ``generation``: a reload of the same customer may be in flight,
+        # read before these messages existed; _apply keeps them when it lands.
+        del generation
         known = {r.id for r in self._rows}
         for row in sorted(rows, key=lambda r: (r.sent_at, r.id)):
             if row.id in known or row.customer_id != self._customer_id:
                 continue
+            self._live[row.id] = row
             if self._case_only is not None and row.case_id != self._case_only:
                 continue
             at = len(self._rows)
