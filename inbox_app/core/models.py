@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from inbox_app.core.clock import utcnow
@@ -152,9 +153,17 @@ class Message(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "external_id"),
         Index("ix_messages_customer_time", "customer_id", "sent_at", "id"),
-        Index("ix_messages_case_time", "case_id", "sent_at"),
-        Index("ix_messages_thread", "thread_id", "sent_at"),
-        Index("ix_messages_delivery", "delivery", "next_attempt_at"),
+        # A case or thread has few messages: sorting them by time needs no index.
+        Index("ix_messages_case", "case_id"),
+        Index("ix_messages_thread", "thread_id"),
+        # Only sent and queued messages have a delivery state: received ones stay out.
+        Index(
+            "ix_messages_delivery",
+            "delivery",
+            "next_attempt_at",
+            sqlite_where=sql_text("delivery IS NOT NULL"),
+            postgresql_where=sql_text("delivery IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("channel_accounts.id", ondelete="SET NULL"))

@@ -98,3 +98,56 @@ def test_a_store_from_before_is_compacted_and_searchable(tmp_path: Path) -> None
         row = conn.execute(text("SELECT text, sent_at FROM messages WHERE id = 1")).one()
     engine.dispose()
     assert tuple(row) == (_body(0), "2026-11-01 09:00:00.250000")
+
+
+def _schema(path: Path) -> dict[str, str]:
+    with sqlite3.connect(path) as conn:
+        return {name: sql or "" for name, sql in conn.execute("SELECT name, sql FROM sqlite_master")}
+
+
+def test_lean_indexes_keep_search_and_the_outbox_working_both_ways(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/s.db"
+    engine = db.open_engine(url)
+    db.upgrade(engine, "0004")
+    engine.dispose()
+    services = build(url, migrate=False)
+    acc = account(services)
+    services.ingest.store_batch(
+        acc, batch(*(item(f"<m{i}@x>", f"c{i % 3}@example.it", minutes=i, text=_body(i)) for i in range(40)))
+    )
+    services.close()
+    before = _schema(tmp_path / "s.db")
+    assert "detail=column" in before["message_fts"]
+
+    engine = db.open_engine(url)
+    db.upgrade(engine)
+    engine.dispose()
+    after = _schema(tmp_path / "s.db")
+    assert "detail=none" in after["message_fts"] and "columnsize=0" in after["message_fts"]
+    assert "WHERE delivery IS NOT NULL" in after["ix_messages_delivery"]
+    assert "ix_messages_case_time" not in after and "ix_messages_case" in after
+    services = build(url)
+    # Every message is indexed again: the newest first, words and prefixes alike.
+    assert [m.id for m in services.search.search("caricabatterie", limit=100)] == list(range(40, 0, -1))
+    assert len(services.search.search("caricab", limit=100)) == 40
+    assert [m.id for m in services.search.search("Anna 3", limit=100, prefix=False)] == [39, 32, 25, 18, 11, 4]
+    # New messages reach the rebuilt index through the same triggers.
+    services.ingest.store_batch(acc, batch(item("<new@x>", "c9@example.it", minutes=99, text="spedizione smarrita")))
+    assert [m.text for m in services.search.search("smarrita")] == ["spedizione smarrita"]
+    with services.factory() as s:
+        plan = " ".join(
+            str(r[-1]) for r in s.execute(text(
+                "EXPLAIN QUERY PLAN SELECT id FROM messages WHERE delivery = 'queued' AND next_attempt_at < 0"
+            ))
+        )
+    assert "ix_messages_delivery" in plan
+    services.close()
+
+    engine = db.open_engine(url)
+    db.downgrade(engine, "0004")
+    engine.dispose()
+    assert _schema(tmp_path / "s.db")["message_fts"] == before["message_fts"]
+    services = build(url, migrate=False)
+    assert len(services.search.search("caricabatterie", limit=100)) == 40
+    assert len(services.search.search("smarrita")) == 1
+    services.close()
