@@ -6,11 +6,10 @@ page costs the same at row 10 and at row 1,000,000.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -28,8 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from inbox_app.core.clock import aware, utcnow
-from inbox_app.core.textpack import unpack
+from inbox_app.core.clock import aware
 from inbox_app.core.models import (
     Agent,
     Attachment,
@@ -41,7 +39,15 @@ from inbox_app.core.models import (
     Team,
     Thread,
 )
-from inbox_app.core.rows import AttachmentRow, CaseRow, CustomerRow, IdentityRow, MessageRow, message_rows
+from inbox_app.core.rows import (
+    AttachmentRow,
+    CaseRow,
+    CustomerRow,
+    IdentityRow,
+    MessageRow,
+    ReadContext,
+    message_rows,
+)
 
 OPEN_STATES = ("open", "pending", "snoozed")
 STATUSES = ("open", "pending", "snoozed", "resolved")
@@ -97,14 +103,15 @@ _MSG_COLS = (
     Message.customer_id,
     Message.direction,
     Message.channel,
-    ChannelAccount.name,
+    # The account's name comes from a map of the (few) accounts: a join per message
+    # cost more than the map.
+    Message.account_id,
     Message.sender,
-    # Raw values, converted in _timestamp/_meta: SQLAlchemy's own conversion of
-    # these two was most of the time of reading a long timeline.
+    # Raw values: SQLAlchemy's own conversion of these was most of the time of
+    # reading a long timeline. Times are converted in _messages; text, HTML and
+    # metadata are handed over as stored and decoded when first read (rows.py).
     type_coerce(Message.sent_at, _Raw()),
     Message.subject,
-    # Unpacked in _messages (SQLite stores them packed): straight from the driver's
-    # bytes, without SQLAlchemy's per-value processing layer.
     type_coerce(Message.text, _Raw()),
     type_coerce(Message.html, _Raw()),
     Message.delivery,
@@ -131,8 +138,7 @@ class Queries:
         """Rows for ``stmt`` (built on ``_msg_select``).
 
         A whole timeline is thousands of rows: they are read through the connection
-        without the ORM layer, timestamps parsed by ``fromisoformat`` on SQLite, and
-        ``meta`` decoded only where a message has any (most have none: stored NULL).
+        without the ORM layer; text, HTML and metadata are decoded when first read.
         ``attachments_of`` selects the ids of the same messages, so their attachments
         come from one indexed query instead of an IN list of thousands of ids.
         """
@@ -141,39 +147,17 @@ class Queries:
         result = s.connection().execute(stmt)
         rows = result.cursor.fetchall() if result.cursor is not None else []
         result.close()
+        if not rows:
+            return []
         if attachments_of is not None and len(rows) > _IN_LIST_MAX:
             atts = _attachments(s, Attachment.message_id.in_(attachments_of))
-        elif rows:
-            atts = _attachments(s, Attachment.message_id.in_([r[0] for r in rows]))
         else:
-            atts = {}
-        ranks = ranks or {}
-        return message_rows(
-            (
-                r[0],
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                r[5],
-                r[6],
-                r[7],
-                _timestamp(r[8]),
-                r[9],
-                unpack(r[10]) or "",
-                unpack(r[11]),
-                r[12],
-                r[13],
-                bool(r[14]),
-                atts.get(r[0], ()),
-                _meta(r[15]),
-                ranks.get(r[0]),
-            )
-            for r in rows
-        )
+            atts = _attachments(s, Attachment.message_id.in_([r[0] for r in rows]))
+        names = dict(s.execute(select(ChannelAccount.id, ChannelAccount.name)).all())
+        return message_rows(rows, ReadContext(names, atts, ranks))
 
     def _msg_select(self) -> Select[Any]:
-        return select(*_MSG_COLS).outerjoin(ChannelAccount, ChannelAccount.id == Message.account_id)
+        return select(*_MSG_COLS)
 
     def timeline(
         self,
@@ -408,33 +392,8 @@ def _attachments(s: Session, which: ColumnElement[bool]) -> dict[int, tuple[Atta
     return {k: tuple(v) for k, v in out.items()}
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
 
 def _at(column: Any, value: datetime) -> Any:
     """A time bound as ``column`` stores it: a tuple comparison would bind it untyped."""
     return bindparam(None, value, type_=column.type)
 
-
-def _timestamp(value: object) -> datetime:
-    """A stored time as aware UTC: SQLite gives integer microseconds, PostgreSQL a datetime."""
-    if isinstance(value, int):
-        return _EPOCH + timedelta(microseconds=value)
-    if isinstance(value, str):  # a SQLite store from before integer timestamps
-        try:
-            return datetime.fromisoformat(value + "+00:00")  # SQLite keeps UTC without an offset
-        except ValueError:
-            return aware(datetime.fromisoformat(value))
-    if isinstance(value, datetime):
-        return aware(value)
-    return utcnow()
-
-
-def _meta(value: object) -> dict[str, Any]:
-    """Message metadata; absent (NULL, the usual case) costs no decoding at all."""
-    if value is None:
-        return {}
-    if isinstance(value, str | bytes):
-        decoded = json.loads(value)
-        return dict(decoded) if isinstance(decoded, dict) else {}
-    return dict(value) if isinstance(value, dict) else {}
