@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from inbox_app.core import audit
+from inbox_app.core import audit, db_roles
 from inbox_app.core.identities import InvalidIdentity, normalize
 from inbox_app.core.models import Agent, Team
 
@@ -62,6 +62,21 @@ class AgentService:
             s.add(agent)
             s.flush()
             audit.record(s, actor, "agent.added", "agent", agent.id, name=name, role=role, team=team)
+            return AgentRow(agent.id, agent.name, agent.email, agent.role, team)
+
+    def set_role(self, who: str, role: str, *, actor: str | None = None) -> AgentRow:
+        """Change what an agent may do; in team mode their database login changes group with it."""
+        if role not in ROLES:
+            raise AgentError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        with self._factory() as s, s.begin():
+            agent = s.scalar(select(Agent).where((Agent.name == who) | (Agent.email == who)))
+            if agent is None:
+                raise AgentError(f"no agent named {who!r} (see 'inbox-app agents list')")
+            before, agent.role = agent.role, role
+            s.flush()
+            db_roles.follow_role(s, agent.id, role)
+            audit.record(s, actor, "agent.role_changed", "agent", agent.id, role=role, before=before)
+            team = s.scalar(select(Team.name).where(Team.id == agent.team_id)) if agent.team_id else None
             return AgentRow(agent.id, agent.name, agent.email, agent.role, team)
 
     def list(self) -> list[AgentRow]:
