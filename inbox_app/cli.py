@@ -16,6 +16,7 @@ from inbox_app import APP_NAME, __version__
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_SYNC_FAILED = 3
+EXIT_NOT_PERMITTED = 77  # the database refused this login the action (sysexits EX_NOPERM)
 EXIT_UNEXPECTED = 70
 
 
@@ -59,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     dbp = sub.add_parser("db", help="database schema").add_subparsers(dest="action", required=True)
     dbp.add_parser("upgrade", help="create or upgrade the schema")
     dbp.add_parser("status", help="show the schema revision")
+    from inbox_app import cli_roles
+
+    cli_roles.add_db_parsers(dbp, _json_flag)
 
     acc = sub.add_parser("accounts", help="channel accounts").add_subparsers(dest="action", required=True)
     p = acc.add_parser("add", help="add a channel account")
@@ -156,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--team")
     p = ag.add_parser("list")
     _json_flag(p)
+    cli_roles.add_agent_parsers(ag)
 
     tm = sub.add_parser("teams", help="teams").add_subparsers(dest="action", required=True)
     p = tm.add_parser("add", help="add a team")

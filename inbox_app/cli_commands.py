@@ -14,7 +14,7 @@ from typing import Any
 
 from connectors.base import ConnectorError
 from inbox_app.app import Services, build
-from inbox_app.cli import EXIT_ERROR, EXIT_SYNC_FAILED, EXIT_UNEXPECTED
+from inbox_app.cli import EXIT_ERROR, EXIT_NOT_PERMITTED, EXIT_SYNC_FAILED, EXIT_UNEXPECTED
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ def _errors() -> tuple[type[BaseException], ...]:
     from inbox_app.core.cases import CaseError
     from inbox_app.core.customers import CustomerError
     from inbox_app.core.db import StoreError
+    from inbox_app.core.db_roles import RolesError
     from inbox_app.core.ingest import IngestError
     from inbox_app.core.outbox import ReplyError
     from inbox_app.core.queries import NotFound
@@ -42,6 +43,7 @@ def _errors() -> tuple[type[BaseException], ...]:
         CaseError,
         CustomerError,
         StoreError,
+        RolesError,
         IngestError,
         ReplyError,
         NotFound,
@@ -64,6 +66,13 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # noqa: BLE001 - never a traceback on the terminal
         from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+        from inbox_app.core.db_roles import refusal
+
+        refused = refusal(exc)  # team mode: the database said no to this login
+        if refused is not None:
+            logger.warning("command %s: %s", args.command, refused)
+            print(f"inbox-app: error: {refused}", file=sys.stderr)
+            return EXIT_NOT_PERMITTED
         logger.exception("command %s failed", args.command)
         if isinstance(exc, OperationalError):
             print(
@@ -90,6 +99,15 @@ def _out(args: argparse.Namespace, data: Any, text: str) -> None:
 
 
 def _actor(args: argparse.Namespace, services: Services) -> tuple[str, int | None]:
+    from inbox_app.core.db_roles import login_agent_id
+
+    login = login_agent_id(services.engine)  # team mode: an agent's own database login
+    if login is not None:
+        agent = next((a for a in services.agents.list() if a.id == login), None)
+        if agent is not None:
+            if args.actor and args.actor not in (agent.name, agent.email):
+                raise CommandError(f"this database login is {agent.name}'s; it cannot act as {args.actor!r}")
+            return agent.name, agent.id
     if args.actor:
         agent = services.agents.find(args.actor)
         if agent is None:
@@ -114,14 +132,26 @@ def _db(args: argparse.Namespace) -> int:
 
     engine = db.open_engine(args.database or __import__("inbox_app.paths").paths.default_database_url())
     try:
+        if args.action == "roles":
+            from inbox_app.cli_roles import db_roles_command
+
+            return db_roles_command(args, engine, args.actor or f"cli:{getpass.getuser()}")
         if args.action == "upgrade":
+            from inbox_app.core import db_roles
+
             before = db.current_revision(engine)
             db.upgrade(engine)
             after = db.current_revision(engine)
+            # Team mode: tables the upgrade added get their rights at once.
+            refreshed = db_roles.is_set_up(engine)
+            if refreshed:
+                db_roles.setup(engine)
             _out(
                 args,
-                {"from": before, "to": after},
-                f"database schema at {after}" + ("" if before == after else f" (was {before or 'empty'})"),
+                {"from": before, "to": after} | ({"roles_refreshed": True} if refreshed else {}),
+                f"database schema at {after}"
+                + ("" if before == after else f" (was {before or 'empty'})")
+                + ("; group rights refreshed" if refreshed else ""),
             )
         else:
             current, head = db.current_revision(engine), db.head_revision(engine)
@@ -199,6 +229,9 @@ def _cmd_accounts(args: argparse.Namespace, s: Services) -> int:
 
 
 def _cmd_sync(args: argparse.Namespace, s: Services) -> int:
+    from inbox_app.core.db_roles import require_sync
+
+    require_sync(s.engine)
     supervisor = s.supervisor()
     if args.once:
         reports = asyncio.run(supervisor.run_once(args.account))
@@ -419,7 +452,11 @@ def _cmd_quarantine(args: argparse.Namespace, s: Services) -> int:
 
 
 def _cmd_agents(args: argparse.Namespace, s: Services) -> int:
-    actor, _ = _actor(args, s) if args.actor else (f"cli:{getpass.getuser()}", None)
+    actor, _ = _actor(args, s)
+    if args.action in ("login", "role"):
+        from inbox_app.cli_roles import agents_command
+
+        return agents_command(args, s, actor)
     if args.action == "add":
         row = s.agents.add(args.name, args.email, args.role, args.team, actor=actor)
         _out(args, row.to_json(), f"added {row.role} {row.name} <{row.email}>")
@@ -435,7 +472,7 @@ def _cmd_agents(args: argparse.Namespace, s: Services) -> int:
 
 
 def _cmd_teams(args: argparse.Namespace, s: Services) -> int:
-    actor, _ = _actor(args, s) if args.actor else (f"cli:{getpass.getuser()}", None)
+    actor, _ = _actor(args, s)
     if args.action == "add":
         team_id, name = s.agents.add_team(args.name, actor=actor)
         _out(args, {"id": team_id, "name": name}, f"added team {name}")
