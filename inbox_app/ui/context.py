@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from inbox_app.app import Services
 from inbox_app.core.agents import AgentRow
 from inbox_app.core.calls import CallService
+from inbox_app.core.db_roles import login_agent_id, refusal
 from inbox_app.core.drafts import DraftService
 from inbox_app.core.workspace_reads import WorkspaceReads
 from inbox_app.sync.tasks import TaskGroup
@@ -87,6 +88,14 @@ class Workspace:
             try:
                 result = await future
             except Exception as exc:  # noqa: BLE001 - handed to the caller's failure path
+                refused = refusal(exc)  # team mode: the database said no, in words; not a crash
+                if refused is not None:
+                    logger.warning("%s", refused)
+                    if failed is not None:
+                        _deliver(failed, refused)
+                    elif self.report_error is not None:
+                        self.report_error(type(refused), refused, None)
+                    return
                 if failed is None:
                     if self.report_error is not None:
                         self.report_error(type(exc), exc, exc.__traceback__)
@@ -110,8 +119,15 @@ def _deliver(callback: Callable[[Any], None], value: Any) -> None:
 
 
 def pick_agent(services: Services, actor: str | None) -> AgentRow | None:
-    """The agent named on the command line, else the first admin, else the first agent."""
+    """The agent of this database login (team mode), else the agent named on the command
+    line, else the first admin, else the first agent."""
     agents = services.agents.list()
+    login = login_agent_id(services.engine)
+    for agent in agents if login is not None else ():
+        if agent.id == login:
+            if actor and actor not in (agent.name, agent.email):
+                logger.warning("this database login is %s's; not acting as %r", agent.name, actor)
+            return agent
     if actor:
         found = services.agents.find(actor)
         if found is not None:

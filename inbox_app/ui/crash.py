@@ -20,6 +20,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout
 
 from inbox_app import __version__
+from inbox_app.core.db_roles import refusal
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +81,14 @@ class CrashDialog(QDialog):
 
 
 class CrashReporter(QObject):
-    """Collects errors from any thread and shows them in one dialog on the GUI thread."""
+    """Collects errors from any thread and shows them in one dialog on the GUI thread.
+
+    A refusal by the database (team mode: this login may not do that) is no crash: it
+    goes out as ``refused``, one line in words, for the status bar.
+    """
 
     reported = Signal(str)
+    refused = Signal(str)
 
     def __init__(self, parent: QObject | None = None, *, show_dialog: bool = True) -> None:
         super().__init__(parent)
@@ -92,6 +98,11 @@ class CrashReporter(QObject):
         self.reported.connect(self._show)
 
     def report(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        refused = refusal(exc)
+        if refused is not None:
+            logger.warning("%s", refused)
+            self.refused.emit(str(refused))
+            return
         logger.error("unexpected error", exc_info=(exc_type, exc, tb))
         self.reported.emit(details(exc_type, exc, tb))
 

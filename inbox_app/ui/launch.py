@@ -93,6 +93,7 @@ def run_gui(database: str | None = None, demo: bool = False, actor: str | None =
         return 1
     window = build_window(services, actor)
     window.ws.report_error = reporter.report
+    reporter.refused.connect(lambda words: window.statusBar().showMessage(words, 10000))
     # Sync (and the connectors it imports) starts once the first cases are painted.
     window.ready.connect(window.start_sync)
     window.show()

@@ -663,5 +663,12 @@ class MainWindow(QMainWindow):
         self.ws.call(relevant, done=show, task="notify")
 
     def start_sync(self) -> None:
-        """Run every enabled channel account on this window's loop."""
-        QTimer.singleShot(0, lambda: self.ws.services.supervisor().start(self.ws.tasks.spawn))
+        """Run every enabled channel account on this window's loop, if this login may
+        (team mode: an agent's or lead's desktop leaves that to the worker)."""
+        from inbox_app.core.db_roles import may_sync
+
+        def start() -> None:
+            if may_sync(self.ws.services.engine):
+                self.ws.services.supervisor().start(self.ws.tasks.spawn)
+
+        QTimer.singleShot(0, start)
