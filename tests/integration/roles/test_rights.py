@@ -119,6 +119,8 @@ def test_an_agent_works_conversations(team: Team) -> None:
     views.delete(views.save(me.id, "Pacchi", "pacco").id)
     row = sara.queries.case(case.id)
     assert (row.assignee, row.priority, row.status) == ("Sara Bianchi", "normal", "open")
+    assert [h.text for h in sara.search.search("pacco")] == ["Il pacco non è arrivato"]
+    assert len(sara.queries.timeline(case.customer_id)) >= 4 and sara.queries.customer(case.customer_id)
 
 
 @pytest.mark.postgres
