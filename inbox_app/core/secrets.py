@@ -5,10 +5,6 @@ from __future__ import annotations
 import logging
 import os
 
-import keyring
-import keyring.errors
-from keyring.backends import chainer, fail
-
 logger = logging.getLogger(__name__)
 
 SERVICE = "inbox_app"
@@ -27,11 +23,16 @@ class SecretStoreError(Exception):
     """The keyring cannot be used; the message names the ways out."""
 
 
+# keyring is imported on first use, in each method: a window that reads no secret
+# starts without it (about 50 ms of imports).
 class SecretStore:
     def __init__(self, service: str = SERVICE) -> None:
         self.service = service
 
     def _check(self) -> None:
+        import keyring
+        from keyring.backends import chainer, fail
+
         backend = keyring.get_keyring()
         if isinstance(backend, fail.Keyring):
             raise SecretStoreError(NO_KEYRING)
@@ -50,6 +51,9 @@ class SecretStore:
 
     def set(self, account: str, secret: str) -> None:
         self._check()
+        import keyring
+        import keyring.errors
+
         try:
             keyring.set_password(self.service, self._key(account), secret)
         except keyring.errors.KeyringError as exc:
@@ -57,12 +61,18 @@ class SecretStore:
 
     def get(self, account: str) -> str | None:
         self._check()
+        import keyring
+        import keyring.errors
+
         try:
             return keyring.get_password(self.service, self._key(account))
         except keyring.errors.KeyringError as exc:
             raise SecretStoreError(f"{NO_KEYRING} ({type(exc).__name__})")
 
     def delete(self, account: str) -> None:
+        import keyring
+        import keyring.errors
+
         try:
             self._check()
             keyring.delete_password(self.service, self._key(account))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -25,14 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from connectors.base import Capabilities
 from inbox_app.core.accounts import AccountRow
-from inbox_app.core.outbox import IDENTITY_KIND
 from inbox_app.core.rows import CaseRow, CustomerRow
 from inbox_app.core.templates import TemplateRow, render
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.context import Workspace
+
+if TYPE_CHECKING:
+    from connectors.base import Capabilities
 
 logger = logging.getLogger(__name__)
 FAKE_KINDS = {
@@ -51,6 +52,8 @@ class Candidate:
 
 def reachable(accounts: list[AccountRow], customer: CustomerRow, registry: Any) -> list[Candidate]:
     """Channel accounts through which this customer can be answered."""
+    from inbox_app.core.outbox import IDENTITY_KIND  # not needed for the window's first paint
+
     kinds = {i.kind for i in customer.identities}
     out = []
     for account in accounts:
