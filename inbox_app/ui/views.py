@@ -120,6 +120,7 @@ class ViewsModel(QAbstractListModel):
         self._views: list[View] = []
         self._counts: dict[str, int] = {}
         self._saved: list[SavedSearchRow] = []
+        self._generation = 0  # the newest refresh: an older one landing late is dropped
         self.saved_searches = SavedSearchService(ws.services.factory)
         self._timer = QTimer(self, singleShot=True, interval=500)
         self._timer.timeout.connect(self.refresh)
@@ -130,6 +131,8 @@ class ViewsModel(QAbstractListModel):
         """Work out which views exist (channels and saved searches come and go) and count each,
         off the GUI thread."""
         agent_id, saved_searches = self._ws.agent_id, self.saved_searches
+        self._generation += 1
+        generation = self._generation
 
         def compute() -> tuple[list[str], list[SavedSearchRow], dict[str, int]]:
             accounts = self._ws.services.accounts.list()
@@ -138,9 +141,15 @@ class ViewsModel(QAbstractListModel):
             views = standard_views(self._ws, channels) + saved_views(saved)
             return channels, saved, self._ws.reads.view_counts({v.key: v.filter for v in views})
 
-        self._ws.call(compute, done=self._apply, task="view counts")
+        self._ws.call(compute, done=lambda r: self._apply(r, generation), task="view counts")
 
-    def _apply(self, result: tuple[list[str], list[SavedSearchRow], dict[str, int]]) -> None:
+    def _apply(
+        self, result: tuple[list[str], list[SavedSearchRow], dict[str, int]], generation: int | None = None
+    ) -> None:
+        if generation is not None and generation != self._generation:
+            # Two refreshes overlapped (a saved view's, the first counts'): the older one's
+            # list would hide the view just saved and drop the wish to show it.
+            return
         channels, saved, counts = result
         views = standard_views(self._ws, channels) + saved_views(saved)
         if [(v.key, v.label) for v in views] != [(v.key, v.label) for v in self._views]:
