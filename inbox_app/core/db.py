@@ -84,6 +84,12 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     # the message indexes no longer fit 2 MB, and every sync batch then re-reads
     # index pages from the OS (measured: ~15 % less CPU per ingested message).
     cur.execute("PRAGMA cache_size=-65536")
+    # A sync batch dirties a few thousand pages (index pages all over the file): with
+    # SQLite's default of a checkpoint every 1,000 WAL pages, nearly every batch
+    # copied its pages into the database again. Every 10,000 pages (40 MB), a page
+    # written by many batches is copied once (measured: ~4 % less CPU per message
+    # at 400,000 messages, more wall time saved).
+    cur.execute("PRAGMA wal_autocheckpoint=10000")
     cur.close()
     # Message text is stored packed; the search index's triggers read it through this.
     dbapi_conn.create_function("inbox_unpack", 1, textpack.unpack, deterministic=True)

@@ -150,17 +150,15 @@ class Preloader(SqlWriter):
 
     def _preload_subjects(self, items: list[InboundItem]) -> None:
         """Threads a reply without headers may join: same customer, same subject, email."""
-        customers: set[int] = set()
-        subjects: set[str] = set()
+        pairs: set[tuple[int, str]] = set()
         for item in items:
             if item.direction != "in" or not item.subject:
                 continue
             norm = normalize_subject(item.subject)
             key = (item.sender.kind, self._norm(item.sender.kind, item.sender.value) or "")
             if norm and key in self.identity_cache:
-                customers.add(self.identity_cache[key])
-                subjects.add(norm)
-        if not customers:
+                pairs.add((self.identity_cache[key], norm))
+        if not pairs:
             return
         oldest = min(aware(i.sent_at) or utcnow() for i in items) - timedelta(
             days=self.settings.subject_thread_days
@@ -168,16 +166,21 @@ class Preloader(SqlWriter):
         dialect = self.s.get_bind().dialect
         bind = THREADS.c.last_message_at.type.dialect_impl(dialect).bind_processor(dialect)
         since = bind(oldest) if bind else oldest
-        subject_list = sorted(subjects)
-        for chunk in chunks(customers):
+        # Each (customer, subject) pair is one probe of their index. Two IN lists
+        # (customers x subjects) probed every combination and loaded the threads of
+        # other customers' subjects: 25 ms a batch at a million messages, against 2.
+        # SQLite's CROSS JOIN keeps the pairs as the outer loop.
+        join = "CROSS JOIN" if dialect.name == "sqlite" else "JOIN"
+        for chunk in chunks(pairs, 250):
+            values = ", ".join(["(CAST(? AS BIGINT), CAST(? AS VARCHAR))"] + ["(?, ?)"] * (len(chunk) - 1))
             sql = (
                 "SELECT t.id, t.customer_id, t.case_id, t.last_message_at, t.external_key, "
-                "t.account_id, c.merged_into_id, t.norm_subject FROM threads t "
+                f"t.account_id, c.merged_into_id, t.norm_subject FROM (VALUES {values}) AS p "
+                f"{join} threads t ON t.customer_id = p.column1 AND t.norm_subject = p.column2 "
                 "JOIN customers c ON c.id = t.customer_id "
-                f"WHERE t.customer_id IN ({_marks(chunk)}) AND t.norm_subject IN ({_marks(subject_list)}) "
-                "AND t.channel = 'email' AND t.last_message_at >= ?"
+                "WHERE t.channel = 'email' AND t.last_message_at >= ?"
             )
-            rows = self._rows(sql, [*chunk, *subject_list, since])
+            rows = self._rows(sql, [*(v for pair in chunk for v in pair), since])
             for row, rec in zip(rows, self._add_threads(rows), strict=True):
                 self._index_subject(rec, row[7])
 

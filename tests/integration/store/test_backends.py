@@ -74,6 +74,30 @@ def test_ingest_dedup_and_search_on_both_backends(any_url: str) -> None:
         services.close()
 
 
+def test_replies_without_headers_join_their_own_customers_thread_on_both_backends(any_url: str) -> None:
+    services = build(any_url, migrate=True)
+    try:
+        acc = account(services)
+        services.ingest.store_batch(acc, batch(
+            item("<a1@x>", "anna@example.it", subject="Fattura di ottobre"),
+            item("<b1@x>", "bruno@example.it", subject="Reso del frullatore"),
+        ))
+        # One batch, two customers, two subjects: each reply joins its own customer's
+        # thread, and a customer writing the other's subject starts a thread of their own.
+        services.ingest.store_batch(acc, batch(
+            item("<a2@x>", "anna@example.it", subject="R: Fattura di ottobre", minutes=30),
+            item("<b2@x>", "bruno@example.it", subject="Re: Reso del frullatore", minutes=31),
+            item("<b3@x>", "bruno@example.it", subject="Fattura di ottobre", minutes=32),
+        ))
+        with services.factory() as s:
+            thread_of = dict(s.execute(select(Message.external_id, Message.thread_id)).all())
+        assert thread_of["<a2@x>"] == thread_of["<a1@x>"]
+        assert thread_of["<b2@x>"] == thread_of["<b1@x>"]
+        assert len({thread_of[k] for k in ("<a1@x>", "<b1@x>", "<b3@x>")}) == 3
+    finally:
+        services.close()
+
+
 def test_outbox_round_trip_on_both_backends(any_url: str, tmp_path: Path) -> None:
     services = build(any_url, migrate=True)
     try:
