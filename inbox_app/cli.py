@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     dbp = sub.add_parser("db", help="database schema").add_subparsers(dest="action", required=True)
     dbp.add_parser("upgrade", help="create or upgrade the schema")
     dbp.add_parser("status", help="show the schema revision")
+    _json_flag(
+        dbp.add_parser(
+            "compact",
+            help="give space freed by deletions and upgrades back to the disk (SQLite: needs the store to itself)",
+        )
+    )
     from inbox_app import cli_roles
 
     cli_roles.add_db_parsers(dbp, _json_flag)

@@ -136,6 +136,10 @@ def _db(args: argparse.Namespace) -> int:
             from inbox_app.cli_roles import db_roles_command
 
             return db_roles_command(args, engine, args.actor or f"cli:{getpass.getuser()}")
+        if args.action == "compact":
+            before, after = db.compact(engine)
+            _out(args, {"before": before, "after": after}, _compacted(before, after))
+            return 0
         if args.action == "upgrade":
             from inbox_app.core import db_roles
 
@@ -165,6 +169,12 @@ def _db(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def _compacted(before: int | None, after: int | None) -> str:
+    if before is None or after is None:
+        return "store compacted"
+    return f"store compacted: {before / 1e6:,.1f} MB -> {after / 1e6:,.1f} MB"
 
 
 # ------------------------------------------------------------------ accounts

@@ -168,3 +168,54 @@ def is_current(engine: Engine) -> bool:
             return conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
     except DBAPIError:
         return False  # a new, empty store
+
+
+def store_size(engine: Engine) -> int | None:
+    """Bytes the store takes on disk (SQLite: the file and its log), if known."""
+    from sqlalchemy import text
+
+    if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        if not path or path == ":memory:":
+            return None
+        files = [Path(path), Path(f"{path}-wal")]
+        return sum(f.stat().st_size for f in files if f.exists())
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT pg_database_size(current_database())")).scalar() or 0)
+
+
+def compact(engine: Engine) -> tuple[int | None, int | None]:
+    """Give space freed by deletions and migrations back; returns the size before and after.
+
+    SQLite keeps freed pages inside its file until VACUUM rewrites it, which needs
+    the store to itself for the duration (a window or worker holding it open makes
+    it wait, then fail with "database is locked"). PostgreSQL's VACUUM marks the
+    space reusable and refreshes the planner's statistics while others keep working.
+    """
+    from sqlalchemy import text
+
+    before = store_size(engine)
+    if engine.dialect.name == "sqlite":
+        # Straight on the driver's connection: VACUUM cannot run inside the BEGIN
+        # that every SQLAlchemy transaction on this store starts with.
+        import sqlite3
+
+        raw = engine.raw_connection()
+        try:
+            # A store in use stays in use: say so after a few seconds, not after 30.
+            raw.driver_connection.execute("PRAGMA busy_timeout=3000")  # type: ignore[union-attr]
+            raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(
+                    "the store is in use (a window or the sync worker has it open): "
+                    "close them and compact again"
+                ) from exc
+            raise StoreError(f"cannot compact the store: {exc}") from exc
+        finally:
+            raw.close()
+    else:
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM (ANALYZE)"))
+    return before, store_size(engine)

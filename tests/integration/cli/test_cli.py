@@ -272,3 +272,33 @@ def test_reopen_window_is_a_setting(cli: Cli) -> None:
     assert cli.json("settings", "list")["reopen_window_days"] == 3
     bad = cli("settings", "set", "reopen_window_days", "tre", ok=False)
     assert bad.returncode == 1 and "whole number" in bad.stderr
+
+
+def test_db_compact_gives_freed_space_back_and_refuses_a_store_in_use(cli: Cli, tmp_path: Path) -> None:
+    import sqlite3
+
+    server = FakeServer(tmp_path / "srv")
+    for i in range(300):
+        server.deliver(id=f"m{i}", text=f"Messaggio {i}: " + "il pacco non è arrivato. " * 40,
+                       thread=f"t{i % 30}", **{"from": f"c{i % 30}@example.it"})
+    cli("accounts", "add", "fake", "shop", "--set", f"path={server.root}", "--set", "channel=email")
+    cli("sync", "--once")
+    for customer in cli.json("customers", "list")[:20]:
+        cli("erase", "--customer", str(customer["id"]), "--yes")
+    sizes = cli.json("db", "compact")
+    assert set(sizes) == {"before", "after"}
+    assert sizes["after"] < sizes["before"]
+    assert len(cli.json("search", "pacco")) > 0  # what was kept is still there and found
+    assert "MB ->" in cli("db", "compact").stdout
+
+    holder = sqlite3.connect(tmp_path / "inbox.db")
+    holder.execute("BEGIN IMMEDIATE")  # a sync batch in the middle of being written
+    try:
+        refused = cli("db", "compact", ok=False)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert refused.returncode != 0
+    assert refused.stderr.strip().splitlines() == [
+        "inbox-app: error: the store is in use (a window or the sync worker has it open): close them and compact again"
+    ]
