@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # noqa: BLE001 - never a traceback on the terminal
         from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-        from inbox_app.core.db_roles import refusal
+        from inbox_app.core.db_refusals import refusal
 
         refused = refusal(exc)  # team mode: the database said no to this login
         if refused is not None:

@@ -2,10 +2,13 @@
 
 Each store gets four group roles, named after its database: ``<db>_agent``, ``<db>_lead``,
 ``<db>_admin`` and ``<db>_worker`` (roles belong to the whole server, so two stores on one
-server never share a group). :data:`RIGHTS` says what each group may do with every table of
-the models; :func:`setup` creates the groups and sets exactly those rights, again on every
-run. An agent's database login is a member of the group of the agent's role and is tied to
-the agent record by the login's comment, so the app knows who is working from the login.
+server never share a group). :data:`~inbox_app.core.db_rights.RIGHTS` says what each group
+may do with every table of the models; :func:`setup` creates the groups and sets exactly
+those rights, again on every run. An agent's database login is a member of the group of the
+agent's role and is tied to the agent record by the login's comment, so the app knows who
+is working from the login. This module holds these operations; the rights themselves are in
+:mod:`inbox_app.core.db_rights`, and how a refusal is said in words in
+:mod:`inbox_app.core.db_refusals`.
 
 A password reaches the server only as a SCRAM verifier computed here: never in a statement
 the server could log, never in the app's tables, a log line or an error message.
@@ -14,7 +17,7 @@ the server could log, never in the app's tables, a log line or an error message.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,12 +26,18 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from inbox_app.core import audit
-from inbox_app.core.models import Agent, Base
+from inbox_app.core.db_refusals import NotPermitted as NotPermitted
+from inbox_app.core.db_refusals import primary_message, refusal_words
+from inbox_app.core.db_refusals import refusal as refusal
+from inbox_app.core.db_rights import ALSO_READ, ROLE_GROUP, Rights
+from inbox_app.core.db_rights import GROUPS as GROUPS
+from inbox_app.core.db_rights import RIGHTS as RIGHTS
+from inbox_app.core.db_rights import undecided_tables as undecided_tables
+from inbox_app.core.models import Agent
 
-GROUPS = ("agent", "lead", "admin", "worker")
-#: The group of each agent role.
-ROLE_GROUP = {"agent": "agent", "lead": "lead", "admin": "admin"}
-INSUFFICIENT_PRIVILEGE = "42501"
+# The "X as X" names above stay importable from here (db_roles.RIGHTS, db_roles.refusal), as
+# they were before the rights and the refusals moved to modules of their own.
+
 PASSWORD_MIN = 8
 _NAME_MAX = 63  # PostgreSQL's identifier length, in bytes
 
@@ -37,198 +46,10 @@ class RolesError(Exception):
     """A roles command cannot do what was asked; the message says why in words."""
 
 
-class NotPermitted(Exception):
-    """The database refused an action to this login; the message says what, in words."""
-
-
-@dataclass(frozen=True)
-class Rights:
-    """What one group may do with one table. ``read``, ``change``: True for every column, or some."""
-
-    read: bool | tuple[str, ...] = False
-    add: bool = False
-    change: bool | tuple[str, ...] = False
-    remove: bool = False
-
-    def privileges(self, quote: Callable[[str], str]) -> list[str]:
-        out = []
-        if self.read is True:
-            out.append("SELECT")
-        elif self.read:
-            out.append("SELECT (" + ", ".join(quote(c) for c in self.read) + ")")
-        if self.add:
-            out.append("INSERT")
-        if self.change is True:
-            out.append("UPDATE")
-        elif self.change:
-            out.append("UPDATE (" + ", ".join(quote(c) for c in self.change) + ")")
-        if self.remove:
-            out.append("DELETE")
-        return out
-
-
-NONE = Rights()
-READ = Rights(read=True)
-# Adding a row and learning its id (INSERT ... RETURNING id, as the ORM writes it).
-APPEND = Rights(read=("id",), add=True)
-ALL = Rights(read=True, add=True, change=True, remove=True)
-
-# What agents (and leads) change while working a conversation; read from the services:
-# cases.py (assign, team, status, priority, tags, undo), customers_store.py (merge),
-# outbox.py and calls.py (last_message_at).
-_CASE_WORK = (
-    "status",
-    "priority",
-    "assignee_id",
-    "team_id",
-    "tags",
-    "snoozed_until",
-    "resolved_at",
-    "customer_id",
-    "last_message_at",
-)
-# Ingest (ingest_records.CaseRec.FIELDS), sending (outbox_dispatch) and waking snoozed cases.
-_CASE_SYNC = (
-    "customer_id",
-    "status",
-    "resolved_at",
-    "snoozed_until",
-    "last_message_at",
-    "waiting_since",
-    "first_response_at",
-)
-# Merging moves messages, moving a thread moves them between cases, Retry queues again.
-_MESSAGE_WORK = ("customer_id", "case_id", "delivery", "next_attempt_at", "attempts")
-# Sending (claim, sent, retry, failed), echoes and bounces, edits and redactions, merges.
-_MESSAGE_SYNC = (
-    "customer_id",
-    "external_id",
-    "delivery",
-    "error",
-    "text",
-    "html",
-    "meta",
-    "attempts",
-    "next_attempt_at",
-)
-# The sync status and cursor of an account; its name, kind and settings are the admin's.
-SYNC_STATUS = ("status", "last_error", "last_sync_at", "cursor", "progress_done", "progress_total")
-
-
-def _work(agent: Rights, worker: Rights) -> dict[str, Rights]:
-    return {"agent": agent, "lead": agent, "admin": ALL, "worker": worker}
-
-
-#: Every table of the models and what each group may do with it. A table added to the
-#: models needs a line here: setup refuses to run without one (and a test says so).
-RIGHTS: dict[str, dict[str, Rights]] = {
-    # Configuration is the admin's; the others read it.
-    "channel_accounts": _work(READ, Rights(read=True, change=SYNC_STATUS)),
-    "agents": _work(READ, READ),
-    "teams": _work(READ, READ),
-    "store_settings": _work(READ, READ),
-    "templates": {"agent": READ, "lead": ALL, "admin": ALL, "worker": NONE},
-    # The trail is append-only: only admins change it (erasing a customer's words).
-    "audit_events": {
-        "agent": APPEND,
-        "lead": Rights(read=True, add=True),
-        "admin": ALL,
-        "worker": APPEND,
-    },
-    "quarantine": {"agent": NONE, "lead": NONE, "admin": ALL, "worker": Rights(read=True, add=True)},
-    # Conversations: agents work them, the worker stores what arrives and sends replies.
-    "customers": _work(
-        Rights(read=True, change=("name", "notes", "details", "merged_into_id")),
-        Rights(read=True, add=True, change=("merged_into_id",)),
-    ),
-    "identities": _work(
-        Rights(read=True, add=True, change=("customer_id",)),
-        Rights(read=True, add=True, change=("customer_id",)),
-    ),
-    "customer_merges": _work(Rights(read=True, add=True, change=("undone_at",)), Rights(read=True, add=True)),
-    "cases": _work(Rights(read=True, change=_CASE_WORK), Rights(read=True, add=True, change=_CASE_SYNC)),
-    "threads": _work(
-        Rights(read=True, add=True, change=("case_id", "customer_id")),
-        Rights(read=True, add=True, change=("customer_id", "case_id", "last_message_at")),
-    ),
-    "messages": _work(
-        Rights(read=True, add=True, change=_MESSAGE_WORK),
-        Rights(read=True, add=True, change=_MESSAGE_SYNC),
-    ),
-    "message_raw": _work(READ, Rights(read=True, add=True)),
-    "attachments": _work(Rights(read=True, add=True), Rights(read=True, add=True)),
-    "attachment_blobs": _work(Rights(read=True, add=True), Rights(read=True, add=True)),
-    "text_dictionaries": _work(READ, Rights(read=True, add=True)),
-    # Each agent's own work in progress.
-    "drafts": _work(ALL, NONE),
-    "saved_searches": _work(ALL, NONE),
-}
-#: Tables outside the models every group reads (the schema version, checked at start).
-ALSO_READ = ("alembic_version",)
-
-# How a refusal names a table to the user.
-_TABLE_WORDS = {
-    "channel_accounts": "channel accounts",
-    "store_settings": "store settings",
-    "audit_events": "audit events",
-    "quarantine": "quarantined items",
-    "customer_merges": "customer merges",
-    "message_raw": "original messages",
-    "attachment_blobs": "attachments",
-    "text_dictionaries": "text dictionaries",
-    "saved_searches": "saved searches",
-    "alembic_version": "the schema version",
-}
-_VERBS = {"INSERT": "add", "UPDATE": "change", "DELETE": "delete", "SELECT": "read"}
-_ROLE_STATEMENTS = ("CREATE", "ALTER", "DROP", "GRANT", "REVOKE", "COMMENT")
-
 _AGENT_MARK = re.compile(r"^Unisono login of agent (\d+) in database (.+)$", re.S)
 _WORKER_MARK = re.compile(r"^Unisono worker login in database (.+)$", re.S)
 _USER = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@-]*$")
 _VERIFIER = re.compile(r"^SCRAM-SHA-256\$\d+:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+$")
-
-
-def undecided_tables() -> list[str]:
-    """Tables of the models with no decision in :data:`RIGHTS` (should be none)."""
-    return sorted(set(Base.metadata.tables) - set(RIGHTS))
-
-
-# ------------------------------------------------------------------ refusals
-
-
-def refusal(exc: BaseException) -> NotPermitted | None:
-    """The database's refusal (SQLSTATE 42501) as one line in words; None for other errors."""
-    if isinstance(exc, NotPermitted):
-        return exc
-    orig = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
-    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-    if code != INSUFFICIENT_PRIVILEGE:
-        return None
-    return NotPermitted(_refusal_words(getattr(exc, "statement", None), _primary(orig)))
-
-
-def _primary(orig: BaseException) -> str:
-    diag = getattr(orig, "diag", None)
-    message = getattr(diag, "message_primary", None) or str(orig)
-    lines = str(message).strip().splitlines()
-    return lines[0] if lines else type(orig).__name__
-
-
-def _refusal_words(statement: object, primary: str) -> str:
-    verb = str(statement or "").lstrip().split(None, 1)[0].upper() if str(statement or "").strip() else ""
-    found = re.search(r"permission denied for (?:table|relation|sequence|view) \"?([\w.]+)\"?", primary)
-    if found and verb in _VERBS:
-        name = found.group(1).rsplit(".", 1)[-1]
-        if name.endswith("_seq"):
-            name = re.sub(r"_[a-z0-9]+_seq$", "", name)
-        words = _TABLE_WORDS.get(name, name.replace("_", " "))
-        return f"not permitted: your database login may not {_VERBS[verb]} {words}"
-    if verb in _ROLE_STATEMENTS:
-        return (
-            "not permitted: your database login may not manage database roles or rights "
-            "(the store's owner does that)"
-        )
-    return f"not permitted by the database: {primary}"
 
 
 # ------------------------------------------------------------------ names and marks
@@ -296,7 +117,7 @@ def _run(conn: Connection, sql: str) -> None:
         refused = refusal(exc)
         if refused is not None:
             raise refused from None
-        raise RolesError(f"the database refused: {_primary(exc.orig or exc)}") from None
+        raise RolesError(f"the database refused: {primary_message(exc.orig or exc)}") from None
 
 
 def _database(conn: Connection) -> str:
@@ -393,7 +214,7 @@ def setup(engine: Engine) -> SetupReport:
     if missing:
         raise RolesError(
             f"no rights are decided for table(s) {', '.join(missing)}; "
-            "add them to inbox_app.core.db_roles.RIGHTS"
+            "add them to inbox_app.core.db_rights.RIGHTS"
         )
     from inbox_app.core import db
 
@@ -425,7 +246,7 @@ def setup(engine: Engine) -> SetupReport:
             {"s": schema, "t": sorted(RIGHTS)},
         ).scalar()
         if not owns:
-            raise NotPermitted(_refusal_words("GRANT", ""))
+            raise NotPermitted(refusal_words("GRANT", ""))
         names = group_names(database)
         created = []
         for kind, name in names.items():

@@ -13,7 +13,9 @@ from sqlalchemy.exc import ProgrammingError
 from inbox_app.core import db_roles
 from inbox_app.core.calls import CallLog, CallService
 from inbox_app.core.clock import utcnow
-from inbox_app.core.db_roles import GROUPS, RIGHTS, NotPermitted, RolesError, refusal
+from inbox_app.core.db_refusals import NotPermitted, refusal
+from inbox_app.core.db_rights import GROUPS, RIGHTS
+from inbox_app.core.db_roles import RolesError
 from inbox_app.core.drafts import DraftService
 from inbox_app.core.models import AuditEvent, Base, Message
 from inbox_app.core.saved_searches import SavedSearchService
