@@ -1,8 +1,11 @@
 """Full-text search over messages: FTS5 on SQLite, tsvector on PostgreSQL.
 
 Ranking every match of a very common word costs seconds at a million messages,
-so ranking is done among the newest matches (a window of a few thousand): rare
-words get true relevance order, common words stay fast and show recent hits.
+so on PostgreSQL ranking is done among the newest matches (a window of a few
+thousand): rare words get true relevance order, common words stay fast and show
+recent hits. SQLite's index records which messages hold a word and nothing more
+(see migration 0005: its relevance score was 0 for every match), so matches come
+newest first, and only as many as are asked for are read.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from inbox_app.core.rows import MessageRow
 
 RANK_WINDOW = 2000
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: A prefix standing for more words than this is left to FTS5's own prefix query.
+_MAX_EXPANSION = 64
 
 
 class SearchError(Exception):
@@ -77,25 +82,19 @@ class SearchService:
     def _sqlite(
         self, s: Session, words: list[str], limit: int, customer_id: int | None, window: int, prefix: bool
     ) -> list[tuple[int, float]]:
-        # Each word as a quoted (prefix) token: user input never becomes FTS syntax.
-        match = " ".join(f'"{w}"*' if prefix and len(w) >= 3 else f'"{w}"' for w in words)
+        match = " AND ".join(_expand(s, w) if prefix and len(w) >= 3 else _quoted(w) for w in words)
         if customer_id is None:
             sql = text(
-                "SELECT rowid, bm25(message_fts, 2.0, 1.0) AS r FROM message_fts "
-                "WHERE message_fts MATCH :q ORDER BY rowid DESC LIMIT :w"
+                "SELECT rowid FROM message_fts WHERE message_fts MATCH :q ORDER BY rowid DESC LIMIT :n"
             )
-            params = {"q": match, "w": window}
+            params: dict[str, object] = {"q": match, "n": limit}
         else:
             sql = text(
-                "SELECT f.rowid, bm25(message_fts, 2.0, 1.0) AS r FROM message_fts f "
-                "JOIN messages m ON m.id = f.rowid WHERE message_fts MATCH :q "
-                "AND m.customer_id = :c ORDER BY f.rowid DESC LIMIT :w"
+                "SELECT f.rowid FROM message_fts f JOIN messages m ON m.id = f.rowid "
+                "WHERE message_fts MATCH :q AND m.customer_id = :c ORDER BY f.rowid DESC LIMIT :n"
             )
-            params = {"q": match, "w": window, "c": customer_id}
-        rows = list(s.execute(sql, params).all())
-        # bm25: lower is better; ties broken by recency.
-        rows.sort(key=lambda r: (r[1], -r[0]))
-        return [(int(r[0]), float(-r[1])) for r in rows[:limit]]
+            params = {"q": match, "n": limit, "c": customer_id}
+        return [(int(r[0]), 0.0) for r in s.execute(sql, params)]
 
     def _postgres(
         self, s: Session, words: list[str], limit: int, customer_id: int | None, window: int, prefix: bool
@@ -124,3 +123,28 @@ def highlight_spans(text_value: str, query: str) -> list[tuple[int, int]]:
         if any(folded.startswith(w) for w in words):
             spans.append((match.start(), match.end()))
     return spans
+
+
+def _quoted(word: str) -> str:
+    """A word as an FTS5 string: what the user typed never becomes query syntax."""
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _expand(s: Session, word: str) -> str:
+    """``word`` as a prefix: the indexed words it begins, joined by OR.
+
+    FTS5 answers a prefix query by merging the complete list of every matching word
+    before it can return the newest match (28-72 ms for a common word at a million
+    messages); the same words as an OR of whole words stream newest first (~1 ms).
+    The words come from the index's own vocabulary.
+    """
+    s.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.message_words USING fts5vocab(main, message_fts, row)"))
+    found = s.execute(
+        text("SELECT term FROM temp.message_words WHERE term >= :lo AND term < :hi LIMIT :m"),
+        {"lo": word, "hi": word + "\U0010ffff", "m": _MAX_EXPANSION + 1},
+    ).scalars().all()
+    if not found:
+        return _quoted(word)  # no indexed word begins so: nothing matches
+    if len(found) > _MAX_EXPANSION:
+        return _quoted(word) + "*"
+    return "(" + " OR ".join(_quoted(t) for t in found) + ")"

@@ -577,7 +577,12 @@ def test_timeline_is_shown_before_the_panel_and_composer_read(make_window, servi
     monkeypatch.setattr(reads, "last_inbound_account", lambda *a: (order.append("composer"), last_account(*a))[1])
     anna = services.extra["seed"]["anna"]
     _open_case_of(window, qtbot, anna)
-    qtbot.waitUntil(lambda: window.customer_panel.customer is not None and window.composer.account.count() > 0)
+    # Walking the list by keyboard passes other customers' cases first: wait for Anna's panel.
+    qtbot.waitUntil(
+        lambda: window.customer_panel.customer is not None
+        and window.customer_panel.customer.id == anna
+        and window.composer.account.count() > 0
+    )
     assert order.index("timeline") < order.index("panel")
     assert order.index("timeline") < order.index("composer")
     assert window.customer_panel.customer.id == anna and window.case_model._holding is False
