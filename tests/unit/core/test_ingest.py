@@ -277,6 +277,25 @@ def test_search_folds_accents(store) -> None:  # type: ignore[no-untyped-def]
     assert store.search.search("PERCHÉ")[0].customer_id == hits[0].customer_id
 
 
+def test_search_prefixes_match_every_word_they_begin_newest_first(store) -> None:  # type: ignore[no-untyped-def]
+    from inbox_app.core import search
+
+    acc = account(store)
+    texts = ["ordine spedito", "Ordini in ritardo", "ordinare di nuovo", "un disordine", 'dice "ord" e basta']
+    store.ingest.store_batch(acc, batch(*(item(f"m{i}", minutes=i, text=t) for i, t in enumerate(texts))))
+    assert [h.text for h in store.search.search("ordin")] == texts[2::-1]
+    assert [h.text for h in store.search.search("ORDINE")] == ["ordine spedito"]
+    assert [h.text for h in store.search.search("ordine", prefix=False)] == ["ordine spedito"]
+    assert [h.text for h in store.search.search("ord ritardo")] == ["Ordini in ritardo"]
+    assert store.search.search('ord" OR "disordine') == []  # typed quotes stay words
+    assert store.search.search("ordx") == []
+    assert [h.text for h in store.search.search("ordine", limit=1)] == ["ordine spedito"]
+    # A prefix standing for more words than is worth listing is left to FTS5 itself.
+    many = [f"zeta{n:03d}" for n in range(search._MAX_EXPANSION + 5)]
+    store.ingest.store_batch(acc, batch(*(item(f"z{i}", minutes=100 + i, text=w) for i, w in enumerate(many))))
+    assert [h.text for h in store.search.search("zeta", limit=500)] == many[::-1]
+
+
 def test_first_seen_is_when_the_customer_first_wrote(store) -> None:  # type: ignore[no-untyped-def]
     acc = account(store)
     store.ingest.store_batch(acc, batch(item("a", minutes=0), item("b", minutes=30)))
