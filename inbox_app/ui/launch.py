@@ -14,12 +14,18 @@ import tempfile
 import time
 from pathlib import Path
 
+# The store's side (SQLAlchemy, the models, the services) is imported before Qt: once
+# PySide6 is loaded, its import hook reads the source of every module imported after it
+# (looking for "PySide6" in it), which cost the start about 60 ms for SQLAlchemy's
+# couple of hundred modules.
+from inbox_app.app import Services, build
+from inbox_app.core.db import StoreError
+
+# isort: split
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from inbox_app.app import Services, build
-from inbox_app.core.db import StoreError
 from inbox_app.ui.appearance import setup_application
 from inbox_app.ui.bridge import Bridge
 from inbox_app.ui.context import Workspace, pick_agent

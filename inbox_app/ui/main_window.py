@@ -69,6 +69,14 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         who = ws.agent.name if ws.agent else self.tr("local agent")
         self.setWindowTitle(self.tr("{app} — {agent}").format(app=APP_NAME, agent=who))
+        # The first view's cases are read while the rest of the window is built, so that
+        # the window's first paint already has them.
+        self.views_model = ViewsModel(ws, self)
+        self.views_model.set_views_now([])
+        self.views_model_initial = self.views_model.view(self.views_model.row_of("open") or 0)
+        self.case_model = CaseListModel(ws, self)
+        self.case_model.loaded.connect(self._first_cases_loaded)
+        self.case_model.set_filter(self.views_model_initial.filter)
         self.actions_ = CaseActions(ws, self)
         self._build_panes()
         self._build_toolbar()
@@ -80,12 +88,7 @@ class MainWindow(QMainWindow):
         self.actions_.undoChanged.connect(self.undo_action.setEnabled)
         ws.bridge.messagesAdded.connect(self._notify)
         ws.bridge.customersChanged.connect(self._customers_changed)
-        self.tray: QSystemTrayIcon | None = None
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray = QSystemTrayIcon(icon("unisono"), self)
-            self.tray.setToolTip(APP_NAME)
-            self.tray.activated.connect(lambda _r: (self.showNormal(), self.activateWindow()))
-            self.tray.show()
+        self.tray: QSystemTrayIcon | None = None  # made once the first cases are painted
         self._restore_layout()
         # The cases come first; the views' counts and the channels' state are read once
         # the list has its rows, so they do not share the worker threads with it.
@@ -96,8 +99,6 @@ class MainWindow(QMainWindow):
         # Whatever becomes of the first list (a failed read, say), counts and sync start.
         QTimer.singleShot(3000, self, self._first_paint_done)
         self.cases.viewport().installEventFilter(self)
-        self.case_model.loaded.connect(self._first_cases_loaded)
-        self.case_model.set_filter(self.views_model_initial.filter)
 
     def _first_cases_loaded(self) -> None:
         self.case_model.loaded.disconnect(self._first_cases_loaded)
@@ -123,20 +124,26 @@ class MainWindow(QMainWindow):
         self._ready_fallback.stop()
         self.views_model.refresh()
         self.status.refresh()
+        self._make_tray()
         self.ready.emit()
+
+    def _make_tray(self) -> None:
+        # After the first paint: a desktop's tray is asked over D-Bus or X, which the
+        # window's first screen does not need to wait for.
+        if self.tray is None and QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(icon("unisono"), self)
+            self.tray.setToolTip(APP_NAME)
+            self.tray.activated.connect(lambda _r: (self.showNormal(), self.activateWindow()))
+            self.tray.show()
 
     # ------------------------------------------------------------ building
 
     def _build_panes(self) -> None:
         ws = self.ws
-        self.views_model = ViewsModel(ws, self)
-        self.views_model.set_views_now([])
-        self.views_model_initial = self.views_model.view(self.views_model.row_of("open") or 0)
         self.views = ViewsList(self.views_model, self)
         self.views.choose("open")
         self.views.viewChosen.connect(self.show_view)
         self.views.deleteRequested.connect(self.delete_view)
-        self.case_model = CaseListModel(ws, self)
         self.cases = CaseListView(self.case_model, self)
         self.cases.caseSelected.connect(self.open_case)
         self.search_model = SearchModel(ws, self)
