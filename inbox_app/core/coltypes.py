@@ -19,14 +19,14 @@ from sqlalchemy.types import TypeEngine
 from inbox_app.core import textpack
 
 EPOCH = datetime(1970, 1, 1)
-_EPOCH_UTC = EPOCH.replace(tzinfo=UTC)
+EPOCH_UTC = EPOCH.replace(tzinfo=UTC)
 _US = timedelta(microseconds=1)
 
 
 def to_micros(value: datetime) -> int:
     """A datetime as integer microseconds since 1970 UTC (naive values are UTC)."""
     # Aware minus aware subtracts in UTC whatever the zone: no conversion needed.
-    return (value - (EPOCH if value.tzinfo is None else _EPOCH_UTC)) // _US
+    return (value - (EPOCH if value.tzinfo is None else EPOCH_UTC)) // _US
 
 
 def from_micros(value: int) -> datetime:

@@ -12,6 +12,7 @@ from typing import Any
 
 from connectors.base import InboundItem
 from inbox_app.core.clock import aware, utcnow
+from inbox_app.core.coltypes import EPOCH_UTC
 from inbox_app.core.customers_store import live_customer_id
 from inbox_app.core.identities import normalize_subject, try_normalize
 from inbox_app.core.ingest_records import CASES, THREADS, CaseRec, ThreadRec
@@ -71,11 +72,22 @@ class Preloader(SqlWriter):
         return list(conn.exec_driver_sql(sql, tuple(params)).fetchall())
 
     def _timestamps(self) -> Any:
-        """The column type's own conversion of a stored timestamp (driver value -> datetime)."""
+        """A stored timestamp (the driver's value) as an aware UTC datetime, or None.
+
+        SQLite's integer microseconds are converted here in one step: the column
+        type's own conversion and ``aware`` after it were a twentieth of ingest.
+        """
         if self._ts_reader is None:
             dialect = self.s.get_bind().dialect
             fn = CASES.c.last_message_at.type.dialect_impl(dialect).result_processor(dialect, None)
-            self._ts_reader = fn or (lambda v: v)
+            general = fn or (lambda v: v)
+
+            def read(value: Any) -> Any:
+                if type(value) is int:
+                    return EPOCH_UTC + timedelta(microseconds=value)
+                return None if value is None else aware(general(value))
+
+            self._ts_reader = read
         return self._ts_reader
 
     def _load_threads(self, where: str, params: list[Any], values: set[Any], extra: str = "") -> None:
@@ -95,7 +107,7 @@ class Preloader(SqlWriter):
             thread_id, customer_id, case_id, last, external_key, account_id, merged = row[:7]
             rec = self.threads.get(thread_id)
             if rec is None:
-                rec = ThreadRec(thread_id, customer_id, None, aware(ts(last)))
+                rec = ThreadRec(thread_id, customer_id, None, ts(last))
                 rec.case = case_id  # resolved to a record below
                 self.threads[thread_id] = rec
                 if merged is None:
@@ -115,11 +127,8 @@ class Preloader(SqlWriter):
         ts = self._timestamps()
         for chunk in chunks(ids):
             sql = f"SELECT id, {', '.join(CaseRec.FIELDS)} FROM cases WHERE id IN ({_marks(chunk)})"
-            for row in self._rows(sql, chunk):
-                values = dict(zip(CaseRec.FIELDS, row[1:], strict=True))
-                for f in CaseRec.TIMES:
-                    values[f] = aware(ts(values[f]))
-                self.cases[row[0]] = CaseRec(row[0], **values)
+            for case_id, customer_id, status, *times in self._rows(sql, chunk):
+                self.cases[case_id] = CaseRec.stored(case_id, customer_id, status, [ts(t) for t in times])
 
     def _preload_identities(self, items: list[InboundItem]) -> None:
         wanted: set[tuple[str, str]] = set()

@@ -103,6 +103,15 @@ class CaseRec:
         self.changed: set[str] = set()
         self.insert = insert
 
+    @classmethod
+    def stored(cls, id: int, customer_id: int, status: str, times: list[datetime | None]) -> CaseRec:
+        """A case as read from the store, its times in ``TIMES`` order."""
+        rec = cls.__new__(cls)
+        rec.id, rec.customer_id, rec.status = id, customer_id, status
+        rec.resolved_at, rec.snoozed_until, rec.last_message_at, rec.waiting_since, rec.first_response_at = times
+        rec.changed, rec.insert = set(), None
+        return rec
+
     def set(self, name: str, value: Any) -> None:
         if getattr(self, name) != value:
             setattr(self, name, value)
