@@ -115,13 +115,25 @@ class SearchService:
 
 
 def highlight_spans(text_value: str, query: str) -> list[tuple[int, int]]:
-    """Where the query's words (accent-insensitive prefixes) occur in ``text_value``."""
-    words = terms(query)
+    """Where the query's words (accent-insensitive prefixes) occur in ``text_value``.
+
+    Search results find these for every hit's text as the agent types, so plain ASCII
+    takes the quick way: a text without any of the words is answered by one substring
+    test, and an ASCII word is folded by ``lower()`` (the same as ``fold`` for it).
+    """
+    words = tuple(terms(query))
+    if not words:
+        return []
+    if text_value.isascii():
+        lowered = text_value.lower()
+        if not any(w in lowered for w in words):
+            return []
     spans = []
     for match in _WORD.finditer(text_value):
-        folded = fold(match.group())
-        if any(folded.startswith(w) for w in words):
-            spans.append((match.start(), match.end()))
+        word = match.group()
+        folded = word.lower() if word.isascii() else fold(word)
+        if folded.startswith(words):
+            spans.append(match.span())
     return spans
 
 

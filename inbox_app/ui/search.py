@@ -37,7 +37,7 @@ from inbox_app.ui.context import Workspace
 
 logger = logging.getLogger(__name__)
 ModelIndex = QModelIndex | QPersistentModelIndex
-DEBOUNCE_MS = 20
+DEBOUNCE_MS = 0
 FIRST_MESSAGES = 20  # a screenful of message hits, shown as soon as they are found
 FIRST_WINDOW = 100  # ranked among this many newest matches; scrolling brings the full ranking
 MORE_MESSAGES = 100
