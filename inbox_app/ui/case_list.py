@@ -79,6 +79,10 @@ class CaseListModel(QAbstractTableModel):
         self._holding = False
         self._held: set[int] = set()  # pages asked for while held
         self._generation = 0
+        self._shown_generation = 0  # the id list in place came from this reload
+        # The newest reload's result, left here by the worker as soon as it has it, so
+        # the window's first paint can show it before the loop delivers it (take_landed).
+        self._landed: tuple[int, tuple[array[int], dict[int, CaseRow]]] | None = None
         self._now = datetime.now(UTC)
         self._reload_timer = QTimer(self, singleShot=True, interval=400)
         self._reload_timer.timeout.connect(self.reload)
@@ -111,9 +115,24 @@ class CaseListModel(QAbstractTableModel):
         def fetch() -> tuple[array[int], dict[int, CaseRow]]:
             # The first page comes with the ids: the list is painted once, with its rows.
             ids = reads.case_ids(flt)
-            return ids, queries.cases_by_id(ids[:PAGE]) if ids else {}
+            result = ids, queries.cases_by_id(ids[:PAGE]) if ids else {}
+            if generation == self._generation:  # not superseded meanwhile
+                self._landed = (generation, result)
+            return result
 
         self._ws.call(fetch, task="case list", done=lambda result: self._set_ids(generation, *result))
+
+    def take_landed(self) -> bool:
+        """Put in place the cases a reload has read but the loop has not delivered yet.
+
+        The window calls this as it is first shown: the list is read while the window is
+        built, and this way the first paint has its rows instead of an empty list.
+        """
+        landed = self._landed
+        if landed is None or landed[0] != self._generation:
+            return False
+        self._set_ids(landed[0], *landed[1])
+        return True
 
     def load_now(self) -> None:
         """Load synchronously (tests and benchmarks measure the model itself)."""
@@ -123,6 +142,10 @@ class CaseListModel(QAbstractTableModel):
     def _set_ids(self, generation: int, ids: array[int], first: dict[int, CaseRow] | None = None) -> None:
         if generation != self._generation:
             return  # a newer view was asked for meanwhile
+        if generation == self._shown_generation:
+            return  # already put in place by take_landed
+        self._shown_generation = generation
+        self._landed = None
         self._now = datetime.now(UTC)
         self._cells.clear()
         if ids == self._ids:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -104,6 +104,12 @@ class MainWindow(QMainWindow):
         self.case_model.loaded.disconnect(self._first_cases_loaded)
         self._awaiting_first_paint = True
         self._ready_fallback.start()  # a window started minimized paints nothing
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # The first cases were read while the window was built: if they are in by the
+        # loop's first turn, the first paint shows them (not an empty list, then the list).
+        QTimer.singleShot(0, self, self.case_model.take_landed)
+        super().showEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if (
