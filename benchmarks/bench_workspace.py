@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -312,6 +311,8 @@ def run_one(kind: str, db: Path, config: Path) -> dict[str, Any]:
 
 
 def median_of(runs: list[dict[str, Any]], key: str) -> float | None:
+    import statistics  # here, not at the top: the measured processes do not need it
+
     values = [r[key] for r in runs if key in r]
     return round(statistics.median(values), 1) if values else None
 
