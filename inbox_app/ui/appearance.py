@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from xml.etree import ElementTree
 
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QDir, QLocale, Qt, QTranslator
@@ -47,6 +46,8 @@ class TsTranslator(QTranslator):
 
     def __init__(self, ts_file: Path) -> None:
         super().__init__()
+        from xml.etree import ElementTree  # only here: an English window reads no .ts file
+
         self._table: dict[tuple[str, str], str] = {}
         for context in ElementTree.parse(ts_file).getroot().iter("context"):
             name = context.findtext("name") or ""
