@@ -37,7 +37,7 @@ from inbox_app.ui.context import Workspace
 
 logger = logging.getLogger(__name__)
 ModelIndex = QModelIndex | QPersistentModelIndex
-DEBOUNCE_MS = 0
+DEBOUNCE_MS = 0  # the next turn of the loop: keys handled in one turn make one search
 FIRST_MESSAGES = 20  # a screenful of message hits, shown as soon as they are found
 FIRST_WINDOW = 100  # ranked among this many newest matches; scrolling brings the full ranking
 MORE_MESSAGES = 100
@@ -88,8 +88,9 @@ class SearchModel(QAbstractListModel):
         self._generation = 0
         self._more = False  # the first screenful was full: more hits can be fetched
         self._fetching = False
-        # Gathers the keys that arrive together (a paste, auto-repeat, a fast burst);
-        # searches never pile up, as a new one waits for the one running (see _run).
+        # Gathers the keys handled in one turn of the loop (a paste, a burst); searches
+        # never pile up, as a new one waits for the one running and keys typed meanwhile
+        # make one more search when it ends (see _run).
         self._busy = False
         self._again = False
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
