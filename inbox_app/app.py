@@ -85,14 +85,7 @@ class Services:
         if "ingest" not in self.extra:
             from inbox_app.core.ingest import IngestService
 
-            after_commit = None
-            path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
-            if path and path != ":memory:":
-                from inbox_app.core.checkpoint import Checkpointer
-
-                checkpointer = self.extra["checkpointer"] = Checkpointer(path)
-                after_commit = checkpointer.poke
-            self.extra["ingest"] = IngestService(self.factory, self.bus, after_commit=after_commit)
+            self.extra["ingest"] = IngestService(self.factory, self.bus)
         return self.extra["ingest"]  # type: ignore[no-any-return]
 
     @property
@@ -124,8 +117,6 @@ class Services:
         return self.extra["changefeed"]
 
     def close(self) -> None:
-        if "checkpointer" in self.extra:
-            self.extra["checkpointer"].close()
         self.engine.dispose()
 
 

@@ -10,7 +10,6 @@ reason; the rest of the batch goes on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,17 +34,9 @@ logger = logging.getLogger(__name__)
 
 
 class IngestService:
-    def __init__(
-        self,
-        factory: sessionmaker[Session],
-        bus: EventBus | None = None,
-        *,
-        after_commit: Callable[[], None] | None = None,
-    ) -> None:
+    def __init__(self, factory: sessionmaker[Session], bus: EventBus | None = None) -> None:
         self._factory = factory
         self._bus = bus or EventBus()
-        # Told after each stored batch (SQLite: the log is copied to the file beside us).
-        self._after_commit = after_commit
 
     # ------------------------------------------------------------------ public
 
@@ -78,8 +69,6 @@ class IngestService:
             if batch.progress is not None:
                 row.progress_done = batch.progress.done
                 row.progress_total = batch.progress.total
-        if self._after_commit is not None:
-            self._after_commit()
         self._publish(result)
         return result
 
