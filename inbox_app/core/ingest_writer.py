@@ -288,7 +288,7 @@ def sender_text(item: InboundItem) -> str:
     return _sender_label(item.sender.kind, item.sender.value, item.sender.display_name)
 
 
-@functools.lru_cache(maxsize=4096)  # the same people write again and again
+@functools.lru_cache(maxsize=65536)  # the same people write again and again (a busy store: tens of thousands)
 def _sender_label(kind: str, value: str, name: str | None) -> str:
     if kind == "email":
         parsed_name, addr = parseaddr(value)
