@@ -16,6 +16,7 @@ import unicodedata
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from inbox_app.core.db import SEARCH_WORDS
 from inbox_app.core.models import Message
 from inbox_app.core.queries import Queries
 from inbox_app.core.rows import MessageRow
@@ -68,7 +69,7 @@ class SearchService:
         with self._factory() as s:
             window = max(limit, window or RANK_WINDOW)
             if s.get_bind().dialect.name == "sqlite":
-                ranked = self._sqlite(s, words, limit, customer_id, window, prefix)
+                ranked = self._sqlite(s, words, limit, customer_id, prefix)
             else:
                 ranked = self._postgres(s, words, limit, customer_id, window, prefix)
             if not ranked:
@@ -80,8 +81,9 @@ class SearchService:
         return sorted(rows, key=lambda r: order[r.id])
 
     def _sqlite(
-        self, s: Session, words: list[str], limit: int, customer_id: int | None, window: int, prefix: bool
+        self, s: Session, words: list[str], limit: int, customer_id: int | None, prefix: bool
     ) -> list[tuple[int, float]]:
+        # Matches come newest first: the index holds no word counts to rank by.
         match = " AND ".join(_expand(s, w) if prefix and len(w) >= 3 else _quoted(w) for w in words)
         if customer_id is None:
             sql = text(
@@ -150,9 +152,8 @@ def _expand(s: Session, word: str) -> str:
     messages); the same words as an OR of whole words stream newest first (~1 ms).
     The words come from the index's own vocabulary.
     """
-    s.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.message_words USING fts5vocab(main, message_fts, row)"))
     found = s.execute(
-        text("SELECT term FROM temp.message_words WHERE term >= :lo AND term < :hi LIMIT :m"),
+        text(f"SELECT term FROM {SEARCH_WORDS} WHERE term >= :lo AND term < :hi LIMIT :m"),
         {"lo": word, "hi": word + "\U0010ffff", "m": _MAX_EXPANSION + 1},
     ).scalars().all()
     if not found:
