@@ -401,16 +401,11 @@ def set_agent_login(
                 f"{agent.name} already has the database login {own[0].user!r}; "
                 f"remove it first with 'inbox-app db roles drop {own[0].user}'"
             )
-        mark = _agent_mark(agent.id, database)
-        found = _role(conn, chosen)
-        if found is not None and found[1] != mark:
-            raise RolesError(
-                f"a database user named {chosen!r} already exists and is not {agent.name}'s login; "
-                "choose another name with --user"
-            )
-        _set_login(conn, chosen, password, mark, exists=found is not None)
         group = groups[ROLE_GROUP.get(agent.role, "agent")]
-        _join(conn, chosen, group, groups)
+        found = _claim_login(
+            conn, chosen, password, _agent_mark(agent.id, database), group, groups,
+            taken=f"is not {agent.name}'s login; choose another name with --user",
+        )
         audit.record(
             s,
             actor,
@@ -423,6 +418,22 @@ def set_agent_login(
     return LoginResult(chosen, group, found is None, agent.name)
 
 
+def _claim_login(
+    conn: Connection, user: str, password: str, mark: str, group: str, groups: Mapping[str, str], *, taken: str
+) -> tuple[bool, str | None] | None:
+    """Create ``user`` (or set its new password) marked as ``mark``, a member of ``group``.
+
+    Refuses a user that exists with another mark: it belongs to someone or something else.
+    Returns the role as it was before (None: it is new).
+    """
+    found = _role(conn, user)
+    if found is not None and found[1] != mark:
+        raise RolesError(f"a database user named {user!r} already exists and {taken}")
+    _set_login(conn, user, password, mark, exists=found is not None)
+    _join(conn, user, group, groups)
+    return found
+
+
 def set_worker_login(engine: Engine, user: str, password: str, *, actor: str | None = None) -> LoginResult:
     """A login for the headless sync worker (or its new password)."""
     require_team_store(engine)
@@ -432,15 +443,10 @@ def set_worker_login(engine: Engine, user: str, password: str, *, actor: str | N
         conn = s.connection()
         database = _database(conn)
         groups = _groups_in_place(conn, database)
-        mark = _worker_mark(database)
-        found = _role(conn, user)
-        if found is not None and found[1] != mark:
-            raise RolesError(
-                f"a database user named {user!r} already exists and is not a worker login of this store; "
-                "choose another name"
-            )
-        _set_login(conn, user, password, mark, exists=found is not None)
-        _join(conn, user, groups["worker"], groups)
+        found = _claim_login(
+            conn, user, password, _worker_mark(database), groups["worker"], groups,
+            taken="is not a worker login of this store; choose another name",
+        )
         _audit(s, actor, "worker.db_login_set" if found else "worker.db_login_added", user=user)
     return LoginResult(user, groups["worker"], found is None)
 
