@@ -20,9 +20,10 @@ from inbox_app.core import audit
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.customers_store import live_customer_id
 from inbox_app.core.identities import normalize_subject
-from inbox_app.core.ingest_cases import CaseRules
+from inbox_app.core.ingest_cases import CaseRules, first_line
 from inbox_app.core.ingest_records import NO_THREAD, IngestResult, ThreadRec
 from inbox_app.core.models import (
+    Case,
     Message,
     QuarantineItem,
 )
@@ -206,7 +207,7 @@ class BatchWriter(CaseRules):
             self._set_flags(item)
             return
         row = self.s.execute(
-            select(Message.id, Message.text, Message.meta, Message.case_id).where(
+            select(Message.id, Message.text, Message.meta, Message.case_id, Message.subject).where(
                 Message.account_id == self.account.id,
                 Message.external_id == item.target_external_id,
             )
@@ -240,10 +241,25 @@ class BatchWriter(CaseRules):
             meta["redaction_reason"] = item.reason
             values.update(text="", html=None, meta=meta)
         self.s.execute(update(Message).where(Message.id == row.id).values(**values))
+        if row.case_id and not row.subject:
+            self._retitle_case(row.case_id, row.text, values["text"])
         self.result.updated += 1
         self.result.changed_message_ids.append(row.id)
         if row.case_id:
             self.result.case_ids.add(row.case_id)
+
+    def _retitle_case(self, case_id: int, old_text: str | None, new_text: str) -> None:
+        """A case named after a chat message's first line follows that message's edit, and
+        loses the name when the message is removed: the case list must not keep showing
+        words the customer took back. A name an agent gave the case is left alone."""
+        old_title = first_line(old_text or "")[:500]
+        if not old_title:
+            return
+        self.s.execute(
+            update(Case)
+            .where(Case.id == case_id, Case.subject == old_title)
+            .values(subject=first_line(new_text)[:500] or None)
+        )
 
     def _set_flags(self, item: ItemUpdate) -> None:
         """The message's flags as the channel now shows them (email: read, answered,

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app.core.rows import AttachmentRow, MessageRow
-from inbox_app.ui import html_body, labels
+from inbox_app.ui import html_body, labels, message_marks
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.context import Workspace
 from inbox_app.ui.timeline import TimelineModel
@@ -120,6 +120,7 @@ class MessageCard(QFrame):
         self._retry_button: QPushButton | None = None
         self._images_button: QToolButton | None = None
         self._quote_button: QToolButton | None = None
+        self._marks: QLabel | None = None
         self.images_allowed = False
         self.row = row
         self.update_row(row)
@@ -133,6 +134,19 @@ class MessageCard(QFrame):
             self._head.insertWidget(self._head.indexOf(self.time), button, 0, Qt.AlignmentFlag.AlignTop)
             self._retry_button = button
         return self._retry_button
+
+    @property
+    def marks(self) -> QLabel:
+        """Edited, removed, answered elsewhere...: made for the first message that has any."""
+        if self._marks is None:
+            label = QLabel(self.frame)
+            label.setObjectName("messageMarks")
+            label.setWordWrap(True)
+            label.hide()
+            frame_layout = self.frame.layout()
+            frame_layout.insertWidget(frame_layout.indexOf(self.body), label)  # type: ignore[union-attr]
+            self._marks = label
+        return self._marks
 
     def _tool_row(self) -> QHBoxLayout:
         if self._tools is None:
@@ -198,6 +212,10 @@ class MessageCard(QFrame):
         self.state.setAccessibleName(self.tr("Delivery state: {state}").format(state=state))
         if row.delivery == "failed" or self._retry_button is not None:
             self.retry_button.setVisible(row.delivery == "failed")
+        marks = message_marks.marks(row.meta, row.direction) if row.meta else []
+        if marks or self._marks is not None:
+            self.marks.setText(" · ".join(marks))
+            self.marks.setVisible(bool(marks))
         self._render()
         files = [att for att in row.attachments if not att.inline]
         if self.attachments is None and not files:
@@ -244,7 +262,9 @@ class MessageCard(QFrame):
 
     def _render(self) -> None:
         row = self.row
-        if row.html:
+        if not row.html and not row.text and row.meta and row.meta.get("redacted"):
+            main, quoted, blocked = f"<i>{html_body.html_lib.escape(message_marks.removed_text())}</i>", "", []
+        elif row.html:
             clean = html_body.sanitize(row.html)
             main, quoted = html_body.split_quoted_html(clean)
             blocked = html_body.remote_images(clean)

@@ -1297,4 +1297,43 @@ città: …</translation>
         <translation>{n} casi riassegnati.</translation>
     </message>
 </context>
+<context>
+    <name>MessageMarks</name>
+    <message>
+        <source>answered from another mail program</source>
+        <translation>risposto da un altro programma di posta</translation>
+    </message>
+    <message>
+        <source>forwarded from another mail program</source>
+        <translation>inoltrato da un altro programma di posta</translation>
+    </message>
+    <message>
+        <source>flagged</source>
+        <translation>contrassegnato</translation>
+    </message>
+    <message>
+        <source>deleted on the mail server, kept here</source>
+        <translation>eliminato sul server di posta, conservato qui</translation>
+    </message>
+    <message>
+        <source>removed: {reason}</source>
+        <translation>rimosso: {reason}</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>rimosso</translation>
+    </message>
+    <message>
+        <source>edited {when}</source>
+        <translation>modificato {when}</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>modificato</translation>
+    </message>
+    <message>
+        <source>This message was removed on its channel.</source>
+        <translation>Questo messaggio è stato rimosso sul suo canale.</translation>
+    </message>
+</context>
 </TS>

@@ -116,6 +116,53 @@ def test_failed_reply_shows_reason_and_retry(make_window, services, qtbot) -> No
     qtbot.waitUntil(lambda: card.row.delivery in ("queued", "sending", "sent"), timeout=10000)
 
 
+def test_edits_removals_and_flags_set_elsewhere_show_on_the_cards(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from connectors.base import Batch, ItemUpdate
+
+    seed = services.extra["seed"]
+    mail, chat = services.accounts.get("posta").id, services.accounts.get("chat").id
+    window = make_window()
+    _open_case_of(window, qtbot, seed["anna"])
+    qtbot.waitUntil(lambda: len(window.timeline.cards) == 2)
+    cards = {card.row.channel: card for card in window.timeline.cards}
+    assert not cards["email"].marks.isVisibleTo(window)
+    assert "scritto anche per email" in cards["chat"].body.toPlainText()
+
+    # Another mail program answered and flagged the mail; the customer took the chat back.
+    flags = ("\\Seen", "\\Answered", "\\Flagged")
+    services.ingest.store_batch(mail, Batch((ItemUpdate("m1", "flags", flags=flags),), None))
+    services.ingest.store_batch(chat, Batch((ItemUpdate("c1", "redaction", reason="sent by mistake"),), None))
+    qtbot.waitUntil(lambda: cards["chat"].row.meta.get("redacted") is True)
+    qtbot.waitUntil(lambda: "flags" in cards["email"].row.meta)
+    assert cards["email"].marks.text() == "answered from another mail program · flagged"
+    assert cards["email"].marks.isVisibleTo(window)
+    assert cards["chat"].marks.text() == "removed: sent by mistake"
+    assert cards["chat"].body.toPlainText() == "This message was removed on its channel."
+
+    # The same cards then show another customer's messages without those marks.
+    _open_case_of(window, qtbot, seed["paolo_email"])
+    qtbot.waitUntil(lambda: [c.row.channel for c in window.timeline.cards] == ["email"])
+    assert not window.timeline.cards[0].marks.isVisibleTo(window)
+    assert "rimborso" in window.timeline.cards[0].body.toPlainText()
+
+
+def test_an_edit_is_shown_with_its_time(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from connectors.base import Batch, ItemUpdate
+
+    at = datetime(2026, 11, 20, 9, 45, tzinfo=UTC)
+    chat = services.accounts.get("chat").id
+    edit = ItemUpdate("c1", "edit", text="Ciao, ho scritto anche per email.", at=at)
+    services.ingest.store_batch(chat, Batch((edit,), None))
+    window = make_window()
+    _open_case_of(window, qtbot, services.extra["seed"]["anna"])
+    qtbot.waitUntil(lambda: len(window.timeline.cards) == 2)
+    card = next(c for c in window.timeline.cards if c.row.channel == "chat")
+    assert card.marks.text().startswith("edited ") and card.marks.text() != "edited "
+    assert "ho scritto anche per email" in card.body.toPlainText()
+
+
 def test_resolve_with_e_and_undo_with_ctrl_z(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     _ready(window, qtbot)

@@ -240,6 +240,32 @@ def test_edits_and_redactions_update_the_message(store) -> None:  # type: ignore
     assert texts == [("", False, True), ("ciao a tutti", True, False)]
 
 
+def test_a_case_named_after_a_chat_message_follows_its_edit_and_removal(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store, channel="chat")
+    store.ingest.store_batch(
+        acc,
+        batch(
+            item("r1", "@c:example.org", kind="matrix", thread="!a", text="Il mio codice fiscale è RSSMRA80"),
+            item("r2", "@d:example.org", kind="matrix", thread="!b", text="Ordine in ritardo"),
+            item("r3", "@e:example.org", kind="matrix", thread="!c", text="Vorrei un rimborso"),
+        ),
+    )
+    subjects = lambda: sorted(str(c.subject) for c in store.queries.cases())  # noqa: E731
+    assert subjects() == ["Il mio codice fiscale è RSSMRA80", "Ordine in ritardo", "Vorrei un rimborso"]
+    renamed = next(c.id for c in store.queries.cases() if c.subject == "Vorrei un rimborso")
+    with store.factory() as s, s.begin():
+        s.get(Case, renamed).subject = "Rimborso carta"  # an agent's own name for the case
+    store.ingest.store_batch(
+        acc,
+        batch(
+            ItemUpdate("r1", "redaction", "x1"),
+            ItemUpdate("r2", "edit", "x2", text="\nOrdine 4411 in ritardo\ndi due giorni"),
+            ItemUpdate("r3", "redaction", "x3"),
+        ),
+    )
+    assert subjects() == ["None", "Ordine 4411 in ritardo", "Rimborso carta"]
+
+
 def test_our_own_echo_is_matched_to_the_outbox_not_stored_twice(store) -> None:  # type: ignore[no-untyped-def]
     acc = account(store, channel="chat")
     store.ingest.store_batch(acc, batch(item("in1", "@c:example.org", kind="matrix", thread="!room")))
