@@ -200,6 +200,7 @@ class MessageCard(QFrame):
         self.badge.setProperty("channel", channel)
         self.badge.setToolTip(row.account or "")
         self.who.setText(self._who(row))
+        self.who.setToolTip(row.sender or "")
         self.time.setText(labels.when(row.sent_at))
         failed = row.delivery in ("failed", "bounced")
         self.state.setVisible(bool(row.delivery) and row.direction == "out")
@@ -254,11 +255,12 @@ class MessageCard(QFrame):
                 minutes=minutes,
                 outcome=labels.word(labels.OUTCOME, meta.get("outcome")),
             )
+        sender = _display_sender(row)
         if row.direction == "note":
-            return self.tr("Internal note by {who}").format(who=row.sender or self.tr("an agent"))
+            return self.tr("Internal note by {who}").format(who=sender or self.tr("an agent"))
         if row.direction == "out":
-            return self.tr("→ Reply by {who}").format(who=row.sender or self.tr("an agent"))
-        return self.tr("← {who}").format(who=row.sender or self.tr("customer"))
+            return self.tr("→ Reply by {who}").format(who=sender or self.tr("an agent"))
+        return self.tr("← {who}").format(who=sender or self.tr("customer"))
 
     def _render(self) -> None:
         row = self.row
@@ -313,6 +315,16 @@ class MessageCard(QFrame):
                         )
         self.images_allowed = True
         self._render()
+
+
+def _display_sender(row: MessageRow) -> str:
+    """The sender as the card's header shows it: on chat, social and review channels the
+    person's name alone ("Name <@whatsapp_39...:server>" filled three lines); the whole
+    identifier stays in the tooltip. Email keeps the address, as mail programs do."""
+    sender = row.sender or ""
+    if row.channel != "email" and sender.endswith(">") and " <" in sender:
+        return sender[: sender.rindex(" <")]
+    return sender
 
 
 def _size(n: int) -> str:

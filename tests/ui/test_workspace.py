@@ -127,6 +127,10 @@ def test_edits_removals_and_flags_set_elsewhere_show_on_the_cards(make_window, s
     cards = {card.row.channel: card for card in window.timeline.cards}
     assert not cards["email"].marks.isVisibleTo(window)
     assert "scritto anche per email" in cards["chat"].body.toPlainText()
+    # Chat shows the person's name; the Matrix ID is one hover away. Email keeps the address.
+    assert cards["chat"].who.text() == "← Anna Verdi"
+    assert cards["chat"].who.toolTip() == "Anna Verdi <@anna:example.org>"
+    assert cards["email"].who.text() == "← Anna Verdi <anna.verdi@example.it>"
 
     # Another mail program answered and flagged the mail; the customer took the chat back.
     flags = ("\\Seen", "\\Answered", "\\Flagged")
