@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -445,12 +445,41 @@ class CaseListView(QTableView):
             widest(model.headerData(CaseListModel.WAITING, Qt.Orientation.Horizontal), "99 min"),
         )
         self.setItemDelegateForColumn(CaseListModel.CHANNELS, ChannelsDelegate(self))
+        # Widths as set or as the agent dragged them; a hidden column's section says 0.
+        self._widths = {c: header.sectionSize(c) for c in range(CaseListModel.COLUMNS)}
+        header.sectionResized.connect(self._resized)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self._selected_id = 0
         self._restore_id = 0
         self._anchor = -1
         model.modelAboutToBeReset.connect(self._remember)
         model.modelReset.connect(self._restore)
+
+    #: Columns given up, in this order, when the pane is too narrow for all of them (a
+    #: 1366-pixel laptop): views already sort cases by owner and state, and the subject
+    #: must keep room to be read. They come back when the pane is wide enough again.
+    NARROW_DROPS = (CaseListModel.ASSIGNEE, CaseListModel.STATUS, CaseListModel.PRIORITY, CaseListModel.CHANNELS)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _resized(self, column: int, _old: int, new: int) -> None:
+        if new > 0 and column != CaseListModel.SUBJECT:
+            self._widths[column] = new
+
+    def _fit_columns(self) -> None:
+        room = self.viewport().width() - 14 * self.fontMetrics().averageCharWidth()
+        needed = sum(w for c, w in self._widths.items() if c != CaseListModel.SUBJECT)
+        dropped = set()
+        for column in self.NARROW_DROPS:
+            if needed <= room:
+                break
+            dropped.add(column)
+            needed -= self._widths[column]
+        for column in self.NARROW_DROPS:
+            if self.isColumnHidden(column) != (column in dropped):
+                self.setColumnHidden(column, column in dropped)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         case_id = self._model.case_id(current.row()) if current.isValid() else None

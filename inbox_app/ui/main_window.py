@@ -340,7 +340,9 @@ class MainWindow(QMainWindow):
     def default_splits(self, width: int) -> None:
         """Pane widths for a first start: small screens give the conversation more room."""
         shares = (0.09, 0.39, 0.33, 0.19) if width >= 1500 else (0.1, 0.33, 0.37, 0.2)
-        self.splitter.setSizes([round(width * f) for f in shares])
+        views = min(round(width * 0.16), max(round(width * shares[0]), self.views.wanted_width()))
+        rest = (width - views) / sum(shares[1:])
+        self.splitter.setSizes([views, *(round(rest * f) for f in shares[1:])])
 
     def save_layout(self) -> None:
         settings = QSettings()

@@ -259,6 +259,10 @@ class MessageCard(QFrame):
         if row.direction == "note":
             return self.tr("Internal note by {who}").format(who=sender or self.tr("an agent"))
         if row.direction == "out":
+            if row.channel != "email" and row.account and (not sender or " " not in sender.strip()):
+                # Our own chat account seen again (sent from a phone or another client): its
+                # bare channel ID means less to an agent than the account's name.
+                return self.tr("→ Reply from {account}").format(account=row.account)
             return self.tr("→ Reply by {who}").format(who=sender or self.tr("an agent"))
         return self.tr("← {who}").format(who=sender or self.tr("customer"))
 

@@ -257,6 +257,17 @@ class ViewsList(QListView):
         self.selectionModel().currentRowChanged.connect(self._changed)
         model.modelReset.connect(self._restore)
 
+    def wanted_width(self) -> int:
+        """Room for the longest view name with its icon and a three-digit count, so a first
+        start does not cut "Unassigned" or an Italian "Tutti gli aperti" short."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        names = (str(self._model.index(row, 0).data() or "") for row in range(self._model.rowCount()))
+        longest = max((metrics.horizontalAdvance(name) for name in names), default=0)
+        frame = 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
+        return longest + self.iconSize().width() + metrics.horizontalAdvance("999") + 16 + 24 + frame
+
     def _changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         view = self._model.view(current.row())
         if view is not None and view.key != self._key:

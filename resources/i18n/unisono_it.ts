@@ -917,6 +917,10 @@ città: …</translation>
         <translation>Stato di consegna: {state}</translation>
     </message>
     <message>
+        <source>→ Reply from {account}</source>
+        <translation>→ Risposta da {account}</translation>
+    </message>
+    <message>
         <source>Open or save this attachment</source>
         <translation>Apri o salva questo allegato</translation>
     </message>

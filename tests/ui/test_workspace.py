@@ -153,18 +153,24 @@ def test_edits_removals_and_flags_set_elsewhere_show_on_the_cards(make_window, s
 def test_an_edit_is_shown_with_its_time(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
-    from connectors.base import Batch, ItemUpdate
+    from connectors.base import Address, Batch, InboundItem, ItemUpdate
 
     at = datetime(2026, 11, 20, 9, 45, tzinfo=UTC)
     chat = services.accounts.get("chat").id
     edit = ItemUpdate("c1", "edit", text="Ciao, ho scritto anche per email.", at=at)
-    services.ingest.store_batch(chat, Batch((edit,), None))
+    # ...and the shop answered from its phone: our own chat account, seen again.
+    echo = InboundItem(
+        "c9", "room-anna", Address("matrix", "@support:example.org"), at, "Arriva domani.", direction="out"
+    )
+    services.ingest.store_batch(chat, Batch((edit, echo), None))
     window = make_window()
     _open_case_of(window, qtbot, services.extra["seed"]["anna"])
-    qtbot.waitUntil(lambda: len(window.timeline.cards) == 2)
-    card = next(c for c in window.timeline.cards if c.row.channel == "chat")
+    qtbot.waitUntil(lambda: len(window.timeline.cards) == 3)
+    card = next(c for c in window.timeline.cards if c.row.channel == "chat" and c.row.direction == "in")
     assert card.marks.text().startswith("edited ") and card.marks.text() != "edited "
     assert "ho scritto anche per email" in card.body.toPlainText()
+    ours = next(c for c in window.timeline.cards if c.row.direction == "out")
+    assert ours.who.text() == "→ Reply from chat" and ours.who.toolTip() == "@support:example.org"
 
 
 def test_resolve_with_e_and_undo_with_ctrl_z(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -637,3 +643,26 @@ def test_timeline_is_shown_before_the_panel_and_composer_read(make_window, servi
     assert order.index("timeline") < order.index("panel")
     assert order.index("timeline") < order.index("composer")
     assert window.customer_panel.customer.id == anna and window.case_model._holding is False
+
+
+def test_a_narrow_case_list_gives_up_columns_before_the_subject(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from inbox_app.ui.case_list import CaseListModel, CaseListView
+
+    window = make_window()
+    _ready(window, qtbot)
+    cases = window.cases
+    shown = lambda: [c for c in range(CaseListModel.COLUMNS) if not cases.isColumnHidden(c)]  # noqa: E731
+    window.resize(2400, 900)
+    window.default_splits(2400)
+    qtbot.waitUntil(lambda: len(shown()) == CaseListModel.COLUMNS)
+    window.resize(1366, 768)
+    window.default_splits(1366)
+    qtbot.waitUntil(lambda: CaseListModel.ASSIGNEE not in shown())
+    # What is left fits: the subject keeps room and nothing scrolls sideways.
+    assert {CaseListModel.CUSTOMER, CaseListModel.SUBJECT, CaseListModel.WAITING} <= set(shown())
+    qtbot.waitUntil(lambda: not cases.horizontalScrollBar().isVisible())
+    assert cases.columnWidth(CaseListModel.SUBJECT) >= 14 * cases.fontMetrics().averageCharWidth() - 1
+    assert all(c not in shown() for c in CaseListView.NARROW_DROPS[: CaseListModel.COLUMNS - len(shown())])
+    window.resize(2400, 900)
+    window.default_splits(2400)
+    qtbot.waitUntil(lambda: len(shown()) == CaseListModel.COLUMNS)  # wide again: all come back
