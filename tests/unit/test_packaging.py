@@ -24,19 +24,23 @@ def test_every_package_is_listed_for_installation() -> None:
 
 
 def test_the_wheel_ships_resources_and_migrations(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+    proc = subprocess.run(  # -v: pip shows the build's warnings only then
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(tmp_path), str(ROOT)],
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
+    # Installing prints no screenful of packaging warnings at a newcomer.
+    assert "absent from the `packages` configuration" not in proc.stderr + proc.stdout
     wheel = next(tmp_path.glob("inbox_app-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "inbox_app/resources/demo/demo.json" in names
     assert "inbox_app/resources/icons/reply.svg" in names
     assert "inbox_app/resources/i18n/unisono_it.ts" in names
     assert "inbox_app/core/migrations/env.py" in names
+    assert "inbox_app/core/migrations/script.py.mako" in names
+    assert "inbox_app/resources/styles/dark.qss" in names
     assert any(n.startswith("inbox_app/core/migrations/versions/0001") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
