@@ -61,6 +61,45 @@ def test_nobody_but_admins_may_change_or_delete_audit_events() -> None:
         assert (rights.change or rights.remove) == (group == "admin")
 
 
+def test_the_trigger_reads_the_same_login_comment_that_setup_writes() -> None:
+    import re
+
+    from inbox_app.core.db_audit_actor import LOGIN_COMMENT
+
+    found = re.match(LOGIN_COMMENT, db_roles._agent_mark(42, "negozio"), re.S)
+    assert found is not None and found.groups() == ("42", "negozio")
+
+
+@pytest.mark.postgres
+def test_the_trail_names_the_agent_whose_login_wrote_it(team: Team) -> None:
+    worker = db_roles.set_worker_login(team.owner.engine, f"worker_{team.database}", PASSWORD, actor="test").user
+    # A script with Sara's login writes events in a colleague's name, and in nobody's.
+    with team.connect_as(team.logins["Sara Bianchi"]) as conn:
+        for actor in ("Anna Neri", "system"):
+            conn.execute(
+                "INSERT INTO audit_events (at, actor, action, object_type, data) "
+                "VALUES (now(), %s, 'case.assigned', 'case', '{}')",
+                (actor,),
+            )
+    with team.connect_as(worker) as conn:  # the worker is no agent: it keeps its "system"
+        conn.execute(
+            "INSERT INTO audit_events (at, actor, action, object_type, data) "
+            "VALUES (now(), 'system', 'case.opened', 'case', '{}')"
+        )
+    team.owner.cases.set_priority(team.owner.queries.cases()[0].id, "high", actor="Luca Verdi")
+    with team.owner.factory() as s:
+        rows = s.execute(select(AuditEvent.actor, AuditEvent.action).order_by(AuditEvent.id.desc()).limit(4)).all()
+    assert [tuple(r) for r in reversed(rows)] == [
+        ("Sara Bianchi", "case.assigned"),
+        ("Sara Bianchi", "case.assigned"),
+        ("system", "case.opened"),
+        ("Luca Verdi", "case.priority"),  # the owner's login is no agent's: the app's own name stands
+    ]
+    # Agents cannot take the trigger away.
+    with team.connect_as(team.logins["Sara Bianchi"]) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("DROP TRIGGER audit_events_actor ON audit_events")
+
+
 def test_a_refusal_in_words() -> None:
     def denied(statement: str, message: str) -> ProgrammingError:
         return ProgrammingError(statement, {}, psycopg.errors.InsufficientPrivilege(message))
