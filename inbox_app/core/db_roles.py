@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from inbox_app.core import audit, db_audit_actor
+from inbox_app.core import audit, db_row_rules
 from inbox_app.core.db_refusals import NotPermitted as NotPermitted
 from inbox_app.core.db_refusals import primary_message, refusal_words
 from inbox_app.core.db_refusals import refusal as refusal
@@ -278,7 +278,8 @@ def setup(engine: Engine) -> SetupReport:
         for table in ALSO_READ:
             if table in present:
                 _run(conn, f"GRANT SELECT ON {qs}.{_q(conn, table)} TO {everyone}")
-        db_audit_actor.install(conn, qs)  # the trail names the agent of the login that wrote it
+        # Per-row rules: the trail names the login's agent; drafts and views are their agent's.
+        db_row_rules.install(conn, qs, {kind: _q(conn, name) for kind, name in names.items()})
         unmanaged = tuple(sorted(present - set(RIGHTS) - set(ALSO_READ)))
     return SetupReport(names, tuple(created), len(RIGHTS), unmanaged)
 

@@ -64,7 +64,7 @@ def test_nobody_but_admins_may_change_or_delete_audit_events() -> None:
 def test_the_trigger_reads_the_same_login_comment_that_setup_writes() -> None:
     import re
 
-    from inbox_app.core.db_audit_actor import LOGIN_COMMENT
+    from inbox_app.core.db_row_rules import LOGIN_COMMENT
 
     found = re.match(LOGIN_COMMENT, db_roles._agent_mark(42, "negozio"), re.S)
     assert found is not None and found.groups() == ("42", "negozio")
@@ -98,6 +98,32 @@ def test_the_trail_names_the_agent_whose_login_wrote_it(team: Team) -> None:
     # Agents cannot take the trigger away.
     with team.connect_as(team.logins["Sara Bianchi"]) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute("DROP TRIGGER audit_events_actor ON audit_events")
+
+
+@pytest.mark.postgres
+def test_drafts_and_saved_views_are_their_agents_own(team: Team) -> None:
+    sara, luca, anna = (team.open_as(team.logins[n]) for n in ("Sara Bianchi", "Luca Verdi", "Anna Neri"))
+    sara_id, luca_id = sara.agents.find("Sara Bianchi").id, sara.agents.find("Luca Verdi").id  # type: ignore[union-attr]
+    case_id = sara.queries.cases()[0].id
+    DraftService(sara.factory).save(case_id, sara_id, "Gentile cliente, le confermo")
+    SavedSearchService(sara.factory).save(sara_id, "Pacchi", "pacco")
+    DraftService(luca.factory).save(case_id, luca_id, "Nota del responsabile")
+    # A lead is an agent for drafts: Sara's are not his to read, change or delete.
+    assert DraftService(luca.factory).load(case_id, sara_id) is None
+    assert SavedSearchService(luca.factory).list(sara_id) == []
+    with team.connect_as(team.logins["Luca Verdi"]) as conn:
+        assert conn.execute("UPDATE drafts SET text = 'x' WHERE agent_id = %s", (sara_id,)).rowcount == 0
+        assert conn.execute("DELETE FROM saved_searches WHERE agent_id = %s", (sara_id,)).rowcount == 0
+    with team.connect_as(team.logins["Sara Bianchi"]) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(
+            "INSERT INTO drafts (case_id, agent_id, text, note, updated_at) VALUES (%s, %s, 'x', false, now())",
+            (case_id, luca_id),
+        )  # nor can she write one in his name
+    mine = DraftService(sara.factory).load(case_id, sara_id)
+    assert mine is not None and mine.text == "Gentile cliente, le confermo"
+    # Admins see everyone's, to clean up after someone who left.
+    assert DraftService(anna.factory).load(case_id, sara_id) is not None
+    assert [v.name for v in SavedSearchService(anna.factory).list(sara_id)] == ["Pacchi"]
 
 
 def test_a_refusal_in_words() -> None:

@@ -1,0 +1,79 @@
+"""Team mode: rules PostgreSQL applies row by row, from the agent a login belongs to.
+
+Group rights (db_rights) say which tables and columns a login may touch; some
+rows also belong to one agent, and the application's word for who is acting is
+not enough, since an agent's login could be used from any SQL client:
+
+- every audit event written with an agent's login names that agent, whatever
+  actor the writer gave, so the trail says who really did it (the worker and the
+  store's owner are no agent's: they keep the actor they give, "system" for the
+  worker);
+- drafts and saved searches are their agent's own: agents and leads see and
+  change only theirs (row-level security); admins see all, to clean up.
+
+Agents cannot take these rules away (only the tables' owner can drop a trigger or
+a policy) nor change which agent their login belongs to (the login role's
+comment, which needs CREATEROLE). The store's owner is exempt from row security,
+as PostgreSQL makes table owners.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import Connection
+
+#: Matches the comment db_roles gives an agent's login ("Unisono login of agent N in
+#: database D"); a test keeps it beside the Python pattern there.
+LOGIN_COMMENT = r"^Unisono login of agent ([0-9]+) in database (.+)$"
+#: Tables whose rows belong to one agent (column agent_id).
+OWN_ROWS = ("drafts", "saved_searches")
+
+_LOGIN_AGENT = """
+CREATE OR REPLACE FUNCTION {schema}.inbox_login_agent() RETURNS bigint
+LANGUAGE sql STABLE SET search_path = pg_catalog AS $body$
+    SELECT CASE WHEN m[2] = current_database() THEN m[1]::bigint END
+    FROM (SELECT regexp_match(coalesce(shobj_description(r.oid, 'pg_authid'), ''), {pattern}) AS m
+          FROM pg_roles r WHERE r.rolname = session_user) AS login
+$body$
+"""
+
+_AUDIT_ACTOR = """
+CREATE OR REPLACE FUNCTION {schema}.inbox_audit_actor() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog AS $body$
+DECLARE
+    agent_name text;
+BEGIN
+    SELECT a.name INTO agent_name FROM {schema}.agents a WHERE a.id = {schema}.inbox_login_agent();
+    IF agent_name IS NOT NULL THEN
+        NEW.actor := agent_name;
+    END IF;
+    RETURN NEW;
+END
+$body$
+"""
+
+
+def install(conn: Connection, schema: str, groups: Mapping[str, str]) -> None:
+    """(Re)create the functions, the audit trigger and the row policies.
+
+    ``schema`` and the group names in ``groups`` (kind -> role) come quoted.
+    """
+    pattern = "'" + LOGIN_COMMENT.replace("'", "''") + "'"
+    run = conn.exec_driver_sql
+    run(_LOGIN_AGENT.format(schema=schema, pattern=pattern))
+    run(_AUDIT_ACTOR.format(schema=schema))
+    run(f"DROP TRIGGER IF EXISTS audit_events_actor ON {schema}.audit_events")
+    run(
+        f"CREATE TRIGGER audit_events_actor BEFORE INSERT ON {schema}.audit_events "
+        f"FOR EACH ROW EXECUTE FUNCTION {schema}.inbox_audit_actor()"
+    )
+    mine = f"agent_id = {schema}.inbox_login_agent()"
+    for table in OWN_ROWS:
+        target = f"{schema}.{table}"
+        run(f"ALTER TABLE {target} ENABLE ROW LEVEL SECURITY")
+        run(f"DROP POLICY IF EXISTS own_rows ON {target}")
+        run(f"CREATE POLICY own_rows ON {target} TO {groups['agent']}, {groups['lead']} "
+            f"USING ({mine}) WITH CHECK ({mine})")
+        run(f"DROP POLICY IF EXISTS all_rows ON {target}")
+        run(f"CREATE POLICY all_rows ON {target} TO {groups['admin']} USING (true) WITH CHECK (true)")
