@@ -18,7 +18,9 @@ from sqlalchemy import (
     Row,
     Select,
     String,
+    Text,
     TypeDecorator,
+    cast,
     func,
     or_,
     select,
@@ -117,7 +119,9 @@ _MSG_COLS = (
     Message.delivery,
     Message.error,
     Message.is_auto,
-    type_coerce(Message.meta, _Raw()),
+    # As text on PostgreSQL too, whose driver would otherwise decode every row's JSON
+    # as it arrives (a third of a long timeline there).
+    type_coerce(cast(Message.meta, Text), _Raw()),
 )
 
 
