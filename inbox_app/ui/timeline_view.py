@@ -259,7 +259,7 @@ class MessageCard(QFrame):
         if row.direction == "note":
             return self.tr("Internal note by {who}").format(who=sender or self.tr("an agent"))
         if row.direction == "out":
-            if row.channel != "email" and row.account and (not sender or " " not in sender.strip()):
+            if row.channel != "email" and row.account and _is_channel_id(sender):
                 # Our own chat account seen again (sent from a phone or another client): its
                 # bare channel ID means less to an agent than the account's name.
                 return self.tr("→ Reply from {account}").format(account=row.account)
@@ -329,6 +329,13 @@ def _display_sender(row: MessageRow) -> str:
     if row.channel != "email" and sender.endswith(">") and " <" in sender:
         return sender[: sender.rindex(" <")]
     return sender
+
+
+def _is_channel_id(sender: str) -> bool:
+    """A bare channel identifier (@support:server, @shop@instance, a number), not a person's
+    name: an agent called "Marco" is still named on the replies he sent."""
+    value = sender.strip()
+    return bool(value) and " " not in value and (value[0] in "@+" or value.isdigit())
 
 
 def _size(n: int) -> str:

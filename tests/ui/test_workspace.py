@@ -171,6 +171,11 @@ def test_an_edit_is_shown_with_its_time(make_window, services, qtbot) -> None:  
     assert "ho scritto anche per email" in card.body.toPlainText()
     ours = next(c for c in window.timeline.cards if c.row.direction == "out")
     assert ours.who.text() == "→ Reply from chat" and ours.who.toolTip() == "@support:example.org"
+    from inbox_app.ui.timeline_view import _is_channel_id
+
+    assert [_is_channel_id(s) for s in ("@shop@mastodon.example", "123456789", "Marco", "", "Giulia Rossi")] == [
+        True, True, False, False, False,
+    ]
 
 
 def test_resolve_with_e_and_undo_with_ctrl_z(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
