@@ -40,7 +40,9 @@ from inbox_app.paths import resources_dir
 
 #: name, email, role, team
 AGENTS = (
-    ("Giulia Rossi", "giulia.rossi@unisono-shop.example", "lead", "Assistenza clienti"),
+    # The one who opens the demo acts as the first admin: Giulia runs the desk and the
+    # tool, so every settings tab (accounts, agents, teams) is there to look at.
+    ("Giulia Rossi", "giulia.rossi@unisono-shop.example", "admin", "Assistenza clienti"),
     ("Marco Bianchi", "marco.bianchi@unisono-shop.example", "agent", "Assistenza clienti"),
     ("Emma Clarke", "emma.clarke@unisono-shop.example", "agent", "Social e recensioni"),
 )

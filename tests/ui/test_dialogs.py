@@ -17,6 +17,9 @@ def test_admin_adds_a_channel_account_and_tests_it(make_window, services, qtbot,
     qtbot.addWidget(dialog)
     tab = dialog.tabs.widget(0)
     qtbot.waitUntil(lambda: tab.list.count() == 2)
+    # It opens on the first account's settings, not on an empty form.
+    qtbot.waitUntil(lambda: tab.list.currentRow() == 0)
+    assert tab.name.text() == tab.list.item(0).text().split(" ·")[0] and "path" in tab._fields
     tab._new()
     tab.kind.setCurrentIndex(tab.kind.findData("fake"))
     tab.name.setText("recensioni")
@@ -25,7 +28,8 @@ def test_admin_adds_a_channel_account_and_tests_it(make_window, services, qtbot,
     tab.save.click()
     qtbot.waitUntil(lambda: tab.list.count() == 3)
     assert services.accounts.get("recensioni").channel == "review"
-    tab.list.setCurrentRow([tab.list.item(i).text().split(" ·")[0] for i in range(3)].index("recensioni"))
+    qtbot.waitUntil(lambda: tab.list.currentItem() is not None)
+    assert tab.list.currentItem().text().startswith("recensioni ·")  # the account just added
     tab.test.click()
     qtbot.waitUntil(lambda: tab.result.text() == "Connection works.")
     agents = dialog.tabs.widget(1)

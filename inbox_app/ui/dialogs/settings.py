@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -19,9 +20,9 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -85,6 +86,10 @@ class AccountsTab(QWidget):
         self._ws.call(self._ws.services.accounts.list, done=self._fill, task="accounts")
 
     def _fill(self, accounts: list[AccountRow]) -> None:
+        # Reopen on the account shown before this refresh (or the one just added), else
+        # the first: an empty form would look like a new account.
+        wanted = self._current.name if self._current is not None else self.name.text().strip()
+        self.list.blockSignals(True)  # refilling is no choice of the admin's
         self.list.clear()
         for a in accounts:
             item = QListWidgetItem(
@@ -93,8 +98,13 @@ class AccountsTab(QWidget):
             )
             item.setData(Qt.ItemDataRole.UserRole, a)
             self.list.addItem(item)
+        self.list.setCurrentRow(-1)
+        self.list.blockSignals(False)
         if not accounts:
             self._new()
+            return
+        names = [a.name for a in accounts]
+        self.list.setCurrentRow(names.index(wanted) if wanted in names else 0)
 
     def _schema(self) -> tuple[SettingSpec, ...]:
         cls = self._ws.services.registry.get(self.kind.currentData())
@@ -241,8 +251,11 @@ class AgentsTab(QWidget):
         self.table.setHorizontalHeaderLabels(
             [self.tr("Name"), self.tr("Email"), self.tr("Role"), self.tr("Team")]
         )
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # addresses are the long ones
         layout.addWidget(self.table)
         form = QHBoxLayout()
         self.name = QLineEdit(self)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -42,12 +43,18 @@ class WorkloadDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # The names get the room; the counts are narrow numbers.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table)
         layout.addWidget(QLabel(self.tr("Cases of the selected agent:"), self))
         self.cases = QListWidget(self)
         self.cases.setAccessibleName(self.tr("Cases of the selected agent"))
         self.cases.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.cases.setTextElideMode(Qt.TextElideMode.ElideRight)  # long subjects: no sideways scrolling
+        self.cases.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.cases)
         row = QHBoxLayout()
         self.target = QComboBox(self)
