@@ -143,8 +143,10 @@ class Composer(QWidget):
         layout.setContentsMargins(8, 4, 8, 8)
         bar = QHBoxLayout()
         self.account = QComboBox(self)
-        self.account.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.account.setMinimumContentsLength(10)
+        # The whole account name ("whatsapp-telegram", "assistenza-email"): it says where the
+        # reply goes. Capped, so an unusually long name cannot push Send off a small window.
+        self.account.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.account.setMaximumWidth(self.fontMetrics().averageCharWidth() * 28 + 48)
         self.account.setAccessibleName(self.tr("Reply through"))
         self.account.setToolTip(self.tr("Channel account the reply goes through"))
         self.template = QComboBox(self)
