@@ -1,0 +1,5 @@
+"""Mastodon social channel: mentions in, replies out."""
+
+from connectors.mastodon.connector import MastodonConnector
+
+__all__ = ["MastodonConnector"]

@@ -1,0 +1,334 @@
+"""Mastodon accounts: customers mention the business's account; replies answer them.
+
+The cursor is ``{"min_id": "..."}``: the newest notification already stored.
+Mastodon keeps notifications, so nothing needs confirming: the next fetch asks
+for what is *immediately newer* than the stored cursor (``min_id`` pages
+forward, oldest first; ``since_id`` would jump to the newest and leave a gap),
+and the cursor only moves with batches the store has committed.
+
+The access token travels only in the Authorization header of requests to the
+instance; media can live on another host, which must never see it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from connectors.base import (
+    AttachmentData,
+    AuthError,
+    Batch,
+    BatchItem,
+    Capabilities,
+    Channel,
+    InboundItem,
+    OutboundReply,
+    PermanentError,
+    SendResult,
+    SettingsError,
+    SettingSpec,
+    TransientError,
+    is_loopback_host,
+    validate_settings,
+)
+
+from .errors import error_for
+from .statuses import MediaRef, acct_of, id_order, media_of, mentions, status_length, to_item, when
+
+logger = logging.getLogger(__name__)
+
+PAGE = 40  # the notifications API's own maximum
+TYPES = ("mention", "update")
+DEFAULT_LIMIT = 500  # what an instance allows when it does not say
+MAX_MEDIA = 20 * 1024 * 1024
+
+
+class MastodonConnector:
+    kind: ClassVar[str] = "mastodon"
+    channel: ClassVar[Channel] = "social"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        max_length=DEFAULT_LIMIT, html=False, attachments=False, public=True, private=True
+    )
+    needs_secret: ClassVar[bool] = True
+    settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
+        SettingSpec(
+            "instance", "the Mastodon server's address, e.g. https://mastodon.social", required=True, type="url"
+        ),
+        SettingSpec("poll_interval", "seconds between two looks for new mentions", default=60, type="int"),
+        SettingSpec(
+            "public_replies",
+            "answer a public mention with an unlisted reply instead of a private one",
+            default=False,
+            type="bool",
+        ),
+    )
+
+    def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:
+        self.settings = validate_settings(self.settings_schema, settings)
+        self.instance = str(self.settings["instance"]).rstrip("/")
+        parts = urlsplit(self.instance)
+        host = parts.hostname or ""
+        if not host or parts.path not in ("", "/") or parts.query:
+            raise SettingsError(
+                "setting 'instance' must be the server's address alone, like https://mastodon.social"
+            )
+        if parts.scheme == "http" and not is_loopback_host(host):
+            raise SettingsError(
+                "setting 'instance' must use https:// — plain http:// would expose the access "
+                "token; it is only allowed for a server on this computer"
+            )
+        self.poll_interval = max(1, int(self.settings["poll_interval"]))
+        self.public_replies = bool(self.settings["public_replies"])
+        self._host = parts.netloc
+        self._token = secret or ""
+        self._client: httpx.AsyncClient | None = None
+        self._me: dict[str, Any] | None = None
+        self._domain: str | None = None
+        self._max_chars = DEFAULT_LIMIT
+
+    # ------------------------------------------------------------------ HTTP
+    def _redact(self, text: str) -> str:
+        return text.replace(self._token, "<token>") if self._token else text
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=httpx.Timeout(30.0), headers={"User-Agent": "Unisono"})
+        return self._client
+
+    async def _api(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        body: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        if not self._token:
+            raise AuthError("no access token is stored for this Mastodon account")
+        sent = {"Authorization": f"Bearer {self._token}", **(headers or {})}
+        try:
+            reply = await self._http().request(
+                method, f"{self.instance}{path}", params=params, json=body, headers=sent
+            )
+        except httpx.TimeoutException:
+            raise TransientError(f"the Mastodon instance at {self.instance} did not answer in time") from None
+        except httpx.TransportError as exc:
+            raise TransientError(
+                f"cannot reach the Mastodon instance at {self.instance} "
+                f"({type(exc).__name__}: {self._redact(str(exc))})"
+            ) from None
+        if reply.status_code >= 400:
+            raise error_for(path, reply, self._redact)
+        return reply
+
+    async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        reply = await self._api(method, path, **kwargs)
+        try:
+            return reply.json()
+        except ValueError:
+            raise TransientError(f"the Mastodon instance answered {path} with something that is not JSON")
+
+    # ------------------------------------------------------------------ who and where
+    async def _whoami(self) -> dict[str, Any]:
+        if self._me is None:
+            me = await self._json("GET", "/api/v1/accounts/verify_credentials")
+            if not isinstance(me, dict) or "id" not in me:
+                raise AuthError("the access token does not belong to a Mastodon account")
+            self._me = me
+        return self._me
+
+    async def _instance(self) -> str:
+        """The instance's own domain (``acct`` leaves it out) and its length limit."""
+        if self._domain is None:
+            domain = urlsplit(self.instance).hostname or self._host
+            try:
+                info = await self._json("GET", "/api/v2/instance")
+            except PermanentError:
+                info = {}  # servers before Mastodon 4.0 have only /api/v1/instance
+            if isinstance(info, dict):
+                domain = str(info.get("domain") or domain)
+                limits = (info.get("configuration") or {}).get("statuses") or {}
+                try:
+                    self._max_chars = int(limits.get("max_characters") or DEFAULT_LIMIT)
+                except (TypeError, ValueError):
+                    self._max_chars = DEFAULT_LIMIT
+            self._domain = domain
+        return self._domain
+
+    async def check(self) -> None:
+        try:
+            await self._whoami()
+        except PermanentError as exc:
+            raise SettingsError(f"{self.instance} does not answer like a Mastodon server ({exc})") from None
+        await self._instance()
+
+    # ------------------------------------------------------------------ receive
+    @staticmethod
+    def _min_id(cursor: str | None) -> str:
+        if not cursor:
+            return "0"  # everything the instance still holds, oldest first
+        try:
+            return str(json.loads(cursor)["min_id"])
+        except (ValueError, KeyError, TypeError):
+            raise SettingsError("the stored Mastodon position is unreadable; reset the account's sync")
+
+    async def _page(self, min_id: str, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+        params = [("types[]", t) for t in TYPES] + [("min_id", min_id), ("limit", str(limit))]
+        reply = await self._api("GET", "/api/v1/notifications", params=params)
+        try:
+            page = reply.json()
+        except ValueError:
+            page = None
+        if not isinstance(page, list):
+            raise TransientError("the Mastodon instance answered the notifications request without a list")
+        # rel="prev" is where newer notifications start: its min_id is our next cursor.
+        prev = reply.links.get("prev", {}).get("url")
+        found = parse_qs(urlsplit(prev).query).get("min_id") if prev else None
+        return page, found[0] if found else None
+
+    async def fetch(self, cursor: str | None) -> AsyncIterator[Batch]:
+        min_id = self._min_id(cursor)
+        me = await self._whoami()
+        domain = await self._instance()
+        while True:
+            page, newer = await self._page(min_id, PAGE)
+            if not page:
+                return
+            # The instance lists a page newest first; the store wants the order they came in.
+            page.sort(key=lambda n: id_order(str(n.get("id", ""))))
+            items: list[BatchItem] = []
+            for notification in page:
+                item = to_item(notification, domain, me)
+                if isinstance(item, InboundItem) and item.direction == "in":
+                    item = await self._with_media(item, notification.get("status") or {})
+                if item is not None:
+                    items.append(item)
+            min_id = newer or str(page[-1]["id"])
+            yield Batch(tuple(items), json.dumps({"min_id": min_id}))
+            if len(page) < PAGE:
+                return
+
+    async def _with_media(self, item: InboundItem, status: Mapping[str, Any]) -> InboundItem:
+        files: list[AttachmentData] = []
+        missing: list[str] = []
+        for ref in media_of(status):
+            found = await self._download(ref)
+            if found is None:
+                missing.append(ref.filename)
+            else:
+                files.append(found)
+        if not files and not missing:
+            return item
+        meta = dict(item.meta)
+        if missing:
+            # Too big or gone: the message still goes in, saying what is missing.
+            meta["attachments_missing"] = missing
+        return replace(item, attachments=tuple(files), meta=meta)
+
+    async def _download(self, ref: MediaRef) -> AttachmentData | None:
+        """The file, or None when it is larger than 20 MB or no longer there."""
+        try:
+            # No Authorization header: media URLs may point at another host.
+            async with self._http().stream("GET", ref.url, timeout=httpx.Timeout(120.0)) as reply:
+                if reply.status_code == 429 or reply.status_code >= 500:
+                    raise TransientError(f"the Mastodon instance failed to hand over a file (HTTP {reply.status_code})")
+                if reply.status_code != 200:
+                    return None
+                declared = reply.headers.get("Content-Length")
+                if declared and declared.isdigit() and int(declared) > MAX_MEDIA:
+                    return None
+                data = bytearray()
+                async for chunk in reply.aiter_bytes():
+                    data.extend(chunk)
+                    if len(data) > MAX_MEDIA:
+                        return None
+                kind = reply.headers.get("Content-Type", "application/octet-stream").split(";")[0]
+        except httpx.TransportError as exc:
+            raise TransientError(
+                f"cannot download a file of a Mastodon post ({type(exc).__name__}: {self._redact(str(exc))})"
+            ) from None
+        return AttachmentData(ref.filename, kind.strip(), bytes(data))
+
+    async def wait_for_changes(self, cursor: str | None, timeout: float) -> bool:
+        min_id = self._min_id(cursor)
+        deadline = time.monotonic() + timeout
+        while True:
+            # One notification newer than the stored cursor is enough to know.
+            page, _ = await self._page(min_id, 1)
+            if page:
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            await asyncio.sleep(min(remaining, self.poll_interval))
+
+    # ------------------------------------------------------------------ send
+    async def send(self, reply: OutboundReply) -> SendResult:
+        """Post ``reply`` in answer to the customer's post.
+
+        The Idempotency-Key header makes the instance hand back the status it
+        already posted for the same key (it keeps keys for an hour), so a retry
+        after a lost answer never posts twice.
+        """
+        if reply.attachments:
+            raise PermanentError(
+                "Mastodon replies from the inbox cannot carry files yet; send the text alone "
+                "and share the file another way"
+            )
+        domain = await self._instance()
+        target = await self._target(reply.in_reply_to)
+        # The author of the post answered first: a merged customer can have several accounts.
+        acct = next((a.value for a in reply.to if a.kind == "mastodon"), None)
+        if target is not None:
+            acct = acct_of(target["account"], domain)
+        text = reply.text.strip()
+        # Mastodon delivers a post only to the accounts it mentions.
+        if acct and not mentions(text, acct, domain):
+            text = f"{acct} {text}"
+        length = status_length(text)
+        if length > self._max_chars:
+            raise PermanentError(
+                f"the reply is {length} characters long with the mention; {domain} allows "
+                f"{self._max_chars} in one post, shorten it"
+            )
+        visibility = "direct"
+        if self.public_replies and target is not None and target.get("visibility") in ("public", "unlisted"):
+            visibility = "unlisted"
+        body: dict[str, Any] = {"status": text, "visibility": visibility}
+        if target is not None:
+            body["in_reply_to_id"] = str(target["id"])
+        status = await self._json(
+            "POST", "/api/v1/statuses", body=body, headers={"Idempotency-Key": reply.idempotency_key}
+        )
+        if not isinstance(status, dict) or "id" not in status:
+            raise TransientError("the Mastodon instance did not say which post it made")
+        sent_at = when(status["created_at"]) if status.get("created_at") else datetime.now(UTC)
+        return SendResult(
+            str(status["id"]), sent_at, {"visibility": status.get("visibility"), "url": status.get("url")}
+        )
+
+    async def _target(self, status_id: str | None) -> dict[str, Any] | None:
+        """The customer's post being answered, or None when there is none (or it was deleted)."""
+        if not status_id:
+            return None
+        try:
+            found = await self._json("GET", f"/api/v1/statuses/{status_id}")
+        except PermanentError:
+            return None  # deleted meanwhile: the answer still goes to the customer, privately
+        return found if isinstance(found, dict) and "id" in found else None
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None

@@ -1,0 +1,499 @@
+"""A local Mastodon instance over real HTTP on loopback, for tests and demos.
+
+Implements what the Unisono connector relies on, as https://docs.joinmastodon.org
+specifies it: ``GET /api/v1/accounts/verify_credentials``, ``GET /api/v2/instance``
+(``domain``, ``configuration.statuses.max_characters``), ``GET /api/v1/notifications``
+(``types[]``/``exclude_types[]``, ``max_id``/``since_id``/``min_id``/``limit``, the
+``Link`` header with ``rel="next"`` and ``rel="prev"``), ``GET /api/v1/statuses/:id``
+and ``POST /api/v1/statuses`` (``Idempotency-Key``, the character limit counted as
+Mastodon counts it, 422 ``{"error": ...}``). Every API call needs the Bearer token
+(401 ``{"error": "The access token is invalid"}``); every answer carries the
+``X-RateLimit-*`` headers. Tests play customers through :meth:`customer_mentions`
+and :meth:`customer_edits`, read what the business posted through
+:meth:`our_posts`, and break the server through :meth:`fail`.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import re
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+DEFAULT_TOKEN = "ZA-unisono_emulator_access_token_0123456789abcdef"
+DOMAIN = "social.example"
+MAX_CHARACTERS = 500
+RATE_LIMIT = 300
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def mastodon_length(text: str) -> int:
+    """As the instance's StatusLengthValidator counts: a URL is 23, a remote mention its username."""
+    text = re.sub(r"https?://\S+", "x" * 23, text)
+    text = re.sub(r"(?<![\w/])@(\w+)@[\w.-]+\w", lambda m: "@" + m.group(1), text, flags=re.ASCII)
+    return len(text)
+
+
+@dataclass
+class Fault:
+    status: int
+    error: str
+    times: int = 1
+    skip: int = 0  # let this many calls succeed first
+    reset_in: float | None = None  # 429: seconds until X-RateLimit-Reset
+    retry_after: int | None = None
+    drop: bool = False  # close the connection without answering
+    lose_answer: bool = False  # do the work, then close the connection without answering
+
+
+@dataclass
+class _State:
+    accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notifications: list[dict[str, Any]] = field(default_factory=list)
+    idempotency: dict[str, str] = field(default_factory=dict)
+    faults: dict[str, list[Fault]] = field(default_factory=dict)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    media: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    source: dict[str, str] = field(default_factory=dict)  # status id -> what its author typed
+
+
+class MastodonEmulator:
+    def __init__(self, token: str = DEFAULT_TOKEN, domain: str = DOMAIN) -> None:
+        self.token = token
+        self.domain = domain
+        self.state = _State()
+        self.lock = threading.Lock()
+        self._status_ids = itertools.count(113_400_000_000_000_001)
+        self._notification_ids = itertools.count(34_975_001)
+        self._account_ids = itertools.count(109_000_000_000_000_001)
+        self._server: ThreadingHTTPServer | None = None
+        self.me = self.account("support", display_name="Unisono Support")
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> str:
+        class Handler(_Handler):
+            pass
+
+        Handler.emulator = self
+        server = _Server(("127.0.0.1", 0), Handler)
+        self._server = server
+        threading.Thread(target=server.serve_forever, name="mastodon-emulator", daemon=True).start()
+        return self.base_url
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    # ------------------------------------------------------------------ the people
+    def account(
+        self, username: str, domain: str | None = None, *, display_name: str = "", bot: bool = False
+    ) -> dict[str, Any]:
+        """An account on this instance (``domain`` None) or a remote one, as the API shows it."""
+        with self.lock:
+            host = domain or self.domain
+            account = {
+                "id": str(next(self._account_ids)),
+                "username": username,
+                # "acct": the username alone for this instance's own users, user@domain otherwise
+                "acct": username if domain is None else f"{username}@{domain}",
+                "display_name": display_name,
+                "bot": bot,
+                "url": f"https://{host}/@{username}",
+                "created_at": _iso(_now()),
+            }
+            self.state.accounts[account["id"]] = account
+            return account
+
+    def customer_mentions(
+        self,
+        author: dict[str, Any],
+        text: str,
+        *,
+        in_reply_to: str | None = None,
+        visibility: str = "public",
+        media: tuple[tuple[str, str, bytes], ...] = (),
+        spoiler_text: str = "",
+    ) -> dict[str, Any]:
+        """``author`` posts ``text`` mentioning the business; returns the Status."""
+        with self.lock:
+            attachments = [self._add_media(name, kind, data) for name, kind, data in media]
+            status = self._new_status(
+                author, f"@{self.me['username']} {text}", visibility, in_reply_to, attachments, spoiler_text
+            )
+            self._notify("mention", status)
+            return status
+
+    def customer_edits(self, status_id: str, text: str) -> dict[str, Any]:
+        """The author edits a post; the business hears of it as Mastodon tells those who interacted."""
+        with self.lock:
+            status = self.state.statuses[status_id]
+            status["content"] = _html(f"@{self.me['username']} {text}", self._mentioned(status["mentions"]))
+            status["edited_at"] = _iso(_now())
+            self._notify("update", status)
+            return status
+
+    def push_notification(self, **fields: Any) -> dict[str, Any]:
+        """Any notification as given (another type, a damaged post); the ID is added."""
+        with self.lock:
+            notification = {"id": str(next(self._notification_ids)), "created_at": _iso(_now()), **fields}
+            self.state.notifications.append(notification)
+            return notification
+
+    def our_posts(self) -> list[dict[str, Any]]:
+        """What the business posted, each with ``source``: the text exactly as it was sent."""
+        with self.lock:
+            return [
+                {**s, "source": self.state.source[s["id"]]}
+                for s in self.state.statuses.values()
+                if s["account"]["id"] == self.me["id"]
+            ]
+
+    def calls(self, route: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [params for name, params in self.state.calls if name == route]
+
+    def fail(
+        self,
+        route: str,
+        status: int,
+        error: str = "",
+        *,
+        times: int = 1,
+        skip: int = 0,
+        reset_in: float | None = None,
+        retry_after: int | None = None,
+        drop: bool = False,
+        lose_answer: bool = False,
+    ) -> None:
+        """The next ``times`` calls of ``route`` ("GET /api/v1/notifications") fail."""
+        with self.lock:
+            self.state.faults.setdefault(route, []).append(
+                Fault(status, error, times, skip, reset_in, retry_after, drop, lose_answer)
+            )
+
+    # ------------------------------------------------------------------ internals (lock held)
+    def _add_media(self, name: str, kind: str, data: bytes) -> dict[str, Any]:
+        media_id = str(next(self._status_ids))
+        path = f"/system/media_attachments/files/{media_id}/original/{name}"
+        self.state.media[path] = (kind, data)
+        return {
+            "id": media_id,
+            "type": "image" if kind.startswith("image/") else "unknown",
+            "url": f"{self.base_url}{path}",
+            "preview_url": f"{self.base_url}{path}",
+            "remote_url": None,
+            "description": None,
+            "meta": {},
+        }
+
+    def _mentioned(self, mentions: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        return {m["acct"]: m for m in mentions}
+
+    def _find_mentions(self, text: str) -> list[dict[str, Any]]:
+        found = []
+        for user, host in re.findall(r"(?<![\w/])@(\w+)(?:@([\w.-]+\w))?", text, flags=re.ASCII):
+            acct = user if not host or host == self.domain else f"{user}@{host}"
+            for account in self.state.accounts.values():
+                if account["acct"].lower() == acct.lower() and account not in found:
+                    found.append(account)
+        return [{"id": a["id"], "username": a["username"], "acct": a["acct"], "url": a["url"]} for a in found]
+
+    def _new_status(
+        self,
+        author: dict[str, Any],
+        text: str,
+        visibility: str,
+        in_reply_to: str | None,
+        attachments: list[dict[str, Any]],
+        spoiler_text: str = "",
+    ) -> dict[str, Any]:
+        status_id = str(next(self._status_ids))
+        mentions = self._find_mentions(text)
+        parent = self.state.statuses.get(in_reply_to) if in_reply_to else None
+        status = {
+            "id": status_id,
+            "uri": f"https://{self.domain}/users/{author['username']}/statuses/{status_id}",
+            "url": f"https://{self.domain}/@{author['acct']}/{status_id}",
+            "created_at": _iso(_now()),
+            "edited_at": None,
+            "account": author,
+            "content": _html(text, self._mentioned(mentions)),
+            "visibility": visibility,
+            "sensitive": bool(spoiler_text),
+            "spoiler_text": spoiler_text,
+            "in_reply_to_id": in_reply_to,
+            "in_reply_to_account_id": parent["account"]["id"] if parent else None,
+            "media_attachments": attachments,
+            "mentions": mentions,
+            "text": None,  # the typed source comes back only from a delete
+        }
+        self.state.statuses[status_id] = status
+        self.state.source[status_id] = text
+        return status
+
+    def _notify(self, kind: str, status: dict[str, Any]) -> None:
+        self.state.notifications.append(
+            {
+                "id": str(next(self._notification_ids)),
+                "type": kind,
+                "created_at": _iso(_now()),
+                "account": status["account"],
+                "status": status,
+            }
+        )
+
+    def _fault(self, route: str) -> Fault | None:
+        queue = self.state.faults.get(route) or []
+        for fault in queue:
+            if fault.skip > 0:
+                fault.skip -= 1
+                return None
+            fault.times -= 1
+            if fault.times <= 0:
+                queue.remove(fault)
+            return fault
+        return None
+
+    # ------------------------------------------------------------------ the API
+    def notifications(self, query: list[tuple[str, str]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        params = dict(query)
+        types = {v for k, v in query if k == "types[]"}
+        excluded = {v for k, v in query if k == "exclude_types[]"}
+        limit = max(1, min(80, int(params.get("limit") or 40)))
+        with self.lock:
+            rows = [
+                n
+                for n in self.state.notifications
+                if (not types or n["type"] in types) and n["type"] not in excluded
+            ]
+        key = int
+        if params.get("max_id"):
+            rows = [n for n in rows if key(n["id"]) < key(params["max_id"])]
+        if params.get("since_id"):
+            rows = [n for n in rows if key(n["id"]) > key(params["since_id"])]
+        if params.get("min_id"):
+            # "immediately newer than this ID": the oldest ones after it, listed newest first
+            rows = [n for n in rows if key(n["id"]) > key(params["min_id"])][:limit]
+        else:
+            rows = rows[-limit:]
+        page = list(reversed(rows))
+        links = {}
+        if page:
+            kept = [(k, v) for k, v in query if k in ("types[]", "exclude_types[]")]
+            base = f"{self.base_url}/api/v1/notifications?"
+            links["next"] = base + urlencode([*kept, ("max_id", page[-1]["id"])])
+            links["prev"] = base + urlencode([*kept, ("min_id", page[0]["id"])])
+        return [json.loads(json.dumps(n)) for n in page], links
+
+    def post_status(self, params: dict[str, Any], key: str | None) -> tuple[int, Any]:
+        text = str(params.get("status") or "")
+        visibility = str(params.get("visibility") or "public")
+        with self.lock:
+            if key and key in self.state.idempotency:
+                return 200, self.state.statuses[self.state.idempotency[key]]
+            if not text.strip():
+                return 422, {"error": "Validation failed: Text can't be blank"}
+            if mastodon_length(text) > MAX_CHARACTERS:
+                return 422, {"error": f"Validation failed: Text character limit of {MAX_CHARACTERS} exceeded"}
+            if visibility not in ("public", "unlisted", "private", "direct"):
+                return 422, {"error": "Validation failed: Visibility is not included in the list"}
+            reply_to = params.get("in_reply_to_id") or None
+            if reply_to and reply_to not in self.state.statuses:
+                return 404, {"error": "The post you are trying to reply to does not appear to exist."}
+            status = self._new_status(self.me, text, visibility, reply_to, [])
+            if key:
+                self.state.idempotency[key] = status["id"]
+            return 200, status
+
+    def call(
+        self, method: str, path: str, query: list[tuple[str, str]], params: dict[str, Any], headers: Any
+    ) -> tuple[int, Any, dict[str, str]]:
+        route = method + " " + re.sub(r"/\d+$", "/:id", path)
+        with self.lock:
+            self.state.calls.append((route, {**dict(query), **params, "_headers": _headers(headers)}))
+            fault = self._fault(route)
+        extra: dict[str, str] = {}
+        if fault is not None and fault.lose_answer:
+            self.answer(route, path, query, params, headers)
+            return -1, None, extra
+        if fault is not None:
+            if fault.drop:
+                return -1, None, extra
+            if fault.reset_in is not None:
+                extra["X-RateLimit-Remaining"] = "0"
+                extra["X-RateLimit-Reset"] = _iso(_now() + timedelta(seconds=fault.reset_in))
+            if fault.retry_after is not None:
+                extra["Retry-After"] = str(fault.retry_after)
+            return fault.status, {"error": fault.error or "Too many requests"}, extra
+        return self.answer(route, path, query, params, headers)
+
+    def answer(
+        self, route: str, path: str, query: list[tuple[str, str]], params: dict[str, Any], headers: Any
+    ) -> tuple[int, Any, dict[str, str]]:
+        extra: dict[str, str] = {}
+        if headers.get("Authorization") != f"Bearer {self.token}":
+            return 401, {"error": "The access token is invalid"}, extra
+        if route == "GET /api/v1/accounts/verify_credentials":
+            return 200, {**self.me, "source": {"privacy": "public", "note": ""}}, extra
+        if route == "GET /api/v2/instance":
+            return 200, {
+                "domain": self.domain,
+                "title": "Social Example",
+                "version": "4.3.0",
+                "configuration": {
+                    "statuses": {
+                        "max_characters": MAX_CHARACTERS,
+                        "max_media_attachments": 4,
+                        "characters_reserved_per_url": 23,
+                    }
+                },
+            }, extra
+        if route == "GET /api/v1/notifications":
+            page, links = self.notifications(query)
+            if links:
+                extra["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items())
+            return 200, page, extra
+        if route == "GET /api/v1/statuses/:id":
+            with self.lock:
+                status = self.state.statuses.get(path.rsplit("/", 1)[-1])
+            return (200, status, extra) if status else (404, {"error": "Record not found"}, extra)
+        if route == "POST /api/v1/statuses":
+            status_code, body = self.post_status(params, headers.get("Idempotency-Key"))
+            return status_code, body, extra
+        return 404, {"error": "Record not found"}, extra
+
+    def media_file(self, path: str, headers: Any) -> tuple[str, bytes] | None:
+        with self.lock:
+            self.state.calls.append(("GET /system/media", {"path": path, "_headers": _headers(headers)}))
+            return self.state.media.get(path)
+
+
+def _headers(headers: Any) -> dict[str, str]:
+    return {str(k).title(): str(v) for k, v in headers.items()}
+
+
+def _html(text: str, mentioned: dict[str, dict[str, Any]]) -> str:
+    """A status's ``content`` as Mastodon renders it: paragraphs, <br>, mention and link markup."""
+
+    def inline(line: str) -> str:
+        out = html.escape(line, quote=False)
+        out = re.sub(
+            r"https?://[^\s<]+",
+            lambda m: f'<a href="{m.group(0)}" rel="nofollow noopener" target="_blank">'
+            f'<span class="invisible">{m.group(0).split("//")[0]}//</span>'
+            f'<span class="">{m.group(0).split("//", 1)[1]}</span></a>',
+            out,
+        )
+
+        def mention(m: re.Match[str]) -> str:
+            account = mentioned.get(m.group(1)) or mentioned.get(m.group(1).split("@")[0])
+            if account is None:
+                return m.group(0)
+            return (
+                f'<span class="h-card" translate="no"><a href="{account["url"]}" class="u-url mention">'
+                f'@<span>{account["username"]}</span></a></span>'
+            )
+
+        return re.sub(r"(?<![\w/])@(\w+(?:@[\w.-]+\w)?)", mention, out, flags=re.ASCII)
+
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    return "".join("<p>" + "<br />".join(inline(line) for line in p.split("\n")) + "</p>" for p in paragraphs)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that stops reading (a file it decided is too big) is normal, not a failure.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    emulator: MastodonEmulator
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else every answer waits ~40 ms for a delayed ACK
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return None
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def _serve(self, method: str) -> None:
+        url = urlsplit(self.path)
+        query = parse_qsl(url.query)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip()
+        params: dict[str, Any] = {}
+        if body and kind == "application/json":
+            params.update(json.loads(body))
+        elif body:
+            params.update(parse_qsl(body.decode()))
+        if method == "GET" and url.path.startswith("/system/"):
+            found = self.emulator.media_file(url.path, self.headers)  # files need no token, as on a real instance
+            if found is not None:
+                self._answer(200, found[1], {"Content-Type": found[0]})
+                return
+            self._answer(404, b"Not Found", {"Content-Type": "text/plain"})
+            return
+        status, answer, extra = self.emulator.call(method, url.path, query, params, self.headers)
+        if status < 0:  # a dropped connection
+            self.close_connection = True
+            return
+        now = _now()
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "X-RateLimit-Limit": str(RATE_LIMIT),
+            "X-RateLimit-Remaining": str(RATE_LIMIT - 1),
+            "X-RateLimit-Reset": _iso(now.replace(second=0, microsecond=0) + timedelta(minutes=5)),
+            **extra,
+        }
+        self._answer(status, json.dumps(answer).encode(), headers)
+
+    def _answer(self, status: int, data: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+@contextmanager
+def running(token: str = DEFAULT_TOKEN) -> Iterator[MastodonEmulator]:
+    emulator = MastodonEmulator(token)
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
