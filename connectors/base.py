@@ -230,6 +230,22 @@ class FindsSent(Protocol):
 
 
 @runtime_checkable
+class CapabilitiesPerAccount(Protocol):
+    """Optional: an account's settings change what its replies are (Mastodon: private
+    answers, or unlisted ones to public questions when the admin allows it)."""
+
+    @classmethod
+    def capabilities_for(cls, settings: Mapping[str, Any]) -> Capabilities: ...
+
+
+def capabilities_of_account(cls: Any, settings: Mapping[str, Any]) -> Capabilities:
+    """What a reply through an account of connector class ``cls`` is, given its settings."""
+    if isinstance(cls, type) and issubclass(cls, CapabilitiesPerAccount):
+        return cls.capabilities_for(settings)
+    return cls.capabilities  # type: ignore[no-any-return]
+
+
+@runtime_checkable
 class MakesIdempotencyKeys(Protocol):
     """Optional: the channel chooses the key's shape (email: a Message-ID)."""
 

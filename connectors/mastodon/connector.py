@@ -56,8 +56,10 @@ MAX_MEDIA = 20 * 1024 * 1024
 class MastodonConnector:
     kind: ClassVar[str] = "mastodon"
     channel: ClassVar[Channel] = "social"
+    # Answers are direct messages unless the account allows unlisted answers to public
+    # questions (capabilities_for): only then does the composer warn that others can read it.
     capabilities: ClassVar[Capabilities] = Capabilities(
-        max_length=DEFAULT_LIMIT, html=False, attachments=False, public=True, private=True
+        max_length=DEFAULT_LIMIT, html=False, attachments=False, public=False, private=True
     )
     needs_secret: ClassVar[bool] = True
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
@@ -72,6 +74,10 @@ class MastodonConnector:
             type="bool",
         ),
     )
+
+    @classmethod
+    def capabilities_for(cls, settings: Mapping[str, Any]) -> Capabilities:
+        return replace(cls.capabilities, public=bool(settings.get("public_replies")))
 
     def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:
         self.settings = validate_settings(self.settings_schema, settings)

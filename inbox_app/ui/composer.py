@@ -52,6 +52,7 @@ class Candidate:
 
 def reachable(accounts: list[AccountRow], customer: CustomerRow, registry: Any) -> list[Candidate]:
     """Channel accounts through which this customer can be answered."""
+    from connectors.base import capabilities_of_account
     from inbox_app.core.outbox import IDENTITY_KIND  # not needed for the window's first paint
 
     kinds = {i.kind for i in customer.identities}
@@ -65,7 +66,7 @@ def reachable(accounts: list[AccountRow], customer: CustomerRow, registry: Any) 
             else {IDENTITY_KIND.get(account.kind, account.kind)}
         )
         if wanted & kinds:
-            out.append(Candidate(account, registry[account.kind].capabilities))
+            out.append(Candidate(account, capabilities_of_account(registry[account.kind], account.settings)))
     return out
 
 

@@ -150,3 +150,22 @@ def test_search_shows_a_screenful_then_fetches_the_rest(services, qtmodeltester,
     assert ids[0] == first[0] and len(ids) == len(set(ids)) >= 2
     qtmodeltester.check(model)
     ws.bridge.close()
+
+
+def test_the_composer_warns_of_public_replies_only_where_the_account_makes_them() -> None:
+    from connectors.mastodon import MastodonConnector
+    from inbox_app.core.accounts import AccountRow
+    from inbox_app.core.rows import CustomerRow, IdentityRow
+    from inbox_app.ui.composer import reachable
+
+    def account(id_: int, name: str, public: bool) -> AccountRow:
+        settings = {"instance": "https://social.example", "public_replies": public}
+        return AccountRow(id_, name, "mastodon", "social", True, "idle", None, None, settings)
+
+    mario = CustomerRow(1, "Mario", (IdentityRow(1, "mastodon", "@mario@social.example", None),), ())
+    accounts = [account(1, "privato", False), account(2, "pubblico", True)]
+    found = reachable(accounts, mario, {"mastodon": MastodonConnector})
+    assert [(c.account.name, c.capabilities.public) for c in found] == [
+        ("privato", False),
+        ("pubblico", True),
+    ]

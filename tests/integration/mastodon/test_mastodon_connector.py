@@ -508,3 +508,11 @@ def test_the_answered_post_decides_whom_to_mention(emulator: MastodonEmulator) -
         None,
         "direct",
     )
+
+
+def test_only_an_account_that_allows_unlisted_answers_makes_public_replies() -> None:
+    from connectors.base import capabilities_of_account
+
+    assert MastodonConnector.capabilities.public is False  # answers are direct messages
+    assert capabilities_of_account(MastodonConnector, {"instance": "https://x.example"}).public is False
+    assert capabilities_of_account(MastodonConnector, {"public_replies": True}).public is True
