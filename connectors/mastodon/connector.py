@@ -43,7 +43,17 @@ from connectors.base import (
 )
 
 from .errors import error_for
-from .statuses import MediaRef, acct_of, id_order, media_of, mentions, status_length, to_item, when
+from .statuses import (
+    MediaRef,
+    acct_of,
+    html_to_text,
+    id_order,
+    media_of,
+    mentions,
+    status_length,
+    to_item,
+    when,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -324,6 +334,33 @@ class MastodonConnector:
             str(status["id"]), sent_at, {"visibility": status.get("visibility"), "url": status.get("url")}
         )
 
+    async def find_sent(self, reply: OutboundReply) -> SendResult | None:
+        """Our answer to the customer's post, if it left before a crash.
+
+        The instance keeps Idempotency-Keys for an hour only: a worker down for longer
+        would post again. Our answers are replies to the customer's post, so they are
+        among its descendants (direct ones too, to their author): one with the same words
+        is the one that left.
+        """
+        if not reply.in_reply_to:
+            return None  # answers to nothing cannot be told apart; the key covers the hour
+        try:
+            context = await self._json("GET", f"/api/v1/statuses/{reply.in_reply_to}/context")
+        except PermanentError:
+            return None  # the customer's post is gone, and no answer of ours can hang from it
+        me = str((await self._whoami())["id"])
+        domain = await self._instance()
+        wanted = _words(reply.text, domain)
+        for status in (context or {}).get("descendants") or ():
+            if (
+                str((status.get("account") or {}).get("id")) == me
+                and str(status.get("in_reply_to_id")) == reply.in_reply_to
+                and _words(html_to_text(str(status.get("content") or "")), domain) == wanted
+            ):
+                sent_at = when(status["created_at"]) if status.get("created_at") else datetime.now(UTC)
+                return SendResult(str(status["id"]), sent_at, {"visibility": status.get("visibility")})
+        return None
+
     async def _target(self, status_id: str | None) -> dict[str, Any] | None:
         """The customer's post being answered, or None when there is none (or it was deleted)."""
         if not status_id:
@@ -338,3 +375,11 @@ class MastodonConnector:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+def _words(text: str, domain: str) -> str:
+    """A post's words without the mentions it starts with (added to reach the customer)."""
+    words = text.split()
+    while words and words[0].startswith("@") and len(words[0]) > 1:
+        words.pop(0)
+    return " ".join(words).casefold()

@@ -329,10 +329,28 @@ class MastodonEmulator:
                 self.state.idempotency[key] = status["id"]
             return 200, status
 
+    def context(self, status_id: str) -> dict[str, Any] | None:
+        """Ancestors and descendants of a status, oldest first, as the API gives them (the
+        asker here is our own account, which sees its direct answers)."""
+        status = self.state.statuses.get(status_id)
+        if status is None:
+            return None
+        ancestors = []
+        parent = status.get("in_reply_to_id")
+        while parent and parent in self.state.statuses:
+            ancestors.insert(0, self.state.statuses[parent])
+            parent = self.state.statuses[parent].get("in_reply_to_id")
+        descendants, frontier = [], {status_id}
+        for candidate in sorted(self.state.statuses.values(), key=lambda s: int(s["id"])):
+            if candidate.get("in_reply_to_id") in frontier:
+                descendants.append(candidate)
+                frontier.add(candidate["id"])
+        return json.loads(json.dumps({"ancestors": ancestors, "descendants": descendants}))
+
     def call(
         self, method: str, path: str, query: list[tuple[str, str]], params: dict[str, Any], headers: Any
     ) -> tuple[int, Any, dict[str, str]]:
-        route = method + " " + re.sub(r"/\d+$", "/:id", path)
+        route = method + " " + re.sub(r"/\d+(?=/|$)", "/:id", path)
         with self.lock:
             self.state.calls.append((route, {**dict(query), **params, "_headers": _headers(headers)}))
             fault = self._fault(route)
@@ -381,6 +399,10 @@ class MastodonEmulator:
             with self.lock:
                 status = self.state.statuses.get(path.rsplit("/", 1)[-1])
             return (200, status, extra) if status else (404, {"error": "Record not found"}, extra)
+        if route == "GET /api/v1/statuses/:id/context":
+            with self.lock:
+                found = self.context(path.split("/")[-2])
+            return (200, found, extra) if found else (404, {"error": "Record not found"}, extra)
         if route == "POST /api/v1/statuses":
             status_code, body = self.post_status(params, headers.get("Idempotency-Key"))
             return status_code, body, extra

@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 import traceback
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -508,6 +509,39 @@ def test_the_answered_post_decides_whom_to_mention(emulator: MastodonEmulator) -
         None,
         "direct",
     )
+
+
+def test_an_answer_that_left_before_a_crash_is_found_after_the_key_expired(emulator: MastodonEmulator) -> None:
+    ada, bob = emulator.account("ada"), emulator.account("bob")
+    status = emulator.customer_mentions(ada, "where is my parcel?")
+    other = emulator.customer_mentions(bob, "and mine?")
+    emulator.fail("POST /api/v1/statuses", 0, lose_answer=True)  # posted, answer lost: then a crash
+
+    def answer(key: str, to: dict[str, Any], text: str) -> OutboundReply:
+        who = Address("mastodon", f"@{to['account']['acct']}@social.example")
+        return OutboundReply(key, to["id"], text, to=(who,), in_reply_to=to["id"])
+
+    lost = answer("k-lost", status, "It left this morning, tracking 4411.")
+
+    async def run() -> tuple[Any, Any, Any, Any]:
+        account = connector(emulator)
+        try:
+            with pytest.raises(TransientError):
+                await account.send(lost)
+            with emulator.lock:
+                emulator.state.idempotency.clear()  # more than an hour later: the instance forgot the key
+            found = await account.find_sent(lost)
+            other_words = await account.find_sent(answer("k-2", status, "Something else entirely."))
+            other_customer = await account.find_sent(answer("k-3", other, lost.text))
+            no_parent = await account.find_sent(replace(lost, in_reply_to=None))
+            return found, other_words, other_customer, no_parent
+        finally:
+            await account.close()
+
+    found, other_words, other_customer, no_parent = asyncio.run(run())
+    [post] = emulator.our_posts()
+    assert found is not None and found.external_id == post["id"]
+    assert (other_words, other_customer, no_parent) == (None, None, None)
 
 
 def test_only_an_account_that_allows_unlisted_answers_makes_public_replies() -> None:
