@@ -27,5 +27,6 @@ if ((${#missing[@]})); then
   fi
 fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e .
+# A plain install, not an editable one: this is for trying the app, and pip says nothing on the way.
+.venv/bin/python -m pip install -q --disable-pip-version-check .
 exec .venv/bin/inbox-app --demo "$@"
