@@ -4,6 +4,7 @@ recently resolved case, or starts a new one when the old matter is long closed.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -68,8 +69,23 @@ class CaseRules(CustomerResolver):
                 case.set("first_response_at", sent_at)
 
 
-def first_line(text: str) -> str:
+# "@unisono@mastodon.social @anna ..." -- the addressees a social post or a chat message
+# starts with. A case named after them reads the same as every other case of that
+# account in the list, so the name starts after them.
+_LEADING_MENTIONS = re.compile(r"^(?:@[\w.\-]+(?:@[\w.\-]+)?[\s,:;]*)+")
+
+
+def first_line(text: str, *, keep_mentions: bool = False) -> str:
+    """A case's name made from a message: its first line with words in it, without
+    the mentions it opens with (the message itself keeps them). ``keep_mentions``:
+    the name cases were given before mentions were left out of it."""
+    fallback = ""
     for line in (text or "").splitlines():
-        if line.strip():
-            return line.strip()[:200]
-    return ""
+        line = line.strip()
+        if not line:
+            continue
+        fallback = fallback or line
+        rest = line if keep_mentions else _LEADING_MENTIONS.sub("", line)
+        if rest:
+            return rest[:200]
+    return fallback[:200]  # only mentions: they are the best name there is

@@ -252,12 +252,13 @@ class BatchWriter(CaseRules):
         """A case named after a chat message's first line follows that message's edit, and
         loses the name when the message is removed: the case list must not keep showing
         words the customer took back. A name an agent gave the case is left alone."""
-        old_title = first_line(old_text or "")[:500]
-        if not old_title:
+        old = old_text or ""
+        old_titles = {first_line(old)[:500], first_line(old, keep_mentions=True)[:500]} - {""}
+        if not old_titles:
             return
         self.s.execute(
             update(Case)
-            .where(Case.id == case_id, Case.subject == old_title)
+            .where(Case.id == case_id, Case.subject.in_(old_titles))
             .values(subject=first_line(new_text)[:500] or None)
         )
 

@@ -336,3 +336,39 @@ def test_customer_names_for_search_results(store) -> None:  # type: ignore[no-un
     ids = [c.id for c in store.queries.customers()]
     assert store.queries.customer_names([*ids, *ids]) == {ids[0]: "Xenia", ids[1]: "Ygor"}
     assert store.queries.customer_names([]) == {}
+
+
+def test_a_case_is_named_after_the_words_not_the_mentions_a_post_opens_with(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store, channel="social")
+    store.ingest.store_batch(
+        acc,
+        batch(
+            item("m1", "@anna@mastodon.social", kind="mastodon", thread="s1",
+                 text="@unisono@mastodon.example @marco, il sito non funziona da stamattina"),
+            item("m2", "@bruno@mastodon.social", kind="mastodon", thread="s2",
+                 text="@unisono@mastodon.example\nDove trovo la fattura?"),
+            item("m3", "@carla@mastodon.social", kind="mastodon", thread="s3", text="@unisono@mastodon.example"),
+            item("m4", "@dario@mastodon.social", kind="mastodon", thread="s4", text="scrivo a info@example.it"),
+        ),
+    )
+    subjects = lambda: sorted(str(c.subject) for c in store.queries.cases())  # noqa: E731
+    assert subjects() == [
+        "@unisono@mastodon.example",  # nothing but the mention: it is the only name there is
+        "Dove trovo la fattura?",
+        "il sito non funziona da stamattina",
+        "scrivo a info@example.it",
+    ]
+    with store.factory() as s:  # the message itself keeps its mentions
+        assert s.scalar(select(Message.text).where(Message.external_id == "m1")).startswith("@unisono@")
+    # A case named before mentions were left out of names still follows an edit.
+    with store.factory() as s, s.begin():
+        s.scalar(select(Case).where(Case.subject == "Dove trovo la fattura?")).subject = "@unisono@mastodon.example"
+    store.ingest.store_batch(
+        acc, batch(ItemUpdate("m2", "edit", "m2e", text="@unisono@mastodon.example ordine 55 perso"))
+    )
+    assert subjects() == [
+        "@unisono@mastodon.example",
+        "il sito non funziona da stamattina",
+        "ordine 55 perso",
+        "scrivo a info@example.it",
+    ]
