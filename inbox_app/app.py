@@ -75,7 +75,7 @@ class Services:
     templates: TemplateService
     # How the outbox asks a channel for an idempotency key and for its limits.
     key_maker: Callable[[str, Mapping[str, Any]], str] | None = None
-    capabilities_of: Callable[[str], Capabilities] | None = None
+    capabilities_of: Callable[[str, Mapping[str, Any]], Capabilities] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     # Ingest and the outbox are made on first use: the window shows its first cases
@@ -169,11 +169,11 @@ def build(
 
         return uuid.uuid4().hex
 
-    def capabilities_of(kind: str) -> Capabilities:
-        from connectors.base import Capabilities
+    def capabilities_of(kind: str, settings: Mapping[str, Any]) -> Capabilities:
+        from connectors.base import Capabilities, capabilities_of_account
 
         cls = registry.get(kind)
-        return cls.capabilities if cls is not None else Capabilities()
+        return capabilities_of_account(cls, settings) if cls is not None else Capabilities()
 
     queries = Queries(read_factory)
     services = Services(

@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -96,6 +97,18 @@ class FakeConnector:
         ),
         SettingSpec("poll_interval", "seconds between polls", default=1, type="int"),
     )
+
+    @classmethod
+    def capabilities_for(cls, settings: Mapping[str, Any]) -> Capabilities:
+        # A fake account plays its channel's limits too, so the demo's composer counts and
+        # warns as a real social or review account's would (a Mastodon answer: 500
+        # characters; a review answer: public, text only).
+        channel = settings.get("channel", "chat")
+        if channel == "social":
+            return replace(cls.capabilities, max_length=500)
+        if channel == "review":
+            return replace(cls.capabilities, attachments=False, public=True, private=False)
+        return cls.capabilities
 
     def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:
         self.settings = validate_settings(self.settings_schema, settings)

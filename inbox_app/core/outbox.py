@@ -42,7 +42,7 @@ from inbox_app.core.outbox_dispatch import IDENTITY_KIND, Claimed, OutboxDispatc
 __all__ = ["IDENTITY_KIND", "CapabilitiesOf", "Claimed", "KeyMaker", "OutboxService", "ReplyError"]
 
 KeyMaker = Callable[[str, Mapping[str, Any]], str]
-CapabilitiesOf = Callable[[str], Capabilities]
+CapabilitiesOf = Callable[[str, Mapping[str, Any]], Capabilities]  # (kind, account settings)
 
 
 class ReplyError(Exception):
@@ -129,7 +129,7 @@ class OutboxService:
         if not account.enabled:
             raise ReplyError(f"channel account {account.name!r} is disabled")
         if self._capabilities_of is not None:
-            caps = self._capabilities_of(account.kind)
+            caps = self._capabilities_of(account.kind, account.settings)
             if caps.max_length and len(text) > caps.max_length and not caps.split_long:
                 raise ReplyError(
                     f"the reply has {len(text)} characters; {account.name} allows {caps.max_length}"

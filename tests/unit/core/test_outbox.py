@@ -119,6 +119,19 @@ def test_replies_that_cannot_be_queued_say_why(store, tmp_path: Path) -> None:  
         store.outbox.queue_reply(case_id, "x" * 5000)
 
 
+def test_the_length_limit_is_the_account_s_own(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The same connector kind allows 500 characters on a social account and 4096 on a chat
+    # one (capabilities per account's settings): the outbox refuses by the account's.
+    server = FakeServer(tmp_path / "social")
+    server.deliver(id="p1", text="@shop dove è il mio ordine?", thread="s1", **{"from": "mastodon:@anna@mastodon.social"})
+    store.accounts.add("fake", "social", {"path": str(server.root), "channel": "social"})
+    assert _sync(store).stored == 1
+    case_id = store.queries.cases()[0].id
+    with pytest.raises(ReplyError, match="allows 500"):
+        store.outbox.queue_reply(case_id, "x" * 501)
+    store.outbox.queue_reply(case_id, "x" * 500)
+
+
 def test_auth_failure_keeps_the_reply_queued_and_stops_the_account(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     server, case_id = _setup(store, tmp_path)
     mid = store.outbox.queue_reply(case_id, "attesa")
