@@ -78,7 +78,7 @@ class GoogleApi:
         self._credentials = credentials
         self._client: httpx.AsyncClient | None = None
         self._token = ""
-        self._expires = 0.0
+        self._renew_at = 0.0
         self._refreshing = asyncio.Lock()
         self.scopes: tuple[str, ...] | None = None  # as granted, when Google says
 
@@ -108,7 +108,7 @@ class GoogleApi:
         if self._credentials is None:
             raise AuthError("no refresh token is stored for this Google location; store the secret first")
         async with self._refreshing:
-            stale = not self._token or time.monotonic() >= self._expires - EARLY
+            stale = not self._token or time.monotonic() >= self._renew_at
             # A refused token another call has replaced meanwhile needs no second renewal.
             if stale or (refused and refused == self._token):
                 await self._renew(self._credentials)
@@ -132,7 +132,9 @@ class GoogleApi:
             raise TransientError("Google's sign-in service answered without an access token") from None
         scope = answer.get("scope")
         self.scopes = tuple(str(scope).split()) if scope else None
-        self._token, self._expires = token, time.monotonic() + lifetime
+        # A minute early, or halfway for a token that lives less than two.
+        self._token = token
+        self._renew_at = time.monotonic() + lifetime - min(EARLY, lifetime / 2)
         logger.info("obtained a Google access token for %s, valid %.0f s", self.location, lifetime)
 
     def missing_scope(self) -> bool:
