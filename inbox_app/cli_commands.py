@@ -300,6 +300,23 @@ def _cmd_customers(args: argparse.Namespace, s: Services) -> int:
             raise CommandError("say which merge to undo: a customer id or --merge ID")
         source, target = s.customers.unmerge(merge_id=args.merge_id, customer_id=args.id, actor=actor)
         print(f"customer {source} is separate from {target} again")
+    elif args.action == "similar":
+        similar = s.queries.similar_customers(args.id)
+        _out(
+            args,
+            [c.to_json() for c in similar],
+            "\n".join(
+                f"{c.customer.id:6}  {c.customer.name:30} {', '.join(i.value for i in c.customer.identities):50} "
+                f"same name; open cases: {', '.join(map(str, c.customer.open_case_ids)) or '-'}"
+                for c in similar
+            )
+            or f"no other customer looks like customer {args.id}",
+        )
+    elif args.action == "distinguish":
+        if s.customers.distinguish(args.first, args.second, actor=actor):
+            print(f"customers {args.first} and {args.second} are two people: not suggested as one again")
+        else:
+            print(f"customers {args.first} and {args.second} were already told apart")
     elif args.action == "add-identity":
         norm = s.customers.add_identity(args.id, args.kind, args.value, actor=actor)
         print(f"customer {args.id} has {args.kind} {norm}")

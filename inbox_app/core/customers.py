@@ -13,7 +13,7 @@ from inbox_app.core import audit
 from inbox_app.core.clock import utcnow
 from inbox_app.core.customers_store import CustomerError, find_merge, merge, unmerge
 from inbox_app.core.events import CasesChanged, CustomersChanged, EventBus
-from inbox_app.core.identities import InvalidIdentity, normalize
+from inbox_app.core.identities import InvalidIdentity, name_key, normalize
 from inbox_app.core.models import (
     Attachment,
     AttachmentBlob,
@@ -27,6 +27,7 @@ from inbox_app.core.models import (
     MessageRaw,
     Thread,
 )
+from inbox_app.core.similar import distinguish, forget_distinctions
 from inbox_app.core.store_settings import StoreSettings
 
 __all__ = ["CustomerError", "CustomerService"]
@@ -57,6 +58,7 @@ class CustomerService:
                 if not name.strip():
                     raise CustomerError("a customer needs a name")
                 customer.name = name.strip()[:300]
+                customer.name_key = name_key(customer.name)
             if notes is not None:
                 customer.notes = notes
             if details is not None:
@@ -122,9 +124,20 @@ class CustomerService:
                 merge_id = record.id
             record = unmerge(s, merge_id, actor=actor)
             pair = (record.source_id, record.target_id)
+            # Put apart again means two people: not offered as one straight back.
+            distinguish(s, *pair, actor=actor, reason="unmerged")
         self._changed(*pair)
         self._bus.publish(CasesChanged(()))
         return pair
+
+    def distinguish(self, a: int, b: int, *, actor: str | None = None) -> bool:
+        """Say customers ``a`` and ``b`` are two people (a suggestion declined);
+        False when that was said before."""
+        with self._factory() as s, s.begin():
+            added = distinguish(s, a, b, actor=actor)
+        if added:
+            self._changed(a, b)
+        return added
 
     def merges(self, customer_id: int) -> list[dict[str, Any]]:
         with self._factory() as s:
@@ -241,6 +254,8 @@ class CustomerService:
                 c = s.get(Customer, cid)
                 assert c is not None
                 c.name, c.details, c.notes, c.erased_at = "Erased customer", {}, None, utcnow()
+                c.name_key = None
+            forget_distinctions(s, ids)
             s.execute(
                 update(AuditEvent)
                 .where(AuditEvent.object_type == "customer", AuditEvent.object_id.in_(ids))

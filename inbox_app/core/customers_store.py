@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from inbox_app.core import audit
 from inbox_app.core.clock import utcnow
+from inbox_app.core.identities import name_key
 from inbox_app.core.models import Case, Customer, CustomerMerge, Identity, Message, Thread
 
 
@@ -28,7 +29,8 @@ def live_customer_id(session: Session, customer_id: int) -> int:
 
 
 def create_customer(session: Session, name: str) -> int:
-    customer = Customer(name=name[:300] or "Unknown", details={}, created_at=utcnow())
+    name = name[:300] or "Unknown"
+    customer = Customer(name=name, name_key=name_key(name), details={}, created_at=utcnow())
     session.add(customer)
     session.flush()
     return customer.id

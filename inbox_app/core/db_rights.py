@@ -117,7 +117,7 @@ RIGHTS: dict[str, dict[str, Rights]] = {
     "quarantine": {"agent": NONE, "lead": NONE, "admin": ALL, "worker": Rights(read=True, add=True)},
     # Conversations: agents work them, the worker stores what arrives and sends replies.
     "customers": _work(
-        Rights(read=True, change=("name", "notes", "details", "merged_into_id")),
+        Rights(read=True, change=("name", "name_key", "notes", "details", "merged_into_id")),
         Rights(read=True, add=True, change=("merged_into_id",)),
     ),
     "identities": _work(
@@ -125,6 +125,8 @@ RIGHTS: dict[str, dict[str, Rights]] = {
         Rights(read=True, add=True, change=("customer_id",)),
     ),
     "customer_merges": _work(Rights(read=True, add=True, change=("undone_at",)), Rights(read=True, add=True)),
+    # Pairs told apart (a declined "maybe the same person", an undone merge): agents say it.
+    "customer_distinctions": _work(Rights(read=True, add=True), READ),
     "cases": _work(Rights(read=True, change=_CASE_WORK), Rights(read=True, add=True, change=_CASE_SYNC)),
     "threads": _work(
         Rights(read=True, add=True, change=("case_id", "customer_id")),

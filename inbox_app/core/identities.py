@@ -7,9 +7,16 @@ Only exact, normalized identifiers are matched automatically; anything fuzzier
 from __future__ import annotations
 
 import re
+import unicodedata
 from email.utils import parseaddr
 
 KINDS = ("email", "phone", "matrix", "telegram", "mastodon", "review")
+
+
+def fold(value: str) -> str:
+    """Lower-case and strip accents, as the indexes do ("Perché" -> "perche")."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 class InvalidIdentity(ValueError):
@@ -79,3 +86,21 @@ def normalize_subject(subject: str | None) -> str | None:
     text = _SUBJECT_PREFIX.sub("", subject)
     text = re.sub(r"\s+", " ", text).strip().casefold()
     return text[:500] or None
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+# A "name" holding these is an identifier a customer was named after for want of a name
+# (an address, a handle, a number): two of them alike say nothing about a person.
+_IDENTIFIER_HINTS = re.compile(r"[@:/+]|\d{3}")
+
+
+def name_key(name: str | None) -> str | None:
+    """The name folded for comparison: case, accents and word order do not count
+    ("ROSSI Niccolò" and "Niccolo Rossi" are one key). None where the name cannot tell
+    a person apart: fewer than two words of two letters, or an identifier."""
+    if not name or _IDENTIFIER_HINTS.search(name):
+        return None
+    words = _LETTERS.findall(fold(name))
+    if sum(len(w) >= 2 for w in words) < 2:
+        return None
+    return " ".join(sorted(words))[:300]

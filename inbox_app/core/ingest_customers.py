@@ -7,12 +7,14 @@ automatically, as the design asks; anything fuzzier is left to the agent.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select
 
 from connectors.base import InboundItem
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.customers_store import live_customer_id, merge
+from inbox_app.core.identities import name_key
 from inbox_app.core.ingest_preload import Preloader
 from inbox_app.core.ingest_records import CUSTOMERS, IDENTITIES, IngestError
 from inbox_app.core.models import (
@@ -74,7 +76,13 @@ class CustomerResolver(Preloader):
         return customer_id
 
     def _create_customer(self, name: str, first_seen: datetime) -> int:
-        values = {"name": name[:300] or "Unknown", "details": {}, "created_at": first_seen}
+        name = name[:300] or "Unknown"
+        values: dict[str, Any] = {
+            "name": name,
+            "name_key": name_key(name),
+            "details": {},
+            "created_at": first_seen,
+        }
         if not self.sqlite:
             return int(
                 self.s.execute(insert(CUSTOMERS).values(**values).returning(CUSTOMERS.c.id)).scalar_one()

@@ -75,6 +75,20 @@ class Customer(Base):
         ForeignKey("customers.id", ondelete="SET NULL"), index=True
     )
     erased_at: Mapped[datetime | None]
+    # The name folded for "maybe the same person" suggestions (core/similar.name_key).
+    name_key: Mapped[str | None] = mapped_column(String(300), index=True)
+
+
+class CustomerDistinction(Base):
+    """Two customers an agent said are two people: not suggested as one again."""
+
+    __tablename__ = "customer_distinctions"
+    __table_args__ = (UniqueConstraint("low_id", "high_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    low_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    high_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Identity(Base):

@@ -13,13 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    bindparam,
     ColumnElement,
     Row,
     Select,
     String,
     Text,
     TypeDecorator,
+    bindparam,
     cast,
     func,
     or_,
@@ -48,6 +48,7 @@ from inbox_app.core.rows import (
     IdentityRow,
     MessageRow,
     ReadContext,
+    SimilarCustomer,
     message_rows,
 )
 
@@ -241,6 +242,18 @@ class Queries:
             if customer is None:
                 raise NotFound(f"no customer with id {customer_id}")
             return self._customer_rows(s, [customer])[0]
+
+    def similar_customers(self, customer_id: int, limit: int = 5) -> list[SimilarCustomer]:
+        """Customers who may be the same person (core/similar.py), for the agent to judge."""
+        from inbox_app.core.similar import SAME_NAME, similar_ids
+
+        with self._factory() as s:
+            ids = similar_ids(s, customer_id, limit)
+            if not ids:
+                return []
+            found = {c.id: c for c in s.scalars(select(Customer).where(Customer.id.in_(ids)))}
+            rows = self._customer_rows(s, [found[i] for i in ids if i in found])
+        return [SimilarCustomer(row, SAME_NAME) for row in rows]
 
     def customer_names(self, ids: Iterable[int]) -> dict[int, str]:
         """Names for a handful of customers (search results, notifications) in one query."""

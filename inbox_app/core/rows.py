@@ -278,3 +278,19 @@ def message_rows(rows: Iterable[tuple[Any, ...]], context: ReadContext) -> list[
     whole timeline holds: one tuple each, nothing converted yet."""
     tail = (context,)
     return [_new_row(MessageRow, row + tail) for row in rows]
+
+
+@dataclass(frozen=True)
+class SimilarCustomer:
+    customer: CustomerRow
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.customer
+        return {
+            "id": c.id,
+            "name": c.name,
+            "reason": self.reason,
+            "identities": [{"kind": i.kind, "value": i.value} for i in c.identities],
+            "open_case_ids": list(c.open_case_ids),
+        }

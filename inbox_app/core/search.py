@@ -11,12 +11,12 @@ newest first, and only as many as are asked for are read.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core.db import SEARCH_WORDS
+from inbox_app.core.identities import fold
 from inbox_app.core.models import Message
 from inbox_app.core.queries import Queries
 from inbox_app.core.rows import MessageRow
@@ -29,12 +29,6 @@ _MAX_EXPANSION = 64
 
 class SearchError(Exception):
     pass
-
-
-def fold(value: str) -> str:
-    """Lower-case and strip accents, as the indexes do ("Perché" -> "perche")."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def terms(query: str) -> list[str]:

@@ -150,6 +150,32 @@ def test_merge_unmerge_export_erase(cli: Cli, shop: FakeServer, tmp_path: Path) 
     assert "perche" not in json.dumps(cli.json("search", "pacco"))
 
 
+def test_customers_who_may_be_one_person_are_listed_and_told_apart(cli: Cli, shop: FakeServer) -> None:
+    shop.deliver(
+        id="m3", text="Ottimo servizio", thread="t3", name="ROSSI Mario", **{"from": "mastodon:@mrossi@mastodon.social"}
+    )
+    cli("sync", "--once")
+    by_name = {c["name"]: c["id"] for c in cli.json("customers", "list")}
+    email, social = by_name["Mario Rossi"], by_name["ROSSI Mario"]
+    similar = cli.json("customers", "similar", str(email))
+    assert similar == [
+        {
+            "id": social,
+            "name": "ROSSI Mario",
+            "reason": "same_name",
+            "identities": [{"kind": "mastodon", "value": "@mrossi@mastodon.social"}],
+            "open_case_ids": similar[0]["open_case_ids"],
+        }
+    ]
+    assert "same name" in cli("customers", "similar", str(social)).stdout
+    assert "two people" in cli("customers", "distinguish", str(social), str(email)).stdout
+    assert cli.json("customers", "similar", str(email)) == []
+    assert "no other customer looks like" in cli("customers", "similar", str(email)).stdout
+    assert "already told apart" in cli("customers", "distinguish", str(email), str(social)).stdout
+    refused = cli("customers", "similar", "999", ok=False)
+    assert refused.returncode != 0 and "no customer with id 999" in refused.stderr
+
+
 @pytest.mark.parametrize(
     "args, words",
     [

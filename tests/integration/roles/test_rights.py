@@ -172,8 +172,13 @@ def test_an_agent_works_conversations(team: Team) -> None:
     sara.cases.restore(case.id, status, actor=me.name)  # undo
     sara.cases.restore(case.id, priority, actor=me.name)
     sara.customers.update(case.customer_id, notes="richiamare lunedì", details={"vip": True}, actor=me.name)
+    sara.customers.update(other.customer_id, name="Rossi Mario", actor=me.name)
+    sara.customers.update(case.customer_id, name="Mario Rossi", actor=me.name)
+    assert [c.customer.id for c in sara.queries.similar_customers(case.customer_id)] == [other.customer_id]
     merge_id = sara.customers.merge(other.customer_id, case.customer_id, actor=me.name)
-    sara.customers.unmerge(merge_id=merge_id, actor=me.name)
+    sara.customers.unmerge(merge_id=merge_id, actor=me.name)  # and so told apart
+    assert sara.queries.similar_customers(case.customer_id) == []
+    assert sara.customers.distinguish(case.customer_id, other.customer_id, actor=me.name) is False
     sara.customers.add_identity(case.customer_id, "phone", "+39 333 1234567", actor=me.name)
     CallService(sara.factory, sara.customers, sara.bus).log(
         case.id, CallLog("out", "+39 333 1234567", 60, notes="richiamato"), agent_id=me.id

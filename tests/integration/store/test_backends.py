@@ -74,6 +74,27 @@ def test_ingest_dedup_and_search_on_both_backends(any_url: str) -> None:
         services.close()
 
 
+def test_customers_under_one_name_are_suggested_and_told_apart_on_both_backends(any_url: str) -> None:
+    services = build(any_url, migrate=True)
+    try:
+        acc = account(services)
+        services.ingest.store_batch(
+            acc,
+            batch(
+                item("a", "sara@example.it", name="Sara Bruno"),
+                item("b", "s.bruno@example.com", name="BRUNO Sàra"),
+                item("c", "anna@example.it", name="Anna Verdi"),
+            ),
+        )
+        ids = sorted(c.id for c in services.queries.customers())
+        assert [c.customer.id for c in services.queries.similar_customers(ids[0])] == [ids[1]]
+        assert services.customers.distinguish(ids[1], ids[0]) is True
+        assert services.queries.similar_customers(ids[0]) == []
+        assert services.queries.similar_customers(ids[2]) == []
+    finally:
+        services.close()
+
+
 def test_replies_without_headers_join_their_own_customers_thread_on_both_backends(any_url: str) -> None:
     services = build(any_url, migrate=True)
     try:
