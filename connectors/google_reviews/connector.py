@@ -35,6 +35,7 @@ from connectors.base import (
     SendResult,
     SettingsError,
     SettingSpec,
+    TransientError,
     is_loopback_host,
     validate_settings,
 )
@@ -185,7 +186,7 @@ class GoogleReviewsConnector:
             params["pageToken"] = token
         page = await self.api.call("GET", f"{self.location}/reviews", "location", params=params)
         if not isinstance(page, Mapping):
-            raise PermanentError("Google answered the list of reviews with something that is not a list")
+            raise TransientError("Google answered the list of reviews with something that is not a list")
         return page
 
     async def _sweep(self, floor: str | None) -> Swept:
@@ -224,8 +225,8 @@ class GoogleReviewsConnector:
         return swept
 
     def _recheck_due(self, state: SyncState, now: datetime) -> bool:
-        if self.recheck_days <= 0 or not state.watch:
-            return False
+        if self.recheck_days <= 0 or state.hwm is None:
+            return False  # nothing handed over yet: no position to look behind
         if state.checked is None:
             return True
         return (now - when(state.checked)).total_seconds() >= self.recheck_minutes * 60
@@ -237,6 +238,8 @@ class GoogleReviewsConnector:
         floor = state.hwm
         if floor is None and self.history_days > 0:
             floor = days_before(now, self.history_days)
+        if state.hwm is None:
+            state.since = floor
         due = self._recheck_due(state, now)
         # A sweep that reaches past the horizon anyway (a first sync) re-reads for free.
         recheck = horizon is not None and (due or floor is None or floor <= horizon)
@@ -254,13 +257,14 @@ class GoogleReviewsConnector:
                 # Answers and removals ride with the last batch, whose cursor says when.
                 items += await self._recheck(planner, swept, {str(r["name"]) for _, r in changed})
                 state.checked = stamp_of(now)
-            if items or chunk or (last and recheck):
+            # A re-reading that was due is noted even when it found nothing, or it stays due.
+            if items or chunk or (last and due):
                 progress = Progress(min(number * BATCH, len(changed)), len(changed)) if changed else None
                 yield Batch(tuple(items), state.dump(), progress)
 
     async def _recheck(self, planner: Planner, swept: Swept, handed: set[str]) -> list[BatchItem]:
         items: list[BatchItem] = []
-        for stamp, review in swept.reviews:
+        for stamp, review in sorted(swept.reviews, key=lambda pair: (pair[0], str(pair[1]["name"]))):
             if str(review["name"]) not in handed:
                 items += planner.recheck(stamp, review)
         for name in planner.missing(swept)[:MAX_LOOKUPS]:
@@ -290,7 +294,7 @@ class GoogleReviewsConnector:
                 try:
                     name, changed = str(review["name"]), canon(review["updateTime"])
                 except (KeyError, TypeError, ValueError):
-                    return True  # the fetch quarantines it
+                    continue  # the fetch quarantines it; waking up for it again would spin
                 if (floor is None or changed >= floor) and state.is_new(changed, name):
                     return True
             remaining = deadline - time.monotonic()

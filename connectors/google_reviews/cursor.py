@@ -9,7 +9,9 @@ fetch takes the others, and nothing is lost or handed over twice.
 ``watch`` remembers, for the reviews of the last ``recheck_days``, when each last changed
 and when its answer did: an answer written on Google Maps does not change its review, and
 a removed review simply stops being listed, so both are found by reading those reviews
-again now and then (``checked``: when that last happened) and comparing.
+again now and then (``checked``: when that last happened) and comparing. That reading also
+finds a review Google published late, with a time before ``hwm``: listed, not watched, and
+not older than the first sync's history (``since``), it was never handed over.
 
 Reviews are named by their ID alone; the location's part is the same for all.
 """
@@ -29,6 +31,7 @@ class SyncState:
     prefix: str  # accounts/A/locations/L/reviews/
     hwm: str | None = None
     at: set[str] = field(default_factory=set)
+    since: str | None = None  # the first sync's history began here (None: with the first review)
     checked: str | None = None
     watch: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (changed, answered or "")
 
@@ -55,6 +58,7 @@ class SyncState:
             "v": 1,
             "hwm": self.hwm,
             "at": sorted(self._short(n) for n in self.at),
+            "since": self.since,
             "checked": self.checked,
             "watch": {self._short(n): list(v) for n, v in sorted(self.watch.items())},
         }
@@ -71,6 +75,7 @@ class SyncState:
                 raise ValueError("unknown version")
             state.hwm = _stamp(data.get("hwm"))
             state.at = {state._long(str(s)) for s in data.get("at") or ()}
+            state.since = _stamp(data.get("since"))
             state.checked = _stamp(data.get("checked"))
             for short, (changed, answered) in (data.get("watch") or {}).items():
                 state.watch[state._long(str(short))] = (str(changed), str(answered))

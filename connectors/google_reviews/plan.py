@@ -72,11 +72,15 @@ class Planner:
         return items
 
     def recheck(self, changed: str, review: Mapping[str, Any]) -> list[BatchItem]:
-        """A watched review that did not change: only its answer can have."""
+        """A review listed since the horizon that this fetch did not hand over: a watched one
+        can only have a new answer; one never handed over was published late by Google."""
         name = str(review["name"])
         known = self.state.watch.get(name)
         if known is None:
-            return []  # never handed over (older than the first sync's history)
+            since = self.state.since
+            if self.horizon is None or changed < self.horizon or (since is not None and changed < since):
+                return []  # older than what is watched, or than the first sync's history
+            return self.hand_over(changed, review)
         items = self._answer(name, review, known)
         self._watch(name, changed, review)
         return items

@@ -221,6 +221,22 @@ def test_a_removed_review_is_marked_removed_once_google_confirms(
     assert [b.items for b in sync(store, account, emulator, recheck_minutes=0)] == [()]  # told once
 
 
+def test_a_review_google_publishes_late_still_arrives_at_the_next_re_reading(
+    emulator: GoogleReviewsEmulator, store: Services
+) -> None:
+    account = new_account(store)
+    emulator.customer_reviews("Ada", 5, "on time")
+    sync(store, account, emulator, recheck_minutes=60)
+    # Held back by Google's checks, it is listed now with the time it was written, an hour ago:
+    # behind the newest review already handed over.
+    emulator.customer_reviews("Bob", 2, "held back", at_ns=time.time_ns() - 3600 * 10**9)
+    assert sync(store, account, emulator, recheck_minutes=60) == []  # not due: one page, nothing
+    [batch] = sync(store, account, emulator, recheck_minutes=0)
+    assert texts(batch.items) == ["★★☆☆☆ held back"]
+    assert [t for _, t, _ in messages(store, account)] == ["★★☆☆☆ held back", "★★★★★ on time"]
+    assert [b.items for b in sync(store, account, emulator, recheck_minutes=0)] == [()]  # once
+
+
 def test_the_first_sync_brings_the_days_of_history_asked_for(emulator: GoogleReviewsEmulator) -> None:
     now = time.time_ns()
     old = emulator.customer_reviews("Old", 2, "last year", at_ns=now - 365 * DAY_NS)
@@ -286,6 +302,9 @@ def test_waiting_never_spins_on_a_re_reading_it_cannot_start(
         account = connector(emulator, poll_interval=1, recheck_minutes=minutes)
         try:
             _, cursor = await collect(account, None)
+            # A review the fetch can only quarantine stays at the top of the list.
+            damaged = {**emulator.customer_reviews("Bob", 1, "?"), "updateTime": "soon"}
+            emulator.fail("GET reviews", 200, body={"reviews": [damaged], "totalReviewCount": 2}, times=5)
             return await account.wait_for_changes(cursor, 0.2)
         finally:
             await account.close()
