@@ -20,20 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox_app.core.rows import CaseRow, CustomerRow
+from inbox_app.core.rows import CaseRow, CustomerRow, SimilarCustomer
 from inbox_app.core.workspace_reads import PAST_CASES, CasesOverview
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.context import Workspace
-
-CHANNEL_OF_IDENTITY = {
-    "email": "email",
-    "phone": "phone",
-    "matrix": "chat",
-    "telegram": "chat",
-    "mastodon": "social",
-    "review": "review",
-}
+from inbox_app.ui.similar_customers import SimilarCustomers
 
 
 class CustomerPanel(QScrollArea):
@@ -76,6 +68,8 @@ class CustomerPanel(QScrollArea):
         self.identities = QListWidget(inner)
         self.identities.setAccessibleName(self.tr("Identities"))
         layout.addWidget(self.identities)
+        self.similar = SimilarCustomers(inner)
+        layout.addWidget(self.similar)
         layout.addWidget(self._heading(self.tr("Open cases"), inner))
         self.open_cases = QListWidget(inner)
         self.open_cases.setAccessibleName(self.tr("Open cases"))
@@ -114,6 +108,8 @@ class CustomerPanel(QScrollArea):
         self.merge.clicked.connect(self.mergeRequested)
         self.call.clicked.connect(self.callRequested)
         self.undo_merge.clicked.connect(self.undo_last_merge)
+        self.similar.mergeRequested.connect(self.merge_from)
+        self.similar.distinguishRequested.connect(self.distinguish_from)
         self.open_cases.itemActivated.connect(self._case_clicked)
         self.open_cases.itemClicked.connect(self._case_clicked)
         self.past_cases.itemActivated.connect(self._case_clicked)
@@ -140,7 +136,7 @@ class CustomerPanel(QScrollArea):
         self._generation = getattr(self, "_generation", 0) + 1
         generation = self._generation
 
-        def gather() -> tuple[CustomerRow, CasesOverview, int | None]:
+        def gather() -> tuple[CustomerRow, CasesOverview, int | None, list[SimilarCustomer]]:
             customer = queries.customer(customer_id)
             merges = [
                 m
@@ -150,7 +146,8 @@ class CustomerPanel(QScrollArea):
             # Every open case, but only the newest past ones: a customer of many years has
             # hundreds, and the panel must not hold up the timeline for them.
             overview = self._ws.reads.cases_overview(customer_id, PAST_CASES)
-            return customer, overview, merges[-1]["id"] if merges else None
+            similar = queries.similar_customers(customer_id) if customer.merged_into_id is None else []
+            return customer, overview, merges[-1]["id"] if merges else None, similar
 
         self._ws.call(
             gather,
@@ -158,8 +155,8 @@ class CustomerPanel(QScrollArea):
             done=lambda r: self._show(r) if generation == self._generation else None,
         )
 
-    def _show(self, result: tuple[CustomerRow, CasesOverview, int | None]) -> None:
-        customer, overview, merge_id = result
+    def _show(self, result: tuple[CustomerRow, CasesOverview, int | None, list[SimilarCustomer]]) -> None:
+        customer, overview, merge_id, similar = result
         self.customer, self.undoable_merge = customer, merge_id
         self.cases = overview.open + overview.past
         self.past_total = overview.past_total
@@ -169,17 +166,18 @@ class CustomerPanel(QScrollArea):
         self.notes.setPlainText(customer.notes or "")
         self.first_seen.setText(labels.when(customer.created_at))
         used = sorted(
-            overview.channels | {CHANNEL_OF_IDENTITY.get(i.kind, i.kind) for i in customer.identities}
+            overview.channels | {labels.CHANNEL_OF_IDENTITY.get(i.kind, i.kind) for i in customer.identities}
         )
         self.channels.setText(", ".join(labels.word(labels.CHANNEL, c) for c in used))
         self.identities.clear()
         for ident in customer.identities:
-            channel = CHANNEL_OF_IDENTITY.get(ident.kind, ident.kind)
+            channel = labels.CHANNEL_OF_IDENTITY.get(ident.kind, ident.kind)
             item = QListWidgetItem(
                 icon(f"channel-{channel}"), f"{labels.word(labels.IDENTITY, ident.kind)}: {ident.value}"
             )
             item.setToolTip(ident.value)
             self.identities.addItem(item)
+        self.similar.show_suggestions(similar)
         self.open_cases.clear()
         self.past_cases.clear()
         self._more_item = None
@@ -284,6 +282,20 @@ class CustomerPanel(QScrollArea):
             done=done,
             failed=lambda exc: self.message.setText(str(exc)),
             task="merge",
+        )
+
+    def distinguish_from(self, other_id: int) -> None:
+        """The agent says the suggested customer is someone else: not offered again."""
+        if self.customer is None:
+            return
+        self._ws.call(
+            self._ws.services.customers.distinguish,
+            self.customer.id,
+            other_id,
+            actor=self._ws.actor,
+            done=lambda _added: self.message.setText(self.tr("Noted: two different people.")),
+            failed=lambda exc: self.message.setText(str(exc)),
+            task="tell customers apart",
         )
 
     def undo_last_merge(self) -> None:

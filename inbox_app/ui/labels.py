@@ -26,6 +26,15 @@ CHANNEL = {
     "phone": QT_TRANSLATE_NOOP("Labels", "Phone"),
     "note": QT_TRANSLATE_NOOP("Labels", "Note"),
 }
+# The channel each kind of identity is reached on.
+CHANNEL_OF_IDENTITY = {
+    "email": "email",
+    "phone": "phone",
+    "matrix": "chat",
+    "telegram": "chat",
+    "mastodon": "social",
+    "review": "review",
+}
 DELIVERY = {
     "queued": QT_TRANSLATE_NOOP("Labels", "Queued"),
     "sending": QT_TRANSLATE_NOOP("Labels", "Sending…"),

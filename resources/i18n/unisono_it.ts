@@ -386,6 +386,10 @@
 <context>
     <name>CustomerPanel</name>
     <message>
+        <source>Noted: two different people.</source>
+        <translation>Annotato: sono due persone diverse.</translation>
+    </message>
+    <message>
         <source>Show older cases ({n} more)</source>
         <translation>Mostra i casi precedenti (altri {n})</translation>
     </message>
@@ -1338,6 +1342,45 @@ città: …</translation>
     <message>
         <source>This message was removed on its channel.</source>
         <translation>Questo messaggio è stato rimosso sul suo canale.</translation>
+    </message>
+</context>
+<context>
+    <name>SimilarCustomers</name>
+    <message>
+        <source>Maybe the same person</source>
+        <translation>Forse la stessa persona</translation>
+    </message>
+    <message>
+        <source>Other customers with the same name. Nothing is merged until you say so.</source>
+        <translation>Altri clienti con lo stesso nome. Nulla viene unito finché non lo decidi tu.</translation>
+    </message>
+    <message>
+        <source>1 open case</source>
+        <translation>1 caso aperto</translation>
+    </message>
+    <message>
+        <source>{n} open cases</source>
+        <translation>{n} casi aperti</translation>
+    </message>
+    <message>
+        <source>Customer {id}</source>
+        <translation>Cliente {id}</translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation>Unisci</translation>
+    </message>
+    <message>
+        <source>Merge {name} into this customer</source>
+        <translation>Unisci {name} a questo cliente</translation>
+    </message>
+    <message>
+        <source>Not the same</source>
+        <translation>Persona diversa</translation>
+    </message>
+    <message>
+        <source>Two different people: do not suggest {name} again</source>
+        <translation>Due persone diverse: non suggerire più {name}</translation>
     </message>
 </context>
 </TS>

@@ -671,3 +671,37 @@ def test_a_narrow_case_list_gives_up_columns_before_the_subject(make_window, qtb
     window.resize(2400, 900)
     window.default_splits(2400)
     qtbot.waitUntil(lambda: len(shown()) == CaseListModel.COLUMNS)  # wide again: all come back
+
+
+def test_the_panel_offers_the_same_name_on_another_channel_to_merge_or_tell_apart(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    seed = services.extra["seed"]
+    _open_case_of(window, qtbot, seed["paolo_email"])
+    panel = window.customer_panel
+    similar = panel.similar
+    qtbot.waitUntil(lambda: panel.customer is not None and panel.customer.id == seed["paolo_email"])
+    qtbot.waitUntil(lambda: similar.isVisibleTo(window) and len(similar.rows) == 1)
+    who, merge, apart = similar.rows[0]
+    assert "Paolo Gallo" in who.text() and "Chat" in who.text() and "1 open case" in who.text()
+    assert "@paolo:example.org" in who.toolTip()
+    merge.click()  # the chat customer moves into this one, nothing asked twice
+    qtbot.waitUntil(lambda: panel.identities.count() == 2)
+    qtbot.waitUntil(lambda: not similar.isVisibleTo(window))
+    panel.undo_merge.click()  # two people after all: not offered again
+    qtbot.waitUntil(lambda: panel.identities.count() == 1)
+    assert services.queries.customer(seed["paolo_chat"]).merged_into_id is None
+    assert services.queries.similar_customers(seed["paolo_email"]) == []
+    assert not similar.isVisibleTo(window)
+
+
+def test_not_the_same_person_hides_the_suggestion_for_good(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    seed = services.extra["seed"]
+    _open_case_of(window, qtbot, seed["paolo_email"])
+    similar = window.customer_panel.similar
+    qtbot.waitUntil(lambda: len(similar.rows) == 1 and similar.isVisibleTo(window))
+    similar.rows[0][2].click()
+    qtbot.waitUntil(lambda: not similar.isVisibleTo(window))
+    assert "two different people" in window.customer_panel.message.text()
+    assert services.queries.similar_customers(seed["paolo_chat"]) == []
+    assert services.queries.customer(seed["paolo_chat"]).merged_into_id is None
