@@ -20,10 +20,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from connectors.base import SettingsError
 
 UNREADABLE = "the stored Google reviews position is unreadable; reset the account's sync"
+
+
+class Watched(NamedTuple):
+    changed: str  # the review's updateTime
+    answered: str  # its answer's updateTime, "" for none
+    words: str  # a digest of its stars and words: Google may move a review it did not edit
 
 
 @dataclass
@@ -33,7 +40,7 @@ class SyncState:
     at: set[str] = field(default_factory=set)
     since: str | None = None  # the first sync's history began here (None: with the first review)
     checked: str | None = None
-    watch: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (changed, answered or "")
+    watch: dict[str, Watched] = field(default_factory=dict)
 
     def is_new(self, changed: str, name: str) -> bool:
         """Whether a review last changed at ``changed`` is yet to be handed over."""
@@ -77,8 +84,8 @@ class SyncState:
             state.at = {state._long(str(s)) for s in data.get("at") or ()}
             state.since = _stamp(data.get("since"))
             state.checked = _stamp(data.get("checked"))
-            for short, (changed, answered) in (data.get("watch") or {}).items():
-                state.watch[state._long(str(short))] = (str(changed), str(answered))
+            for short, values in (data.get("watch") or {}).items():
+                state.watch[state._long(str(short))] = Watched(*(str(v) for v in values))
         except (ValueError, TypeError, AttributeError):
             raise SettingsError(UNREADABLE) from None
         return state

@@ -13,8 +13,17 @@ from typing import Any
 
 from connectors.base import BatchItem, BrokenItem
 
-from .cursor import SyncState
-from .reviews import canon, edit_item, removal_item, reply_id, reply_item, reply_time_of, review_item
+from .cursor import SyncState, Watched
+from .reviews import (
+    canon,
+    edit_item,
+    removal_item,
+    reply_id,
+    reply_item,
+    reply_time_of,
+    review_item,
+    words_of,
+)
 
 REPLACED = "replaced by a newer answer on Google"
 DELETED = "the answer was deleted on Google"
@@ -60,7 +69,7 @@ class Planner:
         known = self.state.watch.get(name)
         created = canon(review["createTime"])
         if known is not None:
-            edited = changed > known[0]
+            edited = changed > known.changed and words_of(review) != known.words
         else:
             # Not watched: edited if it existed when the last fetch ended and changed since.
             edited = self.known_until is not None and created <= self.known_until and changed > created
@@ -99,7 +108,7 @@ class Planner:
             return []
         listed = swept.names()
         return sorted(
-            n for n, (changed, _) in self.state.watch.items() if changed >= self.horizon and n not in listed
+            n for n, known in self.state.watch.items() if known.changed >= self.horizon and n not in listed
         )
 
     def prune(self) -> None:
@@ -108,11 +117,11 @@ class Planner:
             self.state.watch.clear()
             return
         horizon = self.horizon
-        self.state.watch = {n: v for n, v in self.state.watch.items() if v[0] >= horizon}
+        self.state.watch = {n: v for n, v in self.state.watch.items() if v.changed >= horizon}
 
-    def _answer(self, name: str, review: Mapping[str, Any], known: tuple[str, str] | None) -> list[BatchItem]:
+    def _answer(self, name: str, review: Mapping[str, Any], known: Watched | None) -> list[BatchItem]:
         answered = reply_time_of(review)
-        before = known[1] if known is not None else ""
+        before = known.answered if known is not None else ""
         items: list[BatchItem] = []
         if before and before != (answered or ""):
             items.append(removal_item(reply_id(name, before), REPLACED if answered else DELETED))
@@ -122,6 +131,6 @@ class Planner:
 
     def _watch(self, name: str, changed: str, review: Mapping[str, Any]) -> None:
         if self.horizon is not None and changed >= self.horizon:
-            self.state.watch[name] = (changed, reply_time_of(review) or "")
+            self.state.watch[name] = Watched(changed, reply_time_of(review) or "", words_of(review))
         else:
             self.state.watch.pop(name, None)

@@ -12,6 +12,8 @@ canonical form always has nine, and then string order is time order.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -64,6 +66,12 @@ def review_text(review: Mapping[str, Any]) -> str:
         return comment
     rating = "★" * stars + "☆" * (5 - stars)
     return f"{rating} {comment}" if comment else rating
+
+
+def words_of(review: Mapping[str, Any]) -> str:
+    """A short digest of what the reviewer wrote and rated, to tell an edit from a touch."""
+    digest = hashlib.blake2b(review_text(review).encode(), digest_size=6).digest()
+    return base64.urlsafe_b64encode(digest).decode()
 
 
 def reviewer_of(review: Mapping[str, Any], name: str) -> Address:

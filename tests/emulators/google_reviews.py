@@ -22,7 +22,8 @@ accounts.locations.reviews; developers.google.com/identity/protocols/oauth2):
 Answers are JSON as Google's proto3 mapping writes it: fields at their default (no comment,
 ``isAnonymous`` false, an empty list, a zero count) are left out, and timestamps are UTC with
 0, 3, 6 or 9 fractional digits. An answer does not change its review's ``updateTime``
-(the reference: "when the review was last modified"; the answer has its own).
+(the reference: "when the review was last modified"; the answer has its own) unless
+:attr:`answer_touches_review` says otherwise.
 
 Tests play reviewers through :meth:`customer_reviews` and :meth:`customer_edits`, the owner
 on Google Maps through :meth:`owner_replies`, Google itself through :meth:`google_removes`,
@@ -121,6 +122,9 @@ class GoogleReviewsEmulator:
         self._server: ThreadingHTTPServer | None = None
         #: called (without the lock) after each page of the list is served, with its offset
         self.after_page: Callable[[int], None] | None = None
+        #: the reference leaves open whether an answer moves its review's updateTime: off by
+        #: default (the answer has its own), on to test a connector against the other reading
+        self.answer_touches_review = False
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> str:
@@ -215,6 +219,7 @@ class GoogleReviewsEmulator:
         with self.lock:
             _, found = self._find(review["name"])
             found.reply = {"comment": comment, "updated": self.now_ns()}
+            self._touch(found)
             return {"comment": comment, "updateTime": google_time(found.reply["updated"])}
 
     def owner_deletes_reply(self, review: dict[str, Any]) -> None:
@@ -280,6 +285,10 @@ class GoogleReviewsEmulator:
         location, _, review_id = name.rpartition("/reviews/")
         place = self.locations[location]
         return place, place.reviews[review_id]
+
+    def _touch(self, review: _Review) -> None:
+        if self.answer_touches_review and review.reply:
+            review.updated = review.reply["updated"]
 
     def _json(self, location: str, review: _Review) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -408,6 +417,7 @@ class GoogleReviewsEmulator:
         if not place.verified:
             return _error(400, "Precondition check failed.", "FAILED_PRECONDITION")
         review.reply = {"comment": comment, "updated": self.now_ns()}
+        self._touch(review)
         self.reply_log.append((f"{place.name}/reviews/{review.review_id}", comment))
         return 200, {"comment": comment, "updateTime": google_time(review.reply["updated"])}
 

@@ -70,7 +70,8 @@ def test_reviews_to_cases_and_one_public_answer_back(emulator: GoogleReviewsEmul
     queued = cli.json("reply", str(case_id), "--text", "Sorry for the wait, Ada: we added a barista.")
     assert queued["delivery"] == "queued"
     assert "1 sent" in cli("sync", "--once").stdout
-    assert "0 sent" in cli("sync", "--once").stdout  # this round also reads the answer back: 0 new
+    read_back = cli("sync", "--once").stdout  # this round reads our answer back from Google
+    assert "0 new" in read_back and "0 sent" in read_back
     assert emulator.replies() == {
         ada["name"]: "Sorry for the wait, Ada: we added a barista.",
         bob["name"]: "Grazie Bob!",

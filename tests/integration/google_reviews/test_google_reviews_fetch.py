@@ -8,10 +8,12 @@ import threading
 import time
 
 import pytest
+from sqlalchemy import select
 
 from connectors.base import Address, BrokenItem, InboundItem, ItemUpdate
 from connectors.google_reviews.reviews import canon, reply_id
 from inbox_app.app import Services
+from inbox_app.core.models import AuditEvent
 from tests.emulators.google_reviews import GoogleReviewsEmulator
 from tests.integration.google_reviews.helpers import (
     DAY_NS,
@@ -201,6 +203,52 @@ def test_answers_written_on_google_maps_are_ours_and_a_replaced_one_is_marked(
     before = len(emulator.calls("GET reviews"))
     assert [b.items for b in sync(store, account, emulator, recheck_minutes=60)] == []
     assert len(emulator.calls("GET reviews")) == before + 1
+
+
+@pytest.mark.parametrize("touches", [False, True])
+def test_an_answer_is_never_taken_for_an_edit_of_its_review(
+    emulator: GoogleReviewsEmulator, store: Services, touches: bool
+) -> None:
+    emulator.answer_touches_review = touches  # whether Google moves a review it did not edit
+    account = new_account(store)
+    ada = emulator.customer_reviews("Ada", 4, "Good")
+    sync(store, account, emulator)
+    emulator.owner_replies(ada, "Thanks Ada")
+    emulator.customer_reviews("Bob", 5, "Great")  # so the next sync has something new either way
+    sync(store, account, emulator, recheck_minutes=0)
+    stored = messages(store, account)
+    assert [(d, t) for d, t, _ in stored] == [
+        ("in", "★★★★☆ Good"),
+        ("out", "Thanks Ada"),
+        ("in", "★★★★★ Great"),
+    ]
+    assert not any(meta.get("edited") for _, _, meta in stored)
+    emulator.customer_edits(ada, stars=2)
+    sync(store, account, emulator)
+    assert messages(store, account)[0][1] == "★★☆☆☆ Good" and messages(store, account)[0][2]["edited"]
+
+
+def test_replayed_batches_of_edits_answers_and_removals_change_nothing_twice(
+    emulator: GoogleReviewsEmulator, store: Services
+) -> None:
+    account = new_account(store)
+    reviews = [emulator.customer_reviews(f"R{n}", 3, f"review {n}") for n in range(55)]
+    first = sync(store, account, emulator, recheck_minutes=0)
+    emulator.customer_edits(reviews[0], comment="review 0, edited")
+    emulator.owner_replies(reviews[1], "answer 1")
+    emulator.owner_replies(reviews[2], "answer 2")
+    emulator.google_removes(reviews[3])
+    second = sync(store, account, emulator, recheck_minutes=0)
+    assert [len(b.items) for b in first] == [50, 5] and len(second) == 1
+    for batch in [*first, *second, *reversed(first), *second]:  # a worker replaying what it stored
+        store.ingest.store_batch(account, batch)
+    stored = messages(store, account)
+    assert len(stored) == 55 + 2 and [t for d, t, _ in stored if d == "out"] == ["answer 1", "answer 2"]
+    assert sum(bool(m.get("edited")) for _, _, m in stored) == 1
+    assert sum(bool(m.get("redacted")) for _, _, m in stored) == 1
+    with store.factory() as s:
+        actions = list(s.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "message")))
+    assert (actions.count("message.edited"), actions.count("message.redacted")) == (1, 1)
 
 
 def test_a_removed_review_is_marked_removed_once_google_confirms(
