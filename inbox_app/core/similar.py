@@ -21,11 +21,14 @@ from inbox_app.core.models import Customer, CustomerDistinction
 
 #: Why a customer is suggested; the UI and the CLI word it.
 SAME_NAME = "same_name"
+#: A name more customers than this share (a Mario Rossi) tells nobody apart: suggesting
+#: five of them at random would be noise, so such a name suggests no one.
+COMMON_NAME = 10
 
 
 def similar_ids(s: Session, customer_id: int, limit: int) -> list[int]:
     """Other live customers under the same name key, newest first, less those an agent
-    told apart from this one."""
+    told apart from this one; none when the name is too common to say anything."""
     row = s.execute(
         select(Customer.name_key, Customer.merged_into_id, Customer.erased_at).where(
             Customer.id == customer_id
@@ -50,9 +53,10 @@ def similar_ids(s: Session, customer_id: int, limit: int) -> list[int]:
             Customer.erased_at.is_(None),
         )
         .order_by(Customer.id.desc())
-        .limit(limit + len(told_apart))
+        .limit(COMMON_NAME + 1 + len(told_apart))
     ).all()
-    return [cid for cid in candidates if cid not in told_apart][:limit]
+    others = [cid for cid in candidates if cid not in told_apart]
+    return [] if len(others) > COMMON_NAME else others[:limit]
 
 
 def distinguish(s: Session, a: int, b: int, *, actor: str | None, reason: str = "agent") -> bool:

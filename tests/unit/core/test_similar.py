@@ -166,3 +166,19 @@ def test_a_sender_without_a_name_is_suggested_to_nobody(store) -> None:  # type:
     store.ingest.store_batch(acc, batch(item("<a@x>", "info@example.it"), item("<b@x>", "info@example.com")))
     ids = {_customer_of(store, "info@example.it"), _customer_of(store, "info@example.com")}
     assert all(_suggested(store, cid) == [] for cid in ids)
+
+
+def test_a_name_shared_by_too_many_customers_suggests_no_one(store) -> None:  # type: ignore[no-untyped-def]
+    from inbox_app.core.similar import COMMON_NAME
+
+    acc = account(store)
+    senders = [f"mario{i}@example.it" for i in range(COMMON_NAME + 2)]
+    store.ingest.store_batch(
+        acc, batch(*(item(f"<m{i}@x>", a, name="Mario Rossi") for i, a in enumerate(senders)))
+    )
+    first = _customer_of(store, senders[0])
+    assert _suggested(store, first) == []  # eleven other Mario Rossi: the name tells nobody apart
+    store.customers.distinguish(first, _customer_of(store, senders[-1]))
+    # Ten others left: few enough to be worth a look; the panel shows the newest five.
+    assert len(store.queries.similar_customers(first)) == 5
+    assert len(store.queries.similar_customers(first, limit=20)) == COMMON_NAME
