@@ -100,7 +100,7 @@ class CustomerPanel(QScrollArea):
         layout.addWidget(self.message)
         layout.addStretch(1)
         for lst in (self.identities, self.open_cases, self.past_cases):
-            lst.setMaximumHeight(self.fontMetrics().height() * 6 + 16)
+            _fit(lst)
             lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             lst.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setWidget(inner)
@@ -177,12 +177,14 @@ class CustomerPanel(QScrollArea):
             )
             item.setToolTip(ident.value)
             self.identities.addItem(item)
+        _fit(self.identities)
         self.similar.show_suggestions(similar)
         self.open_cases.clear()
         self.past_cases.clear()
         self._more_item = None
         for case in overview.open:
             self.open_cases.addItem(self._case_item(case))
+        _fit(self.open_cases)
         self._add_past(overview.past)
         self.undo_merge.setEnabled(merge_id is not None)
 
@@ -206,6 +208,7 @@ class CustomerPanel(QScrollArea):
             self._more_item.setData(Qt.ItemDataRole.UserRole, 0)
             self._more_item.setToolTip(self.tr("List {n} more past cases").format(n=min(left, PAST_CASES)))
             self.past_cases.addItem(self._more_item)
+        _fit(self.past_cases)
 
     def show_more_past(self) -> None:
         """The next page of past cases, at the end of the list."""
@@ -312,3 +315,10 @@ class CustomerPanel(QScrollArea):
             failed=lambda exc: self.message.setText(str(exc)),
             task="unmerge",
         )
+
+
+def _fit(lst: QListWidget, most: int = 6) -> None:
+    """As tall as its rows, up to ``most`` (then it scrolls): a customer with one identity
+    and no past cases gets a short panel, not three boxes of empty space."""
+    row = lst.sizeHintForRow(0) if lst.count() else lst.fontMetrics().height() + 6
+    lst.setFixedHeight(max(1, min(lst.count(), most)) * max(row, 1) + 2 * lst.frameWidth() + 2)
