@@ -7,8 +7,9 @@ disappears is marked removed. An agent's answer is the review's one public reply
 keeps one per review: a new one replaces it), written with ``PUT .../reply``.
 
 Google has no push without Pub/Sub, so ``wait_for_changes`` looks at the newest reviews
-every ``poll_interval`` seconds; answers and removals, which do not change the list's
-order, are found by re-reading the last ``recheck_days`` every ``recheck_minutes``.
+every ``poll_interval`` seconds. Answers written elsewhere, removals and reviews Google
+publishes late do not come to the top of the list (ordered by change), so they are found
+by re-reading the last ``recheck_days`` every ``recheck_minutes`` (see cursor.py).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ BATCH = 50  # reviews handed over per batch
 MAX_BYTES = 4096  # ReviewReply.comment: "The maximum length is 4096 bytes."
 SWEEP_TRIES = 3
 MAX_LOOKUPS = 20  # reviews gone from the list confirmed one by one per re-reading
+REMEMBERED = 1000  # answers this process sent, by idempotency key
 
 _ID = re.compile(r"^[A-Za-z0-9_-]+$")
 _LOCATION = re.compile(r"^accounts/([^/]+)/locations/([^/]+)$")
@@ -343,6 +345,8 @@ class GoogleReviewsConnector:
             stamp = _stamp_of((current or {}).get("reviewReply")) or stamp_of(self._now())
         result = SendResult(reply_id(review, stamp), when(stamp), {"review": review})
         self._sent[reply.idempotency_key] = result
+        if len(self._sent) > REMEMBERED:
+            del self._sent[next(iter(self._sent))]  # the oldest; a crash forgets them all anyway
         return result
 
     async def find_sent(self, reply: OutboundReply) -> SendResult | None:
@@ -358,16 +362,17 @@ class GoogleReviewsConnector:
             return None  # the review is gone, and with it any answer
         answer = current.get("reviewReply") if isinstance(current, Mapping) else None
         stamp = _stamp_of(answer)
-        if (
-            stamp is None
-            or not isinstance(answer, Mapping)
-            or str(answer.get("comment") or "").strip() != text
-        ):
+        if stamp is None or not isinstance(answer, Mapping) or _words(answer.get("comment")) != _words(text):
             return None
         return SendResult(reply_id(review, stamp), when(stamp), {"review": review})
 
     async def close(self) -> None:
         await self.api.close()
+
+
+def _words(text: Any) -> list[str]:
+    """An answer's words: Google may keep line breaks and spaces its own way."""
+    return str(text or "").split()
 
 
 def _stamp_of(answer: Any) -> str | None:

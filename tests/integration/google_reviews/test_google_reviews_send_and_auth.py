@@ -89,6 +89,7 @@ def test_an_answer_that_left_before_a_crash_is_found_instead_of_written_again(
         try:
             return [
                 await account.find_sent(reply),
+                await account.find_sent(answer(ada, "Thank you,\n  Ada!")),  # Google's own spacing
                 await account.find_sent(answer(ada, "Other words")),
                 await account.find_sent(answer(bob, "Thank you, Ada!")),
                 await account.find_sent(OutboundReply("k", "not-a-review", "Thank you, Ada!")),
@@ -96,7 +97,8 @@ def test_an_answer_that_left_before_a_crash_is_found_instead_of_written_again(
         finally:
             await account.close()
 
-    found, other_words, other_review, no_review = asyncio.run(after_the_crash())
+    found, respaced, other_words, other_review, no_review = asyncio.run(after_the_crash())
+    assert respaced == found
     stamp = canon(emulator.review(ada["name"])["reviewReply"]["updateTime"])
     assert found is not None and found.external_id == reply_id(ada["name"], stamp)
     assert (other_words, other_review, no_review) == (None, None, None)
