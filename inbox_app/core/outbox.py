@@ -240,10 +240,13 @@ class OutboxService:
         *,
         limit: int = 20,
         include_stale: bool = False,
+        stale_only: bool = False,
         exclude: frozenset[int] = frozenset(),
     ) -> list[Claimed]:
         """Mark due replies *sending* (committed) and return them for sending."""
-        return self._dispatch.claim(account_id, limit=limit, include_stale=include_stale, exclude=exclude)
+        return self._dispatch.claim(
+            account_id, limit=limit, include_stale=include_stale, stale_only=stale_only, exclude=exclude
+        )
 
     def mark_sent(self, claimed: Claimed, result: SendResult) -> None:
         self._dispatch.mark_sent(claimed, result)

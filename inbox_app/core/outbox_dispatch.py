@@ -66,11 +66,13 @@ class OutboxDispatcher:
         *,
         limit: int = 20,
         include_stale: bool = False,
+        stale_only: bool = False,
         exclude: frozenset[int] = frozenset(),
     ) -> list[Claimed]:
-        """Mark due replies *sending* (committed) and return them for sending."""
+        """Mark due replies *sending* (committed) and return them for sending; with
+        ``stale_only`` only those a previous run left *sending* (a crash)."""
         now = utcnow()
-        states = ["queued", "sending"] if include_stale else ["queued"]
+        states = ["sending"] if stale_only else ["queued", "sending"] if include_stale else ["queued"]
         claimed: list[Claimed] = []
         due = select(Message.id, Message.delivery).where(
             Message.account_id == account_id,

@@ -83,16 +83,20 @@ class AccountRunner:
                     "account %s: %s of %s", self.account.name, batch.progress.done, batch.progress.total
                 )
 
-    async def dispatch(self, report: SyncReport) -> None:
-        tried: set[int] = set()  # each reply gets at most one attempt per round
+    async def dispatch(
+        self, report: SyncReport, *, stale_only: bool = False, tried: set[int] | None = None
+    ) -> None:
+        tried = set() if tried is None else tried  # each reply gets at most one attempt per round
         while True:
             claimed = await asyncio.to_thread(
                 self._outbox.claim,
                 self.account.id,
                 include_stale=self._first_dispatch,
+                stale_only=stale_only,
                 exclude=frozenset(tried),
             )
-            self._first_dispatch = False
+            if not stale_only:
+                self._first_dispatch = False
             if not claimed:
                 return
             for index, item in enumerate(claimed):
@@ -145,8 +149,15 @@ class AccountRunner:
         """Fetch everything available and dispatch the outbox; errors end up in the report."""
         report = SyncReport(self.account.name)
         try:
+            tried: set[int] = set()  # each reply gets at most one attempt per round
+            if self._first_dispatch:
+                # After a start (perhaps after a crash) replies left 'sending' are settled
+                # first: one the channel took before the crash then has its external id
+                # when the fetch reads it back (a review's answer, a post), instead of
+                # being stored as a message of its own and sent again.
+                await self.dispatch(report, stale_only=True, tried=tried)
             await self.fetch_all(report)
-            await self.dispatch(report)
+            await self.dispatch(report, tried=tried)
         except AuthError as exc:
             report.error = f"credentials refused: {exc}"
             await asyncio.to_thread(self._accounts.set_status, self.account.id, "auth_error", report.error)

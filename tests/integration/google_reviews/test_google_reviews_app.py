@@ -94,11 +94,6 @@ def test_an_answer_google_took_before_a_crash_is_not_written_again(
     assert run_once(store).sent == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the runner fetches before it resolves replies left 'sending' by a crash: a re-reading "
-    "of the reviews in that first round stores Google's copy as a message of its own (see the report)",
-)
 def test_an_answer_google_took_before_a_crash_is_stored_once_even_when_re_read_first(
     emulator: GoogleReviewsEmulator, store: Services
 ) -> None:
