@@ -251,6 +251,9 @@ class OutboxService:
     def mark_sent(self, claimed: Claimed, result: SendResult) -> None:
         self._dispatch.mark_sent(claimed, result)
 
+    def next_due_in(self, account_id: int) -> float | None:
+        return self._dispatch.next_due_in(account_id)
+
     def mark_retry(
         self, claimed: Claimed, error: str, retry_after: float | None, sent_parts: tuple[str, ...] = ()
     ) -> bool:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.base import Address, AttachmentData, OutboundReply, SendResult
 from inbox_app.core import audit
-from inbox_app.core.clock import utcnow
+from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.events import CasesChanged, EventBus, MessagesChanged
 from inbox_app.core.models import (
     Agent,
@@ -223,6 +223,25 @@ class OutboxDispatcher:
             case_id = msg.case_id
         self._changed(claimed.message_id, case_id)
         return gave_up
+
+    def next_due_in(self, account_id: int) -> float | None:
+        """Seconds until the account's next queued reply is due (0: now); None when
+        nothing waits. The runner wakes for it instead of waiting a whole poll interval."""
+        with self._factory() as s:
+            rows = s.execute(
+                select(Message.next_attempt_at)
+                .where(
+                    Message.account_id == account_id,
+                    Message.direction == "out",
+                    Message.delivery == "queued",
+                )
+                .order_by(Message.next_attempt_at.is_not(None), Message.next_attempt_at)
+                .limit(1)
+            ).all()
+        if not rows:
+            return None
+        due = rows[0][0]
+        return 0.0 if due is None else max(0.0, (aware(due) - utcnow()).total_seconds())
 
     def mark_failed(self, claimed: Claimed, reason: str) -> None:
         with self._factory() as s, s.begin():

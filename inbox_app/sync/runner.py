@@ -189,7 +189,16 @@ class AccountRunner:
                 await _wait_any(stop, self.wake, delay)
                 continue
             backoff = 1.0
-            await self._wait_for_changes(stop, wait_timeout)
+            await self._wait_for_changes(stop, await self._wait_time(wait_timeout))
+
+    async def _wait_time(self, least: float) -> float:
+        """How long to wait for changes before the next round: the account's own poll
+        interval where its connector polls (an admin's 300 s for a review location is not
+        overruled by a round every 30 s), but never past the next reply due for sending."""
+        interval = getattr(self.connector, "poll_interval", None)
+        timeout = max(least, float(interval)) if isinstance(interval, int | float) else least
+        due = await asyncio.to_thread(self._outbox.next_due_in, self.account.id)
+        return timeout if due is None else max(1.0, min(timeout, due))
 
     async def _wait_for_changes(self, stop: asyncio.Event, timeout: float) -> None:
         if self.wake.is_set():
