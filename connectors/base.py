@@ -118,6 +118,9 @@ class ItemUpdate:
     at: datetime | None = None
     reason: str | None = None
     flags: tuple[str, ...] | None = None
+    # For an edit: what the channel says about the message now (a review's new stars),
+    # merged into what the store keeps.
+    meta: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -92,15 +92,23 @@ def _raw(review: Mapping[str, Any]) -> bytes:
     return json.dumps(review, ensure_ascii=False, sort_keys=True).encode()
 
 
+def review_meta(review: Mapping[str, Any], *, edit: bool = False) -> dict[str, Any]:
+    """What a message keeps of a review beside its text: the stars, and whether it is a
+    rating without words (said either way in an edit, which may add or remove them)."""
+    meta: dict[str, Any] = {}
+    stars = stars_of(review)
+    if stars is not None:
+        meta["stars"] = stars
+    rating_only = not str(review.get("comment") or "").strip()
+    if rating_only or edit:
+        meta["rating_only"] = rating_only
+    return meta
+
+
 def review_item(review: Mapping[str, Any]) -> InboundItem | BrokenItem:
     name = str(review.get("name") or f"review-{review.get('reviewId')}")
     try:
-        meta: dict[str, Any] = {}
-        stars = stars_of(review)
-        if stars is not None:
-            meta["stars"] = stars
-        if not str(review.get("comment") or "").strip():
-            meta["rating_only"] = True
+        meta = review_meta(review)
         return InboundItem(
             external_id=name,
             thread_key=name,
@@ -122,6 +130,7 @@ def edit_item(review: Mapping[str, Any], update_time: str) -> ItemUpdate:
         external_id=f"{name}:edit:{update_time}",
         text=review_text(review),
         at=when(update_time),
+        meta=review_meta(review, edit=True),
     )
 
 

@@ -223,9 +223,10 @@ class BatchWriter(CaseRules):
         meta = dict(row.meta or {})
         values: dict[str, Any] = {}
         if item.kind == "edit":
-            if row.text == (item.text or "") and meta.get("edited"):
+            if row.text == (item.text or "") and meta.get("edited") and meta == {**meta, **(item.meta or {})}:
                 return
             audit.record(self.s, None, "message.edited", "message", row.id, previous=row.text)
+            meta.update(item.meta or {})
             meta["edited"] = True
             meta["edited_at"] = (item.at or utcnow()).isoformat()
             values.update(text=item.text or "", meta=meta)

@@ -175,6 +175,11 @@ def test_an_edit_reaches_the_store_as_an_edit_of_the_same_message(
         ("in", "★★☆☆☆ Cold coffee today"),
     ]
     assert all(meta.get("edited") for _, _, meta in stored)
+    # The stars follow the edit, not only the text: 5 -> 2 for Ada, 4 kept for Old.
+    assert [(m["stars"], m["rating_only"]) for _, _, m in stored] == [(4, False), (2, False)]
+    emulator.customer_edits(ada, comment="", stars=1)  # the words taken back, a rating left
+    sync(store, account, emulator, recheck_days=30)
+    assert messages(store, account)[1][2]["stars"] == 1 and messages(store, account)[1][2]["rating_only"]
     assert sync(store, account, emulator, recheck_days=30) == []  # nothing changed since
 
 
