@@ -164,6 +164,13 @@ class Capabilities:
     private: bool = True
     subject: bool = False
     split_long: bool = False
+    # What max_length counts: characters, or the UTF-8 bytes of the text (Google's
+    # review answers: 4096 bytes, so 1,400 characters of Italian with emoji may be over).
+    length_unit: Literal["characters", "bytes"] = "characters"
+
+    def length_of(self, text: str) -> int:
+        """The length of ``text`` as this channel counts it against ``max_length``."""
+        return len(text.encode("utf-8")) if self.length_unit == "bytes" else len(text)
 
 
 @dataclass(frozen=True)

@@ -102,12 +102,14 @@ class FakeConnector:
     def capabilities_for(cls, settings: Mapping[str, Any]) -> Capabilities:
         # A fake account plays its channel's limits too, so the demo's composer counts and
         # warns as a real social or review account's would (a Mastodon answer: 500
-        # characters; a review answer: public, text only).
+        # characters; a review answer: public, text only, 4096 bytes).
         channel = settings.get("channel", "chat")
         if channel == "social":
             return replace(cls.capabilities, max_length=500)
         if channel == "review":
-            return replace(cls.capabilities, attachments=False, public=True, private=False)
+            return replace(
+                cls.capabilities, attachments=False, public=True, private=False, length_unit="bytes"
+            )
         return cls.capabilities
 
     def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:

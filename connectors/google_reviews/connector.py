@@ -102,7 +102,7 @@ class GoogleReviewsConnector:
     channel: ClassVar[Channel] = "review"
     # An answer to a review is public, always: the composer warns before it goes.
     capabilities: ClassVar[Capabilities] = Capabilities(
-        max_length=MAX_BYTES, html=False, attachments=False, public=True, private=False
+        max_length=MAX_BYTES, html=False, attachments=False, public=True, private=False, length_unit="bytes"
     )
     needs_secret: ClassVar[bool] = True
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (

@@ -130,9 +130,10 @@ class OutboxService:
             raise ReplyError(f"channel account {account.name!r} is disabled")
         if self._capabilities_of is not None:
             caps = self._capabilities_of(account.kind, account.settings)
-            if caps.max_length and len(text) > caps.max_length and not caps.split_long:
+            length = caps.length_of(text)
+            if caps.max_length and length > caps.max_length and not caps.split_long:
                 raise ReplyError(
-                    f"the reply has {len(text)} characters; {account.name} allows {caps.max_length}"
+                    f"the reply has {length} {caps.length_unit}; {account.name} allows {caps.max_length}"
                 )
         thread = self._pick_thread(s, case, account)
         key = self._key_maker(account.kind, account.settings)

@@ -106,9 +106,13 @@ class ChannelPreview(QFrame):
         self.text.setText(shown[:2000] or self.tr("(empty)"))
         self.text.setToolTip(shown[:2000])
         limit = caps.max_length
-        n = len(text)
+        n = caps.length_of(text)
         self.over = bool(limit and n > limit and not caps.split_long)
-        if limit:
+        if limit and caps.length_unit == "bytes":
+            words = self.tr("{n} / {limit} bytes").format(n=n, limit=limit)
+            if self.over:
+                words += " · " + self.tr("too long for this channel")
+        elif limit:
             words = self.tr("{n} / {limit} characters").format(n=n, limit=limit)
             if n > limit and caps.split_long:
                 parts = -(-n // limit)
@@ -397,9 +401,14 @@ class Composer(QWidget):
         if candidate is None:
             return self.tr("This customer cannot be reached through any channel account; add a note instead.")
         caps = candidate.capabilities
-        if caps.max_length and len(text) > caps.max_length and not caps.split_long:
+        n = caps.length_of(text)
+        if caps.max_length and n > caps.max_length and not caps.split_long:
+            if caps.length_unit == "bytes":
+                return self.tr("The reply is {n} bytes long; {account} allows {limit}.").format(
+                    n=n, account=candidate.account.name, limit=caps.max_length
+                )
             return self.tr("The reply is {n} characters long; {account} allows {limit}.").format(
-                n=len(text), account=candidate.account.name, limit=caps.max_length
+                n=n, account=candidate.account.name, limit=caps.max_length
             )
         return None
 

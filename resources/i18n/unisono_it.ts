@@ -269,6 +269,10 @@
         <translation>{n} / {limit} caratteri</translation>
     </message>
     <message>
+        <source>{n} / {limit} bytes</source>
+        <translation>{n} / {limit} byte</translation>
+    </message>
+    <message>
         <source>sent in {parts} parts</source>
         <translation>inviato in {parts} parti</translation>
     </message>
@@ -350,6 +354,10 @@
     <message>
         <source>The reply is {n} characters long; {account} allows {limit}.</source>
         <translation>La risposta è lunga {n} caratteri; {account} ne consente {limit}.</translation>
+    </message>
+    <message>
+        <source>The reply is {n} bytes long; {account} allows {limit}.</source>
+        <translation>La risposta occupa {n} byte; {account} ne consente {limit}.</translation>
     </message>
     <message>
         <source>Note added.</source>

@@ -132,6 +132,18 @@ def test_the_length_limit_is_the_account_s_own(store, tmp_path: Path) -> None:  
     store.outbox.queue_reply(case_id, "x" * 500)
 
 
+def test_a_review_answer_is_counted_in_bytes(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server = FakeServer(tmp_path / "reviews")
+    server.deliver(id="r1", text="★★★★★ Ottimo", thread="r1", **{"from": "review:gbp-1"})
+    store.accounts.add("fake", "recensioni", {"path": str(server.root), "channel": "review"})
+    assert _sync(store).stored == 1
+    case_id = store.queries.cases()[0].id
+    text = "Grazie è " * 500  # 4,500 characters, 5,000 bytes in UTF-8
+    with pytest.raises(ReplyError, match="the reply has 5000 bytes; recensioni allows 4096"):
+        store.outbox.queue_reply(case_id, text)
+    store.outbox.queue_reply(case_id, "è" * 2048)  # 2,048 characters, exactly 4,096 bytes
+
+
 def test_auth_failure_keeps_the_reply_queued_and_stops_the_account(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     server, case_id = _setup(store, tmp_path)
     mid = store.outbox.queue_reply(case_id, "attesa")
