@@ -10,9 +10,9 @@ import functools
 import logging
 from datetime import timedelta
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from connectors.base import BatchItem, BrokenItem, InboundItem, ItemUpdate
@@ -244,10 +244,26 @@ class BatchWriter(CaseRules):
         self.s.execute(update(Message).where(Message.id == row.id).values(**values))
         if row.case_id and not row.subject:
             self._retitle_case(row.case_id, row.text, values["text"])
+        if row.case_id and item.kind == "edit" and _fewer_stars(row.meta, item.meta):
+            self._reopen_for_lower_rating(row.case_id, row.id)
         self.result.updated += 1
         self.result.changed_message_ids.append(row.id)
         if row.case_id:
             self.result.case_ids.add(row.case_id)
+
+    def _reopen_for_lower_rating(self, case_id: int, message_id: int) -> None:
+        """A reviewer who takes stars away after the case was closed or put aside has
+        something to say: the case is open again. (Other edits, a typo mended in a chat,
+        leave the case as it is.)"""
+        done = self.s.execute(
+            update(Case)
+            .where(Case.id == case_id, Case.status.in_(("resolved", "pending", "snoozed")))
+            .values(status="open", resolved_at=None, snoozed_until=None)
+        )
+        if cast(CursorResult[Any], done).rowcount:
+            audit.record(
+                self.s, None, "case.reopened", "case", case_id, by_message=message_id, reason="rating_lowered"
+            )
 
     def _retitle_case(self, case_id: int, old_text: str | None, new_text: str) -> None:
         """A case named after a chat message's first line follows that message's edit, and
@@ -318,3 +334,8 @@ def quarantine_item(session: Session, account_id: int, item: BatchItem, reason: 
     from inbox_app.core.quarantine import record_item
 
     record_item(session, account_id, item, reason)
+
+
+def _fewer_stars(before: Any, after: Any) -> bool:
+    old, new = (before or {}).get("stars"), (after or {}).get("stars")
+    return isinstance(old, int) and isinstance(new, int) and new < old

@@ -372,3 +372,24 @@ def test_a_case_is_named_after_the_words_not_the_mentions_a_post_opens_with(stor
         "ordine 55 perso",
         "scrivo a info@example.it",
     ]
+
+
+def test_a_review_that_loses_stars_after_its_case_was_resolved_reopens_it(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store, channel="review")
+    store.ingest.store_batch(
+        acc, batch(item("r1", "gbp-1", kind="review", text="★★★★★ Ottimo", meta={"stars": 5}))
+    )
+    case_id = store.queries.cases()[0].id
+    store.cases.set_status(case_id, "resolved", actor="Marco Bianchi")
+    # More stars, or the same ones in other words: the case stays resolved.
+    store.ingest.store_batch(
+        acc, batch(ItemUpdate("r1", "edit", "e1", text="★★★★★ Ottimo, davvero", meta={"stars": 5}))
+    )
+    assert store.queries.case(case_id).status == "resolved"
+    store.ingest.store_batch(
+        acc, batch(ItemUpdate("r1", "edit", "e2", text="★☆☆☆☆ Il prodotto si è rotto", meta={"stars": 1}))
+    )
+    assert store.queries.case(case_id).status == "open"
+    with store.factory() as s:
+        stored = s.scalar(select(Message.meta).where(Message.external_id == "r1"))
+    assert stored["stars"] == 1 and stored["edited"]
