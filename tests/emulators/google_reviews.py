@@ -37,16 +37,16 @@ import itertools
 import json
 import random
 import secrets
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+from tests.emulators.http import Handler, LoopbackEmulator
 
 CLIENT_ID = "284611530317-unisono.apps.googleusercontent.com"
 CLIENT_SECRET = "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et_42"
@@ -104,7 +104,9 @@ class _Location:
     ours: bool = True  # the authorized Google account manages it
 
 
-class GoogleReviewsEmulator:
+class GoogleReviewsEmulator(LoopbackEmulator):
+    thread_name = "google-emulator"
+
     def __init__(self) -> None:
         self.client_id, self.client_secret = CLIENT_ID, CLIENT_SECRET
         self.refresh_tokens: dict[str, tuple[str, ...]] = {REFRESH_TOKEN: (SCOPE,)}
@@ -119,7 +121,6 @@ class GoogleReviewsEmulator:
         self._ids = itertools.count(1)
         self._last_ns = 0
         self._rng = random.Random(7)
-        self._server: ThreadingHTTPServer | None = None
         #: called (without the lock) after each page of the list is served, with its offset
         self.after_page: Callable[[int], None] | None = None
         #: the reference leaves open whether an answer moves its review's updateTime: off by
@@ -128,32 +129,11 @@ class GoogleReviewsEmulator:
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> str:
-        class Handler(_Handler):
-            pass
-
-        Handler.emulator = self
-        self._server = _Server(("127.0.0.1", 0), Handler)
-        server = self._server
-        # A short poll keeps stop() quick: it waits for serve_forever to look up.
-        threading.Thread(
-            target=lambda: server.serve_forever(poll_interval=0.05), name="google-emulator", daemon=True
-        ).start()
-        return self.base_url
-
-    @property
-    def base_url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self.serve(_Handler)
 
     @property
     def token_url(self) -> str:
         return f"{self.base_url}/token"
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
 
     @property
     def secret(self) -> str:
@@ -476,22 +456,8 @@ def _error(code: int, message: str, status: str) -> tuple[int, Any]:
     return code, {"error": {"code": code, "message": message, "status": status}}
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 64
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(Handler):
     emulator: GoogleReviewsEmulator
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # else every answer waits ~40 ms for a delayed ACK
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
 
     def do_GET(self) -> None:
         self._serve("GET")
@@ -507,9 +473,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip()
+        raw, kind = self.read_body()
         body: Any = None
         if raw and kind == "application/json":
             body = json.loads(raw)
@@ -527,13 +491,7 @@ class _Handler(BaseHTTPRequestHandler):
         if status < 0:
             self.close_connection = True
             return
-        data = json.dumps(answer).encode()
-        self.send_response(status)
-        for name, value in {"Content-Type": "application/json; charset=UTF-8", **extra}.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.answer_json(status, answer, {"Content-Type": "application/json; charset=UTF-8", **extra})
 
 
 @contextmanager

@@ -19,15 +19,15 @@ import html
 import itertools
 import json
 import re
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from tests.emulators.http import Handler, LoopbackEmulator
 
 DEFAULT_TOKEN = "ZA-unisono_emulator_access_token_0123456789abcdef"
 DOMAIN = "social.example"
@@ -74,7 +74,9 @@ class _State:
     source: dict[str, str] = field(default_factory=dict)  # status id -> what its author typed
 
 
-class MastodonEmulator:
+class MastodonEmulator(LoopbackEmulator):
+    thread_name = "mastodon-emulator"
+
     def __init__(self, token: str = DEFAULT_TOKEN, domain: str = DOMAIN) -> None:
         self.token = token
         self.domain = domain
@@ -83,30 +85,11 @@ class MastodonEmulator:
         self._status_ids = itertools.count(113_400_000_000_000_001)
         self._notification_ids = itertools.count(34_975_001)
         self._account_ids = itertools.count(109_000_000_000_000_001)
-        self._server: ThreadingHTTPServer | None = None
         self.me = self.account("support", display_name="Unisono Support")
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> str:
-        class Handler(_Handler):
-            pass
-
-        Handler.emulator = self
-        server = _Server(("127.0.0.1", 0), Handler)
-        self._server = server
-        threading.Thread(target=server.serve_forever, name="mastodon-emulator", daemon=True).start()
-        return self.base_url
-
-    @property
-    def base_url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        return self.serve(_Handler)
 
     # ------------------------------------------------------------------ the people
     def account(
@@ -446,23 +429,8 @@ def _html(text: str, mentioned: dict[str, dict[str, Any]]) -> str:
     return "".join("<p>" + "<br />".join(inline(line) for line in p.split("\n")) + "</p>" for p in paragraphs)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 64
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that stops reading (a file it decided is too big) is normal, not a failure.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(Handler):
     emulator: MastodonEmulator
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # else every answer waits ~40 ms for a delayed ACK
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
 
     def do_GET(self) -> None:
         self._serve("GET")
@@ -473,9 +441,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         url = urlsplit(self.path)
         query = parse_qsl(url.query)
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip()
+        body, kind = self.read_body()
         params: dict[str, Any] = {}
         if body and kind == "application/json":
             params.update(json.loads(body))
@@ -484,9 +450,9 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "GET" and url.path.startswith("/system/"):
             found = self.emulator.media_file(url.path, self.headers)  # files need no token, as on a real instance
             if found is not None:
-                self._answer(200, found[1], {"Content-Type": found[0]})
+                self.answer(200, found[1], {"Content-Type": found[0]})
                 return
-            self._answer(404, b"Not Found", {"Content-Type": "text/plain"})
+            self.answer(404, b"Not Found", {"Content-Type": "text/plain"})
             return
         status, answer, extra = self.emulator.call(method, url.path, query, params, self.headers)
         if status < 0:  # a dropped connection
@@ -500,15 +466,7 @@ class _Handler(BaseHTTPRequestHandler):
             "X-RateLimit-Reset": _iso(now.replace(second=0, microsecond=0) + timedelta(minutes=5)),
             **extra,
         }
-        self._answer(status, json.dumps(answer).encode(), headers)
-
-    def _answer(self, status: int, data: bytes, headers: dict[str, str]) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.answer_json(status, answer, headers)
 
 
 @contextmanager

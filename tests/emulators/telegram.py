@@ -17,9 +17,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.emulators.http import Handler, LoopbackEmulator
 
 DEFAULT_TOKEN = "7000000001:AAE-unisono_emulator_token-0123456789"
 MAX_TEXT = 4096
@@ -55,7 +56,9 @@ class _State:
     closing: bool = False
 
 
-class TelegramEmulator:
+class TelegramEmulator(LoopbackEmulator):
+    thread_name = "telegram-emulator"
+
     def __init__(self, token: str = DEFAULT_TOKEN) -> None:
         self.token = token
         self.bot = {
@@ -69,38 +72,16 @@ class TelegramEmulator:
         }
         self.state = _State()
         self.cond = threading.Condition()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> str:
-        emulator = self
-
-        class Handler(_Handler):
-            pass
-
-        Handler.emulator = emulator
-        server = _Server(("127.0.0.1", 0), Handler)
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, name="telegram-emulator", daemon=True
-        )
-        self._thread.start()
-        return self.base_url
-
-    @property
-    def base_url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self.serve(_Handler)
 
     def stop(self) -> None:
-        with self.cond:
+        with self.cond:  # long polls waiting for updates end first
             self.state.closing = True
             self.cond.notify_all()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        super().stop()
 
     # ------------------------------------------------------------------ customer side
     def customer_says(
@@ -355,18 +336,8 @@ def _error(
     return code, body
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 64
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(Handler):
     emulator: TelegramEmulator
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # else every answer waits ~40 ms for a delayed ACK
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
 
     def do_GET(self) -> None:
         self._serve()
@@ -377,9 +348,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         url = urlsplit(self.path)
         params: dict[str, Any] = dict(parse_qsl(url.query))
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip()
+        body, kind = self.read_body()
         if body and kind == "application/json":
             params.update(json.loads(body))
         elif body and kind == "application/x-www-form-urlencoded":
@@ -389,11 +358,7 @@ class _Handler(BaseHTTPRequestHandler):
             bot, _, path = method.partition("/")
             data = self.emulator.file_bytes(path) if bot[3:] == self.emulator.token else None
             if data is not None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/octet-stream")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.answer(200, data, {"Content-Type": "application/octet-stream"})
                 return
             status, answer = _error(404, "Not Found")
         elif not prefix.startswith("bot") or not method:
@@ -402,12 +367,7 @@ class _Handler(BaseHTTPRequestHandler):
             status, answer = _error(401, "Unauthorized")
         else:
             status, answer = self.emulator.call(method, params)
-        data = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.answer_json(status, answer, {"Content-Type": "application/json"})
 
 
 @contextmanager
