@@ -46,7 +46,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from tests.emulators.http import Handler, LoopbackEmulator
+from tests.emulators.http import Handler, LoopbackEmulator, next_fault
 
 CLIENT_ID = "284611530317-unisono.apps.googleusercontent.com"
 CLIENT_SECRET = "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et_42"
@@ -289,16 +289,7 @@ class GoogleReviewsEmulator(LoopbackEmulator):
         return data
 
     def _fault(self, route: str) -> Fault | None:
-        queue = self._faults.get(route) or []
-        for fault in queue:
-            if fault.skip > 0:
-                fault.skip -= 1
-                return None
-            fault.times -= 1
-            if fault.times <= 0:
-                queue.remove(fault)
-            return fault
-        return None
+        return next_fault(self._faults.get(route) or [])
 
     # ------------------------------------------------------------------ the endpoints
     def token(self, form: dict[str, str]) -> tuple[int, Any]:

@@ -9,7 +9,7 @@ import sys
 import threading
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 
 class QuietServer(ThreadingHTTPServer):
@@ -77,3 +77,25 @@ class LoopbackEmulator:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+
+
+class _Counted(Protocol):
+    times: int  # how many calls it fails
+    skip: int  # how many calls succeed first
+
+
+F = TypeVar("F", bound=_Counted)
+
+
+def next_fault(queue: list[F]) -> F | None:
+    """The fault this call meets, if any, from a route's queue of planned faults: each
+    lets ``skip`` calls through, then fails ``times`` calls and leaves the queue."""
+    for fault in queue:
+        if fault.skip > 0:
+            fault.skip -= 1
+            return None
+        fault.times -= 1
+        if fault.times <= 0:
+            queue.remove(fault)
+        return fault
+    return None

@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from tests.emulators.http import Handler, LoopbackEmulator
+from tests.emulators.http import Handler, LoopbackEmulator, next_fault
 
 DEFAULT_TOKEN = "ZA-unisono_emulator_access_token_0123456789abcdef"
 DOMAIN = "social.example"
@@ -250,16 +250,7 @@ class MastodonEmulator(LoopbackEmulator):
         )
 
     def _fault(self, route: str) -> Fault | None:
-        queue = self.state.faults.get(route) or []
-        for fault in queue:
-            if fault.skip > 0:
-                fault.skip -= 1
-                return None
-            fault.times -= 1
-            if fault.times <= 0:
-                queue.remove(fault)
-            return fault
-        return None
+        return next_fault(self.state.faults.get(route) or [])
 
     # ------------------------------------------------------------------ the API
     def notifications(self, query: list[tuple[str, str]]) -> tuple[list[dict[str, Any]], dict[str, str]]:

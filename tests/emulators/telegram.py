@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.emulators.http import Handler, LoopbackEmulator
+from tests.emulators.http import Handler, LoopbackEmulator, next_fault
 
 DEFAULT_TOKEN = "7000000001:AAE-unisono_emulator_token-0123456789"
 MAX_TEXT = 4096
@@ -191,16 +191,7 @@ class TelegramEmulator(LoopbackEmulator):
         self.cond.notify_all()
 
     def _fault(self, method: str) -> Fault | None:
-        queue = self.state.faults.get(method) or []
-        for fault in queue:
-            if fault.skip > 0:
-                fault.skip -= 1
-                return None
-            fault.times -= 1
-            if fault.times <= 0:
-                queue.remove(fault)
-            return fault
-        return None
+        return next_fault(self.state.faults.get(method) or [])
 
     # ------------------------------------------------------------------ methods
     def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
