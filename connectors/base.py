@@ -216,6 +216,8 @@ class Connector(Protocol):
     capabilities: ClassVar[Capabilities]
     settings_schema: ClassVar[tuple[SettingSpec, ...]]
     needs_secret: ClassVar[bool]
+    # Optional: ``secret_help: ClassVar[str]``, what the secret is, in the admin's words
+    # (the settings dialog and ``accounts kinds`` show it).
 
     async def check(self) -> None:
         """Verify settings and credentials; raise a typed error if they fail."""

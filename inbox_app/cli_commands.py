@@ -235,6 +235,8 @@ def _cmd_accounts(args: argparse.Namespace, s: Services) -> int:
             for spec in cls.settings_schema:
                 flag = " (required)" if spec.required else ""
                 print(f"    {spec.key}{flag}: {spec.help}")
+            if cls.needs_secret:
+                print(f"    secret (--secret-stdin): {getattr(cls, 'secret_help', 'the password or token')}")
     return 0
 
 

@@ -65,6 +65,7 @@ class EmailConnector:
         max_length=None, html=True, attachments=True, public=False, private=True, subject=True
     )
     needs_secret: ClassVar[bool] = True
+    secret_help: ClassVar[str] = 'the mailbox password (or an app password where the provider asks for one)'
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = SCHEMA
 
     #: Messages per batch: big enough to amortise a round trip, small enough that a

@@ -105,6 +105,10 @@ class GoogleReviewsConnector:
         max_length=MAX_BYTES, html=False, attachments=False, public=True, private=False, length_unit="bytes"
     )
     needs_secret: ClassVar[bool] = True
+    secret_help: ClassVar[str] = (
+        'one line of JSON: {"client_secret": "...", "refresh_token": "..."} (Google\'s '
+        'authorized-user JSON), granted by a manager of the location'
+    )
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
         SettingSpec("location", "the location as Google names it: accounts/ACCOUNT_ID/locations/LOCATION_ID"),
         SettingSpec(

@@ -72,6 +72,10 @@ class MastodonConnector:
         max_length=DEFAULT_LIMIT, html=False, attachments=False, public=False, private=True
     )
     needs_secret: ClassVar[bool] = True
+    secret_help: ClassVar[str] = (
+        "an access token from the account's Preferences > Development, with the scopes "
+        'read and write:statuses'
+    )
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
         SettingSpec(
             "instance", "the Mastodon server's address, e.g. https://mastodon.social", required=True, type="url"

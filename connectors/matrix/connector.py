@@ -74,6 +74,7 @@ class MatrixConnector:
         max_length=7500, html=True, attachments=True, public=False, private=True
     )
     needs_secret: ClassVar[bool] = True
+    secret_help: ClassVar[str] = "the account's password, or an access token"
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
         SettingSpec(
             "homeserver",

@@ -94,6 +94,7 @@ class TelegramConnector:
         max_length=LIMIT, html=False, attachments=False, private=True, split_long=True
     )
     needs_secret: ClassVar[bool] = True
+    secret_help: ClassVar[str] = 'the bot token that @BotFather gave'
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
         SettingSpec("api_base", "Bot API server", default="https://api.telegram.org", type="url"),
         SettingSpec(

@@ -145,6 +145,8 @@ class AccountsTab(QWidget):
             self.secret.setEchoMode(QLineEdit.EchoMode.Password)
             self.secret.setAccessibleName(self.tr("Password or token"))
             self.secret.setPlaceholderText(self.tr("kept in the system keyring; leave empty to keep"))
+            # What the secret is, from the channel itself (a review location's is a line of JSON).
+            self.secret.setToolTip(getattr(cls, "secret_help", ""))
             self.form.addRow(self.tr("Password or token"), self.secret)
         self.enabled = QCheckBox(self.tr("Enabled"), self)
         self.enabled.setChecked(was_enabled)

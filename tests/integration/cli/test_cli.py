@@ -328,3 +328,13 @@ def test_db_compact_gives_freed_space_back_and_refuses_a_store_in_use(cli: Cli, 
     assert refused.stderr.strip().splitlines() == [
         "inbox-app: error: the store is in use (a window or the sync worker has it open): close them and compact again"
     ]
+
+
+def test_every_channel_kind_is_listed_with_its_settings_and_what_its_secret_is(cli: Cli) -> None:
+    out = cli("accounts", "kinds").stdout
+    kinds = ("email (email)", "matrix (chat)", "telegram (chat)", "mastodon (social)", "google_reviews (review)")
+    assert all(kind in out for kind in kinds)
+    assert "client_id (required)" in out and '"refresh_token"' in out  # a review location's secret is JSON
+    assert "the bot token that @BotFather gave" in out
+    fake = out.split("fake (", 1)[1].split("google_reviews (", 1)[0]  # kinds come in name order
+    assert "secret (--secret-stdin)" not in fake  # the fake server needs none
