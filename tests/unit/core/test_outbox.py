@@ -11,11 +11,19 @@ from connectors.fake import FakeServer
 from inbox_app.core.outbox import ReplyError
 
 
-def _setup(store, tmp_path: Path, texts=("Buongiorno, il mio ordine?",)):  # type: ignore[no-untyped-def]
-    server = FakeServer(tmp_path / "srv")
+def _setup(  # type: ignore[no-untyped-def]
+    store,
+    tmp_path: Path,
+    texts=("Buongiorno, il mio ordine?",),
+    *,
+    channel: str = "email",
+    sender: str = "cliente@example.it",
+    name: str = "shop",
+):
+    server = FakeServer(tmp_path / name)
     for i, text in enumerate(texts):
-        server.deliver(id=f"m{i}", text=text, thread="t1", **{"from": "cliente@example.it"})
-    store.accounts.add("fake", "shop", {"path": str(server.root), "channel": "email"})
+        server.deliver(id=f"m{i}", text=text, thread="t1", **{"from": sender})
+    store.accounts.add("fake", name, {"path": str(server.root), "channel": channel})
     reports = asyncio.run(store.supervisor().run_once())
     assert reports[0].error is None
     return server, store.queries.cases()[0].id
@@ -122,22 +130,19 @@ def test_replies_that_cannot_be_queued_say_why(store, tmp_path: Path) -> None:  
 def test_the_length_limit_is_the_account_s_own(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # The same connector kind allows 500 characters on a social account and 4096 on a chat
     # one (capabilities per account's settings): the outbox refuses by the account's.
-    server = FakeServer(tmp_path / "social")
-    server.deliver(id="p1", text="@shop dove è il mio ordine?", thread="s1", **{"from": "mastodon:@anna@mastodon.social"})
-    store.accounts.add("fake", "social", {"path": str(server.root), "channel": "social"})
-    assert _sync(store).stored == 1
-    case_id = store.queries.cases()[0].id
+    _server, case_id = _setup(
+        store, tmp_path, ("@shop dove è il mio ordine?",),
+        channel="social", sender="mastodon:@anna@mastodon.social", name="social",
+    )
     with pytest.raises(ReplyError, match="allows 500"):
         store.outbox.queue_reply(case_id, "x" * 501)
     store.outbox.queue_reply(case_id, "x" * 500)
 
 
 def test_a_review_answer_is_counted_in_bytes(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    server = FakeServer(tmp_path / "reviews")
-    server.deliver(id="r1", text="★★★★★ Ottimo", thread="r1", **{"from": "review:gbp-1"})
-    store.accounts.add("fake", "recensioni", {"path": str(server.root), "channel": "review"})
-    assert _sync(store).stored == 1
-    case_id = store.queries.cases()[0].id
+    _server, case_id = _setup(
+        store, tmp_path, ("★★★★★ Ottimo",), channel="review", sender="review:gbp-1", name="recensioni"
+    )
     text = "Grazie è " * 500  # 4,500 characters, 5,000 bytes in UTF-8
     with pytest.raises(ReplyError, match="the reply has 5000 bytes; recensioni allows 4096"):
         store.outbox.queue_reply(case_id, text)
