@@ -354,6 +354,12 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_layout()
         self.composer.set_case(None, None)
+        # Work waiting for the timeline is for a window nobody looks at any more; run
+        # late, it would ask worker threads the closing app has already let go.
+        self._waiting_for_timeline = []
+        self._waiting_for_paint = False
+        self._timeline_limit.stop()
+        self._paint_fallback.stop()
         if self.tray is not None:
             self.tray.hide()
         super().closeEvent(event)
@@ -381,6 +387,7 @@ class MainWindow(QMainWindow):
         queries, timeline = self.ws.services.queries, self.timeline_model
         case_only = self.case_only.isChecked()
         shown_customer = timeline.customer_id
+        asked = timeline.live_reads  # the page read below is newer than these live reads
 
         def gather() -> tuple[CaseRow, CustomerRow, Any]:
             # One job, the timeline first: the case list's page and the panel would
@@ -388,11 +395,11 @@ class MainWindow(QMainWindow):
             known = self.case_model.cached_row(case_id)
             first = None
             if known is not None and not case_only and known.customer_id != shown_customer:
-                first = (known.customer_id, timeline.first_page(known.customer_id))
+                first = (known.customer_id, timeline.first_page(known.customer_id), asked)
             case = queries.case(case_id)
             customer = queries.customer(case.customer_id)
             if (first is None or first[0] != customer.id) and (case_only or customer.id != shown_customer):
-                first = (customer.id, timeline.first_page(customer.id, case.id if case_only else None))
+                first = (customer.id, timeline.first_page(customer.id, case.id if case_only else None), asked)
             return case, customer, first
 
         def failed(exc: Exception) -> None:
@@ -412,7 +419,7 @@ class MainWindow(QMainWindow):
         self.case, self.customer = case, customer
         case_only = case.id if self.case_only.isChecked() else None
         if first is not None and first[0] == customer.id:
-            self.timeline_model.show(customer.id, case_only, first[1])
+            self.timeline_model.show(customer.id, case_only, first[1], first[2])
         elif self.timeline_model.customer_id != customer.id or case_only is not None:
             self._reload_timeline()
         self.title.setText(

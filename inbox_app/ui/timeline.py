@@ -3,6 +3,11 @@
 Rows are MessageRows in time order. Paging walks backwards by (sent_at, id);
 new messages and delivery changes arrive through the bridge and touch only
 their own rows.
+
+Reads run on worker threads and may come back in any order: a reply's "failed"
+can be read before its "sending" lands, or change while the read that adds it
+is still on its way. Every live read is numbered, and a row only ever takes the
+answer of the newest read asked for it (see ``_merge``).
 """
 
 from __future__ import annotations
@@ -39,7 +44,11 @@ class TimelineModel(QAbstractListModel):
         self._has_older = False
         self._loading_older = False
         self._generation = 0
-        self._live: dict[int, MessageRow] = {}  # arrived live for this customer
+        # Live reads of this customer's messages: the number of the newest read asked
+        # for each message, and the newest row read for it with that read's number.
+        self._seq = 0
+        self._asked: dict[int, int] = {}
+        self._live: dict[int, tuple[int, MessageRow]] = {}
         self._applied = 0
         self.cases: dict[int, CaseRow] = {}
         ws.bridge.messagesAdded.connect(self._added)
@@ -66,16 +75,23 @@ class TimelineModel(QAbstractListModel):
         self._generation += 1
         generation = self._generation
         self._customer_id, self._case_only = customer_id, case_only
+        asked = self._seq
         if customer_id is None:
-            self._apply(generation, ([], {}))
+            self._apply(generation, ([], {}), asked)
             return
         self._ws.call(
             self.first_page,
             customer_id,
             case_only,
-            done=lambda result: self._apply(generation, result),
+            done=lambda result: self._apply(generation, result, asked),
             task="timeline",
         )
+
+    @property
+    def live_reads(self) -> int:
+        """The number of the newest live read asked so far: a first page read elsewhere
+        (``show``) and asked for after it is newer than every live read up to it."""
+        return self._seq
 
     def first_page(
         self, customer_id: int, case_only: int | None = None
@@ -92,29 +108,36 @@ class TimelineModel(QAbstractListModel):
         customer_id: int,
         case_only: int | None,
         result: tuple[list[MessageRow], dict[int, CaseRow]],
+        asked: int | None = None,
     ) -> None:
-        """Show a first page read by ``first_page`` along with other work."""
+        """Show a first page read by ``first_page`` along with other work; ``asked`` is
+        ``live_reads`` when that read was asked for (None: newer than every live read)."""
         self._forget_live(customer_id)
         self._generation += 1
         self._customer_id, self._case_only = customer_id, case_only
-        self._apply(self._generation, result)
+        self._apply(self._generation, result, self._seq if asked is None else asked)
 
     def _forget_live(self, customer_id: int | None) -> None:
         if customer_id != self._customer_id:
-            self._live = {}
+            self._live, self._asked = {}, {}
 
-    def _apply(self, generation: int, result: tuple[list[MessageRow], dict[int, CaseRow]]) -> None:
+    def _apply(
+        self, generation: int, result: tuple[list[MessageRow], dict[int, CaseRow]], asked: int
+    ) -> None:
         if generation != self._generation:
             return
         rows, cases = result
         self._applied = generation
+        # A live read asked after the page was is newer than the page's copy of a row.
+        newer = {i: row for i, (seq, row) in self._live.items() if seq > asked}
+        rows = [newer.get(r.id, r) for r in rows]
         # A page read before a live message arrived must not drop it: keep those newer
         # than the page (the same customer's, still matching the case filter).
         newest = (rows[-1].sent_at, rows[-1].id) if rows else None
         page_ids = {r.id for r in rows}
         late = [
             r
-            for r in self._live.values()
+            for _seq, r in self._live.values()
             if r.customer_id == self._customer_id
             and r.id not in page_ids
             and (self._case_only is None or r.case_id == self._case_only)
@@ -175,12 +198,23 @@ class TimelineModel(QAbstractListModel):
     def _added(self, event: Any) -> None:
         if self._customer_id is None or self._customer_id not in event.customer_ids:
             return
-        generation = self._generation
+        self._read_live(tuple(event.message_ids), "new messages")
+
+    def _changed(self, event: Any) -> None:
+        # Those on screen, and those whose first read is still on its way: a reply can
+        # fail before the read that adds it to the timeline has come back.
+        shown = {r.id for r in self._rows}
+        mine = tuple(i for i in event.message_ids if i in shown or i in self._asked)
+        if mine:
+            self._read_live(mine, "changed messages")
+
+    def _read_live(self, ids: tuple[int, ...], task: str) -> None:
+        self._seq += 1
+        seq, customer_id = self._seq, self._customer_id
+        for message_id in ids:
+            self._asked[message_id] = seq
         self._ws.call(
-            self._fetch_messages,
-            event.message_ids,
-            task="new messages",
-            done=lambda rows: self._insert(generation, rows),
+            self._fetch_messages, ids, task=task, done=lambda rows: self._merge(customer_id, seq, rows)
         )
 
     def _fetch_messages(self, ids: tuple[int, ...]) -> list[MessageRow]:
@@ -192,48 +226,37 @@ class TimelineModel(QAbstractListModel):
                 continue
         return out
 
-    def _insert(self, generation: int, rows: list[MessageRow]) -> None:
-        # Not tied to ``generation``: a reload of the same customer may be in flight,
-        # read before these messages existed; _apply keeps them when it lands.
-        del generation
-        known = {r.id for r in self._rows}
+    def _merge(self, customer_id: int | None, seq: int, rows: list[MessageRow]) -> None:
+        """Rows of live read number ``seq``: each replaces the one shown or joins in place.
+
+        Not tied to the generation: a reload of the same customer may be in flight,
+        read before these rows changed; ``_apply`` takes them over when it lands."""
+        if customer_id != self._customer_id:
+            return
         for row in sorted(rows, key=lambda r: (r.sent_at, r.id)):
-            if row.id in known or row.customer_id != self._customer_id:
-                continue
-            self._live[row.id] = row
-            if self._case_only is not None and row.case_id != self._case_only:
-                continue
-            at = len(self._rows)
-            while at > 0 and (self._rows[at - 1].sent_at, self._rows[at - 1].id) > (row.sent_at, row.id):
-                at -= 1
-            if at == 0 and self._has_older:
-                continue  # older than what is shown: it comes with its page
-            self.beginInsertRows(QModelIndex(), at, at)
-            self._rows.insert(at, row)
-            self.endInsertRows()
-            if row.case_id is not None and row.case_id not in self.cases:
-                self._refresh_cases()
+            if self._asked.get(row.id, seq) > seq or row.customer_id != self._customer_id:
+                continue  # a newer read of this row is on its way
+            self._live[row.id] = (seq, row)
+            self._put(row)
 
-    def _changed(self, event: Any) -> None:
-        mine = [r.id for r in self._rows if r.id in set(event.message_ids)]
-        if not mine:
-            return
-        generation = self._generation
-        self._ws.call(
-            self._fetch_messages,
-            tuple(mine),
-            task="changed messages",
-            done=lambda rows: self._replace(generation, rows),
-        )
-
-    def _replace(self, generation: int, rows: list[MessageRow]) -> None:
-        if generation != self._generation:
-            return
-        by_id = {r.id: r for r in rows}
+    def _put(self, row: MessageRow) -> None:
         for i, old in enumerate(self._rows):
-            if old.id in by_id:
-                self._rows[i] = by_id[old.id]
+            if old.id == row.id:
+                self._rows[i] = row
                 self.dataChanged.emit(self.index(i), self.index(i))
+                return
+        if self._case_only is not None and row.case_id != self._case_only:
+            return
+        at = len(self._rows)
+        while at > 0 and (self._rows[at - 1].sent_at, self._rows[at - 1].id) > (row.sent_at, row.id):
+            at -= 1
+        if at == 0 and self._has_older:
+            return  # older than what is shown: it comes with its page
+        self.beginInsertRows(QModelIndex(), at, at)
+        self._rows.insert(at, row)
+        self.endInsertRows()
+        if row.case_id is not None and row.case_id not in self.cases:
+            self._refresh_cases()
 
     def _customers_changed(self, event: Any) -> None:
         if self._customer_id in event.customer_ids:

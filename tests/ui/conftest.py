@@ -11,6 +11,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("INBOX_APP_LANG", "en")
 
 import pytest  # noqa: E402
+import shiboken6  # noqa: E402
 
 from inbox_app.app import Services, build  # noqa: E402
 from tests.ui.seed import seed  # noqa: E402
@@ -70,6 +71,8 @@ def make_window(services: Services, qtbot, loop):  # type: ignore[no-untyped-def
 
     yield make
     for window in windows:
+        if shiboken6.isValid(window):  # a test may have closed and deleted it itself
+            window.close()
         window.ws.bridge.close()
         sup = services.extra.get("supervisor")
         if sup is not None:

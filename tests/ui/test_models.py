@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from inbox_app.core.queries import CaseFilter
 from inbox_app.ui.bridge import Bridge
 from inbox_app.ui.case_list import PAGE, CaseListModel
@@ -60,6 +62,81 @@ def test_timeline_model_pages_backwards(services, qtmodeltester, qtbot) -> None:
     rows = [model.message(i) for i in range(model.rowCount())]
     assert [(r.sent_at, r.id) for r in rows] == sorted((r.sent_at, r.id) for r in rows)
     qtmodeltester.check(model)
+    ws.bridge.close()
+
+
+def _held_reads(model: TimelineModel):  # type: ignore[no-untyped-def]
+    """Hold the model's first live read after it has read, until the test lets it go."""
+    real, gate, held, merged = model._fetch_messages, threading.Event(), threading.Event(), []
+
+    def fetch(ids):  # type: ignore[no-untyped-def]
+        rows = real(ids)
+        if not held.is_set():
+            held.set()
+            assert gate.wait(10), "the held read was never let go"
+        return rows
+
+    real_merge = model._merge
+
+    def merge(customer_id, seq, rows):  # type: ignore[no-untyped-def]
+        real_merge(customer_id, seq, rows)
+        merged.append(seq)
+
+    model._fetch_messages, model._merge = fetch, merge  # type: ignore[method-assign]
+    return gate, held, merged
+
+
+def test_a_reply_that_fails_before_its_first_read_lands_shows_failed(services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ws = _ws(services)
+    anna = services.extra["seed"]["anna"]
+    case = services.queries.customer_cases(anna)[0].id
+    model = TimelineModel(ws)
+    model.load(anna)
+    qtbot.waitUntil(lambda: model.rowCount() == 2 and not model.loading)
+    gate, held, merged = _held_reads(model)
+    reply = services.outbox.queue_reply(case, "Le scriviamo a breve.", account="posta")
+    qtbot.waitUntil(held.is_set)  # the read that adds it has read 'queued' and is held
+    account = services.accounts.get("posta").id
+    (claimed,) = services.outbox.claim(account)
+    services.outbox.mark_failed(claimed, "rejected by the server")
+    # the changes ('sending', then 'failed') are read while the first read is still out
+    qtbot.waitUntil(lambda: any(model.message(i).delivery == "failed" for i in range(model.rowCount())))
+    assert 1 not in merged
+    gate.set()
+    qtbot.waitUntil(lambda: 1 in merged)
+    rows = [model.message(i) for i in range(model.rowCount())]
+    assert [r.delivery for r in rows if r.id == reply] == ["failed"]  # the late 'queued' read lost
+    assert model.rowCount() == 3
+    ws.bridge.close()
+
+
+def test_a_page_read_before_a_change_does_not_undo_it(services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    ws = _ws(services)
+    anna = services.extra["seed"]["anna"]
+    case = services.queries.customer_cases(anna)[0].id
+    reply = services.outbox.queue_reply(case, "Le scriviamo a breve.", account="posta")
+    model = TimelineModel(ws)
+    model.load(anna)
+    qtbot.waitUntil(lambda: model.rowCount() == 3 and not model.loading)
+    real_page = model.first_page
+    gate, read = threading.Event(), threading.Event()
+
+    def slow_page(*args):  # type: ignore[no-untyped-def]
+        page = real_page(*args)
+        read.set()
+        assert gate.wait(10)
+        return page
+
+    model.first_page = slow_page  # type: ignore[method-assign]
+    model.load(anna)  # a reload (an agent's filter, a merge) reads 'queued'...
+    qtbot.waitUntil(read.is_set)
+    (claimed,) = services.outbox.claim(services.accounts.get("posta").id)
+    services.outbox.mark_failed(claimed, "rejected by the server")  # ...then it fails
+    qtbot.waitUntil(lambda: any(model.message(i).delivery == "failed" for i in range(model.rowCount())))
+    gate.set()
+    qtbot.waitUntil(lambda: not model.loading)
+    rows = [model.message(i) for i in range(model.rowCount())]
+    assert [r.delivery for r in rows if r.id == reply] == ["failed"]
     ws.bridge.close()
 
 
