@@ -483,7 +483,7 @@ class TimelineView(QScrollArea):
 
     def _open_attachment(self, att: AttachmentRow) -> None:
         """Open a copy, kept in a private folder, with the desktop's viewer for its type."""
-        folder = Path(tempfile.mkdtemp(prefix="unisono-attachment-"))
+        folder = Path(tempfile.mkdtemp(dir=_opened_copies()))
         path = folder / html_body.safe_filename(att.filename)
 
         def write() -> Path:
@@ -525,3 +525,19 @@ def _write_whole(path: Path, data: bytes) -> None:
     except BaseException:
         part.unlink(missing_ok=True)
         raise
+
+
+_OPENED: tempfile.TemporaryDirectory[str] | None = None
+
+
+def _opened_copies() -> str:
+    """The folder of this run's opened attachments, removed when the app quits.
+
+    The viewer reads its copy after the open returns, so a copy cannot be removed
+    at once; removing the whole folder at exit keeps customers' files from piling
+    up in the temporary folder (an erased customer's included).
+    """
+    global _OPENED
+    if _OPENED is None:
+        _OPENED = tempfile.TemporaryDirectory(prefix="unisono-attachments-")
+    return _OPENED.name

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from inbox_app.ui import timeline_view
 from inbox_app.ui.case_list import CaseListModel
 from inbox_app.ui.timeline import FIRST_PAGE
 from inbox_app.ui.timeline_view import MessageCard
@@ -371,10 +372,15 @@ def test_attachment_is_saved_where_the_agent_chooses(
     assert asked["suggested"].endswith("ricevuta.pdf") and ".." not in asked["suggested"]
     opened = []
     monkeypatch.setattr("inbox_app.ui.timeline_view.QDesktopServices.openUrl", opened.append)
+    monkeypatch.setattr(timeline_view, "_OPENED", None)  # this test's own folder of opened copies
     card.openAttachment.emit(card.row.attachments[0])
     qtbot.waitUntil(lambda: len(opened) == 1)
     local = Path(opened[0].toLocalFile())
     assert local.name == "ricevuta.pdf" and local.read_bytes() == b"%PDF-1.4 ricevuta"
+    # Opened copies live in one folder of the run, removed when the app quits.
+    assert local.parent.parent == Path(timeline_view._opened_copies())
+    timeline_view._OPENED.cleanup()
+    assert not local.exists()
 
 
 def test_first_sync_progress_and_errors_show_in_the_status_bar(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]

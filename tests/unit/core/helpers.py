@@ -65,7 +65,11 @@ def fresh_store(folder, name: str = "store.db") -> Services:  # type: ignore[no-
     from inbox_app.app import build
 
     if "path" not in _TEMPLATE:
-        template = Path(tempfile.mkdtemp(prefix="inbox-template-")) / "template.db"
+        import atexit
+
+        folder_of_template = tempfile.mkdtemp(prefix="inbox-template-")
+        atexit.register(shutil.rmtree, folder_of_template, True)
+        template = Path(folder_of_template) / "template.db"
         build(f"sqlite:///{template}").close()
         _TEMPLATE["path"] = str(template)
     target = Path(folder) / name
