@@ -93,7 +93,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     # at 400,000 messages, more wall time saved).
     cur.execute("PRAGMA wal_autocheckpoint=10000")
     # The words the search index holds, for turning a prefix into those words
-    # (search._expand); made once per connection, it reads the index only when asked.
+    # (search._vocabulary); made once per connection, it reads the index only when asked.
     cur.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_WORDS} USING fts5vocab(main, message_fts, row)")
     cur.close()
     # Message text is stored packed; the search index's triggers read it through this.

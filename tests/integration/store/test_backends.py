@@ -74,6 +74,20 @@ def test_ingest_dedup_and_search_on_both_backends(any_url: str) -> None:
         services.close()
 
 
+def test_search_puts_the_message_most_about_the_words_first_on_both_backends(any_url: str) -> None:
+    services = build(any_url, migrate=True)
+    try:
+        acc = account(services)
+        services.ingest.store_batch(acc, batch(
+            item("old", text="Reso del frullatore: il reso del frullatore rotto, secondo reso"),
+            item("new", minutes=5, text="Vorrei sapere se il reso è gratuito, e poi altro sul frullatore"),
+            item("other", minutes=9, text="Nessuna domanda"),
+        ))
+        assert [h.text[:4] for h in services.search.search("reso frullatore")] == ["Reso", "Vorr"]
+    finally:
+        services.close()
+
+
 def test_customers_under_one_name_are_suggested_and_told_apart_on_both_backends(any_url: str) -> None:
     services = build(any_url, migrate=True)
     try:

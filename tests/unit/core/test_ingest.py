@@ -303,13 +303,30 @@ def test_search_folds_accents(store) -> None:  # type: ignore[no-untyped-def]
     assert store.search.search("PERCHÉ")[0].customer_id == hits[0].customer_id
 
 
-def test_search_prefixes_match_every_word_they_begin_newest_first(store) -> None:  # type: ignore[no-untyped-def]
+def test_search_ranks_the_newest_matches_by_their_words(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    texts = [
+        "rimborso rimborso: il rimborso non è arrivato",
+        "grazie, e poi il rimborso di cui parlavamo, insieme a tutto il resto della pratica",
+        "ho chiesto un rimborso",
+    ]
+    store.ingest.store_batch(acc, batch(*(item(f"r{i}", minutes=i, text=t) for i, t in enumerate(texts))))
+    store.ingest.store_batch(acc, batch(item("s", minutes=9, subject="Rimborso", text="vedi oggetto")))
+    # The subject names it, then the message saying it three times, then the short one.
+    assert [h.text for h in store.search.search("rimborso")] == ["vedi oggetto", texts[0], texts[2], texts[1]]
+    # Ranked among the newest matches only: the window leaves the oldest out.
+    newest = store.search.search("rimborso", limit=3, window=3)
+    assert [h.text for h in newest] == ["vedi oggetto", texts[2], texts[1]]
+    assert [h.text for h in store.search.search("rimborso", limit=1)] == ["vedi oggetto"]
+
+
+def test_search_prefixes_match_every_word_they_begin(store) -> None:  # type: ignore[no-untyped-def]
     from inbox_app.core import search
 
     acc = account(store)
     texts = ["ordine spedito", "Ordini in ritardo", "ordinare di nuovo", "un disordine", 'dice "ord" e basta']
     store.ingest.store_batch(acc, batch(*(item(f"m{i}", minutes=i, text=t) for i, t in enumerate(texts))))
-    assert [h.text for h in store.search.search("ordin")] == texts[2::-1]
+    assert sorted(h.text for h in store.search.search("ordin")) == sorted(texts[:3])
     assert [h.text for h in store.search.search("ORDINE")] == ["ordine spedito"]
     assert [h.text for h in store.search.search("ordine", prefix=False)] == ["ordine spedito"]
     assert [h.text for h in store.search.search("ord ritardo")] == ["Ordini in ritardo"]
