@@ -200,5 +200,8 @@ def build(
 
 
 def _first_line(exc: BaseException) -> str:
+    # SQLAlchemy wraps the driver's error as "(psycopg.OperationalError) ..." plus a
+    # link to its own documentation: the driver's words are what tell the admin why.
+    exc = getattr(exc, "orig", None) or exc
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__

@@ -220,6 +220,7 @@ def test_bad_input_gets_one_clear_line_and_a_non_zero_exit(cli: Cli, args: list[
     assert proc.returncode != 0
     assert words in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "(psycopg." not in proc.stderr and "sqlalche.me" not in proc.stderr  # the driver's words only
 
 
 def test_usage_errors_exit_2(cli: Cli) -> None:
