@@ -325,10 +325,19 @@ def _cmd_customers(args: argparse.Namespace, s: Services) -> int:
     return 0
 
 
-def _message_line(m: Any) -> str:
+def _message_line(m: Any, words: str | None = None) -> str:
+    """One message on one line: its first line, or, with ``words``, where they are found."""
     arrow = {"in": "<-", "out": "->", "note": "##"}.get(m.direction, "  ")
     state = f" [{m.delivery}{': ' + m.error if m.error else ''}]" if m.delivery else ""
-    first = (m.text or "").strip().splitlines()[0][:90] if (m.text or "").strip() else ""
+    if words is not None:
+        from inbox_app.core.search import highlight_spans, snippet
+
+        body = m.text or ""
+        if m.subject and not highlight_spans(body, words):
+            body = f"{m.subject} — {body}"  # the words are in the subject
+        first = snippet(body, words, width=90)
+    else:
+        first = (m.text or "").strip().splitlines()[0][:90] if (m.text or "").strip() else ""
     return f"{m.sent_at:%Y-%m-%d %H:%M} {arrow} {m.channel:6} {m.sender or '':28} {first}{state}"
 
 
@@ -427,7 +436,8 @@ def _cmd_search(args: argparse.Namespace, s: Services) -> int:
         args,
         [r.to_json(with_customer=True) for r in rows],
         "\n".join(
-            f"case {r.case_id or '-':>5} customer {r.customer_id:>5}  " + _message_line(r) for r in rows
+            f"case {r.case_id or '-':>5} customer {r.customer_id:>5}  " + _message_line(r, args.query)
+            for r in rows
         )
         or "no matches",
     )

@@ -153,6 +153,15 @@ def highlight_spans(text_value: str, query: str) -> list[tuple[int, int]]:
     return spans
 
 
+def snippet(text_value: str, query: str, width: int = 140) -> str:
+    """The part of ``text_value`` around the query's first word found, on one line."""
+    flat = " ".join(text_value.split())
+    spans = highlight_spans(flat, query)
+    start = max(0, spans[0][0] - width // 3) if spans else 0
+    piece = flat[start : start + width]
+    return ("…" if start else "") + piece + ("…" if start + width < len(flat) else "")
+
+
 def _quoted(word: str) -> str:
     """A word as an FTS5 string: what the user typed never becomes query syntax."""
     return '"' + word.replace('"', '""') + '"'

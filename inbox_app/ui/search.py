@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from inbox_app.core.search import SearchError, highlight_spans
+from inbox_app.core.search import snippet as search_snippet
 from inbox_app.core.workspace_reads import CustomerHit
 from inbox_app.ui import labels
 from inbox_app.ui.context import Workspace
@@ -64,14 +65,6 @@ def _marked(text: str, query: str) -> str:
         last = end
     out.append(html.escape(text[last:]))
     return "".join(out)
-
-
-def _snippet(text: str, query: str, width: int = 140) -> str:
-    flat = " ".join(text.split())
-    spans = highlight_spans(flat, query)
-    start = max(0, spans[0][0] - width // 3) if spans else 0
-    piece = flat[start : start + width]
-    return ("…" if start else "") + piece + ("…" if start + width < len(flat) else "")
 
 
 class SearchModel(QAbstractListModel):
@@ -180,7 +173,7 @@ class SearchModel(QAbstractListModel):
             body = m.text or ""
             if m.subject and not highlight_spans(body, query):
                 body = f"{m.subject} — {body}"  # the match is in the subject
-            snippet = _snippet(body, query)
+            snippet = search_snippet(body, query)
             title = f"{labels.word(labels.CHANNEL, m.channel)} · {who} · {labels.when(m.sent_at)}"
             hits.append(
                 Hit(

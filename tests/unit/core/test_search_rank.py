@@ -65,3 +65,23 @@ def test_accents_and_case_are_folded_as_the_index_folds_them() -> None:
 
 def test_nothing_to_rank_is_an_empty_list() -> None:
     assert Ranker(["x"], prefix=True, doc_counts=[0], total=0).rank([], 5) == []
+
+
+def test_a_hit_is_shown_where_its_words_are() -> None:
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from inbox_app.cli_commands import _message_line
+    from inbox_app.core.search import snippet
+
+    long = "Buongiorno, " + "vi scrivo per una questione del mio ordine. " * 4 + "Il rimborso manca."
+    assert snippet(long, "rimborso", width=60).endswith("Il rimborso manca.")
+    assert snippet(long, "rimborso", width=60).startswith("…")
+    assert snippet("Grazie\n\n  mille", "zzz") == "Grazie mille"  # nothing found: the start, on one line
+    row = SimpleNamespace(
+        direction="in", delivery=None, error=None, sent_at=datetime(2026, 12, 1, tzinfo=UTC),
+        channel="email", sender="anna@example.it", subject="Pratica 42", text=long,
+    )
+    assert "Il rimborso manca." in _message_line(row, "rimborso")
+    assert "Pratica 42 — Buongiorno" in _message_line(row, "pratica")  # found in the subject only
+    assert "rimborso" not in _message_line(row)  # without words: the first line, as cases show prints
