@@ -103,7 +103,24 @@ class CustomerPanel(QScrollArea):
             _fit(lst)
             lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             lst.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setWidget(inner)
+        # With no customer to show, the panel says so instead of greying out the last
+        # customer's details (which would still be readable, and belong to someone else).
+        holder = QWidget(self)
+        stack = QVBoxLayout(holder)
+        stack.setContentsMargins(0, 0, 0, 0)
+        self.empty = QLabel(self.tr("No customer selected."), holder)
+        self.empty.setObjectName("emptyHint")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.empty.setWordWrap(True)
+        # As far down as the timeline's header, so the two hints stand level.
+        self._empty_gap = QLabel(holder)
+        self._empty_gap.setFixedHeight(self.fontMetrics().height() * 2 + 4)
+        stack.addWidget(self._empty_gap)
+        stack.addWidget(self.empty)
+        stack.addWidget(inner)
+        stack.addStretch(1)
+        self._inner = inner
+        self.setWidget(holder)
         self.save.clicked.connect(self.save_edits)
         self.merge.clicked.connect(self.mergeRequested)
         self.call.clicked.connect(self.callRequested)
@@ -117,7 +134,14 @@ class CustomerPanel(QScrollArea):
         self._more_item: QListWidgetItem | None = None
         ws.bridge.customersChanged.connect(self._customers_changed)
         ws.bridge.casesChanged.connect(self._cases_changed)
-        self.setEnabled(False)
+        self._shown(False)
+
+    def _shown(self, shown: bool) -> None:
+        """The customer's details when there is one, the hint when there is none."""
+        self._inner.setVisible(shown)
+        self.empty.setVisible(not shown)
+        self._empty_gap.setVisible(not shown)
+        self.setEnabled(shown)
 
     @staticmethod
     def _heading(text: str, parent: QWidget) -> QLabel:
@@ -129,7 +153,7 @@ class CustomerPanel(QScrollArea):
         self._wanted_id = customer_id
         if customer_id is None:
             self.customer = None
-            self.setEnabled(False)
+            self._shown(False)
             return
         queries = self._ws.services.queries
         customers = self._ws.services.customers
@@ -160,7 +184,7 @@ class CustomerPanel(QScrollArea):
         self.customer, self.undoable_merge = customer, merge_id
         self.cases = overview.open + overview.past
         self.past_total = overview.past_total
-        self.setEnabled(True)
+        self._shown(True)
         self.name.setText(customer.name)
         self.details.setPlainText("\n".join(f"{k}: {v}" for k, v in customer.details.items()))
         self.notes.setPlainText(customer.notes or "")

@@ -394,6 +394,10 @@
 <context>
     <name>CustomerPanel</name>
     <message>
+        <source>No customer selected.</source>
+        <translation>Nessun cliente selezionato.</translation>
+    </message>
+    <message>
         <source>Noted: two different people.</source>
         <translation>Annotato: sono due persone diverse.</translation>
     </message>

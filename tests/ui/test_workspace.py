@@ -67,6 +67,20 @@ def test_pick_a_case_by_keyboard_and_read_both_channels(make_window, services, q
     qtbot.waitUntil(lambda: window.customer_panel.open_cases.count() == 2)
 
 
+def test_the_panel_says_when_there_is_no_customer_and_never_greys_out_an_old_one(  # type: ignore[no-untyped-def]
+    make_window, services, qtbot
+) -> None:
+    window = make_window()
+    panel = window.customer_panel
+    assert panel.empty.isVisibleTo(window) and not panel.name.isVisibleTo(window)
+    anna = services.extra["seed"]["anna"]
+    _open_case_of(window, qtbot, anna)
+    qtbot.waitUntil(lambda: panel.customer is not None and panel.name.isVisibleTo(window))
+    assert not panel.empty.isVisibleTo(window) and panel.isEnabled() and panel.name.text()
+    panel.load(None)
+    assert panel.empty.isVisibleTo(window) and not panel.name.isVisibleTo(window)
+
+
 def test_reply_with_template_is_queued_then_sent(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     anna = services.extra["seed"]["anna"]
