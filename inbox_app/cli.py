@@ -145,11 +145,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reply", help="queue a reply (or an internal note) on a case")
     p.add_argument("case", type=int)
-    text = p.add_mutually_exclusive_group(required=True)
+    text = p.add_mutually_exclusive_group()
     text.add_argument("--text")
     text.add_argument("--text-file", metavar="F")
     p.add_argument("--account", metavar="NAME")
     p.add_argument("--note", action="store_true", help="an internal note, never sent")
+    p.add_argument(
+        "--attach", metavar="FILE", action="append", default=[],
+        help="send this file with the reply (repeat for more; needs a channel that carries files)",
+    )
     _json_flag(p)
 
     p = sub.add_parser("search", help="search messages")

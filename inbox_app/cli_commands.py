@@ -416,9 +416,17 @@ def _cmd_reply(args: argparse.Namespace, s: Services) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"cannot read {args.text_file}: {exc}")
     else:
-        text = args.text
+        text = args.text or ""
+    if args.text is None and not args.text_file and not args.attach:
+        raise CommandError("say what to send: --text T, --text-file F or --attach FILE")
+    from inbox_app.core.reply_files import ReplyFileError, read_files
+
+    try:
+        files = read_files(args.attach)
+    except ReplyFileError as exc:
+        raise CommandError(str(exc))
     message_id = s.outbox.queue_reply(
-        args.case, text, account=args.account, note=args.note, agent_id=agent_id
+        args.case, text, account=args.account, note=args.note, agent_id=agent_id, attachments=files
     )
     row = s.queries.message(message_id)
     _out(

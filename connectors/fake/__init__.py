@@ -219,6 +219,10 @@ class FakeConnector:
             "to": [a.value for a in reply.to],
             "text": reply.text,
             "in_reply_to": reply.in_reply_to,
+            "attachments": [
+                {"filename": a.filename, "content_type": a.content_type, "size": len(a.data)}
+                for a in reply.attachments
+            ],
         }
         with self.server.sent.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")

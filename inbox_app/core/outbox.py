@@ -38,6 +38,7 @@ from inbox_app.core.models import (
     Thread,
 )
 from inbox_app.core.outbox_dispatch import IDENTITY_KIND, Claimed, OutboxDispatcher
+from inbox_app.core.reply_files import too_large
 
 __all__ = ["IDENTITY_KIND", "CapabilitiesOf", "Claimed", "KeyMaker", "OutboxService", "ReplyError"]
 
@@ -83,6 +84,9 @@ class OutboxService:
     ) -> int:
         if not text.strip() and not attachments:
             raise ReplyError("the reply is empty")
+        problem = too_large(sum(len(a.data) for a in attachments))
+        if problem is not None:
+            raise ReplyError(problem)
         with self._factory() as s, s.begin():
             case = s.get(Case, case_id)
             if case is None:
@@ -106,7 +110,7 @@ class OutboxService:
                 s.flush()
                 audit.record(s, actor, "note.added", "message", msg.id, case_id=case.id)
             else:
-                msg = self._queue(s, case, text, html, account, agent, now)
+                msg = self._queue(s, case, text, html, account, agent, now, bool(attachments))
             for att in attachments:
                 _store_attachment(s, msg.id, att)
             case.last_message_at = max(aware(case.last_message_at) or now, now)
@@ -124,12 +128,18 @@ class OutboxService:
         account_name: str | None,
         agent: Agent | None,
         now: datetime,
+        with_files: bool = False,
     ) -> Message:
         account = self._pick_account(s, case, account_name)
         if not account.enabled:
             raise ReplyError(f"channel account {account.name!r} is disabled")
         if self._capabilities_of is not None:
             caps = self._capabilities_of(account.kind, account.settings)
+            if with_files and not caps.attachments:
+                raise ReplyError(
+                    f"{account.name} cannot carry files; send them through another of the "
+                    "customer's channels, or add them to an internal note"
+                )
             length = caps.length_of(text)
             if caps.max_length and length > caps.max_length and not caps.split_long:
                 raise ReplyError(
@@ -273,6 +283,9 @@ def _store_attachment(s: Session, message_id: int, att: AttachmentData) -> None:
     digest = hashlib.sha256(att.data).hexdigest()
     if s.get(AttachmentBlob, digest) is None:
         s.add(AttachmentBlob(sha256=digest, size=len(att.data), data=att.data))
+        # Written now: the two tables are not related in the mapping, so a later flush
+        # (the next file's lookup) could write this row before the blob it points to.
+        s.flush()
     s.add(
         Attachment(
             message_id=message_id,

@@ -339,3 +339,47 @@ def test_every_channel_kind_is_listed_with_its_settings_and_what_its_secret_is(c
     assert "the bot token that @BotFather gave" in out
     fake = out.split("fake (", 1)[1].split("google_reviews (", 1)[0]  # kinds come in name order
     assert "secret (--secret-stdin)" not in fake  # the fake server needs none
+
+
+def test_a_reply_carries_files_and_a_channel_without_files_refuses_them(
+    cli: Cli, shop: FakeServer, tmp_path: Path
+) -> None:
+    cli("sync", "--once")
+    mario = next(c for c in cli.json("customers", "list") if c["name"] == "Mario Rossi")
+    case_id = mario["open_case_ids"][0]
+    receipt = tmp_path / "ricevuta reso.pdf"
+    receipt.write_bytes(b"%PDF-1.4 ricevuta")
+    label = tmp_path / "etichetta.png"
+    label.write_bytes(b"\x89PNG etichetta")
+
+    queued = cli.json(
+        "reply", str(case_id), "--text", "In allegato.", "--attach", str(receipt), "--attach", str(label)
+    )
+    assert [(a["filename"], a["content_type"], a["size"]) for a in queued["attachments"]] == [
+        ("ricevuta reso.pdf", "application/pdf", 17),
+        ("etichetta.png", "image/png", 14),
+    ]
+    only_files = cli.json("reply", str(case_id), "--attach", str(label))
+    assert only_files["text"] == "" and len(only_files["attachments"]) == 1
+    assert "2 sent" in cli("sync", "--once").stdout
+    sent = shop.sent_replies()
+    assert [[a["filename"] for a in r["attachments"]] for r in sent] == [
+        ["ricevuta reso.pdf", "etichetta.png"],
+        ["etichetta.png"],
+    ]
+
+    # One clear line, and nothing queued, for a file that is not there or a reply with nothing in it.
+    for args, words in (
+        (["--attach", str(tmp_path / "manca.pdf")], "no file at"),
+        ([], "say what to send"),
+    ):
+        proc = cli("reply", str(case_id), *args, ok=False)
+        assert proc.returncode != 0 and words in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert len(cli.json("cases", "show", str(case_id))["messages"]) == 3
+
+    # A channel that cannot carry files refuses them when the reply is queued, not when it is sent.
+    cli("accounts", "add", "fake", "bacheca", "--set", f"path={shop.root}", "--set", "channel=review")
+    proc = cli("reply", str(case_id), "--account", "bacheca", "--text", "x", "--attach", str(label),
+               ok=False)
+    assert proc.returncode != 0 and "cannot carry files" in proc.stderr

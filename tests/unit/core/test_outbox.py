@@ -149,6 +149,47 @@ def test_a_review_answer_is_counted_in_bytes(store, tmp_path: Path) -> None:  # 
     store.outbox.queue_reply(case_id, "è" * 2048)  # 2,048 characters, exactly 4,096 bytes
 
 
+def test_files_go_with_a_reply_stored_once_and_only_where_the_channel_carries_them(  # type: ignore[no-untyped-def]
+    store, tmp_path: Path
+) -> None:
+    from sqlalchemy import func, select
+
+    from connectors.base import AttachmentData
+    from inbox_app.core.models import AttachmentBlob
+    from inbox_app.core.reply_files import MAX_REPLY_FILES, ReplyFileError, read_files
+
+    server, case_id = _setup(store, tmp_path)
+    pdf = AttachmentData("ricevuta.pdf", "application/pdf", b"%PDF ricevuta")
+    png = AttachmentData("etichetta.png", "image/png", b"PNG etichetta")
+    mid = store.outbox.queue_reply(case_id, "In allegato", attachments=(pdf, png, pdf))
+    stored = store.queries.message(mid).attachments
+    assert [a.filename for a in stored] == ["ricevuta.pdf", "etichetta.png", "ricevuta.pdf"]
+    with store.factory() as s:
+        assert s.scalar(select(func.count()).select_from(AttachmentBlob)) == 2  # the same file once
+    note = store.outbox.queue_reply(case_id, "", note=True, attachments=(png,))
+    assert store.queries.message(note).attachments[0].filename == "etichetta.png"
+    assert _sync(store).sent == 1
+    assert [a["filename"] for a in server.sent_replies()[0]["attachments"]] == [
+        "ricevuta.pdf", "etichetta.png", "ricevuta.pdf",
+    ]
+
+    big = AttachmentData("video.mp4", "video/mp4", b"0" * (MAX_REPLY_FILES + 1))
+    with pytest.raises(ReplyError, match="a reply carries at most 18.0 MB"):
+        store.outbox.queue_reply(case_id, "x", attachments=(big,))
+    _server, review_case = _setup(
+        store, tmp_path, ("★★★★★ Ottimo",), channel="review", sender="review:gbp-1", name="recensioni"
+    )
+    with pytest.raises(ReplyError, match="recensioni cannot carry files"):
+        store.outbox.queue_reply(review_case, "Grazie", attachments=(png,))
+    store.outbox.queue_reply(review_case, "Grazie")  # the words alone are fine
+
+    (tmp_path / "a.pdf").write_bytes(b"%PDF")
+    read = read_files([tmp_path / "a.pdf"])
+    assert [(f.filename, f.content_type) for f in read] == [("a.pdf", "application/pdf")]
+    with pytest.raises(ReplyFileError, match="no file at"):
+        read_files([tmp_path / "missing.pdf"])
+
+
 def test_auth_failure_keeps_the_reply_queued_and_stops_the_account(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     server, case_id = _setup(store, tmp_path)
     mid = store.outbox.queue_reply(case_id, "attesa")

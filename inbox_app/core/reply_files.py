@@ -1,0 +1,61 @@
+"""Files an agent sends with a reply: read from disk, named and typed, within one size.
+
+The GUI's Attach button and ``inbox-app reply --attach`` both read files here, so a
+file that cannot be read, or files too large for any mail or chat server to take,
+are refused in the same words before anything is queued.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Iterable
+from pathlib import Path
+
+from connectors.base import AttachmentData
+
+#: The files of one reply together: mail servers commonly refuse messages over 25 MB
+#: (and base64 makes a file a third larger on the wire), chat servers allow 50-100 MB.
+MAX_REPLY_FILES = 18 * 1024 * 1024
+
+
+class ReplyFileError(Exception):
+    """A file cannot go with the reply; the message says which and why."""
+
+
+def size_words(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} bytes"
+
+
+def too_large(total: int) -> str | None:
+    """Why files of ``total`` bytes cannot go with one reply, or None."""
+    if total <= MAX_REPLY_FILES:
+        return None
+    return (
+        f"the files come to {size_words(total)}; a reply carries at most {size_words(MAX_REPLY_FILES)}"
+        " (send a link to larger files instead)"
+    )
+
+
+def read_files(paths: Iterable[str | Path]) -> tuple[AttachmentData, ...]:
+    """The files at ``paths`` as attachments, in order; ReplyFileError says what is wrong."""
+    out = []
+    total = 0
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.is_file():
+            raise ReplyFileError(f"no file at {path}")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ReplyFileError(f"cannot read {path}: {exc.strerror or exc}")
+        total += len(data)
+        problem = too_large(total)
+        if problem is not None:
+            raise ReplyFileError(problem)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        out.append(AttachmentData(filename=path.name, content_type=content_type, data=data))
+    return tuple(out)
