@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app.core.accounts import AccountRow
+from inbox_app.core.reply_files import MAX_REPLY_FILES, read_files, size_words, too_large
 from inbox_app.core.rows import CaseRow, CustomerRow
 from inbox_app.core.templates import TemplateRow, render
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.context import Workspace
+from inbox_app.ui.reply_files import ReplyFiles
 
 if TYPE_CHECKING:
     from connectors.base import Capabilities
@@ -184,6 +186,8 @@ class Composer(QWidget):
         self.previews_area.setWidget(self.previews_host)
         body.addWidget(self.previews_area, 2)
         layout.addLayout(body, 1)
+        self.files = ReplyFiles(self)
+        layout.addWidget(self.files)
         self.public_warning = QLabel(
             self.tr("Public reply: everyone can read it on the channel, not only this customer."), self
         )
@@ -201,6 +205,7 @@ class Composer(QWidget):
         self.account.currentIndexChanged.connect(self._account_changed)
         self.note.toggled.connect(self._mode_changed)
         self.template.activated.connect(self._template_chosen)
+        self.files.changed.connect(self._update_previews)
         self.send_button.clicked.connect(self.send)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -226,6 +231,7 @@ class Composer(QWidget):
             self._filled_for = None
             self._restoring = True
             self.editor.clear()
+            self.files.clear()
             self._restoring = False
             return
         if self._filled_for != case.id:
@@ -233,6 +239,7 @@ class Composer(QWidget):
             self._early = False
             self._restoring = True
             self.editor.clear()
+            self.files.clear()  # files chosen for one case never go with another's reply
             self._restoring = False
         if load:
             self.load()
@@ -387,20 +394,38 @@ class Composer(QWidget):
                     variant = self._render(self._template, widget.candidate.account.channel)
                 widget.show_text(variant)
         candidate = self.current_candidate()
-        public = candidate is not None and candidate.capabilities.public and not self.note.isChecked()
+        note = self.note.isChecked()
+        public = candidate is not None and candidate.capabilities.public and not note
         self.public_warning.setVisible(public)
+        carries = note or (candidate is not None and candidate.capabilities.attachments)
+        self.files.attach.setEnabled(carries)
+        if carries:
+            self.files.attach.setToolTip(self.tr("Send files with the reply"))
+        elif candidate is not None:
+            self.files.attach.setToolTip(
+                self.tr("{account} cannot carry files").format(account=candidate.account.name)
+            )
         self.send_button.setEnabled(self.can_send())
 
     def blocked_reason(self) -> str | None:
         text = self.editor.toPlainText()
-        if not text.strip():
+        files = self.files.paths
+        if not text.strip() and not files:
             return self.tr("Nothing to send yet.")
+        if files and too_large(self.files.total_size()) is not None:
+            return self.tr("The files come to {size}; a reply carries at most {limit}.").format(
+                size=size_words(self.files.total_size()), limit=size_words(MAX_REPLY_FILES)
+            )
         if self.note.isChecked():
             return None
         candidate = self.current_candidate()
         if candidate is None:
             return self.tr("This customer cannot be reached through any channel account; add a note instead.")
         caps = candidate.capabilities
+        if files and not caps.attachments:
+            return self.tr(
+                "{account} cannot carry files: remove them, choose another channel, or add them to a note."
+            ).format(account=candidate.account.name)
         n = caps.length_of(text)
         if caps.max_length and n > caps.max_length and not caps.split_long:
             if caps.length_unit == "bytes":
@@ -447,12 +472,18 @@ class Composer(QWidget):
         case_id, text, note = self.case.id, self.editor.toPlainText(), self.note.isChecked()
         candidate = self.current_candidate()
         account = None if note or candidate is None else candidate.account.name
+        paths = list(self.files.paths)
         self._save_timer.stop()
         self.send_button.setEnabled(False)
 
         def queue() -> int:
             message_id = self._ws.services.outbox.queue_reply(
-                case_id, text, account=account, note=note, agent_id=self._ws.agent_id
+                case_id,
+                text,
+                account=account,
+                note=note,
+                agent_id=self._ws.agent_id,
+                attachments=read_files(paths),
             )
             self._ws.drafts.discard(case_id, self._ws.agent_id)
             return message_id
@@ -461,6 +492,7 @@ class Composer(QWidget):
             if self.case is not None and self.case.id == case_id:
                 self._restoring = True
                 self.editor.clear()
+                self.files.clear()
                 self._template = None
                 self._restoring = False
                 self.status.setText(self.tr("Note added.") if note else self.tr("Reply queued."))

@@ -292,6 +292,22 @@
 <context>
     <name>Composer</name>
     <message>
+        <source>Send files with the reply</source>
+        <translation>Invia file con la risposta</translation>
+    </message>
+    <message>
+        <source>The files come to {size}; a reply carries at most {limit}.</source>
+        <translation>I file pesano {size}; una risposta ne porta al massimo {limit}.</translation>
+    </message>
+    <message>
+        <source>{account} cannot carry files</source>
+        <translation>{account} non può inviare file</translation>
+    </message>
+    <message>
+        <source>{account} cannot carry files: remove them, choose another channel, or add them to a note.</source>
+        <translation>{account} non può inviare file: toglili, scegli un altro canale o aggiungili a una nota.</translation>
+    </message>
+    <message>
         <source>Reply through</source>
         <translation>Rispondi tramite</translation>
     </message>
@@ -1393,6 +1409,29 @@ città: …</translation>
     <message>
         <source>Two different people: do not suggest {name} again</source>
         <translation>Due persone diverse: non suggerire più {name}</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyFiles</name>
+    <message>
+        <source>Attach…</source>
+        <translation>Allega…</translation>
+    </message>
+    <message>
+        <source>Send files with the reply</source>
+        <translation>Invia file con la risposta</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>Allega file</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>mancante</translation>
+    </message>
+    <message>
+        <source>Remove {name}</source>
+        <translation>Togli {name}</translation>
     </message>
 </context>
 </TS>

@@ -112,6 +112,57 @@ def test_reply_with_template_is_queued_then_sent(make_window, services, qtbot) -
     assert server.sent_replies()[0]["text"].startswith("Ciao Anna")
 
 
+def test_files_chosen_in_the_composer_go_with_the_reply(  # type: ignore[no-untyped-def]
+    make_window, services, qtbot, monkeypatch, tmp_path
+) -> None:
+    from dataclasses import replace
+
+    from inbox_app.ui.composer import Candidate
+
+    window = make_window()
+    _open_case_of(window, qtbot, services.extra["seed"]["anna"])
+    composer = window.composer
+    qtbot.waitUntil(lambda: composer.account.count() == 2)
+    receipt, label = tmp_path / "ricevuta.pdf", tmp_path / "etichetta.png"
+    receipt.write_bytes(b"%PDF-1.4 ricevuta")
+    label.write_bytes(b"PNG etichetta")
+    monkeypatch.setattr(
+        "inbox_app.ui.reply_files.QFileDialog.getOpenFileNames",
+        lambda *_a: ([str(receipt), str(label)], ""),
+    )
+    assert not composer.send_button.isEnabled()  # nothing to send yet
+    composer.files.attach.click()
+    assert composer.files.paths == [receipt, label] and composer.send_button.isEnabled()  # files alone will do
+    composer.files.remove(label)
+    assert composer.files.paths == [receipt]
+
+    # An account that cannot carry files says so, and Send waits until the files go.
+    current = composer.current_candidate()
+    at = composer.candidates.index(current)
+    composer.candidates[at] = Candidate(current.account, replace(current.capabilities, attachments=False))
+    composer._update_previews()
+    assert not composer.files.attach.isEnabled() and not composer.send_button.isEnabled()
+    assert "cannot carry files" in composer.blocked_reason()
+    composer.candidates[at] = current
+    composer._update_previews()
+
+    composer.editor.setPlainText("In allegato la ricevuta.")
+    composer.send()
+    qtbot.waitUntil(lambda: any(c.row.direction == "out" for c in window.timeline.cards))
+    out = next(c for c in window.timeline.cards if c.row.direction == "out")
+    assert [(a.filename, a.size) for a in out.row.attachments] == [("ricevuta.pdf", 17)]
+    qtbot.waitUntil(lambda: composer.files.paths == [] and composer.editor.toPlainText() == "")
+
+    # A file gone before the reply is queued: nothing is queued, and the composer says which.
+    composer.files.add([label])
+    label.unlink()
+    outgoing = len([c for c in window.timeline.cards if c.row.direction == "out"])
+    composer.send()
+    qtbot.waitUntil(lambda: "no file at" in composer.status.text())
+    assert composer.files.paths == [label]  # kept, for the agent to remove or replace
+    assert len([c for c in window.timeline.cards if c.row.direction == "out"]) == outgoing
+
+
 def test_failed_reply_shows_reason_and_retry(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     seed = services.extra["seed"]
