@@ -20,6 +20,7 @@ class DraftRow:
     account_id: int | None
     note: bool
     updated_at: datetime | None
+    files: tuple[str, ...] = ()
 
 
 class DraftService:
@@ -34,11 +35,13 @@ class DraftService:
         *,
         account_id: int | None = None,
         note: bool = False,
+        files: tuple[str, ...] | list[str] = (),
     ) -> None:
-        """Keep the draft; an empty text removes it, so a sent reply leaves nothing behind."""
+        """Keep the draft; one without text or files is removed, so a sent reply leaves
+        nothing behind."""
         with self._factory() as s, s.begin():
             row = self._find(s, case_id, agent_id)
-            if not text.strip():
+            if not text.strip() and not files:
                 if row is not None:
                     s.delete(row)
                 return
@@ -48,6 +51,7 @@ class DraftService:
                 row = Draft(case_id=case_id, agent_id=agent_id)
                 s.add(row)
             row.text, row.account_id, row.note, row.updated_at = text, account_id, note, utcnow()
+            row.files = list(files) or None
 
     def load(self, case_id: int, agent_id: int | None) -> DraftRow | None:
         with self._factory() as s:
@@ -55,7 +59,13 @@ class DraftService:
             if row is None:
                 return None
             return DraftRow(
-                row.case_id, row.agent_id, row.text, row.account_id, bool(row.note), aware(row.updated_at)
+                row.case_id,
+                row.agent_id,
+                row.text,
+                row.account_id,
+                bool(row.note),
+                aware(row.updated_at),
+                tuple(row.files or ()),
             )
 
     def discard(self, case_id: int, agent_id: int | None) -> None:

@@ -287,6 +287,8 @@ class Draft(Base):
     account_id: Mapped[int | None]
     note: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The paths of the files chosen to go with the reply (read when it is queued).
+    files: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
 
 
 class SavedSearch(Base):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -205,7 +206,7 @@ class Composer(QWidget):
         self.account.currentIndexChanged.connect(self._account_changed)
         self.note.toggled.connect(self._mode_changed)
         self.template.activated.connect(self._template_chosen)
-        self.files.changed.connect(self._update_previews)
+        self.files.changed.connect(self._files_changed)
         self.send_button.clicked.connect(self.send)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -303,6 +304,8 @@ class Composer(QWidget):
         else:
             self.note.setChecked(bool(draft.note) if draft else not candidates)
             self.editor.setPlainText(draft.text if draft else "")
+            self.files.clear()
+            self.files.add([Path(f) for f in draft.files] if draft else [])
         self._restoring = False
         self._rebuild_previews()
         self._mode_changed(self.note.isChecked())
@@ -314,6 +317,13 @@ class Composer(QWidget):
         return next((c for c in self.candidates if c.account.name == name), None)
 
     def _text_changed(self) -> None:
+        if not self._restoring and self._filled_for is None:
+            self._early = True
+        self._update_previews()
+        if not self._restoring and self.case is not None:
+            self._save_timer.start()
+
+    def _files_changed(self) -> None:
         if not self._restoring and self._filled_for is None:
             self._early = True
         self._update_previews()
@@ -453,6 +463,7 @@ class Composer(QWidget):
             self.editor.toPlainText(),
             account_id=candidate.account.id if candidate else None,
             note=self.note.isChecked(),
+            files=[str(p) for p in self.files.paths],
             task="save draft",
         )
 

@@ -153,6 +153,18 @@ def test_files_chosen_in_the_composer_go_with_the_reply(  # type: ignore[no-unty
     assert [(a.filename, a.size) for a in out.row.attachments] == [("ricevuta.pdf", 17)]
     qtbot.waitUntil(lambda: composer.files.paths == [] and composer.editor.toPlainText() == "")
 
+    # Files are part of the draft: they come back with it after the agent looked elsewhere.
+    case_id = window.case.id
+    composer.files.add([receipt])
+    qtbot.waitUntil(lambda: (d := window.ws.drafts.load(case_id, window.ws.agent_id)) is not None
+                    and d.files == (str(receipt),))
+    qtbot.keyClick(window.cases, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: window.case is not None and window.case.id != case_id)
+    assert composer.files.paths == []  # never sent with another case's reply
+    assert window.cases.select_case(case_id)
+    qtbot.waitUntil(lambda: composer.files.paths == [receipt])
+    composer.files.clear()
+
     # A file gone before the reply is queued: nothing is queued, and the composer says which.
     composer.files.add([label])
     label.unlink()

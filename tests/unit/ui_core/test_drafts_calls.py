@@ -50,6 +50,19 @@ def test_empty_draft_removes_it_and_unnamed_agent_works(services: Services) -> N
     assert drafts.load(case, None) is None
 
 
+def test_a_draft_keeps_its_files_even_without_words(services: Services) -> None:
+    drafts = DraftService(services.factory)
+    case = _case_of(services, services.extra["seed"]["anna_email"])
+    drafts.save(case, None, "In allegato", files=["/home/giulia/ricevuta.pdf", "/home/giulia/etichetta.png"])
+    assert drafts.load(case, None).files == ("/home/giulia/ricevuta.pdf", "/home/giulia/etichetta.png")
+    drafts.save(case, None, "", files=["/home/giulia/ricevuta.pdf"])  # files alone are a draft too
+    assert drafts.load(case, None).files == ("/home/giulia/ricevuta.pdf",)
+    drafts.save(case, None, "solo parole")
+    assert drafts.load(case, None).files == ()
+    drafts.save(case, None, "  ", files=[])
+    assert drafts.load(case, None) is None
+
+
 def test_logged_call_is_on_the_timeline_and_number_becomes_identity(services: Services) -> None:
     customer = services.extra["seed"]["anna_email"]
     case = _case_of(services, customer)
