@@ -117,6 +117,18 @@ def _login(server: smtplib.SMTP, settings: EmailSettings, secret: str | None) ->
         raise smtplib.SMTPAuthenticationError(code, resp)
 
 
+def _size_limit(server: smtplib.SMTP) -> int:
+    """The SIZE the server advertised (0: none said, or no limit)."""
+    try:
+        return int((server.esmtp_features.get("size") or "0").split()[0])
+    except (ValueError, IndexError):
+        return 0
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
 def _refusal(code: int, message: bytes | str, what: str, host: str,
              secret: str | None) -> TransientError | PermanentError:
     words = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
@@ -138,7 +150,16 @@ def submit(settings: EmailSettings, secret: str | None, envelope_to: list[str],
         server = _connect(settings)
         try:
             _login(server, settings, secret)
-            code, resp = server.mail(settings.address)
+            # RFC 1870: a server that says how large a message it takes is told this one's
+            # size, and a reply over it fails at once, in words, instead of after the upload.
+            limit = _size_limit(server)
+            if limit and len(data) > limit:
+                raise PermanentError(
+                    f"the reply is {_megabytes(len(data))} as sent; the SMTP server {host} takes "
+                    f"messages up to {_megabytes(limit)} (send a link to large files instead)"
+                )
+            options = [f"SIZE={len(data)}"] if server.has_extn("size") else []
+            code, resp = server.mail(settings.address, options)
             if code != 250:
                 raise _refusal(code, resp, "the sender address", host, secret)
             refused: dict[str, str] = {}

@@ -23,7 +23,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -226,6 +226,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     data: bytes
+    mail_options: list[str] = field(default_factory=list)
 
 
 class RecordingHandler:
@@ -253,7 +254,7 @@ class RecordingHandler:
         if fault == "5xx":
             return "554 5.7.1 Message rejected: content looks like spam"
         record = Received(envelope.mail_from, list(envelope.rcpt_tos),
-                          bytes(envelope.original_content or b""))
+                          bytes(envelope.original_content or b""), list(envelope.mail_options))
         with self.lock:
             self.received.append(record)
         if fault == "drop":
@@ -269,7 +270,7 @@ class RecordingHandler:
 
 class SmtpServer:
     def __init__(self, *, user: str, password: str, tls: ssl.SSLContext | None = None,
-                 mode: str = "none") -> None:
+                 mode: str = "none", size_limit: int | None = None) -> None:
         self.handler = RecordingHandler()
         self.port = free_port()
         self.user, self.password = user, password
@@ -282,6 +283,8 @@ class SmtpServer:
             return AuthResult(success=ok, handled=False)
 
         kwargs: dict[str, Any] = {"authenticator": authenticator, "auth_require_tls": False}
+        if size_limit is not None:
+            kwargs["data_size_limit"] = size_limit  # advertised as SIZE in EHLO
         if mode == "ssl":
             kwargs["ssl_context"] = tls
         elif mode == "starttls":

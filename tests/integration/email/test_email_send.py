@@ -179,3 +179,31 @@ def test_refused_recipient_is_permanent(smtp_server: Any, make_settings: Any) ->
     servers.run(go())
     (received,) = smtp_server.handler.received
     assert received.rcpt_tos == ["ok@example.org"]
+
+
+def test_a_reply_larger_than_the_server_takes_fails_at_once_in_words(
+        mailbox: tuple[str, str], make_settings: Any) -> None:
+    small = servers.SmtpServer(user=mailbox[0], password=mailbox[1], size_limit=50_000)
+    small.start()
+    try:
+        settings = make_settings(small)
+        big = _reply(settings, attachments=(AttachmentData("foto.jpg", "image/jpeg", b"\xff" * 60_000),))
+        fits = _reply(settings, attachments=(AttachmentData("nota.txt", "text/plain", b"ok" * 1000),))
+
+        async def go() -> None:
+            connector = EmailConnector(settings, PASSWORD)
+            try:
+                with pytest.raises(PermanentError, match=r"as sent; the SMTP server .* takes messages up to"):
+                    await connector.send(big)
+                await connector.send(fits)
+            finally:
+                await connector.close()
+
+        servers.run(go())
+        # The large one never reached the server; the one that fits went with its size announced.
+        (received,) = small.handler.received
+        assert b"nota.txt" in received.data and small.handler.attempts == 1
+        assert [o.split("=")[0] for o in received.mail_options] == ["SIZE"]
+        assert int(received.mail_options[0].split("=")[1]) >= len(received.data) - 200
+    finally:
+        small.stop()
