@@ -188,6 +188,7 @@ class Composer(QWidget):
         body.addWidget(self.previews_area, 2)
         layout.addLayout(body, 1)
         self.files = ReplyFiles(self)
+        self.files.take_drops_on(self.editor.viewport())
         layout.addWidget(self.files)
         self.public_warning = QLabel(
             self.tr("Public reply: everyone can read it on the channel, not only this customer."), self
@@ -212,6 +213,9 @@ class Composer(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.send)
+        attach = QShortcut(QKeySequence("Ctrl+Shift+A"), self)
+        attach.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        attach.activated.connect(lambda: self.files.choose() if self.files.attach.isEnabled() else None)
         self.setEnabled(False)
 
     # ------------------------------------------------------------ case switching

@@ -274,6 +274,7 @@ class MainWindow(QMainWindow):
             ("r", self.tr("Reply")),
             ("n", self.tr("Internal note")),
             ("Ctrl+Enter", self.tr("Send the reply or note")),
+            ("Ctrl+Shift+A", self.tr("Attach files to the reply or note")),
             ("e", self.tr("Resolve the case")),
             ("a", self.tr("Assign the case")),
             ("m", self.tr("Assign to me")),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -46,6 +46,23 @@ class ReplyFiles(QWidget):
         row.addLayout(self._layout)
         row.addStretch(1)
         self._chips: list[QWidget] = []
+
+    def take_drops_on(self, widget: QWidget) -> None:
+        """Files dragged from the desktop onto ``widget`` (the editor) are attached, not
+        pasted into the text as their paths."""
+        widget.setAcceptDrops(True)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            paths = _local_files(event.mimeData())  # type: ignore[attr-defined]
+            if paths and self.attach.isEnabled():
+                if kind == QEvent.Type.Drop:
+                    self.add(paths)
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                return True
+        return super().eventFilter(watched, event)
 
     def choose(self) -> None:
         names, _filter = QFileDialog.getOpenFileNames(self, self.tr("Attach files"), str(Path.home()))
@@ -114,3 +131,14 @@ class ReplyFiles(QWidget):
         drop.clicked.connect(lambda: self.remove(path))
         row.addWidget(drop)
         return chip
+
+
+def _local_files(mime: QMimeData | None) -> list[Path]:
+    """The files a drag carries, when it carries only local files (not a link or text)."""
+    if mime is None or not mime.hasUrls():
+        return []
+    urls = mime.urls()
+    if not urls or not all(u.isLocalFile() for u in urls):
+        return []
+    paths = [Path(u.toLocalFile()) for u in urls]
+    return paths if all(p.is_file() for p in paths) else []

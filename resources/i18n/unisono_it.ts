@@ -807,6 +807,10 @@ città: …</translation>
         <translation>Invia la risposta o la nota</translation>
     </message>
     <message>
+        <source>Attach files to the reply or note</source>
+        <translation>Allega file alla risposta o alla nota</translation>
+    </message>
+    <message>
         <source>Resolve the case</source>
         <translation>Risolvi il caso</translation>
     </message>

@@ -112,6 +112,23 @@ def test_reply_with_template_is_queued_then_sent(make_window, services, qtbot) -
     assert server.sent_replies()[0]["text"].startswith("Ciao Anna")
 
 
+def _drop_files(target, paths) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    where = QPointF(target.rect().center())
+    enter = QDragEnterEvent(where.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(where, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, drop)
+
+
 def test_files_chosen_in_the_composer_go_with_the_reply(  # type: ignore[no-untyped-def]
     make_window, services, qtbot, monkeypatch, tmp_path
 ) -> None:
@@ -131,10 +148,16 @@ def test_files_chosen_in_the_composer_go_with_the_reply(  # type: ignore[no-unty
         lambda *_a: ([str(receipt), str(label)], ""),
     )
     assert not composer.send_button.isEnabled()  # nothing to send yet
-    composer.files.attach.click()
+    composer.editor.setFocus()
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(composer.editor, Qt.Key.Key_A, ctrl_shift)  # Attach…
     assert composer.files.paths == [receipt, label] and composer.send_button.isEnabled()  # files alone will do
     composer.files.remove(label)
     assert composer.files.paths == [receipt]
+    # Dragged from the desktop onto the editor: attached, not pasted as a path.
+    _drop_files(composer.editor.viewport(), [label])
+    assert composer.files.paths == [receipt, label] and composer.editor.toPlainText() == ""
+    composer.files.remove(label)
 
     # An account that cannot carry files says so, and Send waits until the files go.
     current = composer.current_candidate()
