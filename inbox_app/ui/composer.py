@@ -207,7 +207,7 @@ class Composer(QWidget):
         self.account.currentIndexChanged.connect(self._account_changed)
         self.note.toggled.connect(self._mode_changed)
         self.template.activated.connect(self._template_chosen)
-        self.files.changed.connect(self._files_changed)
+        self.files.changed.connect(self._text_changed)
         self.send_button.clicked.connect(self.send)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -321,13 +321,7 @@ class Composer(QWidget):
         return next((c for c in self.candidates if c.account.name == name), None)
 
     def _text_changed(self) -> None:
-        if not self._restoring and self._filled_for is None:
-            self._early = True
-        self._update_previews()
-        if not self._restoring and self.case is not None:
-            self._save_timer.start()
-
-    def _files_changed(self) -> None:
+        """The text or the files changed: previews follow, and the draft is saved soon."""
         if not self._restoring and self._filled_for is None:
             self._early = True
         self._update_previews()
