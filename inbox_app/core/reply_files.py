@@ -7,11 +7,14 @@ are refused in the same words before anything is queued.
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from connectors.base import AttachmentData
+if TYPE_CHECKING:  # the window shows sizes (size_words) long before any file is read
+    import mimetypes
+
+    from connectors.base import AttachmentData
 
 #: The files of one reply together: mail servers commonly refuse messages over 25 MB
 #: (and base64 makes a file a third larger on the wire), chat servers allow 50-100 MB.
@@ -42,6 +45,10 @@ def too_large(total: int) -> str | None:
 
 def read_files(paths: Iterable[str | Path]) -> tuple[AttachmentData, ...]:
     """The files at ``paths`` as attachments, in order; ReplyFileError says what is wrong."""
+    import mimetypes
+
+    from connectors.base import AttachmentData
+
     out = []
     total = 0
     for raw in paths:

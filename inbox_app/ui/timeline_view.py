@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inbox_app.core.reply_files import size_words
 from inbox_app.core.rows import AttachmentRow, MessageRow
 from inbox_app.ui import html_body, labels, message_marks
 from inbox_app.ui.appearance import icon
@@ -233,7 +234,7 @@ class MessageCard(QFrame):
             button = QToolButton(self.frame)
             button.setIcon(icon("attachment"))
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            label = f"{att.filename} ({_size(att.size)})"
+            label = f"{att.filename} ({size_words(att.size)})"
             button.setText(button.fontMetrics().elidedText(label, Qt.TextElideMode.ElideMiddle, 240))
             button.setToolTip(self.tr("Open or save this attachment"))
             button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -336,14 +337,6 @@ def _is_channel_id(sender: str) -> bool:
     name: an agent called "Marco" is still named on the replies he sent."""
     value = sender.strip()
     return bool(value) and " " not in value and (value[0] in "@+" or value.isdigit())
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KB", "MB"):
-        if n < 1024:
-            return f"{n} {unit}"
-        n //= 1024
-    return f"{n} GB"
 
 
 class TimelineView(QScrollArea):
