@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the window shows sizes (size_words) long before any file is read
-    import mimetypes
 
     from connectors.base import AttachmentData
 
