@@ -91,7 +91,7 @@ class TelegramConnector:
     kind: ClassVar[str] = "telegram"
     channel: ClassVar[Channel] = "chat"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        max_length=LIMIT, html=False, attachments=False, private=True, split_long=True
+        max_length=LIMIT, html=False, attachments=True, private=True, split_long=True
     )
     needs_secret: ClassVar[bool] = True
     secret_help: ClassVar[str] = 'the bot token that @BotFather gave'
@@ -133,7 +133,16 @@ class TelegramConnector:
         text = _TOKEN_IN_URL.sub("/bot<token>/", text)
         return text.replace(self._token, "<token>") if self._token else text
 
-    async def _call(self, method: str, params: Mapping[str, Any], *, wait: float = 0) -> Any:
+    async def _call(
+        self,
+        method: str,
+        params: Mapping[str, Any],
+        *,
+        wait: float = 0,
+        upload: tuple[str, AttachmentData] | None = None,
+    ) -> Any:
+        """One Bot API method; ``upload`` (field, file) sends it as multipart/form-data,
+        the only way the Bot API takes a file from the computer."""
         if not self._token:
             raise AuthError("no bot token is stored for this Telegram account")
         if self._client is None:
@@ -141,10 +150,16 @@ class TelegramConnector:
                 timeout=httpx.Timeout(30.0), headers={"User-Agent": "Unisono"}
             )
         url = f"{self.api_base}/bot{self._token}/{method}"
+        if upload is None:
+            body: dict[str, Any] = {"json": dict(params)}
+        else:
+            field, attachment = upload
+            body = {
+                "data": {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()},
+                "files": {field: (attachment.filename, attachment.data, attachment.content_type)},
+            }
         try:
-            reply = await self._client.post(
-                url, json=dict(params), timeout=httpx.Timeout(wait + 30.0)
-            )
+            reply = await self._client.post(url, timeout=httpx.Timeout(wait + 30.0), **body)
         except httpx.TimeoutException:
             raise TransientError(
                 f"the Telegram Bot API at {self.api_base} did not answer in time"
@@ -336,25 +351,23 @@ class TelegramConnector:
     async def send(self, reply: OutboundReply) -> SendResult:
         """Deliver ``reply``, split at paragraph boundaries when longer than 4,096.
 
-        Telegram has no idempotency key: a retry skips the parts this connector
-        knows went out (see :class:`PartlySentError`). A request that reached
-        Telegram but whose answer was lost cannot be told apart from one that
-        did not; that part may arrive twice.
+        Files follow the text, one message each (sendDocument: the file exactly as the
+        agent chose it, not recompressed as a photo). Telegram has no idempotency key:
+        a retry skips the parts this connector knows went out, text and files alike
+        (see :class:`PartlySentError`). A request that reached Telegram but whose answer
+        was lost cannot be told apart from one that did not; that part may arrive twice.
         """
-        if reply.attachments:
-            # Capabilities say so, but a reply queued by an older composer may still carry one.
-            raise PermanentError(
-                "Telegram replies from the inbox cannot carry files yet; send the text alone "
-                "and share the file another way"
-            )
-        parts = split_text(reply.text)
+        parts = _parts(reply)
+        if not parts:
+            raise PermanentError("the reply has neither text nor files")
         done = self._progress.setdefault(reply.idempotency_key, [])
         self._progress.move_to_end(reply.idempotency_key)
         while len(self._progress) > 1000:
             self._progress.popitem(last=False)
         target = message_id_of(reply.in_reply_to) if reply.in_reply_to else None
         for index in range(len(done), len(parts)):
-            params: dict[str, Any] = {"chat_id": reply.thread_key, "text": parts[index]}
+            part = parts[index]
+            params: dict[str, Any] = {"chat_id": reply.thread_key}
             if target is not None and index == 0:
                 # Still deliver the answer if the customer deleted the message meanwhile.
                 params["reply_parameters"] = {
@@ -362,7 +375,10 @@ class TelegramConnector:
                     "allow_sending_without_reply": True,
                 }
             try:
-                message = await self._call("sendMessage", params)
+                if isinstance(part, str):
+                    message = await self._call("sendMessage", {**params, "text": part})
+                else:
+                    message = await self._call("sendDocument", params, upload=("document", part))
             except ConnectorError as exc:
                 if not done:
                     raise
@@ -380,7 +396,7 @@ class TelegramConnector:
     async def find_sent(self, reply: OutboundReply) -> SendResult | None:
         """Only what this connector delivered itself: the Bot API cannot list sent messages."""
         done = self._progress.get(reply.idempotency_key)
-        if done and len(done) == len(split_text(reply.text)):
+        if done and len(done) == len(_parts(reply)):
             return SendResult(done[0], None, {"parts": list(done)})
         return None
 
@@ -388,3 +404,9 @@ class TelegramConnector:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+def _parts(reply: OutboundReply) -> list[str | AttachmentData]:
+    """What one reply is sent as, in order: its text in parts, then each file."""
+    text: list[str | AttachmentData] = list(split_text(reply.text)) if reply.text.strip() else []
+    return text + list(reply.attachments)

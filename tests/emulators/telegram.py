@@ -3,7 +3,9 @@
 Implements what the Unisono connector relies on, as https://core.telegram.org/bots/api
 specifies it: ``getMe``, ``getUpdates`` (offset confirmation, long-poll ``timeout``,
 ``limit``, 409 when another poller takes over or a webhook is set), ``sendMessage``
-(``reply_parameters``, 4,096-character limit) and answers shaped exactly like
+(``reply_parameters``, 4,096-character limit), ``sendDocument`` (a file uploaded as
+multipart/form-data, 50 MB at most, answered with a Message carrying a Document), and
+answers shaped exactly like
 ``{"ok": true, "result": ...}`` / ``{"ok": false, "error_code": ..., "description": ...,
 "parameters": {...}}``. Tests play the customer through :meth:`customer_says` and
 break the server through :meth:`fail` and :meth:`set_webhook`.
@@ -17,6 +19,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email import policy
+from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -24,6 +28,7 @@ from tests.emulators.http import Handler, LoopbackEmulator, next_fault
 
 DEFAULT_TOKEN = "7000000001:AAE-unisono_emulator_token-0123456789"
 MAX_TEXT = 4096
+MAX_UPLOAD = 50 * 1024 * 1024  # "Bots can currently send files of any type of up to 50 MB"
 
 
 def utf16_len(text: str) -> int:
@@ -274,6 +279,42 @@ class TelegramEmulator(LoopbackEmulator):
             self.state.sent.append(message)
             return 200, {"ok": True, "result": message}
 
+    def _m_sendDocument(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat_id = int(params["chat_id"])
+        upload = params.get("document")
+        if not isinstance(upload, _Upload):
+            # A file_id or URL of a file already on Telegram: not what the inbox sends.
+            return _error(400, "Bad Request: there is no document in the request")
+        if len(upload.data) > MAX_UPLOAD:
+            return _error(413, "Request Entity Too Large")
+        with self.cond:
+            if chat_id not in self.state.chats:
+                return _error(400, "Bad Request: chat not found")
+            reply = _json_param(params.get("reply_parameters"))
+            reply_to = None
+            if reply:
+                reply_to = int(reply["message_id"])
+                if (chat_id, reply_to) not in self.state.messages:
+                    if not reply.get("allow_sending_without_reply"):
+                        return _error(400, "Bad Request: message to be replied not found")
+                    reply_to = None
+            number = len(self.state.files) + 1
+            file_id = f"BQACAgQAAxk-{number:06d}"
+            self.state.files[file_id] = (f"documents/file_{number}_{upload.filename}", upload.data)
+            document = {
+                "file_id": file_id,
+                "file_unique_id": f"AgAD{number:04d}",
+                "file_name": upload.filename,
+                "mime_type": upload.content_type,
+                "file_size": len(upload.data),
+            }
+            bot = {k: self.bot[k] for k in ("id", "is_bot", "first_name", "username")}
+            message = self._new_message(
+                self.state.chats[chat_id], bot, None, reply_to, {"document": document}
+            )
+            self.state.sent.append(message)
+            return 200, {"ok": True, "result": message}
+
     def _m_getFile(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         with self.cond:
             found = self.state.files.get(str(params.get("file_id")))
@@ -311,6 +352,30 @@ class TelegramEmulator(LoopbackEmulator):
         return 200, {"ok": True, "result": True}
 
 
+@dataclass(frozen=True)
+class _Upload:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def _form_fields(content_type: str, body: bytes) -> dict[str, Any]:
+    """The fields of a multipart/form-data body: text as str, files as _Upload."""
+    message = BytesParser(policy=policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        filename = part.get_filename()
+        data = part.get_payload(decode=True) or b""
+        if filename is not None:
+            fields[str(name)] = _Upload(filename, part.get_content_type(), data)
+        else:
+            fields[str(name)] = data.decode("utf-8")
+    return fields
+
+
 def _json_param(value: Any) -> Any:
     # Form-encoded and query-string calls pass objects as JSON-serialized strings.
     if isinstance(value, str):
@@ -344,6 +409,8 @@ class _Handler(Handler):
             params.update(json.loads(body))
         elif body and kind == "application/x-www-form-urlencoded":
             params.update(parse_qsl(body.decode()))
+        elif body and kind == "multipart/form-data":
+            params.update(_form_fields(self.headers.get("Content-Type") or "", body))
         prefix, _, method = url.path.lstrip("/").partition("/")
         if prefix == "file":  # /file/bot<token>/<file_path>: the file itself
             bot, _, path = method.partition("/")

@@ -334,25 +334,61 @@ def test_settings_refuse_plain_http_to_a_remote_server() -> None:
     assert TelegramConnector({}, "1:x").api_base == "https://api.telegram.org"
 
 
-def test_a_reply_with_a_file_is_refused_in_words(emulator: TelegramEmulator) -> None:
+def test_files_follow_the_text_and_a_failure_resends_only_what_did_not_go(
+    emulator: TelegramEmulator,
+) -> None:
     emulator.customer_says(GIULIA, "hi")
-    reply = OutboundReply(
-        "with-file",
-        "4242",
-        "see attached",
-        attachments=(AttachmentData("a.pdf", "application/pdf", b"%PDF"),),
-    )
+    invoice = AttachmentData("fattura 42.pdf", "application/pdf", b"%PDF-1.4 fattura")
+    label = AttachmentData("etichetta.png", "image/png", b"\x89PNG etichetta")
+    reply = OutboundReply("with-files", "4242", "Ecco i documenti.", in_reply_to="4242:1",
+                          attachments=(invoice, label))
+    # The second file fails once with a 502, after the text and the first file went out.
+    emulator.fail("sendDocument", 502, "Bad Gateway", skip=1)
 
-    async def run() -> None:
+    async def run() -> tuple[PartlySentError, Any, Any]:
         bot = connector(emulator)
         try:
-            with pytest.raises(PermanentError, match="cannot carry files"):
+            with pytest.raises(PartlySentError) as caught:
                 await bot.send(reply)
+            result = await bot.send(reply)
+            return caught.value, result, await bot.find_sent(reply)
         finally:
             await bot.close()
 
-    asyncio.run(run())
-    assert emulator.sent_messages() == []
+    partial, result, found = asyncio.run(run())
+    sent = emulator.sent_messages()
+    assert len(partial.sent_parts) == 2
+    assert [m.get("text") for m in sent] == ["Ecco i documenti.", None, None]
+    documents = [m["document"] for m in sent[1:]]
+    assert [(d["file_name"], d["mime_type"], d["file_size"]) for d in documents] == [
+        ("fattura 42.pdf", "application/pdf", 16),
+        ("etichetta.png", "image/png", 14),
+    ]
+    stored = {name: data for name, data in emulator.state.files.values()}
+    assert sorted(stored.values()) == sorted([invoice.data, label.data])  # byte for byte
+    assert sent[0]["reply_to_message"]["message_id"] == 1 and "reply_to_message" not in sent[1]
+    assert result.meta["parts"] == [f"4242:{m['message_id']}" for m in sent]
+    assert found is not None and found.meta["parts"] == result.meta["parts"]
+    assert len(emulator.calls("sendDocument")) == 3  # two files, one of them tried twice
+
+
+def test_files_alone_are_a_reply(emulator: TelegramEmulator) -> None:
+    emulator.customer_says(GIULIA, "hi")
+    reply = OutboundReply(
+        "only-file", "4242", "", attachments=(AttachmentData("a.pdf", "application/pdf", b"%PDF"),)
+    )
+
+    async def run() -> Any:
+        bot = connector(emulator)
+        try:
+            return await bot.send(reply)
+        finally:
+            await bot.close()
+
+    result = asyncio.run(run())
+    (message,) = emulator.sent_messages()
+    assert "text" not in message and message["document"]["file_name"] == "a.pdf"
+    assert result.external_id == f"4242:{message['message_id']}"
 
 
 def test_allowed_chats_keep_other_chats_out(emulator: TelegramEmulator) -> None:
