@@ -18,7 +18,6 @@ from connectors.base import (
     InboundItem,
     ItemUpdate,
     OutboundReply,
-    PermanentError,
     SettingsError,
     TransientError,
 )
