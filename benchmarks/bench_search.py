@@ -2,6 +2,7 @@
 
     python benchmarks/bench_store.py --messages 1000000 --workdir /tmp/b1 --keep
     python benchmarks/bench_search.py --db /tmp/b1/sqlite/bench.db [--repeat 7]
+    python benchmarks/bench_search.py --url postgresql+psycopg://postgres@127.0.0.1:PORT/bench --windows 2000
 
 Runs bench_store's query mix (common, middling and rare words, phrases) through
 ``SearchService.search``: as the CLI does (the best 50 among the newest matches,
@@ -45,11 +46,13 @@ def timed(services: Any, queries: dict[str, tuple[str, ...]], kw: dict[str, Any]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True, type=Path, help="a SQLite store made by bench_store.py --keep")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--db", type=Path, help="a SQLite store made by bench_store.py --keep")
+    where.add_argument("--url", help="any store by its URL, e.g. a kept PostgreSQL cluster started again")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--windows", default="500,1000,2000", help="windows to compare, comma-separated")
     args = parser.parse_args(argv)
-    services = build(f"sqlite:///{args.db}")
+    services = build(args.url or f"sqlite:///{args.db}")
     try:
         queries = {"common": COMMON_QUERIES, "middle": MIDDLE_QUERIES, "rare": tuple(rare_queries(services))}
         for way, kw in ways([int(w) for w in args.windows.split(",") if w]).items():

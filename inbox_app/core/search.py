@@ -3,7 +3,10 @@
 Ranking every match of a very common word costs seconds at a million messages,
 so ranking is done among the newest matches (a window of a few thousand): rare
 words get true relevance order, common words stay fast and show recent hits.
-PostgreSQL ranks with ts_rank. SQLite's index records which messages hold a word
+PostgreSQL ranks with ts_rank_cd (cover density: the words said often and close
+together, divided by the log of the message's length; 9 % slower than plain ts_rank
+over a 2,000-match window, where weighting the subject cost 35 %). SQLite's index
+records which messages hold a word
 and nothing more (see migration 0005: its relevance score was 0 for every match),
 so the window's messages are read and ranked by their own words
 (:mod:`inbox_app.core.search_rank`).
@@ -120,7 +123,7 @@ class SearchService:
         if customer_id is not None:
             where += " AND customer_id = :c"
         sql = text(
-            f"SELECT id, ts_rank(search_vector, to_tsquery('simple', :q)) AS r FROM "
+            f"SELECT id, ts_rank_cd(search_vector, to_tsquery('simple', :q), 1) AS r FROM "
             f"(SELECT id, search_vector FROM messages WHERE {where} "
             f"ORDER BY id DESC LIMIT :w) recent ORDER BY r DESC, id DESC LIMIT :n"
         ).bindparams(bindparam("q"), bindparam("w"), bindparam("n"))

@@ -84,6 +84,13 @@ def test_search_puts_the_message_most_about_the_words_first_on_both_backends(any
             item("other", minutes=9, text="Nessuna domanda"),
         ))
         assert [h.text[:4] for h in services.search.search("reso frullatore")] == ["Reso", "Vorr"]
+        # The words side by side beat the same words apart, whatever their age.
+        services.ingest.store_batch(acc, batch(
+            item("near", minutes=20,
+                 text="Qual è il numero ordine giusto da indicare nel modulo della richiesta di reso?"),
+            item("far", minutes=30, text="Il numero del cliente non basta, serve l'ordine"),
+        ))
+        assert [h.text[:4] for h in services.search.search("numero ordine")] == ["Qual", "Il n"]
     finally:
         services.close()
 
