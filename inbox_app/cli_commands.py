@@ -338,7 +338,9 @@ def _message_line(m: Any, words: str | None = None) -> str:
         first = snippet(body, words, width=90)
     else:
         first = (m.text or "").strip().splitlines()[0][:90] if (m.text or "").strip() else ""
-    return f"{m.sent_at:%Y-%m-%d %H:%M} {arrow} {m.channel:6} {m.sender or '':28} {first}{state}"
+    attachments = getattr(m, "attachments", None) or ()
+    files = f" (files: {', '.join(a.filename for a in attachments)})" if attachments else ""
+    return f"{m.sent_at:%Y-%m-%d %H:%M} {arrow} {m.channel:6} {m.sender or '':28} {first}{files}{state}"
 
 
 def _cmd_cases(args: argparse.Namespace, s: Services) -> int:

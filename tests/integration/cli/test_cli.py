@@ -359,6 +359,8 @@ def test_a_reply_carries_files_and_a_channel_without_files_refuses_them(
         ("ricevuta reso.pdf", "application/pdf", 17),
         ("etichetta.png", "image/png", 14),
     ]
+    shown = cli("cases", "show", str(case_id)).stdout
+    assert "In allegato. (files: ricevuta reso.pdf, etichetta.png) [queued]" in shown
     only_files = cli.json("reply", str(case_id), "--attach", str(label))
     assert only_files["text"] == "" and len(only_files["attachments"]) == 1
     assert "2 sent" in cli("sync", "--once").stdout
