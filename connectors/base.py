@@ -167,10 +167,20 @@ class Capabilities:
     # What max_length counts: characters, or the UTF-8 bytes of the text (Google's
     # review answers: 4096 bytes, so 1,400 characters of Italian with emoji may be over).
     length_unit: Literal["characters", "bytes"] = "characters"
+    # Which files a reply may carry: MIME type prefixes ("image/"), none meaning any type;
+    # and how many at most (Mastodon: images, video and audio, four to a post).
+    attachment_types: tuple[str, ...] = ()
+    max_attachments: int | None = None
 
     def length_of(self, text: str) -> int:
         """The length of ``text`` as this channel counts it against ``max_length``."""
         return len(text.encode("utf-8")) if self.length_unit == "bytes" else len(text)
+
+    def takes_file(self, content_type: str) -> bool:
+        """Whether a file of ``content_type`` can go with a reply on this channel."""
+        if not self.attachments:
+            return False
+        return not self.attachment_types or content_type.lower().startswith(self.attachment_types)
 
 
 @dataclass(frozen=True)

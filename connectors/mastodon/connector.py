@@ -61,6 +61,8 @@ PAGE = 40  # the notifications API's own maximum
 TYPES = ("mention", "update")
 DEFAULT_LIMIT = 500  # what an instance allows when it does not say
 MAX_MEDIA = 20 * 1024 * 1024
+MEDIA_WAIT = 60.0  # seconds an upload may take to be processed before the send is retried
+MEDIA_POLL = 0.5
 
 
 class MastodonConnector:
@@ -68,13 +70,20 @@ class MastodonConnector:
     channel: ClassVar[Channel] = "social"
     # Answers are direct messages unless the account allows unlisted answers to public
     # questions (capabilities_for): only then does the composer warn that others can read it.
+    # Files go as the post's media: Mastodon takes images, video and audio, four to a post.
     capabilities: ClassVar[Capabilities] = Capabilities(
-        max_length=DEFAULT_LIMIT, html=False, attachments=False, public=False, private=True
+        max_length=DEFAULT_LIMIT,
+        html=False,
+        attachments=True,
+        public=False,
+        private=True,
+        attachment_types=("image/", "video/", "audio/"),
+        max_attachments=4,
     )
     needs_secret: ClassVar[bool] = True
     secret_help: ClassVar[str] = (
         "an access token from the account's Preferences > Development, with the scopes "
-        'read and write:statuses'
+        "read, write:statuses and write:media"
     )
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
         SettingSpec(
@@ -133,13 +142,14 @@ class MastodonConnector:
         params: Any = None,
         body: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        files: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
         if not self._token:
             raise AuthError("no access token is stored for this Mastodon account")
         sent = {"Authorization": f"Bearer {self._token}", **(headers or {})}
         try:
             reply = await self._http().request(
-                method, f"{self.instance}{path}", params=params, json=body, headers=sent
+                method, f"{self.instance}{path}", params=params, json=body, headers=sent, files=files
             )
         except httpx.TimeoutException:
             raise TransientError(f"the Mastodon instance at {self.instance} did not answer in time") from None
@@ -301,11 +311,6 @@ class MastodonConnector:
         already posted for the same key (it keeps keys for an hour), so a retry
         after a lost answer never posts twice.
         """
-        if reply.attachments:
-            raise PermanentError(
-                "Mastodon replies from the inbox cannot carry files yet; send the text alone "
-                "and share the file another way"
-            )
         domain = await self._instance()
         target = await self._target(reply.in_reply_to)
         # The author of the post answered first: a merged customer can have several accounts.
@@ -328,6 +333,10 @@ class MastodonConnector:
         body: dict[str, Any] = {"status": text, "visibility": visibility}
         if target is not None:
             body["in_reply_to_id"] = str(target["id"])
+        if reply.attachments:
+            # Uploaded again on a retry: an upload no post uses is removed by the instance,
+            # and the Idempotency-Key still hands back the one post made.
+            body["media_ids"] = [await self._upload(a) for a in reply.attachments]
         status = await self._json(
             "POST", "/api/v1/statuses", body=body, headers={"Idempotency-Key": reply.idempotency_key}
         )
@@ -337,6 +346,32 @@ class MastodonConnector:
         return SendResult(
             str(status["id"]), sent_at, {"visibility": status.get("visibility"), "url": status.get("url")}
         )
+
+    async def _upload(self, attachment: AttachmentData) -> str:
+        """One file into the account's media; its id once the instance has processed it."""
+        if not self.capabilities.takes_file(attachment.content_type):
+            raise PermanentError(
+                f"Mastodon takes images, video and audio only, not {attachment.filename} "
+                f"({attachment.content_type})"
+            )
+        reply = await self._api(
+            "POST",
+            "/api/v2/media",
+            files={"file": (attachment.filename, attachment.data, attachment.content_type)},
+        )
+        media = _media_of(reply)
+        # 202: video and audio are processed first; the post must wait until they are.
+        deadline = time.monotonic() + MEDIA_WAIT
+        while reply.status_code == 202 or reply.status_code == 206 or not media.get("url"):
+            if time.monotonic() > deadline:
+                raise TransientError(
+                    f"the Mastodon instance is still processing {attachment.filename}; "
+                    "the reply is tried again later"
+                )
+            await asyncio.sleep(MEDIA_POLL)
+            reply = await self._api("GET", f"/api/v1/media/{media['id']}")
+            media = _media_of(reply)
+        return str(media["id"])
 
     async def find_sent(self, reply: OutboundReply) -> SendResult | None:
         """Our answer to the customer's post, if it left before a crash.
@@ -387,3 +422,13 @@ def _words(text: str, domain: str) -> str:
     while words and words[0].startswith("@") and len(words[0]) > 1:
         words.pop(0)
     return " ".join(words).casefold()
+
+
+def _media_of(reply: httpx.Response) -> dict[str, Any]:
+    try:
+        media = reply.json()
+    except ValueError:
+        media = None
+    if not isinstance(media, dict) or "id" not in media:
+        raise TransientError("the Mastodon instance did not say which file it took")
+    return media

@@ -26,7 +26,10 @@ def error_for(path: str, reply: httpx.Response, redact: Callable[[str], str]) ->
             "Preferences > Development and store it again"
         )
     if status == 403:
-        return AuthError(f"the access token may not do this ({said}); it needs the scopes read and write:statuses")
+        return AuthError(
+            f"the access token may not do this ({said}); it needs the scopes read, write:statuses "
+            "and write:media"
+        )
     if status == 429:
         return TransientError(
             f"the Mastodon instance is rate limiting this account ({said})", retry_after=retry_after(reply.headers)

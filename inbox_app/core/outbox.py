@@ -110,7 +110,7 @@ class OutboxService:
                 s.flush()
                 audit.record(s, actor, "note.added", "message", msg.id, case_id=case.id)
             else:
-                msg = self._queue(s, case, text, html, account, agent, now, bool(attachments))
+                msg = self._queue(s, case, text, html, account, agent, now, attachments)
             for att in attachments:
                 _store_attachment(s, msg.id, att)
             case.last_message_at = max(aware(case.last_message_at) or now, now)
@@ -128,18 +128,16 @@ class OutboxService:
         account_name: str | None,
         agent: Agent | None,
         now: datetime,
-        with_files: bool = False,
+        files: tuple[AttachmentData, ...] = (),
     ) -> Message:
         account = self._pick_account(s, case, account_name)
         if not account.enabled:
             raise ReplyError(f"channel account {account.name!r} is disabled")
         if self._capabilities_of is not None:
             caps = self._capabilities_of(account.kind, account.settings)
-            if with_files and not caps.attachments:
-                raise ReplyError(
-                    f"{account.name} cannot carry files; send them through another of the "
-                    "customer's channels, or add them to an internal note"
-                )
+            refusal = _file_refusal(account.name, caps, files)
+            if refusal is not None:
+                raise ReplyError(refusal)
             length = caps.length_of(text)
             if caps.max_length and length > caps.max_length and not caps.split_long:
                 raise ReplyError(
@@ -277,6 +275,24 @@ class OutboxService:
     def release(self, claimed: Claimed, error: str) -> None:
         """Put a claimed reply back untouched (the account stopped, e.g. credentials)."""
         self._dispatch.release(claimed, error)
+
+
+def _file_refusal(account: str, caps: Capabilities, files: tuple[AttachmentData, ...]) -> str | None:
+    """Why ``files`` cannot go through ``account``, in words, or None."""
+    if not files:
+        return None
+    if not caps.attachments:
+        return (
+            f"{account} cannot carry files; send them through another of the customer's "
+            "channels, or add them to an internal note"
+        )
+    if caps.max_attachments is not None and len(files) > caps.max_attachments:
+        return f"{account} takes at most {caps.max_attachments} files in one reply"
+    unfit = [f.filename for f in files if not caps.takes_file(f.content_type)]
+    if unfit:
+        kinds = ", ".join(t.rstrip("/") for t in caps.attachment_types)
+        return f"{account} takes only these kinds of file: {kinds} (not {', '.join(unfit)})"
+    return None
 
 
 def _store_attachment(s: Session, message_id: int, att: AttachmentData) -> None:

@@ -42,10 +42,15 @@ def too_large(total: int) -> str | None:
     )
 
 
-def read_files(paths: Iterable[str | Path]) -> tuple[AttachmentData, ...]:
-    """The files at ``paths`` as attachments, in order; ReplyFileError says what is wrong."""
+def content_type_of(path: str | Path) -> str:
+    """The MIME type a file is sent as, from its name (as mail programs do)."""
     import mimetypes
 
+    return mimetypes.guess_type(Path(path).name)[0] or "application/octet-stream"
+
+
+def read_files(paths: Iterable[str | Path]) -> tuple[AttachmentData, ...]:
+    """The files at ``paths`` as attachments, in order; ReplyFileError says what is wrong."""
     from connectors.base import AttachmentData
 
     out = []
@@ -62,6 +67,5 @@ def read_files(paths: Iterable[str | Path]) -> tuple[AttachmentData, ...]:
         problem = too_large(total)
         if problem is not None:
             raise ReplyFileError(problem)
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        out.append(AttachmentData(filename=path.name, content_type=content_type, data=data))
+        out.append(AttachmentData(filename=path.name, content_type=content_type_of(path), data=data))
     return tuple(out)

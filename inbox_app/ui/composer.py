@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app.core.accounts import AccountRow
-from inbox_app.core.reply_files import MAX_REPLY_FILES, read_files, size_words, too_large
+from inbox_app.core.reply_files import MAX_REPLY_FILES, content_type_of, read_files, size_words, too_large
 from inbox_app.core.rows import CaseRow, CustomerRow
 from inbox_app.core.templates import TemplateRow, render
 from inbox_app.ui import labels
@@ -434,6 +434,17 @@ class Composer(QWidget):
             return self.tr(
                 "{account} cannot carry files: remove them, choose another channel, or add them to a note."
             ).format(account=candidate.account.name)
+        if files and caps.max_attachments is not None and len(files) > caps.max_attachments:
+            return self.tr("{account} takes at most {n} files in one reply.").format(
+                account=candidate.account.name, n=caps.max_attachments
+            )
+        unfit = [p.name for p in files if not caps.takes_file(content_type_of(p))]
+        if unfit:
+            return self.tr("{account} takes only these kinds of file: {kinds}. Remove {names}.").format(
+                account=candidate.account.name,
+                kinds=", ".join(t.rstrip("/") for t in caps.attachment_types),
+                names=", ".join(unfit),
+            )
         n = caps.length_of(text)
         if caps.max_length and n > caps.max_length and not caps.split_long:
             if caps.length_unit == "bytes":

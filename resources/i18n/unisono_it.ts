@@ -292,6 +292,14 @@
 <context>
     <name>Composer</name>
     <message>
+        <source>{account} takes at most {n} files in one reply.</source>
+        <translation>{account} accetta al massimo {n} file per risposta.</translation>
+    </message>
+    <message>
+        <source>{account} takes only these kinds of file: {kinds}. Remove {names}.</source>
+        <translation>{account} accetta solo questi tipi di file: {kinds}. Togli {names}.</translation>
+    </message>
+    <message>
         <source>Send files with the reply</source>
         <translation>Invia file con la risposta</translation>
     </message>

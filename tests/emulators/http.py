@@ -8,8 +8,39 @@ import json
 import sys
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
+from email import policy
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol, TypeVar
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file in a multipart/form-data request."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def form_fields(content_type: str, body: bytes) -> dict[str, Any]:
+    """The fields of a multipart/form-data body (RFC 7578): text as str, files as Upload."""
+    message = BytesParser(policy=policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = str(part.get_param("name", header="content-disposition"))
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is not None:
+            fields[name] = Upload(filename, part.get_content_type(), data)
+        elif name.endswith("[]"):  # Rails-style arrays, as Mastodon reads them
+            fields.setdefault(name[:-2], []).append(data.decode("utf-8"))
+        else:
+            fields[name] = data.decode("utf-8")
+    return fields
 
 
 class QuietServer(ThreadingHTTPServer):

@@ -6,7 +6,9 @@ specifies it: ``GET /api/v1/accounts/verify_credentials``, ``GET /api/v2/instanc
 (``types[]``/``exclude_types[]``, ``max_id``/``since_id``/``min_id``/``limit``, the
 ``Link`` header with ``rel="next"`` and ``rel="prev"``), ``GET /api/v1/statuses/:id``
 and ``POST /api/v1/statuses`` (``Idempotency-Key``, the character limit counted as
-Mastodon counts it, 422 ``{"error": ...}``). Every API call needs the Bearer token
+Mastodon counts it, ``media_ids[]`` up to four, 422 ``{"error": ...}``), ``POST
+/api/v2/media`` (multipart ``file``: images ready at once, video and audio 202 while
+processed) and ``GET /api/v1/media/:id`` (206 until processed). Every API call needs the Bearer token
 (401 ``{"error": "The access token is invalid"}``); every answer carries the
 ``X-RateLimit-*`` headers. Tests play customers through :meth:`customer_mentions`
 and :meth:`customer_edits`, read what the business posted through
@@ -27,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from tests.emulators.http import Handler, LoopbackEmulator, next_fault
+from tests.emulators.http import Handler, LoopbackEmulator, Upload, form_fields, next_fault
 
 DEFAULT_TOKEN = "ZA-unisono_emulator_access_token_0123456789abcdef"
 DOMAIN = "social.example"
@@ -71,6 +73,8 @@ class _State:
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     media: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    uploads: dict[str, dict[str, Any]] = field(default_factory=dict)  # our own, not yet in a post
+    processing: dict[str, int] = field(default_factory=dict)  # upload id -> polls until ready
     source: dict[str, str] = field(default_factory=dict)  # status id -> what its author typed
 
 
@@ -183,9 +187,10 @@ class MastodonEmulator(LoopbackEmulator):
         media_id = str(next(self._status_ids))
         path = f"/system/media_attachments/files/{media_id}/original/{name}"
         self.state.media[path] = (kind, data)
+        major = kind.split("/")[0]
         return {
             "id": media_id,
-            "type": "image" if kind.startswith("image/") else "unknown",
+            "type": major if major in ("image", "video", "audio") else "unknown",
             "url": f"{self.base_url}{path}",
             "preview_url": f"{self.base_url}{path}",
             "remote_url": None,
@@ -283,13 +288,40 @@ class MastodonEmulator(LoopbackEmulator):
             links["prev"] = base + urlencode([*kept, ("min_id", page[0]["id"])])
         return [json.loads(json.dumps(n)) for n in page], links
 
+    def upload(self, file: Any) -> tuple[int, Any]:
+        """POST /api/v2/media: an image is ready at once (200); video and audio are processed
+        first (202 with "url": null; GET /api/v1/media/:id answers 206 until they are ready)."""
+        if not isinstance(file, Upload):
+            return 422, {"error": "Validation failed: File can't be blank"}
+        if not file.content_type.startswith(("image/", "video/", "audio/")):
+            return 422, {"error": "Validation failed: File content type is invalid, File is invalid"}
+        with self.lock:
+            media = self._add_media(file.filename, file.content_type, file.data)
+            self.state.uploads[media["id"]] = media
+            if media["type"] == "image":
+                return 200, media
+            self.state.processing[media["id"]] = 1
+            return 202, {**media, "url": None}
+
+    def uploaded(self, media_id: str) -> tuple[int, Any]:
+        with self.lock:
+            media = self.state.uploads.get(media_id)
+            if media is None:
+                return 404, {"error": "Record not found"}
+            left = self.state.processing.get(media_id, 0)
+            if left:
+                self.state.processing[media_id] = left - 1
+                return 206, {**media, "url": None}
+            self.state.processing.pop(media_id, None)
+            return 200, media
+
     def post_status(self, params: dict[str, Any], key: str | None) -> tuple[int, Any]:
         text = str(params.get("status") or "")
         visibility = str(params.get("visibility") or "public")
         with self.lock:
             if key and key in self.state.idempotency:
                 return 200, self.state.statuses[self.state.idempotency[key]]
-            if not text.strip():
+            if not text.strip() and not params.get("media_ids"):
                 return 422, {"error": "Validation failed: Text can't be blank"}
             if mastodon_length(text) > MAX_CHARACTERS:
                 return 422, {"error": f"Validation failed: Text character limit of {MAX_CHARACTERS} exceeded"}
@@ -298,7 +330,13 @@ class MastodonEmulator(LoopbackEmulator):
             reply_to = params.get("in_reply_to_id") or None
             if reply_to and reply_to not in self.state.statuses:
                 return 404, {"error": "The post you are trying to reply to does not appear to exist."}
-            status = self._new_status(self.me, text, visibility, reply_to, [])
+            media_ids = [str(m) for m in params.get("media_ids") or []]
+            if len(media_ids) > 4:
+                return 422, {"error": "Validation failed: Media attachments too many"}
+            if any(m not in self.state.uploads or m in self.state.processing for m in media_ids):
+                return 422, {"error": "Validation failed: Media attachments are not processed or unknown"}
+            attachments = [self.state.uploads.pop(m) for m in media_ids]
+            status = self._new_status(self.me, text, visibility, reply_to, attachments)
             if key:
                 self.state.idempotency[key] = status["id"]
             return 200, status
@@ -377,6 +415,10 @@ class MastodonEmulator(LoopbackEmulator):
             with self.lock:
                 found = self.context(path.split("/")[-2])
             return (200, found, extra) if found else (404, {"error": "Record not found"}, extra)
+        if route == "POST /api/v2/media":
+            return (*self.upload(params.get("file")), extra)
+        if route == "GET /api/v1/media/:id":
+            return (*self.uploaded(path.rsplit("/", 1)[-1]), extra)
         if route == "POST /api/v1/statuses":
             status_code, body = self.post_status(params, headers.get("Idempotency-Key"))
             return status_code, body, extra
@@ -436,6 +478,8 @@ class _Handler(Handler):
         params: dict[str, Any] = {}
         if body and kind == "application/json":
             params.update(json.loads(body))
+        elif body and kind == "multipart/form-data":
+            params.update(form_fields(self.headers.get("Content-Type") or "", body))
         elif body:
             params.update(parse_qsl(body.decode()))
         if method == "GET" and url.path.startswith("/system/"):

@@ -19,12 +19,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email import policy
-from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.emulators.http import Handler, LoopbackEmulator, next_fault
+from tests.emulators.http import Handler, LoopbackEmulator, Upload, form_fields, next_fault
 
 DEFAULT_TOKEN = "7000000001:AAE-unisono_emulator_token-0123456789"
 MAX_TEXT = 4096
@@ -282,7 +280,7 @@ class TelegramEmulator(LoopbackEmulator):
     def _m_sendDocument(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         chat_id = int(params["chat_id"])
         upload = params.get("document")
-        if not isinstance(upload, _Upload):
+        if not isinstance(upload, Upload):
             # A file_id or URL of a file already on Telegram: not what the inbox sends.
             return _error(400, "Bad Request: there is no document in the request")
         if len(upload.data) > MAX_UPLOAD:
@@ -352,30 +350,6 @@ class TelegramEmulator(LoopbackEmulator):
         return 200, {"ok": True, "result": True}
 
 
-@dataclass(frozen=True)
-class _Upload:
-    filename: str
-    content_type: str
-    data: bytes
-
-
-def _form_fields(content_type: str, body: bytes) -> dict[str, Any]:
-    """The fields of a multipart/form-data body: text as str, files as _Upload."""
-    message = BytesParser(policy=policy.HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode() + body
-    )
-    fields: dict[str, Any] = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        filename = part.get_filename()
-        data = part.get_payload(decode=True) or b""
-        if filename is not None:
-            fields[str(name)] = _Upload(filename, part.get_content_type(), data)
-        else:
-            fields[str(name)] = data.decode("utf-8")
-    return fields
-
-
 def _json_param(value: Any) -> Any:
     # Form-encoded and query-string calls pass objects as JSON-serialized strings.
     if isinstance(value, str):
@@ -410,7 +384,7 @@ class _Handler(Handler):
         elif body and kind == "application/x-www-form-urlencoded":
             params.update(parse_qsl(body.decode()))
         elif body and kind == "multipart/form-data":
-            params.update(_form_fields(self.headers.get("Content-Type") or "", body))
+            params.update(form_fields(self.headers.get("Content-Type") or "", body))
         prefix, _, method = url.path.lstrip("/").partition("/")
         if prefix == "file":  # /file/bot<token>/<file_path>: the file itself
             bot, _, path = method.partition("/")

@@ -166,6 +166,11 @@ def test_files_chosen_in_the_composer_go_with_the_reply(  # type: ignore[no-unty
     composer._update_previews()
     assert not composer.files.attach.isEnabled() and not composer.send_button.isEnabled()
     assert "cannot carry files" in composer.blocked_reason()
+    images_only = replace(current.capabilities, attachment_types=("image/",), max_attachments=1)
+    composer.candidates[at] = Candidate(current.account, images_only)
+    composer._update_previews()
+    assert composer.files.attach.isEnabled() and not composer.send_button.isEnabled()
+    assert "takes only these kinds of file: image. Remove ricevuta.pdf" in composer.blocked_reason()
     composer.candidates[at] = current
     composer._update_previews()
 

@@ -9,11 +9,13 @@ import time
 import traceback
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from connectors.base import (
     Address,
+    AttachmentData,
     AuthError,
     BatchItem,
     BrokenItem,
@@ -375,6 +377,45 @@ def test_a_retried_send_posts_exactly_once(emulator: MastodonEmulator) -> None:
     [post] = emulator.our_posts()
     assert first == second == post["id"]
     assert len(emulator.calls("POST /api/v1/statuses")) == 3
+
+
+def test_images_and_video_go_with_a_reply_and_a_retry_still_posts_once(emulator: MastodonEmulator) -> None:
+    ada = emulator.account("ada")
+    status = emulator.customer_mentions(ada, "how do I fit the part?")
+    photo = AttachmentData("montaggio.png", "image/png", b"\x89PNG montaggio")
+    clip = AttachmentData("montaggio.mp4", "video/mp4", b"\x00\x00\x00\x18ftypmp42")
+    reply = OutboundReply(
+        "with-media", status["id"], "Here is how.", to=(Address("mastodon", "@ada@social.example"),),
+        in_reply_to=status["id"], attachments=(photo, clip),
+    )
+    # The post is made, then its answer is lost: the retry uploads again and still posts once.
+    emulator.fail("POST /api/v1/statuses", 0, lose_answer=True)
+
+    async def run() -> str:
+        account = connector(emulator)
+        try:
+            with pytest.raises(TransientError):
+                await account.send(reply)
+            return (await account.send(reply)).external_id
+        finally:
+            await account.close()
+
+    post_id = asyncio.run(run())
+    [post] = emulator.our_posts()
+    assert post["id"] == post_id
+    assert [(m["type"], m["url"].rsplit("/", 1)[-1]) for m in post["media_attachments"]] == [
+        ("image", "montaggio.png"),
+        ("video", "montaggio.mp4"),
+    ]
+    shown = [emulator.media_file(urlsplit(m["url"]).path, {}) for m in post["media_attachments"]]
+    assert shown == [("image/png", photo.data), ("video/mp4", clip.data)]  # byte for byte
+    assert len(emulator.calls("POST /api/v2/media")) == 4  # two files, uploaded twice
+    assert emulator.calls("GET /api/v1/media/:id")  # the video was waited for until processed
+    # What Mastodon cannot carry is refused in words before anything is uploaded.
+    leaflet = AttachmentData("istruzioni.pdf", "application/pdf", b"%PDF")
+    with pytest.raises(PermanentError, match="images, video and audio only, not istruzioni.pdf"):
+        sent(emulator, replace(reply, idempotency_key="pdf", attachments=(leaflet,)))
+    assert len(emulator.calls("POST /api/v2/media")) == 4
 
 
 def test_an_over_long_reply_is_refused_before_sending(emulator: MastodonEmulator) -> None:

@@ -190,6 +190,24 @@ def test_files_go_with_a_reply_stored_once_and_only_where_the_channel_carries_th
         read_files([tmp_path / "missing.pdf"])
 
 
+def test_a_channel_that_takes_some_kinds_of_file_refuses_the_others_in_words() -> None:
+    from connectors.base import AttachmentData, Capabilities
+    from connectors.mastodon import MastodonConnector
+    from inbox_app.core.outbox import _file_refusal
+
+    caps = MastodonConnector.capabilities
+    photo = AttachmentData("foto.jpg", "image/jpeg", b"x")
+    pdf = AttachmentData("fattura.pdf", "application/pdf", b"x")
+    assert caps.takes_file("image/jpeg") and caps.takes_file("VIDEO/mp4") and not caps.takes_file("application/pdf")
+    assert _file_refusal("social", caps, (photo,)) is None
+    assert _file_refusal("social", caps, (photo, pdf)) == (
+        "social takes only these kinds of file: image, video, audio (not fattura.pdf)"
+    )
+    assert _file_refusal("social", caps, (photo,) * 5) == "social takes at most 4 files in one reply"
+    assert _file_refusal("posta", Capabilities(attachments=True), (pdf,) * 9) is None  # any kind, any number
+    assert "cannot carry files" in (_file_refusal("recensioni", Capabilities(), (photo,)) or "")
+
+
 def test_auth_failure_keeps_the_reply_queued_and_stops_the_account(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     server, case_id = _setup(store, tmp_path)
     mid = store.outbox.queue_reply(case_id, "attesa")
