@@ -264,18 +264,24 @@ class TelegramEmulator(LoopbackEmulator):
                 return _error(400, "Bad Request: message text is empty")
             if utf16_len(text) > MAX_TEXT:
                 return _error(400, "Bad Request: message is too long")
-            reply = _json_param(params.get("reply_parameters"))
-            reply_to = None
-            if reply:
-                reply_to = int(reply["message_id"])
-                if (chat_id, reply_to) not in self.state.messages:
-                    if not reply.get("allow_sending_without_reply"):
-                        return _error(400, "Bad Request: message to be replied not found")
-                    reply_to = None
+            reply_to = self._replied_to(chat_id, params)
+            if reply_to == -1:
+                return _error(400, "Bad Request: message to be replied not found")
             bot = {k: self.bot[k] for k in ("id", "is_bot", "first_name", "username")}
             message = self._new_message(self.state.chats[chat_id], bot, text, reply_to, {})
             self.state.sent.append(message)
             return 200, {"ok": True, "result": message}
+
+    def _replied_to(self, chat_id: int, params: dict[str, Any]) -> int | None:
+        """The message a send answers (``reply_parameters``): None for none or one gone
+        that may be left out, -1 for one gone that may not (lock held)."""
+        reply = _json_param(params.get("reply_parameters"))
+        if not reply:
+            return None
+        reply_to = int(reply["message_id"])
+        if (chat_id, reply_to) in self.state.messages:
+            return reply_to
+        return None if reply.get("allow_sending_without_reply") else -1
 
     def _m_sendDocument(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         chat_id = int(params["chat_id"])
@@ -288,14 +294,9 @@ class TelegramEmulator(LoopbackEmulator):
         with self.cond:
             if chat_id not in self.state.chats:
                 return _error(400, "Bad Request: chat not found")
-            reply = _json_param(params.get("reply_parameters"))
-            reply_to = None
-            if reply:
-                reply_to = int(reply["message_id"])
-                if (chat_id, reply_to) not in self.state.messages:
-                    if not reply.get("allow_sending_without_reply"):
-                        return _error(400, "Bad Request: message to be replied not found")
-                    reply_to = None
+            reply_to = self._replied_to(chat_id, params)
+            if reply_to == -1:
+                return _error(400, "Bad Request: message to be replied not found")
             number = len(self.state.files) + 1
             file_id = f"BQACAgQAAxk-{number:06d}"
             self.state.files[file_id] = (f"documents/file_{number}_{upload.filename}", upload.data)
