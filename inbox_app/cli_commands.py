@@ -237,7 +237,25 @@ def _cmd_accounts(args: argparse.Namespace, s: Services) -> int:
                 print(f"    {spec.key}{flag}: {spec.help}")
             if cls.needs_secret:
                 print(f"    secret (--secret-stdin): {getattr(cls, 'secret_help', 'the password or token')}")
+            print(f"    replies: {_replies_words(cls.capabilities)}")
     return 0
+
+
+def _replies_words(caps: Any) -> str:
+    """What a channel's replies can be, for an admin choosing accounts."""
+    unit = "bytes" if caps.length_unit == "bytes" else "characters"
+    length = f"up to {caps.max_length:,} {unit}" if caps.max_length else "any length"
+    if caps.max_length and caps.split_long:
+        length += " a message (longer ones go in parts)"
+    if not caps.attachments:
+        files = "no files"
+    elif caps.attachment_types:
+        files = "files: " + ", ".join(t.rstrip("/") for t in caps.attachment_types)
+    else:
+        files = "files of any kind"
+    if caps.attachments and caps.max_attachments:
+        files += f" ({caps.max_attachments} at most)"
+    return f"{length}; {files}" + ("; public" if caps.public else "")
 
 
 def _cmd_sync(args: argparse.Namespace, s: Services) -> int:

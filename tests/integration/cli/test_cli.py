@@ -339,6 +339,10 @@ def test_every_channel_kind_is_listed_with_its_settings_and_what_its_secret_is(c
     assert "the bot token that @BotFather gave" in out
     fake = out.split("fake (", 1)[1].split("google_reviews (", 1)[0]  # kinds come in name order
     assert "secret (--secret-stdin)" not in fake  # the fake server needs none
+    # What each channel's replies can be: length, files, public.
+    assert "replies: up to 4,096 bytes; no files; public" in out  # Google reviews
+    assert "replies: up to 500 characters; files: image, video, audio (4 at most)" in out  # Mastodon
+    assert "replies: any length; files of any kind" in out  # email
 
 
 def test_a_reply_carries_files_and_a_channel_without_files_refuses_them(
