@@ -241,6 +241,9 @@ def _cmd_accounts(args: argparse.Namespace, s: Services) -> int:
     return 0
 
 
+REASON_WORDS = {"same_name": "same name", "same_address_name": "same mailbox name"}
+
+
 def _replies_words(caps: Any) -> str:
     """What a channel's replies can be, for an admin choosing accounts."""
     unit = "bytes" if caps.length_unit == "bytes" else "characters"
@@ -327,7 +330,8 @@ def _cmd_customers(args: argparse.Namespace, s: Services) -> int:
             [c.to_json() for c in similar],
             "\n".join(
                 f"{c.customer.id:6}  {c.customer.name:30} {', '.join(i.value for i in c.customer.identities):50} "
-                f"same name; open cases: {', '.join(map(str, c.customer.open_case_ids)) or '-'}"
+                f"{REASON_WORDS.get(c.reason, c.reason)}; "
+                f"open cases: {', '.join(map(str, c.customer.open_case_ids)) or '-'}"
                 for c in similar
             )
             or f"no other customer looks like customer {args.id}",

@@ -245,15 +245,17 @@ class Queries:
 
     def similar_customers(self, customer_id: int, limit: int = 5) -> list[SimilarCustomer]:
         """Customers who may be the same person (core/similar.py), for the agent to judge."""
-        from inbox_app.core.similar import SAME_NAME, similar_ids
+        from inbox_app.core.similar import suggestions
 
         with self._factory() as s:
-            ids = similar_ids(s, customer_id, limit)
-            if not ids:
+            found_ids = suggestions(s, customer_id, limit)
+            if not found_ids:
                 return []
+            reasons = dict(found_ids)
+            ids = [cid for cid, _ in found_ids]
             found = {c.id: c for c in s.scalars(select(Customer).where(Customer.id.in_(ids)))}
             rows = self._customer_rows(s, [found[i] for i in ids if i in found])
-        return [SimilarCustomer(row, SAME_NAME) for row in rows]
+        return [SimilarCustomer(row, reasons[row.id]) for row in rows]
 
     def customer_names(self, ids: Iterable[int]) -> dict[int, str]:
         """Names for a handful of customers (search results, notifications) in one query."""

@@ -2,7 +2,8 @@
 
 Exact identifiers (the same address, the same phone) merge customers at ingest. What is
 left is a person who shares nothing exact with herself: a Google reviewer, a Mastodon
-account and an email address under one name. Those are offered as suggestions beside the
+account and an email address under one name; or the same mailbox name at two providers
+(a private and a work address, or a new provider). Those are offered as suggestions beside the
 customer; the agent merges them or says they are two people, and a pair told apart is
 not suggested again.
 """
@@ -11,19 +12,93 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from inbox_app.core import audit
 from inbox_app.core.clock import utcnow
 from inbox_app.core.customers_store import CustomerError
-from inbox_app.core.models import Customer, CustomerDistinction
+from inbox_app.core.models import Customer, CustomerDistinction, Identity
 
 #: Why a customer is suggested; the UI and the CLI word it.
 SAME_NAME = "same_name"
+#: The same mailbox name at another provider: mario.rossi@gmail.com, mario.rossi@libero.it.
+SAME_ADDRESS_NAME = "same_address_name"
+#: Mailbox names that tell nobody apart: a role or a department, not a person.
+ROLE_MAILBOXES = frozenset({
+    "admin", "amministrazione", "assistenza", "billing", "ciao", "contact", "contatti", "contabilita",
+    "customerservice", "email", "fatture", "hello", "help", "info", "mail", "noreply", "no-reply",
+    "office", "orders", "ordini", "reception", "sales", "segreteria", "service", "shop", "store",
+    "support", "supporto", "team", "ufficio", "vendite",
+})
+#: A mailbox name shorter than this ("mr", "a.b") says too little to suggest anyone.
+MIN_ADDRESS_NAME = 5
 #: A name more customers than this share (a Mario Rossi) tells nobody apart: suggesting
 #: five of them at random would be noise, so such a name suggests no one.
 COMMON_NAME = 10
+
+
+def suggestions(s: Session, customer_id: int, limit: int) -> list[tuple[int, str]]:
+    """(customer id, reason) of the customers who may be this one: the same name first,
+    then the same mailbox name at another provider."""
+    by_name = similar_ids(s, customer_id, limit)
+    found = [(cid, SAME_NAME) for cid in by_name]
+    if len(found) < limit and _live(s, customer_id):
+        skip = set(by_name) | _told_apart(s, customer_id) | {customer_id}
+        twins = address_twin_ids(s, customer_id, skip, limit - len(found))
+        found += [(cid, SAME_ADDRESS_NAME) for cid in twins]
+    return found
+
+
+def address_twin_ids(s: Session, customer_id: int, skip: set[int], limit: int) -> list[int]:
+    """Live customers with an email address of the same mailbox name as one of this
+    customer's (plus-addressing aside), newest first; none for a role mailbox, a short
+    name, or a name more than ``COMMON_NAME`` customers share."""
+    addresses = s.scalars(
+        select(Identity.value).where(Identity.customer_id == customer_id, Identity.kind == "email")
+    ).all()
+    out: list[int] = []
+    for address in addresses:
+        name = address.split("@", 1)[0].split("+", 1)[0]
+        if len(name) < MIN_ADDRESS_NAME or name in ROLE_MAILBOXES or name.replace(".", "").isdigit():
+            continue
+        # Two ranges of the (kind, value) index: "name@..." and "name+tag@...". Compared
+        # byte by byte: a PostgreSQL database in a language's collation would sort "@" and
+        # "+" by other rules (it then reads the identities instead of the index), and
+        # every address found is checked again below whatever the collation.
+        value = Identity.value if s.get_bind().dialect.name == "sqlite" else Identity.value.collate("C")
+        ranges = [and_(value >= name + stop, value < name + stop + "\U0010ffff") for stop in "@+"]
+        rows = s.execute(
+            select(Identity.customer_id, Identity.value)
+            .join(Customer, Customer.id == Identity.customer_id)
+            .where(
+                Identity.kind == "email",
+                or_(*ranges),
+                func.coalesce(Customer.merged_into_id, 0) == 0,
+                Customer.erased_at.is_(None),
+            )
+            .order_by(Identity.customer_id.desc())
+            .limit(COMMON_NAME + 2 + len(skip))
+        ).all()
+        owners = [cid for cid, found in rows if found.split("@", 1)[0].split("+", 1)[0] == name]
+        others = list(dict.fromkeys(cid for cid in owners if cid != customer_id))
+        if len(others) > COMMON_NAME:
+            continue
+        out += [cid for cid in others if cid not in skip and cid not in out]
+    return sorted(out, reverse=True)[:limit]
+
+
+def _live(s: Session, customer_id: int) -> bool:
+    row = s.execute(
+        select(Customer.merged_into_id, Customer.erased_at).where(Customer.id == customer_id)
+    ).first()
+    return row is not None and row[0] is None and row[1] is None
+
+
+def _told_apart(s: Session, customer_id: int) -> set[int]:
+    return set(
+        s.scalars(select(CustomerDistinction.high_id).where(CustomerDistinction.low_id == customer_id))
+    ) | set(s.scalars(select(CustomerDistinction.low_id).where(CustomerDistinction.high_id == customer_id)))
 
 
 def similar_ids(s: Session, customer_id: int, limit: int) -> list[int]:
@@ -39,9 +114,7 @@ def similar_ids(s: Session, customer_id: int, limit: int) -> list[int]:
     key, merged_into, erased = row
     if key is None or merged_into is not None or erased is not None:
         return []
-    told_apart = set(
-        s.scalars(select(CustomerDistinction.high_id).where(CustomerDistinction.low_id == customer_id))
-    ) | set(s.scalars(select(CustomerDistinction.low_id).where(CustomerDistinction.high_id == customer_id)))
+    told_apart = _told_apart(s, customer_id)
     # coalesce(): not "IS NULL", which SQLite would answer from the index of merged
     # customers instead of the name key's.
     candidates = s.scalars(

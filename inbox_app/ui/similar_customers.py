@@ -1,5 +1,6 @@
-"""'Maybe the same person': customers under the same name on other channels, beside the
-customer, each with Merge and Not the same. Hidden while there are none."""
+"""'Maybe the same person': customers under the same name on other channels, or with the
+same mailbox name at another provider, beside the customer, each with Merge and Not the
+same. Hidden while there are none."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from inbox_app.core.rows import SimilarCustomer
+from inbox_app.core.similar import SAME_ADDRESS_NAME
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
 
@@ -27,7 +29,12 @@ class SimilarCustomers(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         heading = QLabel(self.tr("Maybe the same person"), self)
         heading.setObjectName("panelHeading")
-        heading.setToolTip(self.tr("Other customers with the same name. Nothing is merged until you say so."))
+        heading.setToolTip(
+            self.tr(
+                "Other customers with the same name, or the same mailbox name at another provider. "
+                "Nothing is merged until you say so."
+            )
+        )
         layout.addWidget(heading)
         self._grid = QGridLayout()
         self._grid.setColumnStretch(0, 1)
@@ -56,6 +63,8 @@ class SimilarCustomers(QWidget):
             words.append(
                 self.tr("1 open case") if open_cases == 1 else self.tr("{n} open cases").format(n=open_cases)
             )
+        if suggestion.reason == SAME_ADDRESS_NAME:
+            words.insert(0, self.tr("same mailbox name"))
         who = QLabel(f"<b>{escape(customer.name)}</b> · {escape(', '.join(words))}", self)
         who.setTextFormat(Qt.TextFormat.RichText)
         who.setWordWrap(True)

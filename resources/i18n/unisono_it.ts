@@ -1391,8 +1391,12 @@ città: …</translation>
         <translation>Forse la stessa persona</translation>
     </message>
     <message>
-        <source>Other customers with the same name. Nothing is merged until you say so.</source>
-        <translation>Altri clienti con lo stesso nome. Nulla viene unito finché non lo decidi tu.</translation>
+        <source>Other customers with the same name, or the same mailbox name at another provider. Nothing is merged until you say so.</source>
+        <translation>Altri clienti con lo stesso nome, o lo stesso nome di casella presso un altro provider. Nulla viene unito finché non lo decidi tu.</translation>
+    </message>
+    <message>
+        <source>same mailbox name</source>
+        <translation>stesso nome di casella</translation>
     </message>
     <message>
         <source>1 open case</source>

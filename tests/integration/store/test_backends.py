@@ -112,6 +112,19 @@ def test_customers_under_one_name_are_suggested_and_told_apart_on_both_backends(
         assert services.customers.distinguish(ids[1], ids[0]) is True
         assert services.queries.similar_customers(ids[0]) == []
         assert services.queries.similar_customers(ids[2]) == []
+        # The same mailbox name at another provider, and only that (byte for byte).
+        services.ingest.store_batch(acc, batch(
+            item("d", "anna.verdi@lavoro.example"),
+            item("e", "annaverdi@example.org"),
+            item("f", "anna.verdix@example.org"),
+        ))
+        anna = next(c.id for c in services.queries.customers() if "anna@example.it" in str(c.identities))
+        work = next(c.id for c in services.queries.customers() if "anna.verdi@lavoro" in str(c.identities))
+        services.ingest.store_batch(acc, batch(item("g", "anna.verdi@casa.example", name="Anna V")))
+        home = next(c.id for c in services.queries.customers() if "anna.verdi@casa" in str(c.identities))
+        found = services.queries.similar_customers(home)
+        assert [(c.customer.id, c.reason) for c in found] == [(work, "same_address_name")]
+        assert anna not in [c.customer.id for c in found]
     finally:
         services.close()
 

@@ -182,3 +182,31 @@ def test_a_name_shared_by_too_many_customers_suggests_no_one(store) -> None:  # 
     # Ten others left: few enough to be worth a look; the panel shows the newest five.
     assert len(store.queries.similar_customers(first)) == 5
     assert len(store.queries.similar_customers(first, limit=20)) == COMMON_NAME
+
+
+def test_the_same_mailbox_name_at_another_provider_is_suggested(store) -> None:  # type: ignore[no-untyped-def]
+    acc = account(store)
+    store.ingest.store_batch(acc, batch(
+        item("<a@x>", "mario.rossi77@gmail.com", name="Mario Rossi"),
+        item("<b@x>", "mario.rossi77@libero.it", name="M. R."),  # no name key to go by
+        item("<c@x>", "mario.rossi77+ordini@outlook.it"),  # plus-addressing: the same mailbox name
+        item("<d@x>", "mario.rossi7@libero.it", name="Marco Ricci"),  # one letter short: someone else
+        item("<e@x>", "info@negozio-uno.it"),
+        item("<f@x>", "info@negozio-due.it"),  # a role mailbox says nothing about who writes
+    ))
+    gmail, libero, outlook, other = (
+        _customer_of(store, a)
+        for a in ("mario.rossi77@gmail.com", "mario.rossi77@libero.it", "mario.rossi77+ordini@outlook.it",
+                  "mario.rossi7@libero.it")
+    )
+    found = store.queries.similar_customers(gmail)
+    assert [(s.customer.id, s.reason) for s in found] == [
+        (outlook, "same_address_name"), (libero, "same_address_name"),
+    ]
+    assert [s.customer.id for s in store.queries.similar_customers(outlook)] == [libero, gmail]
+    assert _suggested(store, other) == []
+    assert _suggested(store, _customer_of(store, "info@negozio-uno.it")) == []
+    store.customers.distinguish(gmail, libero)
+    assert _suggested(store, gmail) == [outlook]
+    store.customers.merge(outlook, gmail)
+    assert _suggested(store, gmail) == []  # merged in: the same customer now, told apart from the other
