@@ -805,6 +805,24 @@ def test_the_panel_offers_the_same_name_on_another_channel_to_merge_or_tell_apar
     assert not similar.isVisibleTo(window)
 
 
+def test_the_panel_says_when_the_same_mailbox_name_is_why(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from tests.unit.core.helpers import batch, item
+
+    seed = services.extra["seed"]
+    window = make_window()
+    _open_case_of(window, qtbot, seed["paolo_email"])
+    similar = window.customer_panel.similar
+    qtbot.waitUntil(lambda: len(similar.rows) == 1 and similar.isVisibleTo(window))
+    posta = services.accounts.get("posta").id
+    services.ingest.store_batch(posta, batch(item("<twin@x>", "paolo.gallo@altro.example", text="sono io")))
+    window.customer_panel.load(seed["paolo_email"])
+    qtbot.waitUntil(lambda: len(similar.rows) == 2)
+    labels = [row[0].text() for row in similar.rows]
+    assert "Paolo Gallo" in labels[0] and "same mailbox name" not in labels[0]  # the same name first
+    assert "same mailbox name" in labels[1]
+    assert "paolo.gallo@altro.example" in similar.rows[1][0].toolTip()
+
+
 def test_not_the_same_person_hides_the_suggestion_for_good(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     seed = services.extra["seed"]
