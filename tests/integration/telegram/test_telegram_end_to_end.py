@@ -61,3 +61,43 @@ def test_message_to_case_and_long_reply_back_once(
         out = s.get(Message, reply_id)
         assert out is not None and out.delivery == "sent"
         assert out.external_id == f"90210:{sent[0]['message_id']}"
+
+
+def test_a_reply_with_files_interrupted_part_way_is_finished_once(
+    app: Services, emulator: TelegramEmulator
+) -> None:
+    from connectors.base import AttachmentData
+
+    app.accounts.add(
+        "telegram", "support-bot", {"api_base": emulator.base_url}, secret=emulator.token
+    )
+    emulator.customer_says(ADA, "Can you send me the invoice and the label?")
+    supervisor = app.supervisor()
+    asyncio.run(supervisor.run_once("support-bot"))
+    with app.factory() as s:
+        case_id = s.scalars(select(Message.case_id).where(Message.direction == "in")).one()
+    files = (
+        AttachmentData("fattura.pdf", "application/pdf", b"%PDF-1.4 fattura"),
+        AttachmentData("etichetta.png", "image/png", b"PNG etichetta"),
+    )
+    reply_id = app.outbox.queue_reply(case_id, "Here they are.", attachments=files)
+    emulator.fail("sendDocument", 502, "Bad Gateway", skip=1)  # the second file fails once
+
+    [report] = asyncio.run(supervisor.run_once("support-bot"))
+    assert report.sent == 0 and report.retrying == 1
+    with app.factory() as s, s.begin():
+        out = s.get(Message, reply_id)
+        assert out is not None and out.delivery == "queued"
+        assert "2 of 3 parts of the reply were delivered" in (out.error or "")
+        out.next_attempt_at = None  # the backoff has passed
+    [report] = asyncio.run(supervisor.run_once("support-bot"))
+    assert report.sent == 1
+
+    sent = emulator.sent_messages()
+    assert [m.get("text") or m["document"]["file_name"] for m in sent] == [
+        "Here they are.", "fattura.pdf", "etichetta.png",
+    ]
+    with app.factory() as s:
+        out = s.get(Message, reply_id)
+        assert out is not None and out.delivery == "sent"
+        assert out.external_id == f"90210:{sent[0]['message_id']}"
