@@ -70,11 +70,13 @@ class CustomerPanel(QScrollArea):
         layout.addWidget(self.identities)
         self.similar = SimilarCustomers(inner)
         layout.addWidget(self.similar)
-        layout.addWidget(self._heading(self.tr("Open cases"), inner))
+        self._open_heading = self._heading(self.tr("Open cases"), inner)
+        layout.addWidget(self._open_heading)
         self.open_cases = QListWidget(inner)
         self.open_cases.setAccessibleName(self.tr("Open cases"))
         layout.addWidget(self.open_cases)
-        layout.addWidget(self._heading(self.tr("Past cases"), inner))
+        self._past_heading = self._heading(self.tr("Past cases"), inner)
+        layout.addWidget(self._past_heading)
         self.past_cases = QListWidget(inner)
         self.past_cases.setAccessibleName(self.tr("Past cases"))
         layout.addWidget(self.past_cases)
@@ -208,7 +210,7 @@ class CustomerPanel(QScrollArea):
         self._more_item = None
         for case in overview.open:
             self.open_cases.addItem(self._case_item(case))
-        _fit(self.open_cases)
+        _fit(self.open_cases, self._open_heading)
         self._add_past(overview.past)
         self.undo_merge.setEnabled(merge_id is not None)
 
@@ -232,7 +234,7 @@ class CustomerPanel(QScrollArea):
             self._more_item.setData(Qt.ItemDataRole.UserRole, 0)
             self._more_item.setToolTip(self.tr("List {n} more past cases").format(n=min(left, PAST_CASES)))
             self.past_cases.addItem(self._more_item)
-        _fit(self.past_cases)
+        _fit(self.past_cases, self._past_heading)
 
     def show_more_past(self) -> None:
         """The next page of past cases, at the end of the list."""
@@ -341,8 +343,12 @@ class CustomerPanel(QScrollArea):
         )
 
 
-def _fit(lst: QListWidget, most: int = 6) -> None:
+def _fit(lst: QListWidget, heading: QLabel | None = None, most: int = 6) -> None:
     """As tall as its rows, up to ``most`` (then it scrolls): a customer with one identity
-    and no past cases gets a short panel, not three boxes of empty space."""
+    and no past cases gets a short panel, not three boxes of empty space. A list with
+    ``heading`` is hidden with it while empty (a customer with no past cases yet)."""
+    if heading is not None:
+        heading.setVisible(lst.count() > 0)
+        lst.setVisible(lst.count() > 0)
     row = lst.sizeHintForRow(0) if lst.count() else lst.fontMetrics().height() + 6
     lst.setFixedHeight(max(1, min(lst.count(), most)) * max(row, 1) + 2 * lst.frameWidth() + 2)

@@ -77,6 +77,10 @@ def test_the_panel_says_when_there_is_no_customer_and_never_greys_out_an_old_one
     _open_case_of(window, qtbot, anna)
     qtbot.waitUntil(lambda: panel.customer is not None and panel.name.isVisibleTo(window))
     assert not panel.empty.isVisibleTo(window) and panel.isEnabled() and panel.name.text()
+    # No past cases yet: no heading over an empty box.
+    assert panel.past_total == 0 and panel.past_cases.count() == 0
+    assert not panel.past_cases.isVisibleTo(window) and not panel._past_heading.isVisibleTo(window)
+    assert panel.open_cases.isVisibleTo(window) and panel._open_heading.isVisibleTo(window)
     panel.load(None)
     assert panel.empty.isVisibleTo(window) and not panel.name.isVisibleTo(window)
 
