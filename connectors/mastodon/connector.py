@@ -124,6 +124,7 @@ class MastodonConnector:
         self._me: dict[str, Any] | None = None
         self._domain: str | None = None
         self._max_chars = DEFAULT_LIMIT
+        self._media_limits: dict[str, int] = {}  # "image"/"video" -> bytes, as the instance says
 
     # ------------------------------------------------------------------ HTTP
     def _redact(self, text: str) -> str:
@@ -188,11 +189,18 @@ class MastodonConnector:
                 info = {}  # servers before Mastodon 4.0 have only /api/v1/instance
             if isinstance(info, dict):
                 domain = str(info.get("domain") or domain)
-                limits = (info.get("configuration") or {}).get("statuses") or {}
+                configuration = info.get("configuration") or {}
+                limits = configuration.get("statuses") or {}
                 try:
                     self._max_chars = int(limits.get("max_characters") or DEFAULT_LIMIT)
                 except (TypeError, ValueError):
                     self._max_chars = DEFAULT_LIMIT
+                media = configuration.get("media_attachments") or {}
+                for kind in ("image", "video"):
+                    try:
+                        self._media_limits[kind] = int(media[f"{kind}_size_limit"])
+                    except (KeyError, TypeError, ValueError):
+                        pass  # not said: the instance's own refusal will say it
             self._domain = domain
         return self._domain
 
@@ -354,6 +362,14 @@ class MastodonConnector:
                 f"Mastodon takes images, video and audio only, not {attachment.filename} "
                 f"({attachment.content_type})"
             )
+        domain = await self._instance()
+        major = attachment.content_type.split("/")[0].lower()
+        limit = self._media_limits.get("image" if major == "image" else "video")  # audio as video
+        if limit and len(attachment.data) > limit:
+            raise PermanentError(
+                f"{attachment.filename} is {_size(len(attachment.data))}; {domain} takes "
+                f"{'images' if major == 'image' else 'video and audio'} up to {_size(limit)}"
+            )
         reply = await self._api(
             "POST",
             "/api/v2/media",
@@ -432,3 +448,7 @@ def _media_of(reply: httpx.Response) -> dict[str, Any]:
     if not isinstance(media, dict) or "id" not in media:
         raise TransientError("the Mastodon instance did not say which file it took")
     return media
+
+
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n // 1024} KB"

@@ -34,6 +34,9 @@ from tests.emulators.http import Handler, LoopbackEmulator, Upload, form_fields,
 DEFAULT_TOKEN = "ZA-unisono_emulator_access_token_0123456789abcdef"
 DOMAIN = "social.example"
 MAX_CHARACTERS = 500
+# Small, so that a test can go over them: Mastodon 4's defaults are 16 MB and 99 MB.
+IMAGE_SIZE_LIMIT = 64 * 1024
+VIDEO_SIZE_LIMIT = 256 * 1024
 RATE_LIMIT = 300
 
 
@@ -295,6 +298,9 @@ class MastodonEmulator(LoopbackEmulator):
             return 422, {"error": "Validation failed: File can't be blank"}
         if not file.content_type.startswith(("image/", "video/", "audio/")):
             return 422, {"error": "Validation failed: File content type is invalid, File is invalid"}
+        limit = IMAGE_SIZE_LIMIT if file.content_type.startswith("image/") else VIDEO_SIZE_LIMIT
+        if len(file.data) > limit:
+            return 422, {"error": f"Validation failed: File file size must be less than {limit} bytes"}
         with self.lock:
             media = self._add_media(file.filename, file.content_type, file.data)
             self.state.uploads[media["id"]] = media
@@ -399,7 +405,13 @@ class MastodonEmulator(LoopbackEmulator):
                         "max_characters": MAX_CHARACTERS,
                         "max_media_attachments": 4,
                         "characters_reserved_per_url": 23,
-                    }
+                    },
+                    "media_attachments": {
+                        "supported_mime_types": ["image/jpeg", "image/png", "image/gif", "image/webp",
+                                                 "video/mp4", "video/webm", "audio/mpeg", "audio/ogg"],
+                        "image_size_limit": IMAGE_SIZE_LIMIT,
+                        "video_size_limit": VIDEO_SIZE_LIMIT,
+                    },
                 },
             }, extra
         if route == "GET /api/v1/notifications":

@@ -28,7 +28,7 @@ from connectors.base import (
 )
 from connectors.mastodon import MastodonConnector
 from connectors.mastodon.statuses import html_to_text, status_length, to_item
-from tests.emulators.mastodon import MastodonEmulator
+from tests.emulators.mastodon import IMAGE_SIZE_LIMIT, MastodonEmulator
 
 
 def connector(emulator: MastodonEmulator, token: str | None = None, **settings: Any) -> MastodonConnector:
@@ -415,6 +415,12 @@ def test_images_and_video_go_with_a_reply_and_a_retry_still_posts_once(emulator:
     leaflet = AttachmentData("istruzioni.pdf", "application/pdf", b"%PDF")
     with pytest.raises(PermanentError, match="images, video and audio only, not istruzioni.pdf"):
         sent(emulator, replace(reply, idempotency_key="pdf", attachments=(leaflet,)))
+    assert len(emulator.calls("POST /api/v2/media")) == 4
+    # Larger than the instance says it takes (GET /api/v2/instance): refused before the upload.
+    poster = AttachmentData("locandina.png", "image/png", b"0" * (IMAGE_SIZE_LIMIT * 2))
+    too_big = "locandina.png is 128 KB; social.example takes images up to 64 KB"
+    with pytest.raises(PermanentError, match=too_big):
+        sent(emulator, replace(reply, idempotency_key="big", attachments=(poster,)))
     assert len(emulator.calls("POST /api/v2/media")) == 4
 
 
