@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -25,14 +26,19 @@ def app(tmp_path: Path) -> Iterator[Services]:
     services.close()
 
 
-def test_message_to_case_and_long_reply_back_once(
-    app: Services, emulator: TelegramEmulator
-) -> None:
+def _bot_with_a_customer(app: Services, emulator: TelegramEmulator, text: str) -> Any:
+    """The support bot's account, and Ada's first message waiting on Telegram."""
     app.accounts.add(
         "telegram", "support-bot", {"api_base": emulator.base_url}, secret=emulator.token
     )
-    emulator.customer_says(ADA, "Hello, is the warranty two years?")
-    supervisor = app.supervisor()
+    emulator.customer_says(ADA, text)
+    return app.supervisor()
+
+
+def test_message_to_case_and_long_reply_back_once(
+    app: Services, emulator: TelegramEmulator
+) -> None:
+    supervisor = _bot_with_a_customer(app, emulator, "Hello, is the warranty two years?")
 
     [report] = asyncio.run(supervisor.run_once("support-bot"))
     assert report.error is None and report.stored == 1
@@ -68,11 +74,7 @@ def test_a_reply_with_files_interrupted_part_way_is_finished_once(
 ) -> None:
     from connectors.base import AttachmentData
 
-    app.accounts.add(
-        "telegram", "support-bot", {"api_base": emulator.base_url}, secret=emulator.token
-    )
-    emulator.customer_says(ADA, "Can you send me the invoice and the label?")
-    supervisor = app.supervisor()
+    supervisor = _bot_with_a_customer(app, emulator, "Can you send me the invoice and the label?")
     asyncio.run(supervisor.run_once("support-bot"))
     with app.factory() as s:
         case_id = s.scalars(select(Message.case_id).where(Message.direction == "in")).one()
