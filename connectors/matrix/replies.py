@@ -24,6 +24,25 @@ class ReplySender:
         self.session = session
         self._uploads: dict[tuple[str, int], str] = {}
         self._encrypted_rooms: set[str] = set()  # encryption can never be turned off again
+        self._upload_limit: int | None = None
+        self._upload_limit_read = False
+
+    async def upload_limit(self) -> int | None:
+        """The largest file the homeserver takes (``m.upload.size``), None when it does not say.
+
+        Asked once: authenticated media (Matrix 1.11) first, then the older media API.
+        """
+        if not self._upload_limit_read:
+            for path in ("/_matrix/client/v1/media/config", "/_matrix/media/v3/config"):
+                answer = await self.session.response("GET", path)
+                if answer.status_code == 200:
+                    try:
+                        self._upload_limit = int(answer.json()["m.upload.size"])
+                    except (ValueError, KeyError, TypeError):
+                        self._upload_limit = None
+                    break
+            self._upload_limit_read = True
+        return self._upload_limit
 
     async def _encrypted(self, room_id: str) -> bool:
         if room_id in self._encrypted_rooms:
@@ -99,6 +118,12 @@ class ReplySender:
         cache_key = (reply.idempotency_key, index)
         mxc = self._uploads.get(cache_key)
         if mxc is None:  # a retry reuses the upload instead of storing the file twice
+            limit = await self.upload_limit()
+            if limit is not None and len(attachment.data) > limit:
+                raise PermanentError(
+                    f"{attachment.filename} is {_size(len(attachment.data))}; the homeserver "
+                    f"{self.session.homeserver} takes files up to {_size(limit)}"
+                )
             data = await self.session.call(
                 "POST",
                 "/_matrix/media/v3/upload",
@@ -164,3 +189,7 @@ class ReplySender:
                 return None
             position = str(page["end"])
         return None
+
+
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n // 1024} KB"

@@ -81,7 +81,7 @@ class User:
 class Synapse:
     """One homeserver process; ``strict=True`` keeps Synapse's default rate limits."""
 
-    def __init__(self, *, strict: bool = False) -> None:
+    def __init__(self, *, strict: bool = False, max_upload_size: str | None = None) -> None:
         self.python = synapse_python()
         # A throwaway database: on tmpfs its fsyncs cost nothing (sends twice as fast).
         shm = Path("/dev/shm")
@@ -91,10 +91,10 @@ class Synapse:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.server_name = "localhost"
         self.process: subprocess.Popen[bytes] | None = None
-        self._write_config(strict)
+        self._write_config(strict, max_upload_size)
 
     # -- configuration
-    def _write_config(self, strict: bool) -> None:
+    def _write_config(self, strict: bool, max_upload_size: str | None = None) -> None:
         folder = self.folder
         (folder / "log.yaml").write_text(
             json.dumps(
@@ -151,6 +151,8 @@ class Synapse:
             config["rc_login"] = {k: generous for k in ("address", "account", "failed_attempts")}
             config["rc_joins"] = {"local": generous, "remote": generous}
             config["rc_admin_redaction"] = generous
+        if max_upload_size is not None:
+            config["max_upload_size"] = max_upload_size
         (folder / "homeserver.yaml").write_text(json.dumps(config, indent=1))
         subprocess.run(
             [

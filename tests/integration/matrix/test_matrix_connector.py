@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -251,6 +252,44 @@ def test_a_reply_with_a_file_arrives_whole_and_once(accounts: Accounts) -> None:
         accounts.server.base_url + "/_matrix/client/v1/media/download/" + mxc[len("mxc://") :]
     )
     assert download.content == invoice.data
+
+
+def test_a_file_larger_than_the_homeserver_takes_is_refused_before_the_upload(accounts: Accounts) -> None:
+    from tests.integration.matrix.synapse import Synapse
+
+    async def limit_of(connector: Any) -> int | None:
+        try:
+            return await connector.replies.upload_limit()
+        finally:
+            await connector.close()
+
+    assert asyncio.run(limit_of(accounts.connector())) == 50 * 1024 * 1024  # Synapse's default
+    small = Synapse(max_upload_size="64K")
+    small.start()
+    try:
+        support = small.register("support", displayname="Support")
+        customer = small.register("customer", displayname="Giulia Rossi")
+        client = small.client(customer)
+        tight = Accounts(small, support, customer, client)
+        room = tight.direct_room()
+        poster = AttachmentData("locandina.png", "image/png", b"\x89PNG" + b"0" * 100_000)
+        reply = OutboundReply("too-big", room, "Ecco la locandina.", attachments=(poster,))
+
+        async def run() -> None:
+            connector = tight.connector()
+            try:
+                await collect(connector, None)
+                too_big = "locandina.png is 97 KB; the homeserver .* up to 64 KB"
+                with pytest.raises(PermanentError, match=too_big):
+                    await connector.send(reply)
+            finally:
+                await connector.close()
+
+        asyncio.run(run())
+        assert client.messages_from(room, support.user_id) == []  # nothing went, not even the text
+        client.close()
+    finally:
+        small.destroy()
 
 
 async def files_only(accounts: Accounts, room: str, attachment: AttachmentData) -> int:
