@@ -182,6 +182,19 @@ class Capabilities:
             return False
         return not self.attachment_types or content_type.lower().startswith(self.attachment_types)
 
+    def attachment_kinds(self) -> str:
+        """The kinds of file this channel takes, in words ("image, video, audio")."""
+        return ", ".join(t.rstrip("/") for t in self.attachment_types)
+
+
+def size_words(n: int) -> str:
+    """A file's size as people read it: 18.0 MB, 175 KB, 48 bytes."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB"
+    if n >= 1024:
+        return f"{n // 1024} KB"
+    return f"{n} bytes"
+
 
 @dataclass(frozen=True)
 class OutboundReply:

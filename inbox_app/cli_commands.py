@@ -253,7 +253,7 @@ def _replies_words(caps: Any) -> str:
     if not caps.attachments:
         files = "no files"
     elif caps.attachment_types:
-        files = "files: " + ", ".join(t.rstrip("/") for t in caps.attachment_types)
+        files = "files: " + caps.attachment_kinds()
     else:
         files = "files of any kind"
     if caps.attachments and caps.max_attachments:

@@ -25,6 +25,7 @@ from connectors.base import (
     PermanentError,
     SettingsError,
     TransientError,
+    size_words,
 )
 
 from .mimetext import safe_filename
@@ -125,10 +126,6 @@ def _size_limit(server: smtplib.SMTP) -> int:
         return 0
 
 
-def _megabytes(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB"
-
-
 def _refusal(code: int, message: bytes | str, what: str, host: str,
              secret: str | None) -> TransientError | PermanentError:
     words = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
@@ -155,8 +152,8 @@ def submit(settings: EmailSettings, secret: str | None, envelope_to: list[str],
             limit = _size_limit(server)
             if limit and len(data) > limit:
                 raise PermanentError(
-                    f"the reply is {_megabytes(len(data))} as sent; the SMTP server {host} takes "
-                    f"messages up to {_megabytes(limit)} (send a link to large files instead)"
+                    f"the reply is {size_words(len(data))} as sent; the SMTP server {host} takes "
+                    f"messages up to {size_words(limit)} (send a link to large files instead)"
                 )
             options = [f"SIZE={len(data)}"] if server.has_extn("size") else []
             code, resp = server.mail(settings.address, options)

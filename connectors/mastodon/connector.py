@@ -39,6 +39,7 @@ from connectors.base import (
     SettingSpec,
     TransientError,
     is_loopback_host,
+    size_words,
     validate_settings,
 )
 
@@ -367,8 +368,8 @@ class MastodonConnector:
         limit = self._media_limits.get("image" if major == "image" else "video")  # audio as video
         if limit and len(attachment.data) > limit:
             raise PermanentError(
-                f"{attachment.filename} is {_size(len(attachment.data))}; {domain} takes "
-                f"{'images' if major == 'image' else 'video and audio'} up to {_size(limit)}"
+                f"{attachment.filename} is {size_words(len(attachment.data))}; {domain} takes "
+                f"{'images' if major == 'image' else 'video and audio'} up to {size_words(limit)}"
             )
         reply = await self._api(
             "POST",
@@ -448,7 +449,3 @@ def _media_of(reply: httpx.Response) -> dict[str, Any]:
     if not isinstance(media, dict) or "id" not in media:
         raise TransientError("the Mastodon instance did not say which file it took")
     return media
-
-
-def _size(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n // 1024} KB"

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from connectors.base import AttachmentData, OutboundReply, PermanentError, SendResult
+from connectors.base import AttachmentData, OutboundReply, PermanentError, SendResult, size_words
 
 from .events import KEY_FIELD, PART_FIELD, timestamp
 from .session import MatrixSession, checked, room_path
@@ -121,8 +121,8 @@ class ReplySender:
             limit = await self.upload_limit()
             if limit is not None and len(attachment.data) > limit:
                 raise PermanentError(
-                    f"{attachment.filename} is {_size(len(attachment.data))}; the homeserver "
-                    f"{self.session.homeserver} takes files up to {_size(limit)}"
+                    f"{attachment.filename} is {size_words(len(attachment.data))}; the homeserver "
+                    f"{self.session.homeserver} takes files up to {size_words(limit)}"
                 )
             data = await self.session.call(
                 "POST",
@@ -189,7 +189,3 @@ class ReplySender:
                 return None
             position = str(page["end"])
         return None
-
-
-def _size(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n // 1024} KB"

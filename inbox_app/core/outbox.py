@@ -290,8 +290,7 @@ def _file_refusal(account: str, caps: Capabilities, files: tuple[AttachmentData,
         return f"{account} takes at most {caps.max_attachments} files in one reply"
     unfit = [f.filename for f in files if not caps.takes_file(f.content_type)]
     if unfit:
-        kinds = ", ".join(t.rstrip("/") for t in caps.attachment_types)
-        return f"{account} takes only these kinds of file: {kinds} (not {', '.join(unfit)})"
+        return f"{account} takes only these kinds of file: {caps.attachment_kinds()} (not {', '.join(unfit)})"
     return None
 
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the window shows sizes (size_words) long before any file is read
+from connectors.base import AttachmentData, size_words
 
-    from connectors.base import AttachmentData
+__all__ = ["MAX_REPLY_FILES", "ReplyFileError", "content_type_of", "read_files", "size_words", "too_large"]
 
 #: The files of one reply together: mail servers commonly refuse messages over 25 MB
 #: (and base64 makes a file a third larger on the wire), chat servers allow 50-100 MB.
@@ -22,14 +21,6 @@ MAX_REPLY_FILES = 18 * 1024 * 1024
 
 class ReplyFileError(Exception):
     """A file cannot go with the reply; the message says which and why."""
-
-
-def size_words(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} MB"
-    if n >= 1024:
-        return f"{n / 1024:.0f} KB"
-    return f"{n} bytes"
 
 
 def too_large(total: int) -> str | None:
@@ -51,8 +42,6 @@ def content_type_of(path: str | Path) -> str:
 
 def read_files(paths: Iterable[str | Path]) -> tuple[AttachmentData, ...]:
     """The files at ``paths`` as attachments, in order; ReplyFileError says what is wrong."""
-    from connectors.base import AttachmentData
-
     out = []
     total = 0
     for raw in paths:

@@ -40,11 +40,22 @@ COMMON_NAME = 10
 
 def suggestions(s: Session, customer_id: int, limit: int) -> list[tuple[int, str]]:
     """(customer id, reason) of the customers who may be this one: the same name first,
-    then the same mailbox name at another provider."""
-    by_name = similar_ids(s, customer_id, limit)
+    then the same mailbox name at another provider; none for a merged or erased one."""
+    row = s.execute(
+        select(Customer.name_key, Customer.merged_into_id, Customer.erased_at).where(
+            Customer.id == customer_id
+        )
+    ).first()
+    if row is None:
+        raise CustomerError(f"no customer with id {customer_id}")
+    key, merged_into, erased = row
+    if merged_into is not None or erased is not None:
+        return []
+    told_apart = _told_apart(s, customer_id)
+    by_name = _same_name_ids(s, customer_id, key, told_apart, limit) if key is not None else []
     found = [(cid, SAME_NAME) for cid in by_name]
-    if len(found) < limit and _live(s, customer_id):
-        skip = set(by_name) | _told_apart(s, customer_id) | {customer_id}
+    if len(found) < limit:
+        skip = set(by_name) | told_apart | {customer_id}
         twins = address_twin_ids(s, customer_id, skip, limit - len(found))
         found += [(cid, SAME_ADDRESS_NAME) for cid in twins]
     return found
@@ -88,33 +99,15 @@ def address_twin_ids(s: Session, customer_id: int, skip: set[int], limit: int) -
     return sorted(out, reverse=True)[:limit]
 
 
-def _live(s: Session, customer_id: int) -> bool:
-    row = s.execute(
-        select(Customer.merged_into_id, Customer.erased_at).where(Customer.id == customer_id)
-    ).first()
-    return row is not None and row[0] is None and row[1] is None
-
-
 def _told_apart(s: Session, customer_id: int) -> set[int]:
     return set(
         s.scalars(select(CustomerDistinction.high_id).where(CustomerDistinction.low_id == customer_id))
     ) | set(s.scalars(select(CustomerDistinction.low_id).where(CustomerDistinction.high_id == customer_id)))
 
 
-def similar_ids(s: Session, customer_id: int, limit: int) -> list[int]:
-    """Other live customers under the same name key, newest first, less those an agent
+def _same_name_ids(s: Session, customer_id: int, key: str, told_apart: set[int], limit: int) -> list[int]:
+    """Other live customers under the name key ``key``, newest first, less those an agent
     told apart from this one; none when the name is too common to say anything."""
-    row = s.execute(
-        select(Customer.name_key, Customer.merged_into_id, Customer.erased_at).where(
-            Customer.id == customer_id
-        )
-    ).first()
-    if row is None:
-        raise CustomerError(f"no customer with id {customer_id}")
-    key, merged_into, erased = row
-    if key is None or merged_into is not None or erased is not None:
-        return []
-    told_apart = _told_apart(s, customer_id)
     # coalesce(): not "IS NULL", which SQLite would answer from the index of merged
     # customers instead of the name key's.
     candidates = s.scalars(

@@ -420,9 +420,10 @@ class Composer(QWidget):
         files = self.files.paths
         if not text.strip() and not files:
             return self.tr("Nothing to send yet.")
-        if files and too_large(self.files.total_size()) is not None:
+        total = self.files.total_size()
+        if files and too_large(total) is not None:
             return self.tr("The files come to {size}; a reply carries at most {limit}.").format(
-                size=size_words(self.files.total_size()), limit=size_words(MAX_REPLY_FILES)
+                size=size_words(total), limit=size_words(MAX_REPLY_FILES)
             )
         if self.note.isChecked():
             return None
@@ -442,7 +443,7 @@ class Composer(QWidget):
         if unfit:
             return self.tr("{account} takes only these kinds of file: {kinds}. Remove {names}.").format(
                 account=candidate.account.name,
-                kinds=", ".join(t.rstrip("/") for t in caps.attachment_types),
+                kinds=caps.attachment_kinds(),
                 names=", ".join(unfit),
             )
         n = caps.length_of(text)

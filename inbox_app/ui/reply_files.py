@@ -33,6 +33,9 @@ class ReplyFiles(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.paths: list[Path] = []
+        # Each file's size when it was chosen: the composer asks on every key typed, and
+        # the file is read (and its size checked again) only when the reply is queued.
+        self._sizes: dict[Path, int | None] = {}
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.attach = QPushButton(icon("attachment"), self.tr("Attach…"), self)
@@ -86,15 +89,10 @@ class ReplyFiles(QWidget):
             self._rebuild()
 
     def total_size(self) -> int:
-        total = 0
-        for p in self.paths:
-            try:
-                total += p.stat().st_size
-            except OSError:
-                pass  # reading it when the reply is queued says what is wrong
-        return total
+        return sum(self._sizes.get(p) or 0 for p in self.paths)
 
     def _rebuild(self) -> None:
+        self._sizes = {p: self._sizes[p] if p in self._sizes else _size_of(p) for p in self.paths}
         for chip in self._chips:
             self._layout.removeWidget(chip)
             chip.deleteLater()
@@ -111,10 +109,8 @@ class ReplyFiles(QWidget):
         row = QHBoxLayout(chip)
         row.setContentsMargins(6, 0, 0, 0)
         row.setSpacing(2)
-        try:
-            size = size_words(path.stat().st_size)
-        except OSError:
-            size = self.tr("missing")
+        known = self._sizes.get(path)
+        size = size_words(known) if known is not None else self.tr("missing")
         # A long name is cut in the middle: its start and its extension tell files apart.
         name = path.name
         if len(name) > NAME_CHARS:
@@ -142,3 +138,10 @@ def _local_files(mime: QMimeData | None) -> list[Path]:
         return []
     paths = [Path(u.toLocalFile()) for u in urls]
     return paths if all(p.is_file() for p in paths) else []
+
+
+def _size_of(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None  # reading it when the reply is queued says what is wrong
