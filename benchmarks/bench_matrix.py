@@ -178,13 +178,11 @@ def main() -> None:
         start = time.perf_counter()
         support = populate(server, args.rooms, args.messages)
         print(
-            f"populated {args.rooms} rooms x {args.messages} messages in "
-            f"{time.perf_counter() - start:.1f} s"
+            f"populated {args.rooms} rooms x {args.messages} messages in {time.perf_counter() - start:.1f} s"
         )
         took, items, batches = asyncio.run(first_sync(server, support))
         print(
-            f"first sync: {items} messages in {batches} batches, {took:.1f} s "
-            f"({items / took:.0f} messages/s)"
+            f"first sync: {items} messages in {batches} batches, {took:.1f} s ({items / took:.0f} messages/s)"
         )
     finally:
         server.destroy()

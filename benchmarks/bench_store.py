@@ -47,8 +47,19 @@ from inbox_app.core.queries import OPEN_STATES, CaseFilter  # noqa: E402
 #: Very common words (most messages), middling ones, and phrases; rare ones are added
 #: from the data (RARE_WORDS and reference codes seen while generating).
 COMMON_QUERIES = ("grazie", "ordine", "perche", "citta", "piu", "the", "order", "gia")
-MIDDLE_QUERIES = ("rimborso", "fattura", "giacenza", "corriere", "monopattino", "garanzia",
-                  "refund", "warranty", "etichetta reso", "rimborso carta", "pacco arrivato")
+MIDDLE_QUERIES = (
+    "rimborso",
+    "fattura",
+    "giacenza",
+    "corriere",
+    "monopattino",
+    "garanzia",
+    "refund",
+    "warranty",
+    "etichetta reso",
+    "rimborso carta",
+    "pacco arrivato",
+)
 
 TARGETS = {
     "ingest_msg_s": 8000.0,  # SQLite, through the ingest service
@@ -110,17 +121,31 @@ def own_postgres(bindir: Path, root: Path) -> Iterator[str]:
         data.mkdir(mode=0o700)
         shutil.chown(data, "postgres", "postgres")
     port = _free_port()
-    run("initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8",
-        "--locale=C.UTF-8")
-    opts = (f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={data} "
-            "-c fsync=off -c full_page_writes=off -c shared_buffers=256MB "
-            "-c maintenance_work_mem=256MB -c max_wal_size=4GB")
+    run(
+        "initdb",
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "--no-sync",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+    )
+    opts = (
+        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={data} "
+        "-c fsync=off -c full_page_writes=off -c shared_buffers=256MB "
+        "-c maintenance_work_mem=256MB -c max_wal_size=4GB"
+    )
     run("pg_ctl", "-D", str(data), "-w", "-t", "60", "-l", str(data / "log.txt"), "-o", opts, "start")
     try:
         import psycopg
 
-        with psycopg.connect(f"host=127.0.0.1 port={port} user=postgres dbname=postgres",
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={port} user=postgres dbname=postgres", autocommit=True
+        ) as conn:
             conn.execute("CREATE DATABASE bench")
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/bench"
     finally:
@@ -134,14 +159,16 @@ def own_postgres(bindir: Path, root: Path) -> Iterator[str]:
 def add_accounts(services: Services, folder: Path) -> dict[str, int]:
     ids = {}
     for channel in CHANNELS:
-        row = services.accounts.add("fake", f"bench-{channel}",
-                                    {"path": str(folder / channel), "channel": channel})
+        row = services.accounts.add(
+            "fake", f"bench-{channel}", {"path": str(folder / channel), "channel": channel}
+        )
         ids[channel] = row.id
     return ids
 
 
-def ingest(services: Services, gen: Generator, accounts: dict[str, int], batch_size: int,
-           progress: bool) -> dict[str, Any]:
+def ingest(
+    services: Services, gen: Generator, accounts: dict[str, int], batch_size: int, progress: bool
+) -> dict[str, Any]:
     stored = duplicates = messages = raw = 0
     busy = cpu = 0.0
     t_start = time.perf_counter()
@@ -156,15 +183,26 @@ def ingest(services: Services, gen: Generator, accounts: dict[str, int], batch_s
         stored += result.stored
         duplicates += result.duplicates
         if progress and messages >= next_report:
-            print(f"  {messages:>9,} messages, {messages / busy:,.0f} msg/s in ingest, "
-                  f"{messages / cpu:,.0f} per CPU second "
-                  f"({time.perf_counter() - t_start:,.0f} s so far)", file=sys.stderr, flush=True)
+            print(
+                f"  {messages:>9,} messages, {messages / busy:,.0f} msg/s in ingest, "
+                f"{messages / cpu:,.0f} per CPU second "
+                f"({time.perf_counter() - t_start:,.0f} s so far)",
+                file=sys.stderr,
+                flush=True,
+            )
             next_report += 100_000
     wall = time.perf_counter() - t_start
-    return {"messages": messages, "stored": stored, "duplicates": duplicates,
-            "raw_text_bytes": raw, "ingest_seconds": round(busy, 1), "wall_seconds": round(wall, 1),
-            "ingest_msg_s": round(messages / busy), "ingest_cpu_seconds": round(cpu, 1),
-            "ingest_msg_per_cpu_s": round(messages / cpu)}
+    return {
+        "messages": messages,
+        "stored": stored,
+        "duplicates": duplicates,
+        "raw_text_bytes": raw,
+        "ingest_seconds": round(busy, 1),
+        "wall_seconds": round(wall, 1),
+        "ingest_msg_s": round(messages / busy),
+        "ingest_cpu_seconds": round(cpu, 1),
+        "ingest_msg_per_cpu_s": round(messages / cpu),
+    }
 
 
 def resolve_old_cases(services: Services, idle_days: int = 14) -> None:
@@ -182,8 +220,11 @@ def resolve_old_cases(services: Services, idle_days: int = 14) -> None:
         if last is None:
             return
         cutoff = last - timedelta(days=idle_days)
-        s.execute(update(Case).where(Case.status != "resolved", Case.last_message_at < cutoff)
-                  .values(status="resolved", resolved_at=Case.last_message_at))
+        s.execute(
+            update(Case)
+            .where(Case.status != "resolved", Case.last_message_at < cutoff)
+            .values(status="resolved", resolved_at=Case.last_message_at)
+        )
 
 
 def rare_queries(services: Services) -> list[str]:
@@ -195,7 +236,7 @@ def rare_queries(services: Services) -> list[str]:
             start = body.find("Rif. pratica PRT")
             if start >= 0:
                 start = body.index("PRT", start)
-                words.append(body[start:start + 11].rstrip("."))
+                words.append(body[start : start + 11].rstrip("."))
                 if len(words) >= 10:
                     break
     return words
@@ -217,16 +258,27 @@ def measure(services: Services, repeat: int) -> dict[str, Any]:
             for t in _timed(lambda q=q: services.search.search(q), repeat):
                 times.append(t)
                 slowest = max(slowest, (t, q))
-        per_group[name] = {"queries": len(queries), "p50_ms": _ms(_pct(times, 0.5)),
-                           "p95_ms": _ms(_pct(times, 0.95)), "avg_hits": hits // len(queries)}
+        per_group[name] = {
+            "queries": len(queries),
+            "p50_ms": _ms(_pct(times, 0.5)),
+            "p95_ms": _ms(_pct(times, 0.95)),
+            "avg_hits": hits // len(queries),
+        }
         all_times += times
-    out["search"] = {"p50_ms": _ms(_pct(all_times, 0.5)), "p95_ms": _ms(_pct(all_times, 0.95)),
-                     "slowest": f"{slowest[1]!r} {_ms(slowest[0])} ms", "groups": per_group,
-                     "rare_queries": rare}
+    out["search"] = {
+        "p50_ms": _ms(_pct(all_times, 0.5)),
+        "p95_ms": _ms(_pct(all_times, 0.95)),
+        "slowest": f"{slowest[1]!r} {_ms(slowest[0])} ms",
+        "groups": per_group,
+        "rare_queries": rare,
+    }
 
     with services.factory() as s:
-        heavy = s.scalar(select(Identity.customer_id).where(
-            Identity.kind == "email", Identity.value == "amministrazione@rossi-impianti.example"))
+        heavy = s.scalar(
+            select(Identity.customer_id).where(
+                Identity.kind == "email", Identity.value == "amministrazione@rossi-impianti.example"
+            )
+        )
     heavy = heavy if heavy is None else services.queries.customer(heavy).id
     if heavy is not None:
         count = len(services.queries.timeline(heavy))
@@ -234,10 +286,13 @@ def measure(services: Services, repeat: int) -> dict[str, Any]:
         page = _timed(lambda: services.queries.timeline(heavy, limit=50), repeat)
         # Rows convert their fields when first read: also time a reader of every text.
         read_all = _timed(lambda: [m.text for m in services.queries.timeline(heavy)], max(3, repeat // 2))
-        out["timeline"] = {"customer_id": heavy, "messages": count,
-                           "full_p50_ms": _ms(_pct(full, 0.5)),
-                           "full_every_text_read_p50_ms": _ms(_pct(read_all, 0.5)),
-                           "newest_page_p50_ms": _ms(_pct(page, 0.5))}
+        out["timeline"] = {
+            "customer_id": heavy,
+            "messages": count,
+            "full_p50_ms": _ms(_pct(full, 0.5)),
+            "full_every_text_read_p50_ms": _ms(_pct(read_all, 0.5)),
+            "newest_page_p50_ms": _ms(_pct(page, 0.5)),
+        }
 
     open_view = CaseFilter(status=OPEN_STATES)
     cases_all = _timed(lambda: services.queries.cases(limit=50), repeat)
@@ -280,14 +335,19 @@ def run_backend(backend: str, args: argparse.Namespace, work: Path) -> dict[str,
             event.listen(services.engine, "connect", lambda conn, _rec: conn.execute(pragma))
         try:
             accounts = add_accounts(services, work / f"{backend}-channels")
-            print(f"{backend}: ingesting {args.messages:,} messages from {args.customers:,} "
-                  f"customers in batches of {args.batch_size}...", file=sys.stderr, flush=True)
+            print(
+                f"{backend}: ingesting {args.messages:,} messages from {args.customers:,} "
+                f"customers in batches of {args.batch_size}...",
+                file=sys.stderr,
+                flush=True,
+            )
             result: dict[str, Any] = {"backend": backend, "batch_size": args.batch_size}
             result.update(ingest(services, gen, accounts, args.batch_size, not args.quiet))
             resolve_old_cases(services)
             # No ANALYZE: the app never runs one, so the planner sees what it sees for users.
-            result["customers_in_store"] = len(services.queries.customers(limit=10**9)) \
-                if args.messages <= 200_000 else None
+            result["customers_in_store"] = (
+                len(services.queries.customers(limit=10**9)) if args.messages <= 200_000 else None
+            )
             result.update(measure(services, args.repeat))
             result["db_bytes"] = database_size(services, path)
             result["size_ratio"] = round(result["db_bytes"] / result["raw_text_bytes"], 2)
@@ -317,56 +377,77 @@ def report(result: dict[str, Any]) -> str:
     r = result
     lines = [f"== {r['backend']}: {r['messages']:,} messages =="]
     if r["backend"] == "sqlite":
-        lines.append(f"{mark(r['ingest_msg_s'] >= TARGETS['ingest_msg_s'])} ingest      "
-                     f"{r['ingest_msg_s']:,} msg/s ({r['ingest_seconds']} s in store_batch, "
-                     f"{r['wall_seconds']} s with generation; target >= 8,000)")
-        lines.append(f"                 {r['ingest_msg_per_cpu_s']:,} msg per CPU second "
-                     f"({r['ingest_cpu_seconds']} s of CPU: the rate on an otherwise idle core)")
+        lines.append(
+            f"{mark(r['ingest_msg_s'] >= TARGETS['ingest_msg_s'])} ingest      "
+            f"{r['ingest_msg_s']:,} msg/s ({r['ingest_seconds']} s in store_batch, "
+            f"{r['wall_seconds']} s with generation; target >= 8,000)"
+        )
+        lines.append(
+            f"                 {r['ingest_msg_per_cpu_s']:,} msg per CPU second "
+            f"({r['ingest_cpu_seconds']} s of CPU: the rate on an otherwise idle core)"
+        )
     else:
-        lines.append(f"     ingest      {r['ingest_msg_s']:,} msg/s ({r['ingest_seconds']} s in "
-                     f"store_batch, {r['wall_seconds']} s with generation; the server's own "
-                     f"CPU time is not in the {r['ingest_msg_per_cpu_s']:,} msg per client CPU second)")
+        lines.append(
+            f"     ingest      {r['ingest_msg_s']:,} msg/s ({r['ingest_seconds']} s in "
+            f"store_batch, {r['wall_seconds']} s with generation; the server's own "
+            f"CPU time is not in the {r['ingest_msg_per_cpu_s']:,} msg per client CPU second)"
+        )
     s = r["search"]
     search_ok = s["p50_ms"] <= TARGETS["search_p50_ms"] and s["p95_ms"] <= TARGETS["search_p95_ms"]
-    lines.append(f"{mark(search_ok)} search      p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms "
-                 f"(targets 30 / 100); slowest {s['slowest']}")
+    lines.append(
+        f"{mark(search_ok)} search      p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms "
+        f"(targets 30 / 100); slowest {s['slowest']}"
+    )
     for name, g in s["groups"].items():
-        lines.append(f"       {name:<7} {g['queries']:>2} queries: p50 {g['p50_ms']} ms, "
-                     f"p95 {g['p95_ms']} ms, ~{g['avg_hits']} hits")
+        lines.append(
+            f"       {name:<7} {g['queries']:>2} queries: p50 {g['p50_ms']} ms, "
+            f"p95 {g['p95_ms']} ms, ~{g['avg_hits']} hits"
+        )
     t = r.get("timeline")
     if t:
-        lines.append(f"{mark(t['full_p50_ms'] <= TARGETS['timeline_ms'])} timeline    "
-                     f"{t['messages']:,} messages in {t['full_p50_ms']} ms (target 20); "
-                     f"newest 50 in {t['newest_page_p50_ms']} ms")
-        lines.append(f"                 the same with every message's text read: "
-                     f"{t['full_every_text_read_p50_ms']} ms")
+        lines.append(
+            f"{mark(t['full_p50_ms'] <= TARGETS['timeline_ms'])} timeline    "
+            f"{t['messages']:,} messages in {t['full_p50_ms']} ms (target 20); "
+            f"newest 50 in {t['newest_page_p50_ms']} ms"
+        )
+        lines.append(
+            f"                 the same with every message's text read: {t['full_every_text_read_p50_ms']} ms"
+        )
     c = r["cases"]
-    lines.append(f"{mark(max(c['page_all_p50_ms'], c['page_open_p50_ms']) <= TARGETS['case_page_ms'])}"
-                 f" case list   first 50 of {c['total']:,}: {c['page_all_p50_ms']} ms; "
-                 f"of {c['open']:,} open: {c['page_open_p50_ms']} ms (target 10)")
+    lines.append(
+        f"{mark(max(c['page_all_p50_ms'], c['page_open_p50_ms']) <= TARGETS['case_page_ms'])}"
+        f" case list   first 50 of {c['total']:,}: {c['page_all_p50_ms']} ms; "
+        f"of {c['open']:,} open: {c['page_open_p50_ms']} ms (target 10)"
+    )
     lines.append(f"     open ids    case_ids(all open) {c['open']:,} ids in {c['open_case_ids_p50_ms']} ms")
-    lines.append(f"{mark(r['size_ratio'] <= TARGETS['size_ratio'])} size        "
-                 f"{r['db_bytes'] / 1e6:,.0f} MB for {r['raw_text_bytes'] / 1e6:,.0f} MB of raw text "
-                 f"= {r['size_ratio']}x (target <= 2x)")
+    lines.append(
+        f"{mark(r['size_ratio'] <= TARGETS['size_ratio'])} size        "
+        f"{r['db_bytes'] / 1e6:,.0f} MB for {r['raw_text_bytes'] / 1e6:,.0f} MB of raw text "
+        f"= {r['size_ratio']}x (target <= 2x)"
+    )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=100_000)
-    parser.add_argument("--customers", type=int, default=None,
-                        help="default: one customer per 25 messages")
+    parser.add_argument("--customers", type=int, default=None, help="default: one customer per 25 messages")
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="sqlite")
-    parser.add_argument("--batch-size", type=int, default=500,
-                        help="items per connector batch (one transaction each)")
+    parser.add_argument(
+        "--batch-size", type=int, default=500, help="items per connector batch (one transaction each)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=10, help="timed runs per query")
     parser.add_argument("--workdir", help="where the stores go (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the stores afterwards")
     parser.add_argument("--pg-url", help="use this existing, empty PostgreSQL database")
     parser.add_argument("--pg-bindir", default="/usr/lib/postgresql/15/bin")
-    parser.add_argument("--sqlite-cache-mb", type=int, default=0,
-                        help="what-if: SQLite page cache per connection (default: the app's own)")
+    parser.add_argument(
+        "--sqlite-cache-mb",
+        type=int,
+        default=0,
+        help="what-if: SQLite page cache per connection (default: the app's own)",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
@@ -375,9 +456,11 @@ def main(argv: list[str] | None = None) -> int:
     base = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="inbox-bench-"))
     base.mkdir(parents=True, exist_ok=True)
     results = []
-    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"SQLite {__import__('sqlite3').sqlite_version}")
+    print(
+        f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"SQLite {__import__('sqlite3').sqlite_version}"
+    )
     print("# " + " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]))
     try:
         for backend in backends:

@@ -189,9 +189,8 @@ def child(kind: str, db: str, started_wall: float) -> dict[str, Any]:
         result["timeline_rows_shown"] = window.timeline_model.rowCount()
 
     async def search() -> None:
-        from PySide6.QtTest import QTest
-
         from PySide6.QtCore import QEvent, QObject, QTimer
+        from PySide6.QtTest import QTest
 
         await first_rows()
         marks: dict[str, float] = {}
@@ -202,7 +201,12 @@ def child(kind: str, db: str, started_wall: float) -> dict[str, Any]:
             # the case list): no forced repaint added.
             def eventFilter(self, watched, event):  # type: ignore[no-untyped-def]  # noqa: N802
                 word = current.get("word")
-                if event.type() == QEvent.Type.Paint and word and f"done:{word}" in marks and "painting" not in marks:
+                if (
+                    event.type() == QEvent.Type.Paint
+                    and word
+                    and f"done:{word}" in marks
+                    and "painting" not in marks
+                ):
                     marks["painting"] = time.perf_counter()
                     QTimer.singleShot(0, lambda: marks.setdefault("painted", time.perf_counter()))
                 return False

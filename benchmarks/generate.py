@@ -61,39 +61,223 @@ BENCH_END = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 # --------------------------------------------------------------------------- people
 
 IT_FIRST = (
-    "Giuseppe", "Maria", "Giovanni", "Anna", "Antonio", "Francesca", "Mario", "Lucia", "Luigi",
-    "Chiara", "Francesco", "Sara", "Alessandro", "Paola", "Andrea", "Elena", "Stefano", "Laura",
-    "Roberto", "Valentina", "Matteo", "Federica", "Lorenzo", "Martina", "Davide", "Silvia",
-    "Niccolò", "Nicolò", "Ilaria", "Gabriele", "Caterina", "Simone", "Beatrice", "Riccardo",
-    "Alessia", "Tommaso", "Noemi", "Pietro", "Aurora", "Emanuele", "Ludovica", "Raffaele",
+    "Giuseppe",
+    "Maria",
+    "Giovanni",
+    "Anna",
+    "Antonio",
+    "Francesca",
+    "Mario",
+    "Lucia",
+    "Luigi",
+    "Chiara",
+    "Francesco",
+    "Sara",
+    "Alessandro",
+    "Paola",
+    "Andrea",
+    "Elena",
+    "Stefano",
+    "Laura",
+    "Roberto",
+    "Valentina",
+    "Matteo",
+    "Federica",
+    "Lorenzo",
+    "Martina",
+    "Davide",
+    "Silvia",
+    "Niccolò",
+    "Nicolò",
+    "Ilaria",
+    "Gabriele",
+    "Caterina",
+    "Simone",
+    "Beatrice",
+    "Riccardo",
+    "Alessia",
+    "Tommaso",
+    "Noemi",
+    "Pietro",
+    "Aurora",
+    "Emanuele",
+    "Ludovica",
+    "Raffaele",
 )
 IT_LAST = (
-    "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino",
-    "Greco", "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo",
-    "Lombardi", "Moretti", "Barbieri", "Fontana", "Santoro", "Mariani", "Rinaldi", "Caruso",
-    "Ferrara", "Galli", "Martini", "Leone", "Longo", "Gentile", "Martinelli", "Vitale",
-    "Lombardo", "Serra", "Coppola", "De Santis", "D'Angelo", "Marchetti", "Parisi", "Villa",
-    "Niccolò", "Fabbri", "Cattaneo", "Sanna", "Pellegrini", "Palumbo", "Benedetti", "Farina",
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Esposito",
+    "Bianchi",
+    "Romano",
+    "Colombo",
+    "Ricci",
+    "Marino",
+    "Greco",
+    "Bruno",
+    "Gallo",
+    "Conti",
+    "De Luca",
+    "Mancini",
+    "Costa",
+    "Giordano",
+    "Rizzo",
+    "Lombardi",
+    "Moretti",
+    "Barbieri",
+    "Fontana",
+    "Santoro",
+    "Mariani",
+    "Rinaldi",
+    "Caruso",
+    "Ferrara",
+    "Galli",
+    "Martini",
+    "Leone",
+    "Longo",
+    "Gentile",
+    "Martinelli",
+    "Vitale",
+    "Lombardo",
+    "Serra",
+    "Coppola",
+    "De Santis",
+    "D'Angelo",
+    "Marchetti",
+    "Parisi",
+    "Villa",
+    "Niccolò",
+    "Fabbri",
+    "Cattaneo",
+    "Sanna",
+    "Pellegrini",
+    "Palumbo",
+    "Benedetti",
+    "Farina",
 )
 EN_FIRST = (
-    "James", "Olivia", "William", "Emily", "Harry", "Sophie", "Thomas", "Charlotte", "George",
-    "Amelia", "Jack", "Isla", "Daniel", "Grace", "Samuel", "Chloe", "Liam", "Hannah", "Noah",
-    "Ruby", "Ethan", "Lucy", "Oscar", "Freya", "Henry", "Zoe",
+    "James",
+    "Olivia",
+    "William",
+    "Emily",
+    "Harry",
+    "Sophie",
+    "Thomas",
+    "Charlotte",
+    "George",
+    "Amelia",
+    "Jack",
+    "Isla",
+    "Daniel",
+    "Grace",
+    "Samuel",
+    "Chloe",
+    "Liam",
+    "Hannah",
+    "Noah",
+    "Ruby",
+    "Ethan",
+    "Lucy",
+    "Oscar",
+    "Freya",
+    "Henry",
+    "Zoe",
 )
 EN_LAST = (
-    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson",
-    "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood",
-    "Jackson", "Clarke", "O'Brien", "Murphy", "Kelly", "Walsh", "Byrne", "Ryan",
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "O'Brien",
+    "Murphy",
+    "Kelly",
+    "Walsh",
+    "Byrne",
+    "Ryan",
 )
-MAIL_DOMAINS = ("gmail.com", "libero.it", "yahoo.it", "hotmail.it", "outlook.com", "tiscali.it",
-                "virgilio.it", "alice.it", "fastwebnet.it", "icloud.com", "proton.me")
-MASTODON_INSTANCES = ("mastodon.uno", "mastodon.social", "livellosegreto.it", "sociale.network",
-                      "mastodon.online", "mastodon.bida.im")
-CITIES = ("Milano", "Roma", "Torino", "Napoli", "Bologna", "Firenze", "Genova", "Palermo",
-          "Bari", "Verona", "Padova", "Trieste", "Cagliari", "Perugia", "Forlì", "Cantù")
+MAIL_DOMAINS = (
+    "gmail.com",
+    "libero.it",
+    "yahoo.it",
+    "hotmail.it",
+    "outlook.com",
+    "tiscali.it",
+    "virgilio.it",
+    "alice.it",
+    "fastwebnet.it",
+    "icloud.com",
+    "proton.me",
+)
+MASTODON_INSTANCES = (
+    "mastodon.uno",
+    "mastodon.social",
+    "livellosegreto.it",
+    "sociale.network",
+    "mastodon.online",
+    "mastodon.bida.im",
+)
+CITIES = (
+    "Milano",
+    "Roma",
+    "Torino",
+    "Napoli",
+    "Bologna",
+    "Firenze",
+    "Genova",
+    "Palermo",
+    "Bari",
+    "Verona",
+    "Padova",
+    "Trieste",
+    "Cagliari",
+    "Perugia",
+    "Forlì",
+    "Cantù",
+)
 # Mobile prefixes of Italian operators: real-looking, valid E.164 numbers.
-IT_MOBILE = ("320", "328", "329", "333", "334", "335", "338", "339", "340", "345", "347", "348",
-             "349", "350", "351", "366", "370", "377", "380", "388", "389", "391", "392", "393")
+IT_MOBILE = (
+    "320",
+    "328",
+    "329",
+    "333",
+    "334",
+    "335",
+    "338",
+    "339",
+    "340",
+    "345",
+    "347",
+    "348",
+    "349",
+    "350",
+    "351",
+    "366",
+    "370",
+    "377",
+    "380",
+    "388",
+    "389",
+    "391",
+    "392",
+    "393",
+)
 
 
 @dataclass(frozen=True)
@@ -167,17 +351,28 @@ def make_people(count: int, seed: int) -> list[Person]:
         else:
             email = f"{handle}{index}@{rnd.choice(MAIL_DOMAINS)}"
         chat_has_phone = business or rnd.random() < 0.7
-        matrix = (f"@whatsapp_{phone[1:]}:{CHAT_SERVER}" if chat_has_phone
-                  else f"@{handle.replace('.', '_')}{index}:matrix.org")
-        people.append(Person(
-            index=index, first=first, last=last, lang=lang, channels=channels, email=email,
-            phone=phone, matrix=matrix,
-            mastodon=f"@{_ascii(first)}{index}@{rnd.choice(MASTODON_INSTANCES)}",
-            reviewer=f"gbp-{rnd.randrange(10**11, 10**12)}",
-            chat_has_phone=chat_has_phone,
-            email_has_phone=business or ("chat" in channels and rnd.random() < 0.85),
-            business=business,
-        ))
+        matrix = (
+            f"@whatsapp_{phone[1:]}:{CHAT_SERVER}"
+            if chat_has_phone
+            else f"@{handle.replace('.', '_')}{index}:matrix.org"
+        )
+        people.append(
+            Person(
+                index=index,
+                first=first,
+                last=last,
+                lang=lang,
+                channels=channels,
+                email=email,
+                phone=phone,
+                matrix=matrix,
+                mastodon=f"@{_ascii(first)}{index}@{rnd.choice(MASTODON_INSTANCES)}",
+                reviewer=f"gbp-{rnd.randrange(10**11, 10**12)}",
+                chat_has_phone=chat_has_phone,
+                email_has_phone=business or ("chat" in channels and rnd.random() < 0.85),
+                business=business,
+            )
+        )
     return people
 
 
@@ -185,94 +380,142 @@ def make_people(count: int, seed: int) -> list[Person]:
 
 # Topics: (subject, Italian body sentences, English subject, English body sentences)
 IT_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Ordine {order} non ancora arrivato", (
-        "Ho fatto l'ordine {order} dieci giorni fa ma non è ancora arrivato.",
-        "Il tracciamento dice che il pacco è già in consegna, però nessuno è passato.",
-        "Potete dirmi perché la spedizione è così lenta?",
-        "Abito a {city} e il corriere di solito arriva in due giorni.",
-        "Mi serve entro venerdì, è un regalo.",
-    )),
-    ("Richiesta di reso per {product}", (
-        "Vorrei restituire {product}, la taglia non va bene.",
-        "La qualità è buona ma il colore è più scuro che nella foto.",
-        "Come funziona il reso? Devo stampare l'etichetta io?",
-        "Preferisco il rimborso sulla carta piuttosto che un buono.",
-        "L'imballo originale ce l'ho ancora.",
-    )),
-    ("Fattura per l'ordine {order}", (
-        "Mi servirebbe la fattura intestata alla mia ditta per l'ordine {order}.",
-        "La partita IVA è {vat}, la sede è a {city}.",
-        "Nella fattura precedente mancava il codice destinatario.",
-        "Potete rimandarla anche via PEC?",
-    )),
-    ("{product} difettoso", (
-        "{product} si è rotto dopo una settimana di utilizzo.",
-        "Non si accende più, anche dopo averlo caricato tutta la notte.",
-        "È ancora in garanzia, l'ho comprato il mese scorso.",
-        "Vi allego le foto del difetto.",
-        "Cosa posso fare? Lo mando in assistenza o me lo sostituite?",
-    )),
-    ("Rimborso non ricevuto", (
-        "Ho restituito il pacco tre settimane fa ma il rimborso non è ancora arrivato.",
-        "Sul sito risulta già ricevuto dal magazzino.",
-        "Quanto tempo ci vuole di solito? È passato più di un mese.",
-        "Vi prego di verificare, grazie.",
-    )),
-    ("Cambio indirizzo di consegna", (
-        "Posso cambiare l'indirizzo di consegna dell'ordine {order}?",
-        "Mi sono trasferito a {city} e non sarò più a casa mia.",
-        "Va bene anche il punto di ritiro più vicino.",
-    )),
-    ("Disponibilità {product}", (
-        "Quando sarà di nuovo disponibile {product}?",
-        "Lo cerco da settimane ma è sempre esaurito.",
-        "Potete avvisarmi appena arriva? Anche via WhatsApp va benissimo.",
-        "C'è la possibilità di prenotarlo?",
-    )),
-    ("Problema con il pagamento", (
-        "Il pagamento con la carta è stato rifiutato ma l'addebito risulta già fatto.",
-        "Ho riprovato con PayPal e adesso vedo due addebiti.",
-        "Non capisco perché, la carta funziona ovunque.",
-        "Potete controllare e annullare quello in più?",
-    )),
-    ("Codice sconto non valido", (
-        "Il codice sconto {code} non funziona al momento del pagamento.",
-        "Dice che è scaduto ma la mail diceva valido fino a fine mese.",
-        "È una novità della vostra città o vale ovunque?",
-    )),
+    (
+        "Ordine {order} non ancora arrivato",
+        (
+            "Ho fatto l'ordine {order} dieci giorni fa ma non è ancora arrivato.",
+            "Il tracciamento dice che il pacco è già in consegna, però nessuno è passato.",
+            "Potete dirmi perché la spedizione è così lenta?",
+            "Abito a {city} e il corriere di solito arriva in due giorni.",
+            "Mi serve entro venerdì, è un regalo.",
+        ),
+    ),
+    (
+        "Richiesta di reso per {product}",
+        (
+            "Vorrei restituire {product}, la taglia non va bene.",
+            "La qualità è buona ma il colore è più scuro che nella foto.",
+            "Come funziona il reso? Devo stampare l'etichetta io?",
+            "Preferisco il rimborso sulla carta piuttosto che un buono.",
+            "L'imballo originale ce l'ho ancora.",
+        ),
+    ),
+    (
+        "Fattura per l'ordine {order}",
+        (
+            "Mi servirebbe la fattura intestata alla mia ditta per l'ordine {order}.",
+            "La partita IVA è {vat}, la sede è a {city}.",
+            "Nella fattura precedente mancava il codice destinatario.",
+            "Potete rimandarla anche via PEC?",
+        ),
+    ),
+    (
+        "{product} difettoso",
+        (
+            "{product} si è rotto dopo una settimana di utilizzo.",
+            "Non si accende più, anche dopo averlo caricato tutta la notte.",
+            "È ancora in garanzia, l'ho comprato il mese scorso.",
+            "Vi allego le foto del difetto.",
+            "Cosa posso fare? Lo mando in assistenza o me lo sostituite?",
+        ),
+    ),
+    (
+        "Rimborso non ricevuto",
+        (
+            "Ho restituito il pacco tre settimane fa ma il rimborso non è ancora arrivato.",
+            "Sul sito risulta già ricevuto dal magazzino.",
+            "Quanto tempo ci vuole di solito? È passato più di un mese.",
+            "Vi prego di verificare, grazie.",
+        ),
+    ),
+    (
+        "Cambio indirizzo di consegna",
+        (
+            "Posso cambiare l'indirizzo di consegna dell'ordine {order}?",
+            "Mi sono trasferito a {city} e non sarò più a casa mia.",
+            "Va bene anche il punto di ritiro più vicino.",
+        ),
+    ),
+    (
+        "Disponibilità {product}",
+        (
+            "Quando sarà di nuovo disponibile {product}?",
+            "Lo cerco da settimane ma è sempre esaurito.",
+            "Potete avvisarmi appena arriva? Anche via WhatsApp va benissimo.",
+            "C'è la possibilità di prenotarlo?",
+        ),
+    ),
+    (
+        "Problema con il pagamento",
+        (
+            "Il pagamento con la carta è stato rifiutato ma l'addebito risulta già fatto.",
+            "Ho riprovato con PayPal e adesso vedo due addebiti.",
+            "Non capisco perché, la carta funziona ovunque.",
+            "Potete controllare e annullare quello in più?",
+        ),
+    ),
+    (
+        "Codice sconto non valido",
+        (
+            "Il codice sconto {code} non funziona al momento del pagamento.",
+            "Dice che è scaduto ma la mail diceva valido fino a fine mese.",
+            "È una novità della vostra città o vale ovunque?",
+        ),
+    ),
 )
 EN_TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Order {order} has not arrived", (
-        "I placed order {order} ten days ago and it still has not arrived.",
-        "The tracking page says the parcel is out for delivery, but nobody came.",
-        "Could you tell me why shipping is taking so long?",
-        "I need it by Friday, it is a present.",
-    )),
-    ("Return request for {product}", (
-        "I would like to return {product}, the size is wrong.",
-        "The quality is fine but the colour is darker than in the photo.",
-        "How does the return work? Do I print the label myself?",
-    )),
-    ("{product} stopped working", (
-        "{product} broke after one week.",
-        "It does not switch on any more, even after charging it overnight.",
-        "It is still under warranty, I bought it last month.",
-        "What can I do? Should I send it for repair or will you replace it?",
-    )),
-    ("Refund not received", (
-        "I sent the parcel back three weeks ago but the refund has not arrived yet.",
-        "Your website says the warehouse already received it.",
-        "How long does it usually take?",
-    )),
-    ("Invoice for order {order}", (
-        "Could you send me an invoice for order {order} in my company's name?",
-        "Our VAT number is {vat}.",
-    )),
+    (
+        "Order {order} has not arrived",
+        (
+            "I placed order {order} ten days ago and it still has not arrived.",
+            "The tracking page says the parcel is out for delivery, but nobody came.",
+            "Could you tell me why shipping is taking so long?",
+            "I need it by Friday, it is a present.",
+        ),
+    ),
+    (
+        "Return request for {product}",
+        (
+            "I would like to return {product}, the size is wrong.",
+            "The quality is fine but the colour is darker than in the photo.",
+            "How does the return work? Do I print the label myself?",
+        ),
+    ),
+    (
+        "{product} stopped working",
+        (
+            "{product} broke after one week.",
+            "It does not switch on any more, even after charging it overnight.",
+            "It is still under warranty, I bought it last month.",
+            "What can I do? Should I send it for repair or will you replace it?",
+        ),
+    ),
+    (
+        "Refund not received",
+        (
+            "I sent the parcel back three weeks ago but the refund has not arrived yet.",
+            "Your website says the warehouse already received it.",
+            "How long does it usually take?",
+        ),
+    ),
+    (
+        "Invoice for order {order}",
+        (
+            "Could you send me an invoice for order {order} in my company's name?",
+            "Our VAT number is {vat}.",
+        ),
+    ),
 )
 IT_GREETINGS = ("Buongiorno,", "Buonasera,", "Salve,", "Gentili signori,", "Ciao,", "Buongiorno a tutti,")
 EN_GREETINGS = ("Hello,", "Hi,", "Good morning,", "Dear support team,")
-IT_CLOSINGS = ("Grazie mille.", "Grazie e buona giornata.", "Cordiali saluti.", "Grazie in anticipo.",
-               "Attendo una vostra risposta, grazie.", "Saluti.")
+IT_CLOSINGS = (
+    "Grazie mille.",
+    "Grazie e buona giornata.",
+    "Cordiali saluti.",
+    "Grazie in anticipo.",
+    "Attendo una vostra risposta, grazie.",
+    "Saluti.",
+)
 EN_CLOSINGS = ("Thank you.", "Many thanks.", "Kind regards.", "Thanks in advance.", "Best regards.")
 IT_FOLLOWUPS = (
     "Grazie per la risposta, però il problema non è ancora risolto.",
@@ -315,25 +558,48 @@ EN_AGENT_BODY = (
     "Could you send us a photo of the fault? Then we will replace it right away.",
 )
 IT_CHAT = (
-    "ciao, il mio ordine {order} è partito?", "ok grazie", "perfetto", "a che ora passa il corriere?",
-    "sono già a casa, può passare anche adesso", "ho pagato ma non vedo la conferma",
-    "è possibile cambiare il colore?", "grazie mille, gentilissimi 🙏", "il pacco è arrivato rotto",
-    "vi mando una foto", "quando riaprite il negozio di {city}?", "c'è ancora lo sconto del 20%?",
-    "non funziona più, perché?", "buongiorno, avete {product}?", "va bene, aspetto",
-    "scusate, nessuna novità?", "la consegna è per domani?", "ok, ricevuto 👍",
+    "ciao, il mio ordine {order} è partito?",
+    "ok grazie",
+    "perfetto",
+    "a che ora passa il corriere?",
+    "sono già a casa, può passare anche adesso",
+    "ho pagato ma non vedo la conferma",
+    "è possibile cambiare il colore?",
+    "grazie mille, gentilissimi 🙏",
+    "il pacco è arrivato rotto",
+    "vi mando una foto",
+    "quando riaprite il negozio di {city}?",
+    "c'è ancora lo sconto del 20%?",
+    "non funziona più, perché?",
+    "buongiorno, avete {product}?",
+    "va bene, aspetto",
+    "scusate, nessuna novità?",
+    "la consegna è per domani?",
+    "ok, ricevuto 👍",
 )
 EN_CHAT = (
-    "hi, has my order {order} shipped?", "ok thanks", "great", "what time will the courier come?",
-    "I paid but I don't see the confirmation", "the parcel arrived damaged", "thanks a lot!",
+    "hi, has my order {order} shipped?",
+    "ok thanks",
+    "great",
+    "what time will the courier come?",
+    "I paid but I don't see the confirmation",
+    "the parcel arrived damaged",
+    "thanks a lot!",
 )
 IT_CHAT_AGENT = (
-    "Ciao {first}! Controllo subito.", "Sì, è partito stamattina: arriva domani.",
-    "Il corriere passa tra le 9 e le 13.", "Grazie, ricevuta la foto: procediamo con il cambio.",
-    "Certo, lo sconto vale fino a domenica.", "Le mando il link per il tracciamento.",
+    "Ciao {first}! Controllo subito.",
+    "Sì, è partito stamattina: arriva domani.",
+    "Il corriere passa tra le 9 e le 13.",
+    "Grazie, ricevuta la foto: procediamo con il cambio.",
+    "Certo, lo sconto vale fino a domenica.",
+    "Le mando il link per il tracciamento.",
     "Ci scusiamo per il ritardo, ci pensiamo noi.",
 )
-EN_CHAT_AGENT = ("Hi {first}! Checking right away.", "Yes, it shipped this morning.",
-                 "Thanks for the photo, we will replace it.")
+EN_CHAT_AGENT = (
+    "Hi {first}! Checking right away.",
+    "Yes, it shipped this morning.",
+    "Thanks for the photo, we will replace it.",
+)
 IT_SOCIAL = (
     "{handle} ordine {order} fermo da una settimana, qualcuno mi risponde? #assistenza",
     "{handle} ma perché il sito non funziona da stamattina? Volevo comprare {product}",
@@ -367,22 +633,52 @@ IT_REVIEW_REPLY = (
     "Ci dispiace per l'esperienza, {first}: la contatteremo per rimediare.",
 )
 AUTO_REPLIES = {
-    "it": ("Risposta automatica: sono fuori ufficio fino a lunedì con accesso limitato alla posta. "
-           "Per urgenze chiamare il numero in firma."),
+    "it": (
+        "Risposta automatica: sono fuori ufficio fino a lunedì con accesso limitato alla posta. "
+        "Per urgenze chiamare il numero in firma."
+    ),
     "en": "Automatic reply: I am out of the office until Monday with limited access to email.",
 }
 PRODUCTS = (
-    "la macchina del caffè Aurora", "il frullatore Vortice", "le cuffie Silenzio", "la lampada Lucciola",
-    "il monopattino Saetta", "lo zaino Viandante", "la giacca impermeabile Nembo", "il tostapane Crosta",
-    "le scarpe da corsa Gazzella", "lo smartwatch Meridiana", "il robot aspirapolvere Folletto",
-    "la friggitrice ad aria Brezza", "il materasso Nuvola", "la bici elettrica Ciclone",
+    "la macchina del caffè Aurora",
+    "il frullatore Vortice",
+    "le cuffie Silenzio",
+    "la lampada Lucciola",
+    "il monopattino Saetta",
+    "lo zaino Viandante",
+    "la giacca impermeabile Nembo",
+    "il tostapane Crosta",
+    "le scarpe da corsa Gazzella",
+    "lo smartwatch Meridiana",
+    "il robot aspirapolvere Folletto",
+    "la friggitrice ad aria Brezza",
+    "il materasso Nuvola",
+    "la bici elettrica Ciclone",
 )
-EN_PRODUCTS = ("the Aurora coffee machine", "the Vortex blender", "the Silence headphones",
-               "the Firefly lamp", "the Hiker backpack", "the Gazelle running shoes")
+EN_PRODUCTS = (
+    "the Aurora coffee machine",
+    "the Vortex blender",
+    "the Silence headphones",
+    "the Firefly lamp",
+    "the Hiker backpack",
+    "the Gazelle running shoes",
+)
 # Words that occur in a handful of messages in a million: what search must find at once.
 RARE_WORDS = (
-    "ornitorinco", "sciabordio", "pantografo", "zigolo", "gnomone", "astrolabio", "clessidra",
-    "lanternino", "bergamotto", "cormorano", "pleniluni", "ziqqurat", "quokka", "xilofono",
+    "ornitorinco",
+    "sciabordio",
+    "pantografo",
+    "zigolo",
+    "gnomone",
+    "astrolabio",
+    "clessidra",
+    "lanternino",
+    "bergamotto",
+    "cormorano",
+    "pleniluni",
+    "ziqqurat",
+    "quokka",
+    "xilofono",
 )
 
 
@@ -415,9 +711,18 @@ class _State:
 class Generator:
     """Streams items in (roughly) time order, per channel, deterministic for a seed."""
 
-    def __init__(self, customers: int, messages: int, *, seed: int = 1, end: datetime = BENCH_END,
-                 days: float = 730.0, heavy_messages: int | None = None, rare_rate: float = 2e-5,
-                 chunk_messages: int = 20_000) -> None:
+    def __init__(
+        self,
+        customers: int,
+        messages: int,
+        *,
+        seed: int = 1,
+        end: datetime = BENCH_END,
+        days: float = 730.0,
+        heavy_messages: int | None = None,
+        rare_rate: float = 2e-5,
+        chunk_messages: int = 20_000,
+    ) -> None:
         if customers < 1 or messages < 1:
             raise ValueError("the generator needs at least one customer and one message")
         self.customers = customers
@@ -498,28 +803,37 @@ class Generator:
     def _pick(self, rnd: random.Random) -> int:
         return bisect.bisect_left(self._cum, rnd.random() * self._total_weight)
 
-    def _thread(self, rnd: random.Random, st: _State, p: Person, at: datetime,
-                cap: int) -> tuple[str, list[InboundItem]]:
+    def _thread(
+        self, rnd: random.Random, st: _State, p: Person, at: datetime, cap: int
+    ) -> tuple[str, list[InboundItem]]:
         channel = p.channels[0] if len(p.channels) == 1 else rnd.choice(p.channels)
         if p.business and rnd.random() < 0.5:
             channel = "email"
         st.next_thread += 1
-        make = {"email": self._email, "chat": self._chat, "social": self._social,
-                "review": self._review}[channel]
+        make = {"email": self._email, "chat": self._chat, "social": self._social, "review": self._review}[
+            channel
+        ]
         items = make(rnd, st, p, at, cap)
         if self.keep_plans and items:
             first = items[0]
-            self.plans.append(ThreadPlan(channel, first.thread_key, p.index, items[-1].sent_at,
-                                         first.subject, len(items), p.lang))
+            self.plans.append(
+                ThreadPlan(
+                    channel, first.thread_key, p.index, items[-1].sent_at, first.subject, len(items), p.lang
+                )
+            )
         return channel, items
 
     def _facts(self, rnd: random.Random, p: Person) -> dict[str, str]:
         """The order, product, city... one conversation is about (the same all through it)."""
         products = PRODUCTS if p.lang == "it" else EN_PRODUCTS
         return {
-            "order": f"{rnd.randrange(100000, 999999)}", "city": rnd.choice(CITIES),
-            "product": rnd.choice(products), "vat": f"IT{rnd.randrange(10**10, 10**11)}",
-            "code": f"SCONTO{rnd.randrange(10, 99)}", "first": p.first, "handle": SUPPORT_MASTODON,
+            "order": f"{rnd.randrange(100000, 999999)}",
+            "city": rnd.choice(CITIES),
+            "product": rnd.choice(products),
+            "vat": f"IT{rnd.randrange(10**10, 10**11)}",
+            "code": f"SCONTO{rnd.randrange(10, 99)}",
+            "first": p.first,
+            "handle": SUPPORT_MASTODON,
         }
 
     @staticmethod
@@ -539,8 +853,7 @@ class Generator:
         st.next_msg += 1
         return st.next_msg
 
-    def _email(self, rnd: random.Random, st: _State, p: Person, at: datetime,
-               cap: int) -> list[InboundItem]:
+    def _email(self, rnd: random.Random, st: _State, p: Person, at: datetime, cap: int) -> list[InboundItem]:
         it = p.lang == "it"
         facts = self._facts(rnd, p)
         subject_tpl, sentences = rnd.choice(IT_TOPICS if it else EN_TOPICS)
@@ -554,15 +867,31 @@ class Generator:
         extra = (Address("phone", p.phone),) if p.email_has_phone else ()
         who = Address("email", p.email, p.name)
         chosen = rnd.sample(sentences, k=min(len(sentences), rnd.randint(2, 5)))
-        text = "\n".join((
-            rnd.choice(IT_GREETINGS if it else EN_GREETINGS), "",
-            " ".join(self._fill(s, facts) for s in chosen) + self._rare(rnd), "",
-            rnd.choice(IT_CLOSINGS if it else EN_CLOSINGS),
-        )) + signature
+        text = (
+            "\n".join(
+                (
+                    rnd.choice(IT_GREETINGS if it else EN_GREETINGS),
+                    "",
+                    " ".join(self._fill(s, facts) for s in chosen) + self._rare(rnd),
+                    "",
+                    rnd.choice(IT_CLOSINGS if it else EN_CLOSINGS),
+                )
+            )
+            + signature
+        )
         domain = p.email.rsplit("@", 1)[1]
         root = f"<{st.next_thread}.{self._mid(st)}.{self.seed}@{domain}>"
-        items = [InboundItem(external_id=root, thread_key=root, sender=who, sent_at=at,
-                             subject=subject, text=text, extra_identities=extra)]
+        items = [
+            InboundItem(
+                external_id=root,
+                thread_key=root,
+                sender=who,
+                sent_at=at,
+                subject=subject,
+                text=text,
+                extra_identities=extra,
+            )
+        ]
         refs = [root]
         length = min(cap, rnd.choice((1, 1, 2, 2, 2, 3, 3, 4, 4, 5, 6)))
         t = at
@@ -576,38 +905,59 @@ class Generator:
             if ours:
                 greet = rnd.choice(IT_AGENT if it else EN_AGENT).format(first=p.first)
                 body = " ".join(rnd.sample(IT_AGENT_BODY if it else EN_AGENT_BODY, k=2))
-                text = (f"{greet}\n\n{body}\n\n"
-                        f"{'Cordiali saluti' if it else 'Kind regards'},\n{agent}\n"
-                        f"{'Assistenza clienti' if it else 'Customer care'} Unisono\n\n{quote}")
-                items.append(InboundItem(
-                    external_id=f"<r{st.next_thread}.{mid_id}.{self.seed}@{SHOP_DOMAIN}>",
-                    thread_key=root, direction="out",
-                    sender=Address("email", SUPPORT_EMAIL, "Assistenza Unisono"), sent_at=t,
-                    subject=re_subject, text=text, in_reply_to=refs[-1], references=tuple(refs),
-                    meta={"to": [p.email]},
-                ))
+                text = (
+                    f"{greet}\n\n{body}\n\n"
+                    f"{'Cordiali saluti' if it else 'Kind regards'},\n{agent}\n"
+                    f"{'Assistenza clienti' if it else 'Customer care'} Unisono\n\n{quote}"
+                )
+                items.append(
+                    InboundItem(
+                        external_id=f"<r{st.next_thread}.{mid_id}.{self.seed}@{SHOP_DOMAIN}>",
+                        thread_key=root,
+                        direction="out",
+                        sender=Address("email", SUPPORT_EMAIL, "Assistenza Unisono"),
+                        sent_at=t,
+                        subject=re_subject,
+                        text=text,
+                        in_reply_to=refs[-1],
+                        references=tuple(refs),
+                        meta={"to": [p.email]},
+                    )
+                )
             elif rnd.random() < 0.12:
-                items.append(InboundItem(
-                    external_id=f"<auto{st.next_thread}.{mid_id}.{self.seed}@{domain}>",
-                    thread_key=root, sender=who, sent_at=t - timedelta(minutes=rnd.randint(1, 8)),
-                    subject=f"{'Risposta automatica' if it else 'Automatic reply'}: {subject}",
-                    text=AUTO_REPLIES[p.lang], in_reply_to=refs[-1], references=tuple(refs),
-                    is_auto=True,
-                ))
+                items.append(
+                    InboundItem(
+                        external_id=f"<auto{st.next_thread}.{mid_id}.{self.seed}@{domain}>",
+                        thread_key=root,
+                        sender=who,
+                        sent_at=t - timedelta(minutes=rnd.randint(1, 8)),
+                        subject=f"{'Risposta automatica' if it else 'Automatic reply'}: {subject}",
+                        text=AUTO_REPLIES[p.lang],
+                        in_reply_to=refs[-1],
+                        references=tuple(refs),
+                        is_auto=True,
+                    )
+                )
                 break
             else:
                 followups = IT_FOLLOWUPS if it else EN_FOLLOWUPS
-                items.append(InboundItem(
-                    external_id=f"<{st.next_thread}.{mid_id}.{self.seed}@{domain}>",
-                    thread_key=root, sender=who, sent_at=t, subject=re_subject,
-                    text=f"{rnd.choice(followups)}{self._rare(rnd)}{signature}\n\n{quote}",
-                    in_reply_to=refs[-1], references=tuple(refs), extra_identities=extra,
-                ))
+                items.append(
+                    InboundItem(
+                        external_id=f"<{st.next_thread}.{mid_id}.{self.seed}@{domain}>",
+                        thread_key=root,
+                        sender=who,
+                        sent_at=t,
+                        subject=re_subject,
+                        text=f"{rnd.choice(followups)}{self._rare(rnd)}{signature}\n\n{quote}",
+                        in_reply_to=refs[-1],
+                        references=tuple(refs),
+                        extra_identities=extra,
+                    )
+                )
             refs.append(items[-1].external_id)
         return items
 
-    def _chat(self, rnd: random.Random, st: _State, p: Person, at: datetime,
-              cap: int) -> list[InboundItem]:
+    def _chat(self, rnd: random.Random, st: _State, p: Person, at: datetime, cap: int) -> list[InboundItem]:
         """A burst of chat in the person's room (one room per person, as bridges do)."""
         it = p.lang == "it"
         facts = self._facts(rnd, p)
@@ -625,16 +975,30 @@ class Generator:
             ext = f"${self._mid(st)}e{self.seed}"
             if ours:
                 text = self._fill(rnd.choice(IT_CHAT_AGENT if it else EN_CHAT_AGENT), facts)
-                items.append(InboundItem(
-                    external_id=ext, thread_key=room, sender=Address("matrix", SUPPORT_MATRIX),
-                    sent_at=t, text=text, direction="out", in_reply_to=previous,
-                ))
+                items.append(
+                    InboundItem(
+                        external_id=ext,
+                        thread_key=room,
+                        sender=Address("matrix", SUPPORT_MATRIX),
+                        sent_at=t,
+                        text=text,
+                        direction="out",
+                        in_reply_to=previous,
+                    )
+                )
             else:
                 text = self._fill(rnd.choice(IT_CHAT if it else EN_CHAT), facts) + self._rare(rnd)
-                items.append(InboundItem(
-                    external_id=ext, thread_key=room, sender=who, sent_at=t, text=text,
-                    extra_identities=extra, in_reply_to=previous if rnd.random() < 0.2 else None,
-                ))
+                items.append(
+                    InboundItem(
+                        external_id=ext,
+                        thread_key=room,
+                        sender=who,
+                        sent_at=t,
+                        text=text,
+                        extra_identities=extra,
+                        in_reply_to=previous if rnd.random() < 0.2 else None,
+                    )
+                )
             previous = ext
             t += timedelta(seconds=rnd.randint(20, 900))
             ours = not ours if rnd.random() < 0.8 else ours
@@ -642,51 +1006,83 @@ class Generator:
             st.chat_last[p.index] = (items[-1].external_id, items[-1].sent_at)
         return items
 
-    def _social(self, rnd: random.Random, st: _State, p: Person, at: datetime,
-                cap: int) -> list[InboundItem]:
+    def _social(self, rnd: random.Random, st: _State, p: Person, at: datetime, cap: int) -> list[InboundItem]:
         it = p.lang == "it"
         facts = self._facts(rnd, p)
         who = Address("mastodon", p.mastodon, p.name)
         instance = p.mastodon.rsplit("@", 1)[1]
         root = f"https://{instance}/statuses/{self._mid(st)}{self.seed}"
         text = self._fill(rnd.choice(IT_SOCIAL if it else EN_SOCIAL), facts) + self._rare(rnd)
-        items = [InboundItem(external_id=root, thread_key=root, sender=who, sent_at=at, text=text,
-                             meta={"visibility": "public"})]
+        items = [
+            InboundItem(
+                external_id=root,
+                thread_key=root,
+                sender=who,
+                sent_at=at,
+                text=text,
+                meta={"visibility": "public"},
+            )
+        ]
         if cap >= 2 and rnd.random() < 0.7:
             reply = f"@{p.mastodon.split('@')[1]} " + rnd.choice(IT_SOCIAL_AGENT)
-            items.append(InboundItem(
-                external_id=f"https://mastodon.example/statuses/{self._mid(st)}{self.seed}",
-                thread_key=root, direction="out", sender=Address("mastodon", SUPPORT_MASTODON),
-                sent_at=at + timedelta(hours=rnd.randint(1, 20)), text=reply, in_reply_to=root,
-                meta={"visibility": "public"},
-            ))
+            items.append(
+                InboundItem(
+                    external_id=f"https://mastodon.example/statuses/{self._mid(st)}{self.seed}",
+                    thread_key=root,
+                    direction="out",
+                    sender=Address("mastodon", SUPPORT_MASTODON),
+                    sent_at=at + timedelta(hours=rnd.randint(1, 20)),
+                    text=reply,
+                    in_reply_to=root,
+                    meta={"visibility": "public"},
+                )
+            )
             if cap >= 3 and rnd.random() < 0.4:
-                items.append(InboundItem(
-                    external_id=f"https://{instance}/statuses/{self._mid(st)}{self.seed}",
-                    thread_key=root, sender=who,
-                    sent_at=items[-1].sent_at + timedelta(minutes=rnd.randint(5, 300)),
-                    text=f"{SUPPORT_MASTODON} " + rnd.choice(IT_FOLLOWUPS if it else EN_FOLLOWUPS),
-                    in_reply_to=items[-1].external_id, meta={"visibility": "public"},
-                ))
+                items.append(
+                    InboundItem(
+                        external_id=f"https://{instance}/statuses/{self._mid(st)}{self.seed}",
+                        thread_key=root,
+                        sender=who,
+                        sent_at=items[-1].sent_at + timedelta(minutes=rnd.randint(5, 300)),
+                        text=f"{SUPPORT_MASTODON} " + rnd.choice(IT_FOLLOWUPS if it else EN_FOLLOWUPS),
+                        in_reply_to=items[-1].external_id,
+                        meta={"visibility": "public"},
+                    )
+                )
         return items
 
-    def _review(self, rnd: random.Random, st: _State, p: Person, at: datetime,
-                cap: int) -> list[InboundItem]:
+    def _review(self, rnd: random.Random, st: _State, p: Person, at: datetime, cap: int) -> list[InboundItem]:
         it = p.lang == "it"
         facts = self._facts(rnd, p)
         stars = rnd.choice((1, 2, 3, 4, 5, 5, 5, 4))
         review_id = f"accounts/1/locations/7/reviews/{self._mid(st)}x{self.seed}"
-        text = (f"{'★' * stars}{'☆' * (5 - stars)} "
-                + self._fill(rnd.choice(IT_REVIEWS if it else EN_REVIEWS), facts) + self._rare(rnd))
-        items = [InboundItem(external_id=review_id, thread_key=review_id,
-                             sender=Address("review", p.reviewer, p.name), sent_at=at, text=text,
-                             meta={"stars": stars})]
+        text = (
+            f"{'★' * stars}{'☆' * (5 - stars)} "
+            + self._fill(rnd.choice(IT_REVIEWS if it else EN_REVIEWS), facts)
+            + self._rare(rnd)
+        )
+        items = [
+            InboundItem(
+                external_id=review_id,
+                thread_key=review_id,
+                sender=Address("review", p.reviewer, p.name),
+                sent_at=at,
+                text=text,
+                meta={"stars": stars},
+            )
+        ]
         if cap >= 2 and rnd.random() < 0.6:
-            items.append(InboundItem(
-                external_id=review_id + "/reply", thread_key=review_id, direction="out",
-                sender=Address("review", "owner"), sent_at=at + timedelta(hours=rnd.randint(2, 48)),
-                text=rnd.choice(IT_REVIEW_REPLY).format(first=p.first), in_reply_to=review_id,
-            ))
+            items.append(
+                InboundItem(
+                    external_id=review_id + "/reply",
+                    thread_key=review_id,
+                    direction="out",
+                    sender=Address("review", "owner"),
+                    sent_at=at + timedelta(hours=rnd.randint(2, 48)),
+                    text=rnd.choice(IT_REVIEW_REPLY).format(first=p.first),
+                    in_reply_to=review_id,
+                )
+            )
         return items
 
 
@@ -736,8 +1132,7 @@ def fake_line(item: InboundItem, ago: float) -> dict[str, Any]:
 def demo_data(customers: int = 40, messages: int = 420, seed: int = 7) -> dict[str, Any]:
     """The demo data set: ~60 days of history ending "now", with what agents did to it."""
     end = datetime(2026, 1, 1, tzinfo=UTC)  # a reference instant; the demo shifts it to "now"
-    gen = Generator(customers, messages, seed=seed, end=end, days=60, heavy_messages=40,
-                    rare_rate=0.004)
+    gen = Generator(customers, messages, seed=seed, end=end, days=60, heavy_messages=40, rare_rate=0.004)
     gen.keep_plans = True
     people = gen.people
     rnd = random.Random(f"demo-{seed}")
@@ -772,12 +1167,22 @@ def demo_data(customers: int = 40, messages: int = 420, seed: int = 7) -> dict[s
             status = ("open", "open", "open", "pending", "snoozed")[int(roll * 5)]
         assignee = None
         if status != "open" or rnd.random() < 0.5:
-            assignee = agents[2] if plan.channel in ("social", "review") and rnd.random() < 0.8 \
+            assignee = (
+                agents[2]
+                if plan.channel in ("social", "review") and rnd.random() < 0.8
                 else rnd.choice(agents[:2])
+            )
         priority = rnd.choice(("normal",) * 6 + ("high", "low", "urgent"))
-        cases.append({"account": DEMO_ACCOUNTS[plan.channel], "thread": plan.thread_key,
-                      "person": plan.person, "status": status, "assignee": assignee,
-                      "priority": priority})
+        cases.append(
+            {
+                "account": DEMO_ACCOUNTS[plan.channel],
+                "thread": plan.thread_key,
+                "person": plan.person,
+                "status": status,
+                "assignee": assignee,
+                "priority": priority,
+            }
+        )
     # A few things in flight for the agents to find: notes, a queued and a failed reply.
     open_cases = [c for c in cases if c["status"] == "open" and c["person"] != 0]
     notes = (
@@ -788,25 +1193,43 @@ def demo_data(customers: int = 40, messages: int = 420, seed: int = 7) -> dict[s
     for case, (agent, text) in zip(open_cases[:3], notes, strict=False):
         case["note"] = {"agent": agent, "text": text}
     replies = (
-        ("queued", "Marco Bianchi",
-         "Gentile {customer.first_name}, abbiamo spedito il prodotto sostitutivo: "
-         "arriverà entro due giorni lavorativi."),
+        (
+            "queued",
+            "Marco Bianchi",
+            "Gentile {customer.first_name}, abbiamo spedito il prodotto sostitutivo: "
+            "arriverà entro due giorni lavorativi.",
+        ),
         ("queued", "Giulia Rossi", "Ciao {customer.first_name}, il rimborso è stato approvato oggi."),
-        ("failed", "Marco Bianchi",
-         "Buongiorno {customer.first_name}, le abbiamo inviato la fattura corretta."),
-        ("failed", "Emma Clarke",
-         "Hi {customer.first_name}, thanks for your patience: the refund is on its way."),
+        (
+            "failed",
+            "Marco Bianchi",
+            "Buongiorno {customer.first_name}, le abbiamo inviato la fattura corretta.",
+        ),
+        (
+            "failed",
+            "Emma Clarke",
+            "Hi {customer.first_name}, thanks for your patience: the refund is on its way.",
+        ),
     )
     for case, (state, agent, text) in zip(open_cases[3:7], replies, strict=False):
         case["reply"] = {"delivery": state, "agent": agent, "text": text}
     return {
         "about": "Unisono demo data set; regenerate with: python benchmarks/generate.py "
-                 f"--demo resources/demo/demo.json (seed {seed})",
+        f"--demo resources/demo/demo.json (seed {seed})",
         "version": 1,
         "seed": seed,
         "accounts": [{"name": DEMO_ACCOUNTS[c], "channel": c} for c in CHANNELS],
-        "people": [{"index": p.index, "name": p.name, "first_name": p.first, "lang": p.lang,
-                    "channels": list(p.channels), "phone": p.phone} for p in people],
+        "people": [
+            {
+                "index": p.index,
+                "name": p.name,
+                "first_name": p.first,
+                "lang": p.lang,
+                "channels": list(p.channels),
+                "phone": p.phone,
+            }
+            for p in people
+        ],
         "messages": {DEMO_ACCOUNTS[c]: lines[c] for c in CHANNELS},
         "cases": cases,
     }
@@ -814,6 +1237,7 @@ def demo_data(customers: int = 40, messages: int = 420, seed: int = 7) -> dict[s
 
 def dump_demo(data: dict[str, Any]) -> str:
     """JSON with one record per line: small, and a regenerated file diffs line by line."""
+
     def one(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -844,8 +1268,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--customers", type=int, default=None)
     parser.add_argument("--messages", type=int, default=None)
     parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--jsonl", metavar="FILE",
-                        help="write the benchmark items as JSON lines (channel + fake-channel line)")
+    parser.add_argument(
+        "--jsonl",
+        metavar="FILE",
+        help="write the benchmark items as JSON lines (channel + fake-channel line)",
+    )
     args = parser.parse_args(argv)
     if args.demo:
         data = demo_data(args.customers or 40, args.messages or 420, args.seed or 7)
@@ -853,8 +1280,10 @@ def main(argv: list[str] | None = None) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dump_demo(data), encoding="utf-8")
         total = sum(len(v) for v in data["messages"].values())
-        print(f"wrote {path}: {len(data['people'])} customers, {total} messages, "
-              f"{len(data['cases'])} conversations")
+        print(
+            f"wrote {path}: {len(data['people'])} customers, {total} messages, "
+            f"{len(data['cases'])} conversations"
+        )
         return 0
     gen = Generator(args.customers or 1000, args.messages or 10_000, seed=args.seed or 1)
     with contextlib.ExitStack() as stack:

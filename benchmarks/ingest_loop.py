@@ -47,8 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         cpu, wall = time.process_time() - c0, time.perf_counter() - t0
         services.close()
         size = sum(p.stat().st_size for p in work.glob("store.db*"))
-        print(f"{args.messages:,} messages: {args.messages / wall:,.0f} msg/s wall, "
-              f"{args.messages / cpu:,.0f} per CPU second; store {size / 1e6:.1f} MB")
+        print(
+            f"{args.messages:,} messages: {args.messages / wall:,.0f} msg/s wall, "
+            f"{args.messages / cpu:,.0f} per CPU second; store {size / 1e6:.1f} MB"
+        )
         if profile:
             pstats.Stats(profile).sort_stats("tottime").print_stats(30)
     return 0

@@ -151,7 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--account", metavar="NAME")
     p.add_argument("--note", action="store_true", help="an internal note, never sent")
     p.add_argument(
-        "--attach", metavar="FILE", action="append", default=[],
+        "--attach",
+        metavar="FILE",
+        action="append",
+        default=[],
         help="send this file with the reply (repeat for more; needs a channel that carries files)",
     )
     _json_flag(p)

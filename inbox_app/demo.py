@@ -49,34 +49,48 @@ AGENTS = (
 
 #: name, body, per-channel variants, shortcut
 TEMPLATES = (
-    ("Saluto e presa in carico",
-     "Gentile {customer.first_name},\n\ngrazie per averci scritto. Ho preso in carico la sua "
-     "richiesta (pratica n. {case.id}) e le rispondo al più presto.\n\nCordiali saluti,\n{agent.name}",
-     {"chat": "Ciao {customer.first_name}! Sono {agent.name}, ci penso io 🙂",
-      "social": "Ciao {customer.first_name}, ti scriviamo in privato per aiutarti!"},
-     "/ciao"),
-    ("Rimborso avviato",
-     "Gentile {customer.first_name},\n\nabbiamo avviato il rimborso: lo vedrà sulla carta entro "
-     "cinque giorni lavorativi.\n\nCordiali saluti,\n{agent.name}",
-     {"chat": "{customer.first_name}, rimborso avviato: entro 5 giorni lo vedi sulla carta."},
-     "/rimborso"),
-    ("Etichetta per il reso",
-     "Gentile {customer.first_name},\n\nle abbiamo inviato l'etichetta per il reso: può lasciare "
-     "il pacco in qualsiasi punto di ritiro. Il rimborso parte appena lo riceviamo.\n\n{agent.name}",
-     {"chat": "Ti ho mandato l'etichetta per il reso, {customer.first_name}: basta lasciarlo "
-              "in un punto di ritiro."},
-     "/reso"),
-    ("Thanks for the review",
-     "Thank you {customer.first_name} for your review! We are glad you are happy with us.\n"
-     "{agent.name}, Unisono",
-     {"review": "Grazie {customer.first_name} per la recensione! A presto, {agent.name}"},
-     "/thanks"),
-    ("Delivery delay (English)",
-     "Dear {customer.first_name},\n\nwe are sorry for the delay: the courier has your parcel and "
-     "will deliver it within two working days. Your case number is {case.id}.\n\n"
-     "Kind regards,\n{agent.name}",
-     {"chat": "Sorry {customer.first_name}, the courier will deliver within two working days."},
-     "/delay"),
+    (
+        "Saluto e presa in carico",
+        "Gentile {customer.first_name},\n\ngrazie per averci scritto. Ho preso in carico la sua "
+        "richiesta (pratica n. {case.id}) e le rispondo al più presto.\n\nCordiali saluti,\n{agent.name}",
+        {
+            "chat": "Ciao {customer.first_name}! Sono {agent.name}, ci penso io 🙂",
+            "social": "Ciao {customer.first_name}, ti scriviamo in privato per aiutarti!",
+        },
+        "/ciao",
+    ),
+    (
+        "Rimborso avviato",
+        "Gentile {customer.first_name},\n\nabbiamo avviato il rimborso: lo vedrà sulla carta entro "
+        "cinque giorni lavorativi.\n\nCordiali saluti,\n{agent.name}",
+        {"chat": "{customer.first_name}, rimborso avviato: entro 5 giorni lo vedi sulla carta."},
+        "/rimborso",
+    ),
+    (
+        "Etichetta per il reso",
+        "Gentile {customer.first_name},\n\nle abbiamo inviato l'etichetta per il reso: può lasciare "
+        "il pacco in qualsiasi punto di ritiro. Il rimborso parte appena lo riceviamo.\n\n{agent.name}",
+        {
+            "chat": "Ti ho mandato l'etichetta per il reso, {customer.first_name}: basta lasciarlo "
+            "in un punto di ritiro."
+        },
+        "/reso",
+    ),
+    (
+        "Thanks for the review",
+        "Thank you {customer.first_name} for your review! We are glad you are happy with us.\n"
+        "{agent.name}, Unisono",
+        {"review": "Grazie {customer.first_name} per la recensione! A presto, {agent.name}"},
+        "/thanks",
+    ),
+    (
+        "Delivery delay (English)",
+        "Dear {customer.first_name},\n\nwe are sorry for the delay: the courier has your parcel and "
+        "will deliver it within two working days. Your case number is {case.id}.\n\n"
+        "Kind regards,\n{agent.name}",
+        {"chat": "Sorry {customer.first_name}, the courier will deliver within two working days."},
+        "/delay",
+    ),
 )
 
 FAILED_REASON = "550 5.1.1 the recipient's mailbox is full; the message was not delivered"
@@ -99,12 +113,14 @@ def load(customers: int | None = None) -> dict[str, Any]:
         if generator is None:
             raise StoreError(
                 f"the demo data set holds {available} customers; larger ones are made by "
-                "benchmarks/generate.py in a source checkout")
+                "benchmarks/generate.py in a source checkout"
+            )
         return generator.demo_data(customers, customers * 10)
     keep = {p["index"] for p in data["people"] if p["index"] < customers}
     data["people"] = [p for p in data["people"] if p["index"] in keep]
-    data["messages"] = {name: [m for m in lines if m["person"] in keep]
-                        for name, lines in data["messages"].items()}
+    data["messages"] = {
+        name: [m for m in lines if m["person"] in keep] for name, lines in data["messages"].items()
+    }
     data["cases"] = [c for c in data["cases"] if c["person"] in keep]
     return data
 
@@ -145,9 +161,9 @@ def seed(services: Services, customers: int | None = None) -> dict[str, int]:
     accounts: dict[str, int] = {}
     for account in data["accounts"]:
         path = folder / account["name"]
-        row = services.accounts.add("fake", account["name"],
-                                    {"path": str(path), "channel": account["channel"]},
-                                    actor="demo")
+        row = services.accounts.add(
+            "fake", account["name"], {"path": str(path), "channel": account["channel"]}, actor="demo"
+        )
         accounts[account["name"]] = row.id
         _deliver(path, data["messages"].get(account["name"], []), history_end)
         _fetch_and_store(services, row.id, row.settings)
@@ -161,13 +177,16 @@ def seed(services: Services, customers: int | None = None) -> dict[str, int]:
 
 def _refuse_if_in_use(services: Services) -> None:
     with services.factory() as s:
-        busy = (s.scalar(select(func.count(Message.id))) or 0) + \
-            (s.scalar(select(func.count(Agent.id))) or 0) + \
-            (s.scalar(select(func.count(ChannelAccount.id))) or 0)
+        busy = (
+            (s.scalar(select(func.count(Message.id))) or 0)
+            + (s.scalar(select(func.count(Agent.id))) or 0)
+            + (s.scalar(select(func.count(ChannelAccount.id))) or 0)
+        )
     if busy:
         raise StoreError(
             "this store already holds data; the demo goes into an empty one, e.g. "
-            "inbox-app --database sqlite:///demo.db demo")
+            "inbox-app --database sqlite:///demo.db demo"
+        )
 
 
 def _channel_folder(services: Services) -> Path:
@@ -229,12 +248,14 @@ def _fetch_and_store(services: Services, account_id: int, settings: dict[str, An
 
 def _case_of(services: Services, account_id: int, thread_key: str) -> int | None:
     with services.factory() as s:
-        return s.scalar(select(Thread.case_id).where(Thread.account_id == account_id,
-                                                     Thread.external_key == thread_key))
+        return s.scalar(
+            select(Thread.case_id).where(Thread.account_id == account_id, Thread.external_key == thread_key)
+        )
 
 
-def _replay_agents_work(services: Services, data: dict[str, Any], accounts: dict[str, int],
-                        agent_ids: dict[str, int], now: Any) -> None:
+def _replay_agents_work(
+    services: Services, data: dict[str, Any], accounts: dict[str, int], agent_ids: dict[str, int], now: Any
+) -> None:
     people = {p["index"]: p for p in data["people"]}
     failed: list[tuple[int, dict[str, Any]]] = []
     queued: list[tuple[int, dict[str, Any]]] = []
@@ -250,12 +271,16 @@ def _replay_agents_work(services: Services, data: dict[str, Any], accounts: dict
         elif plan["account"] in ("mastodon", "recensioni-google"):
             services.cases.assign_team(case_id, "Social e recensioni", actor="Giulia Rossi")
         if plan.get("note"):
-            services.outbox.queue_reply(case_id, plan["note"]["text"], note=True,
-                                        agent_id=agent_ids[plan["note"]["agent"]])
+            services.outbox.queue_reply(
+                case_id, plan["note"]["text"], note=True, agent_id=agent_ids[plan["note"]["agent"]]
+            )
         if plan.get("reply"):
             person = people.get(plan["person"], {})
-            values = {"customer": {"first_name": person.get("first_name")},
-                      "agent": {"name": plan["reply"]["agent"]}, "case": {"id": case_id}}
+            values = {
+                "customer": {"first_name": person.get("first_name")},
+                "agent": {"name": plan["reply"]["agent"]},
+                "case": {"id": case_id},
+            }
             text = render(plan["reply"]["text"], values)
             target = failed if plan["reply"]["delivery"] == "failed" else queued
             target.append((case_id, {"text": text, "agent": agent_ids[plan["reply"]["agent"]]}))
@@ -280,15 +305,20 @@ def _replay_agents_work(services: Services, data: dict[str, Any], accounts: dict
 def _backdate_resolutions(services: Services) -> None:
     """Resolved cases were closed back then (a few hours after their last message), not now."""
     with services.factory() as s, s.begin():
-        for case_id, last in s.execute(select(Case.id, Case.last_message_at)
-                                       .where(Case.status == "resolved")).all():
-            s.execute(update(Case).where(Case.id == case_id).values(
-                resolved_at=last + timedelta(hours=2 + case_id % 20)))
+        for case_id, last in s.execute(
+            select(Case.id, Case.last_message_at).where(Case.status == "resolved")
+        ).all():
+            s.execute(
+                update(Case)
+                .where(Case.id == case_id)
+                .values(resolved_at=last + timedelta(hours=2 + case_id % 20))
+            )
 
 
 def _summary(services: Services) -> dict[str, int]:
     teams, templates = len(services.agents.teams()), len(services.templates.list())
     with services.factory() as s:
+
         def count(stmt: Any) -> int:
             return int(s.scalar(stmt) or 0)
 

@@ -65,7 +65,7 @@ class EmailConnector:
         max_length=None, html=True, attachments=True, public=False, private=True, subject=True
     )
     needs_secret: ClassVar[bool] = True
-    secret_help: ClassVar[str] = 'the mailbox password (or an app password where the provider asks for one)'
+    secret_help: ClassVar[str] = "the mailbox password (or an app password where the provider asks for one)"
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = SCHEMA
 
     #: Messages per batch: big enough to amortise a round trip, small enough that a
@@ -141,8 +141,9 @@ class EmailConnector:
         states = load_cursor(cursor)
         plans = []
         for folder in self.settings.folders:
-            plans.append(await self._call(plan_folder, folder, states.get(folder),
-                                          self.settings.first_sync_days))
+            plans.append(
+                await self._call(plan_folder, folder, states.get(folder), self.settings.first_sync_days)
+            )
         total = sum(len(p.uids) for p in plans)
         jobs = [(plan, uids) for plan in plans for uids in chunks(plan, self.batch_size)]
         parser = Parser()
@@ -164,8 +165,11 @@ class EmailConnector:
                     states[plan.folder] = known
                 for start in range(0, len(plan.updates), self.batch_size):
                     # Flags of stored messages; the cursor moves past them with the folder.
-                    yield Batch(tuple(plan.updates[start:start + self.batch_size]),
-                                dump_cursor(states), Progress(done, total))
+                    yield Batch(
+                        tuple(plan.updates[start : start + self.batch_size]),
+                        dump_cursor(states),
+                        Progress(done, total),
+                    )
                 while position < len(jobs) and jobs[position][0] is plan:
                     uids = jobs[position][1]
                     task = ahead.pop(position, None) or self._fetch_task(parser, *jobs[position])
@@ -196,8 +200,7 @@ class EmailConnector:
             # Waiting for the helper to leave must not hold up the loop.
             await asyncio.to_thread(parser.close)
 
-    def _fetch_task(self, parser: Parser, plan: FolderPlan,
-                    uids: list[int]) -> asyncio.Task[list[BatchItem]]:
+    def _fetch_task(self, parser: Parser, plan: FolderPlan, uids: list[int]) -> asyncio.Task[list[BatchItem]]:
         async def download_and_parse() -> list[BatchItem]:
             raws = await self._call(download_chunk, plan.folder, plan.state.uidvalidity, uids)
             # Parsing needs no connection: the next download may start meanwhile.
@@ -230,10 +233,12 @@ class EmailConnector:
             raise PermanentError(f"the reply cannot be written as an email: {exc}")
         envelope_to = [a.value.strip() for a in reply.to if a.value.strip()]
         started = time.monotonic()
-        refused = await asyncio.to_thread(smtp.submit, self.settings, self._secret,
-                                          envelope_to, data)
-        meta: dict[str, Any] = {"message_id": key, "to": envelope_to,
-                                "seconds": round(time.monotonic() - started, 3)}
+        refused = await asyncio.to_thread(smtp.submit, self.settings, self._secret, envelope_to, data)
+        meta: dict[str, Any] = {
+            "message_id": key,
+            "to": envelope_to,
+            "seconds": round(time.monotonic() - started, 3),
+        }
         if refused:
             meta["refused"] = refused
         if self.settings.append_sent:
@@ -270,11 +275,14 @@ class EmailConnector:
             if not uids:
                 return None
             data: dict[int, dict[bytes, Any]] = session.run(
-                "reading the sent copy", lambda: session.client.fetch(uids[:1], [b"INTERNALDATE"]))
+                "reading the sent copy", lambda: session.client.fetch(uids[:1], [b"INTERNALDATE"])
+            )
             when = next(iter(data.values()), {}).get(b"INTERNALDATE")
-            return SendResult(external_id=key,
-                              sent_at=when if isinstance(when, datetime) else None,
-                              meta={"message_id": key, "sent_copy": folder})
+            return SendResult(
+                external_id=key,
+                sent_at=when if isinstance(when, datetime) else None,
+                meta={"message_id": key, "sent_copy": folder},
+            )
 
         return await self._call(look)
 

@@ -36,24 +36,31 @@ CHUNK = 500
 _HEADERS = BytesHeaderParser(policy=policy.compat32)
 
 
-def flag_updates(session: ImapSession, folder: str, last_uid: int, modseq: int | None,
-                 state: FolderState) -> list[ItemUpdate]:
+def flag_updates(
+    session: ImapSession, folder: str, last_uid: int, modseq: int | None, state: FolderState
+) -> list[ItemUpdate]:
     """Flag changes of already imported messages (UID <= ``last_uid``) since ``modseq``
     (blocking; ``folder`` is selected)."""
-    if (modseq is None or state.highestmodseq is None or state.highestmodseq <= modseq
-            or last_uid <= 0 or not session.client.has_capability("CONDSTORE")):
+    if (
+        modseq is None
+        or state.highestmodseq is None
+        or state.highestmodseq <= modseq
+        or last_uid <= 0
+        or not session.client.has_capability("CONDSTORE")
+    ):
         return []
     with session.errors(f"reading changed flags in {folder!r}"):
-        changed = uid_fetch(session.client, f"1:{last_uid}", [b"FLAGS"],
-                            f"(CHANGEDSINCE {modseq})")
-    flags = {uid: _flags(data) for uid, data in changed.items()
-             if uid <= last_uid and b"FLAGS" in data}
+        changed = uid_fetch(session.client, f"1:{last_uid}", [b"FLAGS"], f"(CHANGEDSINCE {modseq})")
+    flags = {uid: _flags(data) for uid, data in changed.items() if uid <= last_uid and b"FLAGS" in data}
     if not flags:
         return []
     ids = _external_ids(session, sorted(flags))
     now = datetime.now(UTC)
-    return [ItemUpdate(target_external_id=ids[uid], kind="flags", flags=flags[uid], at=now)
-            for uid in sorted(flags) if uid in ids]
+    return [
+        ItemUpdate(target_external_id=ids[uid], kind="flags", flags=flags[uid], at=now)
+        for uid in sorted(flags)
+        if uid in ids
+    ]
 
 
 def message_flags(flags: Any) -> tuple[str, ...]:
@@ -72,10 +79,9 @@ def _external_ids(session: ImapSession, uids: list[int]) -> dict[int, str]:
     ids: dict[int, str] = {}
     digests: list[int] = []
     for start in range(0, len(uids), CHUNK):
-        part = uids[start:start + CHUNK]
+        part = uids[start : start + CHUNK]
         with session.errors("reading Message-IDs"):
-            fetched = uid_fetch(session.client, part,
-                                [b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+            fetched = uid_fetch(session.client, part, [b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
         for uid in part:
             data = fetched.get(uid)
             if data is None:
@@ -90,7 +96,7 @@ def _external_ids(session: ImapSession, uids: list[int]) -> dict[int, str]:
             else:
                 digests.append(uid)
     for start in range(0, len(digests), CHUNK):
-        raws = session.fetch_raw(digests[start:start + CHUNK])
+        raws = session.fetch_raw(digests[start : start + CHUNK])
         for uid, data in raws.items():
             raw = data.get(b"BODY[]")
             if isinstance(raw, bytes):

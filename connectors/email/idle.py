@@ -29,12 +29,12 @@ _CHANGES = {b"EXISTS", b"EXPUNGE", b"FETCH"}
 
 
 def _has_changes(responses: list[object]) -> bool:
-    return any(isinstance(r, tuple) and len(r) >= 2
-               and (r[1] in _CHANGES or r[0] == b"VANISHED") for r in responses)
+    return any(
+        isinstance(r, tuple) and len(r) >= 2 and (r[1] in _CHANGES or r[0] == b"VANISHED") for r in responses
+    )
 
 
-async def idle_once(session: ImapSession, period: float,
-                    quit: asyncio.Event | None = None) -> bool:
+async def idle_once(session: ImapSession, period: float, quit: asyncio.Event | None = None) -> bool:
     """IDLE on the selected folder for up to ``period`` seconds; True if it changed.
 
     ``quit`` ends the wait politely after the current slice (DONE, the line stays
@@ -51,8 +51,9 @@ async def idle_once(session: ImapSession, period: float,
                 break
             wait = min(SLICE, left)
             started = time.monotonic()
-            responses = await asyncio.to_thread(session.run, "waiting for new mail",
-                                                lambda w=wait: client.idle_check(timeout=w))
+            responses = await asyncio.to_thread(
+                session.run, "waiting for new mail", lambda w=wait: client.idle_check(timeout=w)
+            )
             changed = _has_changes(responses)
             if not responses and time.monotonic() - started < wait / 2:
                 # idle_check returns early and empty only when the server closed the line.
@@ -62,8 +63,7 @@ async def idle_once(session: ImapSession, period: float,
         raise
     try:
         # DONE is answered immediately by a live server: this is our line check.
-        _text, responses = await asyncio.to_thread(session.run, "renewing the wait",
-                                                   client.idle_done)
+        _text, responses = await asyncio.to_thread(session.run, "renewing the wait", client.idle_done)
     except TransientError:
         if changed:
             session.shutdown()

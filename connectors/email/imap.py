@@ -58,8 +58,7 @@ def imap_errors(what: str, host: str, secret: str | None) -> Iterator[None]:
     except ConnectorError:
         raise
     except LoginError as exc:
-        raise AuthError(redact(f"the IMAP server {host} refused the login: "
-                               f"{_server_words(exc)}", secret))
+        raise AuthError(redact(f"the IMAP server {host} refused the login: {_server_words(exc)}", secret))
     except ssl.SSLCertVerificationError as exc:
         raise SettingsError(
             f"the certificate of {host} is not trusted ({exc.verify_message}); if this server "
@@ -67,11 +66,11 @@ def imap_errors(what: str, host: str, secret: str | None) -> Iterator[None]:
         )
     except (imaplib.IMAP4.abort, ssl.SSLError, OSError, EOFError) as exc:
         # IMAP4.abort is a connection that broke mid-conversation.
-        raise TransientError(redact(f"connection to the IMAP server {host} failed while "
-                                    f"{what}: {_server_words(exc)}", secret))
+        raise TransientError(
+            redact(f"connection to the IMAP server {host} failed while {what}: {_server_words(exc)}", secret)
+        )
     except IMAPClientError as exc:
-        raise TransientError(redact(f"the IMAP server {host} refused {what}: "
-                                    f"{_server_words(exc)}", secret))
+        raise TransientError(redact(f"the IMAP server {host} refused {what}: {_server_words(exc)}", secret))
 
 
 def _server_words(exc: BaseException) -> str:
@@ -84,8 +83,9 @@ def _server_words(exc: BaseException) -> str:
 class ImapSession:
     """One logged-in IMAP connection; not thread safe (callers hold a lock)."""
 
-    def __init__(self, settings: EmailSettings, secret: str | None, *,
-                 read_timeout: float = READ_TIMEOUT) -> None:
+    def __init__(
+        self, settings: EmailSettings, secret: str | None, *, read_timeout: float = READ_TIMEOUT
+    ) -> None:
         self.settings = settings
         self.secret = secret
         self.host = settings.imap_host
@@ -101,9 +101,13 @@ class ImapSession:
         timeout = SocketTimeout(connect=CONNECT_TIMEOUT, read=read_timeout)
         with self.errors("connecting"):
             context = tls_context(s)
-            client = IMAPClient(s.imap_host, port=s.imap_port, ssl=s.imap_security == "ssl",
-                                ssl_context=context if s.imap_security == "ssl" else None,
-                                timeout=timeout)
+            client = IMAPClient(
+                s.imap_host,
+                port=s.imap_port,
+                ssl=s.imap_security == "ssl",
+                ssl_context=context if s.imap_security == "ssl" else None,
+                timeout=timeout,
+            )
             if not logging.getLogger("imapclient.imaplib").isEnabledFor(logging.DEBUG):
                 # imapclient turns imaplib's protocol trace fully on and filters it in its
                 # logger, so every response, message bodies included, is first formatted
@@ -117,7 +121,8 @@ class ImapSession:
                     if not client.has_capability("STARTTLS"):
                         raise SettingsError(
                             f"imap_security is starttls but {s.imap_host} does not offer "
-                            "STARTTLS; use ssl or ask the provider")
+                            "STARTTLS; use ssl or ask the provider"
+                        )
                     client.starttls(context)
                 if self.secret is None:
                     raise AuthError("no password is stored for this email account")
@@ -147,8 +152,7 @@ class ImapSession:
                 resp = self.client.select_folder(folder, readonly=True)
             except IMAPClientError as exc:
                 if "NONEXISTENT" in str(exc) or "doesn't exist" in str(exc).lower():
-                    raise SettingsError(f"setting {setting!r}: there is no folder {folder!r} on "
-                                        f"{self.host}")
+                    raise SettingsError(f"setting {setting!r}: there is no folder {folder!r} on {self.host}")
                 raise
         self.selected = folder
         return FolderState(
@@ -223,8 +227,10 @@ def _login(client: IMAPClient, username: str, password: str) -> None:
         # LOGIN cannot carry non-ASCII passwords; SASL PLAIN sends UTF-8.
         client.plain_login(username, password)
     else:
-        raise AuthError("the password or user name has non-ASCII characters and the IMAP "
-                        "server offers no way to send them (AUTH=PLAIN)")
+        raise AuthError(
+            "the password or user name has non-ASCII characters and the IMAP "
+            "server offers no way to send them (AUTH=PLAIN)"
+        )
 
 
 def _int_or_none(value: Any) -> int | None:

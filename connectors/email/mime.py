@@ -40,8 +40,8 @@ def _split(raw: bytes) -> tuple[bytes, bytes]:
     if match is None:
         return raw, b""
     # Keep the header block's own final line break, as the feed parser does.
-    head_end = match.start() + (2 if raw[match.start():match.start() + 2] == b"\r\n" else 1)
-    return raw[:head_end], raw[match.end():]
+    head_end = match.start() + (2 if raw[match.start() : match.start() + 2] == b"\r\n" else 1)
+    return raw[:head_end], raw[match.end() :]
 
 
 def _read(raw: bytes, depth: int) -> Message:
@@ -84,11 +84,11 @@ def _parts(body: bytes, boundary: str) -> list[bytes]:
         # A delimiter starts a line; the line break before it belongs to the delimiter.
         if found == 0:
             cut = 0
-        elif body[found - 1:found] == b"\n":
-            cut = found - 2 if body[found - 2:found] == b"\r\n" else found - 1
+        elif body[found - 1 : found] == b"\n":
+            cut = found - 2 if body[found - 2 : found] == b"\r\n" else found - 1
         else:
             continue
-        closing = body[position:position + 2] == b"--"
+        closing = body[position : position + 2] == b"--"
         rest = position + 2 if closing else position
         end_of_line = body.find(b"\n", rest)
         tail = body[rest:] if end_of_line < 0 else body[rest:end_of_line]

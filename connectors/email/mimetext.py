@@ -19,10 +19,28 @@ from typing import Any
 
 # Labels that in practice mean "Windows-1252 or UTF-8, whatever the sender had":
 # WHATWG treats latin-1 as cp1252 for the same reason.
-_WESTERN = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "cp819", "windows-1252",
-            "cp1252", "x-cp1252"}
-_UNLABELLED = {"", "us-ascii", "ascii", "unknown-8bit", "x-unknown", "unknown", "default",
-               "x-user-defined", "8bit"}
+_WESTERN = {
+    "iso-8859-1",
+    "iso8859-1",
+    "latin-1",
+    "latin1",
+    "l1",
+    "cp819",
+    "windows-1252",
+    "cp1252",
+    "x-cp1252",
+}
+_UNLABELLED = {
+    "",
+    "us-ascii",
+    "ascii",
+    "unknown-8bit",
+    "x-unknown",
+    "unknown",
+    "default",
+    "x-user-defined",
+    "8bit",
+}
 
 
 def decode_bytes(data: bytes, charset: str | None = None) -> str:
@@ -71,8 +89,14 @@ def _unsmuggle(text: str) -> str:
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|]')
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-             *(f"lpt{i}" for i in range(1, 10))}
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
 MAX_FILENAME = 180
 
 
@@ -100,8 +124,23 @@ def safe_filename(name: str | None, content_type: str = "application/octet-strea
 
 
 class _TextFromHtml(HTMLParser):
-    _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-              "table", "pre", "hr"}
+    _BLOCK = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "table",
+        "pre",
+        "hr",
+    }
     _SKIP = {"script", "style", "head", "title"}
 
     def __init__(self) -> None:

@@ -72,14 +72,12 @@ def parse_message(
             return BrokenItem(fallback_id, "no mail headers found: this is not an email", raw)
         message_id = normalize_message_id(header_text(msg.get("Message-ID")))
         external_id = message_id or fallback_id
-        return _item(msg, raw, external_id, message_id, own_address, folder, uid,
-                     internaldate, tuple(flags))
+        return _item(msg, raw, external_id, message_id, own_address, folder, uid, internaldate, tuple(flags))
     except _Unusable as exc:
         return BrokenItem(external_id, str(exc), raw)
     except Exception as exc:  # one odd message must never stop the mailbox
         logger.warning("could not parse message %s: %s", external_id, type(exc).__name__)
-        return BrokenItem(external_id, f"could not read this message: {type(exc).__name__}: "
-                                       f"{exc}"[:500], raw)
+        return BrokenItem(external_id, f"could not read this message: {type(exc).__name__}: {exc}"[:500], raw)
 
 
 class _Unusable(Exception):
@@ -127,8 +125,7 @@ def _item(
         text += ("\n\n" if text else "") + fwd.pop("_text")
     if not text and body.calendar:
         first = body.calendar[0]
-        text = "Calendar invitation: " + " ".join(
-            v for v in (first.get("summary"), first.get("start")) if v)
+        text = "Calendar invitation: " + " ".join(v for v in (first.get("summary"), first.get("start")) if v)
 
     lowered_ctype = msg.get_content_type()
     localpart = author[1].partition("@")[0].lower()
@@ -241,8 +238,9 @@ def _walk(part: Message, body: _Body, depth: int, *, inside_report: bool) -> Non
     if depth > _MAX_DEPTH:
         raise _Unusable("MIME parts nested too deeply to read safely")
     ctype = part.get_content_type()
-    if ctype == "message/rfc822" or (ctype.startswith("message/") and part.is_multipart()
-                                     and ctype != "message/delivery-status"):
+    if ctype == "message/rfc822" or (
+        ctype.startswith("message/") and part.is_multipart() and ctype != "message/delivery-status"
+    ):
         _attached_message(part, body, inside_report)
         return
     if ctype == "message/delivery-status":
@@ -308,22 +306,32 @@ def _attached_message(part: Message, body: _Body, inside_report: bool) -> None:
     inner_text = "\n\n".join(t for t in sub.texts if t.strip())
     if not inner_text and sub.htmls:
         inner_text = html_to_text("\n".join(sub.htmls))
-    header_lines = [f"{label}: {value}" for label, value in
-                    (("From", sender), ("Date", sent), ("Subject", subject)) if value]
-    body.forwarded.append({
-        "from": sender, "subject": subject, "date": sent,
-        "_text": "\n".join(["---------- Forwarded message ----------", *header_lines, "",
-                            _clean(inner_text)]),
-    })
+    header_lines = [
+        f"{label}: {value}"
+        for label, value in (("From", sender), ("Date", sent), ("Subject", subject))
+        if value
+    ]
+    body.forwarded.append(
+        {
+            "from": sender,
+            "subject": subject,
+            "date": sent,
+            "_text": "\n".join(
+                ["---------- Forwarded message ----------", *header_lines, "", _clean(inner_text)]
+            ),
+        }
+    )
     try:
         data = inner.as_bytes(policy=policy.compat32)
     except (ValueError, LookupError, TypeError, UnicodeError):
         data = b""
-    body.attachments.append(AttachmentData(
-        filename=safe_filename((subject or "forwarded message") + ".eml", "message/rfc822"),
-        content_type="message/rfc822",
-        data=data,
-    ))
+    body.attachments.append(
+        AttachmentData(
+            filename=safe_filename((subject or "forwarded message") + ".eml", "message/rfc822"),
+            content_type="message/rfc822",
+            data=data,
+        )
+    )
     # Files attached to the forwarded mail are the customer's files too.
     body.attachments.extend(sub.attachments)
 
@@ -358,8 +366,14 @@ def _delivery_status(part: Message, body: _Body) -> None:
 
 def _calendar_summary(text: str) -> dict[str, str]:
     """The few fields an agent needs to see what an invitation is about."""
-    wanted = {"METHOD": "method", "SUMMARY": "summary", "DTSTART": "start", "DTEND": "end",
-              "LOCATION": "location", "ORGANIZER": "organizer"}
+    wanted = {
+        "METHOD": "method",
+        "SUMMARY": "summary",
+        "DTSTART": "start",
+        "DTEND": "end",
+        "LOCATION": "location",
+        "ORGANIZER": "organizer",
+    }
     found: dict[str, str] = {}
     unfolded = text.replace("\r\n ", "").replace("\n ", "").replace("\r\n\t", "")
     for line in unfolded.splitlines():

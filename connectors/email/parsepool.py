@@ -52,8 +52,17 @@ class RawMessage:
 
 
 def parse_all(raws: list[RawMessage], own_address: str, folder: str) -> list[BatchItem]:
-    return [parse_message(m.raw, own_address=own_address, folder=folder, uid=m.uid,
-                          internaldate=m.internaldate, flags=m.flags) for m in raws]
+    return [
+        parse_message(
+            m.raw,
+            own_address=own_address,
+            folder=folder,
+            uid=m.uid,
+            internaldate=m.internaldate,
+            flags=m.flags,
+        )
+        for m in raws
+    ]
 
 
 def _without_raw(item: BatchItem) -> BatchItem:
@@ -108,7 +117,10 @@ class _Helper:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         self._process = subprocess.Popen(
             [sys.executable, "-c", "from connectors.email.parsepool import serve; serve()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
         self._lock = threading.Lock()
 
     def parse(self, raws: list[RawMessage], own_address: str, folder: str) -> list[BatchItem]:
@@ -160,15 +172,13 @@ class Parser:
             except OSError as exc:
                 logger.info("no helper process for reading mail (%s); reading here", exc)
 
-    async def parse(self, raws: list[RawMessage], own_address: str,
-                    folder: str) -> list[BatchItem]:
+    async def parse(self, raws: list[RawMessage], own_address: str, folder: str) -> list[BatchItem]:
         helper = self._helper
         if helper is not None:
             try:
                 return await asyncio.to_thread(helper.parse, raws, own_address, folder)
             except HelperGone as exc:
-                logger.warning("the helper process that reads mail stopped (%s); reading here",
-                               exc)
+                logger.warning("the helper process that reads mail stopped (%s); reading here", exc)
                 await asyncio.to_thread(self.close)
         return await asyncio.to_thread(parse_all, raws, own_address, folder)
 
@@ -193,5 +203,3 @@ def serve() -> None:
             _send(stdout, [_without_raw(item) for item in parse_all(raws, own_address, folder)])
         except BrokenPipeError:
             return  # the import was stopped; nobody waits for this answer
-
-

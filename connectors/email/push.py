@@ -43,8 +43,7 @@ def folder_news(state: FolderState, known: FolderCursor | None) -> bool:
         return True
     if state.uidnext and state.uidnext - 1 > known.uid:
         return True
-    return (state.highestmodseq is not None and known.modseq is not None
-            and state.highestmodseq > known.modseq)
+    return state.highestmodseq is not None and known.modseq is not None and state.highestmodseq > known.modseq
 
 
 class FolderWatch:
@@ -64,11 +63,13 @@ class FolderWatch:
             s = self.settings
             # A failure to connect is the caller's to retry with backoff.
             self.session = await asyncio.to_thread(
-                ImapSession, s, self.secret, read_timeout=min(15.0, max(1.0, s.idle_timeout / 2)))
+                ImapSession, s, self.secret, read_timeout=min(15.0, max(1.0, s.idle_timeout / 2))
+            )
         return self.session
 
-    async def wait(self, states: dict[str, FolderCursor], polled: tuple[str, ...],
-                   deadline: float, quit: asyncio.Event) -> bool:
+    async def wait(
+        self, states: dict[str, FolderCursor], polled: tuple[str, ...], deadline: float, quit: asyncio.Event
+    ) -> bool:
         """Until news in this folder (or, by STATUS, in ``polled``), ``deadline`` or ``quit``."""
         loop = asyncio.get_running_loop()
         s = self.settings
@@ -103,8 +104,11 @@ class FolderWatch:
                     reconnects += 1
                     if reconnects > 3:
                         raise
-                    logger.info("the IMAP connection waiting on %s at %s was lost; reconnecting",
-                                self.folder, s.imap_host)
+                    logger.info(
+                        "the IMAP connection waiting on %s at %s was lost; reconnecting",
+                        self.folder,
+                        s.imap_host,
+                    )
                 except BaseException:
                     self.drop()
                     raise
@@ -143,9 +147,12 @@ class Push:
         pushed = folders[:MAX_IDLE_FOLDERS] if self.idle_offered else folders[:1]
         polled = tuple(f for f in folders if f not in pushed)
         quit = asyncio.Event()
-        tasks = [asyncio.ensure_future(self._watch(folder).wait(
-                     states, polled if index == 0 else (), deadline, quit))
-                 for index, folder in enumerate(pushed)]
+        tasks = [
+            asyncio.ensure_future(
+                self._watch(folder).wait(states, polled if index == 0 else (), deadline, quit)
+            )
+            for index, folder in enumerate(pushed)
+        ]
         try:
             pending = set(tasks)
             while pending:

@@ -42,9 +42,13 @@ SCHEMA: tuple[SettingSpec, ...] = (
     SettingSpec("username", "login name (default: the address)"),
     SettingSpec("address", "the address customers see and answer to", required=True),
     SettingSpec("display_name", "the name shown next to the address, e.g. the team name"),
-    SettingSpec("folders", "folders to import, comma separated; new mail is pushed from each "
-                "(the first five wait in IDLE, any more are checked every poll_interval)",
-                default=["INBOX"], type="list"),
+    SettingSpec(
+        "folders",
+        "folders to import, comma separated; new mail is pushed from each "
+        "(the first five wait in IDLE, any more are checked every poll_interval)",
+        default=["INBOX"],
+        type="list",
+    ),
     SettingSpec("sent_folder", "where sent replies are kept (found automatically when empty)"),
     SettingSpec(
         "append_sent",
@@ -60,13 +64,16 @@ SCHEMA: tuple[SettingSpec, ...] = (
         type="int",
     ),
     SettingSpec(
-        "poll_interval", "seconds between checks when the server has no IDLE, and for "
-        "folders past the fifth", default=60,
+        "poll_interval",
+        "seconds between checks when the server has no IDLE, and for folders past the fifth",
+        default=60,
         type="int",
     ),
     SettingSpec(
-        "idle_timeout", "seconds before a waiting IDLE is renewed and the line checked",
-        default=300, type="int",
+        "idle_timeout",
+        "seconds before a waiting IDLE is renewed and the line checked",
+        default=300,
+        type="int",
     ),
 )
 
@@ -101,8 +108,9 @@ def parse_settings(given: Mapping[str, Any]) -> EmailSettings:
     _refuse_plain_text("smtp", smtp_host, smtp_security)
     address = values["address"]
     if address.count("@") != 1 or address.startswith("@") or address.endswith("@"):
-        raise SettingsError(f"setting 'address' must be an email address like name@example.com,"
-                            f" not {address!r}")
+        raise SettingsError(
+            f"setting 'address' must be an email address like name@example.com, not {address!r}"
+        )
     ca_file = values["ca_file"]
     if ca_file and not os.path.isfile(ca_file):
         raise SettingsError(f"setting 'ca_file': no certificate file at {ca_file!r}")

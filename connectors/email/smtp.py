@@ -35,12 +35,12 @@ from .threads import normalize_message_id, references_for_reply, reply_subject
 TIMEOUT = 60.0
 
 
-def build_message(settings: EmailSettings, reply: OutboundReply,
-                  now: datetime | None = None) -> EmailMessage:
+def build_message(settings: EmailSettings, reply: OutboundReply, now: datetime | None = None) -> EmailMessage:
     msg = EmailMessage(policy=SMTP)
     local, _, domain = settings.address.partition("@")
-    msg["From"] = HeaderAddress(display_name=reply.sender_name or settings.display_name or "",
-                                username=local, domain=domain)
+    msg["From"] = HeaderAddress(
+        display_name=reply.sender_name or settings.display_name or "", username=local, domain=domain
+    )
     recipients = [a for a in reply.to if a.value.strip()]
     if not recipients:
         raise PermanentError("the reply has no recipient address")
@@ -63,7 +63,9 @@ def build_message(settings: EmailSettings, reply: OutboundReply,
     for att in reply.attachments:
         maintype, _, subtype = (att.content_type or "application/octet-stream").partition("/")
         msg.add_attachment(
-            att.data, maintype=maintype or "application", subtype=subtype or "octet-stream",
+            att.data,
+            maintype=maintype or "application",
+            subtype=subtype or "octet-stream",
             filename=safe_filename(att.filename, att.content_type),
             disposition="inline" if att.inline else "attachment",
             cid=f"<{att.content_id.strip('<>')}>" if att.content_id else None,
@@ -89,8 +91,10 @@ def _connect(settings: EmailSettings) -> smtplib.SMTP:
         server.ehlo()
         if settings.smtp_security == "starttls":
             if not server.has_extn("starttls"):
-                raise SettingsError(f"smtp_security is starttls but {host} does not offer "
-                                    "STARTTLS; use ssl or ask the provider")
+                raise SettingsError(
+                    f"smtp_security is starttls but {host} does not offer "
+                    "STARTTLS; use ssl or ask the provider"
+                )
             server.starttls(context=context)
             server.ehlo()
     except BaseException:
@@ -110,8 +114,10 @@ def _login(server: smtplib.SMTP, settings: EmailSettings, secret: str | None) ->
         return
     # smtplib encodes credentials as ASCII; RFC 4616 PLAIN carries UTF-8, so send it ourselves.
     if "plain" not in server.esmtp_features.get("auth", "").lower().split():
-        raise AuthError("the password or user name has non-ASCII characters and the SMTP "
-                        "server offers no way to send them (AUTH PLAIN)")
+        raise AuthError(
+            "the password or user name has non-ASCII characters and the SMTP "
+            "server offers no way to send them (AUTH PLAIN)"
+        )
     token = base64.b64encode(f"\0{settings.username}\0{secret}".encode()).decode("ascii")
     code, resp = server.docmd("AUTH", "PLAIN " + token)
     if code != 235:
@@ -126,8 +132,9 @@ def _size_limit(server: smtplib.SMTP) -> int:
         return 0
 
 
-def _refusal(code: int, message: bytes | str, what: str, host: str,
-             secret: str | None) -> TransientError | PermanentError:
+def _refusal(
+    code: int, message: bytes | str, what: str, host: str, secret: str | None
+) -> TransientError | PermanentError:
     words = message.decode("utf-8", "replace") if isinstance(message, bytes) else message
     words = " ".join(words.split())
     if secret and secret in words:
@@ -138,8 +145,9 @@ def _refusal(code: int, message: bytes | str, what: str, host: str,
     return PermanentError(text)
 
 
-def submit(settings: EmailSettings, secret: str | None, envelope_to: list[str],
-           data: bytes) -> dict[str, str]:
+def submit(
+    settings: EmailSettings, secret: str | None, envelope_to: list[str], data: bytes
+) -> dict[str, str]:
     """Hand ``data`` over; return refused recipients (when others were accepted)."""
     host = settings.smtp_host
     handed_over = False
@@ -198,13 +206,13 @@ def submit(settings: EmailSettings, secret: str | None, envelope_to: list[str],
         if handed_over:
             raise TransientError(
                 f"the connection to {host} was lost after the message was handed over; "
-                "the server may or may not have accepted it")
+                "the server may or may not have accepted it"
+            )
         raise TransientError(f"cannot reach the SMTP server {host}: {_words(exc, secret)}")
 
 
 def _dot_stuffed(data: bytes) -> bytes:
-    quoted = smtplib.quotedata(data.decode("ascii", "surrogateescape")).encode(
-        "ascii", "surrogateescape")
+    quoted = smtplib.quotedata(data.decode("ascii", "surrogateescape")).encode("ascii", "surrogateescape")
     if not quoted.endswith(b"\r\n"):
         quoted += b"\r\n"
     return quoted + b".\r\n"
@@ -240,7 +248,8 @@ def _auth_error(exc: smtplib.SMTPAuthenticationError, host: str, secret: str | N
 def _certificate_error(exc: ssl.SSLCertVerificationError, host: str) -> SettingsError:
     return SettingsError(
         f"the certificate of {host} is not trusted ({exc.verify_message}); if this server "
-        "uses its own certificate, point setting 'ca_file' to it")
+        "uses its own certificate, point setting 'ca_file' to it"
+    )
 
 
 def _words(exc: BaseException, secret: str | None) -> str:

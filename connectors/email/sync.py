@@ -44,9 +44,12 @@ def load_cursor(text: str | None) -> dict[str, FolderCursor]:
         data = json.loads(text)
         folders = data.get("folders", {}) if isinstance(data, dict) else {}
         return {
-            str(name): FolderCursor(int(st["uidvalidity"]), int(st.get("uid", 0)),
-                                    int(st["modseq"]) if st.get("modseq") is not None else None,
-                                    str(st["since"]) if st.get("since") else None)
+            str(name): FolderCursor(
+                int(st["uidvalidity"]),
+                int(st.get("uid", 0)),
+                int(st["modseq"]) if st.get("modseq") is not None else None,
+                str(st["since"]) if st.get("since") else None,
+            )
             for name, st in folders.items()
         }
     except (ValueError, TypeError, KeyError, AttributeError):
@@ -56,12 +59,16 @@ def load_cursor(text: str | None) -> dict[str, FolderCursor]:
 
 
 def dump_cursor(states: dict[str, FolderCursor]) -> str:
-    return json.dumps({
-        "v": CURSOR_VERSION,
-        "folders": {name: {"uidvalidity": st.uidvalidity, "uid": st.uid, "modseq": st.modseq,
-                           "since": st.since}
-                    for name, st in sorted(states.items())},
-    }, separators=(",", ":"))
+    return json.dumps(
+        {
+            "v": CURSOR_VERSION,
+            "folders": {
+                name: {"uidvalidity": st.uidvalidity, "uid": st.uid, "modseq": st.modseq, "since": st.since}
+                for name, st in sorted(states.items())
+            },
+        },
+        separators=(",", ":"),
+    )
 
 
 @dataclass
@@ -76,8 +83,9 @@ class FolderPlan:
     updates: list[ItemUpdate] = field(default_factory=list)
 
 
-def plan_folder(session: ImapSession, folder: str, known: FolderCursor | None,
-                first_sync_days: int) -> FolderPlan:
+def plan_folder(
+    session: ImapSession, folder: str, known: FolderCursor | None, first_sync_days: int
+) -> FolderPlan:
     """Which UIDs of ``folder`` the store does not have yet (blocking).
 
     New mail comes first; older mail follows when the admin widened ``first_sync_days``
@@ -85,8 +93,7 @@ def plan_folder(session: ImapSession, folder: str, known: FolderCursor | None,
     the server's arrival date, so the two windows meet without a gap or an overlap.
     """
     state = session.select(folder)
-    window = (datetime.now(UTC) - timedelta(days=first_sync_days)).date() \
-        if first_sync_days > 0 else None
+    window = (datetime.now(UTC) - timedelta(days=first_sync_days)).date() if first_sync_days > 0 else None
     restart = known is None or known.uidvalidity != state.uidvalidity
     if known is not None and restart:
         logger.info("folder %s changed its UIDVALIDITY; reading it again", folder)
@@ -108,8 +115,7 @@ def plan_folder(session: ImapSession, folder: str, known: FolderCursor | None,
             since = window.isoformat() if window else None
     sizes: dict[int, int] = {}
     if uids:
-        fetched = session.run("measuring new messages",
-                              lambda: session.client.fetch(uids, [b"RFC822.SIZE"]))
+        fetched = session.run("measuring new messages", lambda: session.client.fetch(uids, [b"RFC822.SIZE"]))
         sizes = {int(uid): int(data.get(b"RFC822.SIZE", 0)) for uid, data in fetched.items()}
         uids = [u for u in uids if u in sizes]
     return FolderPlan(folder, state, uids, sizes, restart, since, updates)
@@ -132,14 +138,14 @@ def chunks(plan: FolderPlan, count: int) -> list[list[int]]:
     return out
 
 
-def download_chunk(session: ImapSession, folder: str, uidvalidity: int,
-                   uids: list[int]) -> list[RawMessage]:
+def download_chunk(session: ImapSession, folder: str, uidvalidity: int, uids: list[int]) -> list[RawMessage]:
     """Download one batch (blocking); messages expunged meanwhile are skipped."""
     if session.selected != folder:
         state = session.select(folder)
         if state.uidvalidity != uidvalidity:
-            raise TransientError(f"folder {folder!r} was rebuilt on the server during the "
-                                 "import; it will be read again")
+            raise TransientError(
+                f"folder {folder!r} was rebuilt on the server during the import; it will be read again"
+            )
     fetched = session.fetch_raw(uids)
     out: list[RawMessage] = []
     for uid in uids:
@@ -158,7 +164,8 @@ def download_chunk(session: ImapSession, folder: str, uidvalidity: int,
     return out
 
 
-def fetch_chunk(session: ImapSession, folder: str, uidvalidity: int, uids: list[int],
-                own_address: str) -> list[BatchItem]:
+def fetch_chunk(
+    session: ImapSession, folder: str, uidvalidity: int, uids: list[int], own_address: str
+) -> list[BatchItem]:
     """Download and parse one batch (blocking)."""
     return parse_all(download_chunk(session, folder, uidvalidity, uids), own_address, folder)

@@ -30,8 +30,9 @@ class _Unusual(Exception):
     pass
 
 
-def uid_fetch(client: IMAPClient, uids: list[int] | str, items: list[bytes],
-              modifiers: str | None = None) -> dict[int, dict[bytes, Any]]:
+def uid_fetch(
+    client: IMAPClient, uids: list[int] | str, items: list[bytes], modifiers: str | None = None
+) -> dict[int, dict[bytes, Any]]:
     """``client.fetch(uids, items)`` with a fast path for bodies; same result shape.
 
     ``uids`` may also be a sequence set such as ``"1:500"`` (imapclient's own fetch
@@ -66,8 +67,9 @@ def _parse(data: list[Any]) -> dict[int, dict[bytes, Any]]:
     while position < len(data):
         entry = data[position]
         tail = data[position + 1] if position + 1 < len(data) else None
-        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(tail, bytes)
-                and tail.endswith(b")")):
+        if not (
+            isinstance(entry, tuple) and len(entry) == 2 and isinstance(tail, bytes) and tail.endswith(b")")
+        ):
             raise _Unusual
         head, body = entry
         match = _HEAD.match(head)

@@ -107,7 +107,7 @@ class GoogleReviewsConnector:
     needs_secret: ClassVar[bool] = True
     secret_help: ClassVar[str] = (
         'one line of JSON: {"client_secret": "...", "refresh_token": "..."} (Google\'s '
-        'authorized-user JSON), granted by a manager of the location'
+        "authorized-user JSON), granted by a manager of the location"
     )
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
         SettingSpec("location", "the location as Google names it: accounts/ACCOUNT_ID/locations/LOCATION_ID"),

@@ -13,6 +13,7 @@ instance; media can live on another host, which must never see it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -88,7 +89,10 @@ class MastodonConnector:
     )
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
         SettingSpec(
-            "instance", "the Mastodon server's address, e.g. https://mastodon.social", required=True, type="url"
+            "instance",
+            "the Mastodon server's address, e.g. https://mastodon.social",
+            required=True,
+            type="url",
         ),
         SettingSpec("poll_interval", "seconds between two looks for new mentions", default=60, type="int"),
         SettingSpec(
@@ -198,10 +202,9 @@ class MastodonConnector:
                     self._max_chars = DEFAULT_LIMIT
                 media = configuration.get("media_attachments") or {}
                 for kind in ("image", "video"):
-                    try:
+                    # Not said: the instance's own refusal will say it.
+                    with contextlib.suppress(KeyError, TypeError, ValueError):
                         self._media_limits[kind] = int(media[f"{kind}_size_limit"])
-                    except (KeyError, TypeError, ValueError):
-                        pass  # not said: the instance's own refusal will say it
             self._domain = domain
         return self._domain
 
@@ -281,7 +284,9 @@ class MastodonConnector:
             # No Authorization header: media URLs may point at another host.
             async with self._http().stream("GET", ref.url, timeout=httpx.Timeout(120.0)) as reply:
                 if reply.status_code == 429 or reply.status_code >= 500:
-                    raise TransientError(f"the Mastodon instance failed to hand over a file (HTTP {reply.status_code})")
+                    raise TransientError(
+                        f"the Mastodon instance failed to hand over a file (HTTP {reply.status_code})"
+                    )
                 if reply.status_code != 200:
                     return None
                 declared = reply.headers.get("Content-Length")

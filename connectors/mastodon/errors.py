@@ -32,7 +32,8 @@ def error_for(path: str, reply: httpx.Response, redact: Callable[[str], str]) ->
         )
     if status == 429:
         return TransientError(
-            f"the Mastodon instance is rate limiting this account ({said})", retry_after=retry_after(reply.headers)
+            f"the Mastodon instance is rate limiting this account ({said})",
+            retry_after=retry_after(reply.headers),
         )
     if status >= 500:
         return TransientError(f"the Mastodon instance failed on {path} ({said})")

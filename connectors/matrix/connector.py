@@ -55,9 +55,7 @@ class _Cursor:
             data = json.loads(text)
             return cls(data.get("next_batch"), set(data.get("rooms", ())))
         except (ValueError, AttributeError, TypeError):
-            raise SettingsError(
-                "the stored Matrix sync position is unreadable; reset the account's sync"
-            )
+            raise SettingsError("the stored Matrix sync position is unreadable; reset the account's sync")
 
     def dump(self) -> str:
         return json.dumps({"next_batch": self.next_batch, "rooms": sorted(self.rooms)})
@@ -107,9 +105,7 @@ class MatrixConnector:
         # Big enough that a first sync is not slowed by commits, small enough
         # that a crash in the middle of a long history costs little.
         SettingSpec("batch_size", "messages stored per transaction", default=200, type="int"),
-        SettingSpec(
-            "max_attachment_mb", "larger files are noted but not downloaded", default=25, type="int"
-        ),
+        SettingSpec("max_attachment_mb", "larger files are noted but not downloaded", default=25, type="int"),
     )
 
     def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:
@@ -117,9 +113,7 @@ class MatrixConnector:
         homeserver = check_homeserver(self.settings["homeserver"])
         user_id = self.settings["user_id"]
         if not (user_id.startswith("@") and ":" in user_id):
-            raise SettingsError(
-                f"setting 'user_id' must look like @name:example.org, not {user_id!r}"
-            )
+            raise SettingsError(f"setting 'user_id' must look like @name:example.org, not {user_id!r}")
         self.session = MatrixSession(
             homeserver,
             user_id,
@@ -155,9 +149,7 @@ class MatrixConnector:
 
     # ------------------------------------------------------------------ check
     async def check(self) -> None:
-        data = await self.session.call(
-            "GET", "/_matrix/client/v3/account/whoami", what="check the login"
-        )
+        data = await self.session.call("GET", "/_matrix/client/v3/account/whoami", what="check the login")
         if data.get("user_id") != self.user_id:
             raise SettingsError(
                 f"the stored access token belongs to {data.get('user_id')}, not to {self.user_id}"
@@ -261,9 +253,7 @@ class MatrixConnector:
                 "GET", room_path(room_id, "messages"), params=params, what="read the room history"
             )
             chunk = list(page.get("chunk") or [])
-            self._names.setdefault(room_id, {}).update(
-                member_names(list(page.get("state") or []) + chunk)
-            )
+            self._names.setdefault(room_id, {}).update(member_names(list(page.get("state") or []) + chunk))
             if chunk:
                 yield await self._convert(room_id, chunk, seen)
             if budget is not None:
@@ -329,8 +319,7 @@ class MatrixConnector:
                 rooms.get("invite")
                 or rooms.get("leave")
                 or any(
-                    (room.get("timeline") or {}).get("events")
-                    for room in (rooms.get("join") or {}).values()
+                    (room.get("timeline") or {}).get("events") for room in (rooms.get("join") or {}).values()
                 )
             ):
                 return True

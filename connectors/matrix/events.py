@@ -27,9 +27,7 @@ ENCRYPTED_TEXT = (
     "Answer the customer from a Matrix client that holds the room keys, "
     "or ask them to write in an unencrypted room."
 )
-ENCRYPTION_ON_TEXT = (
-    "End-to-end encryption was turned on in this room: new messages cannot be read here."
-)
+ENCRYPTION_ON_TEXT = "End-to-end encryption was turned on in this room: new messages cannot be read here."
 
 # Event types the sync filter asks for; everything else (reactions, calls,
 # room settings) has no place in a customer timeline.
@@ -146,16 +144,12 @@ async def to_item(
         if kind == "m.room.encrypted":
             return InboundItem(text=ENCRYPTED_TEXT, meta={"encrypted": True}, **common)
         if kind == "m.room.encryption":
-            return InboundItem(
-                text=ENCRYPTION_ON_TEXT, meta={"encrypted": True}, is_auto=True, **common
-            )
+            return InboundItem(text=ENCRYPTION_ON_TEXT, meta={"encrypted": True}, is_auto=True, **common)
 
         relates = content.get("m.relates_to") or {}
         if relates.get("rel_type") == "m.replace" and relates.get("event_id"):
             new = content.get("m.new_content") or {}
-            html = (
-                new.get("formatted_body") if new.get("format") == "org.matrix.custom.html" else None
-            )
+            html = new.get("formatted_body") if new.get("format") == "org.matrix.custom.html" else None
             return ItemUpdate(
                 target_external_id=str(relates["event_id"]),
                 kind="edit",

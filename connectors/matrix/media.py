@@ -37,9 +37,7 @@ async def download(
             return AttachmentData(
                 filename=str(content.get("filename") or content.get("body") or media_id),
                 content_type=str(
-                    info.get("mimetype")
-                    or reply.headers.get("Content-Type")
-                    or "application/octet-stream"
+                    info.get("mimetype") or reply.headers.get("Content-Type") or "application/octet-stream"
                 ),
                 data=reply.content,
             )

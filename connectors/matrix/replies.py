@@ -181,9 +181,7 @@ class ReplySender:
                     content.get(KEY_FIELD),
                     unsigned.get("transaction_id"),
                 ):
-                    return SendResult(
-                        str(event["event_id"]), timestamp(event), {"room_id": reply.thread_key}
-                    )
+                    return SendResult(str(event["event_id"]), timestamp(event), {"room_id": reply.thread_key})
             seen += len(chunk)
             if not chunk or not page.get("end"):
                 return None

@@ -150,9 +150,7 @@ class MatrixSession:
         if reply.status_code in (400, 401, 403):
             code = _errcode(reply)
             if code == "M_USER_DEACTIVATED":
-                raise AuthError(
-                    f"the Matrix account {self.user_id} has been deactivated on the homeserver"
-                )
+                raise AuthError(f"the Matrix account {self.user_id} has been deactivated on the homeserver")
             raise AuthError(
                 f"the homeserver {self.homeserver} refused the password for {self.user_id} "
                 f"({code or reply.status_code})"
@@ -163,9 +161,7 @@ class MatrixSession:
             # The server canonicalised the ID (case, domain): our echoes carry its form.
             logger.info("homeserver reports the account as %s", data["user_id"])
             self.user_id = str(data["user_id"])
-        logger.info(
-            "logged in to %s as %s (device %s)", self.homeserver, self.user_id, self.device_id
-        )
+        logger.info("logged in to %s as %s (device %s)", self.homeserver, self.user_id, self.device_id)
         if self.on_credentials is not None:
             self.on_credentials(self._token)
 
@@ -247,15 +243,11 @@ def checked(reply: httpx.Response, what: str) -> dict[str, Any]:
     status = reply.status_code
     if status == 429:
         wait = retry_after(reply)
-        raise TransientError(
-            f"the homeserver is rate limiting us while trying to {what}", retry_after=wait
-        )
+        raise TransientError(f"the homeserver is rate limiting us while trying to {what}", retry_after=wait)
     if status >= 500:
         raise TransientError(f"the homeserver failed to {what} ({_error_text(reply)})")
     if status in (401,):
-        raise AuthError(
-            f"the homeserver refused our login while trying to {what} ({_error_text(reply)})"
-        )
+        raise AuthError(f"the homeserver refused our login while trying to {what} ({_error_text(reply)})")
     if status >= 400:
         raise PermanentError(f"the homeserver refused to {what} ({_error_text(reply)})")
     try:

@@ -59,8 +59,7 @@ class _RedactTokens(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
             record.args = tuple(
-                _TOKEN_IN_URL.sub("/bot<token>/", str(a)) if "/bot" in str(a) else a
-                for a in record.args
+                _TOKEN_IN_URL.sub("/bot<token>/", str(a)) if "/bot" in str(a) else a for a in record.args
             )
         if "/bot" in str(record.msg):
             record.msg = _TOKEN_IN_URL.sub("/bot<token>/", str(record.msg))
@@ -94,20 +93,14 @@ class TelegramConnector:
         max_length=LIMIT, html=False, attachments=True, private=True, split_long=True
     )
     needs_secret: ClassVar[bool] = True
-    secret_help: ClassVar[str] = 'the bot token that @BotFather gave'
+    secret_help: ClassVar[str] = "the bot token that @BotFather gave"
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
         SettingSpec("api_base", "Bot API server", default="https://api.telegram.org", type="url"),
-        SettingSpec(
-            "poll_timeout", "seconds one long poll waits for new messages", default=25, type="int"
-        ),
-        SettingSpec(
-            "allowed_chats", "only these chat IDs reach the inbox (empty: all)", type="list"
-        ),
+        SettingSpec("poll_timeout", "seconds one long poll waits for new messages", default=25, type="int"),
+        SettingSpec("allowed_chats", "only these chat IDs reach the inbox (empty: all)", type="list"),
         SettingSpec("batch_size", "updates stored per transaction", default=PAGE, type="int"),
         # The public Bot API hands out files up to 20 MB.
-        SettingSpec(
-            "max_attachment_mb", "larger files are noted but not downloaded", default=20, type="int"
-        ),
+        SettingSpec("max_attachment_mb", "larger files are noted but not downloaded", default=20, type="int"),
     )
 
     def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:
@@ -146,9 +139,7 @@ class TelegramConnector:
         if not self._token:
             raise AuthError("no bot token is stored for this Telegram account")
         if self._client is None:
-            self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(30.0), headers={"User-Agent": "Unisono"}
-            )
+            self._client = httpx.AsyncClient(timeout=httpx.Timeout(30.0), headers={"User-Agent": "Unisono"})
         url = f"{self.api_base}/bot{self._token}/{method}"
         if upload is None:
             body: dict[str, Any] = {"json": dict(params)}
@@ -161,9 +152,7 @@ class TelegramConnector:
         try:
             reply = await self._client.post(url, timeout=httpx.Timeout(wait + 30.0), **body)
         except httpx.TimeoutException:
-            raise TransientError(
-                f"the Telegram Bot API at {self.api_base} did not answer in time"
-            ) from None
+            raise TransientError(f"the Telegram Bot API at {self.api_base} did not answer in time") from None
         except httpx.TransportError as exc:
             # "from None": the original exception carries the URL, and with it the token.
             raise TransientError(
@@ -237,9 +226,7 @@ class TelegramConnector:
         try:
             return int(json.loads(cursor)["offset"])
         except (ValueError, KeyError, TypeError):
-            raise SettingsError(
-                "the stored Telegram position is unreadable; reset the account's sync"
-            )
+            raise SettingsError("the stored Telegram position is unreadable; reset the account's sync")
 
     def _poll_params(self, offset: int | None, timeout: int, limit: int) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -331,9 +318,7 @@ class TelegramConnector:
         deadline = time.monotonic() + timeout
         while True:
             remaining = deadline - time.monotonic()
-            wait = round(
-                max(0.0, min(remaining, self.poll_timeout))
-            )  # Telegram takes whole seconds
+            wait = round(max(0.0, min(remaining, self.poll_timeout)))  # Telegram takes whole seconds
             # The stored offset confirms only what is stored; limit=1 is enough to know.
             updates = await self._call("getUpdates", self._poll_params(offset, wait, 1), wait=wait)
             if updates:
@@ -342,9 +327,7 @@ class TelegramConnector:
                 return False
 
     # ------------------------------------------------------------------ send
-    def note_sent_parts(
-        self, idempotency_key: str, external_ids: tuple[str, ...] | list[str]
-    ) -> None:
+    def note_sent_parts(self, idempotency_key: str, external_ids: tuple[str, ...] | list[str]) -> None:
         """Hand back parts of a split reply that were delivered before a restart."""
         self._progress[idempotency_key] = list(external_ids)
 
@@ -384,9 +367,7 @@ class TelegramConnector:
                     raise
                 note = f"{len(done)} of {len(parts)} parts of the reply were delivered; {exc}"
                 if isinstance(exc, TransientError):
-                    raise PartlySentError(
-                        note, sent_parts=tuple(done), retry_after=exc.retry_after
-                    ) from None
+                    raise PartlySentError(note, sent_parts=tuple(done), retry_after=exc.retry_after) from None
                 failure = type(exc)(note)
                 failure.sent_parts = tuple(done)  # type: ignore[attr-defined]
                 raise failure from None

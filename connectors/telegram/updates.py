@@ -48,9 +48,7 @@ def file_of(message: Mapping[str, Any]) -> FileRef | None:
     mid = message.get("message_id")
     if message.get("photo"):
         biggest = message["photo"][-1]  # Telegram lists the sizes smallest first
-        return FileRef(
-            biggest["file_id"], f"photo-{mid}.jpg", "image/jpeg", biggest.get("file_size")
-        )
+        return FileRef(biggest["file_id"], f"photo-{mid}.jpg", "image/jpeg", biggest.get("file_size"))
     defaults = {
         "document": ("file", "application/octet-stream"),
         "voice": (f"voice-{mid}.ogg", "audio/ogg"),

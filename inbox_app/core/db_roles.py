@@ -405,7 +405,12 @@ def set_agent_login(
             )
         group = groups[ROLE_GROUP.get(agent.role, "agent")]
         found = _claim_login(
-            conn, chosen, password, _agent_mark(agent.id, database), group, groups,
+            conn,
+            chosen,
+            password,
+            _agent_mark(agent.id, database),
+            group,
+            groups,
             taken=f"is not {agent.name}'s login; choose another name with --user",
         )
         audit.record(
@@ -421,7 +426,14 @@ def set_agent_login(
 
 
 def _claim_login(
-    conn: Connection, user: str, password: str, mark: str, group: str, groups: Mapping[str, str], *, taken: str
+    conn: Connection,
+    user: str,
+    password: str,
+    mark: str,
+    group: str,
+    groups: Mapping[str, str],
+    *,
+    taken: str,
 ) -> tuple[bool, str | None] | None:
     """Create ``user`` (or set its new password) marked as ``mark``, a member of ``group``.
 
@@ -446,7 +458,12 @@ def set_worker_login(engine: Engine, user: str, password: str, *, actor: str | N
         database = _database(conn)
         groups = _groups_in_place(conn, database)
         found = _claim_login(
-            conn, user, password, _worker_mark(database), groups["worker"], groups,
+            conn,
+            user,
+            password,
+            _worker_mark(database),
+            groups["worker"],
+            groups,
             taken="is not a worker login of this store; choose another name",
         )
         _audit(s, actor, "worker.db_login_set" if found else "worker.db_login_added", user=user)

@@ -73,7 +73,9 @@ def install(conn: Connection, schema: str, groups: Mapping[str, str]) -> None:
         target = f"{schema}.{table}"
         run(f"ALTER TABLE {target} ENABLE ROW LEVEL SECURITY")
         run(f"DROP POLICY IF EXISTS own_rows ON {target}")
-        run(f"CREATE POLICY own_rows ON {target} TO {groups['agent']}, {groups['lead']} "
-            f"USING ({mine}) WITH CHECK ({mine})")
+        run(
+            f"CREATE POLICY own_rows ON {target} TO {groups['agent']}, {groups['lead']} "
+            f"USING ({mine}) WITH CHECK ({mine})"
+        )
         run(f"DROP POLICY IF EXISTS all_rows ON {target}")
         run(f"CREATE POLICY all_rows ON {target} TO {groups['admin']} USING (true) WITH CHECK (true)")

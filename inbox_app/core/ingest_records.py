@@ -108,7 +108,9 @@ class CaseRec:
         """A case as read from the store, its times in ``TIMES`` order."""
         rec = cls.__new__(cls)
         rec.id, rec.customer_id, rec.status = id, customer_id, status
-        rec.resolved_at, rec.snoozed_until, rec.last_message_at, rec.waiting_since, rec.first_response_at = times
+        rec.resolved_at, rec.snoozed_until, rec.last_message_at, rec.waiting_since, rec.first_response_at = (
+            times
+        )
         rec.changed, rec.insert = set(), None
         return rec
 

@@ -158,9 +158,7 @@ class SqlWriter(WriterState):
             return None
         conn = self.s.connection()
         # The id alone each batch; the 64 KB dictionary only the first time it is met.
-        key = conn.exec_driver_sql(
-            "SELECT dict_id FROM text_dictionaries ORDER BY id DESC LIMIT 1"
-        ).scalar()
+        key = conn.exec_driver_sql("SELECT dict_id FROM text_dictionaries ORDER BY id DESC LIMIT 1").scalar()
         if key is not None:
             if not textpack.is_registered(key):
                 data = conn.exec_driver_sql(

@@ -178,7 +178,9 @@ class Queries:
             if case_id is not None:
                 stmt = stmt.where(Message.case_id == case_id)
             if before is not None:
-                stmt = stmt.where(tuple_(Message.sent_at, Message.id) < tuple_(_at(Message.sent_at, before[0]), before[1]))
+                stmt = stmt.where(
+                    tuple_(Message.sent_at, Message.id) < tuple_(_at(Message.sent_at, before[0]), before[1])
+                )
             if limit is None:
                 ids = stmt.with_only_columns(Message.id)
                 return self._messages(s, stmt.order_by(Message.sent_at, Message.id), attachments_of=ids)
@@ -334,7 +336,10 @@ class Queries:
             for part in parts:
                 stmt = self._case_stmt(part)
                 if after is not None:
-                    stmt = stmt.where(tuple_(Case.last_message_at, Case.id) < tuple_(_at(Case.last_message_at, after[0]), after[1]))
+                    stmt = stmt.where(
+                        tuple_(Case.last_message_at, Case.id)
+                        < tuple_(_at(Case.last_message_at, after[0]), after[1])
+                    )
                 stmt = stmt.order_by(Case.last_message_at.desc(), Case.id.desc()).limit(limit)
                 rows.extend(s.execute(stmt).all())
             if len(parts) > 1:
@@ -411,8 +416,6 @@ def _attachments(s: Session, which: ColumnElement[bool]) -> dict[int, tuple[Atta
     return {k: tuple(v) for k, v in out.items()}
 
 
-
 def _at(column: Any, value: datetime) -> Any:
     """A time bound as ``column`` stores it: a tuple comparison would bind it untyped."""
     return bindparam(None, value, type_=column.type)
-

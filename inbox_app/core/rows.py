@@ -92,8 +92,22 @@ class ReadContext:
 
 #: The stored columns a MessageRow is made of, in this order (see ``message_rows``).
 STORED_COLUMNS = (
-    "id", "case_id", "thread_id", "customer_id", "direction", "channel", "account_id", "sender",
-    "sent_at", "subject", "text", "html", "delivery", "error", "is_auto", "meta",
+    "id",
+    "case_id",
+    "thread_id",
+    "customer_id",
+    "direction",
+    "channel",
+    "account_id",
+    "sender",
+    "sent_at",
+    "subject",
+    "text",
+    "html",
+    "delivery",
+    "error",
+    "is_auto",
+    "meta",
 )
 _CONTEXT = len(STORED_COLUMNS)
 

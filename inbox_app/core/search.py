@@ -99,10 +99,13 @@ class SearchService:
         if customer_id is not None:
             where += " AND m.customer_id = :c"
             params["c"] = customer_id
-        result = s.connection().execute(text(
-            "SELECT m.id, m.subject, m.text FROM message_fts f JOIN messages m ON m.id = f.rowid "
-            f"WHERE {where} ORDER BY f.rowid DESC LIMIT :w"
-        ), params)
+        result = s.connection().execute(
+            text(
+                "SELECT m.id, m.subject, m.text FROM message_fts f JOIN messages m ON m.id = f.rowid "
+                f"WHERE {where} ORDER BY f.rowid DESC LIMIT :w"
+            ),
+            params,
+        )
         rows = result.cursor.fetchall() if result.cursor is not None else []
         result.close()
         if len(rows) <= 1:
@@ -181,10 +184,14 @@ def _vocabulary(s: Session, word: str, prefix: bool) -> str:
     """
     if not prefix:
         return _quoted(word)
-    found = s.execute(
-        text(f"SELECT term FROM {SEARCH_WORDS} WHERE term >= :lo AND term < :hi LIMIT :m"),
-        {"lo": word, "hi": word + "\U0010ffff", "m": _MAX_EXPANSION + 1},
-    ).scalars().all()
+    found = (
+        s.execute(
+            text(f"SELECT term FROM {SEARCH_WORDS} WHERE term >= :lo AND term < :hi LIMIT :m"),
+            {"lo": word, "hi": word + "\U0010ffff", "m": _MAX_EXPANSION + 1},
+        )
+        .scalars()
+        .all()
+    )
     if not found:
         return _quoted(word)  # no indexed word begins so: nothing matches
     if len(found) > _MAX_EXPANSION:
@@ -198,7 +205,10 @@ def _how_common(s: Session, match: str) -> int:
     Only how rare one word is against another matters to the ranking; the index's
     own counts (fts5vocab) read a common word's whole list (5 ms at a million).
     """
-    return int(s.scalar(
-        text("SELECT count(*) FROM (SELECT 1 FROM message_fts WHERE message_fts MATCH :q LIMIT :cap)"),
-        {"q": match, "cap": COUNT_CAP},
-    ) or 0)
+    return int(
+        s.scalar(
+            text("SELECT count(*) FROM (SELECT 1 FROM message_fts WHERE message_fts MATCH :q LIMIT :cap)"),
+            {"q": match, "cap": COUNT_CAP},
+        )
+        or 0
+    )

@@ -25,12 +25,41 @@ SAME_NAME = "same_name"
 #: The same mailbox name at another provider: mario.rossi@gmail.com, mario.rossi@libero.it.
 SAME_ADDRESS_NAME = "same_address_name"
 #: Mailbox names that tell nobody apart: a role or a department, not a person.
-ROLE_MAILBOXES = frozenset({
-    "admin", "amministrazione", "assistenza", "billing", "ciao", "contact", "contatti", "contabilita",
-    "customerservice", "email", "fatture", "hello", "help", "info", "mail", "noreply", "no-reply",
-    "office", "orders", "ordini", "reception", "sales", "segreteria", "service", "shop", "store",
-    "support", "supporto", "team", "ufficio", "vendite",
-})
+ROLE_MAILBOXES = frozenset(
+    {
+        "admin",
+        "amministrazione",
+        "assistenza",
+        "billing",
+        "ciao",
+        "contact",
+        "contatti",
+        "contabilita",
+        "customerservice",
+        "email",
+        "fatture",
+        "hello",
+        "help",
+        "info",
+        "mail",
+        "noreply",
+        "no-reply",
+        "office",
+        "orders",
+        "ordini",
+        "reception",
+        "sales",
+        "segreteria",
+        "service",
+        "shop",
+        "store",
+        "support",
+        "supporto",
+        "team",
+        "ufficio",
+        "vendite",
+    }
+)
 #: A mailbox name shorter than this ("mr", "a.b") says too little to suggest anyone.
 MIN_ADDRESS_NAME = 5
 #: A name more customers than this share (a Mario Rossi) tells nobody apart: suggesting

@@ -123,10 +123,7 @@ def pack(text: str, dictionary: int | None = None) -> bytes:
     if len(raw) < MIN_PACK:
         return b"\x00" + raw
     body = _coder(dictionary)[0].compress(raw)
-    if dictionary is None:
-        packed = b"\x01" + body
-    else:
-        packed = b"\x02" + dictionary.to_bytes(4, "big") + body
+    packed = b"\x01" + body if dictionary is None else b"\x02" + dictionary.to_bytes(4, "big") + body
     if len(packed) > len(raw):
         return b"\x00" + raw
     # The search index's insert trigger asks for this text back at once (inbox_unpack):

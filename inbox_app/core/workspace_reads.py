@@ -210,7 +210,8 @@ class WorkspaceReads:
                 if flt.status and replace(flt, status=None) == plain:
                     if by_status is None:
                         by_status = {
-                            st: n for st, n in s.execute(select(Case.status, func.count()).group_by(Case.status))
+                            st: n
+                            for st, n in s.execute(select(Case.status, func.count()).group_by(Case.status))
                         }
                     out[key] = sum(by_status.get(st, 0) for st in set(flt.status))
                 elif flt.status and flt.channel and replace(flt, status=None, channel=None) == plain:

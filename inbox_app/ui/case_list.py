@@ -7,8 +7,8 @@ rows are fetched a page at a time when the view first asks for them, so
 
 from __future__ import annotations
 
-from array import array
 import functools
+from array import array
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -458,7 +458,12 @@ class CaseListView(QTableView):
     #: Columns given up, in this order, when the pane is too narrow for all of them (a
     #: 1366-pixel laptop): views already sort cases by owner and state, and the subject
     #: must keep room to be read. They come back when the pane is wide enough again.
-    NARROW_DROPS = (CaseListModel.ASSIGNEE, CaseListModel.STATUS, CaseListModel.PRIORITY, CaseListModel.CHANNELS)
+    NARROW_DROPS = (
+        CaseListModel.ASSIGNEE,
+        CaseListModel.STATUS,
+        CaseListModel.PRIORITY,
+        CaseListModel.CHANNELS,
+    )
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

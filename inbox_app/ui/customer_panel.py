@@ -238,7 +238,11 @@ class CustomerPanel(QScrollArea):
 
     def show_more_past(self) -> None:
         """The next page of past cases, at the end of the list."""
-        if self.customer is None or self._more_item is None or self._more_item.data(Qt.ItemDataRole.UserRole) < 0:
+        if (
+            self.customer is None
+            or self._more_item is None
+            or self._more_item.data(Qt.ItemDataRole.UserRole) < 0
+        ):
             return
         self._more_item.setData(Qt.ItemDataRole.UserRole, -1)  # asked for; a second click waits
         customer_id, offset, generation = self.customer.id, self.past_cases.count() - 1, self._generation
@@ -248,7 +252,9 @@ class CustomerPanel(QScrollArea):
                 self.cases = self.cases + cases
                 self._add_past(cases)
 
-        self._ws.call(self._ws.reads.past_cases, customer_id, offset, PAST_CASES, done=done, task="past cases")
+        self._ws.call(
+            self._ws.reads.past_cases, customer_id, offset, PAST_CASES, done=done, task="past cases"
+        )
 
     def _case_clicked(self, item: QListWidgetItem) -> None:
         if item is self._more_item:

@@ -35,7 +35,9 @@ def marks(meta: dict[str, Any] | None, direction: str) -> list[str]:
     if meta.get("redacted"):
         reason = str(meta.get("redaction_reason") or "").strip()
         removed = QCoreApplication.translate("MessageMarks", "removed: {reason}")
-        out.append(removed.format(reason=reason) if reason else QCoreApplication.translate("MessageMarks", "removed"))
+        out.append(
+            removed.format(reason=reason) if reason else QCoreApplication.translate("MessageMarks", "removed")
+        )
     elif meta.get("edited"):
         when = _time(meta.get("edited_at"))
         edited = QCoreApplication.translate("MessageMarks", "edited {when}")

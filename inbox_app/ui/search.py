@@ -286,7 +286,9 @@ class HitDelegate(QStyledItemDelegate):
         title = QFontMetrics(title_font).elidedText(hit.title, Qt.TextElideMode.ElideRight, rect.width())
         _draw_text(painter, title, hit.title_spans, title_font, title_color, rect.topLeft(), rect.width(), 1)
         top = rect.topLeft() + QPoint(0, line)
-        _draw_text(painter, hit.snippet, hit.snippet_spans, option.font, color, top, rect.width(), self.LINES - 1)
+        _draw_text(
+            painter, hit.snippet, hit.snippet_spans, option.font, color, top, rect.width(), self.LINES - 1
+        )
         painter.restore()
 
 

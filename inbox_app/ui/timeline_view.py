@@ -270,7 +270,11 @@ class MessageCard(QFrame):
     def _render(self) -> None:
         row = self.row
         if not row.html and not row.text and row.meta and row.meta.get("redacted"):
-            main, quoted, blocked = f"<i>{html_body.html_lib.escape(message_marks.removed_text())}</i>", "", []
+            main, quoted, blocked = (
+                f"<i>{html_body.html_lib.escape(message_marks.removed_text())}</i>",
+                "",
+                [],
+            )
         elif row.html:
             clean = html_body.sanitize(row.html)
             main, quoted = html_body.split_quoted_html(clean)
@@ -287,7 +291,9 @@ class MessageCard(QFrame):
             self.images_button.setVisible(bool(blocked) and not self.images_allowed)
         if quoted or self._quote_button is not None:
             self.quote_button.setVisible(bool(quoted))
-            self.quote_button.setText(self.tr("Hide quoted text") if quote_open else self.tr("Show quoted text"))
+            self.quote_button.setText(
+                self.tr("Hide quoted text") if quote_open else self.tr("Show quoted text")
+            )
         subject = (
             f"<b>{html_body.html_lib.escape(row.subject)}</b><br>"
             if row.subject and row.channel == "email"

@@ -396,24 +396,36 @@ class MastodonEmulator(LoopbackEmulator):
         if route == "GET /api/v1/accounts/verify_credentials":
             return 200, {**self.me, "source": {"privacy": "public", "note": ""}}, extra
         if route == "GET /api/v2/instance":
-            return 200, {
-                "domain": self.domain,
-                "title": "Social Example",
-                "version": "4.3.0",
-                "configuration": {
-                    "statuses": {
-                        "max_characters": MAX_CHARACTERS,
-                        "max_media_attachments": 4,
-                        "characters_reserved_per_url": 23,
-                    },
-                    "media_attachments": {
-                        "supported_mime_types": ["image/jpeg", "image/png", "image/gif", "image/webp",
-                                                 "video/mp4", "video/webm", "audio/mpeg", "audio/ogg"],
-                        "image_size_limit": IMAGE_SIZE_LIMIT,
-                        "video_size_limit": VIDEO_SIZE_LIMIT,
+            return (
+                200,
+                {
+                    "domain": self.domain,
+                    "title": "Social Example",
+                    "version": "4.3.0",
+                    "configuration": {
+                        "statuses": {
+                            "max_characters": MAX_CHARACTERS,
+                            "max_media_attachments": 4,
+                            "characters_reserved_per_url": 23,
+                        },
+                        "media_attachments": {
+                            "supported_mime_types": [
+                                "image/jpeg",
+                                "image/png",
+                                "image/gif",
+                                "image/webp",
+                                "video/mp4",
+                                "video/webm",
+                                "audio/mpeg",
+                                "audio/ogg",
+                            ],
+                            "image_size_limit": IMAGE_SIZE_LIMIT,
+                            "video_size_limit": VIDEO_SIZE_LIMIT,
+                        },
                     },
                 },
-            }, extra
+                extra,
+            )
         if route == "GET /api/v1/notifications":
             page, links = self.notifications(query)
             if links:
@@ -453,9 +465,11 @@ def _html(text: str, mentioned: dict[str, dict[str, Any]]) -> str:
         out = html.escape(line, quote=False)
         out = re.sub(
             r"https?://[^\s<]+",
-            lambda m: f'<a href="{m.group(0)}" rel="nofollow noopener" target="_blank">'
-            f'<span class="invisible">{m.group(0).split("//")[0]}//</span>'
-            f'<span class="">{m.group(0).split("//", 1)[1]}</span></a>',
+            lambda m: (
+                f'<a href="{m.group(0)}" rel="nofollow noopener" target="_blank">'
+                f'<span class="invisible">{m.group(0).split("//")[0]}//</span>'
+                f'<span class="">{m.group(0).split("//", 1)[1]}</span></a>'
+            ),
             out,
         )
 
@@ -465,7 +479,7 @@ def _html(text: str, mentioned: dict[str, dict[str, Any]]) -> str:
                 return m.group(0)
             return (
                 f'<span class="h-card" translate="no"><a href="{account["url"]}" class="u-url mention">'
-                f'@<span>{account["username"]}</span></a></span>'
+                f"@<span>{account['username']}</span></a></span>"
             )
 
         return re.sub(r"(?<![\w/])@(\w+(?:@[\w.-]+\w)?)", mention, out, flags=re.ASCII)
@@ -495,7 +509,9 @@ class _Handler(Handler):
         elif body:
             params.update(parse_qsl(body.decode()))
         if method == "GET" and url.path.startswith("/system/"):
-            found = self.emulator.media_file(url.path, self.headers)  # files need no token, as on a real instance
+            found = self.emulator.media_file(
+                url.path, self.headers
+            )  # files need no token, as on a real instance
             if found is not None:
                 self.answer(200, found[1], {"Content-Type": found[0]})
                 return

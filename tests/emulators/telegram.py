@@ -358,9 +358,7 @@ def _json_param(value: Any) -> Any:
     return value
 
 
-def _error(
-    code: int, description: str, retry_after: int | None = None
-) -> tuple[int, dict[str, Any]]:
+def _error(code: int, description: str, retry_after: int | None = None) -> tuple[int, dict[str, Any]]:
     body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
     if retry_after is not None:
         body["parameters"] = {"retry_after": retry_after}

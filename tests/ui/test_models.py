@@ -205,7 +205,9 @@ def test_search_runs_one_query_at_a_time_and_shows_the_last_text(services, qtmod
     qtbot.waitUntil(lambda: bool(shown) and shown[-1] == "ordine")
     assert started == ["o", "ordine"]  # the texts typed while "o" ran were never searched
     assert model.rowCount() >= 2
-    assert all("ordin" in (model.hit(r).snippet + model.hit(r).title).lower() for r in range(model.rowCount()))
+    assert all(
+        "ordin" in (model.hit(r).snippet + model.hit(r).title).lower() for r in range(model.rowCount())
+    )
     qtmodeltester.check(model)
     ws.bridge.close()
 

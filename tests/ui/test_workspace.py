@@ -124,12 +124,18 @@ def _drop_files(target, paths) -> None:  # type: ignore[no-untyped-def]
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     where = QPointF(target.rect().center())
-    enter = QDragEnterEvent(where.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        where.toPoint(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(target, enter)
     assert enter.isAccepted()
-    drop = QDropEvent(where, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        where, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(target, drop)
 
 
@@ -155,7 +161,9 @@ def test_files_chosen_in_the_composer_go_with_the_reply(  # type: ignore[no-unty
     composer.editor.setFocus()
     ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     qtbot.keyClick(composer.editor, Qt.Key.Key_A, ctrl_shift)  # Attach…
-    assert composer.files.paths == [receipt, label] and composer.send_button.isEnabled()  # files alone will do
+    assert (
+        composer.files.paths == [receipt, label] and composer.send_button.isEnabled()
+    )  # files alone will do
     composer.files.remove(label)
     assert composer.files.paths == [receipt]
     # Dragged from the desktop onto the editor: attached, not pasted as a path.
@@ -188,8 +196,12 @@ def test_files_chosen_in_the_composer_go_with_the_reply(  # type: ignore[no-unty
     # Files are part of the draft: they come back with it after the agent looked elsewhere.
     case_id = window.case.id
     composer.files.add([receipt])
-    qtbot.waitUntil(lambda: (d := window.ws.drafts.load(case_id, window.ws.agent_id)) is not None
-                    and d.files == (str(receipt),))
+    qtbot.waitUntil(
+        lambda: (
+            (d := window.ws.drafts.load(case_id, window.ws.agent_id)) is not None
+            and d.files == (str(receipt),)
+        )
+    )
     qtbot.keyClick(window.cases, Qt.Key.Key_J)
     qtbot.waitUntil(lambda: window.case is not None and window.case.id != case_id)
     assert composer.files.paths == []  # never sent with another case's reply
@@ -283,8 +295,14 @@ def test_an_edit_is_shown_with_its_time(make_window, services, qtbot) -> None:  
     assert ours.who.text() == "→ Reply from chat" and ours.who.toolTip() == "@support:example.org"
     from inbox_app.ui.timeline_view import _is_channel_id
 
-    assert [_is_channel_id(s) for s in ("@shop@mastodon.example", "123456789", "Marco", "", "Giulia Rossi")] == [
-        True, True, False, False, False,
+    assert [
+        _is_channel_id(s) for s in ("@shop@mastodon.example", "123456789", "Marco", "", "Giulia Rossi")
+    ] == [
+        True,
+        True,
+        False,
+        False,
+        False,
     ]
 
 
@@ -705,7 +723,9 @@ def test_public_channels_are_flagged_before_sending(make_window, services, qtbot
     assert not composer.public_warning.isVisibleTo(window)
 
 
-def test_customer_panel_lists_open_cases_and_pages_past_ones(make_window, services, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_customer_panel_lists_open_cases_and_pages_past_ones(
+    make_window, services, qtbot, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime, timedelta
 
     from sqlalchemy import insert, update
@@ -720,7 +740,11 @@ def test_customer_panel_lists_open_cases_and_pages_past_ones(make_window, servic
             when = datetime.now(UTC) - timedelta(days=days)
             s.execute(
                 insert(Case).values(
-                    customer_id=anna, status="resolved", subject=f"Vecchio {days}", opened_at=when, last_message_at=when
+                    customer_id=anna,
+                    status="resolved",
+                    subject=f"Vecchio {days}",
+                    opened_at=when,
+                    last_message_at=when,
                 )
             )
     cases = services.queries.customer_cases(anna)
@@ -743,7 +767,9 @@ def test_customer_panel_lists_open_cases_and_pages_past_ones(make_window, servic
     assert str(past - 2) in panel.past_cases.item(2).text()
 
 
-def test_timeline_is_shown_before_the_panel_and_composer_read(make_window, services, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_timeline_is_shown_before_the_panel_and_composer_read(
+    make_window, services, qtbot, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     order: list[str] = []
     window = make_window()
     apply = window.timeline_model._apply
@@ -751,14 +777,18 @@ def test_timeline_is_shown_before_the_panel_and_composer_read(make_window, servi
     reads = window.ws.reads
     overview, last_account = reads.cases_overview, reads.last_inbound_account
     monkeypatch.setattr(reads, "cases_overview", lambda *a: (order.append("panel"), overview(*a))[1])
-    monkeypatch.setattr(reads, "last_inbound_account", lambda *a: (order.append("composer"), last_account(*a))[1])
+    monkeypatch.setattr(
+        reads, "last_inbound_account", lambda *a: (order.append("composer"), last_account(*a))[1]
+    )
     anna = services.extra["seed"]["anna"]
     _open_case_of(window, qtbot, anna)
     # Walking the list by keyboard passes other customers' cases first: wait for Anna's panel.
     qtbot.waitUntil(
-        lambda: window.customer_panel.customer is not None
-        and window.customer_panel.customer.id == anna
-        and window.composer.account.count() > 0
+        lambda: (
+            window.customer_panel.customer is not None
+            and window.customer_panel.customer.id == anna
+            and window.composer.account.count() > 0
+        )
     )
     assert order.index("timeline") < order.index("panel")
     assert order.index("timeline") < order.index("composer")
@@ -788,7 +818,9 @@ def test_a_narrow_case_list_gives_up_columns_before_the_subject(make_window, qtb
     qtbot.waitUntil(lambda: len(shown()) == CaseListModel.COLUMNS)  # wide again: all come back
 
 
-def test_the_panel_offers_the_same_name_on_another_channel_to_merge_or_tell_apart(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_panel_offers_the_same_name_on_another_channel_to_merge_or_tell_apart(
+    make_window, services, qtbot
+) -> None:  # type: ignore[no-untyped-def]
     window = make_window()
     seed = services.extra["seed"]
     _open_case_of(window, qtbot, seed["paolo_email"])

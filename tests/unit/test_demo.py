@@ -40,8 +40,7 @@ def test_summary_counts_what_is_stored(demo: tuple[Services, dict[str, int]]) ->
     assert summary["templates"] >= 4
 
 
-def test_channel_accounts_are_fake_channels_with_their_inbox(
-        demo: tuple[Services, dict[str, int]]) -> None:
+def test_channel_accounts_are_fake_channels_with_their_inbox(demo: tuple[Services, dict[str, int]]) -> None:
     services, _ = demo
     accounts = services.accounts.list()
     assert {a.channel for a in accounts} == {"email", "chat", "social", "review"}
@@ -50,12 +49,10 @@ def test_channel_accounts_are_fake_channels_with_their_inbox(
         assert Path(account.settings["path"], "inbox.jsonl").stat().st_size > 0
 
 
-def test_same_person_by_email_and_chat_is_one_customer(
-        demo: tuple[Services, dict[str, int]]) -> None:
+def test_same_person_by_email_and_chat_is_one_customer(demo: tuple[Services, dict[str, int]]) -> None:
     services, _ = demo
     customers = services.queries.customers(limit=1000)
-    linked = [c for c in customers
-              if {"email", "matrix", "phone"} <= {i.kind for i in c.identities}]
+    linked = [c for c in customers if {"email", "matrix", "phone"} <= {i.kind for i in c.identities}]
     assert linked, "nobody was merged across email and chat by phone"
     timeline = services.queries.timeline(linked[0].id)
     assert {"email", "chat"} <= {m.channel for m in timeline}
@@ -83,28 +80,28 @@ def test_notes_and_replies_in_every_delivery_state(demo: tuple[Services, dict[st
     services, _ = demo
     with services.factory() as s:
         kinds = set(s.execute(select(Message.direction, Message.delivery).distinct()).all())
-        reopened_or_opened = s.scalar(select(func.count(AuditEvent.id))
-                                      .where(AuditEvent.action == "case.opened"))
+        reopened_or_opened = s.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action == "case.opened")
+        )
     assert {("note", None), ("out", "sent"), ("out", "queued"), ("out", "failed")} <= kinds
     assert reopened_or_opened
 
 
 def test_auto_replies_are_on_the_timeline_without_their_own_case(
-        demo: tuple[Services, dict[str, int]]) -> None:
+    demo: tuple[Services, dict[str, int]],
+) -> None:
     services, _ = demo
     with services.factory() as s:
         autos = s.execute(select(Message.case_id, Message.thread_id).where(Message.is_auto)).all()
     assert autos
 
 
-def test_search_finds_italian_words_typed_without_accents(
-        demo: tuple[Services, dict[str, int]]) -> None:
+def test_search_finds_italian_words_typed_without_accents(demo: tuple[Services, dict[str, int]]) -> None:
     services, _ = demo
     for typed, written in (("perche", "perché"), ("citta", "città"), ("piu", "più")):
         found = services.search.search(typed)
         assert found, typed
-        assert any(written in (m.text or "").lower() or written in (m.subject or "").lower()
-                   for m in found)
+        assert any(written in (m.text or "").lower() or written in (m.subject or "").lower() for m in found)
 
 
 def test_seed_refuses_a_store_in_use(demo: tuple[Services, dict[str, int]]) -> None:

@@ -51,8 +51,11 @@ def test_agents_replies_auto_replies_and_italian_text() -> None:
 
 def test_people_on_email_and_chat_share_a_phone() -> None:
     gen = Generator(200, 3000, seed=1)
-    both = [p for p in gen.people if {"email", "chat"} <= set(p.channels) and p.email_has_phone
-            and p.chat_has_phone]
+    both = [
+        p
+        for p in gen.people
+        if {"email", "chat"} <= set(p.channels) and p.email_has_phone and p.chat_has_phone
+    ]
     assert both
     phones = {p.index: p.phone for p in both}
     carried: dict[int, set[str]] = {}

@@ -152,7 +152,11 @@ def test_merge_unmerge_export_erase(cli: Cli, shop: FakeServer, tmp_path: Path) 
 
 def test_customers_who_may_be_one_person_are_listed_and_told_apart(cli: Cli, shop: FakeServer) -> None:
     shop.deliver(
-        id="m3", text="Ottimo servizio", thread="t3", name="ROSSI Mario", **{"from": "mastodon:@mrossi@mastodon.social"}
+        id="m3",
+        text="Ottimo servizio",
+        thread="t3",
+        name="ROSSI Mario",
+        **{"from": "mastodon:@mrossi@mastodon.social"},
     )
     cli("sync", "--once")
     by_name = {c["name"]: c["id"] for c in cli.json("customers", "list")}
@@ -306,8 +310,12 @@ def test_db_compact_gives_freed_space_back_and_refuses_a_store_in_use(cli: Cli, 
 
     server = FakeServer(tmp_path / "srv")
     for i in range(300):
-        server.deliver(id=f"m{i}", text=f"Messaggio {i}: " + "il pacco non è arrivato. " * 40,
-                       thread=f"t{i % 30}", **{"from": f"c{i % 30}@example.it"})
+        server.deliver(
+            id=f"m{i}",
+            text=f"Messaggio {i}: " + "il pacco non è arrivato. " * 40,
+            thread=f"t{i % 30}",
+            **{"from": f"c{i % 30}@example.it"},
+        )
     cli("accounts", "add", "fake", "shop", "--set", f"path={server.root}", "--set", "channel=email")
     cli("sync", "--once")
     for customer in cli.json("customers", "list")[:20]:
@@ -333,7 +341,13 @@ def test_db_compact_gives_freed_space_back_and_refuses_a_store_in_use(cli: Cli, 
 
 def test_every_channel_kind_is_listed_with_its_settings_and_what_its_secret_is(cli: Cli) -> None:
     out = cli("accounts", "kinds").stdout
-    kinds = ("email (email)", "matrix (chat)", "telegram (chat)", "mastodon (social)", "google_reviews (review)")
+    kinds = (
+        "email (email)",
+        "matrix (chat)",
+        "telegram (chat)",
+        "mastodon (social)",
+        "google_reviews (review)",
+    )
     assert all(kind in out for kind in kinds)
     assert "client_id (required)" in out and '"refresh_token"' in out  # a review location's secret is JSON
     assert "the bot token that @BotFather gave" in out
@@ -386,6 +400,5 @@ def test_a_reply_carries_files_and_a_channel_without_files_refuses_them(
 
     # A channel that cannot carry files refuses them when the reply is queued, not when it is sent.
     cli("accounts", "add", "fake", "bacheca", "--set", f"path={shop.root}", "--set", "channel=review")
-    proc = cli("reply", str(case_id), "--account", "bacheca", "--text", "x", "--attach", str(label),
-               ok=False)
+    proc = cli("reply", str(case_id), "--account", "bacheca", "--text", "x", "--attach", str(label), ok=False)
     assert proc.returncode != 0 and "cannot carry files" in proc.stderr

@@ -77,6 +77,7 @@ def smtp_server(mailbox: tuple[str, str]) -> Iterator[Any]:
 def make_settings(dovecot: Any, mailbox: tuple[str, str]) -> Callable[..., dict[str, Any]]:
     def make(smtp: Any | None = None, **overrides: Any) -> dict[str, Any]:
         return servers.settings_for(dovecot, mailbox[0], smtp, **overrides)
+
     return make
 
 
@@ -89,4 +90,3 @@ def imap(dovecot: Any, mailbox: tuple[str, str]) -> Iterator[Any]:
         client.logout()
     except Exception:
         client.shutdown()
-

@@ -43,10 +43,26 @@ def free_port() -> int:
 def make_certificate(folder: Path) -> tuple[Path, Path]:
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
-         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
     )
     key.chmod(0o644)
     return cert, key
@@ -138,10 +154,19 @@ class Dovecot:
         (self.dir / "mail").mkdir(exist_ok=True)
         (self.dir / "mail").chmod(0o755)
         self.config = self.dir / "dovecot.conf"
-        self.config.write_text(_CONFIG.format(
-            dir=self.dir, name=f"{os.getpid()}-{next(_instances)}", user=self.user,
-            group=self.group, imap_port=self.imap_port, imaps_port=self.imaps_port,
-            cert=cert, key=key) + extra)
+        self.config.write_text(
+            _CONFIG.format(
+                dir=self.dir,
+                name=f"{os.getpid()}-{next(_instances)}",
+                user=self.user,
+                group=self.group,
+                imap_port=self.imap_port,
+                imaps_port=self.imaps_port,
+                cert=cert,
+                key=key,
+            )
+            + extra
+        )
         self.process: subprocess.Popen[bytes] | None = None
         self._users = itertools.count(1)
         self._write_users()
@@ -149,15 +174,20 @@ class Dovecot:
     # -- life cycle
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["dovecot", "-F", "-c", str(self.config)], start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            ["dovecot", "-F", "-c", str(self.config)],
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 err = self.process.stderr.read().decode() if self.process.stderr else ""
                 raise RuntimeError(f"dovecot exited: {err}\n{self.log()}")
-            with contextlib.suppress(OSError), socket.create_connection(
-                    ("127.0.0.1", self.imap_port), timeout=1) as sock:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.imap_port), timeout=1) as sock,
+            ):
                 if sock.recv(100).startswith(b"* OK"):
                     return
             time.sleep(0.03)
@@ -238,8 +268,9 @@ class RecordingHandler:
         self.attempts = 0
         self.lock = threading.Lock()
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          rcpt_options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
         if address.startswith("unknown@"):
             return "550 5.1.1 No such user here"
         envelope.rcpt_tos.append(address)
@@ -253,8 +284,12 @@ class RecordingHandler:
             return "451 4.3.0 Mail server temporarily overloaded, try again later"
         if fault == "5xx":
             return "554 5.7.1 Message rejected: content looks like spam"
-        record = Received(envelope.mail_from, list(envelope.rcpt_tos),
-                          bytes(envelope.original_content or b""), list(envelope.mail_options))
+        record = Received(
+            envelope.mail_from,
+            list(envelope.rcpt_tos),
+            bytes(envelope.original_content or b""),
+            list(envelope.mail_options),
+        )
         with self.lock:
             self.received.append(record)
         if fault == "drop":
@@ -269,17 +304,27 @@ class RecordingHandler:
 
 
 class SmtpServer:
-    def __init__(self, *, user: str, password: str, tls: ssl.SSLContext | None = None,
-                 mode: str = "none", size_limit: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        user: str,
+        password: str,
+        tls: ssl.SSLContext | None = None,
+        mode: str = "none",
+        size_limit: int | None = None,
+    ) -> None:
         self.handler = RecordingHandler()
         self.port = free_port()
         self.user, self.password = user, password
 
-        def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
-                          auth_data: Any) -> AuthResult:
-            ok = (isinstance(auth_data, LoginPassword)
-                  and auth_data.login.decode() == self.user
-                  and auth_data.password.decode() == self.password)
+        def authenticator(
+            server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+        ) -> AuthResult:
+            ok = (
+                isinstance(auth_data, LoginPassword)
+                and auth_data.login.decode() == self.user
+                and auth_data.password.decode() == self.password
+            )
             return AuthResult(success=ok, handled=False)
 
         kwargs: dict[str, Any] = {"authenticator": authenticator, "auth_require_tls": False}
@@ -291,8 +336,9 @@ class SmtpServer:
             kwargs["tls_context"] = tls
             kwargs["require_starttls"] = True
             kwargs["auth_require_tls"] = True
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
-                                     server_hostname="localhost", **kwargs)
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, server_hostname="localhost", **kwargs
+        )
 
     def start(self) -> None:
         self.controller.start()
@@ -366,17 +412,28 @@ def rmtree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def make_message(n: int, *, sender: str = "Cliente {n} <cliente{n}@example.org>",
-                 to: str = "Assistenza <support@example.com>", subject: str | None = None,
-                 message_id: str | None = "<msg-{n}@example.org>",
-                 in_reply_to: str | None = None, references: str | None = None,
-                 body: str = "Buongiorno, il mio ordine {n} non è ancora arrivato.\n",
-                 extra_headers: str = "") -> bytes:
+def make_message(
+    n: int,
+    *,
+    sender: str = "Cliente {n} <cliente{n}@example.org>",
+    to: str = "Assistenza <support@example.com>",
+    subject: str | None = None,
+    message_id: str | None = "<msg-{n}@example.org>",
+    in_reply_to: str | None = None,
+    references: str | None = None,
+    body: str = "Buongiorno, il mio ordine {n} non è ancora arrivato.\n",
+    extra_headers: str = "",
+) -> bytes:
     """A plain customer message, numbered so tests can count exactly."""
-    lines = [f"From: {sender.format(n=n)}", f"To: {to}",
-             f"Subject: {subject if subject is not None else f'Ordine {n}'}",
-             "Date: Tue, 24 Nov 2026 10:00:00 +0100", "MIME-Version: 1.0",
-             "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit"]
+    lines = [
+        f"From: {sender.format(n=n)}",
+        f"To: {to}",
+        f"Subject: {subject if subject is not None else f'Ordine {n}'}",
+        "Date: Tue, 24 Nov 2026 10:00:00 +0100",
+        "MIME-Version: 1.0",
+        "Content-Type: text/plain; charset=utf-8",
+        "Content-Transfer-Encoding: 8bit",
+    ]
     if message_id:
         lines.append(f"Message-ID: {message_id.format(n=n)}")
     if in_reply_to:
@@ -393,8 +450,9 @@ def append_all(client: IMAPClient, folder: str, messages: list[bytes]) -> None:
         client.append(folder, raw)
 
 
-def settings_for(dovecot: Dovecot, user: str, smtp: SmtpServer | None = None,
-                 **overrides: Any) -> dict[str, Any]:
+def settings_for(
+    dovecot: Dovecot, user: str, smtp: SmtpServer | None = None, **overrides: Any
+) -> dict[str, Any]:
     settings: dict[str, Any] = {
         "imap_host": "127.0.0.1",
         "imap_port": dovecot.imap_port,
@@ -417,8 +475,7 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-async def collect(connector: Any, cursor: str | None) -> tuple[list[Any], str | None,
-                                                              list[Any]]:
+async def collect(connector: Any, cursor: str | None) -> tuple[list[Any], str | None, list[Any]]:
     """Every item and the final cursor of one fetch, plus the progress reports."""
     items: list[Any] = []
     progress: list[Any] = []

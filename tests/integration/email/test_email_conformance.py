@@ -26,8 +26,9 @@ class EmailHarness(Harness):
     kind = "email"
     channel = "email"
 
-    def __init__(self, dovecot: Any, mailbox: tuple[str, str], smtp: Any, scratch: Path,
-                 certificate: tuple[Path, Path]) -> None:
+    def __init__(
+        self, dovecot: Any, mailbox: tuple[str, str], smtp: Any, scratch: Path, certificate: tuple[Path, Path]
+    ) -> None:
         self.dovecot, self.smtp = dovecot, smtp
         self.user, self.password = mailbox
         self.settings = servers.settings_for(dovecot, self.user, smtp)
@@ -44,8 +45,7 @@ class EmailHarness(Harness):
         locked = servers.Dovecot(self.scratch / f"bad{next(_numbers)}", *self.certificate)
         locked.start()
         self.locked.append(locked)
-        return EmailConnector(servers.settings_for(locked, "user1", self.smtp),
-                              "not the password")
+        return EmailConnector(servers.settings_for(locked, "user1", self.smtp), "not the password")
 
     def make_connector_for_dead_server(self) -> Connector:
         return EmailConnector(dict(self.settings, imap_port=servers.free_port()), self.password)
@@ -55,16 +55,22 @@ class EmailHarness(Harness):
             client = self.dovecot.client(self.user, self.password)
             for text in texts:
                 n = next(_numbers)
-                client.append("INBOX", servers.make_message(
-                    n, message_id=f"<conf-{n}@example.org>", body=text + "\n"))
+                client.append(
+                    "INBOX", servers.make_message(n, message_id=f"<conf-{n}@example.org>", body=text + "\n")
+                )
             client.logout()
 
         await asyncio.to_thread(append)
 
     def reply_template(self) -> OutboundReply:
-        return OutboundReply(idempotency_key="", thread_key="<conf-1@example.org>", text="",
-                             to=(Address("email", "cliente1@example.org"),),
-                             subject="Ordine 1", in_reply_to="<conf-1@example.org>")
+        return OutboundReply(
+            idempotency_key="",
+            thread_key="<conf-1@example.org>",
+            text="",
+            to=(Address("email", "cliente1@example.org"),),
+            subject="Ordine 1",
+            in_reply_to="<conf-1@example.org>",
+        )
 
     async def count_received(self, text: str) -> int:
         count = 0
@@ -82,8 +88,14 @@ class EmailHarness(Harness):
 
 class TestEmailConformance(ConnectorConformance):
     @pytest.fixture
-    def harness(self, dovecot: Any, mailbox: tuple[str, str], smtp_server: Any,
-                mail_tmp: Path, certificate: tuple[Path, Path]) -> Iterator[EmailHarness]:
+    def harness(
+        self,
+        dovecot: Any,
+        mailbox: tuple[str, str],
+        smtp_server: Any,
+        mail_tmp: Path,
+        certificate: tuple[Path, Path],
+    ) -> Iterator[EmailHarness]:
         harness = EmailHarness(dovecot, mailbox, smtp_server, mail_tmp, certificate)
         yield harness
         harness.stop()

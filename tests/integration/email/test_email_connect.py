@@ -44,8 +44,7 @@ def test_wrong_smtp_password_is_an_auth_error(make_settings: Any, mailbox: Any) 
         with pytest.raises(AuthError) as caught:
             servers.run(EmailConnector(make_settings(smtp), PASSWORD).check())
         assert PASSWORD not in str(caught.value) and "535" in str(caught.value)
-        reply = OutboundReply("<k1@example.com>", "t", "hello",
-                              to=(Address("email", "a@example.org"),))
+        reply = OutboundReply("<k1@example.com>", "t", "hello", to=(Address("email", "a@example.org"),))
         connector = EmailConnector(make_settings(smtp), PASSWORD)
         with pytest.raises(AuthError):
             servers.run(connector.send(reply))
@@ -67,33 +66,57 @@ def test_missing_folder_is_a_settings_error(make_settings: Any) -> None:
 
 def test_plain_text_to_another_computer_is_refused() -> None:
     with pytest.raises(SettingsError, match="imap_security"):
-        EmailConnector({"imap_host": "imap.example.com", "imap_security": "none",
-                        "address": "support@example.com"}, PASSWORD)
+        EmailConnector(
+            {"imap_host": "imap.example.com", "imap_security": "none", "address": "support@example.com"},
+            PASSWORD,
+        )
     with pytest.raises(SettingsError, match="smtp_security"):
-        EmailConnector({"imap_host": "imap.example.com", "smtp_host": "10.0.0.1",
-                        "smtp_security": "none", "address": "support@example.com"}, PASSWORD)
+        EmailConnector(
+            {
+                "imap_host": "imap.example.com",
+                "smtp_host": "10.0.0.1",
+                "smtp_security": "none",
+                "address": "support@example.com",
+            },
+            PASSWORD,
+        )
 
 
 @pytest.mark.parametrize("security", ["ssl", "starttls"])
 def test_tls_with_the_servers_own_certificate(
-        security: str, dovecot: Any, make_settings: Any, certificate: Any, tls_context: Any,
-        mailbox: Any, imap: Any) -> None:
+    security: str,
+    dovecot: Any,
+    make_settings: Any,
+    certificate: Any,
+    tls_context: Any,
+    mailbox: Any,
+    imap: Any,
+) -> None:
     imap.append("INBOX", servers.make_message(1))
     smtp = servers.SmtpServer(user=mailbox[0], password=PASSWORD, tls=tls_context, mode=security)
     smtp.start()
     try:
         settings = make_settings(
-            smtp, imap_host="localhost", smtp_host="localhost", imap_security=security,
-            smtp_security=security, ca_file=str(certificate[0]),
-            imap_port=dovecot.imaps_port if security == "ssl" else dovecot.imap_port)
+            smtp,
+            imap_host="localhost",
+            smtp_host="localhost",
+            imap_security=security,
+            smtp_security=security,
+            ca_file=str(certificate[0]),
+            imap_port=dovecot.imaps_port if security == "ssl" else dovecot.imap_port,
+        )
 
         async def go() -> None:
             connector = EmailConnector(settings, PASSWORD)
             await connector.check()
             items, _, _ = await servers.collect(connector, None)
             assert len(items) == 1
-            reply = OutboundReply(EmailConnector.make_idempotency_key(settings), "t", "ciao",
-                                  to=(Address("email", "cliente1@example.org"),))
+            reply = OutboundReply(
+                EmailConnector.make_idempotency_key(settings),
+                "t",
+                "ciao",
+                to=(Address("email", "cliente1@example.org"),),
+            )
             await connector.send(reply)
             await connector.close()
 

@@ -20,8 +20,7 @@ pytestmark = pytest.mark.dovecot
 PASSWORD = "s3cret-Pässword"
 
 
-def test_imports_every_message_in_batches_without_marking_it_read(
-        imap: Any, make_settings: Any) -> None:
+def test_imports_every_message_in_batches_without_marking_it_read(imap: Any, make_settings: Any) -> None:
     servers.append_all(imap, "INBOX", [servers.make_message(n) for n in range(30)])
     connector = EmailConnector(make_settings(), "s3cret-Pässword")
     connector.batch_size = 8
@@ -59,18 +58,17 @@ def test_resumes_from_a_stored_cursor(imap: Any, make_settings: Any) -> None:
     assert progress[-1].total == 3
 
     # Nothing new: nothing fetched, the cursor does not move.
-    items, cursor3, _ = servers.run(_collect_and_close(
-        EmailConnector(make_settings(), "s3cret-Pässword"), cursor2))
+    items, cursor3, _ = servers.run(
+        _collect_and_close(EmailConnector(make_settings(), "s3cret-Pässword"), cursor2)
+    )
     assert items == [] and cursor3 == cursor2
 
 
-def test_a_rebuilt_folder_is_read_again_without_duplicates(
-        imap: Any, make_settings: Any) -> None:
+def test_a_rebuilt_folder_is_read_again_without_duplicates(imap: Any, make_settings: Any) -> None:
     imap.create_folder("Support")
     servers.append_all(imap, "Support", [servers.make_message(n) for n in range(4)])
     settings = make_settings(folders="Support")
-    items, cursor, _ = servers.run(_collect_and_close(EmailConnector(settings, "s3cret-Pässword"),
-                                                      None))
+    items, cursor, _ = servers.run(_collect_and_close(EmailConnector(settings, "s3cret-Pässword"), None))
     old_validity = json.loads(cursor)["folders"]["Support"]["uidvalidity"]
     stored = {i.external_id for i in items}
 
@@ -78,8 +76,7 @@ def test_a_rebuilt_folder_is_read_again_without_duplicates(
     imap.delete_folder("Support")
     imap.create_folder("Support")
     servers.append_all(imap, "Support", [servers.make_message(n) for n in range(5)])
-    items, cursor, _ = servers.run(_collect_and_close(EmailConnector(settings, "s3cret-Pässword"),
-                                                      cursor))
+    items, cursor, _ = servers.run(_collect_and_close(EmailConnector(settings, "s3cret-Pässword"), cursor))
     assert json.loads(cursor)["folders"]["Support"]["uidvalidity"] != old_validity
     new_ids = [i.external_id for i in items if i.external_id not in stored]
     assert new_ids == ["<msg-4@example.org>"]
@@ -89,15 +86,15 @@ def test_a_rebuilt_folder_is_read_again_without_duplicates(
 def test_messages_without_message_id_get_a_stable_id(imap: Any, make_settings: Any) -> None:
     raw = servers.make_message(1, message_id=None)
     servers.append_all(imap, "INBOX", [raw, raw])
-    items, _, _ = servers.run(_collect_and_close(
-        EmailConnector(make_settings(), "s3cret-Pässword"), None))
+    items, _, _ = servers.run(_collect_and_close(EmailConnector(make_settings(), "s3cret-Pässword"), None))
     assert len(items) == 2
     assert items[0].external_id == items[1].external_id
     assert items[0].external_id.startswith("sha256:")
 
 
 def test_first_sync_can_be_limited_to_recent_mail_and_back_filled_later(
-        imap: Any, make_settings: Any) -> None:
+    imap: Any, make_settings: Any
+) -> None:
     from datetime import datetime, timedelta
 
     imap.append("INBOX", servers.make_message(1), msg_time=datetime.now() - timedelta(days=400))
@@ -105,8 +102,9 @@ def test_first_sync_can_be_limited_to_recent_mail_and_back_filled_later(
     imap.append("INBOX", servers.make_message(3))
 
     def fetch(days: int, cursor: str | None) -> tuple[list[str], str | None]:
-        items, cursor, _ = servers.run(_collect_and_close(
-            EmailConnector(make_settings(first_sync_days=days), PASSWORD), cursor))
+        items, cursor, _ = servers.run(
+            _collect_and_close(EmailConnector(make_settings(first_sync_days=days), PASSWORD), cursor)
+        )
         return [i.external_id for i in items], cursor
 
     ids, cursor = fetch(7, None)
@@ -125,15 +123,19 @@ def test_first_sync_can_be_limited_to_recent_mail_and_back_filled_later(
     assert ids == []
 
 
-def test_own_replies_in_a_synced_sent_folder_are_outbound(
-        imap: Any, make_settings: Any) -> None:
+def test_own_replies_in_a_synced_sent_folder_are_outbound(imap: Any, make_settings: Any) -> None:
     mine = servers.make_message(
-        9, sender="Assistenza <support@example.com>", to="cliente1@example.org",
-        message_id="<reply-9@example.com>", in_reply_to="<msg-1@example.org>",
-        references="<msg-1@example.org>")
+        9,
+        sender="Assistenza <support@example.com>",
+        to="cliente1@example.org",
+        message_id="<reply-9@example.com>",
+        in_reply_to="<msg-1@example.org>",
+        references="<msg-1@example.org>",
+    )
     imap.append("Sent", mine)
-    items, _, _ = servers.run(_collect_and_close(
-        EmailConnector(make_settings(folders="INBOX,Sent"), "s3cret-Pässword"), None))
+    items, _, _ = servers.run(
+        _collect_and_close(EmailConnector(make_settings(folders="INBOX,Sent"), "s3cret-Pässword"), None)
+    )
     (item,) = items
     assert item.direction == "out"
     assert item.idempotency_key == "<reply-9@example.com>"
@@ -147,8 +149,7 @@ async def _collect_and_close(connector: EmailConnector, cursor: str | None) -> A
         await connector.close()
 
 
-def test_stopping_an_import_midway_loses_and_duplicates_nothing(
-        imap: Any, make_settings: Any) -> None:
+def test_stopping_an_import_midway_loses_and_duplicates_nothing(imap: Any, make_settings: Any) -> None:
     servers.append_all(imap, "INBOX", [servers.make_message(n) for n in range(20)])
 
     async def go() -> tuple[list[str], list[str]]:
@@ -174,8 +175,7 @@ def test_stopping_an_import_midway_loses_and_duplicates_nothing(
     assert rest == [f"<msg-{n}@example.org>" for n in range(6, 20)]
 
 
-def test_a_big_import_parsed_by_the_helper_process_reads_the_same(
-        imap: Any, make_settings: Any) -> None:
+def test_a_big_import_parsed_by_the_helper_process_reads_the_same(imap: Any, make_settings: Any) -> None:
     from tests.integration.email.bench_email_import import message
 
     servers.append_all(imap, "INBOX", [message(n) for n in range(24)] + HOSTILE[:9])
@@ -229,8 +229,7 @@ def test_the_helper_process_parses_batches_and_a_dead_helper_costs_nothing() -> 
     assert closed == 0  # ended by closing its input, not killed
 
 
-def test_several_folders_with_one_progress_and_push_on_each(
-        imap: Any, make_settings: Any) -> None:
+def test_several_folders_with_one_progress_and_push_on_each(imap: Any, make_settings: Any) -> None:
     imap.create_folder("Reclami")
     servers.append_all(imap, "INBOX", [servers.make_message(n) for n in range(3)])
     servers.append_all(imap, "Reclami", [servers.make_message(n) for n in range(3, 5)])
@@ -261,7 +260,7 @@ def test_several_folders_with_one_progress_and_push_on_each(
 
 HOSTILE: list[bytes] = [
     b"Subject: no sender at all\r\nMessage-ID: <h1@x>\r\n\r\nwho wrote this?\r\n",
-    b"From: a@example.org\r\nContent-Type: multipart/mixed; boundary=\"q\"\r\n\r\n--q\r\n"
+    b'From: a@example.org\r\nContent-Type: multipart/mixed; boundary="q"\r\n\r\n--q\r\n'
     b"Content-Type: text/plain\r\n\r\ntruncated mime",
     b"From: b@example.org\r\nContent-Type: text/plain; charset=klingon\r\n\r\nqapla\xe8\r\n",
     b"From: c@example.org\r\nX-Huge: " + b"h" * 300_000 + b"\r\n\r\nbig header\r\n",
@@ -270,16 +269,15 @@ HOSTILE: list[bytes] = [
     b"From: f@example.org\r\nMessage-ID: <dup@x>\r\n\r\nfirst copy\r\n",
     b"From: f@example.org\r\nMessage-ID: <dup@x>\r\n\r\nsecond copy\r\n",
     b"this is not an email\r\n",
-    b"From: g@example.org\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
-    b"Content-Type: application/octet-stream; name=\"big.bin\"\r\n"
+    b'From: g@example.org\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+    b'Content-Type: application/octet-stream; name="big.bin"\r\n'
     b"Content-Transfer-Encoding: base64\r\n\r\n"
     + b"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\r\n" * 290_000
     + b"--b--\r\n",
 ]
 
 
-def test_hostile_mailbox_every_message_stored_or_quarantined(
-        imap: Any, make_settings: Any) -> None:
+def test_hostile_mailbox_every_message_stored_or_quarantined(imap: Any, make_settings: Any) -> None:
     servers.append_all(imap, "INBOX", HOSTILE)
 
     async def go() -> Any:
@@ -311,8 +309,9 @@ def test_the_fast_fetch_reader_reads_what_imapclient_reads(imap: Any) -> None:
     uids = imap.search(["ALL"])
     imap.normalise_times = False
     items = [b"BODY.PEEK[]", b"INTERNALDATE", b"FLAGS"]
-    expected = {uid: {k: v for k, v in data.items() if k != b"SEQ"}
-                for uid, data in imap.fetch(uids, items).items()}
+    expected = {
+        uid: {k: v for k, v in data.items() if k != b"SEQ"} for uid, data in imap.fetch(uids, items).items()
+    }
     assert uid_fetch(imap, uids, items) == expected
     assert len(expected) == 21
     # A flag change reported in the middle of the answer (another client at work) is

@@ -59,16 +59,22 @@ async def _collect(settings: dict[str, Any], cursor: str | None) -> tuple[list[A
 def _uids(imap: Any) -> dict[str, int]:
     imap.select_folder("INBOX")
     fetched = imap.fetch(imap.search(["ALL"]), [b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
-    headers = {uid: next(v for k, v in data.items() if k.startswith(b"BODY[")).decode()
-               for uid, data in fetched.items()}
+    headers = {
+        uid: next(v for k, v in data.items() if k.startswith(b"BODY[")).decode()
+        for uid, data in fetched.items()
+    }
     # Messages without a Message-ID have no entry.
     return {text.split(":", 1)[1].strip(): uid for uid, text in headers.items() if ":" in text}
 
 
 def test_flags_set_elsewhere_arrive_as_updates_once_and_without_bodies(
-        imap: Any, make_settings: Any, fetches: list[list[int]]) -> None:
-    servers.append_all(imap, "INBOX", [servers.make_message(n) for n in range(5)]
-                       + [servers.make_message(5, message_id=None)])
+    imap: Any, make_settings: Any, fetches: list[list[int]]
+) -> None:
+    servers.append_all(
+        imap,
+        "INBOX",
+        [servers.make_message(n) for n in range(5)] + [servers.make_message(5, message_id=None)],
+    )
     settings = make_settings()
     items, cursor = servers.run(_collect(settings, None))
     assert len(items) == 6 and all(isinstance(i, InboundItem) for i in items)
@@ -109,13 +115,15 @@ def test_flags_set_elsewhere_arrive_as_updates_once_and_without_bodies(
     fetches.clear()
     items, _ = servers.run(_collect(settings, cursor3))
     assert sorted((u.target_external_id, u.flags) for u in items) == sorted(
-        [("<msg-0@example.org>", ()), (no_id, ("\\Flagged",))])
+        [("<msg-0@example.org>", ()), (no_id, ("\\Flagged",))]
+    )
     # Only the message without a Message-ID had to be read whole, to know its digest.
     assert fetches == [[no_id_uid]]
 
 
 def test_flag_changes_land_in_the_store_once_with_exact_counts(
-        imap: Any, make_settings: Any, store: Services) -> None:
+    imap: Any, make_settings: Any, store: Services
+) -> None:
     servers.append_all(imap, "INBOX", [servers.make_message(n) for n in range(4)])
     settings = make_settings()
     acc = account(store, kind="email")
@@ -175,8 +183,7 @@ def test_flag_changes_land_in_the_store_once_with_exact_counts(
     assert count(Message) == 4 and count(QuarantineItem) == 0
 
 
-def test_a_flag_set_elsewhere_wakes_the_waiting_connection(
-        imap: Any, make_settings: Any) -> None:
+def test_a_flag_set_elsewhere_wakes_the_waiting_connection(imap: Any, make_settings: Any) -> None:
     servers.append_all(imap, "INBOX", [servers.make_message(n) for n in range(3)])
     settings = make_settings(poll_interval=300)
 
@@ -186,8 +193,7 @@ def test_a_flag_set_elsewhere_wakes_the_waiting_connection(
             _, cursor, _ = await servers.collect(connector, None)
             assert await connector.wait_for_changes(cursor, 1.0) is False
             uid = await asyncio.to_thread(_uids, imap)
-            later = threading.Timer(0.5, imap.add_flags,
-                                    ([uid["<msg-1@example.org>"]], [b"\\Seen"]))
+            later = threading.Timer(0.5, imap.add_flags, ([uid["<msg-1@example.org>"]], [b"\\Seen"]))
             later.start()
             started = time.monotonic()
             woke = await connector.wait_for_changes(cursor, 20)
@@ -200,5 +206,4 @@ def test_a_flag_set_elsewhere_wakes_the_waiting_connection(
 
     woke, elapsed, items = servers.run(go())
     assert woke is True and elapsed < 4, f"woke {woke} after {elapsed:.1f} s"
-    assert [(i.target_external_id, i.flags) for i in items] == [
-        ("<msg-1@example.org>", ("\\Seen",))]
+    assert [(i.target_external_id, i.flags) for i in items] == [("<msg-1@example.org>", ("\\Seen",))]

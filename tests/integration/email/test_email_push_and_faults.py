@@ -31,7 +31,8 @@ def _append_later(dovecot: Any, user: str, delay: float, raw: bytes) -> threadin
 
 
 def test_idle_notices_new_mail_within_seconds(
-        dovecot: Any, mailbox: Any, imap: Any, make_settings: Any) -> None:
+    dovecot: Any, mailbox: Any, imap: Any, make_settings: Any
+) -> None:
     imap.append("INBOX", servers.make_message(1))
 
     async def go() -> tuple[bool, float, bool]:
@@ -48,8 +49,7 @@ def test_idle_notices_new_mail_within_seconds(
             # A message that arrived while nobody waited is reported at once.
             _append_later(dovecot, mailbox[0], 0, servers.make_message(3)).join()
             items, cursor, _ = await servers.collect(connector, cursor)
-            assert [i.external_id for i in items] == ["<msg-2@example.org>",
-                                                      "<msg-3@example.org>"]
+            assert [i.external_id for i in items] == ["<msg-2@example.org>", "<msg-3@example.org>"]
             _append_later(dovecot, mailbox[0], 0, servers.make_message(4)).join()
             immediate = await connector.wait_for_changes(cursor, 5)
             return changed, elapsed, immediate
@@ -63,7 +63,8 @@ def test_idle_notices_new_mail_within_seconds(
 
 
 def test_a_silently_dropped_idle_connection_is_detected(
-        dovecot: Any, mailbox: Any, imap: Any, make_settings: Any) -> None:
+    dovecot: Any, mailbox: Any, imap: Any, make_settings: Any
+) -> None:
     proxy = servers.SilentProxy(dovecot.imap_port)
     try:
         settings = make_settings(imap_port=proxy.port, idle_timeout=2)
@@ -90,8 +91,7 @@ def test_a_silently_dropped_idle_connection_is_detected(
         proxy.close()
 
 
-def test_server_killed_mid_import_then_restarted_loses_and_duplicates_nothing(
-        private_dovecot: Any) -> None:
+def test_server_killed_mid_import_then_restarted_loses_and_duplicates_nothing(private_dovecot: Any) -> None:
     user, _ = private_dovecot.add_user()
     client = private_dovecot.client(user, PASSWORD)
     servers.append_all(client, "INBOX", [servers.make_message(n) for n in range(120)])
@@ -150,7 +150,8 @@ def test_server_killed_mid_import_then_restarted_loses_and_duplicates_nothing(
 
 
 def test_a_silently_dropped_import_connection_is_replaced(
-        dovecot: Any, imap: Any, make_settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    dovecot: Any, imap: Any, make_settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import connectors.email as email_connector
     import connectors.email.imap as email_imap
 
@@ -181,9 +182,11 @@ def test_a_silently_dropped_import_connection_is_replaced(
 
 
 def test_polls_when_the_server_has_no_idle(mail_tmp: Any, certificate: Any) -> None:
-    server = servers.Dovecot(mail_tmp / "noidle", *certificate,
-                             extra="imap_capability = IMAP4rev1 LITERAL+ SASL-IR ENABLE "
-                                   "UIDPLUS CONDSTORE\n")
+    server = servers.Dovecot(
+        mail_tmp / "noidle",
+        *certificate,
+        extra="imap_capability = IMAP4rev1 LITERAL+ SASL-IR ENABLE UIDPLUS CONDSTORE\n",
+    )
     server.start()
     try:
         user, _ = server.add_user()
@@ -214,7 +217,8 @@ def test_polls_when_the_server_has_no_idle(mail_tmp: Any, certificate: Any) -> N
 
 
 def test_cancelling_a_wait_is_prompt_and_the_next_wait_works(
-        dovecot: Any, mailbox: Any, make_settings: Any) -> None:
+    dovecot: Any, mailbox: Any, make_settings: Any
+) -> None:
     async def go() -> tuple[float, bool]:
         connector = EmailConnector(make_settings(), PASSWORD)
         try:

@@ -25,42 +25,47 @@ def _stored(db: Path) -> list[str]:
         return []
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
-            rows = conn.execute("SELECT external_id FROM messages WHERE direction = 'in' "
-                                "ORDER BY external_id").fetchall()
+            rows = conn.execute(
+                "SELECT external_id FROM messages WHERE direction = 'in' ORDER BY external_id"
+            ).fetchall()
     except sqlite3.OperationalError:
         return []
     return [r[0] for r in rows]
 
 
-def _wait_for(db: Path, count: int, seconds: float, worker: subprocess.Popen[bytes],
-              log: Path) -> float:
+def _wait_for(db: Path, count: int, seconds: float, worker: subprocess.Popen[bytes], log: Path) -> float:
     started = time.monotonic()
     while len(_stored(db)) < count:
         assert worker.poll() is None, "the worker stopped: " + log.read_text(errors="replace")
         assert time.monotonic() - started < seconds, (
-            f"{len(_stored(db))} of {count} messages after {seconds} s")
+            f"{len(_stored(db))} of {count} messages after {seconds} s"
+        )
         time.sleep(0.05)
     return time.monotonic() - started
 
 
 def test_the_worker_gets_mail_pushed_from_every_folder(
-        tmp_path: Path, dovecot: Any, mailbox: tuple[str, str], imap: Any) -> None:
+    tmp_path: Path, dovecot: Any, mailbox: tuple[str, str], imap: Any
+) -> None:
     folders = ["INBOX", "Reclami", "Ordini"]
     for folder in folders[1:]:
         imap.create_folder(folder)
     for index, folder in enumerate(folders):
         imap.append(folder, servers.make_message(index))
     cli = Cli(tmp_path)
-    settings = servers.settings_for(dovecot, mailbox[0], folders=",".join(folders),
-                                    poll_interval=300)
+    settings = servers.settings_for(dovecot, mailbox[0], folders=",".join(folders), poll_interval=300)
     sets = [arg for key, value in settings.items() for arg in ("--set", f"{key}={value}")]
-    cli("accounts", "add", "email", "support-mail", *sets, "--secret-stdin",
-        stdin=mailbox[1] + "\n")
+    cli("accounts", "add", "email", "support-mail", *sets, "--secret-stdin", stdin=mailbox[1] + "\n")
     db = tmp_path / "inbox.db"
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
-        worker = subprocess.Popen([*_command(), "--database", cli.database, "sync"], env=cli.env,
-                                  stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        worker = subprocess.Popen(
+            [*_command(), "--database", cli.database, "sync"],
+            env=cli.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         _wait_for(db, 3, 60, worker, log)
         time.sleep(1.0)  # the worker is back to waiting on every folder
@@ -84,15 +89,15 @@ def test_the_worker_gets_mail_pushed_from_every_folder(
 
 
 def test_folders_past_the_idle_limit_are_polled(
-        dovecot: Any, mailbox: tuple[str, str], imap: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    dovecot: Any, mailbox: tuple[str, str], imap: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import asyncio
 
     from connectors.email import EmailConnector
 
     monkeypatch.setattr(push, "MAX_IDLE_FOLDERS", 1)
     imap.create_folder("Archivio")
-    settings = servers.settings_for(dovecot, mailbox[0], folders="INBOX,Archivio",
-                                    poll_interval=1)
+    settings = servers.settings_for(dovecot, mailbox[0], folders="INBOX,Archivio", poll_interval=1)
 
     async def go() -> tuple[bool, float, list[str], int]:
         connector = EmailConnector(settings, mailbox[1])
@@ -100,7 +105,8 @@ def test_folders_past_the_idle_limit_are_polled(
             _, cursor, _ = await servers.collect(connector, None)
             assert await connector.wait_for_changes(cursor, 1.5) is False
             appended = asyncio.get_running_loop().call_later(
-                0.3, imap.append, "Archivio", servers.make_message(3))
+                0.3, imap.append, "Archivio", servers.make_message(3)
+            )
             started = time.monotonic()
             woke = await connector.wait_for_changes(cursor, 10)
             elapsed = time.monotonic() - started
@@ -117,14 +123,14 @@ def test_folders_past_the_idle_limit_are_polled(
 
 
 def test_a_cancelled_or_answered_wait_keeps_every_folder_logged_in(
-        dovecot: Any, mailbox: tuple[str, str], imap: Any) -> None:
+    dovecot: Any, mailbox: tuple[str, str], imap: Any
+) -> None:
     import asyncio
 
     from connectors.email import EmailConnector
 
     imap.create_folder("Reclami")
-    settings = servers.settings_for(dovecot, mailbox[0], folders="INBOX,Reclami",
-                                    poll_interval=300)
+    settings = servers.settings_for(dovecot, mailbox[0], folders="INBOX,Reclami", poll_interval=300)
 
     async def go() -> tuple[list[Any], list[Any], list[Any], bool, bool]:
         connector = EmailConnector(settings, mailbox[1])
@@ -143,7 +149,8 @@ def test_a_cancelled_or_answered_wait_keeps_every_folder_logged_in(
                 await waiting
             # New mail in one folder ends the next wait.
             later = asyncio.get_running_loop().call_later(
-                0.5, imap.append, "Reclami", servers.make_message(1))
+                0.5, imap.append, "Reclami", servers.make_message(1)
+            )
             woke = await connector.wait_for_changes(cursor, 10)
             later.cancel()
             second = lines()

@@ -38,10 +38,14 @@ def _reply(settings: dict[str, Any], **kw: Any) -> OutboundReply:
 
 
 def test_reply_arrives_byte_exact_with_threading_headers_and_a_sent_copy(
-        smtp_server: Any, make_settings: Any, imap: Any) -> None:
+    smtp_server: Any, make_settings: Any, imap: Any
+) -> None:
     settings = make_settings(smtp_server)
-    reply = _reply(settings, html="<p>Il pacco è <b>partito</b></p>", attachments=(
-        AttachmentData("ricevuta.pdf", "application/pdf", b"%PDF-1.4 fake"),))
+    reply = _reply(
+        settings,
+        html="<p>Il pacco è <b>partito</b></p>",
+        attachments=(AttachmentData("ricevuta.pdf", "application/pdf", b"%PDF-1.4 fake"),),
+    )
     assert reply.idempotency_key.endswith("@example.com>")
 
     async def go() -> Any:
@@ -96,7 +100,8 @@ def test_sending_the_same_reply_twice_delivers_once(smtp_server: Any, make_setti
 
 
 def test_temporary_refusal_is_transient_then_the_retry_goes_through(
-        smtp_server: Any, make_settings: Any) -> None:
+    smtp_server: Any, make_settings: Any
+) -> None:
     settings = make_settings(smtp_server)
     reply = _reply(settings)
     smtp_server.handler.faults.append("4xx")
@@ -114,8 +119,7 @@ def test_temporary_refusal_is_transient_then_the_retry_goes_through(
     assert len(smtp_server.handler.received) == 1
 
 
-def test_permanent_refusal_carries_the_servers_reason(
-        smtp_server: Any, make_settings: Any) -> None:
+def test_permanent_refusal_carries_the_servers_reason(smtp_server: Any, make_settings: Any) -> None:
     settings = make_settings(smtp_server)
     smtp_server.handler.faults.append("5xx")
 
@@ -132,7 +136,8 @@ def test_permanent_refusal_carries_the_servers_reason(
 
 
 def test_connection_lost_after_data_is_transient_and_the_reply_is_not_in_sent(
-        smtp_server: Any, make_settings: Any) -> None:
+    smtp_server: Any, make_settings: Any
+) -> None:
     """The server took the message but we never heard "250": the outcome is unknown.
 
     The connector says so (TransientError), keeps no Sent copy, and so ``find_sent``
@@ -167,11 +172,13 @@ def test_refused_recipient_is_permanent(smtp_server: Any, make_settings: Any) ->
             with pytest.raises(PermanentError, match="not an email address"):
                 await connector.send(_reply(settings, to=(Address("email", "not an address"),)))
             with pytest.raises(PermanentError, match="550 5.1.1 No such user"):
-                await connector.send(_reply(settings, to=(
-                    Address("email", "unknown@example.org"),)))
+                await connector.send(_reply(settings, to=(Address("email", "unknown@example.org"),)))
             # One good and one unknown recipient: sent, with the refusal noted.
-            result = await connector.send(_reply(settings, to=(
-                Address("email", "unknown@example.org"), Address("email", "ok@example.org"))))
+            result = await connector.send(
+                _reply(
+                    settings, to=(Address("email", "unknown@example.org"), Address("email", "ok@example.org"))
+                )
+            )
             assert "unknown@example.org" in result.meta["refused"]
         finally:
             await connector.close()
@@ -182,7 +189,8 @@ def test_refused_recipient_is_permanent(smtp_server: Any, make_settings: Any) ->
 
 
 def test_a_reply_larger_than_the_server_takes_fails_at_once_in_words(
-        mailbox: tuple[str, str], make_settings: Any) -> None:
+    mailbox: tuple[str, str], make_settings: Any
+) -> None:
     small = servers.SmtpServer(user=mailbox[0], password=mailbox[1], size_limit=50_000)
     small.start()
     try:

@@ -37,9 +37,7 @@ def connector(emulator: MastodonEmulator, token: str | None = None, **settings: 
     )
 
 
-async def collect(
-    account: MastodonConnector, cursor: str | None
-) -> tuple[list[list[BatchItem]], str | None]:
+async def collect(account: MastodonConnector, cursor: str | None) -> tuple[list[list[BatchItem]], str | None]:
     batches: list[list[BatchItem]] = []
     async for batch in account.fetch(cursor):
         batches.append(list(batch.items))
@@ -85,7 +83,7 @@ def test_mentions_arrive_as_messages_with_their_thread_and_files(emulator: Masto
         spoiler_text="delivery",
     )
     emulator.customer_mentions(bob, "Same question & more <here>", visibility="direct")
-    follow_up = emulator.customer_mentions(ada, "Any news?", in_reply_to=first["id"])
+    emulator.customer_mentions(ada, "Any news?", in_reply_to=first["id"])
     emulator.push_notification(type="favourite", account=bob)  # not asked for: never arrives
 
     hello, other, news = fetched(emulator)
@@ -210,7 +208,11 @@ def test_edits_arrive_as_updates_and_a_damaged_post_is_quarantined(emulator: Mas
     assert isinstance(broken, BrokenItem) and broken.external_id == "999"
     assert "unreadable" in broken.reason
     assert isinstance(edit, ItemUpdate)
-    assert (edit.kind, edit.target_external_id, edit.text) == ("edit", status["id"], "my address is Via Roma 1")
+    assert (edit.kind, edit.target_external_id, edit.text) == (
+        "edit",
+        status["id"],
+        "my address is Via Roma 1",
+    )
     assert last.text == "still here"
 
 
@@ -230,13 +232,18 @@ def test_our_own_post_seen_again_is_outgoing() -> None:
     }
     item = to_item(notification, "social.example", me)
     assert isinstance(item, InboundItem)
-    assert (item.direction, item.external_id, item.in_reply_to, item.text) == ("out", "77", "70", "note to self")
+    assert (item.direction, item.external_id, item.in_reply_to, item.text) == (
+        "out",
+        "77",
+        "70",
+        "note to self",
+    )
 
 
 def test_html_becomes_readable_text() -> None:
     content = (
         '<p>Hi <span class="h-card"><a href="https://x.example/@a" class="u-url mention">@<span>a</span>'
-        "</a></span>,<br />line two &amp; more</p><p>see <a href=\"https://e.example/long/path\">"
+        '</a></span>,<br />line two &amp; more</p><p>see <a href="https://e.example/long/path">'
         '<span class="invisible">https://</span><span class="ellipsis">e.example/lo</span>'
         '<span class="invisible">ng/path</span></a></p>'
     )
@@ -289,7 +296,11 @@ def test_settings_are_refused_in_words() -> None:
     with pytest.raises(SettingsError, match="public_replies"):
         MastodonConnector({"instance": "https://mastodon.social", "public_replies": "maybe"}, "t")
     plain = MastodonConnector({"instance": "https://mastodon.social/"}, "t")
-    assert (plain.instance, plain.poll_interval, plain.public_replies) == ("https://mastodon.social", 60, False)
+    assert (plain.instance, plain.poll_interval, plain.public_replies) == (
+        "https://mastodon.social",
+        60,
+        False,
+    )
     assert MastodonConnector({"instance": "http://localhost:3000"}, "t").instance == "http://localhost:3000"
 
 
@@ -336,7 +347,13 @@ def test_a_reply_mentions_the_customer_and_answers_privately(emulator: MastodonE
         return OutboundReply(key, target["id"], text, to=to, in_reply_to=target["id"])
 
     sent(emulator, reply("a", public), reply("b", private))
-    sent(emulator, reply("c", public), reply("d", private), reply("e", public, "@ada see DM"), public_replies=True)
+    sent(
+        emulator,
+        reply("c", public),
+        reply("d", private),
+        reply("e", public, "@ada see DM"),
+        public_replies=True,
+    )
     posts = emulator.our_posts()
     assert [(p["visibility"], p["in_reply_to_id"]) for p in posts] == [
         ("direct", public["id"]),  # private unless the admin allows public answers
@@ -357,7 +374,10 @@ def test_a_retried_send_posts_exactly_once(emulator: MastodonEmulator) -> None:
     # The instance posts, then the answer is lost on the way back.
     emulator.fail("POST /api/v1/statuses", 0, lose_answer=True)
     reply = OutboundReply(
-        "retry-key", status["id"], "Hello Ada", to=(Address("mastodon", "@ada@social.example"),),
+        "retry-key",
+        status["id"],
+        "Hello Ada",
+        to=(Address("mastodon", "@ada@social.example"),),
         in_reply_to=status["id"],
     )
 
@@ -385,8 +405,12 @@ def test_images_and_video_go_with_a_reply_and_a_retry_still_posts_once(emulator:
     photo = AttachmentData("montaggio.png", "image/png", b"\x89PNG montaggio")
     clip = AttachmentData("montaggio.mp4", "video/mp4", b"\x00\x00\x00\x18ftypmp42")
     reply = OutboundReply(
-        "with-media", status["id"], "Here is how.", to=(Address("mastodon", "@ada@social.example"),),
-        in_reply_to=status["id"], attachments=(photo, clip),
+        "with-media",
+        status["id"],
+        "Here is how.",
+        to=(Address("mastodon", "@ada@social.example"),),
+        in_reply_to=status["id"],
+        attachments=(photo, clip),
     )
     # The post is made, then its answer is lost: the retry uploads again and still posts once.
     emulator.fail("POST /api/v1/statuses", 0, lose_answer=True)
@@ -465,7 +489,9 @@ def test_a_rate_limit_storm_delivers_every_reply_exactly_once(emulator: Mastodon
         waits: list[float] = []
         try:
             for n in range(5):
-                reply = OutboundReply(f"storm-{n}", status["id"], f"answer {n}", to=to, in_reply_to=status["id"])
+                reply = OutboundReply(
+                    f"storm-{n}", status["id"], f"answer {n}", to=to, in_reply_to=status["id"]
+                )
                 while True:  # what the dispatcher does: wait as told, then retry
                     try:
                         await account.send(reply)
@@ -483,7 +509,9 @@ def test_a_rate_limit_storm_delivers_every_reply_exactly_once(emulator: Mastodon
     assert refusals == 9
     assert 28 <= waits[0] <= 30  # from X-RateLimit-Reset, an ISO time 30 s ahead
     assert all(w <= 1 for w in waits[1:])
-    assert [p["source"] for p in emulator.our_posts()] == [f"@ada@social.example answer {n}" for n in range(5)]
+    assert [p["source"] for p in emulator.our_posts()] == [
+        f"@ada@social.example answer {n}" for n in range(5)
+    ]
 
 
 def test_refusals_are_typed(emulator: MastodonEmulator) -> None:
@@ -558,7 +586,9 @@ def test_the_answered_post_decides_whom_to_mention(emulator: MastodonEmulator) -
     )
 
 
-def test_an_answer_that_left_before_a_crash_is_found_after_the_key_expired(emulator: MastodonEmulator) -> None:
+def test_an_answer_that_left_before_a_crash_is_found_after_the_key_expired(
+    emulator: MastodonEmulator,
+) -> None:
     ada, bob = emulator.account("ada"), emulator.account("bob")
     status = emulator.customer_mentions(ada, "where is my parcel?")
     other = emulator.customer_mentions(bob, "and mine?")

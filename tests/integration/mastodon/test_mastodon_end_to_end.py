@@ -53,7 +53,11 @@ def test_mentions_to_case_and_one_reply_back(emulator: MastodonEmulator, tmp_pat
     assert post["source"] == "@ada@social.example Yes: two years, kettles included."
     assert [m["acct"] for m in post["mentions"]] == ["ada"] and post["visibility"] == "direct"
     messages = cli.json("cases", "show", str(case_id))["messages"]
-    assert [(m["direction"], m["delivery"]) for m in messages] == [("in", None), ("in", None), ("out", "sent")]
+    assert [(m["direction"], m["delivery"]) for m in messages] == [
+        ("in", None),
+        ("in", None),
+        ("out", "sent"),
+    ]
 
     stored = b"".join(p.read_bytes() for p in tmp_path.glob("inbox.db*") if p.is_file())
     assert emulator.token.encode() not in stored  # the token lives in the keyring only

@@ -100,9 +100,7 @@ class Synapse:
             json.dumps(
                 {
                     "version": 1,
-                    "formatters": {
-                        "plain": {"format": "%(asctime)s %(name)s %(levelname)s %(message)s"}
-                    },
+                    "formatters": {"plain": {"format": "%(asctime)s %(name)s %(levelname)s %(message)s"}},
                     "handlers": {
                         "file": {
                             "class": "logging.FileHandler",
@@ -190,10 +188,7 @@ class Synapse:
                     + (self.folder / "stdout.log").read_text(errors="replace")[-2000:]
                 )
             try:
-                if (
-                    httpx.get(self.base_url + "/_matrix/client/versions", timeout=1).status_code
-                    == 200
-                ):
+                if httpx.get(self.base_url + "/_matrix/client/versions", timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
@@ -303,9 +298,7 @@ class CustomerClient:
         self._txn += 1
         payload = content if content is not None else {"msgtype": "m.text", "body": body}
         txn = f"c{time.monotonic_ns()}-{self._txn}"
-        return str(
-            self.call("PUT", f"/rooms/{room_id}/send/{event_type}/{txn}", json=payload)["event_id"]
-        )
+        return str(self.call("PUT", f"/rooms/{room_id}/send/{event_type}/{txn}", json=payload)["event_id"])
 
     def edit(self, room_id: str, event_id: str, new_body: str) -> str:
         return self.send(
@@ -322,9 +315,7 @@ class CustomerClient:
         self._txn += 1
         body = {"reason": reason} if reason else {}
         return str(
-            self.call("PUT", f"/rooms/{room_id}/redact/{event_id}/r{self._txn}", json=body)[
-                "event_id"
-            ]
+            self.call("PUT", f"/rooms/{room_id}/redact/{event_id}/r{self._txn}", json=body)["event_id"]
         )
 
     def upload(self, data: bytes, content_type: str, filename: str) -> str:
@@ -340,11 +331,7 @@ class CustomerClient:
     def messages_from(self, room_id: str, sender: str, limit: int = 200) -> list[dict[str, Any]]:
         """Every m.room.message by ``sender``, oldest first (what the customer reads)."""
         data = self.call("GET", f"/rooms/{room_id}/messages", params={"dir": "b", "limit": limit})
-        return [
-            e
-            for e in reversed(data["chunk"])
-            if e["type"] == "m.room.message" and e["sender"] == sender
-        ]
+        return [e for e in reversed(data["chunk"]) if e["type"] == "m.room.message" and e["sender"] == sender]
 
     def sync_messages(
         self, since: str | None = None, timeout_ms: int = 0
@@ -364,9 +351,7 @@ class CustomerClient:
     def set_ratelimit(self, user_id: str, per_second: int, burst: int) -> None:
         """Admin API: give one user tight limits so a test meets Synapse's real 429."""
         reply = self.http.post(
-            self.http.base_url.copy_with(
-                path=f"/_synapse/admin/v1/users/{user_id}/override_ratelimit"
-            ),
+            self.http.base_url.copy_with(path=f"/_synapse/admin/v1/users/{user_id}/override_ratelimit"),
             json={"messages_per_second": per_second, "burst_count": burst},
         )
         reply.raise_for_status()

@@ -47,9 +47,7 @@ class MatrixHarness(Harness):
         return OutboundReply(idempotency_key="", thread_key=self.room, text="")
 
     async def count_received(self, text: str) -> int:
-        events = self.accounts.customer_client.messages_from(
-            self.room, self.accounts.support.user_id
-        )
+        events = self.accounts.customer_client.messages_from(self.room, self.accounts.support.user_id)
         return sum(1 for e in events if e["content"].get("body") == text)
 
 

@@ -25,9 +25,7 @@ from tests.integration.matrix.synapse import Accounts
 pytestmark = pytest.mark.synapse
 
 
-async def collect(
-    connector: MatrixConnector, cursor: str | None
-) -> tuple[list[BatchItem], str | None]:
+async def collect(connector: MatrixConnector, cursor: str | None) -> tuple[list[BatchItem], str | None]:
     items: list[BatchItem] = []
     async for batch in connector.fetch(cursor):
         items.extend(batch.items)
@@ -390,9 +388,7 @@ def test_forgotten_token_logs_in_again_or_tells_the_admin(accounts: Accounts) ->
         finally:
             await connector.close()
 
-        token_account = accounts.connector(
-            secret_kind="token", secret=accounts.support.access_token
-        )
+        token_account = accounts.connector(secret_kind="token", secret=accounts.support.access_token)
         try:
             await token_account.check()
             logout(accounts, accounts.support.access_token)
@@ -449,7 +445,6 @@ def test_a_storm_of_real_rate_limits_delivers_every_reply_once(accounts: Account
     assert all(e.retry_after is not None and 0 < e.retry_after <= 5 for e in refused)
     assert all("rate limit" in str(e) for e in refused)
     bodies = [
-        e["content"]["body"]
-        for e in accounts.customer_client.messages_from(room, accounts.support.user_id)
+        e["content"]["body"] for e in accounts.customer_client.messages_from(room, accounts.support.user_id)
     ]
     assert bodies == [r.text for r in replies]

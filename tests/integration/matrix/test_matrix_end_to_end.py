@@ -53,9 +53,7 @@ def test_room_message_to_case_and_reply_back_once(app: Services, accounts: Accou
             assert message.text == "Ciao, my order 1042 is late"
             identities = {
                 (i.kind, i.value)
-                for i in s.scalars(
-                    select(Identity).where(Identity.customer_id == message.customer_id)
-                )
+                for i in s.scalars(select(Identity).where(Identity.customer_id == message.customer_id))
             }
             case_id = message.case_id
         phone = "+" + puppet.user_id[1:].split(":")[0].removeprefix("whatsapp_")
@@ -72,9 +70,7 @@ def test_room_message_to_case_and_reply_back_once(app: Services, accounts: Accou
             assert [(m.id, m.delivery) for m in out] == [(reply_id, "sent")]
             assert out[0].external_id and out[0].external_id.startswith("$")
             assert s.scalar(select(Customer.id).where(Customer.id == message.customer_id))
-        bodies = [
-            e["content"]["body"] for e in client.messages_from(room, accounts.support.user_id)
-        ]
+        bodies = [e["content"]["body"] for e in client.messages_from(room, accounts.support.user_id)]
         assert bodies == ["Sorry! It ships today."]
     finally:
         client.close()

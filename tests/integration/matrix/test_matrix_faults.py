@@ -13,9 +13,7 @@ from tests.integration.matrix.synapse import Accounts
 pytestmark = [pytest.mark.synapse, pytest.mark.slow]
 
 
-async def collect(
-    connector: MatrixConnector, cursor: str | None
-) -> tuple[list[BatchItem], str | None]:
+async def collect(connector: MatrixConnector, cursor: str | None) -> tuple[list[BatchItem], str | None]:
     items: list[BatchItem] = []
     async for batch in connector.fetch(cursor):
         items.extend(batch.items)

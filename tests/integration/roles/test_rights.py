@@ -72,7 +72,9 @@ def test_the_trigger_reads_the_same_login_comment_that_setup_writes() -> None:
 
 @pytest.mark.postgres
 def test_the_trail_names_the_agent_whose_login_wrote_it(team: Team) -> None:
-    worker = db_roles.set_worker_login(team.owner.engine, f"worker_{team.database}", PASSWORD, actor="test").user
+    worker = db_roles.set_worker_login(
+        team.owner.engine, f"worker_{team.database}", PASSWORD, actor="test"
+    ).user
     # A script with Sara's login writes events in a colleague's name, and in nobody's.
     with team.connect_as(team.logins["Sara Bianchi"]) as conn:
         for actor in ("Anna Neri", "system"):
@@ -88,7 +90,9 @@ def test_the_trail_names_the_agent_whose_login_wrote_it(team: Team) -> None:
         )
     team.owner.cases.set_priority(team.owner.queries.cases()[0].id, "high", actor="Luca Verdi")
     with team.owner.factory() as s:
-        rows = s.execute(select(AuditEvent.actor, AuditEvent.action).order_by(AuditEvent.id.desc()).limit(4)).all()
+        rows = s.execute(
+            select(AuditEvent.actor, AuditEvent.action).order_by(AuditEvent.id.desc()).limit(4)
+        ).all()
     assert [tuple(r) for r in reversed(rows)] == [
         ("Sara Bianchi", "case.assigned"),
         ("Sara Bianchi", "case.assigned"),
@@ -96,7 +100,10 @@ def test_the_trail_names_the_agent_whose_login_wrote_it(team: Team) -> None:
         ("Luca Verdi", "case.priority"),  # the owner's login is no agent's: the app's own name stands
     ]
     # Agents cannot take the trigger away.
-    with team.connect_as(team.logins["Sara Bianchi"]) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+    with (
+        team.connect_as(team.logins["Sara Bianchi"]) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
         conn.execute("DROP TRIGGER audit_events_actor ON audit_events")
 
 
@@ -114,7 +121,10 @@ def test_drafts_and_saved_views_are_their_agents_own(team: Team) -> None:
     with team.connect_as(team.logins["Luca Verdi"]) as conn:
         assert conn.execute("UPDATE drafts SET text = 'x' WHERE agent_id = %s", (sara_id,)).rowcount == 0
         assert conn.execute("DELETE FROM saved_searches WHERE agent_id = %s", (sara_id,)).rowcount == 0
-    with team.connect_as(team.logins["Sara Bianchi"]) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+    with (
+        team.connect_as(team.logins["Sara Bianchi"]) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
         conn.execute(
             "INSERT INTO drafts (case_id, agent_id, text, note, updated_at) VALUES (%s, %s, 'x', false, now())",
             (case_id, luca_id),

@@ -78,18 +78,29 @@ def test_search_puts_the_message_most_about_the_words_first_on_both_backends(any
     services = build(any_url, migrate=True)
     try:
         acc = account(services)
-        services.ingest.store_batch(acc, batch(
-            item("old", text="Reso del frullatore: il reso del frullatore rotto, secondo reso"),
-            item("new", minutes=5, text="Vorrei sapere se il reso è gratuito, e poi altro sul frullatore"),
-            item("other", minutes=9, text="Nessuna domanda"),
-        ))
+        services.ingest.store_batch(
+            acc,
+            batch(
+                item("old", text="Reso del frullatore: il reso del frullatore rotto, secondo reso"),
+                item(
+                    "new", minutes=5, text="Vorrei sapere se il reso è gratuito, e poi altro sul frullatore"
+                ),
+                item("other", minutes=9, text="Nessuna domanda"),
+            ),
+        )
         assert [h.text[:4] for h in services.search.search("reso frullatore")] == ["Reso", "Vorr"]
         # The words side by side beat the same words apart, whatever their age.
-        services.ingest.store_batch(acc, batch(
-            item("near", minutes=20,
-                 text="Qual è il numero ordine giusto da indicare nel modulo della richiesta di reso?"),
-            item("far", minutes=30, text="Il numero del cliente non basta, serve l'ordine"),
-        ))
+        services.ingest.store_batch(
+            acc,
+            batch(
+                item(
+                    "near",
+                    minutes=20,
+                    text="Qual è il numero ordine giusto da indicare nel modulo della richiesta di reso?",
+                ),
+                item("far", minutes=30, text="Il numero del cliente non basta, serve l'ordine"),
+            ),
+        )
         assert [h.text[:4] for h in services.search.search("numero ordine")] == ["Qual", "Il n"]
     finally:
         services.close()
@@ -113,11 +124,14 @@ def test_customers_under_one_name_are_suggested_and_told_apart_on_both_backends(
         assert services.queries.similar_customers(ids[0]) == []
         assert services.queries.similar_customers(ids[2]) == []
         # The same mailbox name at another provider, and only that (byte for byte).
-        services.ingest.store_batch(acc, batch(
-            item("d", "anna.verdi@lavoro.example"),
-            item("e", "annaverdi@example.org"),
-            item("f", "anna.verdix@example.org"),
-        ))
+        services.ingest.store_batch(
+            acc,
+            batch(
+                item("d", "anna.verdi@lavoro.example"),
+                item("e", "annaverdi@example.org"),
+                item("f", "anna.verdix@example.org"),
+            ),
+        )
         anna = next(c.id for c in services.queries.customers() if "anna@example.it" in str(c.identities))
         work = next(c.id for c in services.queries.customers() if "anna.verdi@lavoro" in str(c.identities))
         services.ingest.store_batch(acc, batch(item("g", "anna.verdi@casa.example", name="Anna V")))
@@ -133,17 +147,23 @@ def test_replies_without_headers_join_their_own_customers_thread_on_both_backend
     services = build(any_url, migrate=True)
     try:
         acc = account(services)
-        services.ingest.store_batch(acc, batch(
-            item("<a1@x>", "anna@example.it", subject="Fattura di ottobre"),
-            item("<b1@x>", "bruno@example.it", subject="Reso del frullatore"),
-        ))
+        services.ingest.store_batch(
+            acc,
+            batch(
+                item("<a1@x>", "anna@example.it", subject="Fattura di ottobre"),
+                item("<b1@x>", "bruno@example.it", subject="Reso del frullatore"),
+            ),
+        )
         # One batch, two customers, two subjects: each reply joins its own customer's
         # thread, and a customer writing the other's subject starts a thread of their own.
-        services.ingest.store_batch(acc, batch(
-            item("<a2@x>", "anna@example.it", subject="R: Fattura di ottobre", minutes=30),
-            item("<b2@x>", "bruno@example.it", subject="Re: Reso del frullatore", minutes=31),
-            item("<b3@x>", "bruno@example.it", subject="Fattura di ottobre", minutes=32),
-        ))
+        services.ingest.store_batch(
+            acc,
+            batch(
+                item("<a2@x>", "anna@example.it", subject="R: Fattura di ottobre", minutes=30),
+                item("<b2@x>", "bruno@example.it", subject="Re: Reso del frullatore", minutes=31),
+                item("<b3@x>", "bruno@example.it", subject="Fattura di ottobre", minutes=32),
+            ),
+        )
         with services.factory() as s:
             thread_of = dict(s.execute(select(Message.external_id, Message.thread_id)).all())
         assert thread_of["<a2@x>"] == thread_of["<a1@x>"]

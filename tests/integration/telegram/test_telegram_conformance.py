@@ -25,17 +25,13 @@ class TelegramHarness(Harness):
         self.emulator = emulator
 
     def make_connector(self) -> Connector:
-        return TelegramConnector(
-            {"api_base": self.emulator.base_url, "batch_size": 5}, self.emulator.token
-        )
+        return TelegramConnector({"api_base": self.emulator.base_url, "batch_size": 5}, self.emulator.token)
 
     def make_connector_with_bad_credentials(self) -> Connector:
         return TelegramConnector({"api_base": self.emulator.base_url}, "1:revoked-token")
 
     def make_connector_for_dead_server(self) -> Connector:
-        return TelegramConnector(
-            {"api_base": f"http://127.0.0.1:{free_port()}"}, self.emulator.token
-        )
+        return TelegramConnector({"api_base": f"http://127.0.0.1:{free_port()}"}, self.emulator.token)
 
     async def deliver(self, texts: list[str]) -> None:
         for text in texts:

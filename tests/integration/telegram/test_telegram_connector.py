@@ -28,9 +28,7 @@ GIULIA = {"id": 4242, "first_name": "Giulia", "last_name": "Rossi", "username": 
 MARCO = {"id": 5151, "first_name": "Marco"}
 
 
-def connector(
-    emulator: TelegramEmulator, token: str | None = None, **settings: Any
-) -> TelegramConnector:
+def connector(emulator: TelegramEmulator, token: str | None = None, **settings: Any) -> TelegramConnector:
     return TelegramConnector(
         {"api_base": emulator.base_url, **settings}, token if token is not None else emulator.token
     )
@@ -339,8 +337,9 @@ def test_files_follow_the_text_and_a_failure_resends_only_what_did_not_go(
     emulator.customer_says(GIULIA, "hi")
     invoice = AttachmentData("fattura 42.pdf", "application/pdf", b"%PDF-1.4 fattura")
     label = AttachmentData("etichetta.png", "image/png", b"\x89PNG etichetta")
-    reply = OutboundReply("with-files", "4242", "Ecco i documenti.", in_reply_to="4242:1",
-                          attachments=(invoice, label))
+    reply = OutboundReply(
+        "with-files", "4242", "Ecco i documenti.", in_reply_to="4242:1", attachments=(invoice, label)
+    )
     # The second file fails once with a 502, after the text and the first file went out.
     emulator.fail("sendDocument", 502, "Bad Gateway", skip=1)
 

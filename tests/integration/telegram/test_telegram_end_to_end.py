@@ -28,16 +28,12 @@ def app(tmp_path: Path) -> Iterator[Services]:
 
 def _bot_with_a_customer(app: Services, emulator: TelegramEmulator, text: str) -> Any:
     """The support bot's account, and Ada's first message waiting on Telegram."""
-    app.accounts.add(
-        "telegram", "support-bot", {"api_base": emulator.base_url}, secret=emulator.token
-    )
+    app.accounts.add("telegram", "support-bot", {"api_base": emulator.base_url}, secret=emulator.token)
     emulator.customer_says(ADA, text)
     return app.supervisor()
 
 
-def test_message_to_case_and_long_reply_back_once(
-    app: Services, emulator: TelegramEmulator
-) -> None:
+def test_message_to_case_and_long_reply_back_once(app: Services, emulator: TelegramEmulator) -> None:
     supervisor = _bot_with_a_customer(app, emulator, "Hello, is the warranty two years?")
 
     [report] = asyncio.run(supervisor.run_once("support-bot"))
@@ -97,7 +93,9 @@ def test_a_reply_with_files_interrupted_part_way_is_finished_once(
 
     sent = emulator.sent_messages()
     assert [m.get("text") or m["document"]["file_name"] for m in sent] == [
-        "Here they are.", "fattura.pdf", "etichetta.png",
+        "Here they are.",
+        "fattura.pdf",
+        "etichetta.png",
     ]
     with app.factory() as s:
         out = s.get(Message, reply_id)

@@ -29,9 +29,7 @@ def matrix(event: dict[str, Any], names: dict[str, str] | None = None) -> Any:
         "type": "m.room.message",
     }
     return asyncio.run(
-        to_item(
-            {**base, **event}, room_id="!r:example.org", me=ME, names=names or {}, download=no_media
-        )
+        to_item({**base, **event}, room_id="!r:example.org", me=ME, names=names or {}, download=no_media)
     )
 
 

@@ -74,8 +74,10 @@ def test_a_store_from_before_is_compacted_and_searchable(tmp_path: Path) -> None
     engine = db.open_engine(url)
     db.upgrade(engine, "0003")
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO customers (id, name, details, created_at) VALUES (1, 'Anna', '{}', :t)"),
-                     {"t": "2026-11-01 09:00:00.000000"})
+        conn.execute(
+            text("INSERT INTO customers (id, name, details, created_at) VALUES (1, 'Anna', '{}', :t)"),
+            {"t": "2026-11-01 09:00:00.000000"},
+        )
         for i in range(3):
             conn.execute(
                 text(
@@ -138,13 +140,18 @@ def test_lean_indexes_keep_search_and_the_outbox_working_both_ways(tmp_path: Pat
     anna_3 = services.search.search("Anna 3", limit=100, prefix=False)
     assert sorted(m.id for m in anna_3) == [4, 11, 18, 25, 32, 39]
     # New messages reach the rebuilt index through the same triggers.
-    services.ingest.store_batch(acc, batch(item("<new@x>", "c9@example.it", minutes=99, text="spedizione smarrita")))
+    services.ingest.store_batch(
+        acc, batch(item("<new@x>", "c9@example.it", minutes=99, text="spedizione smarrita"))
+    )
     assert [m.text for m in services.search.search("smarrita")] == ["spedizione smarrita"]
     with services.factory() as s:
         plan = " ".join(
-            str(r[-1]) for r in s.execute(text(
-                "EXPLAIN QUERY PLAN SELECT id FROM messages WHERE delivery = 'queued' AND next_attempt_at < 0"
-            ))
+            str(r[-1])
+            for r in s.execute(
+                text(
+                    "EXPLAIN QUERY PLAN SELECT id FROM messages WHERE delivery = 'queued' AND next_attempt_at < 0"
+                )
+            )
         )
     assert "ix_messages_delivery" in plan
     services.close()

@@ -335,7 +335,9 @@ def test_search_prefixes_match_every_word_they_begin(store) -> None:  # type: ig
     assert [h.text for h in store.search.search("ordine", limit=1)] == ["ordine spedito"]
     # A prefix standing for more words than is worth listing is left to FTS5 itself.
     many = [f"zeta{n:03d}" for n in range(search._MAX_EXPANSION + 5)]
-    store.ingest.store_batch(acc, batch(*(item(f"z{i}", minutes=100 + i, text=w) for i, w in enumerate(many))))
+    store.ingest.store_batch(
+        acc, batch(*(item(f"z{i}", minutes=100 + i, text=w) for i, w in enumerate(many)))
+    )
     assert [h.text for h in store.search.search("zeta", limit=500)] == many[::-1]
 
 
@@ -360,12 +362,26 @@ def test_a_case_is_named_after_the_words_not_the_mentions_a_post_opens_with(stor
     store.ingest.store_batch(
         acc,
         batch(
-            item("m1", "@anna@mastodon.social", kind="mastodon", thread="s1",
-                 text="@unisono@mastodon.example @marco, il sito non funziona da stamattina"),
-            item("m2", "@bruno@mastodon.social", kind="mastodon", thread="s2",
-                 text="@unisono@mastodon.example\nDove trovo la fattura?"),
-            item("m3", "@carla@mastodon.social", kind="mastodon", thread="s3", text="@unisono@mastodon.example"),
-            item("m4", "@dario@mastodon.social", kind="mastodon", thread="s4", text="scrivo a info@example.it"),
+            item(
+                "m1",
+                "@anna@mastodon.social",
+                kind="mastodon",
+                thread="s1",
+                text="@unisono@mastodon.example @marco, il sito non funziona da stamattina",
+            ),
+            item(
+                "m2",
+                "@bruno@mastodon.social",
+                kind="mastodon",
+                thread="s2",
+                text="@unisono@mastodon.example\nDove trovo la fattura?",
+            ),
+            item(
+                "m3", "@carla@mastodon.social", kind="mastodon", thread="s3", text="@unisono@mastodon.example"
+            ),
+            item(
+                "m4", "@dario@mastodon.social", kind="mastodon", thread="s4", text="scrivo a info@example.it"
+            ),
         ),
     )
     subjects = lambda: sorted(str(c.subject) for c in store.queries.cases())  # noqa: E731
@@ -379,7 +395,9 @@ def test_a_case_is_named_after_the_words_not_the_mentions_a_post_opens_with(stor
         assert s.scalar(select(Message.text).where(Message.external_id == "m1")).startswith("@unisono@")
     # A case named before mentions were left out of names still follows an edit.
     with store.factory() as s, s.begin():
-        s.scalar(select(Case).where(Case.subject == "Dove trovo la fattura?")).subject = "@unisono@mastodon.example"
+        s.scalar(
+            select(Case).where(Case.subject == "Dove trovo la fattura?")
+        ).subject = "@unisono@mastodon.example"
     store.ingest.store_batch(
         acc, batch(ItemUpdate("m2", "edit", "m2e", text="@unisono@mastodon.example ordine 55 perso"))
     )

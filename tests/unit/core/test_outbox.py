@@ -131,8 +131,12 @@ def test_the_length_limit_is_the_account_s_own(store, tmp_path: Path) -> None:  
     # The same connector kind allows 500 characters on a social account and 4096 on a chat
     # one (capabilities per account's settings): the outbox refuses by the account's.
     _server, case_id = _setup(
-        store, tmp_path, ("@shop dove è il mio ordine?",),
-        channel="social", sender="mastodon:@anna@mastodon.social", name="social",
+        store,
+        tmp_path,
+        ("@shop dove è il mio ordine?",),
+        channel="social",
+        sender="mastodon:@anna@mastodon.social",
+        name="social",
     )
     with pytest.raises(ReplyError, match="allows 500"):
         store.outbox.queue_reply(case_id, "x" * 501)
@@ -170,7 +174,9 @@ def test_files_go_with_a_reply_stored_once_and_only_where_the_channel_carries_th
     assert store.queries.message(note).attachments[0].filename == "etichetta.png"
     assert _sync(store).sent == 1
     assert [a["filename"] for a in server.sent_replies()[0]["attachments"]] == [
-        "ricevuta.pdf", "etichetta.png", "ricevuta.pdf",
+        "ricevuta.pdf",
+        "etichetta.png",
+        "ricevuta.pdf",
     ]
 
     big = AttachmentData("video.mp4", "video/mp4", b"0" * (MAX_REPLY_FILES + 1))
@@ -198,7 +204,11 @@ def test_a_channel_that_takes_some_kinds_of_file_refuses_the_others_in_words() -
     caps = MastodonConnector.capabilities
     photo = AttachmentData("foto.jpg", "image/jpeg", b"x")
     pdf = AttachmentData("fattura.pdf", "application/pdf", b"x")
-    assert caps.takes_file("image/jpeg") and caps.takes_file("VIDEO/mp4") and not caps.takes_file("application/pdf")
+    assert (
+        caps.takes_file("image/jpeg")
+        and caps.takes_file("VIDEO/mp4")
+        and not caps.takes_file("application/pdf")
+    )
     assert _file_refusal("social", caps, (photo,)) is None
     assert _file_refusal("social", caps, (photo, pdf)) == (
         "social takes only these kinds of file: image, video, audio (not fattura.pdf)"

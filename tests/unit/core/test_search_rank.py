@@ -7,8 +7,13 @@ import unicodedata
 from inbox_app.core.search_rank import Candidate, Ranker
 
 
-def ranked(words: list[str], *texts: str | tuple[str, str], prefix: bool = True,
-           counts: list[int] | None = None, limit: int = 10) -> list[int]:
+def ranked(
+    words: list[str],
+    *texts: str | tuple[str, str],
+    prefix: bool = True,
+    counts: list[int] | None = None,
+    limit: int = 10,
+) -> list[int]:
     """Ids (1, 2, ... in the order given) best first."""
     candidates = []
     for i, t in enumerate(texts, start=1):
@@ -79,8 +84,14 @@ def test_a_hit_is_shown_where_its_words_are() -> None:
     assert snippet(long, "rimborso", width=60).startswith("…")
     assert snippet("Grazie\n\n  mille", "zzz") == "Grazie mille"  # nothing found: the start, on one line
     row = SimpleNamespace(
-        direction="in", delivery=None, error=None, sent_at=datetime(2026, 12, 1, tzinfo=UTC),
-        channel="email", sender="anna@example.it", subject="Pratica 42", text=long,
+        direction="in",
+        delivery=None,
+        error=None,
+        sent_at=datetime(2026, 12, 1, tzinfo=UTC),
+        channel="email",
+        sender="anna@example.it",
+        subject="Pratica 42",
+        text=long,
     )
     assert "Il rimborso manca." in _message_line(row, "rimborso")
     assert "Pratica 42 — Buongiorno" in _message_line(row, "pratica")  # found in the subject only

@@ -86,13 +86,16 @@ def test_the_same_name_on_other_channels_is_suggested_newest_first_and_nothing_i
 def test_two_people_told_apart_are_not_suggested_again(store) -> None:  # type: ignore[no-untyped-def]
     p = _people(store)
     assert store.customers.distinguish(p["email"], p["review"], actor="Marco Bianchi") is True
-    assert store.customers.distinguish(p["review"], p["email"], actor="Marco Bianchi") is False  # said already
+    assert (
+        store.customers.distinguish(p["review"], p["email"], actor="Marco Bianchi") is False
+    )  # said already
     assert _suggested(store, p["email"]) == [p["social"]]
     assert _suggested(store, p["review"]) == [p["social"]]
     with store.factory() as s:
-        trail = [(e.action, e.actor, e.data["other_id"]) for e in s.scalars(
-            select(AuditEvent).where(AuditEvent.action == "customer.distinguished")
-        )]
+        trail = [
+            (e.action, e.actor, e.data["other_id"])
+            for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "customer.distinguished"))
+        ]
     assert trail == [("customer.distinguished", "Marco Bianchi", max(p["email"], p["review"]))]
     with pytest.raises(CustomerError, match="no customer with id 999"):
         store.customers.distinguish(p["email"], 999)
@@ -142,8 +145,10 @@ def test_the_migration_keys_existing_customers_and_goes_back_without_losing_any(
                 {"i": cid, "n": name},
             )
             conn.execute(
-                text("INSERT INTO identities (id, customer_id, kind, value, created_at) "
-                     "VALUES (:i, :i, 'email', :v, 0)"),
+                text(
+                    "INSERT INTO identities (id, customer_id, kind, value, created_at) "
+                    "VALUES (:i, :i, 'email', :v, 0)"
+                ),
                 {"i": cid, "v": f"c{cid}@example.it"},
             )
     db.upgrade(engine)
@@ -186,22 +191,30 @@ def test_a_name_shared_by_too_many_customers_suggests_no_one(store) -> None:  # 
 
 def test_the_same_mailbox_name_at_another_provider_is_suggested(store) -> None:  # type: ignore[no-untyped-def]
     acc = account(store)
-    store.ingest.store_batch(acc, batch(
-        item("<a@x>", "mario.rossi77@gmail.com", name="Mario Rossi"),
-        item("<b@x>", "mario.rossi77@libero.it", name="M. R."),  # no name key to go by
-        item("<c@x>", "mario.rossi77+ordini@outlook.it"),  # plus-addressing: the same mailbox name
-        item("<d@x>", "mario.rossi7@libero.it", name="Marco Ricci"),  # one letter short: someone else
-        item("<e@x>", "info@negozio-uno.it"),
-        item("<f@x>", "info@negozio-due.it"),  # a role mailbox says nothing about who writes
-    ))
+    store.ingest.store_batch(
+        acc,
+        batch(
+            item("<a@x>", "mario.rossi77@gmail.com", name="Mario Rossi"),
+            item("<b@x>", "mario.rossi77@libero.it", name="M. R."),  # no name key to go by
+            item("<c@x>", "mario.rossi77+ordini@outlook.it"),  # plus-addressing: the same mailbox name
+            item("<d@x>", "mario.rossi7@libero.it", name="Marco Ricci"),  # one letter short: someone else
+            item("<e@x>", "info@negozio-uno.it"),
+            item("<f@x>", "info@negozio-due.it"),  # a role mailbox says nothing about who writes
+        ),
+    )
     gmail, libero, outlook, other = (
         _customer_of(store, a)
-        for a in ("mario.rossi77@gmail.com", "mario.rossi77@libero.it", "mario.rossi77+ordini@outlook.it",
-                  "mario.rossi7@libero.it")
+        for a in (
+            "mario.rossi77@gmail.com",
+            "mario.rossi77@libero.it",
+            "mario.rossi77+ordini@outlook.it",
+            "mario.rossi7@libero.it",
+        )
     )
     found = store.queries.similar_customers(gmail)
     assert [(s.customer.id, s.reason) for s in found] == [
-        (outlook, "same_address_name"), (libero, "same_address_name"),
+        (outlook, "same_address_name"),
+        (libero, "same_address_name"),
     ]
     assert [s.customer.id for s in store.queries.similar_customers(outlook)] == [libero, gmail]
     assert _suggested(store, other) == []

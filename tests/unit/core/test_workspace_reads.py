@@ -25,7 +25,10 @@ def _store(url: str):  # type: ignore[no-untyped-def]
     store.ingest.store_batch(
         chat,
         batch(
-            *(item(f"c{n}", "@anna:example.it", kind="matrix", minutes=n, thread=f"tc{n}") for n in range(1, 24, 2))
+            *(
+                item(f"c{n}", "@anna:example.it", kind="matrix", minutes=n, thread=f"tc{n}")
+                for n in range(1, 24, 2)
+            )
         ),
     )
     store.ingest.store_batch(
@@ -148,7 +151,10 @@ def test_whole_word_search_and_a_small_ranking_window(any_url: str) -> None:
         )
         found = {r.text for r in store.search.search("ordine")}
         assert found == {"ordine arrivato", "ordinerò domani", "nessun ordine"}
-        assert {r.text for r in store.search.search("ordine", prefix=False)} == {"ordine arrivato", "nessun ordine"}
+        assert {r.text for r in store.search.search("ordine", prefix=False)} == {
+            "ordine arrivato",
+            "nessun ordine",
+        }
         newest = store.search.search("ordine", window=1, limit=1)
         assert [r.text for r in newest] == ["nessun ordine"]  # only the newest match was ranked
     finally:

@@ -24,22 +24,26 @@ def parse(raw: bytes | str, **kw: object) -> InboundItem:
     return item
 
 
-HEAD = ("From: Maria Rossi <maria@example.it>\nTo: support@example.com\n"
-        "Message-ID: <m1@example.it>\n")
+HEAD = "From: Maria Rossi <maria@example.it>\nTo: support@example.com\nMessage-ID: <m1@example.it>\n"
 
 
 # ---------------------------------------------------------------- charsets
 
+
 def test_latin1_label_with_windows_1252_quotes_and_euro() -> None:
     body = "Perché il prezzo è 10 € e l’ordine non è arrivato".encode("cp1252")
-    raw = (HEAD + "Subject: prezzo\nContent-Type: text/plain; charset=iso-8859-1\n"
-           "Content-Transfer-Encoding: 8bit\n\n").encode() + body
+    raw = (
+        HEAD + "Subject: prezzo\nContent-Type: text/plain; charset=iso-8859-1\n"
+        "Content-Transfer-Encoding: 8bit\n\n"
+    ).encode() + body
     assert parse(raw).text == "Perché il prezzo è 10 € e l’ordine non è arrivato"
 
 
 def test_windows_1252_quoted_printable() -> None:
-    raw = (HEAD + "Content-Type: text/plain; charset=windows-1252\n"
-           "Content-Transfer-Encoding: quoted-printable\n\nCos=EC com=E8 =93giusto=94 =80\n")
+    raw = (
+        HEAD + "Content-Type: text/plain; charset=windows-1252\n"
+        "Content-Transfer-Encoding: quoted-printable\n\nCos=EC com=E8 =93giusto=94 =80\n"
+    )
     assert parse(raw).text.strip() == "Così comè “giusto” €"
 
 
@@ -56,29 +60,32 @@ def test_undeclared_latin1_falls_back_to_windows_1252() -> None:
 
 
 def test_unknown_charset_label_still_decodes() -> None:
-    raw = (HEAD + "Content-Type: text/plain; charset=x-unknown-8bit\n\n").encode() + \
-        "caffè".encode()
+    raw = (HEAD + "Content-Type: text/plain; charset=x-unknown-8bit\n\n").encode() + "caffè".encode()
     assert parse(raw).text.strip() == "caffè"
 
 
 def test_rfc2047_headers_b_and_q_and_adjacent_words() -> None:
-    raw = ("From: =?utf-8?q?Jos=C3=A9_Garc=C3=ADa?= <jose@example.es>\n"
-           "Subject: =?utf-8?b?UHJlbm90YXppb25l?= =?iso-8859-1?q?_perch=E9?= no\n"
-           "Message-ID: <x@y>\n\nciao\n")
+    raw = (
+        "From: =?utf-8?q?Jos=C3=A9_Garc=C3=ADa?= <jose@example.es>\n"
+        "Subject: =?utf-8?b?UHJlbm90YXppb25l?= =?iso-8859-1?q?_perch=E9?= no\n"
+        "Message-ID: <x@y>\n\nciao\n"
+    )
     item = parse(raw)
     assert item.sender.display_name == "José García"
     assert item.subject == "Prenotazione perché no"
 
 
 def test_encoded_comma_in_display_name_does_not_split_the_address() -> None:
-    raw = ("From: =?utf-8?q?Rossi=2C_Maria?= <maria@example.it>\nMessage-ID: <x@y>\n\nciao\n")
+    raw = "From: =?utf-8?q?Rossi=2C_Maria?= <maria@example.it>\nMessage-ID: <x@y>\n\nciao\n"
     item = parse(raw)
     assert (item.sender.value, item.sender.display_name) == ("maria@example.it", "Rossi, Maria")
 
 
 # ---------------------------------------------------------------- MIME shapes
 
-ALTERNATIVE = HEAD + """Subject: alt
+ALTERNATIVE = (
+    HEAD
+    + """Subject: alt
 MIME-Version: 1.0
 Content-Type: multipart/alternative; boundary="b1"
 
@@ -92,6 +99,7 @@ Content-Type: text/html; charset=utf-8
 <html><body><p>Testo <b>ricco</b></p></body></html>
 --b1--
 """
+)
 
 
 def test_multipart_alternative_keeps_text_and_html() -> None:
@@ -102,14 +110,18 @@ def test_multipart_alternative_keeps_text_and_html() -> None:
 
 
 def test_html_only_message_gets_a_text_for_search() -> None:
-    raw = HEAD + ("Content-Type: text/html; charset=utf-8\n\n"
-                  "<style>p{color:red}</style><p>Prima riga</p><p>Seconda&nbsp;riga &egrave;</p>")
+    raw = HEAD + (
+        "Content-Type: text/html; charset=utf-8\n\n"
+        "<style>p{color:red}</style><p>Prima riga</p><p>Seconda&nbsp;riga &egrave;</p>"
+    )
     item = parse(raw)
     assert item.text.splitlines()[0] == "Prima riga"
     assert "Seconda riga è" in item.text and "color" not in item.text
 
 
-RELATED = HEAD + """MIME-Version: 1.0
+RELATED = (
+    HEAD
+    + """MIME-Version: 1.0
 Content-Type: multipart/related; boundary="r"
 
 --r
@@ -124,6 +136,7 @@ Content-ID: <foto1@example.it>
 iVBORw0KGgo=
 --r--
 """
+)
 
 
 def test_cid_inline_image() -> None:
@@ -135,7 +148,9 @@ def test_cid_inline_image() -> None:
     assert image.filename == "attachment.png"
 
 
-ATTACHMENTS = HEAD + """MIME-Version: 1.0
+ATTACHMENTS = (
+    HEAD
+    + """MIME-Version: 1.0
 Content-Type: multipart/mixed; boundary="m"
 
 --m
@@ -166,16 +181,18 @@ Content-Disposition: attachment; filename="../../etc/passwd"
 root:x:0:0
 --m--
 """
+)
 
 
 def test_rfc2231_and_rfc2047_filenames_and_traversal() -> None:
     names = [a.filename for a in parse(ATTACHMENTS).attachments]
-    assert names == ["fattura n°1.pdf", "ricevuta molto lunga parte due.pdf", "perché.zip",
-                     "passwd"]
+    assert names == ["fattura n°1.pdf", "ricevuta molto lunga parte due.pdf", "perché.zip", "passwd"]
 
 
 def test_forwarded_message_is_readable_and_attached() -> None:
-    raw = HEAD + """Subject: Fwd: reclamo
+    raw = (
+        HEAD
+        + """Subject: Fwd: reclamo
 MIME-Version: 1.0
 Content-Type: multipart/mixed; boundary="f"
 
@@ -205,6 +222,7 @@ Content-Transfer-Encoding: base64
 
 --f--
 """
+    )
     item = parse(raw)
     assert "Vi inoltro il reclamo" in item.text
     assert "From: Giuseppe Rossi <giuseppe@example.it>" in item.text
@@ -218,7 +236,9 @@ Content-Transfer-Encoding: base64
 
 
 def test_calendar_invite() -> None:
-    raw = HEAD + """Subject: Invito: sopralluogo
+    raw = (
+        HEAD
+        + """Subject: Invito: sopralluogo
 MIME-Version: 1.0
 Content-Type: text/calendar; method=REQUEST; charset=utf-8
 
@@ -231,6 +251,7 @@ LOCATION:Via Roma 1
 END:VEVENT
 END:VCALENDAR
 """
+    )
     item = parse(raw)
     (ics,) = item.attachments
     assert ics.filename == "invite.ics" and ics.content_type == "text/calendar"
@@ -240,7 +261,9 @@ END:VCALENDAR
 
 
 def test_winmail_dat_is_listed() -> None:
-    raw = HEAD + """MIME-Version: 1.0
+    raw = (
+        HEAD
+        + """MIME-Version: 1.0
 Content-Type: multipart/mixed; boundary="w"
 
 --w
@@ -254,6 +277,7 @@ Content-Transfer-Encoding: base64
 eJ8+IgAA
 --w--
 """
+    )
     item = parse(raw)
     assert [a.filename for a in item.attachments] == ["winmail.dat"]
     assert item.meta["winmail_dat"] is True
@@ -261,9 +285,12 @@ eJ8+IgAA
 
 # ---------------------------------------------------------------- identity, threads, robots
 
+
 def test_threading_headers() -> None:
-    raw = (HEAD.replace("<m1@example.it>", "<m3@example.it>") +
-           "In-Reply-To: <m2@example.com>\nReferences: <m1@example.it>\n <m2@example.com>\n\nok\n")
+    raw = (
+        HEAD.replace("<m1@example.it>", "<m3@example.it>")
+        + "In-Reply-To: <m2@example.com>\nReferences: <m1@example.it>\n <m2@example.com>\n\nok\n"
+    )
     item = parse(raw)
     assert item.external_id == "<m3@example.it>"
     assert item.in_reply_to == "<m2@example.com>"
@@ -275,19 +302,28 @@ def test_threading_headers() -> None:
 
 
 def test_from_is_the_person_reply_to_is_where_we_answer_and_own_mail_is_outbound() -> None:
-    form = parse("From: Anna <anna@example.it>\nReply-To: Ufficio <ufficio@example.it>\n"
-                 "Message-ID: <f@x>\n\nciao\n")
+    form = parse(
+        "From: Anna <anna@example.it>\nReply-To: Ufficio <ufficio@example.it>\nMessage-ID: <f@x>\n\nciao\n"
+    )
     assert (form.sender.value, form.sender.display_name) == ("anna@example.it", "Anna")
     assert form.meta["reply_to"] == ["ufficio@example.it"]
-    ours = parse("From: Assistenza <Support@Example.com>\nTo: anna@example.it\n"
-                 "Message-ID: <r1@example.com>\n\nrisposta\n")
+    ours = parse(
+        "From: Assistenza <Support@Example.com>\nTo: anna@example.it\n"
+        "Message-ID: <r1@example.com>\n\nrisposta\n"
+    )
     assert ours.direction == "out" and ours.idempotency_key == "<r1@example.com>"
 
 
-@pytest.mark.parametrize("header", [
-    "Auto-Submitted: auto-replied", "Precedence: bulk", "Precedence: junk",
-    "X-Autoreply: yes", "Precedence: auto_reply",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Auto-Submitted: auto-replied",
+        "Precedence: bulk",
+        "Precedence: junk",
+        "X-Autoreply: yes",
+        "Precedence: auto_reply",
+    ],
+)
 def test_auto_replies_are_marked(header: str) -> None:
     assert parse(HEAD + header + "\n\nSono in ferie\n").is_auto is True
 
@@ -346,6 +382,7 @@ def test_delay_notice_is_auto_but_not_a_bounce() -> None:
 
 # ---------------------------------------------------------------- dates, odd input
 
+
 def test_missing_or_broken_date_uses_the_server_date() -> None:
     when = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
     assert parse(HEAD + "\nciao\n", internaldate=when).sent_at == when
@@ -366,13 +403,15 @@ def test_missing_message_id_gets_a_content_hash() -> None:
     assert first.external_id.startswith("sha256:") and len(first.external_id) == 71
 
 
-@pytest.mark.parametrize("raw, reason", [
-    (b"", "no mail headers"),
-    (b"just some words, not an email at all", "no mail headers"),
-    (b"Subject: hello\r\nMessage-ID: <nf@x>\r\n\r\nno sender here\r\n", "no sender"),
-])
-def test_unreadable_messages_are_quarantined_with_reason_and_raw_bytes(
-        raw: bytes, reason: str) -> None:
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        (b"", "no mail headers"),
+        (b"just some words, not an email at all", "no mail headers"),
+        (b"Subject: hello\r\nMessage-ID: <nf@x>\r\n\r\nno sender here\r\n", "no sender"),
+    ],
+)
+def test_unreadable_messages_are_quarantined_with_reason_and_raw_bytes(raw: bytes, reason: str) -> None:
     item = parse_message(raw, own_address=US)
     assert isinstance(item, BrokenItem)
     assert reason in item.reason
@@ -381,20 +420,28 @@ def test_unreadable_messages_are_quarantined_with_reason_and_raw_bytes(
 
 
 def test_broken_mime_still_yields_what_can_be_read() -> None:
-    raw = HEAD + ("MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"never\"\n\n"
-                  "text before any boundary\n")
+    raw = HEAD + (
+        'MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="never"\n\ntext before any boundary\n'
+    )
     assert isinstance(parse_message(raw.encode(), own_address=US), InboundItem)
-    bad_b64 = HEAD + ("Content-Type: text/plain; charset=utf-8\n"
-                      "Content-Transfer-Encoding: base64\n\n@@@not base64@@@\n")
+    bad_b64 = HEAD + (
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n@@@not base64@@@\n"
+    )
     assert isinstance(parse_message(bad_b64.encode(), own_address=US), InboundItem)
 
 
 def test_huge_header_and_attachment() -> None:
     big = b"A" * (20 * 1024 * 1024)
-    raw = (HEAD + "X-Long: " + "x" * 200_000 + "\nMIME-Version: 1.0\n"
-           "Content-Type: multipart/mixed; boundary=\"z\"\n\n--z\nContent-Type: text/plain\n\n"
-           "big file\n--z\nContent-Type: application/octet-stream; name=big.bin\n"
-           "Content-Transfer-Encoding: base64\n\n").encode() + base64.encodebytes(big) + b"--z--\n"
+    raw = (
+        (
+            HEAD + "X-Long: " + "x" * 200_000 + "\nMIME-Version: 1.0\n"
+            'Content-Type: multipart/mixed; boundary="z"\n\n--z\nContent-Type: text/plain\n\n'
+            "big file\n--z\nContent-Type: application/octet-stream; name=big.bin\n"
+            "Content-Transfer-Encoding: base64\n\n"
+        ).encode()
+        + base64.encodebytes(big)
+        + b"--z--\n"
+    )
     item = parse_message(raw, own_address=US)
     assert isinstance(item, InboundItem)
     assert item.attachments[0].data == big
@@ -402,16 +449,20 @@ def test_huge_header_and_attachment() -> None:
 
 # ---------------------------------------------------------------- file names
 
-@pytest.mark.parametrize("name, expected", [
-    ("../../etc/passwd", "passwd"),
-    ("C:\\Users\\x\\evil.exe", "evil.exe"),
-    ("a\x00b\x07c\u202e.txt", "abc.txt"),
-    ("..", "attachment.bin"),
-    ("", "attachment.bin"),
-    ("CON.txt", "_CON.txt"),
-    ("what?.pdf", "what_.pdf"),
-    ("  spaced   name .doc ", "spaced name .doc"),
-])
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\x\\evil.exe", "evil.exe"),
+        ("a\x00b\x07c\u202e.txt", "abc.txt"),
+        ("..", "attachment.bin"),
+        ("", "attachment.bin"),
+        ("CON.txt", "_CON.txt"),
+        ("what?.pdf", "what_.pdf"),
+        ("  spaced   name .doc ", "spaced name .doc"),
+    ],
+)
 def test_safe_filename(name: str, expected: str) -> None:
     assert safe_filename(name) == expected
 
@@ -432,6 +483,7 @@ def test_safe_filename_property(name: str) -> None:
 
 
 # ---------------------------------------------------------------- never crash
+
 
 @given(st.binary(max_size=2000))
 @settings(max_examples=200, deadline=None)

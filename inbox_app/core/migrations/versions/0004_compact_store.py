@@ -128,8 +128,7 @@ def upgrade() -> None:
         "WHERE typeof(text) = 'text' OR typeof(html) = 'text'"
     )
     op.execute(
-        "CREATE VIRTUAL TABLE message_fts USING fts5("
-        f"subject, text, content='', detail=column, {TOKENIZE})"
+        f"CREATE VIRTUAL TABLE message_fts USING fts5(subject, text, content='', detail=column, {TOKENIZE})"
     )
     op.execute(
         "INSERT INTO message_fts(rowid, subject, text) "
@@ -160,7 +159,10 @@ def downgrade() -> None:
             f"content_rowid='id', {TOKENIZE})"
         )
         for statement in FTS_TRIGGERS:
-            op.execute(statement.replace("inbox_unpack(new.text)", "new.text").replace(
-                "inbox_unpack(old.text)", "old.text"))
+            op.execute(
+                statement.replace("inbox_unpack(new.text)", "new.text").replace(
+                    "inbox_unpack(old.text)", "old.text"
+                )
+            )
         op.execute("INSERT INTO message_fts(message_fts) VALUES ('rebuild')")
     op.drop_table("text_dictionaries")

@@ -29,8 +29,10 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-FTS = "CREATE VIRTUAL TABLE message_fts USING fts5(subject, text, content='', {detail}, " \
+FTS = (
+    "CREATE VIRTUAL TABLE message_fts USING fts5(subject, text, content='', {detail}, "
     "tokenize='unicode61 remove_diacritics 2')"
+)
 
 
 def _refill_search_index(detail: str) -> None:
@@ -47,8 +49,7 @@ def _refill_search_index(detail: str) -> None:
     op.execute("DROP TABLE IF EXISTS message_fts")
     op.execute(FTS.format(detail=detail))
     op.execute(
-        "INSERT INTO message_fts(rowid, subject, text) "
-        "SELECT id, subject, inbox_unpack(text) FROM messages"
+        "INSERT INTO message_fts(rowid, subject, text) SELECT id, subject, inbox_unpack(text) FROM messages"
     )
 
 
