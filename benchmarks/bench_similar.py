@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     from sqlalchemy import func, select
 
     from inbox_app.app import build
-    from inbox_app.core.models import Customer
+    from inbox_app.core.store.models import Customer
 
     services = build(f"sqlite:///{args.db}")
     with services.factory() as s:

@@ -41,8 +41,8 @@ from sqlalchemy import select, text  # noqa: E402
 
 from benchmarks.generate import CHANNELS, RARE_WORDS, Generator, raw_text_bytes  # noqa: E402
 from inbox_app.app import Services, build  # noqa: E402
-from inbox_app.core.models import Case, Identity, Message  # noqa: E402
-from inbox_app.core.queries import OPEN_STATES, CaseFilter  # noqa: E402
+from inbox_app.core.read.queries import OPEN_STATES, CaseFilter  # noqa: E402
+from inbox_app.core.store.models import Case, Identity, Message  # noqa: E402
 
 #: Very common words (most messages), middling ones, and phrases; rare ones are added
 #: from the data (RARE_WORDS and reference codes seen while generating).

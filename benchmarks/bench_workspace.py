@@ -146,8 +146,8 @@ def child(kind: str, db: str, started_wall: float) -> dict[str, Any]:
     async def switch() -> None:
         from sqlalchemy import select
 
-        from inbox_app.core.models import Identity
-        from inbox_app.core.queries import CaseFilter
+        from inbox_app.core.read.queries import CaseFilter
+        from inbox_app.core.store.models import Identity
 
         with services.factory() as s:
             busy = s.scalar(select(Identity.customer_id).where(Identity.value == BUSY_EMAIL))
@@ -242,7 +242,7 @@ def child(kind: str, db: str, started_wall: float) -> dict[str, Any]:
         result["search_first_paint_ms"] = max(w["first_paint_ms"] for w in per_word.values())
 
     async def memory() -> None:
-        from inbox_app.core.queries import CaseFilter
+        from inbox_app.core.read.queries import CaseFilter
 
         await first_rows()
         result["rss_start_mb"] = _proc_status()["VmRSS"]

@@ -12,22 +12,22 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from inbox_app.core import db
 from inbox_app.core.accounts import AccountService
 from inbox_app.core.agents import AgentService
 from inbox_app.core.cases import CaseService
-from inbox_app.core.customers import CustomerService
+from inbox_app.core.customers.service import CustomerService
 from inbox_app.core.events import EventBus
-from inbox_app.core.queries import Queries
-from inbox_app.core.search import SearchService
+from inbox_app.core.read.queries import Queries
+from inbox_app.core.read.search import SearchService
 from inbox_app.core.secrets import SecretStore
+from inbox_app.core.store import database as db
 from inbox_app.core.templates import TemplateService
 from inbox_app.paths import default_database_url
 
 if TYPE_CHECKING:
     from connectors.base import Capabilities, ConnectorClass
-    from inbox_app.core.ingest import IngestService
-    from inbox_app.core.outbox import OutboxService
+    from inbox_app.core.ingest.service import IngestService
+    from inbox_app.core.outbox.queue import OutboxService
 
 
 class _Connectors(Mapping[str, "ConnectorClass"]):
@@ -83,7 +83,7 @@ class Services:
     @property
     def ingest(self) -> IngestService:
         if "ingest" not in self.extra:
-            from inbox_app.core.ingest import IngestService
+            from inbox_app.core.ingest.service import IngestService
 
             self.extra["ingest"] = IngestService(self.factory, self.bus)
         return self.extra["ingest"]  # type: ignore[no-any-return]
@@ -91,7 +91,7 @@ class Services:
     @property
     def outbox(self) -> OutboxService:
         if "outbox" not in self.extra:
-            from inbox_app.core.outbox import OutboxService
+            from inbox_app.core.outbox.queue import OutboxService
 
             options: dict[str, Any] = {"capabilities_of": self.capabilities_of}
             if self.key_maker is not None:

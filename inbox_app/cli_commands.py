@@ -27,14 +27,14 @@ def _errors() -> tuple[type[BaseException], ...]:
     from inbox_app.core.accounts import AccountError
     from inbox_app.core.agents import AgentError
     from inbox_app.core.cases import CaseError
-    from inbox_app.core.customers import CustomerError
-    from inbox_app.core.db import StoreError
-    from inbox_app.core.db_roles import RolesError
-    from inbox_app.core.ingest import IngestError
-    from inbox_app.core.outbox import ReplyError
-    from inbox_app.core.queries import NotFound
-    from inbox_app.core.search import SearchError
+    from inbox_app.core.customers.service import CustomerError
+    from inbox_app.core.ingest.service import IngestError
+    from inbox_app.core.outbox.queue import ReplyError
+    from inbox_app.core.read.queries import NotFound
+    from inbox_app.core.read.search import SearchError
     from inbox_app.core.secrets import SecretStoreError
+    from inbox_app.core.store.database import StoreError
+    from inbox_app.core.team.roles import RolesError
 
     return (
         CommandError,
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # noqa: BLE001 - never a traceback on the terminal
         from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-        from inbox_app.core.db_refusals import refusal
+        from inbox_app.core.team.refusals import refusal
 
         refused = refusal(exc)  # team mode: the database said no to this login
         if refused is not None:
@@ -99,7 +99,7 @@ def _out(args: argparse.Namespace, data: Any, text: str) -> None:
 
 
 def _actor(args: argparse.Namespace, services: Services) -> tuple[str, int | None]:
-    from inbox_app.core.db_roles import login_agent_id
+    from inbox_app.core.team.roles import login_agent_id
 
     login = login_agent_id(services.engine)  # team mode: an agent's own database login
     if login is not None:
@@ -128,7 +128,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _db(args: argparse.Namespace) -> int:
-    from inbox_app.core import db
+    from inbox_app.core.store import database as db
 
     engine = db.open_engine(args.database or __import__("inbox_app.paths").paths.default_database_url())
     try:
@@ -141,7 +141,7 @@ def _db(args: argparse.Namespace) -> int:
             _out(args, {"before": before, "after": after}, _compacted(before, after))
             return 0
         if args.action == "upgrade":
-            from inbox_app.core import db_roles
+            from inbox_app.core.team import roles as db_roles
 
             before = db.current_revision(engine)
             db.upgrade(engine)
@@ -262,7 +262,7 @@ def _replies_words(caps: Any) -> str:
 
 
 def _cmd_sync(args: argparse.Namespace, s: Services) -> int:
-    from inbox_app.core.db_roles import require_sync
+    from inbox_app.core.team.roles import require_sync
 
     require_sync(s.engine)
     supervisor = s.supervisor()
@@ -352,7 +352,7 @@ def _message_line(m: Any, words: str | None = None) -> str:
     arrow = {"in": "<-", "out": "->", "note": "##"}.get(m.direction, "  ")
     state = f" [{m.delivery}{': ' + m.error if m.error else ''}]" if m.delivery else ""
     if words is not None:
-        from inbox_app.core.search import highlight_spans, snippet
+        from inbox_app.core.read.search import highlight_spans, snippet
 
         body = m.text or ""
         if m.subject and not highlight_spans(body, words):
@@ -366,7 +366,7 @@ def _message_line(m: Any, words: str | None = None) -> str:
 
 
 def _cmd_cases(args: argparse.Namespace, s: Services) -> int:
-    from inbox_app.core.queries import CaseFilter
+    from inbox_app.core.read.queries import CaseFilter
 
     actor, _ = _actor(args, s)
     if args.action == "list":
@@ -443,7 +443,7 @@ def _cmd_reply(args: argparse.Namespace, s: Services) -> int:
         text = args.text or ""
     if args.text is None and not args.text_file and not args.attach:
         raise CommandError("say what to send: --text T, --text-file F or --attach FILE")
-    from inbox_app.core.reply_files import ReplyFileError, read_files
+    from inbox_app.core.outbox.files import ReplyFileError, read_files
 
     try:
         files = read_files(args.attach)
@@ -479,7 +479,7 @@ def _cmd_search(args: argparse.Namespace, s: Services) -> int:
 def _cmd_quarantine(args: argparse.Namespace, s: Services) -> int:
     from sqlalchemy import select
 
-    from inbox_app.core.models import ChannelAccount, QuarantineItem
+    from inbox_app.core.store.models import ChannelAccount, QuarantineItem
 
     if args.action == "list":
         with s.factory() as session:
@@ -590,7 +590,7 @@ def _cmd_demo(args: argparse.Namespace, s: Services) -> int:
 def _cmd_settings(args: argparse.Namespace, s: Services) -> int:
     from dataclasses import asdict, fields
 
-    from inbox_app.core.store_settings import StoreSettings
+    from inbox_app.core.store.settings import StoreSettings
 
     if args.action == "list":
         with s.factory() as session:

@@ -1,7 +1,7 @@
 """`inbox-app db roles ...` and `inbox-app agents login|role`: team-mode rights in PostgreSQL.
 
 The parsers are added by inbox_app.cli; the commands are thin layers over
-inbox_app.core.db_roles. A password is read from standard input and goes
+inbox_app.core.team.roles. A password is read from standard input and goes
 nowhere but to the database, as a SCRAM verifier.
 """
 
@@ -52,7 +52,7 @@ def add_agent_parsers(ag: Any) -> None:
 
 
 def _password(args: argparse.Namespace) -> str:
-    from inbox_app.core.db_roles import RolesError
+    from inbox_app.core.team.roles import RolesError
 
     if not args.secret_stdin:
         raise RolesError("give the password on standard input with --secret-stdin")
@@ -70,7 +70,7 @@ def _print(args: argparse.Namespace, data: Any, words: str) -> None:
 
 def db_roles_command(args: argparse.Namespace, engine: Engine, actor: str) -> int:
     """`inbox-app db roles ...` on the store ``engine`` opens."""
-    from inbox_app.core import db_roles
+    from inbox_app.core.team import roles as db_roles
 
     db_roles.require_team_store(engine)
     if args.roles_action == "setup":
@@ -121,7 +121,7 @@ def db_roles_command(args: argparse.Namespace, engine: Engine, actor: str) -> in
 def _agent_names(engine: Engine) -> dict[int | None, str]:
     from sqlalchemy import select
 
-    from inbox_app.core.models import Agent
+    from inbox_app.core.store.models import Agent
 
     with engine.connect() as conn:
         return {int(i): str(n) for i, n in conn.execute(select(Agent.id, Agent.name))}
@@ -133,7 +133,7 @@ def _url(engine: Engine, user: str) -> str:
 
 def agents_command(args: argparse.Namespace, services: Any, actor: str) -> int:
     """`inbox-app agents login|role` on the store of ``services``."""
-    from inbox_app.core import db_roles
+    from inbox_app.core.team import roles as db_roles
 
     if args.action == "login":
         db_roles.require_team_store(services.engine)

@@ -33,8 +33,8 @@ from sqlalchemy.engine import make_url
 from connectors.base import Batch
 from inbox_app.app import Services
 from inbox_app.core.clock import utcnow
-from inbox_app.core.db import StoreError
-from inbox_app.core.models import Agent, Case, ChannelAccount, Customer, Message, Thread
+from inbox_app.core.store.database import StoreError
+from inbox_app.core.store.models import Agent, Case, ChannelAccount, Customer, Message, Thread
 from inbox_app.core.templates import render
 from inbox_app.paths import resources_dir
 

@@ -15,8 +15,8 @@ from connectors.base import ConnectorClass, SettingsError, validate_settings
 from inbox_app.core import audit
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.events import AccountsChanged, EventBus
-from inbox_app.core.models import ChannelAccount, Message, QuarantineItem, Thread
 from inbox_app.core.secrets import SecretStore
+from inbox_app.core.store.models import ChannelAccount, Message, QuarantineItem, Thread
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+\-]{0,99}$")
 

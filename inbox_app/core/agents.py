@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from inbox_app.core import audit, db_roles
-from inbox_app.core.identities import InvalidIdentity, normalize
-from inbox_app.core.models import Agent, Team
+from inbox_app.core import audit
+from inbox_app.core.customers.identities import InvalidIdentity, normalize
+from inbox_app.core.store.models import Agent, Team
+from inbox_app.core.team import roles as db_roles
+from inbox_app.core.vocab import Role
 
-ROLES = ("agent", "lead", "admin")
+ROLES = tuple(Role)
 TEAM_NAME_MAX = 200
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from inbox_app.core.clock import utcnow
-from inbox_app.core.models import AuditEvent
+from inbox_app.core.store.models import AuditEvent
 
 SYSTEM = "system"
 

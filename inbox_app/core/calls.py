@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core import audit
 from inbox_app.core.clock import aware, utcnow
-from inbox_app.core.customers import CustomerError, CustomerService
+from inbox_app.core.customers.service import CustomerError, CustomerService
 from inbox_app.core.events import CasesChanged, EventBus, MessagesAdded
-from inbox_app.core.models import Agent, Case, Message
+from inbox_app.core.store.models import Agent, Case, Message
+from inbox_app.core.vocab import CallOutcome
 
-OUTCOMES = ("answered", "no_answer", "voicemail", "busy", "callback")
+OUTCOMES = tuple(CallOutcome)
 
 
 class CallError(Exception):

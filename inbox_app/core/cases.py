@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from inbox_app.core import audit
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.events import CasesChanged, EventBus, MessagesChanged
-from inbox_app.core.models import Agent, Case, Message, Team, Thread
-from inbox_app.core.queries import STATUSES
+from inbox_app.core.read.queries import STATUSES
+from inbox_app.core.store.models import Agent, Case, Message, Team, Thread
+from inbox_app.core.vocab import Priority
 
-PRIORITIES = ("low", "normal", "high", "urgent")
+PRIORITIES = tuple(Priority)
 
 
 class CaseError(Exception):

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core.clock import aware, utcnow
-from inbox_app.core.models import Case, Draft
+from inbox_app.core.store.models import Case, Draft
 
 
 @dataclass(frozen=True)

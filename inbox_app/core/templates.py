@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from inbox_app.core.models import Template
+from inbox_app.core.store.models import Template
 
 _VAR = re.compile(r"\{([a-z_]+)\.([a-z_]+)\}")
 

@@ -22,8 +22,8 @@ from connectors.base import (
     TransientError,
 )
 from inbox_app.core.accounts import AccountRow, AccountService
-from inbox_app.core.ingest import IngestService
-from inbox_app.core.outbox import Claimed, OutboxService
+from inbox_app.core.ingest.service import IngestService
+from inbox_app.core.outbox.queue import Claimed, OutboxService
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from connectors.base import AuthError, Connector, ConnectorError, KeepsTokens
 from inbox_app.core.accounts import AccountError, AccountRow, AccountService
 from inbox_app.core.events import EventBus, MessagesAdded
-from inbox_app.core.ingest import IngestService
-from inbox_app.core.outbox import OutboxService
+from inbox_app.core.ingest.service import IngestService
+from inbox_app.core.outbox.queue import OutboxService
 from inbox_app.core.secrets import SecretStoreError
 from inbox_app.sync.locks import AccountLock
 from inbox_app.sync.runner import AccountRunner, SyncReport

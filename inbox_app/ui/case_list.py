@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from inbox_app.core.queries import CaseFilter
-from inbox_app.core.rows import CaseRow
+from inbox_app.core.read.queries import CaseFilter
+from inbox_app.core.read.rows import CaseRow
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon, is_dark
 from inbox_app.ui.context import Workspace

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app.core.accounts import AccountRow
-from inbox_app.core.reply_files import MAX_REPLY_FILES, content_type_of, read_files, size_words, too_large
-from inbox_app.core.rows import CaseRow, CustomerRow
+from inbox_app.core.outbox.files import MAX_REPLY_FILES, content_type_of, read_files, size_words, too_large
+from inbox_app.core.read.rows import CaseRow, CustomerRow
 from inbox_app.core.templates import TemplateRow, render
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
@@ -56,7 +56,7 @@ class Candidate:
 def reachable(accounts: list[AccountRow], customer: CustomerRow, registry: Any) -> list[Candidate]:
     """Channel accounts through which this customer can be answered."""
     from connectors.base import capabilities_of_account
-    from inbox_app.core.outbox import IDENTITY_KIND  # not needed for the window's first paint
+    from inbox_app.core.outbox.queue import IDENTITY_KIND  # not needed for the window's first paint
 
     kinds = {i.kind for i in customer.identities}
     out = []

@@ -13,10 +13,10 @@ from typing import Any, TypeVar
 from inbox_app.app import Services
 from inbox_app.core.agents import AgentRow
 from inbox_app.core.calls import CallService
-from inbox_app.core.db_refusals import refusal
-from inbox_app.core.db_roles import login_agent_id
 from inbox_app.core.drafts import DraftService
-from inbox_app.core.workspace_reads import WorkspaceReads
+from inbox_app.core.read.workspace import WorkspaceReads
+from inbox_app.core.team.refusals import refusal
+from inbox_app.core.team.roles import login_agent_id
 from inbox_app.sync.tasks import TaskGroup
 from inbox_app.ui.bridge import Bridge
 

@@ -20,7 +20,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout
 
 from inbox_app import __version__
-from inbox_app.core.db_refusals import refusal
+from inbox_app.core.team.refusals import refusal
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox_app.core.rows import CaseRow, CustomerRow, SimilarCustomer
-from inbox_app.core.workspace_reads import PAST_CASES, CasesOverview
+from inbox_app.core.read.rows import CaseRow, CustomerRow, SimilarCustomer
+from inbox_app.core.read.workspace import PAST_CASES, CasesOverview
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.context import Workspace

@@ -19,7 +19,7 @@ from pathlib import Path
 # (looking for "PySide6" in it), which cost the start about 60 ms for SQLAlchemy's
 # couple of hundred modules.
 from inbox_app.app import Services, build
-from inbox_app.core.db import StoreError
+from inbox_app.core.store.database import StoreError
 
 # isort: split
 from PySide6.QtCore import QCoreApplication, Qt, QTimer

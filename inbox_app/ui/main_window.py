@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from inbox_app import APP_NAME
 from inbox_app.core.cases import PRIORITIES
-from inbox_app.core.queries import NotFound
-from inbox_app.core.rows import CaseRow, CustomerRow
+from inbox_app.core.read.queries import NotFound
+from inbox_app.core.read.rows import CaseRow, CustomerRow
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.case_actions import CaseActions
@@ -688,7 +688,7 @@ class MainWindow(QMainWindow):
     def start_sync(self) -> None:
         """Run every enabled channel account on this window's loop, if this login may
         (team mode: an agent's or lead's desktop leaves that to the worker)."""
-        from inbox_app.core.db_roles import may_sync
+        from inbox_app.core.team.roles import may_sync
 
         def start() -> None:
             if may_sync(self.ws.services.engine):

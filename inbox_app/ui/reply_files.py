@@ -1,7 +1,7 @@
 """The files chosen to go with a reply: an Attach button and one removable chip per file.
 
 Only paths are held here; the files are read when the reply is queued (on a worker
-thread, by ``inbox_app.core.reply_files``), so a large file never stalls the window
+thread, by ``inbox_app.core.outbox.files``), so a large file never stalls the window
 and what is sent is the file as it is at that moment.
 """
 
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox_app.core.reply_files import size_words
+from inbox_app.core.outbox.files import size_words
 from inbox_app.ui.appearance import icon
 
 NAME_CHARS = 40

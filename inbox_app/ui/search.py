@@ -30,9 +30,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from inbox_app.core.search import SearchError, highlight_spans
-from inbox_app.core.search import snippet as search_snippet
-from inbox_app.core.workspace_reads import CustomerHit
+from inbox_app.core.read.search import SearchError, highlight_spans
+from inbox_app.core.read.search import snippet as search_snippet
+from inbox_app.core.read.workspace import CustomerHit
 from inbox_app.ui import labels
 from inbox_app.ui.context import Workspace
 

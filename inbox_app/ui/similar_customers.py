@@ -9,8 +9,8 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from inbox_app.core.rows import SimilarCustomer
-from inbox_app.core.similar import SAME_ADDRESS_NAME
+from inbox_app.core.read.rows import SimilarCustomer
+from inbox_app.core.read.similar import SAME_ADDRESS_NAME
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
-from inbox_app.core.queries import NotFound
-from inbox_app.core.rows import CaseRow, MessageRow
+from inbox_app.core.read.queries import NotFound
+from inbox_app.core.read.rows import CaseRow, MessageRow
 from inbox_app.ui import labels
 from inbox_app.ui.context import Workspace
 

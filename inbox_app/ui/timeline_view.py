@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox_app.core.reply_files import size_words
-from inbox_app.core.rows import AttachmentRow, MessageRow
+from inbox_app.core.outbox.files import size_words
+from inbox_app.core.read.rows import AttachmentRow, MessageRow
 from inbox_app.ui import html_body, labels, message_marks
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.context import Workspace

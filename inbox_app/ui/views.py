@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
 )
 
-from inbox_app.core.queries import CaseFilter
-from inbox_app.core.saved_searches import SavedSearchRow, SavedSearchService
+from inbox_app.core.read.queries import CaseFilter
+from inbox_app.core.read.saved_searches import SavedSearchRow, SavedSearchService
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.context import Workspace

@@ -27,7 +27,7 @@ from connectors.base import (
     TransientError,
 )
 from inbox_app.app import Services, build
-from inbox_app.core.models import ChannelAccount, Message
+from inbox_app.core.store.models import ChannelAccount, Message
 
 
 class Harness(ABC):

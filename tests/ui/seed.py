@@ -144,7 +144,7 @@ def bulk_cases(services: Services, count: int) -> None:
     """Many customers with one open case each, inserted in bulk (the list's scale test)."""
     from sqlalchemy import insert
 
-    from inbox_app.core.models import Case, Customer
+    from inbox_app.core.store.models import Case, Customer
 
     now = datetime.now(UTC)
     with services.factory() as s, s.begin():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import psycopg
 from sqlalchemy.exc import ProgrammingError
 
-from inbox_app.core.db_refusals import NotPermitted
+from inbox_app.core.team.refusals import NotPermitted
 from inbox_app.ui.bridge import Bridge
 from inbox_app.ui.context import Workspace
 from inbox_app.ui.crash import CrashReporter

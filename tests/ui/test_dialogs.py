@@ -67,7 +67,7 @@ def test_lead_reassigns_from_the_workload_view(make_window, services, qtbot) -> 
     dialog.reassign.click()
     qtbot.waitUntil(lambda: dialog.table.item(3, 1) is not None and dialog.table.item(3, 1).text() == "3")
     marco = services.agents.find("Marco Bianchi")
-    from inbox_app.core.queries import CaseFilter
+    from inbox_app.core.read.queries import CaseFilter
 
     assert services.queries.count_cases(CaseFilter(assignee_id=marco.id)) == 2
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from inbox_app.core.queries import CaseFilter
+from inbox_app.core.read.queries import CaseFilter
 from inbox_app.ui.bridge import Bridge
 from inbox_app.ui.case_list import PAGE, CaseListModel
 from inbox_app.ui.context import Workspace, pick_agent
@@ -234,7 +234,7 @@ def test_search_shows_a_screenful_then_fetches_the_rest(services, qtmodeltester,
 def test_the_composer_warns_of_public_replies_only_where_the_account_makes_them() -> None:
     from connectors.mastodon import MastodonConnector
     from inbox_app.core.accounts import AccountRow
-    from inbox_app.core.rows import CustomerRow, IdentityRow
+    from inbox_app.core.read.rows import CustomerRow, IdentityRow
     from inbox_app.ui.composer import reachable
 
     def account(id_: int, name: str, public: bool) -> AccountRow:

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu
 
-from inbox_app.core.queries import OPEN_STATES, CaseFilter
+from inbox_app.core.read.queries import OPEN_STATES, CaseFilter
 
 # The offscreen platform has no window manager to size, raise or grab the keyboard for a popup menu.
 POPUP = pytest.mark.qt_log_ignore(

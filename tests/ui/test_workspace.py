@@ -511,7 +511,7 @@ def test_attachment_is_saved_where_the_agent_chooses(
 
 
 def test_first_sync_progress_and_errors_show_in_the_status_bar(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from inbox_app.core.models import ChannelAccount
+    from inbox_app.core.store.models import ChannelAccount
 
     window = make_window()
     account = services.accounts.get("posta")
@@ -731,7 +731,7 @@ def test_customer_panel_lists_open_cases_and_pages_past_ones(
     from sqlalchemy import insert, update
 
     import inbox_app.ui.customer_panel as panel_module
-    from inbox_app.core.models import Case
+    from inbox_app.core.store.models import Case
 
     monkeypatch.setattr(panel_module, "PAST_CASES", 1)
     anna = services.extra["seed"]["anna"]

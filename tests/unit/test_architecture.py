@@ -35,7 +35,7 @@ def test_no_module_reaches_for_a_global_application_object() -> None:
 
 
 def test_no_secret_reaches_the_schema() -> None:
-    from inbox_app.core.models import Base
+    from inbox_app.core.store.models import Base
 
     columns = {c.name for table in Base.metadata.tables.values() for c in table.columns}
     assert not {"password", "secret", "token", "access_token"} & columns

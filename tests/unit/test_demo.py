@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from inbox_app.app import Services, build
-from inbox_app.core.db import StoreError
-from inbox_app.core.models import AuditEvent, Message
-from inbox_app.core.queries import CaseFilter
+from inbox_app.core.read.queries import CaseFilter
+from inbox_app.core.store.database import StoreError
+from inbox_app.core.store.models import AuditEvent, Message
 from inbox_app.demo import seed
 
 

@@ -38,10 +38,10 @@ def test_the_wheel_ships_resources_and_migrations(tmp_path: Path) -> None:
     assert "inbox_app/resources/demo/demo.json" in names
     assert "inbox_app/resources/icons/reply.svg" in names
     assert "inbox_app/resources/i18n/unisono_it.ts" in names
-    assert "inbox_app/core/migrations/env.py" in names
-    assert "inbox_app/core/migrations/script.py.mako" in names
+    assert "inbox_app/core/store/migrations/env.py" in names
+    assert "inbox_app/core/store/migrations/script.py.mako" in names
     assert "inbox_app/resources/styles/dark.qss" in names
-    assert any(n.startswith("inbox_app/core/migrations/versions/0001") for n in names)
+    assert any(n.startswith("inbox_app/core/store/migrations/versions/0001") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "inbox-app = inbox_app.cli:main" in text and "email = connectors.email:EmailConnector" in text

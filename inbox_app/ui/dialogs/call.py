@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app.core.calls import OUTCOMES, CallLog
-from inbox_app.core.rows import CustomerRow
+from inbox_app.core.read.rows import CustomerRow
 from inbox_app.ui import labels
 
 

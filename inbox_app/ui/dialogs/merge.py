@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox_app.core.rows import CustomerRow
+from inbox_app.core.read.rows import CustomerRow
 from inbox_app.ui.context import Workspace
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox_app.core.queries import CaseFilter
+from inbox_app.core.read.queries import CaseFilter
 from inbox_app.ui import labels
 from inbox_app.ui.context import Workspace
 

@@ -42,7 +42,7 @@ def test_adding_and_renaming_is_audited(tmp_path: Path) -> None:
 
     from inbox_app.app import build
     from inbox_app.core.agents import AgentError
-    from inbox_app.core.models import AuditEvent
+    from inbox_app.core.store.models import AuditEvent
 
     services = build(f"sqlite:///{tmp_path / 'store.db'}")
     try:

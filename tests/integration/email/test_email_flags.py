@@ -17,7 +17,7 @@ from connectors.base import Batch, InboundItem, ItemUpdate
 from connectors.email import EmailConnector
 from connectors.email.imap import ImapSession
 from inbox_app.app import Services, build
-from inbox_app.core.models import Message, QuarantineItem
+from inbox_app.core.store.models import Message, QuarantineItem
 from tests.integration.email import servers
 from tests.unit.core.helpers import account
 

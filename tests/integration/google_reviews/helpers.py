@@ -11,7 +11,7 @@ from sqlalchemy import select
 from connectors.base import Batch, BatchItem, InboundItem
 from connectors.google_reviews import GoogleReviewsConnector
 from inbox_app.app import Services
-from inbox_app.core.models import ChannelAccount, Message
+from inbox_app.core.store.models import ChannelAccount, Message
 from tests.emulators.google_reviews import GoogleReviewsEmulator
 
 DAY_NS = 86_400 * 1_000_000_000

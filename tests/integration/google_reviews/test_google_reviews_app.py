@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from inbox_app.app import Services
-from inbox_app.core.models import Case
+from inbox_app.core.store.models import Case
 from tests.emulators.google_reviews import GoogleReviewsEmulator
 from tests.integration.google_reviews.helpers import connector, messages
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from connectors.base import Address, BrokenItem, InboundItem, ItemUpdate
 from connectors.google_reviews.reviews import canon, reply_id
 from inbox_app.app import Services
-from inbox_app.core.models import AuditEvent
+from inbox_app.core.store.models import AuditEvent
 from tests.emulators.google_reviews import GoogleReviewsEmulator
 from tests.integration.google_reviews.helpers import (
     DAY_NS,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from connectors.matrix import MatrixConnector
 from inbox_app.app import Services, build
-from inbox_app.core.models import Customer, Identity, Message
+from inbox_app.core.store.models import Customer, Identity, Message
 from tests.integration.matrix.synapse import Accounts
 
 pytestmark = pytest.mark.synapse

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from connectors.fake import FakeServer
 from inbox_app.app import Services, build
-from inbox_app.core import db_roles
+from inbox_app.core.team import roles as db_roles
 from tests.integration.cli.clirunner import Cli
 
 PASSWORD = "correct horse battery staple"

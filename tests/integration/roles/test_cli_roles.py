@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from inbox_app.core import db_roles
+from inbox_app.core.team import roles as db_roles
 from tests.integration.cli.clirunner import Cli
 from tests.integration.roles.conftest import PASSWORD, Team
 

@@ -10,16 +10,16 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.exc import ProgrammingError
 
-from inbox_app.core import db_roles
 from inbox_app.core.calls import CallLog, CallService
 from inbox_app.core.clock import utcnow
-from inbox_app.core.db_refusals import NotPermitted, refusal
-from inbox_app.core.db_rights import GROUPS, RIGHTS
-from inbox_app.core.db_roles import RolesError
 from inbox_app.core.drafts import DraftService
-from inbox_app.core.models import AuditEvent, Base, Message
-from inbox_app.core.saved_searches import SavedSearchService
-from inbox_app.core.store_settings import StoreSettings
+from inbox_app.core.read.saved_searches import SavedSearchService
+from inbox_app.core.store.models import AuditEvent, Base, Message
+from inbox_app.core.store.settings import StoreSettings
+from inbox_app.core.team import roles as db_roles
+from inbox_app.core.team.refusals import NotPermitted, refusal
+from inbox_app.core.team.rights import GROUPS, RIGHTS
+from inbox_app.core.team.roles import RolesError
 from tests.integration.roles.conftest import PASSWORD, Team
 
 
@@ -64,7 +64,7 @@ def test_nobody_but_admins_may_change_or_delete_audit_events() -> None:
 def test_the_trigger_reads_the_same_login_comment_that_setup_writes() -> None:
     import re
 
-    from inbox_app.core.db_row_rules import LOGIN_COMMENT
+    from inbox_app.core.team.row_rules import LOGIN_COMMENT
 
     found = re.match(LOGIN_COMMENT, db_roles._agent_mark(42, "negozio"), re.S)
     assert found is not None and found.groups() == ("42", "negozio")

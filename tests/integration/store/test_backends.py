@@ -10,8 +10,8 @@ from sqlalchemy import func, inspect, select
 
 from connectors.fake import FakeServer
 from inbox_app.app import build
-from inbox_app.core import db
-from inbox_app.core.models import Message
+from inbox_app.core.store import database as db
+from inbox_app.core.store.models import Message
 from tests.unit.core.helpers import account, batch, item
 
 
@@ -185,7 +185,7 @@ def test_outbox_round_trip_on_both_backends(any_url: str, tmp_path: Path) -> Non
         server.set_faults(crash_after_send=True)
         asyncio.run(services.supervisor().run_once())
         server.set_faults()
-        from inbox_app.core.models import Message as M
+        from inbox_app.core.store.models import Message as M
 
         with services.factory() as s, s.begin():
             s.get(M, mid).next_attempt_at = None
@@ -198,7 +198,7 @@ def test_outbox_round_trip_on_both_backends(any_url: str, tmp_path: Path) -> Non
 
 @pytest.mark.postgres
 def test_team_store_refuses_to_run_behind_its_schema(pg_url: str) -> None:
-    from inbox_app.core.db import StoreError
+    from inbox_app.core.store.database import StoreError
 
     engine = db.open_engine(pg_url)
     db.upgrade(engine, "0001")

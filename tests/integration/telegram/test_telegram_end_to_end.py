@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from connectors.telegram import TelegramConnector
 from inbox_app.app import Services, build
-from inbox_app.core.models import Message
+from inbox_app.core.store.models import Message
 from tests.emulators.telegram import TelegramEmulator
 
 ADA = {"id": 90210, "first_name": "Ada", "last_name": "Lovelace", "username": "ada_l"}

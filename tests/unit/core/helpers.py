@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from connectors.base import Address, Batch, InboundItem
 from inbox_app.app import Services
-from inbox_app.core.models import ChannelAccount
+from inbox_app.core.store.models import ChannelAccount
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 

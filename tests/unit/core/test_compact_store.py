@@ -10,8 +10,9 @@ from pathlib import Path
 from sqlalchemy import text
 
 from inbox_app.app import build
-from inbox_app.core import db, textpack
-from inbox_app.core.coltypes import from_micros, to_micros
+from inbox_app.core.store import database as db
+from inbox_app.core.store import textpack
+from inbox_app.core.store.coltypes import from_micros, to_micros
 from tests.unit.core.helpers import T0, account, batch, item
 
 ROOT = Path(__file__).resolve().parents[3]

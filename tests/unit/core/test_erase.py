@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from connectors.fake import FakeServer
-from inbox_app.core.models import AttachmentBlob, Identity
+from inbox_app.core.store.models import AttachmentBlob, Identity
 
 
 def _blobs(store) -> set[bytes]:  # type: ignore[no-untyped-def]
@@ -43,7 +43,7 @@ def test_erase_removes_files_only_that_customer_sent(store, tmp_path: Path) -> N
 def test_erase_keeps_the_trail_but_not_the_persons_words(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from inbox_app.core.models import AuditEvent
+    from inbox_app.core.store.models import AuditEvent
 
     server = FakeServer(tmp_path / "srv")
     server.deliver(id="a1", text="Ciao", thread="ta", **{"from": "anna.segreta@example.it"})

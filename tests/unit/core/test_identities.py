@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inbox_app.core.identities import InvalidIdentity, normalize, normalize_subject
+from inbox_app.core.customers.identities import InvalidIdentity, normalize, normalize_subject
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from connectors.base import Address, AttachmentData, BrokenItem, ItemUpdate
-from inbox_app.core.models import (
+from inbox_app.core.store.models import (
     Attachment,
     AttachmentBlob,
     Case,
@@ -203,7 +203,7 @@ def test_quarantined_item_can_be_retried(store) -> None:  # type: ignore[no-unty
         qid = s.scalar(select(QuarantineItem.id))
     import pytest
 
-    from inbox_app.core.ingest import IngestError
+    from inbox_app.core.ingest.service import IngestError
 
     with pytest.raises(IngestError, match="still cannot store"):
         store.ingest.retry_quarantined(qid)
@@ -321,7 +321,7 @@ def test_search_ranks_the_newest_matches_by_their_words(store) -> None:  # type:
 
 
 def test_search_prefixes_match_every_word_they_begin(store) -> None:  # type: ignore[no-untyped-def]
-    from inbox_app.core import search
+    from inbox_app.core.read import search
 
     acc = account(store)
     texts = ["ordine spedito", "Ordini in ritardo", "ordinare di nuovo", "un disordine", 'dice "ord" e basta']

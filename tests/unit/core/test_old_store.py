@@ -41,7 +41,9 @@ def test_old_store_upgrades_in_place_and_keeps_its_revision(old_store: str) -> N
 
 def test_old_store_answers_as_the_release_that_made_it(old_store: str) -> None:
     for status in ("open", "resolved"):
-        printed = json.loads(_cli(old_store, "cases", "list", "--status", status, "--limit", "1000", "--json"))
+        printed = json.loads(
+            _cli(old_store, "cases", "list", "--status", status, "--limit", "1000", "--json")
+        )
         assert printed == json.loads((FIXTURE / f"cases-{status}.json").read_text(encoding="utf-8"))
     customer = json.loads(_cli(old_store, "customers", "show", "7", "--json"))
     assert customer == json.loads((FIXTURE / "customer-7.json").read_text(encoding="utf-8"))

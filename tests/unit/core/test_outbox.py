@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from connectors.fake import FakeServer
-from inbox_app.core.outbox import ReplyError
+from inbox_app.core.outbox.queue import ReplyError
 
 
 def _setup(  # type: ignore[no-untyped-def]
@@ -54,7 +54,7 @@ def test_transient_failure_is_retried_with_backoff_then_sent(store, tmp_path: Pa
     assert (report.sent, report.retrying) == (0, 1)
     row = store.queries.message(mid)
     assert row.delivery == "queued" and "unavailable" in (row.error or "")
-    from inbox_app.core.models import Message
+    from inbox_app.core.store.models import Message
 
     with store.factory() as s, s.begin():  # the backoff time has passed
         s.get(Message, mid).next_attempt_at = None
@@ -82,7 +82,7 @@ def test_crash_after_handing_over_never_sends_twice(store, tmp_path: Path) -> No
     server.set_faults(crash_after_send=True)
     _sync(store)
     server.set_faults()
-    from inbox_app.core.models import Message
+    from inbox_app.core.store.models import Message
 
     with store.factory() as s, s.begin():
         s.get(Message, mid).next_attempt_at = None
@@ -159,8 +159,8 @@ def test_files_go_with_a_reply_stored_once_and_only_where_the_channel_carries_th
     from sqlalchemy import func, select
 
     from connectors.base import AttachmentData
-    from inbox_app.core.models import AttachmentBlob
-    from inbox_app.core.reply_files import MAX_REPLY_FILES, ReplyFileError, read_files
+    from inbox_app.core.outbox.files import MAX_REPLY_FILES, ReplyFileError, read_files
+    from inbox_app.core.store.models import AttachmentBlob
 
     server, case_id = _setup(store, tmp_path)
     pdf = AttachmentData("ricevuta.pdf", "application/pdf", b"%PDF ricevuta")
@@ -199,7 +199,7 @@ def test_files_go_with_a_reply_stored_once_and_only_where_the_channel_carries_th
 def test_a_channel_that_takes_some_kinds_of_file_refuses_the_others_in_words() -> None:
     from connectors.base import AttachmentData, Capabilities
     from connectors.mastodon import MastodonConnector
-    from inbox_app.core.outbox import _file_refusal
+    from inbox_app.core.outbox.queue import _file_refusal
 
     caps = MastodonConnector.capabilities
     photo = AttachmentData("foto.jpg", "image/jpeg", b"x")
@@ -237,7 +237,7 @@ def test_auth_failure_puts_back_every_reply_claimed_with_it(store, tmp_path: Pat
     server.set_faults(send="auth")
     assert "credentials" in (_sync(store).error or "")
     assert [store.queries.message(m).delivery for m in (first, second)] == ["queued", "queued"]
-    from inbox_app.core.models import Message
+    from inbox_app.core.store.models import Message
 
     with store.factory() as s:
         assert [s.get(Message, m).attempts for m in (first, second)] == [0, 0]

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from connectors.base import Address, Batch, InboundItem
 from connectors.fake import FakeConnector, FakeServer
-from inbox_app.core.models import Case, Identity, Message, Thread
+from inbox_app.core.store.models import Case, Identity, Message, Thread
 from tests.unit.core.helpers import account, fresh_store
 
 SENDERS = ["anna@example.it", "ANNA@example.it", "bruno@example.it", "carla@example.com"]

@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 
 from connectors.base import AttachmentData
 from inbox_app.app import build
-from inbox_app.core.models import Case, Message
-from inbox_app.core.queries import OPEN_STATES, CaseFilter
+from inbox_app.core.read.queries import OPEN_STATES, CaseFilter
+from inbox_app.core.store.models import Case, Message
 from tests.unit.core.helpers import T0, account, batch, item
 
 

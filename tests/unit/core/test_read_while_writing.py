@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
-from inbox_app.core import db
-from inbox_app.core.models import Customer
-from inbox_app.core.queries import Queries
+from inbox_app.core.read.queries import Queries
+from inbox_app.core.store import database as db
+from inbox_app.core.store.models import Customer
 
 
 @pytest.fixture

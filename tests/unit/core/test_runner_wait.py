@@ -8,7 +8,7 @@ from pathlib import Path
 
 from connectors.fake import FakeServer
 from inbox_app.core.clock import utcnow
-from inbox_app.core.models import Message
+from inbox_app.core.store.models import Message
 
 
 def _runner(store, tmp_path: Path):  # type: ignore[no-untyped-def]

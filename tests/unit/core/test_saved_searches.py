@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from inbox_app.app import Services
-from inbox_app.core.saved_searches import SavedSearchError, SavedSearchService
+from inbox_app.core.read.saved_searches import SavedSearchError, SavedSearchService
 from tests.unit.core.helpers import account, batch, fresh_store, item
 
 
@@ -103,7 +103,7 @@ def test_an_agents_views_go_with_the_agent(
 ) -> None:
     from sqlalchemy import delete
 
-    from inbox_app.core.models import Agent
+    from inbox_app.core.store.models import Agent
 
     giulia, marco = agents
     saved.save(giulia, "Rimborsi", "rimb")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from inbox_app.core.search_rank import Candidate, Ranker
+from inbox_app.core.read.ranking import Candidate, Ranker
 
 
 def ranked(
@@ -77,7 +77,7 @@ def test_a_hit_is_shown_where_its_words_are() -> None:
     from types import SimpleNamespace
 
     from inbox_app.cli_commands import _message_line
-    from inbox_app.core.search import snippet
+    from inbox_app.core.read.search import snippet
 
     long = "Buongiorno, " + "vi scrivo per una questione del mio ordine. " * 4 + "Il rimborso manca."
     assert snippet(long, "rimborso", width=60).endswith("Il rimborso manca.")

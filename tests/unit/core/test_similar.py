@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 from inbox_app.app import build
-from inbox_app.core import db
-from inbox_app.core.customers_store import CustomerError
-from inbox_app.core.identities import name_key
-from inbox_app.core.models import AuditEvent, Customer, CustomerDistinction, Identity
+from inbox_app.core.customers.identities import name_key
+from inbox_app.core.customers.store import CustomerError
+from inbox_app.core.store import database as db
+from inbox_app.core.store.models import AuditEvent, Customer, CustomerDistinction, Identity
 from tests.unit.core.helpers import account, batch, item
 
 
@@ -174,7 +174,7 @@ def test_a_sender_without_a_name_is_suggested_to_nobody(store) -> None:  # type:
 
 
 def test_a_name_shared_by_too_many_customers_suggests_no_one(store) -> None:  # type: ignore[no-untyped-def]
-    from inbox_app.core.similar import COMMON_NAME
+    from inbox_app.core.read.similar import COMMON_NAME
 
     acc = account(store)
     senders = [f"mario{i}@example.it" for i in range(COMMON_NAME + 2)]

@@ -53,7 +53,7 @@ def test_parts_already_sent_survive_a_restart(tmp_path: Path) -> None:
     assert DELIVERED == ["part 0"] and first.queries.message(mid).delivery == "queued"
     first.close()
     second = build(url, registry=registry)  # a new process, a new connector
-    from inbox_app.core.models import Message
+    from inbox_app.core.store.models import Message
 
     with second.factory() as s, s.begin():
         s.get(Message, mid).next_attempt_at = None

@@ -9,7 +9,7 @@ from pathlib import Path
 from connectors.fake import FakeServer
 from inbox_app.core.calls import CallLog, CallService
 from inbox_app.core.clock import aware, utcnow
-from inbox_app.core.models import Case, Message
+from inbox_app.core.store.models import Case, Message
 
 FAR_EAST = timezone(timedelta(hours=5, minutes=30))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from inbox_app.app import build
-from inbox_app.core.models import Agent, Case, ChannelAccount, Message
-from inbox_app.core.queries import OPEN_STATES, CaseFilter
-from inbox_app.core.workspace_reads import WorkspaceReads
+from inbox_app.core.read.queries import OPEN_STATES, CaseFilter
+from inbox_app.core.read.workspace import WorkspaceReads
+from inbox_app.core.store.models import Agent, Case, ChannelAccount, Message
 from tests.unit.core.helpers import account, batch, item
 
 STATUSES = ("open", "pending", "snoozed", "resolved")

@@ -1,0 +1,1 @@
+"""Customers and their identities: finding, creating, merging and unmerging them."""

@@ -1,0 +1,91 @@
+"""Case rules of ingest: a new thread opens a case; a customer reply reopens a
+recently resolved case, or starts a new one when the old matter is long closed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from connectors.base import InboundItem
+from inbox_app.core.clock import aware, utcnow
+from inbox_app.core.ingest.customers import CustomerResolver
+from inbox_app.core.ingest.records import CaseRec, ThreadRec
+
+
+class CaseRules(CustomerResolver):
+    """When a message opens a case, reopens a resolved one, or wakes a pending one."""
+
+    # ------------------------------------------------------------ cases
+
+    def _case_for(self, item: InboundItem, thread: ThreadRec) -> CaseRec | None:
+        customer_reply = item.direction == "in" and not item.is_auto
+        case = thread.case
+        if case is not None and case.status == "resolved" and customer_reply:
+            resolved_at = case.resolved_at or utcnow()
+            window = timedelta(days=self.settings.reopen_window_days)
+            if (aware(item.sent_at) or utcnow()) - resolved_at <= window:
+                case.set("status", "open")
+                case.set("resolved_at", None)
+                self.audits.append(("case.reopened", case, {"by_message": item.external_id}))
+            else:
+                case = None  # too long ago: this is a new matter
+        elif case is not None and customer_reply and case.status in ("pending", "snoozed"):
+            case.set("status", "open")
+            case.set("snoozed_until", None)
+        if case is None and customer_reply:
+            case = self._open_case(item, thread)
+        return case
+
+    def _open_case(self, item: InboundItem, thread: ThreadRec) -> CaseRec:
+        sent_at = aware(item.sent_at) or utcnow()
+        values: dict[str, Any] = {
+            "priority": "normal",
+            "subject": (item.subject or first_line(item.text))[:500] or None,
+            "tags": {},
+            "opened_at": sent_at,
+            "first_response_due": sent_at + timedelta(hours=self.settings.first_response_hours),
+        }
+        case = CaseRec(
+            None, insert=values, customer_id=thread.customer_id, status="open", last_message_at=sent_at
+        )
+        self.new_cases.append(case)
+        thread.case = case
+        thread.changed.add("case_id")
+        self.audits.append(("case.opened", case, {"thread_id": thread}))
+        return case
+
+    def _touch_case(self, case: CaseRec, item: InboundItem, sent_at: datetime) -> None:
+        self.touched_cases[id(case)] = case
+        if sent_at > (case.last_message_at or sent_at):
+            case.set("last_message_at", sent_at)
+        if item.direction == "in" and not item.is_auto:
+            if case.waiting_since is None:
+                case.set("waiting_since", sent_at)
+        elif item.direction == "out":
+            case.set("waiting_since", None)
+            if case.first_response_at is None:
+                case.set("first_response_at", sent_at)
+
+
+# "@unisono@mastodon.social @anna ..." -- the addressees a social post or a chat message
+# starts with. A case named after them reads the same as every other case of that
+# account in the list, so the name starts after them.
+_LEADING_MENTIONS = re.compile(r"^(?:@[\w.\-]+(?:@[\w.\-]+)?[\s,:;]*)+")
+
+
+def first_line(text: str, *, keep_mentions: bool = False) -> str:
+    """A case's name made from a message: its first line with words in it, without
+    the mentions it opens with (the message itself keeps them). ``keep_mentions``:
+    the name cases were given before mentions were left out of it."""
+    fallback = ""
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        fallback = fallback or line
+        rest = line if keep_mentions else _LEADING_MENTIONS.sub("", line)
+        if rest:
+            return rest[:200]
+    return fallback[:200]  # only mentions: they are the best name there is

@@ -1,0 +1,125 @@
+"""The ingest service: a connector's batch becomes customers, threads, cases and messages.
+
+A batch and the cursor after it are stored in one transaction, so a crash at
+any point either keeps both or neither: nothing is lost, nothing is stored
+twice (messages are also unique per account and external ID, so a replayed
+batch is harmless). Items that cannot be stored go to quarantine with their
+reason; the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.base import Batch
+from inbox_app.core.clock import utcnow
+from inbox_app.core.events import CasesChanged, EventBus, MessagesAdded, MessagesChanged
+from inbox_app.core.ingest.records import Account, IngestError, IngestResult
+from inbox_app.core.ingest.writer import BatchWriter, quarantine_item
+from inbox_app.core.store.models import (
+    ChannelAccount,
+    QuarantineItem,
+)
+from inbox_app.core.store.settings import StoreSettings
+
+if TYPE_CHECKING:
+    from inbox_app.core.ingest.quarantine import RawParser
+
+__all__ = ["IngestError", "IngestResult", "IngestService"]
+
+logger = logging.getLogger(__name__)
+
+
+class IngestService:
+    def __init__(self, factory: sessionmaker[Session], bus: EventBus | None = None) -> None:
+        self._factory = factory
+        self._bus = bus or EventBus()
+
+    # ------------------------------------------------------------------ public
+
+    def store_batch(self, account_id: int, batch: Batch) -> IngestResult:
+        """Store every item of ``batch`` and its cursor, atomically."""
+        with self._factory() as session, session.begin():
+            row = session.get(ChannelAccount, account_id)
+            if row is None:
+                raise IngestError(f"no channel account with id {account_id}")
+            account = Account(row.id, row.channel)
+            settings = StoreSettings.load(session)
+            try:
+                with session.begin_nested():
+                    result = BatchWriter(session, account, settings).write(batch.items)
+            except Exception:
+                # Something in the batch is bad: store item by item so only the bad
+                # ones are quarantined and the rest still lands with this cursor.
+                logger.info("batch for account %s needs item-by-item storing", account_id)
+                result = IngestResult()
+                for item in batch.items:
+                    try:
+                        with session.begin_nested():
+                            result.add(BatchWriter(session, account, settings).write((item,)))
+                    except Exception as exc:  # noqa: BLE001 - any failure quarantines the item
+                        with session.begin_nested():
+                            quarantine_item(session, account.id, item, _reason(exc))
+                        result.quarantined += 1
+            row.cursor = batch.cursor
+            row.last_sync_at = utcnow()
+            if batch.progress is not None:
+                row.progress_done = batch.progress.done
+                row.progress_total = batch.progress.total
+        self._publish(result)
+        return result
+
+    def retry_quarantined(self, quarantine_id: int, parser: RawParser | None = None) -> IngestResult:
+        """Store a quarantined item again (after a fix); it stays if it fails again.
+
+        ``parser`` reads raw-only items again (the channel's own parser, e.g. after
+        an update taught it a new charset).
+        """
+        from inbox_app.core.ingest.quarantine import item_from_record
+
+        with self._factory() as session, session.begin():
+            record = session.get(QuarantineItem, quarantine_id)
+            if record is None:
+                raise IngestError(f"no quarantined item with id {quarantine_id}")
+            if record.resolved_at is not None:
+                raise IngestError(f"quarantined item {quarantine_id} was already stored")
+            item = item_from_record(record, parser)
+            if item is None:
+                raise IngestError(
+                    f"quarantined item {quarantine_id} cannot be stored as it is: {record.reason}"
+                )
+            account_row = session.get(ChannelAccount, record.account_id)
+            if account_row is None:
+                raise IngestError("the account of that item was removed")
+            account = Account(account_row.id, account_row.channel)
+            try:
+                with session.begin_nested():
+                    result = BatchWriter(session, account, StoreSettings.load(session)).write((item,))
+            except Exception as exc:  # noqa: BLE001
+                record.reason = _reason(exc)
+                raise IngestError(f"still cannot store item {quarantine_id}: {record.reason}")
+            record.resolved_at = utcnow()
+        self._publish(result)
+        return result
+
+    def _publish(self, result: IngestResult) -> None:
+        if result.message_ids:
+            self._bus.publish(
+                MessagesAdded(
+                    tuple(result.message_ids),
+                    tuple(sorted(result.case_ids)),
+                    tuple(sorted(result.customer_ids)),
+                )
+            )
+        if result.changed_message_ids:
+            self._bus.publish(MessagesChanged(tuple(result.changed_message_ids)))
+        if result.case_ids:
+            self._bus.publish(CasesChanged(tuple(sorted(result.case_ids))))
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"{type(exc).__name__}: {text}"[:1000]

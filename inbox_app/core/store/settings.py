@@ -1,0 +1,39 @@
+"""Team-wide settings every desktop and worker must agree on (stored in the database)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inbox_app.core.store.models import StoreSetting
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    reopen_window_days: int = 7
+    subject_thread_days: int = 14
+    first_response_hours: int = 4
+    default_phone_region: str | None = None
+    max_send_attempts: int = 10
+
+    @classmethod
+    def load(cls, session: Session) -> StoreSettings:
+        # JSON values as ``save`` wrote them; their types are whatever the admin stored.
+        stored: dict[str, Any] = {
+            row.key: row.value.get("v") for row in session.scalars(select(StoreSetting))
+        }
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in stored.items() if k in known})
+
+    @staticmethod
+    def save(session: Session, key: str, value: object) -> None:
+        if key not in {f.name for f in fields(StoreSettings)}:
+            raise KeyError(key)
+        row = session.get(StoreSetting, key)
+        if row is None:
+            session.add(StoreSetting(key=key, value={"v": value}))
+        else:
+            row.value = {"v": value}

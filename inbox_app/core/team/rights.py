@@ -1,0 +1,153 @@
+"""Team mode: what each group may do with every table, the policy that db_roles enforces.
+
+:data:`RIGHTS` names every table of the models and, for each of the four groups (agent,
+lead, admin, worker), what it may read, add, change and remove; the column lists say which
+columns the agents' work and the sync worker really change, read from the services that
+change them. Kept apart from the operations in :mod:`inbox_app.core.team.roles` so that the
+decision can be read, reviewed and changed in one place, without the SQL that applies it:
+a table added to the models needs a line here, and setup refuses to run without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from inbox_app.core.store.models import Base
+
+GROUPS = ("agent", "lead", "admin", "worker")
+#: The group of each agent role.
+ROLE_GROUP = {"agent": "agent", "lead": "lead", "admin": "admin"}
+
+
+@dataclass(frozen=True)
+class Rights:
+    """What one group may do with one table. ``read``, ``change``: True for every column, or some."""
+
+    read: bool | tuple[str, ...] = False
+    add: bool = False
+    change: bool | tuple[str, ...] = False
+    remove: bool = False
+
+    def privileges(self, quote: Callable[[str], str]) -> list[str]:
+        out = []
+        if self.read is True:
+            out.append("SELECT")
+        elif self.read:
+            out.append("SELECT (" + ", ".join(quote(c) for c in self.read) + ")")
+        if self.add:
+            out.append("INSERT")
+        if self.change is True:
+            out.append("UPDATE")
+        elif self.change:
+            out.append("UPDATE (" + ", ".join(quote(c) for c in self.change) + ")")
+        if self.remove:
+            out.append("DELETE")
+        return out
+
+
+NONE = Rights()
+READ = Rights(read=True)
+# Adding a row and learning its id (INSERT ... RETURNING id, as the ORM writes it).
+APPEND = Rights(read=("id",), add=True)
+ALL = Rights(read=True, add=True, change=True, remove=True)
+
+# What agents (and leads) change while working a conversation; read from the services:
+# cases.py (assign, team, status, priority, tags, undo), customers_store.py (merge),
+# outbox.py and calls.py (last_message_at).
+_CASE_WORK = (
+    "status",
+    "priority",
+    "assignee_id",
+    "team_id",
+    "tags",
+    "snoozed_until",
+    "resolved_at",
+    "customer_id",
+    "last_message_at",
+)
+# Ingest (ingest_records.CaseRec.FIELDS), sending (outbox_dispatch) and waking snoozed cases.
+_CASE_SYNC = (
+    "customer_id",
+    "status",
+    "resolved_at",
+    "snoozed_until",
+    "last_message_at",
+    "waiting_since",
+    "first_response_at",
+)
+# Merging moves messages, moving a thread moves them between cases, Retry queues again.
+_MESSAGE_WORK = ("customer_id", "case_id", "delivery", "next_attempt_at", "attempts")
+# Sending (claim, sent, retry, failed), echoes and bounces, edits and redactions, merges.
+_MESSAGE_SYNC = (
+    "customer_id",
+    "external_id",
+    "delivery",
+    "error",
+    "text",
+    "html",
+    "meta",
+    "attempts",
+    "next_attempt_at",
+)
+# The sync status and cursor of an account; its name, kind and settings are the admin's.
+SYNC_STATUS = ("status", "last_error", "last_sync_at", "cursor", "progress_done", "progress_total")
+
+
+def _work(agent: Rights, worker: Rights) -> dict[str, Rights]:
+    return {"agent": agent, "lead": agent, "admin": ALL, "worker": worker}
+
+
+#: Every table of the models and what each group may do with it. A table added to the
+#: models needs a line here: setup refuses to run without one (and a test says so).
+RIGHTS: dict[str, dict[str, Rights]] = {
+    # Configuration is the admin's; the others read it.
+    "channel_accounts": _work(READ, Rights(read=True, change=SYNC_STATUS)),
+    "agents": _work(READ, READ),
+    "teams": _work(READ, READ),
+    "store_settings": _work(READ, READ),
+    "templates": {"agent": READ, "lead": ALL, "admin": ALL, "worker": NONE},
+    # The trail is append-only: only admins change it (erasing a customer's words).
+    "audit_events": {
+        "agent": APPEND,
+        "lead": Rights(read=True, add=True),
+        "admin": ALL,
+        "worker": APPEND,
+    },
+    "quarantine": {"agent": NONE, "lead": NONE, "admin": ALL, "worker": Rights(read=True, add=True)},
+    # Conversations: agents work them, the worker stores what arrives and sends replies.
+    "customers": _work(
+        Rights(read=True, change=("name", "name_key", "notes", "details", "merged_into_id")),
+        Rights(read=True, add=True, change=("merged_into_id",)),
+    ),
+    "identities": _work(
+        Rights(read=True, add=True, change=("customer_id",)),
+        Rights(read=True, add=True, change=("customer_id",)),
+    ),
+    "customer_merges": _work(Rights(read=True, add=True, change=("undone_at",)), Rights(read=True, add=True)),
+    # Pairs told apart (a declined "maybe the same person", an undone merge): agents say it.
+    "customer_distinctions": _work(Rights(read=True, add=True), READ),
+    "cases": _work(Rights(read=True, change=_CASE_WORK), Rights(read=True, add=True, change=_CASE_SYNC)),
+    "threads": _work(
+        Rights(read=True, add=True, change=("case_id", "customer_id")),
+        Rights(read=True, add=True, change=("customer_id", "case_id", "last_message_at")),
+    ),
+    "messages": _work(
+        Rights(read=True, add=True, change=_MESSAGE_WORK),
+        Rights(read=True, add=True, change=_MESSAGE_SYNC),
+    ),
+    "message_raw": _work(READ, Rights(read=True, add=True)),
+    "attachments": _work(Rights(read=True, add=True), Rights(read=True, add=True)),
+    "attachment_blobs": _work(Rights(read=True, add=True), Rights(read=True, add=True)),
+    "text_dictionaries": _work(READ, Rights(read=True, add=True)),
+    # Each agent's own work in progress.
+    "drafts": _work(ALL, NONE),
+    "saved_searches": _work(ALL, NONE),
+}
+#: Tables outside the models every group reads (the schema version, checked at start).
+ALSO_READ = ("alembic_version",)
+
+
+def undecided_tables() -> list[str]:
+    """Tables of the models with no decision in :data:`RIGHTS` (should be none)."""
+    return sorted(set(Base.metadata.tables) - set(RIGHTS))
