@@ -1,4 +1,5 @@
-"""The connector protocol: what every channel implements.
+"""The connector protocol: what every channel implements, and the optional features a
+channel may add (see "optional features" below).
 
 Connectors speak only in the frozen data classes below; they never see the
 store, the ORM or Qt. The ingest service turns a :class:`Batch` into customers,
@@ -271,9 +272,10 @@ class Connector(Protocol):
 #
 # What a channel may have beyond :class:`Connector`. A connector names each feature it has
 # among its bases (``class MyConnector(Polling, FindsSent): ...``), so mypy checks the
-# signatures and a reader sees the list in one line; the application asks
-# ``isinstance(connector, Feature)`` (``issubclass`` for features of the class alone) and
-# never guesses from attribute names.
+# signatures and a reader sees the list in one line. The application asks
+# ``isinstance(connector, Feature)``, or asks the class for what is known before an account
+# exists (ExplainsSecret, CapabilitiesPerAccount, MakesIdempotencyKeys); a feature it does
+# not find is simply not used, so a connector needs none of them.
 
 
 @runtime_checkable
@@ -289,8 +291,8 @@ class ExplainsSecret(Protocol):
 @runtime_checkable
 class Polling(Protocol):
     """Has no push: ``wait_for_changes`` asks the server every ``poll_interval`` seconds
-    (usually an account setting). The runner then waits that long between two rounds
-    instead of its own shorter default, but never past the next reply due for sending."""
+    (usually an account setting). The runner then leaves that long between two rounds, or
+    its own default where that is longer, but never waits past the next reply due."""
 
     poll_interval: float
 

@@ -46,7 +46,6 @@ class Supervisor:
         self._tasks: dict[int, asyncio.Task[Any]] = {}
         self._stop = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._starts = 0  # which start() a starting task belongs to; a later one wins
         self._starting: set[asyncio.Task[Any]] = set()
         # Tokens are written one after another, in the order the connectors obtained them.
         self._keyring_writer: ThreadPoolExecutor | None = None
@@ -196,8 +195,7 @@ class Supervisor:
         """
         self._stop.clear()
         self._loop = asyncio.get_event_loop()
-        self._starts += 1
-        task = spawn(self._start(spawn, only, self._starts), "sync start")
+        task = spawn(self._start(spawn, only), "sync start")
         self._starting.add(task)
         task.add_done_callback(self._starting.discard)
 
@@ -205,11 +203,10 @@ class Supervisor:
         self,
         spawn: Callable[[Coroutine[Any, Any, None], str], asyncio.Task[Any]],
         only: str | None,
-        start: int,
     ) -> None:
         accounts = await asyncio.to_thread(self._accounts.list)
-        if self._stop.is_set() or start != self._starts:
-            return  # stopped, or started again, while the list was read
+        if self._stop.is_set():
+            return  # stopped while the list was read (stop() waits for this task)
         for account in accounts:
             if only is not None and account.name != only:
                 continue
