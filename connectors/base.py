@@ -1,4 +1,5 @@
-"""The connector protocol: what every channel implements.
+"""The connector protocol: what every channel implements, and the optional features a
+channel may add (see "optional features" below).
 
 Connectors speak only in the frozen data classes below; they never see the
 store, the ORM or Qt. The ingest service turns a :class:`Batch` into customers,
@@ -32,23 +33,35 @@ class ConnectorError(Exception):
 
 
 class TransientError(ConnectorError):
-    """Try again later: network down, server busy, rate limited."""
+    """Try again later: network down, server busy, rate limited.
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+    ``retry_after``: the seconds the server asked for, if it said. ``sent_parts``: for a
+    reply the channel carries as several messages, the external IDs of the parts that went
+    out before the failure; they are kept with the reply and handed back through
+    :class:`NotesSentParts` before the next attempt, so no part is sent twice.
+    """
+
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, sent_parts: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.sent_parts = sent_parts
 
 
 class AuthError(ConnectorError):
-    """Credentials refused or expired: stop and tell the admin."""
+    """Credentials refused or expired: the account stops syncing (status ``auth_error``)
+    until an admin sets them again."""
 
 
 class PermanentError(ConnectorError):
-    """This one item can never succeed (a rejected recipient, a malformed reply)."""
+    """This one item can never succeed (a rejected recipient, a malformed reply): that
+    reply fails, the account goes on."""
 
 
 class SettingsError(ConnectorError):
-    """An account setting is missing or wrong; the message names the key."""
+    """An account setting is missing or wrong; the message names the key. Raised while
+    syncing, the account shows it as an error and tries again later."""
 
 
 # --------------------------------------------------------------------------- data
@@ -239,8 +252,6 @@ class Connector(Protocol):
     capabilities: ClassVar[Capabilities]
     settings_schema: ClassVar[tuple[SettingSpec, ...]]
     needs_secret: ClassVar[bool]
-    # Optional: ``secret_help: ClassVar[str]``, what the secret is, in the admin's words
-    # (the settings dialog and ``accounts kinds`` show it).
 
     async def check(self) -> None:
         """Verify settings and credentials; raise a typed error if they fail."""
@@ -257,17 +268,70 @@ class Connector(Protocol):
     async def close(self) -> None: ...
 
 
+# --------------------------------------------------------------------------- optional features
+#
+# What a channel may have beyond :class:`Connector`. A connector names each feature it has
+# among its bases (``class MyConnector(Polling, FindsSent): ...``), so mypy checks the
+# signatures and a reader sees the list in one line. The application asks
+# ``isinstance(connector, Feature)``, or asks the class for what is known before an account
+# exists (ExplainsSecret, CapabilitiesPerAccount, MakesIdempotencyKeys); a feature it does
+# not find is simply not used, so a connector needs none of them.
+
+
+@runtime_checkable
+class ExplainsSecret(Protocol):
+    """Says what the account's secret is, in the admin's words ("the bot token that
+    @BotFather gave"): the settings dialog shows it beside the secret's field and
+    ``inbox-app accounts kinds`` prints it. Without it they speak of "the password or
+    token"."""
+
+    secret_help: ClassVar[str]
+
+
+@runtime_checkable
+class Polling(Protocol):
+    """Has no push: ``wait_for_changes`` asks the server every ``poll_interval`` seconds
+    (usually an account setting). The runner then leaves that long between two rounds, or
+    its own default where that is longer, but never waits past the next reply due."""
+
+    poll_interval: float
+
+
 @runtime_checkable
 class FindsSent(Protocol):
-    """Optional: look up whether a reply left before a crash (email: Sent folder)."""
+    """Can look up whether a reply already left, after a crash while sending it (email:
+    the Sent folder). A reply whose attempt was cut short is looked up before it is sent
+    again; without this feature it is sent again and ``send``'s idempotency key must keep
+    it from arriving twice."""
 
     async def find_sent(self, reply: OutboundReply) -> SendResult | None: ...
 
 
 @runtime_checkable
+class NotesSentParts(Protocol):
+    """Sends a long reply as several messages and resumes after the parts that went out.
+
+    A failure part-way raises :class:`TransientError` with ``sent_parts``; the outbox
+    keeps them, and before the next attempt (perhaps in another process, with a new
+    connector) hands them back here, so ``send`` carries on with the next part.
+    """
+
+    def note_sent_parts(self, idempotency_key: str, external_ids: tuple[str, ...]) -> None: ...
+
+
+@runtime_checkable
+class ParsesRaw(Protocol):
+    """Can read an item again from the raw bytes it gave in ``InboundItem.raw`` or
+    ``BrokenItem.raw`` (email: the message's RFC 822 source), so a quarantined item is
+    parsed anew by ``inbox-app quarantine retry`` once the parser is fixed."""
+
+    def parse_raw(self, raw: bytes) -> InboundItem | BrokenItem: ...
+
+
+@runtime_checkable
 class CapabilitiesPerAccount(Protocol):
-    """Optional: an account's settings change what its replies are (Mastodon: private
-    answers, or unlisted ones to public questions when the admin allows it)."""
+    """An account's settings change what its replies are (Mastodon: private answers, or
+    unlisted ones to public questions when the admin allows it)."""
 
     @classmethod
     def capabilities_for(cls, settings: Mapping[str, Any]) -> Capabilities: ...
@@ -282,7 +346,8 @@ def capabilities_of_account(cls: Any, settings: Mapping[str, Any]) -> Capabiliti
 
 @runtime_checkable
 class MakesIdempotencyKeys(Protocol):
-    """Optional: the channel chooses the key's shape (email: a Message-ID)."""
+    """The channel chooses the idempotency key's shape (email: a Message-ID, which
+    is the key the Sent folder is searched by)."""
 
     @classmethod
     def make_idempotency_key(cls, settings: Mapping[str, Any]) -> str: ...
@@ -290,10 +355,11 @@ class MakesIdempotencyKeys(Protocol):
 
 @runtime_checkable
 class KeepsTokens(Protocol):
-    """Optional: logs in with the secret and obtains a token worth keeping (Matrix).
+    """Logs in with the secret and obtains a token worth keeping (Matrix).
 
-    The application hands a kept token back with ``adopt_token`` and is told of a
-    new one through ``on_credentials``.
+    The application hands a kept token back with ``adopt_token`` before the first call,
+    and is told of a new one through ``on_credentials`` (called on the event loop; the
+    application keeps the token in the keyring without blocking it).
     """
 
     on_credentials: Callable[[str], None] | None

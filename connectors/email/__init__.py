@@ -23,8 +23,12 @@ from connectors.base import (
     Capabilities,
     Channel,
     ConnectorError,
+    ExplainsSecret,
+    FindsSent,
     InboundItem,
+    MakesIdempotencyKeys,
     OutboundReply,
+    ParsesRaw,
     PermanentError,
     Progress,
     SendResult,
@@ -58,7 +62,7 @@ T = TypeVar("T")
 STALE_AFTER = 60.0
 
 
-class EmailConnector:
+class EmailConnector(ExplainsSecret, FindsSent, ParsesRaw, MakesIdempotencyKeys):
     kind: ClassVar[str] = "email"
     channel: ClassVar[Channel] = "email"
     capabilities: ClassVar[Capabilities] = Capabilities(

@@ -24,7 +24,9 @@ from connectors.base import (
     Batch,
     BrokenItem,
     Capabilities,
+    CapabilitiesPerAccount,
     Channel,
+    FindsSent,
     InboundItem,
     ItemUpdate,
     OutboundReply,
@@ -79,7 +81,7 @@ class FakeServer:
             return {}
 
 
-class FakeConnector:
+class FakeConnector(FindsSent, CapabilitiesPerAccount):
     kind: ClassVar[str] = "fake"
     channel: ClassVar[Channel] = "chat"
     capabilities: ClassVar[Capabilities] = Capabilities(

@@ -30,8 +30,11 @@ from connectors.base import (
     BrokenItem,
     Capabilities,
     Channel,
+    ExplainsSecret,
+    FindsSent,
     OutboundReply,
     PermanentError,
+    Polling,
     Progress,
     SendResult,
     SettingsError,
@@ -97,7 +100,7 @@ def _https(key: str, url: str) -> str:
     return url.rstrip("/")
 
 
-class GoogleReviewsConnector:
+class GoogleReviewsConnector(ExplainsSecret, Polling, FindsSent):
     kind: ClassVar[str] = "google_reviews"
     channel: ClassVar[Channel] = "review"
     # An answer to a review is public, always: the composer warns before it goes.

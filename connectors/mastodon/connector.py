@@ -31,10 +31,14 @@ from connectors.base import (
     Batch,
     BatchItem,
     Capabilities,
+    CapabilitiesPerAccount,
     Channel,
+    ExplainsSecret,
+    FindsSent,
     InboundItem,
     OutboundReply,
     PermanentError,
+    Polling,
     SendResult,
     SettingsError,
     SettingSpec,
@@ -67,7 +71,7 @@ MEDIA_WAIT = 60.0  # seconds an upload may take to be processed before the send 
 MEDIA_POLL = 0.5
 
 
-class MastodonConnector:
+class MastodonConnector(ExplainsSecret, Polling, FindsSent, CapabilitiesPerAccount):
     kind: ClassVar[str] = "mastodon"
     channel: ClassVar[Channel] = "social"
     # Answers are direct messages unless the account allows unlisted answers to public

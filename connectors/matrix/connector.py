@@ -25,6 +25,9 @@ from connectors.base import (
     BatchItem,
     Capabilities,
     Channel,
+    ExplainsSecret,
+    FindsSent,
+    KeepsTokens,
     OutboundReply,
     PermanentError,
     Progress,
@@ -61,7 +64,7 @@ class _Cursor:
         return json.dumps({"next_batch": self.next_batch, "rooms": sorted(self.rooms)})
 
 
-class MatrixConnector:
+class MatrixConnector(ExplainsSecret, FindsSent, KeepsTokens):
     kind: ClassVar[str] = "matrix"
     channel: ClassVar[Channel] = "chat"
     # The 64 KiB event limit covers the whole signed event (~1-2 KiB of

@@ -32,7 +32,10 @@ from connectors.base import (
     Capabilities,
     Channel,
     ConnectorError,
+    ExplainsSecret,
+    FindsSent,
     InboundItem,
+    NotesSentParts,
     OutboundReply,
     PermanentError,
     SendResult,
@@ -82,11 +85,10 @@ class PartlySentError(TransientError):
     def __init__(
         self, message: str, *, sent_parts: tuple[str, ...], retry_after: float | None = None
     ) -> None:
-        super().__init__(message, retry_after=retry_after)
-        self.sent_parts = sent_parts
+        super().__init__(message, retry_after=retry_after, sent_parts=sent_parts)
 
 
-class TelegramConnector:
+class TelegramConnector(ExplainsSecret, FindsSent, NotesSentParts):
     kind: ClassVar[str] = "telegram"
     channel: ClassVar[Channel] = "chat"
     capabilities: ClassVar[Capabilities] = Capabilities(

@@ -1,7 +1,8 @@
 """One channel account at work: fetch -> store -> dispatch -> wait, with backoff.
 
 Blocking work (SQLAlchemy sessions, the keyring) runs in worker threads so the
-loop, and with it the window, never stalls.
+loop, and with it the window, never stalls. What a round's failure means for the
+account is decided by the error's type alone (:func:`status_after`).
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from connectors.base import (
     Connector,
     ConnectorError,
     FindsSent,
+    NotesSentParts,
     PermanentError,
+    Polling,
     SettingsError,
     TransientError,
 )
 from inbox_app.core.accounts import AccountRow, AccountService
 from inbox_app.core.ingest.service import IngestService
 from inbox_app.core.outbox.queue import Claimed, OutboxService
+from inbox_app.core.vocab import AccountStatus
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +49,12 @@ class SyncReport:
 
     def to_json(self) -> dict[str, object]:
         return dict(self.__dict__)
+
+
+def status_after(exc: Exception) -> AccountStatus:
+    """The account's status after a round (or its start) failed with ``exc``: refused
+    credentials stop the account until an admin acts; anything else is tried again."""
+    return AccountStatus.AUTH_ERROR if isinstance(exc, AuthError) else AccountStatus.ERROR
 
 
 class AccountRunner:
@@ -71,7 +81,7 @@ class AccountRunner:
 
     async def fetch_all(self, report: SyncReport) -> None:
         cursor = await asyncio.to_thread(self._cursor_of, self.account.id)
-        await asyncio.to_thread(self._accounts.set_status, self.account.id, "syncing")
+        await asyncio.to_thread(self._accounts.set_status, self.account.id, AccountStatus.SYNCING)
         async for batch in self.connector.fetch(cursor):
             result = await asyncio.to_thread(self._ingest.store_batch, self.account.id, batch)
             report.stored += result.stored
@@ -119,12 +129,13 @@ class AccountRunner:
                     await asyncio.to_thread(self._outbox.mark_sent, item, found)
                     report.sent += 1
                     return
-            if item.progress and hasattr(self.connector, "note_sent_parts"):
+            if item.progress and isinstance(self.connector, NotesSentParts):
                 self.connector.note_sent_parts(item.reply.idempotency_key, item.progress)
             result = await self.connector.send(item.reply)
         except TransientError as exc:
-            parts = tuple(getattr(exc, "sent_parts", ()) or ())
-            gave_up = await asyncio.to_thread(self._outbox.mark_retry, item, str(exc), exc.retry_after, parts)
+            gave_up = await asyncio.to_thread(
+                self._outbox.mark_retry, item, str(exc), exc.retry_after, tuple(exc.sent_parts)
+            )
             report.failed += gave_up
             report.retrying += not gave_up
             report.errors.append(str(exc))
@@ -147,6 +158,11 @@ class AccountRunner:
 
     async def sync_once(self) -> SyncReport:
         """Fetch everything available and dispatch the outbox; errors end up in the report."""
+        report, _status = await self._round()
+        return report
+
+    async def _round(self) -> tuple[SyncReport, AccountStatus]:
+        """One round, its report and the status it left the account in."""
         report = SyncReport(self.account.name)
         try:
             tried: set[int] = set()  # each reply gets at most one attempt per round
@@ -158,32 +174,28 @@ class AccountRunner:
                 await self.dispatch(report, stale_only=True, tried=tried)
             await self.fetch_all(report)
             await self.dispatch(report, tried=tried)
-        except AuthError as exc:
-            report.error = f"credentials refused: {exc}"
-            await asyncio.to_thread(self._accounts.set_status, self.account.id, "auth_error", report.error)
-            return report
-        except ConnectorError as exc:
-            report.error = str(exc)
-            await asyncio.to_thread(self._accounts.set_status, self.account.id, "error", report.error)
-            return report
         except Exception as exc:  # noqa: BLE001 - a sync failure is a status, never a crash
-            logger.exception("sync of account %s failed", self.account.name)
-            report.error = f"unexpected error: {type(exc).__name__}: {exc}"
-            await asyncio.to_thread(self._accounts.set_status, self.account.id, "error", report.error)
-            return report
-        await asyncio.to_thread(self._accounts.set_status, self.account.id, "idle", None, synced=True)
-        return report
+            report.error = _words(exc)
+            if not isinstance(exc, ConnectorError):
+                logger.exception("sync of account %s failed", self.account.name)
+            status = status_after(exc)
+            await asyncio.to_thread(self._accounts.set_status, self.account.id, status, report.error)
+            return report, status
+        await asyncio.to_thread(
+            self._accounts.set_status, self.account.id, AccountStatus.IDLE, None, synced=True
+        )
+        return report, AccountStatus.IDLE
 
     # ------------------------------------------------------------ forever
 
     async def run(self, stop: asyncio.Event, *, wait_timeout: float = 30.0) -> None:
         backoff = 1.0
         while not stop.is_set():
-            report = await self.sync_once()
-            if report.error and report.error.startswith("credentials refused"):
+            report, status = await self._round()
+            if status is AccountStatus.AUTH_ERROR:
                 logger.warning("account %s stopped: %s", self.account.name, report.error)
                 return
-            if report.error:
+            if status is AccountStatus.ERROR:
                 delay = min(MAX_BACKOFF, backoff) * (0.8 + 0.4 * random.random())
                 backoff = min(MAX_BACKOFF, backoff * 2)
                 await _wait_any(stop, self.wake, delay)
@@ -195,8 +207,8 @@ class AccountRunner:
         """How long to wait for changes before the next round: the account's own poll
         interval where its connector polls (an admin's 300 s for a review location is not
         overruled by a round every 30 s), but never past the next reply due for sending."""
-        interval = getattr(self.connector, "poll_interval", None)
-        timeout = max(least, float(interval)) if isinstance(interval, int | float) else least
+        connector = self.connector
+        timeout = max(least, float(connector.poll_interval)) if isinstance(connector, Polling) else least
         due = await asyncio.to_thread(self._outbox.next_due_in, self.account.id)
         return timeout if due is None else max(1.0, min(timeout, due))
 
@@ -218,6 +230,15 @@ class AccountRunner:
             except Exception:  # noqa: BLE001
                 logger.exception("waiting for changes on %s failed", self.account.name)
         self.wake.clear()
+
+
+def _words(exc: Exception) -> str:
+    """A failed round in the admin's words, as the account's status shows it."""
+    if isinstance(exc, AuthError):
+        return f"credentials refused: {exc}"
+    if isinstance(exc, ConnectorError):
+        return str(exc)
+    return f"unexpected error: {type(exc).__name__}: {exc}"
 
 
 async def _wait_any(

@@ -1,22 +1,29 @@
-"""Runs every enabled channel account: once (the CLI) or for as long as the app lives."""
+"""Runs every enabled channel account: once (the CLI) or for as long as the app lives.
+
+Nothing here reads the database or the keyring on the event loop: the account list, the
+secrets, the locks and every status go through worker threads, so a slow disk, a locked
+keyring or a busy team server never freezes the window.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import Engine
 
-from connectors.base import AuthError, Connector, ConnectorError, KeepsTokens
+from connectors.base import AuthError, Connector, ConnectorClass, ConnectorError, KeepsTokens
 from inbox_app.core.accounts import AccountError, AccountRow, AccountService
 from inbox_app.core.events import EventBus, MessagesAdded
 from inbox_app.core.ingest.service import IngestService
 from inbox_app.core.outbox.queue import OutboxService
 from inbox_app.core.secrets import SecretStoreError
+from inbox_app.core.vocab import AccountStatus
 from inbox_app.sync.locks import AccountLock
-from inbox_app.sync.runner import AccountRunner, SyncReport
+from inbox_app.sync.runner import AccountRunner, SyncReport, status_after
 
 logger = logging.getLogger(__name__)
 
@@ -39,43 +46,82 @@ class Supervisor:
         self._tasks: dict[int, asyncio.Task[Any]] = {}
         self._stop = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._starting: set[asyncio.Task[Any]] = set()
+        # Tokens are written one after another, in the order the connectors obtained them.
+        self._keyring_writer: ThreadPoolExecutor | None = None
+        self._writes: set[asyncio.Future[None]] = set()
         bus.subscribe(MessagesAdded, self._on_messages)
 
     def build_connector(self, account: AccountRow) -> Connector:
-        cls = self._accounts.connector_class(account.kind)
-        secret = None
-        if cls.needs_secret:
-            try:
-                secret = self._accounts.secret(account.name)
-            except SecretStoreError as exc:
-                raise AuthError(str(exc))
-            if not secret:
-                raise AuthError(
-                    f"no secret is stored for account {account.name!r}; set it again with "
-                    f"'inbox-app accounts set {account.name} --secret-stdin'"
-                )
+        """The account's connector; blocking (the keyring), for the command line."""
+        cls, secret = self._class_and_secret(account)
         connector = cls(account.settings, secret)
         if isinstance(connector, KeepsTokens):
-            self._keep_tokens(account.name, connector)
+            self._keep_tokens(account.name, connector, self._kept_token(account.name))
         return connector
 
-    def _keep_tokens(self, name: str, connector: KeepsTokens) -> None:
-        """Tokens a connector obtains with the password live in the keyring too."""
+    async def _build(self, account: AccountRow) -> Connector:
+        """The account's connector, the keyring read in a worker thread."""
+        cls, secret = await asyncio.to_thread(self._class_and_secret, account)
+        connector = cls(account.settings, secret)  # on the loop: it may bind loop objects
+        if isinstance(connector, KeepsTokens):
+            token = await asyncio.to_thread(self._kept_token, account.name)
+            self._keep_tokens(account.name, connector, token)
+        return connector
+
+    def _class_and_secret(self, account: AccountRow) -> tuple[ConnectorClass, str | None]:
+        """Blocking: imports the channel's module on first use and reads the keyring."""
+        cls = self._accounts.connector_class(account.kind)
+        if not cls.needs_secret:
+            return cls, None
         try:
-            stored = self._accounts.secrets.get(f"{name}#token")
+            secret = self._accounts.secret(account.name)
+        except SecretStoreError as exc:
+            raise AuthError(str(exc))
+        if not secret:
+            raise AuthError(
+                f"no secret is stored for account {account.name!r}; set it again with "
+                f"'inbox-app accounts set {account.name} --secret-stdin'"
+            )
+        return cls, secret
+
+    def _kept_token(self, name: str) -> str | None:
+        """Blocking: the token a connector obtained with the password, kept in the keyring."""
+        try:
+            return self._accounts.secrets.get(f"{name}#token")
         except SecretStoreError:
-            return
+            return None
+
+    def _keep_tokens(self, name: str, connector: KeepsTokens, stored: str | None) -> None:
         if stored:
             connector.adopt_token(stored)
 
-        def keep(token: str) -> None:
-            # Once per login; a keyring write is short enough to do in place.
+        def write(token: str) -> None:
             try:
                 self._accounts.secrets.set(f"{name}#token", token)
             except SecretStoreError:
                 logger.warning("could not keep the access token of %s in the keyring", name)
 
+        def keep(token: str) -> None:
+            # Called on the loop, once per login. The keyring may be slow (or ask to be
+            # unlocked): the write goes to a thread of its own, one write after another.
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                write(token)
+                return
+            if self._keyring_writer is None:
+                self._keyring_writer = ThreadPoolExecutor(1, thread_name_prefix="keyring")
+            pending = loop.run_in_executor(self._keyring_writer, write, token)
+            self._writes.add(pending)
+            pending.add_done_callback(self._writes.discard)
+
         connector.on_credentials = keep
+
+    async def _tokens_kept(self) -> None:
+        """Wait for the keyring writes under way."""
+        if self._writes:
+            await asyncio.wait(list(self._writes))
 
     def _runner(self, account: AccountRow, connector: Connector) -> AccountRunner:
         return AccountRunner(
@@ -89,7 +135,7 @@ class Supervisor:
 
     async def check(self, name: str) -> None:
         account = await asyncio.to_thread(self._accounts.get, name)
-        connector = self.build_connector(account)
+        connector = await self._build(account)
         try:
             await connector.check()
         finally:
@@ -111,10 +157,9 @@ class Supervisor:
     async def _connect(self, account: AccountRow) -> tuple[Connector | None, str | None]:
         """The account's connector, or None with the reason shown as the account's status."""
         try:
-            return self.build_connector(account), None
+            return await self._build(account), None
         except (ConnectorError, AccountError) as exc:
-            status = "auth_error" if isinstance(exc, AuthError) else "error"
-            await asyncio.to_thread(self._accounts.set_status, account.id, status, str(exc))
+            await asyncio.to_thread(self._accounts.set_status, account.id, status_after(exc), str(exc))
             return None, str(exc)
 
     async def _once(self, account: AccountRow) -> SyncReport:
@@ -132,8 +177,9 @@ class Supervisor:
                 return await self._runner(account, connector).sync_once()
             finally:
                 await connector.close()
+                await self._tokens_kept()
         finally:
-            lock.release()
+            await asyncio.to_thread(lock.release)
 
     # ------------------------------------------------------------ long-running
 
@@ -143,10 +189,25 @@ class Supervisor:
         *,
         only: str | None = None,
     ) -> None:
-        """Start a runner per enabled account; ``spawn`` keeps and watches the task."""
+        """Start a runner per enabled account; ``spawn`` keeps and watches the tasks.
+
+        Returns at once: the accounts are read in a worker thread, then their runners start.
+        """
         self._stop.clear()
         self._loop = asyncio.get_event_loop()
-        for account in self._accounts.list():
+        task = spawn(self._start(spawn, only), "sync start")
+        self._starting.add(task)
+        task.add_done_callback(self._starting.discard)
+
+    async def _start(
+        self,
+        spawn: Callable[[Coroutine[Any, Any, None], str], asyncio.Task[Any]],
+        only: str | None,
+    ) -> None:
+        accounts = await asyncio.to_thread(self._accounts.list)
+        if self._stop.is_set():
+            return  # stopped while the list was read (stop() waits for this task)
+        for account in accounts:
             if only is not None and account.name != only:
                 continue
             if account.enabled and account.id not in self._tasks:
@@ -160,8 +221,10 @@ class Supervisor:
             if await self._take_lock(account, lock):
                 await self._serve(account)
         finally:
-            lock.release()
-            self._tasks.pop(account.id, None)
+            try:
+                await asyncio.to_thread(lock.release)  # finishes in its thread even if cancelled
+            finally:
+                self._tasks.pop(account.id, None)
 
     async def _take_lock(self, account: AccountRow, lock: AccountLock) -> bool:
         """True once this process holds the account's lock; False when stopped first."""
@@ -169,7 +232,10 @@ class Supervisor:
             if await asyncio.to_thread(lock.acquire):
                 return not self._stop.is_set()
             await asyncio.to_thread(
-                self._accounts.set_status, account.id, "idle", "synced by another window or worker"
+                self._accounts.set_status,
+                account.id,
+                AccountStatus.IDLE,
+                "synced by another window or worker",
             )
             try:
                 await asyncio.wait_for(self._stop.wait(), timeout=30)
@@ -201,6 +267,6 @@ class Supervisor:
 
     async def stop(self) -> None:
         self._stop.set()
-        tasks = list(self._tasks.values())
+        tasks = [*self._starting, *self._tasks.values(), *self._writes]
         if tasks:
             await asyncio.wait(tasks, timeout=10)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from connectors.base import SettingSpec
+from connectors.base import ExplainsSecret, SettingSpec
 from inbox_app.core.accounts import AccountRow
 from inbox_app.core.agents import ROLES
 from inbox_app.ui import labels
@@ -146,7 +146,7 @@ class AccountsTab(QWidget):
             self.secret.setAccessibleName(self.tr("Password or token"))
             self.secret.setPlaceholderText(self.tr("kept in the system keyring; leave empty to keep"))
             # What the secret is, from the channel itself (a review location's is a line of JSON).
-            self.secret.setToolTip(getattr(cls, "secret_help", ""))
+            self.secret.setToolTip(cls.secret_help if isinstance(cls, ExplainsSecret) else "")
             self.form.addRow(self.tr("Password or token"), self.secret)
         self.enabled = QCheckBox(self.tr("Enabled"), self)
         self.enabled.setChecked(was_enabled)
