@@ -84,7 +84,7 @@ def test_snooze_and_shortcut_list(make_window, services, qtbot) -> None:  # type
     qtbot.addWidget(dialog)
     window.actions_.set_status(window.case.id, "snoozed", dialog.until())
     qtbot.waitUntil(lambda: services.queries.case(window.case.id).status == "snoozed")
-    shortcuts = ShortcutsDialog(window.shortcut_table(), window)
+    shortcuts = ShortcutsDialog(window.window_actions.shortcut_table(), window)
     qtbot.addWidget(shortcuts)
     keys = {shortcuts.table.item(r, 0).text() for r in range(shortcuts.table.rowCount())}
     assert {"j / k", "r", "n", "e", "a", "s", "?", "Ctrl+Z", "/ , Ctrl+K"} <= keys

@@ -626,7 +626,7 @@ def test_single_key_shortcuts_open_their_dialogs(make_window, qtbot, monkeypatch
     opened: list[str] = []
     for name in ("ShortcutsDialog", "AssignDialog", "SnoozeDialog"):
         monkeypatch.setattr(
-            f"inbox_app.ui.main_window.{name}.exec", lambda self, n=name: opened.append(n) or 0
+            f"inbox_app.ui.window_actions.{name}.exec", lambda self, n=name: opened.append(n) or 0
         )
     window = make_window()
     _ready(window, qtbot)
@@ -682,7 +682,7 @@ def test_customer_details_are_edited_in_the_panel(make_window, services, qtbot) 
 def test_new_message_on_an_unassigned_case_notifies(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
     shown: list[tuple[str, str]] = []
 
-    class Tray:
+    class TrayIcon:
         def showMessage(self, title, text, *_args) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
             shown.append((title, text))
 
@@ -690,7 +690,7 @@ def test_new_message_on_an_unassigned_case_notifies(make_window, services, qtbot
             pass
 
     window = make_window()
-    window.tray = Tray()
+    window.tray.icon = TrayIcon()
     _ready(window, qtbot)
     seed = services.extra["seed"]
     window.start_sync()
