@@ -39,7 +39,7 @@ from inbox_app.core.read.queries import CaseFilter
 from inbox_app.core.read.rows import CaseRow
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon, is_dark
-from inbox_app.ui.context import Workspace
+from inbox_app.ui.workspace import Workspace
 
 PAGE = 100
 MAX_CACHED = 3_000  # rows kept in memory (30 pages, several screens), whatever the size of the view

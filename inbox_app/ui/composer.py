@@ -32,8 +32,8 @@ from inbox_app.core.read.rows import CaseRow, CustomerRow
 from inbox_app.core.templates import TemplateRow, render
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
-from inbox_app.ui.context import Workspace
 from inbox_app.ui.reply_files import ReplyFiles
+from inbox_app.ui.workspace import Workspace
 
 if TYPE_CHECKING:
     from connectors.base import Capabilities

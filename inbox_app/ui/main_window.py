@@ -28,16 +28,16 @@ from inbox_app.ui.appearance import icon
 from inbox_app.ui.case_actions import CaseActions
 from inbox_app.ui.case_list import CaseListModel, CaseListView
 from inbox_app.ui.composer import Composer
-from inbox_app.ui.context import Workspace
 from inbox_app.ui.customer_panel import CustomerPanel
 from inbox_app.ui.first_paint import AfterTimeline, FirstPaint
-from inbox_app.ui.search import SearchModel, SearchResults
-from inbox_app.ui.status import SyncStatus
-from inbox_app.ui.timeline import TimelineModel
+from inbox_app.ui.search_results import SearchModel, SearchResults
+from inbox_app.ui.sync_status import SyncStatus
+from inbox_app.ui.timeline_model import TimelineModel
 from inbox_app.ui.timeline_view import TimelineView
 from inbox_app.ui.tray import Tray
-from inbox_app.ui.views import View, ViewsList, ViewsModel
+from inbox_app.ui.views_list import View, ViewsList, ViewsModel
 from inbox_app.ui.window_actions import WindowActions
+from inbox_app.ui.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 

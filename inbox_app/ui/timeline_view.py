@@ -33,8 +33,8 @@ from inbox_app.core.outbox.files import size_words
 from inbox_app.core.read.rows import AttachmentRow, MessageRow
 from inbox_app.ui import html_body, labels, message_marks
 from inbox_app.ui.appearance import icon
-from inbox_app.ui.context import Workspace
-from inbox_app.ui.timeline import TimelineModel
+from inbox_app.ui.timeline_model import TimelineModel
+from inbox_app.ui.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 MAX_IMAGE_BYTES = 5_000_000

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 from inbox_app import APP_NAME
 from inbox_app.core.read.queries import NotFound
 from inbox_app.ui.appearance import icon
-from inbox_app.ui.context import Workspace
+from inbox_app.ui.workspace import Workspace
 
 
 class Tray(QObject):

@@ -19,7 +19,7 @@ from inbox_app.ui.dialogs.actions import AssignDialog, SnoozeDialog
 from inbox_app.ui.dialogs.call import CallDialog
 from inbox_app.ui.dialogs.merge import MergeDialog
 from inbox_app.ui.dialogs.shortcuts import ShortcutsDialog
-from inbox_app.ui.views import View
+from inbox_app.ui.views_list import View
 
 if TYPE_CHECKING:
     from inbox_app.ui.main_window import MainWindow

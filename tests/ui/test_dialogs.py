@@ -107,8 +107,8 @@ def test_crash_details_are_redacted_and_collected(qtbot, loop) -> None:  # type:
 
 
 def test_unexpected_failure_of_background_work_reaches_the_crash_path(services, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from inbox_app.ui.bridge import Bridge
-    from inbox_app.ui.context import Workspace
+    from inbox_app.ui.event_bridge import Bridge
+    from inbox_app.ui.workspace import Workspace
 
     reporter = CrashReporter(show_dialog=False)
     ws = Workspace(services, Bridge(services.bus), None, report_error=reporter.report)

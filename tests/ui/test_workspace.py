@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from inbox_app.ui import timeline_view
 from inbox_app.ui.case_list import CaseListModel
-from inbox_app.ui.timeline import FIRST_PAGE
+from inbox_app.ui.timeline_model import FIRST_PAGE
 from inbox_app.ui.timeline_view import MessageCard
 
 

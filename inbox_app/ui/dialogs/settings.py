@@ -32,7 +32,7 @@ from inbox_app.core.accounts import AccountRow
 from inbox_app.core.agents import ROLES
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
-from inbox_app.ui.context import Workspace
+from inbox_app.ui.workspace import Workspace
 
 CHANNELS = ("email", "chat", "social", "review")
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from inbox_app.core.read.queries import CaseFilter
 from inbox_app.ui import labels
-from inbox_app.ui.context import Workspace
+from inbox_app.ui.workspace import Workspace
 
 WORKING = ("open", "pending")
 

@@ -18,7 +18,7 @@ from inbox_app.core.read.workspace import WorkspaceReads
 from inbox_app.core.team.refusals import refusal
 from inbox_app.core.team.roles import login_agent_id
 from inbox_app.sync.tasks import TaskGroup
-from inbox_app.ui.bridge import Bridge
+from inbox_app.ui.event_bridge import Bridge
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

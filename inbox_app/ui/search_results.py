@@ -34,7 +34,7 @@ from inbox_app.core.read.search import SearchError, highlight_spans
 from inbox_app.core.read.search import snippet as search_snippet
 from inbox_app.core.read.workspace import CustomerHit
 from inbox_app.ui import labels
-from inbox_app.ui.context import Workspace
+from inbox_app.ui.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 ModelIndex = QModelIndex | QPersistentModelIndex

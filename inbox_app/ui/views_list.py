@@ -31,7 +31,7 @@ from inbox_app.core.read.queries import CaseFilter
 from inbox_app.core.read.saved_searches import SavedSearchRow, SavedSearchService
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
-from inbox_app.ui.context import Workspace
+from inbox_app.ui.workspace import Workspace
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 WORKING = ("open", "pending")
