@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QWidget,
 )
 
 from inbox_app.core.read.queries import CaseFilter
@@ -396,7 +397,7 @@ class ChannelsDelegate(QStyledItemDelegate):
 class CaseListView(QTableView):
     caseSelected = Signal(int)  # case id (0: none)
 
-    def __init__(self, model: CaseListModel, parent: QObject | None = None) -> None:
+    def __init__(self, model: CaseListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModel(model)
         self._model = model

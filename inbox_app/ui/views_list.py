@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QWidget,
 )
 
 from inbox_app.core.read.queries import CaseFilter
@@ -242,7 +243,7 @@ class ViewsList(QListView):
     viewChosen = Signal(object)  # View
     deleteRequested = Signal(object)  # View: a saved search the agent no longer wants
 
-    def __init__(self, model: ViewsModel, parent: QObject | None = None) -> None:
+    def __init__(self, model: ViewsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModel(model)
         self._model = model

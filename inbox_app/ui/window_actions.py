@@ -7,6 +7,7 @@ which can undo them; the rest open a dialog or keep the search as a view.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
@@ -83,7 +84,7 @@ class WindowActions(QObject):
             "l": self.log_call,
         }
         for n in range(1, 10):
-            keys[str(n)] = lambda n=n: window.show_view_number(n)
+            keys[str(n)] = partial(window.show_view_number, n)
         for key, slot in keys.items():
             shortcut = QShortcut(QKeySequence(key), window)
             shortcut.activated.connect(slot)

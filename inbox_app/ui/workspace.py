@@ -69,8 +69,8 @@ class Workspace:
         self,
         fn: Callable[..., T],
         *args: Any,
-        done: Callable[[T], None] | None = None,
-        failed: Callable[[Exception], None] | None = None,
+        done: Callable[[T], object] | None = None,
+        failed: Callable[[Exception], object] | None = None,
         task: str = "",
         **kwargs: Any,
     ) -> asyncio.Task[Any]:
@@ -109,7 +109,7 @@ class Workspace:
         return self.spawn(run(), task or getattr(fn, "__name__", "call"))
 
 
-def _deliver(callback: Callable[[Any], None], value: Any) -> None:
+def _deliver(callback: Callable[[Any], object], value: Any) -> None:
     try:
         callback(value)
     except RuntimeError as exc:
