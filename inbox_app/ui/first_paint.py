@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from inbox_app.ui.case_list import CaseListModel
+from inbox_app.ui.case_list_model import CaseListModel
 from inbox_app.ui.timeline_model import TimelineModel
 from inbox_app.ui.timeline_view import TimelineView
 

@@ -26,7 +26,8 @@ from inbox_app.core.read.rows import CaseRow, CustomerRow
 from inbox_app.ui import window_layout
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.case_actions import CaseActions
-from inbox_app.ui.case_list import CaseListModel, CaseListView
+from inbox_app.ui.case_list_model import CaseListModel
+from inbox_app.ui.case_list_view import CaseListView
 from inbox_app.ui.composer import Composer
 from inbox_app.ui.customer_panel import CustomerPanel
 from inbox_app.ui.first_paint import AfterTimeline, FirstPaint

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from inbox_app.core.read.queries import CaseFilter
-from inbox_app.ui.case_list import PAGE, CaseListModel
+from inbox_app.ui.case_list_model import PAGE, CaseListModel
 from inbox_app.ui.event_bridge import Bridge
 from inbox_app.ui.search_results import SearchModel
 from inbox_app.ui.timeline_model import FIRST_PAGE, TimelineModel

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from inbox_app.ui import timeline_view
-from inbox_app.ui.case_list import CaseListModel
+from inbox_app.ui.case_list_model import CaseListModel
 from inbox_app.ui.timeline_model import FIRST_PAGE
 from inbox_app.ui.timeline_view import MessageCard
 
@@ -796,7 +796,7 @@ def test_timeline_is_shown_before_the_panel_and_composer_read(
 
 
 def test_a_narrow_case_list_gives_up_columns_before_the_subject(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from inbox_app.ui.case_list import CaseListModel, CaseListView
+    from inbox_app.ui.case_list_view import CaseListView
 
     window = make_window()
     _ready(window, qtbot)
