@@ -246,7 +246,7 @@ def child(kind: str, db: str, started_wall: float) -> dict[str, Any]:
 
         await first_rows()
         result["rss_start_mb"] = _proc_status()["VmRSS"]
-        from inbox_app.ui.case_list import PAGE
+        from inbox_app.ui.case_list_model import PAGE
 
         reloaded: list[bool] = []
         model.loaded.connect(lambda: reloaded.append(True))

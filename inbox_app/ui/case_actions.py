@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from inbox_app.ui.context import Workspace
+from inbox_app.ui.workspace import Workspace
 
 
 class CaseActions(QObject):

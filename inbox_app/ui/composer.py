@@ -32,8 +32,8 @@ from inbox_app.core.read.rows import CaseRow, CustomerRow
 from inbox_app.core.templates import TemplateRow, render
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
-from inbox_app.ui.context import Workspace
 from inbox_app.ui.reply_files import ReplyFiles
+from inbox_app.ui.workspace import Workspace
 
 if TYPE_CHECKING:
     from connectors.base import Capabilities
@@ -379,8 +379,9 @@ class Composer(QWidget):
     def _rebuild_previews(self) -> None:
         while self.previews.count():
             item = self.previews.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         seen = set()
         for c in self.candidates:
             if c.account.channel in seen:
@@ -391,13 +392,14 @@ class Composer(QWidget):
 
     def _update_previews(self) -> None:
         text = self.editor.toPlainText()
+        chosen = self.current_candidate()
         for i in range(self.previews.count()):
-            widget = self.previews.itemAt(i).widget()
+            item = self.previews.itemAt(i)
+            widget = item.widget() if item is not None else None
             if isinstance(widget, ChannelPreview):
                 variant = text
                 if self._template is not None and text == self._render(
-                    self._template,
-                    self.current_candidate().account.channel if self.current_candidate() else "",
+                    self._template, chosen.account.channel if chosen is not None else ""
                 ):
                     variant = self._render(self._template, widget.candidate.account.channel)
                 widget.show_text(variant)

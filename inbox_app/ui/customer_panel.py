@@ -24,8 +24,8 @@ from inbox_app.core.read.rows import CaseRow, CustomerRow, SimilarCustomer
 from inbox_app.core.read.workspace import PAST_CASES, CasesOverview
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
-from inbox_app.ui.context import Workspace
 from inbox_app.ui.similar_customers import SimilarCustomers
+from inbox_app.ui.workspace import Workspace
 
 
 class CustomerPanel(QScrollArea):

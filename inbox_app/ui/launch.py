@@ -27,9 +27,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from inbox_app.ui.appearance import setup_application
-from inbox_app.ui.bridge import Bridge
-from inbox_app.ui.context import Workspace, pick_agent
 from inbox_app.ui.crash import CrashReporter
+from inbox_app.ui.event_bridge import Bridge
+from inbox_app.ui.workspace import Workspace, pick_agent
 
 logger = logging.getLogger(__name__)
 

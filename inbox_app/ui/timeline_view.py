@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,8 @@ from inbox_app.core.outbox.files import size_words
 from inbox_app.core.read.rows import AttachmentRow, MessageRow
 from inbox_app.ui import html_body, labels, message_marks
 from inbox_app.ui.appearance import icon
-from inbox_app.ui.context import Workspace
-from inbox_app.ui.timeline import TimelineModel
+from inbox_app.ui.timeline_model import TimelineModel
+from inbox_app.ui.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 MAX_IMAGE_BYTES = 5_000_000
@@ -228,8 +229,9 @@ class MessageCard(QFrame):
             frame_layout.insertLayout(frame_layout.indexOf(self.body) + 1, self.attachments)  # type: ignore[union-attr]
         while self.attachments.count():
             item = self.attachments.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for att in files:
             button = QToolButton(self.frame)
             button.setIcon(icon("attachment"))
@@ -239,8 +241,8 @@ class MessageCard(QFrame):
             button.setToolTip(self.tr("Open or save this attachment"))
             button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
             menu = QMenu(button)
-            menu.addAction(self.tr("Open"), lambda a=att: self.openAttachment.emit(a))
-            menu.addAction(self.tr("Save as…"), lambda a=att: self.saveAttachment.emit(a))
+            menu.addAction(self.tr("Open"), partial(self.openAttachment.emit, att))
+            menu.addAction(self.tr("Save as…"), partial(self.saveAttachment.emit, att))
             button.setMenu(menu)
             self.attachments.addWidget(button)
         self.attachments.addStretch(1)

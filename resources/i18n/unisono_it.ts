@@ -803,66 +803,6 @@ città: …</translation>
         <translation>Annulla l'ultima azione sul caso (Ctrl+Z)</translation>
     </message>
     <message>
-        <source>Next / previous case</source>
-        <translation>Caso successivo / precedente</translation>
-    </message>
-    <message>
-        <source>Internal note</source>
-        <translation>Nota interna</translation>
-    </message>
-    <message>
-        <source>Send the reply or note</source>
-        <translation>Invia la risposta o la nota</translation>
-    </message>
-    <message>
-        <source>Attach files to the reply or note</source>
-        <translation>Allega file alla risposta o alla nota</translation>
-    </message>
-    <message>
-        <source>Resolve the case</source>
-        <translation>Risolvi il caso</translation>
-    </message>
-    <message>
-        <source>Assign the case</source>
-        <translation>Assegna il caso</translation>
-    </message>
-    <message>
-        <source>Snooze until…</source>
-        <translation>Rimanda a…</translation>
-    </message>
-    <message>
-        <source>Priority</source>
-        <translation>Priorità</translation>
-    </message>
-    <message>
-        <source>Tags</source>
-        <translation>Etichette</translation>
-    </message>
-    <message>
-        <source>Back to the case list</source>
-        <translation>Torna all'elenco dei casi</translation>
-    </message>
-    <message>
-        <source>Undo the last case action</source>
-        <translation>Annulla l'ultima azione sul caso</translation>
-    </message>
-    <message>
-        <source>Show only this case / whole history</source>
-        <translation>Solo questo caso / tutta la storia</translation>
-    </message>
-    <message>
-        <source>Log a call</source>
-        <translation>Registra una chiamata</translation>
-    </message>
-    <message>
-        <source>Switch view</source>
-        <translation>Cambia vista</translation>
-    </message>
-    <message>
-        <source>This list</source>
-        <translation>Questo elenco</translation>
-    </message>
-    <message>
         <source>{customer} · #{id} {subject}</source>
         <translation>{customer} · #{id} {subject}</translation>
     </message>
@@ -871,52 +811,12 @@ città: …</translation>
         <translation>(senza oggetto)</translation>
     </message>
     <message>
-        <source>Priority of the case:</source>
-        <translation>Priorità del caso:</translation>
-    </message>
-    <message>
-        <source>Tags, separated by commas:</source>
-        <translation>Etichette, separate da virgole:</translation>
-    </message>
-    <message>
-        <source>Call logged.</source>
-        <translation>Chiamata registrata.</translation>
-    </message>
-    <message>
-        <source>New messages</source>
-        <translation>Nuovi messaggi</translation>
-    </message>
-    <message>
         <source>Save as view</source>
         <translation>Salva come vista</translation>
     </message>
     <message>
         <source>Keep this search as a view of the case list (Ctrl+S)</source>
         <translation>Conserva questa ricerca come vista dell’elenco dei casi (Ctrl+S)</translation>
-    </message>
-    <message>
-        <source>Save the search as a view (in the search field)</source>
-        <translation>Salva la ricerca come vista (nel campo di ricerca)</translation>
-    </message>
-    <message>
-        <source>Delete the saved view (in the list of views)</source>
-        <translation>Elimina la vista salvata (nell’elenco delle viste)</translation>
-    </message>
-    <message>
-        <source>Type something to search for first, then save it.</source>
-        <translation>Prima scrivi cosa cercare, poi salvalo.</translation>
-    </message>
-    <message>
-        <source>Name of the view (it lists the open cases whose subject or customer matches):</source>
-        <translation>Nome della vista (elenca i casi aperti il cui oggetto o cliente corrisponde):</translation>
-    </message>
-    <message>
-        <source>View “{name}” saved.</source>
-        <translation>Vista «{name}» salvata.</translation>
-    </message>
-    <message>
-        <source>View “{name}” deleted.</source>
-        <translation>Vista «{name}» eliminata.</translation>
     </message>
 </context>
 <context>
@@ -1238,6 +1138,13 @@ città: …</translation>
     </message>
 </context>
 <context>
+    <name>Tray</name>
+    <message>
+        <source>New messages</source>
+        <translation>Nuovi messaggi</translation>
+    </message>
+</context>
+<context>
     <name>Views</name>
     <message>
         <source>Mine</source>
@@ -1284,6 +1191,121 @@ città: …</translation>
     <message>
         <source>{view}: {n} cases</source>
         <translation>{view}: {n} casi</translation>
+    </message>
+</context>
+<context>
+    <name>WindowActions</name>
+    <message>
+        <source>Assign the case</source>
+        <translation>Assegna il caso</translation>
+    </message>
+    <message>
+        <source>Assign to me</source>
+        <translation>Assegna a me</translation>
+    </message>
+    <message>
+        <source>Attach files to the reply or note</source>
+        <translation>Allega file alla risposta o alla nota</translation>
+    </message>
+    <message>
+        <source>Back to the case list</source>
+        <translation>Torna all'elenco dei casi</translation>
+    </message>
+    <message>
+        <source>Call logged.</source>
+        <translation>Chiamata registrata.</translation>
+    </message>
+    <message>
+        <source>Delete the saved view (in the list of views)</source>
+        <translation>Elimina la vista salvata (nell’elenco delle viste)</translation>
+    </message>
+    <message>
+        <source>Internal note</source>
+        <translation>Nota interna</translation>
+    </message>
+    <message>
+        <source>Log a call</source>
+        <translation>Registra una chiamata</translation>
+    </message>
+    <message>
+        <source>Name of the view (it lists the open cases whose subject or customer matches):</source>
+        <translation>Nome della vista (elenca i casi aperti il cui oggetto o cliente corrisponde):</translation>
+    </message>
+    <message>
+        <source>Next / previous case</source>
+        <translation>Caso successivo / precedente</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorità</translation>
+    </message>
+    <message>
+        <source>Priority of the case:</source>
+        <translation>Priorità del caso:</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>Rispondi</translation>
+    </message>
+    <message>
+        <source>Resolve the case</source>
+        <translation>Risolvi il caso</translation>
+    </message>
+    <message>
+        <source>Save as view</source>
+        <translation>Salva come vista</translation>
+    </message>
+    <message>
+        <source>Save the search as a view (in the search field)</source>
+        <translation>Salva la ricerca come vista (nel campo di ricerca)</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Cerca</translation>
+    </message>
+    <message>
+        <source>Send the reply or note</source>
+        <translation>Invia la risposta o la nota</translation>
+    </message>
+    <message>
+        <source>Show only this case / whole history</source>
+        <translation>Solo questo caso / tutta la storia</translation>
+    </message>
+    <message>
+        <source>Snooze until…</source>
+        <translation>Rimanda a…</translation>
+    </message>
+    <message>
+        <source>Switch view</source>
+        <translation>Cambia vista</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Etichette</translation>
+    </message>
+    <message>
+        <source>Tags, separated by commas:</source>
+        <translation>Etichette, separate da virgole:</translation>
+    </message>
+    <message>
+        <source>This list</source>
+        <translation>Questo elenco</translation>
+    </message>
+    <message>
+        <source>Type something to search for first, then save it.</source>
+        <translation>Prima scrivi cosa cercare, poi salvalo.</translation>
+    </message>
+    <message>
+        <source>Undo the last case action</source>
+        <translation>Annulla l'ultima azione sul caso</translation>
+    </message>
+    <message>
+        <source>View “{name}” deleted.</source>
+        <translation>Vista «{name}» eliminata.</translation>
+    </message>
+    <message>
+        <source>View “{name}” saved.</source>
+        <translation>Vista «{name}» salvata.</translation>
     </message>
 </context>
 <context>

@@ -7,9 +7,9 @@ import psycopg
 from sqlalchemy.exc import ProgrammingError
 
 from inbox_app.core.team.refusals import NotPermitted
-from inbox_app.ui.bridge import Bridge
-from inbox_app.ui.context import Workspace
 from inbox_app.ui.crash import CrashReporter
+from inbox_app.ui.event_bridge import Bridge
+from inbox_app.ui.workspace import Workspace
 
 WORDS = "not permitted: your database login may not add templates"
 

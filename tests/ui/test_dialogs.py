@@ -84,7 +84,7 @@ def test_snooze_and_shortcut_list(make_window, services, qtbot) -> None:  # type
     qtbot.addWidget(dialog)
     window.actions_.set_status(window.case.id, "snoozed", dialog.until())
     qtbot.waitUntil(lambda: services.queries.case(window.case.id).status == "snoozed")
-    shortcuts = ShortcutsDialog(window.shortcut_table(), window)
+    shortcuts = ShortcutsDialog(window.window_actions.shortcut_table(), window)
     qtbot.addWidget(shortcuts)
     keys = {shortcuts.table.item(r, 0).text() for r in range(shortcuts.table.rowCount())}
     assert {"j / k", "r", "n", "e", "a", "s", "?", "Ctrl+Z", "/ , Ctrl+K"} <= keys
@@ -107,8 +107,8 @@ def test_crash_details_are_redacted_and_collected(qtbot, loop) -> None:  # type:
 
 
 def test_unexpected_failure_of_background_work_reaches_the_crash_path(services, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from inbox_app.ui.bridge import Bridge
-    from inbox_app.ui.context import Workspace
+    from inbox_app.ui.event_bridge import Bridge
+    from inbox_app.ui.workspace import Workspace
 
     reporter = CrashReporter(show_dialog=False)
     ws = Workspace(services, Bridge(services.bus), None, report_error=reporter.report)

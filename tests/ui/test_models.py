@@ -5,12 +5,12 @@ from __future__ import annotations
 import threading
 
 from inbox_app.core.read.queries import CaseFilter
-from inbox_app.ui.bridge import Bridge
-from inbox_app.ui.case_list import PAGE, CaseListModel
-from inbox_app.ui.context import Workspace, pick_agent
-from inbox_app.ui.search import SearchModel
-from inbox_app.ui.timeline import FIRST_PAGE, TimelineModel
-from inbox_app.ui.views import ViewsModel
+from inbox_app.ui.case_list_model import PAGE, CaseListModel
+from inbox_app.ui.event_bridge import Bridge
+from inbox_app.ui.search_results import SearchModel
+from inbox_app.ui.timeline_model import FIRST_PAGE, TimelineModel
+from inbox_app.ui.views_list import ViewsModel
+from inbox_app.ui.workspace import Workspace, pick_agent
 from tests.ui.seed import bulk_cases
 
 
@@ -213,7 +213,7 @@ def test_search_runs_one_query_at_a_time_and_shows_the_last_text(services, qtmod
 
 
 def test_search_shows_a_screenful_then_fetches_the_rest(services, qtmodeltester, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import inbox_app.ui.search as search_ui
+    import inbox_app.ui.search_results as search_ui
 
     monkeypatch.setattr(search_ui, "FIRST_MESSAGES", 1)
     ws = _ws(services)

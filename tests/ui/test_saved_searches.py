@@ -33,7 +33,7 @@ def test_save_a_search_as_a_view_count_open_and_delete_it(  # type: ignore[no-un
         asked.append(text)
         return "Rimborsi", True
 
-    monkeypatch.setattr("inbox_app.ui.main_window.QInputDialog.getText", name_it)
+    monkeypatch.setattr("inbox_app.ui.window_actions.QInputDialog.getText", name_it)
     window = make_window()
     _ready(window, qtbot)
     assert not window.save_view_action.isEnabled()  # nothing to save yet
@@ -75,7 +75,7 @@ def test_save_a_search_as_a_view_count_open_and_delete_it(  # type: ignore[no-un
 
     # A second view of the same name is refused in words.
     window.search.setText("anna")
-    window.save_search_as_view("rimborsi")
+    window.window_actions.save_search_as_view("rimborsi")
     qtbot.waitUntil(lambda: "already have a view named" in window.statusBar().currentMessage(), timeout=5000)
     assert len(window.views_model.saved_searches.list(giulia)) == 1
     window.back_to_list()

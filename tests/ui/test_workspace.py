@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from inbox_app.ui import timeline_view
-from inbox_app.ui.case_list import CaseListModel
-from inbox_app.ui.timeline import FIRST_PAGE
+from inbox_app.ui.case_list_model import CaseListModel
+from inbox_app.ui.timeline_model import FIRST_PAGE
 from inbox_app.ui.timeline_view import MessageCard
 
 
@@ -626,7 +626,7 @@ def test_single_key_shortcuts_open_their_dialogs(make_window, qtbot, monkeypatch
     opened: list[str] = []
     for name in ("ShortcutsDialog", "AssignDialog", "SnoozeDialog"):
         monkeypatch.setattr(
-            f"inbox_app.ui.main_window.{name}.exec", lambda self, n=name: opened.append(n) or 0
+            f"inbox_app.ui.window_actions.{name}.exec", lambda self, n=name: opened.append(n) or 0
         )
     window = make_window()
     _ready(window, qtbot)
@@ -682,7 +682,7 @@ def test_customer_details_are_edited_in_the_panel(make_window, services, qtbot) 
 def test_new_message_on_an_unassigned_case_notifies(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
     shown: list[tuple[str, str]] = []
 
-    class Tray:
+    class TrayIcon:
         def showMessage(self, title, text, *_args) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
             shown.append((title, text))
 
@@ -690,7 +690,7 @@ def test_new_message_on_an_unassigned_case_notifies(make_window, services, qtbot
             pass
 
     window = make_window()
-    window.tray = Tray()
+    window.tray.icon = TrayIcon()
     _ready(window, qtbot)
     seed = services.extra["seed"]
     window.start_sync()
@@ -796,7 +796,7 @@ def test_timeline_is_shown_before_the_panel_and_composer_read(
 
 
 def test_a_narrow_case_list_gives_up_columns_before_the_subject(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from inbox_app.ui.case_list import CaseListModel, CaseListView
+    from inbox_app.ui.case_list_view import CaseListView
 
     window = make_window()
     _ready(window, qtbot)

@@ -44,7 +44,7 @@ class SnoozeDialog(QDialog):
             (self.tr("Next Monday"), QDateTime(monday, QTime(9, 0))),
         ):
             button = QPushButton(text, self)
-            button.clicked.connect(lambda _c=False, v=value: (self.when.setDateTime(v), self.accept()))
+            button.clicked.connect(lambda _c=False, v=value: self._choose(v))
             quick.addWidget(button)
         layout.addLayout(quick)
         buttons = QDialogButtonBox(
@@ -53,6 +53,10 @@ class SnoozeDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _choose(self, when: QDateTime) -> None:
+        self.when.setDateTime(when)
+        self.accept()
 
     def until(self) -> datetime:
         return datetime.fromtimestamp(self.when.dateTime().toSecsSinceEpoch()).astimezone()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app.core.read.rows import CustomerRow
-from inbox_app.ui.context import Workspace
+from inbox_app.ui.workspace import Workspace
 
 
 class MergeDialog(QDialog):

@@ -32,7 +32,7 @@ from inbox_app.core.accounts import AccountRow
 from inbox_app.core.agents import ROLES
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
-from inbox_app.ui.context import Workspace
+from inbox_app.ui.workspace import Workspace
 
 CHANNELS = ("email", "chat", "social", "review")
 
@@ -82,6 +82,14 @@ class AccountsTab(QWidget):
         self.remove.clicked.connect(self._remove)
         self.refresh()
 
+    def _done(self, words: str) -> None:
+        self.result.setText(words)
+        self.refresh()
+
+    def _removed(self) -> None:
+        self.refresh()
+        self._new()
+
     def refresh(self) -> None:
         self._ws.call(self._ws.services.accounts.list, done=self._fill, task="accounts")
 
@@ -110,8 +118,10 @@ class AccountsTab(QWidget):
         cls = self._ws.services.registry.get(self.kind.currentData())
         return tuple(cls.settings_schema) if cls is not None else ()
 
-    def _build_fields(self, values: dict[str, Any]) -> None:
-        was_enabled = self.enabled.isChecked() if self.enabled is not None else True
+    def _build_fields(self, values: dict[str, Any], enabled: bool | None = None) -> None:
+        """The form for the chosen kind of channel; ``enabled`` None keeps the box as it was."""
+        if enabled is None:
+            enabled = self.enabled.isChecked() if self.enabled is not None else True
         while self.form.rowCount() > 2:
             self.form.removeRow(2)
         self._fields = {}
@@ -149,7 +159,7 @@ class AccountsTab(QWidget):
             self.secret.setToolTip(cls.secret_help if isinstance(cls, ExplainsSecret) else "")
             self.form.addRow(self.tr("Password or token"), self.secret)
         self.enabled = QCheckBox(self.tr("Enabled"), self)
-        self.enabled.setChecked(was_enabled)
+        self.enabled.setChecked(enabled)
         self.form.addRow("", self.enabled)
 
     def _values(self) -> dict[str, Any]:
@@ -171,8 +181,7 @@ class AccountsTab(QWidget):
         self.name.setEnabled(True)
         self.kind.setEnabled(True)
         self.name.clear()
-        self._build_fields({})
-        self.enabled.setChecked(True)
+        self._build_fields({}, enabled=True)
         self.result.clear()
 
     def _picked(self, item: QListWidgetItem | None, _previous: Any) -> None:
@@ -184,8 +193,7 @@ class AccountsTab(QWidget):
         self.kind.setEnabled(False)
         self.name.setText(account.name)
         self.name.setEnabled(False)
-        self._build_fields(account.settings)
-        self.enabled.setChecked(account.enabled)
+        self._build_fields(account.settings, enabled=account.enabled)
         self.result.setText(account.last_error or "")
 
     def _save(self) -> None:
@@ -207,7 +215,7 @@ class AccountsTab(QWidget):
             self.secret.clear()
         self._ws.call(
             save,
-            done=lambda _r: (self.result.setText(self.tr("Saved.")), self.refresh()),
+            done=lambda _r: self._done(self.tr("Saved.")),
             failed=lambda exc: self.result.setText(str(exc)),
             task="save account",
         )
@@ -237,7 +245,7 @@ class AccountsTab(QWidget):
             self._ws.services.accounts.remove,
             name,
             actor=self._ws.actor,
-            done=lambda _r: (self.refresh(), self._new()),
+            done=lambda _r: self._removed(),
             failed=lambda exc: self.result.setText(str(exc)),
             task="remove account",
         )
@@ -278,6 +286,10 @@ class AgentsTab(QWidget):
         self.add.clicked.connect(self._add)
         self.refresh()
 
+    def _done(self, words: str) -> None:
+        self.result.setText(words)
+        self.refresh()
+
     def refresh(self) -> None:
         agents = self._ws.services.agents
         self._ws.call(lambda: (agents.list(), agents.teams()), done=self._fill, task="agents")
@@ -302,7 +314,7 @@ class AgentsTab(QWidget):
             self.team.currentText().strip() or None,
             actor=self._ws.actor,
             task="add agent",
-            done=lambda _r: (self.result.setText(self.tr("Agent added.")), self.refresh()),
+            done=lambda _r: self._done(self.tr("Agent added.")),
             failed=lambda exc: self.result.setText(str(exc)),
         )
 
@@ -336,6 +348,10 @@ class TeamsTab(QWidget):
         self.rename.clicked.connect(self._rename)
         self.refresh()
 
+    def _done(self, words: str, select: int) -> None:
+        self.result.setText(words)
+        self.refresh(select)
+
     def refresh(self, select: int | None = None) -> None:
         agents = self._ws.services.agents
 
@@ -367,10 +383,7 @@ class TeamsTab(QWidget):
             self.name.text(),
             actor=self._ws.actor,
             task="add team",
-            done=lambda team: (
-                self.result.setText(self.tr("Team “{name}” added.").format(name=team[1])),
-                self.refresh(team[0]),
-            ),
+            done=lambda team: self._done(self.tr("Team “{name}” added.").format(name=team[1]), team[0]),
             failed=lambda exc: self.result.setText(str(exc)),
         )
 
@@ -385,9 +398,8 @@ class TeamsTab(QWidget):
             self.name.text(),
             actor=self._ws.actor,
             task="rename team",
-            done=lambda team: (
-                self.result.setText(self.tr("Team “{old}” is now “{name}”.").format(old=old, name=team[1])),
-                self.refresh(team[0]),
+            done=lambda team: self._done(
+                self.tr("Team “{old}” is now “{name}”.").format(old=old, name=team[1]), team[0]
             ),
             failed=lambda exc: self.result.setText(str(exc)),
         )
@@ -439,6 +451,10 @@ class TemplatesTab(QWidget):
         self.save.clicked.connect(self._save)
         self.refresh()
 
+    def _done(self, words: str) -> None:
+        self.result.setText(words)
+        self.refresh()
+
     def refresh(self) -> None:
         self._ws.call(self._ws.services.templates.list, done=self._fill, task="templates")
 
@@ -482,7 +498,7 @@ class TemplatesTab(QWidget):
             variants,
             self.shortcut.text().strip() or None,
             task="save template",
-            done=lambda _r: (self.result.setText(self.tr("Template saved.")), self.refresh()),
+            done=lambda _r: self._done(self.tr("Template saved.")),
             failed=lambda exc: self.result.setText(str(exc)),
         )
 

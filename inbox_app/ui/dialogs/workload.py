@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inbox_app.core.agents import AgentRow
 from inbox_app.core.read.queries import CaseFilter
 from inbox_app.ui import labels
-from inbox_app.ui.context import Workspace
+from inbox_app.ui.workspace import Workspace
 
 WORKING = ("open", "pending")
 
@@ -65,14 +66,14 @@ class WorkloadDialog(QDialog):
         row.addWidget(self.target, 1)
         row.addWidget(self.reassign)
         layout.addLayout(row)
-        self.result = QLabel(self)
-        layout.addWidget(self.result)
+        self.outcome = QLabel(self)
+        layout.addWidget(self.outcome)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_cases(r))
         self.reassign.clicked.connect(self._reassign)
-        self._agents: list[Any] = []
+        self._agents: list[AgentRow | None] = []  # None: the unassigned cases
         self._asked = -1
         self.refresh()
         self.resize(560, 560)
@@ -80,8 +81,8 @@ class WorkloadDialog(QDialog):
     def refresh(self) -> None:
         services = self._ws.services
 
-        def gather() -> list[tuple[Any, int, int]]:
-            out = []
+        def gather() -> list[tuple[AgentRow | None, int, int]]:
+            out: list[tuple[AgentRow | None, int, int]] = []
             for agent in services.agents.list():
                 out.append(
                     (
@@ -101,7 +102,7 @@ class WorkloadDialog(QDialog):
 
         self._ws.call(gather, done=self._fill, task="workload")
 
-    def _fill(self, rows: list[tuple[Any, int, int]]) -> None:
+    def _fill(self, rows: list[tuple[AgentRow | None, int, int]]) -> None:
         self._agents = [agent for agent, _o, _p in rows]
         self.table.setRowCount(len(rows))
         for r, (agent, open_, pending) in enumerate(rows):
@@ -148,7 +149,7 @@ class WorkloadDialog(QDialog):
         ids = [int(i.data(Qt.ItemDataRole.UserRole)) for i in self.cases.selectedItems()]
         target = self.target.currentData()
         if not ids:
-            self.result.setText(self.tr("Select one or more cases first."))
+            self.outcome.setText(self.tr("Select one or more cases first."))
             return
         cases, actor = self._ws.services.cases, self._ws.actor
 
@@ -157,13 +158,9 @@ class WorkloadDialog(QDialog):
                 cases.assign(case_id, target, actor=actor)
             return len(ids)
 
-        self._ws.call(
-            move,
-            task="reassign",
-            failed=lambda exc: self.result.setText(str(exc)),
-            done=lambda n: (
-                self.result.setText(self.tr("{n} cases reassigned.").format(n=n)),
-                self.refresh(),
-                self._show_cases(self.table.currentRow()),
-            ),
-        )
+        def moved(n: int) -> None:
+            self.outcome.setText(self.tr("{n} cases reassigned.").format(n=n))
+            self.refresh()
+            self._show_cases(self.table.currentRow())
+
+        self._ws.call(move, task="reassign", failed=lambda exc: self.outcome.setText(str(exc)), done=moved)

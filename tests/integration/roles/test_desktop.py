@@ -9,7 +9,7 @@ from tests.integration.roles.conftest import Team
 
 @pytest.mark.postgres
 def test_the_desktop_knows_its_agent_from_the_login(team: Team) -> None:
-    from inbox_app.ui.context import pick_agent
+    from inbox_app.ui.workspace import pick_agent
 
     sara = team.open_as(team.logins["Sara Bianchi"])
     assert getattr(pick_agent(sara, None), "name", None) == "Sara Bianchi"

@@ -28,13 +28,13 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextLayout,
 )
-from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from inbox_app.core.read.search import SearchError, highlight_spans
 from inbox_app.core.read.search import snippet as search_snippet
 from inbox_app.core.read.workspace import CustomerHit
 from inbox_app.ui import labels
-from inbox_app.ui.context import Workspace
+from inbox_app.ui.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -330,7 +330,7 @@ def _draw_text(
 class SearchResults(QListView):
     hitChosen = Signal(object)  # Hit
 
-    def __init__(self, model: SearchModel, parent: QObject | None = None) -> None:
+    def __init__(self, model: SearchModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModel(model)
         self._model = model

@@ -20,7 +20,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 from inbox_app.core.read.queries import NotFound
 from inbox_app.core.read.rows import CaseRow, MessageRow
 from inbox_app.ui import labels
-from inbox_app.ui.context import Workspace
+from inbox_app.ui.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 PAGE = 50

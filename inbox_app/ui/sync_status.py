@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from inbox_app.core.accounts import AccountRow
 from inbox_app.ui import labels
-from inbox_app.ui.context import Workspace
+from inbox_app.ui.workspace import Workspace
 
 
 class SyncStatus(QWidget):

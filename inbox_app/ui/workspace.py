@@ -18,7 +18,7 @@ from inbox_app.core.read.workspace import WorkspaceReads
 from inbox_app.core.team.refusals import refusal
 from inbox_app.core.team.roles import login_agent_id
 from inbox_app.sync.tasks import TaskGroup
-from inbox_app.ui.bridge import Bridge
+from inbox_app.ui.event_bridge import Bridge
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -69,8 +69,8 @@ class Workspace:
         self,
         fn: Callable[..., T],
         *args: Any,
-        done: Callable[[T], None] | None = None,
-        failed: Callable[[Exception], None] | None = None,
+        done: Callable[[T], object] | None = None,
+        failed: Callable[[Exception], object] | None = None,
         task: str = "",
         **kwargs: Any,
     ) -> asyncio.Task[Any]:
@@ -109,7 +109,7 @@ class Workspace:
         return self.spawn(run(), task or getattr(fn, "__name__", "call"))
 
 
-def _deliver(callback: Callable[[Any], None], value: Any) -> None:
+def _deliver(callback: Callable[[Any], object], value: Any) -> None:
     try:
         callback(value)
     except RuntimeError as exc:

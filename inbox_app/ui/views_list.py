@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QWidget,
 )
 
 from inbox_app.core.read.queries import CaseFilter
 from inbox_app.core.read.saved_searches import SavedSearchRow, SavedSearchService
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
-from inbox_app.ui.context import Workspace
+from inbox_app.ui.workspace import Workspace
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 WORKING = ("open", "pending")
@@ -242,7 +243,7 @@ class ViewsList(QListView):
     viewChosen = Signal(object)  # View
     deleteRequested = Signal(object)  # View: a saved search the agent no longer wants
 
-    def __init__(self, model: ViewsModel, parent: QObject | None = None) -> None:
+    def __init__(self, model: ViewsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModel(model)
         self._model = model
