@@ -144,17 +144,20 @@ def acting_agent(agents: AgentService, engine: Engine, asked: str | None, *, any
     email, else, when ``anyone``, the first admin, lead or agent (a single-user store's, the
     demo's)."""
     login = db_roles.login_agent_id(engine)
-    roster = agents.list() if login is not None or asked or anyone else []
-    for agent in roster if login is not None else ():
-        if agent.id == login:
-            return Acting(agent, asked if asked and asked not in (agent.name, agent.email) else None)
+    if login is None and not asked and not anyone:
+        return Acting(None)  # most commands: no agent named, no need to read the list
+    roster = agents.list()
+    mine = next((a for a in roster if a.id == login), None) if login is not None else None
+    if mine is not None:
+        return Acting(mine, asked if asked and asked not in (mine.name, mine.email) else None)
     if asked:
         found = next((a for a in roster if asked in (a.name, a.email)), None)
         return Acting(found, None if found is not None else asked)
-    for role in (Role.ADMIN, Role.LEAD, Role.AGENT) if anyone else ():
-        for agent in roster:
-            if agent.role == role:
-                return Acting(agent)
+    if anyone:
+        for role in (Role.ADMIN, Role.LEAD, Role.AGENT):
+            first = next((a for a in roster if a.role == role), None)
+            if first is not None:
+                return Acting(first)
     return Acting(None)
 
 
