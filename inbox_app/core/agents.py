@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core import audit
@@ -125,6 +125,46 @@ class AgentService:
             s.flush()
             audit.record(s, actor, "team.renamed", "team", team.id, old=old, name=name)
             return team.id, team.name
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who acts in this process, and the name asked for when it could not be followed.
+
+    ``refused`` with an ``agent``: the database login is someone else's; without one: no agent
+    has that name. The command line refuses to go on, the window says so and goes on.
+    """
+
+    agent: AgentRow | None
+    refused: str | None = None
+
+
+def acting_agent(agents: AgentService, engine: Engine, asked: str | None, *, anyone: bool) -> Acting:
+    """The agent of this database login (team mode), else the agent ``asked`` for by name or
+    email, else, when ``anyone``, the first admin, lead or agent (a single-user store's, the
+    demo's)."""
+    login = db_roles.login_agent_id(engine)
+    if login is None and not asked and not anyone:
+        return Acting(None)  # most commands: no agent named, no need to read the list
+    roster = agents.list()
+    mine = next((a for a in roster if a.id == login), None) if login is not None else None
+    if mine is not None:
+        return Acting(mine, asked if asked and asked not in (mine.name, mine.email) else None)
+    if asked:
+        found = next((a for a in roster if asked in (a.name, a.email)), None)
+        return Acting(found, None if found is not None else asked)
+    if anyone:
+        for role in (Role.ADMIN, Role.LEAD, Role.AGENT):
+            first = next((a for a in roster if a.role == role), None)
+            if first is not None:
+                return Acting(first)
+    return Acting(None)
+
+
+def agent_names(engine: Engine) -> dict[int, str]:
+    """Every agent's name by id, for lists that show whose a database login is."""
+    with engine.connect() as conn:
+        return {int(i): str(n) for i, n in conn.execute(select(Agent.id, Agent.name))}
 
 
 def _team_name(name: str) -> str:

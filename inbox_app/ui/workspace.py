@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from inbox_app.app import Services
-from inbox_app.core.agents import AgentRow
+from inbox_app.core.agents import AgentRow, acting_agent
 from inbox_app.core.calls import CallService
 from inbox_app.core.drafts import DraftService
 from inbox_app.core.read.workspace import WorkspaceReads
 from inbox_app.core.team.refusals import refusal
-from inbox_app.core.team.roles import login_agent_id
 from inbox_app.sync.tasks import TaskGroup
 from inbox_app.ui.event_bridge import Bridge
 
@@ -120,23 +119,11 @@ def _deliver(callback: Callable[[Any], object], value: Any) -> None:
 
 
 def pick_agent(services: Services, actor: str | None) -> AgentRow | None:
-    """The agent of this database login (team mode), else the agent named on the command
-    line, else the first admin, else the first agent."""
-    agents = services.agents.list()
-    login = login_agent_id(services.engine)
-    for agent in agents if login is not None else ():
-        if agent.id == login:
-            if actor and actor not in (agent.name, agent.email):
-                logger.warning("this database login is %s's; not acting as %r", agent.name, actor)
-            return agent
-    if actor:
-        found = services.agents.find(actor)
-        if found is not None:
-            return found
-        logger.warning("no agent named %r; running as an unnamed local agent", actor)
-        return None
-    for role in ("admin", "lead", "agent"):
-        for agent in agents:
-            if agent.role == role:
-                return agent
-    return None
+    """Who acts in this window (the core decides: the database login's agent, the one named,
+    else the first admin); a name that could not be followed is only logged."""
+    acting = acting_agent(services.agents, services.engine, actor, anyone=True)
+    if acting.refused is not None and acting.agent is not None:
+        logger.warning("this database login is %s's; not acting as %r", acting.agent.name, acting.refused)
+    elif acting.refused is not None:
+        logger.warning("no agent named %r; running as an unnamed local agent", acting.refused)
+    return acting.agent

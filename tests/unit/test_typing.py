@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CHECKED = ("inbox_app/core", "inbox_app/sync", "connectors")
+CHECKED = ("inbox_app/core", "inbox_app/sync", "connectors", "inbox_app/cli")
 
 
 def test_core_sync_and_connectors_pass_mypy() -> None:

@@ -4,18 +4,49 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from connectors.base import Address, AttachmentData, BatchItem, BrokenItem, InboundItem, ItemUpdate
 from inbox_app.core.clock import utcnow
-from inbox_app.core.store.models import QuarantineItem
+from inbox_app.core.store.models import ChannelAccount, QuarantineItem
 
 RawParser = Callable[[bytes], InboundItem | BrokenItem]
+
+
+@dataclass(frozen=True)
+class QuarantineRow:
+    """An item waiting in quarantine, as an admin lists it."""
+
+    id: int
+    account: str | None  # None: its account was removed
+    external_id: str
+    reason: str
+    received_at: datetime
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "account": self.account,
+            "external_id": self.external_id,
+            "reason": self.reason,
+            "received_at": self.received_at.isoformat(),
+        }
+
+
+def waiting(session: Session) -> list[QuarantineRow]:
+    """The items not stored yet, oldest first."""
+    rows = session.execute(
+        select(QuarantineItem, ChannelAccount.name)
+        .outerjoin(ChannelAccount, ChannelAccount.id == QuarantineItem.account_id)
+        .where(QuarantineItem.resolved_at.is_(None))
+        .order_by(QuarantineItem.id)
+    ).all()
+    return [QuarantineRow(q.id, name, q.external_id, q.reason, q.received_at) for q, name in rows]
 
 
 def record_item(session: Session, account_id: int | None, item: BatchItem, reason: str) -> None:

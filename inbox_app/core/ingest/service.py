@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.base import Batch
@@ -26,7 +27,7 @@ from inbox_app.core.store.models import (
 from inbox_app.core.store.settings import StoreSettings
 
 if TYPE_CHECKING:
-    from inbox_app.core.ingest.quarantine import RawParser
+    from inbox_app.core.ingest.quarantine import QuarantineRow, RawParser
 
 __all__ = ["IngestError", "IngestResult", "IngestService"]
 
@@ -104,6 +105,18 @@ class IngestService:
             record.resolved_at = utcnow()
         self._publish(result)
         return result
+
+    def quarantined(self) -> list[QuarantineRow]:
+        """The items waiting in quarantine, oldest first."""
+        from inbox_app.core.ingest.quarantine import waiting
+
+        with self._factory() as session:
+            return waiting(session)
+
+    def quarantined_account(self, quarantine_id: int) -> int | None:
+        """The account a quarantined item came from (its channel may read it again)."""
+        with self._factory() as session:
+            return session.scalar(select(QuarantineItem.account_id).where(QuarantineItem.id == quarantine_id))
 
     def _publish(self, result: IngestResult) -> None:
         if result.message_ids:

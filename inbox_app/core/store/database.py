@@ -7,9 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy import Connection, create_engine, event, inspect
+
+# Re-exported: the command line holds an engine only to hand it back to the core, and names
+# its type from here (it imports no SQLAlchemy of its own).
+from sqlalchemy import Engine as Engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core.store import textpack
@@ -21,6 +25,18 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 class StoreError(Exception):
     """The store cannot be opened or used; the message says why in words."""
+
+
+def unreachable_reason(exc: BaseException) -> str | None:
+    """The driver's first line when ``exc`` says the database cannot be reached or used."""
+    if not isinstance(exc, OperationalError):
+        return None
+    return str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+
+
+def is_database_error(exc: BaseException) -> bool:
+    """Whether ``exc`` came from the database (its words may hold data: say only its kind)."""
+    return isinstance(exc, SQLAlchemyError)
 
 
 def open_engine(url: str) -> Engine:

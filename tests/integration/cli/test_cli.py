@@ -230,6 +230,22 @@ def test_bad_input_gets_one_clear_line_and_a_non_zero_exit(cli: Cli, args: list[
 def test_usage_errors_exit_2(cli: Cli) -> None:
     proc = cli("cases", "list", "--status", "weird", ok=False)
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
+    # The choices come from the vocabulary's members but are listed as their plain codes.
+    assert "(choose from 'open', 'pending', 'snoozed', 'resolved')" in proc.stderr
+
+
+def test_help_loads_no_store_qt_or_channel_code() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from inbox_app.cli import build_parser; build_parser().format_help(); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'PySide6', 'connectors'}) "
+        "+ sorted(m for m in sys.modules if m.startswith('inbox_app.') and not m.startswith("
+        "('inbox_app.cli', 'inbox_app.core.vocab')) and m != 'inbox_app.core'))"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
 
 
 def test_secret_goes_to_the_keyring_never_the_database(cli: Cli, tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ def test_a_hit_is_shown_where_its_words_are() -> None:
     from datetime import UTC, datetime
     from types import SimpleNamespace
 
-    from inbox_app.cli_commands import _message_line
+    from inbox_app.cli.output import message_line
     from inbox_app.core.read.search import snippet
 
     long = "Buongiorno, " + "vi scrivo per una questione del mio ordine. " * 4 + "Il rimborso manca."
@@ -93,6 +93,6 @@ def test_a_hit_is_shown_where_its_words_are() -> None:
         subject="Pratica 42",
         text=long,
     )
-    assert "Il rimborso manca." in _message_line(row, "rimborso")
-    assert "Pratica 42 — Buongiorno" in _message_line(row, "pratica")  # found in the subject only
-    assert "rimborso" not in _message_line(row)  # without words: the first line, as cases show prints
+    assert "Il rimborso manca." in message_line(row, "rimborso")
+    assert "Pratica 42 — Buongiorno" in message_line(row, "pratica")  # found in the subject only
+    assert "rimborso" not in message_line(row)  # without words: the first line, as cases show prints

@@ -1,0 +1,117 @@
+"""`inbox-app cases ...`: listing cases and changing who has them, their status and priority."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from inbox_app.cli.actor import acting
+from inbox_app.cli.output import CommandError, codes, json_flag, message_line, out
+from inbox_app.core.vocab import CaseStatus, Priority
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from inbox_app.app import Services
+    from inbox_app.cli.output import Commands
+
+
+def register(sub: Commands) -> None:
+    group = sub.add_parser("cases", help="cases")
+    group.set_defaults(handler=run)
+    cas = group.add_subparsers(dest="action", required=True)
+    p = cas.add_parser("list")
+    p.add_argument("--status", choices=codes(CaseStatus))
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--assignee", metavar="NAME")
+    who.add_argument("--unassigned", action="store_true")
+    p.add_argument("--customer", type=int, metavar="ID")
+    p.add_argument("--limit", type=int, default=100)
+    json_flag(p)
+    p = cas.add_parser("show")
+    p.add_argument("id", type=int)
+    json_flag(p)
+    p = cas.add_parser("assign")
+    p.add_argument("id", type=int)
+    p.add_argument("agent", help="agent name or email; 'none' to unassign")
+    p = cas.add_parser("status")
+    p.add_argument("id", type=int)
+    p.add_argument("status", choices=codes(CaseStatus))
+    p.add_argument("--until", metavar="ISO-TIME", help="when a snoozed case wakes up")
+    p = cas.add_parser("priority")
+    p.add_argument("id", type=int)
+    p.add_argument("priority", choices=codes(Priority))
+
+
+def run(args: argparse.Namespace, s: Services) -> int:
+    actor, _ = acting(args, s)
+    if args.action == "list":
+        _list(args, s)
+    elif args.action == "show":
+        row = s.queries.case(args.id)
+        messages = s.queries.case_messages(args.id)
+        out(
+            args,
+            row.to_json() | {"messages": [m.to_json() for m in messages]},
+            "\n".join(
+                [
+                    f"case {row.id}: {row.subject or ''}",
+                    f"  customer {row.customer_id} {row.customer_name}; {row.status}, "
+                    f"{row.priority}; assignee {row.assignee or '-'}",
+                    "",
+                ]
+                + [message_line(m) for m in messages]
+            ),
+        )
+    elif args.action == "assign":
+        who = None if args.agent.lower() == "none" else args.agent
+        s.cases.assign(args.id, who, actor=actor)
+        print(f"case {args.id} {'unassigned' if who is None else 'assigned to ' + who}")
+    elif args.action == "status":
+        s.cases.set_status(args.id, args.status, until=_until(args.until), actor=actor)
+        print(f"case {args.id} is {args.status}")
+    elif args.action == "priority":
+        s.cases.set_priority(args.id, args.priority, actor=actor)
+        print(f"case {args.id} has priority {args.priority}")
+    return 0
+
+
+def _list(args: argparse.Namespace, s: Services) -> None:
+    from inbox_app.core.read.queries import CaseFilter
+
+    assignee_id = None
+    if args.assignee:
+        agent = s.agents.find(args.assignee)
+        if agent is None:
+            raise CommandError(f"no agent named {args.assignee!r}")
+        assignee_id = agent.id
+    flt = CaseFilter(
+        status=(args.status,) if args.status else None,
+        assignee_id=assignee_id,
+        unassigned=args.unassigned,
+        customer_id=args.customer,
+    )
+    rows = s.queries.cases(flt, limit=args.limit)
+    out(
+        args,
+        [r.to_json() for r in rows],
+        "\n".join(
+            f"{r.id:6} {r.status:9} {r.priority:7} {r.customer_name[:24]:24} "
+            f"{','.join(r.channels):12} {r.assignee or '-':14} {(r.subject or '')[:60]}"
+            for r in rows
+        )
+        or "no cases",
+    )
+
+
+def _until(text: str | None) -> datetime | None:
+    """When a snoozed case wakes: an ISO time, in the local zone when it names none."""
+    from datetime import datetime
+
+    if not text:
+        return None
+    try:
+        until = datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--until takes an ISO time such as 2026-12-01T09:00+01:00, not {text!r}")
+    return until.astimezone() if until.tzinfo is None else until

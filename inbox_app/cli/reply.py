@@ -1,0 +1,63 @@
+"""`inbox-app reply CASE`: queue a reply (sent by the next sync) or add an internal note."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from inbox_app.cli.actor import acting
+from inbox_app.cli.output import CommandError, json_flag, out
+
+if TYPE_CHECKING:
+    from inbox_app.app import Services
+    from inbox_app.cli.output import Commands
+
+
+def register(sub: Commands) -> None:
+    p = sub.add_parser("reply", help="queue a reply (or an internal note) on a case")
+    p.set_defaults(handler=run)
+    p.add_argument("case", type=int)
+    text = p.add_mutually_exclusive_group()
+    text.add_argument("--text")
+    text.add_argument("--text-file", metavar="F")
+    p.add_argument("--account", metavar="NAME")
+    p.add_argument("--note", action="store_true", help="an internal note, never sent")
+    p.add_argument(
+        "--attach",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="send this file with the reply (repeat for more; needs a channel that carries files)",
+    )
+    json_flag(p)
+
+
+def run(args: argparse.Namespace, s: Services) -> int:
+    _, agent_id = acting(args, s)
+    if args.text_file:
+        try:
+            text = Path(args.text_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read {args.text_file}: {exc}")
+    else:
+        text = args.text or ""
+    if args.text is None and not args.text_file and not args.attach:
+        raise CommandError("say what to send: --text T, --text-file F or --attach FILE")
+    from inbox_app.core.outbox.files import ReplyFileError, read_files
+
+    try:
+        files = read_files(args.attach)
+    except ReplyFileError as exc:
+        raise CommandError(str(exc))
+    message_id = s.outbox.queue_reply(
+        args.case, text, account=args.account, note=args.note, agent_id=agent_id, attachments=files
+    )
+    row = s.queries.message(message_id)
+    out(
+        args,
+        row.to_json(),
+        f"{'note added' if args.note else 'reply queued'} as message {message_id}"
+        + ("" if args.note else f" on {row.account}; 'inbox-app sync --once' sends it"),
+    )
+    return 0

@@ -1,0 +1,47 @@
+"""`inbox-app sync`: the headless worker, or one round of fetching and sending."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from inbox_app.cli.output import EXIT_SYNC_FAILED, json_flag, out
+
+if TYPE_CHECKING:
+    from inbox_app.app import Services
+    from inbox_app.cli.output import Commands
+    from inbox_app.sync.runner import SyncReport
+
+
+def register(sub: Commands) -> None:
+    p = sub.add_parser("sync", help="run the sync worker (headless)")
+    p.set_defaults(handler=run)
+    p.add_argument("--once", action="store_true", help="fetch and send what is waiting, then exit")
+    p.add_argument("--account", metavar="NAME")
+    json_flag(p)
+
+
+def run(args: argparse.Namespace, s: Services) -> int:
+    from inbox_app.core.team.roles import require_sync
+
+    require_sync(s.engine)
+    supervisor = s.supervisor()
+    if not args.once:
+        from inbox_app.sync.worker import run_worker
+
+        return run_worker(s, args.account)
+    import asyncio
+
+    reports: list[SyncReport] = asyncio.run(supervisor.run_once(args.account))
+    failed = [r for r in reports if r.error]
+    lines = [
+        f"{r.account}: {r.stored} new, {r.duplicates} already stored, {r.updated} updated, "
+        f"{r.quarantined} quarantined, {r.sent} sent, {r.retrying} to retry, "
+        f"{r.failed} failed" + (f" -- ERROR: {r.error}" if r.error else "")
+        for r in reports
+    ]
+    out(args, [r.to_json() for r in reports], "\n".join(lines) or "no enabled channel accounts")
+    for r in failed:
+        print(f"inbox-app: error: account {r.account}: {r.error}", file=sys.stderr)
+    return EXIT_SYNC_FAILED if failed else 0
