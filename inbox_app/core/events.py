@@ -49,6 +49,25 @@ class AccountsChanged(Event):
     statuses: dict[int, str] = field(default_factory=dict, compare=False)
 
 
+@dataclass(frozen=True)
+class FeedStateChanged(Event):
+    """Team mode: this process started (``live``) or stopped hearing other processes' changes.
+
+    Local to the process: never forwarded to the others.
+    """
+
+    live: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ChangesMissed(Event):
+    """Team mode: the change feed was down, so what others changed meanwhile never arrived.
+
+    Whatever a window shows may be stale: it re-reads it. Local to the process.
+    """
+
+
 E = TypeVar("E", bound=Event)
 
 # Handlers are kept per event class and only ever called with that class's events.

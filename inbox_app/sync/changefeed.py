@@ -14,15 +14,18 @@ import logging
 import threading
 import uuid
 from dataclasses import fields
+from typing import Any
 
 from sqlalchemy import Engine, text
 
 from inbox_app.core.events import (
     AccountsChanged,
     CasesChanged,
+    ChangesMissed,
     CustomersChanged,
     Event,
     EventBus,
+    FeedStateChanged,
     MessagesAdded,
     MessagesChanged,
 )
@@ -30,6 +33,16 @@ from inbox_app.core.events import (
 logger = logging.getLogger(__name__)
 
 CHANNEL = "inbox_app_changes"
+# A quiet feed proves itself alive this often (one SELECT 1: ~0 load while nothing moves).
+HEARTBEAT = 15.0
+CONNECT_TIMEOUT = 5
+RETRY_FIRST, RETRY_MOST = 1.0, 10.0
+KEEPALIVES: dict[str, Any] = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+}
 KINDS: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (MessagesAdded, MessagesChanged, CasesChanged, CustomersChanged, AccountsChanged)
@@ -43,6 +56,8 @@ class ChangeFeed:
         self.origin = uuid.uuid4().hex
         self._replaying = threading.local()
         self.received = 0
+        self._live = False
+        self._reason: str | None = None
         for kind in KINDS.values():
             bus.subscribe(kind, self._forward)
 
@@ -64,29 +79,74 @@ class ChangeFeed:
         except Exception:  # noqa: BLE001 - other windows refresh on their own timer then
             logger.warning("could not tell other windows about a change", exc_info=True)
 
+    @property
+    def live(self) -> bool:
+        """Whether other processes' changes are being heard right now."""
+        return self._live
+
     async def listen(self, stop: asyncio.Event) -> None:
-        """Receive other processes' changes until ``stop``; reconnects after drops."""
+        """Receive other processes' changes until ``stop``, reconnecting after any drop.
+
+        Publishes ``FeedStateChanged`` when hearing starts or stops, and ``ChangesMissed``
+        once it is back after a drop: notifications sent while nobody listened are gone
+        for good, so whatever a window shows must be read again.
+        """
         if not self.enabled:
             return
         import psycopg
 
         url = self._engine.url.set(drivername="postgresql")
         dsn = url.render_as_string(hide_password=False)
+        missed = False
+        delay = RETRY_FIRST
         while not stop.is_set():
             try:
-                async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+                # Keepalives find a peer that vanished without closing (a cut network);
+                # a restarted server closes the socket, which ends notifies() at once.
+                conn = await psycopg.AsyncConnection.connect(
+                    dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT, **KEEPALIVES
+                )
+                async with conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
-                    gen = conn.notifies()
-                    async for note in gen:
-                        self._receive(note.payload)
-                        if stop.is_set():
-                            break
+                    self._set_live(True)
+                    delay = RETRY_FIRST
+                    if missed:
+                        missed = False
+                        self._publish_local(ChangesMissed())
+                    await self._hear(conn, stop)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001
-                logger.warning("change feed interrupted; reconnecting", exc_info=True)
+            except Exception as exc:  # noqa: BLE001 - any failure means: not live, try again
+                missed = True
+                if self._live or self._reason is None:
+                    logger.warning("change feed interrupted (%s); reconnecting", type(exc).__name__)
+                self._set_live(False, reason=_words(exc))
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=2)
+                    await asyncio.wait_for(stop.wait(), timeout=delay)
+                delay = min(delay * 2, RETRY_MOST)
+        self._set_live(False, reason="stopped")
+
+    async def _hear(self, conn: Any, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            async for note in conn.notifies(timeout=HEARTBEAT):
+                self._receive(note.payload)
+                if stop.is_set():
+                    return
+            # Quiet for a while: one tiny round trip proves the connection still stands.
+            await conn.execute("SELECT 1")
+
+    def _set_live(self, live: bool, reason: str = "") -> None:
+        if live == self._live and (live or reason == self._reason):
+            return
+        self._live, self._reason = live, reason
+        self._publish_local(FeedStateChanged(live=live, reason=reason))
+
+    def _publish_local(self, event: Event) -> None:
+        self._replaying.on = True  # never forwarded: it speaks of this process only
+        try:
+            self._bus.publish(event)
+        finally:
+            self._replaying.on = False
 
     def _receive(self, payload: str) -> None:
         try:
@@ -105,3 +165,9 @@ class ChangeFeed:
             self._bus.publish(event)
         finally:
             self._replaying.on = False
+
+
+def _words(exc: BaseException) -> str:
+    """Why the feed is down, in one short line without the connection string."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return first[:160]

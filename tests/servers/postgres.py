@@ -73,10 +73,14 @@ class PostgresServer:
             "UTF8",
             "--locale=C.UTF-8",
         )
-        opts = (
+        self._opts = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.data} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server (again, after ``pause``) on the same port and data."""
         self._run(
             "pg_ctl",
             "-D",
@@ -87,9 +91,13 @@ class PostgresServer:
             "-l",
             str(self.data / "log.txt"),
             "-o",
-            opts,
+            self._opts,
             "start",
         )
+
+    def pause(self) -> None:
+        """Stop the server as an outage would, keeping its data for ``resume``."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):
