@@ -28,7 +28,7 @@ def test_on_the_embedded_store_roles_are_a_team_mode_feature(tmp_path: Path) -> 
 
 
 @pytest.mark.postgres
-def test_an_agent_login_replies_and_assigns_but_is_refused_admin_work(team: Team, postgres_server) -> None:  # type: ignore[no-untyped-def]
+def test_an_agent_login_replies_and_assigns_but_is_refused_admin_work(team: Team, postgres_server) -> None:
     # The server writes every statement to its log while this runs: the password must not be there.
     with team.connect_as("postgres") as conn:
         conn.execute(f"ALTER DATABASE \"{team.database}\" SET log_statement = 'all'")
