@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from inbox_app.core.read.queries import CaseFilter
 from inbox_app.ui.bridge import Bridge
 from inbox_app.ui.case_list import PAGE, CaseListModel
@@ -149,6 +151,7 @@ def test_search_model(services, qtmodeltester, qtbot) -> None:
     ws.bridge.close()
 
 
+@pytest.mark.slow
 def test_case_list_with_20000_cases_loads_pages_not_rows(services, qtbot) -> None:
     bulk_cases(services, 20_000)
     ws = _ws(services)

@@ -12,6 +12,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -79,6 +80,7 @@ def _store_in_batches(services, acc: int, items: list[InboundItem], cuts: list[i
     replays=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), max_size=4),
     order=st.randoms(use_true_random=False),
 )
+@pytest.mark.slow
 def test_replays_and_reordering_change_nothing(spec, cuts, replays, order) -> None:
     items = _items(spec)
     with tempfile.TemporaryDirectory() as tmp:
@@ -110,6 +112,7 @@ def test_replays_and_reordering_change_nothing(spec, cuts, replays, order) -> No
             messy.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(1, 25), batch_size=st.integers(1, 7), crashes=st.lists(st.integers(0, 10), max_size=5))
 def test_crash_between_any_two_batches_loses_and_duplicates_nothing(n, batch_size, crashes) -> None:
@@ -147,6 +150,7 @@ def test_crash_between_any_two_batches_loses_and_duplicates_nothing(n, batch_siz
     replies=st.integers(1, 5),
     crash_points=st.lists(st.sampled_from(["after_claim", "after_send", "none"]), min_size=1, max_size=4),
 )
+@pytest.mark.slow
 def test_outbox_crash_at_any_step_sends_each_reply_exactly_once(replies, crash_points) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         server = FakeServer(Path(tmp) / "srv")
