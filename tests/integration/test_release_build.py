@@ -12,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# A fresh build environment and PyInstaller's analysis: about two minutes on two cores.
+# A fresh build environment and PyInstaller's analysis: about two minutes on two quiet cores,
+# seven on busy ones.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 
