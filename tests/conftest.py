@@ -38,7 +38,7 @@ def postgres_server() -> Iterator[object]:
 
 
 @pytest.fixture
-def pg_url(postgres_server) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def pg_url(postgres_server) -> Iterator[str]:
     """A fresh, empty database on the test server for one test."""
     name = f"t_{uuid.uuid4().hex[:12]}"
     postgres_server.create_database(name)

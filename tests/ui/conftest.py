@@ -18,14 +18,14 @@ from tests.ui.seed import seed  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def qapp_cls():  # type: ignore[no-untyped-def]
+def qapp_cls():
     from PySide6.QtWidgets import QApplication
 
     return QApplication
 
 
 @pytest.fixture(scope="session")
-def loop(qapp):  # type: ignore[no-untyped-def]
+def loop(qapp):
     """One qasync loop for the whole session, never stopped or closed (see the Qt recipe)."""
     import qasync
 
@@ -48,7 +48,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def services(tmp_path: Path, loop) -> Iterator[Services]:  # type: ignore[no-untyped-def]
+def services(tmp_path: Path, loop) -> Iterator[Services]:
     svc = build(f"sqlite:///{tmp_path / 'store.db'}")
     svc.extra["seed"] = seed(svc, tmp_path)
     yield svc
@@ -56,13 +56,13 @@ def services(tmp_path: Path, loop) -> Iterator[Services]:  # type: ignore[no-unt
 
 
 @pytest.fixture
-def make_window(services: Services, qtbot, loop):  # type: ignore[no-untyped-def]
+def make_window(services: Services, qtbot, loop):
     """Build the real main window on the test store; leftovers are cancelled afterwards."""
     from inbox_app.ui.launch import build_window
 
     windows = []
 
-    def make(actor: str | None = "Giulia Rossi"):  # type: ignore[no-untyped-def]
+    def make(actor: str | None = "Giulia Rossi"):
         window = build_window(services, actor)
         qtbot.addWidget(window)
         window.show()

@@ -22,7 +22,7 @@ def _refused() -> None:
     )
 
 
-def test_the_action_that_asked_is_told_in_words(services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_action_that_asked_is_told_in_words(services, qtbot) -> None:
     reporter = CrashReporter(show_dialog=False)
     ws = Workspace(services, Bridge(services.bus), None, report_error=reporter.report)
     failures: list[Exception] = []
@@ -34,7 +34,7 @@ def test_the_action_that_asked_is_told_in_words(services, qtbot) -> None:  # typ
     ws.bridge.close()
 
 
-def test_without_a_failure_path_it_reaches_the_status_bar_not_the_crash_dialog(services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_failure_path_it_reaches_the_status_bar_not_the_crash_dialog(services, qtbot) -> None:
     reporter = CrashReporter(show_dialog=False)
     ws = Workspace(services, Bridge(services.bus), None, report_error=reporter.report)
     with qtbot.waitSignal(reporter.refused, timeout=5000) as said:

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from inbox_app.ui.crash import CrashReporter, redact
 
 
-def test_admin_adds_a_channel_account_and_tests_it(make_window, services, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_admin_adds_a_channel_account_and_tests_it(make_window, services, qtbot, tmp_path) -> None:
     from inbox_app.ui.dialogs.settings import SettingsDialog
 
     window = make_window()
@@ -51,7 +51,7 @@ def test_admin_adds_a_channel_account_and_tests_it(make_window, services, qtbot,
     assert saved.variants == {"chat": "Grazie {customer.first_name}!"}
 
 
-def test_lead_reassigns_from_the_workload_view(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_lead_reassigns_from_the_workload_view(make_window, services, qtbot) -> None:
     from inbox_app.ui.dialogs.workload import WorkloadDialog
 
     window = make_window()
@@ -72,7 +72,7 @@ def test_lead_reassigns_from_the_workload_view(make_window, services, qtbot) -> 
     assert services.queries.count_cases(CaseFilter(assignee_id=marco.id)) == 2
 
 
-def test_snooze_and_shortcut_list(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_snooze_and_shortcut_list(make_window, services, qtbot) -> None:
     from inbox_app.ui.dialogs.actions import SnoozeDialog
     from inbox_app.ui.dialogs.shortcuts import ShortcutsDialog
 
@@ -90,7 +90,7 @@ def test_snooze_and_shortcut_list(make_window, services, qtbot) -> None:  # type
     assert {"j / k", "r", "n", "e", "a", "s", "?", "Ctrl+Z", "/ , Ctrl+K"} <= keys
 
 
-def test_crash_details_are_redacted_and_collected(qtbot, loop) -> None:  # type: ignore[no-untyped-def]
+def test_crash_details_are_redacted_and_collected(qtbot, loop) -> None:
     text = redact(
         "POST https://bob:hunter2@mail.example.com token=abc123 "
         "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload password='s3cret'"
@@ -101,12 +101,12 @@ def test_crash_details_are_redacted_and_collected(qtbot, loop) -> None:  # type:
     try:
         raise ValueError("imap password=topsecret refused")
     except ValueError:
-        reporter.report(*sys.exc_info())  # type: ignore[arg-type]
+        reporter.report(*sys.exc_info())
     qtbot.waitUntil(lambda: len(reporter.reports) == 1)
     assert "topsecret" not in reporter.reports[0] and "ValueError" in reporter.reports[0]
 
 
-def test_unexpected_failure_of_background_work_reaches_the_crash_path(services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_unexpected_failure_of_background_work_reaches_the_crash_path(services, qtbot) -> None:
     from inbox_app.ui.event_bridge import Bridge
     from inbox_app.ui.workspace import Workspace
 

@@ -14,11 +14,11 @@ from inbox_app.ui.workspace import Workspace, pick_agent
 from tests.ui.seed import bulk_cases
 
 
-def _ws(services) -> Workspace:  # type: ignore[no-untyped-def]
+def _ws(services) -> Workspace:
     return Workspace(services, Bridge(services.bus), pick_agent(services, None))
 
 
-def test_case_list_model(services, qtmodeltester, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_case_list_model(services, qtmodeltester, qtbot) -> None:
     ws = _ws(services)
     model = CaseListModel(ws)
     model.set_filter(CaseFilter())
@@ -29,7 +29,7 @@ def test_case_list_model(services, qtmodeltester, qtbot) -> None:  # type: ignor
     ws.bridge.close()
 
 
-def test_views_model(services, qtmodeltester, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_views_model(services, qtmodeltester, qtbot) -> None:
     ws = _ws(services)
     model = ViewsModel(ws)
     model.refresh()
@@ -40,7 +40,7 @@ def test_views_model(services, qtmodeltester, qtbot) -> None:  # type: ignore[no
     ws.bridge.close()
 
 
-def test_timeline_model_pages_backwards(services, qtmodeltester, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_timeline_model_pages_backwards(services, qtmodeltester, qtbot) -> None:
     ws = _ws(services)
     anna = services.extra["seed"]["anna"]
     case = services.queries.customer_cases(anna)[0].id
@@ -65,11 +65,11 @@ def test_timeline_model_pages_backwards(services, qtmodeltester, qtbot) -> None:
     ws.bridge.close()
 
 
-def _held_reads(model: TimelineModel):  # type: ignore[no-untyped-def]
+def _held_reads(model: TimelineModel):
     """Hold the model's first live read after it has read, until the test lets it go."""
     real, gate, held, merged = model._fetch_messages, threading.Event(), threading.Event(), []
 
-    def fetch(ids):  # type: ignore[no-untyped-def]
+    def fetch(ids):
         rows = real(ids)
         if not held.is_set():
             held.set()
@@ -78,15 +78,15 @@ def _held_reads(model: TimelineModel):  # type: ignore[no-untyped-def]
 
     real_merge = model._merge
 
-    def merge(customer_id, seq, rows):  # type: ignore[no-untyped-def]
+    def merge(customer_id, seq, rows):
         real_merge(customer_id, seq, rows)
         merged.append(seq)
 
-    model._fetch_messages, model._merge = fetch, merge  # type: ignore[method-assign]
+    model._fetch_messages, model._merge = fetch, merge
     return gate, held, merged
 
 
-def test_a_reply_that_fails_before_its_first_read_lands_shows_failed(services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_reply_that_fails_before_its_first_read_lands_shows_failed(services, qtbot) -> None:
     ws = _ws(services)
     anna = services.extra["seed"]["anna"]
     case = services.queries.customer_cases(anna)[0].id
@@ -110,7 +110,7 @@ def test_a_reply_that_fails_before_its_first_read_lands_shows_failed(services, q
     ws.bridge.close()
 
 
-def test_a_page_read_before_a_change_does_not_undo_it(services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_read_before_a_change_does_not_undo_it(services, qtbot) -> None:
     ws = _ws(services)
     anna = services.extra["seed"]["anna"]
     case = services.queries.customer_cases(anna)[0].id
@@ -121,13 +121,13 @@ def test_a_page_read_before_a_change_does_not_undo_it(services, qtbot) -> None: 
     real_page = model.first_page
     gate, read = threading.Event(), threading.Event()
 
-    def slow_page(*args):  # type: ignore[no-untyped-def]
+    def slow_page(*args):
         page = real_page(*args)
         read.set()
         assert gate.wait(10)
         return page
 
-    model.first_page = slow_page  # type: ignore[method-assign]
+    model.first_page = slow_page
     model.load(anna)  # a reload (an agent's filter, a merge) reads 'queued'...
     qtbot.waitUntil(read.is_set)
     (claimed,) = services.outbox.claim(services.accounts.get("posta").id)
@@ -140,7 +140,7 @@ def test_a_page_read_before_a_change_does_not_undo_it(services, qtbot) -> None: 
     ws.bridge.close()
 
 
-def test_search_model(services, qtmodeltester, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_search_model(services, qtmodeltester, qtbot) -> None:
     ws = _ws(services)
     model = SearchModel(ws)
     model.set_query("ordine")
@@ -149,7 +149,7 @@ def test_search_model(services, qtmodeltester, qtbot) -> None:  # type: ignore[n
     ws.bridge.close()
 
 
-def test_case_list_with_20000_cases_loads_pages_not_rows(services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_case_list_with_20000_cases_loads_pages_not_rows(services, qtbot) -> None:
     bulk_cases(services, 20_000)
     ws = _ws(services)
     model = CaseListModel(ws)
@@ -173,7 +173,7 @@ def test_case_list_with_20000_cases_loads_pages_not_rows(services, qtbot) -> Non
     ws.bridge.close()
 
 
-def test_void_qt_call_20000_times_keeps_none_alive(qapp) -> None:  # type: ignore[no-untyped-def]
+def test_void_qt_call_20000_times_keeps_none_alive(qapp) -> None:
     """PySide6 6.12 on Python 3.11 loses a reference to None on every void call."""
     import sys
 
@@ -186,17 +186,17 @@ def test_void_qt_call_20000_times_keeps_none_alive(qapp) -> None:  # type: ignor
     assert sys.getrefcount(None) >= before - 100
 
 
-def test_search_runs_one_query_at_a_time_and_shows_the_last_text(services, qtmodeltester, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_search_runs_one_query_at_a_time_and_shows_the_last_text(services, qtmodeltester, qtbot) -> None:
     ws = _ws(services)
     model = SearchModel(ws)
     started: list[str] = []
     first_messages = model._first_messages
 
-    def counted(query: str):  # type: ignore[no-untyped-def]
+    def counted(query: str):
         started.append(query)
         return first_messages(query)
 
-    model._first_messages = counted  # type: ignore[method-assign]
+    model._first_messages = counted
     shown: list[str] = []
     model.finished.connect(shown.append)
     for text in ("o", "or", "ord", "ordi", "ordine"):
@@ -212,7 +212,7 @@ def test_search_runs_one_query_at_a_time_and_shows_the_last_text(services, qtmod
     ws.bridge.close()
 
 
-def test_search_shows_a_screenful_then_fetches_the_rest(services, qtmodeltester, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_search_shows_a_screenful_then_fetches_the_rest(services, qtmodeltester, qtbot, monkeypatch) -> None:
     import inbox_app.ui.search_results as search_ui
 
     monkeypatch.setattr(search_ui, "FIRST_MESSAGES", 1)

@@ -15,21 +15,21 @@ POPUP = pytest.mark.qt_log_ignore(
 )
 
 
-def _ready(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def _ready(window, qtbot) -> None:
     qtbot.waitUntil(lambda: window.case_model.rowCount() == 5, timeout=5000)
 
 
-def _shown_ids(window) -> set[int]:  # type: ignore[no-untyped-def]
+def _shown_ids(window) -> set[int]:
     return {window.case_model.case_id(r) for r in range(window.case_model.rowCount())}
 
 
 @POPUP
-def test_save_a_search_as_a_view_count_open_and_delete_it(  # type: ignore[no-untyped-def]
+def test_save_a_search_as_a_view_count_open_and_delete_it(
     make_window, services, qtbot, qtmodeltester, monkeypatch
 ) -> None:
     asked: list[str] = []
 
-    def name_it(_parent, _title, _label, text=""):  # type: ignore[no-untyped-def]
+    def name_it(_parent, _title, _label, text=""):
         asked.append(text)
         return "Rimborsi", True
 
@@ -96,7 +96,7 @@ def test_save_a_search_as_a_view_count_open_and_delete_it(  # type: ignore[no-un
     assert "deleted" in window.statusBar().currentMessage()
 
 
-def test_fixed_views_offer_no_delete(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_fixed_views_offer_no_delete(make_window, qtbot) -> None:
     window = make_window()
     _ready(window, qtbot)
     deleted: list[object] = []

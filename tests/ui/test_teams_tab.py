@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def test_admin_adds_and_renames_teams(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_admin_adds_and_renames_teams(make_window, services, qtbot) -> None:
     from inbox_app.ui.dialogs.settings import SettingsDialog, TeamsTab
 
     window = make_window()

@@ -12,11 +12,11 @@ from inbox_app.ui.timeline_model import FIRST_PAGE
 from inbox_app.ui.timeline_view import MessageCard
 
 
-def _ready(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def _ready(window, qtbot) -> None:
     qtbot.waitUntil(lambda: window.case_model.rowCount() == 5, timeout=5000)
 
 
-def _open_case_of(window, qtbot, customer_id: int) -> None:  # type: ignore[no-untyped-def]
+def _open_case_of(window, qtbot, customer_id: int) -> None:
     _ready(window, qtbot)
     for _ in range(window.case_model.rowCount()):
         qtbot.keyClick(window.cases, Qt.Key.Key_J)
@@ -33,7 +33,7 @@ def _open_case_of(window, qtbot, customer_id: int) -> None:  # type: ignore[no-u
     )
 
 
-def test_pick_a_case_by_keyboard_and_read_both_channels(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_pick_a_case_by_keyboard_and_read_both_channels(make_window, services, qtbot) -> None:
     window = make_window()
     _ready(window, qtbot)
     qtbot.keyClick(window.cases, Qt.Key.Key_J)
@@ -67,7 +67,7 @@ def test_pick_a_case_by_keyboard_and_read_both_channels(make_window, services, q
     qtbot.waitUntil(lambda: window.customer_panel.open_cases.count() == 2)
 
 
-def test_the_panel_says_when_there_is_no_customer_and_never_greys_out_an_old_one(  # type: ignore[no-untyped-def]
+def test_the_panel_says_when_there_is_no_customer_and_never_greys_out_an_old_one(
     make_window, services, qtbot
 ) -> None:
     window = make_window()
@@ -85,7 +85,7 @@ def test_the_panel_says_when_there_is_no_customer_and_never_greys_out_an_old_one
     assert panel.empty.isVisibleTo(window) and not panel.name.isVisibleTo(window)
 
 
-def test_reply_with_template_is_queued_then_sent(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_reply_with_template_is_queued_then_sent(make_window, services, qtbot) -> None:
     window = make_window()
     anna = services.extra["seed"]["anna"]
     _open_case_of(window, qtbot, anna)
@@ -116,7 +116,7 @@ def test_reply_with_template_is_queued_then_sent(make_window, services, qtbot) -
     assert server.sent_replies()[0]["text"].startswith("Ciao Anna")
 
 
-def _drop_files(target, paths) -> None:  # type: ignore[no-untyped-def]
+def _drop_files(target, paths) -> None:
     from PySide6.QtCore import QMimeData, QPointF, QUrl
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QApplication
@@ -139,7 +139,7 @@ def _drop_files(target, paths) -> None:  # type: ignore[no-untyped-def]
     QApplication.sendEvent(target, drop)
 
 
-def test_files_chosen_in_the_composer_go_with_the_reply(  # type: ignore[no-untyped-def]
+def test_files_chosen_in_the_composer_go_with_the_reply(
     make_window, services, qtbot, monkeypatch, tmp_path
 ) -> None:
     from dataclasses import replace
@@ -219,7 +219,7 @@ def test_files_chosen_in_the_composer_go_with_the_reply(  # type: ignore[no-unty
     assert len([c for c in window.timeline.cards if c.row.direction == "out"]) == outgoing
 
 
-def test_failed_reply_shows_reason_and_retry(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_failed_reply_shows_reason_and_retry(make_window, services, qtbot) -> None:
     window = make_window()
     seed = services.extra["seed"]
     seed["mail"].set_faults(send="permanent")
@@ -238,7 +238,7 @@ def test_failed_reply_shows_reason_and_retry(make_window, services, qtbot) -> No
     qtbot.waitUntil(lambda: card.row.delivery in ("queued", "sending", "sent"), timeout=10000)
 
 
-def test_edits_removals_and_flags_set_elsewhere_show_on_the_cards(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_edits_removals_and_flags_set_elsewhere_show_on_the_cards(make_window, services, qtbot) -> None:
     from connectors.base import Batch, ItemUpdate
 
     seed = services.extra["seed"]
@@ -272,7 +272,7 @@ def test_edits_removals_and_flags_set_elsewhere_show_on_the_cards(make_window, s
     assert "rimborso" in window.timeline.cards[0].body.toPlainText()
 
 
-def test_an_edit_is_shown_with_its_time(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_is_shown_with_its_time(make_window, services, qtbot) -> None:
     from datetime import UTC, datetime
 
     from connectors.base import Address, Batch, InboundItem, ItemUpdate
@@ -306,7 +306,7 @@ def test_an_edit_is_shown_with_its_time(make_window, services, qtbot) -> None:  
     ]
 
 
-def test_resolve_with_e_and_undo_with_ctrl_z(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_resolve_with_e_and_undo_with_ctrl_z(make_window, services, qtbot) -> None:
     window = make_window()
     _ready(window, qtbot)
     qtbot.keyClick(window.cases, Qt.Key.Key_J)
@@ -330,7 +330,7 @@ def test_resolve_with_e_and_undo_with_ctrl_z(make_window, services, qtbot) -> No
     qtbot.waitUntil(lambda: window.views_model.count("mine") == 1)
 
 
-def test_search_as_you_type_highlights_and_opens(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_search_as_you_type_highlights_and_opens(make_window, services, qtbot) -> None:
     window = make_window()
     _ready(window, qtbot)
     qtbot.keyClick(window.cases, Qt.Key.Key_Slash)
@@ -351,7 +351,7 @@ def test_search_as_you_type_highlights_and_opens(make_window, services, qtbot) -
     assert window.left.currentWidget() is window.cases and window.search.text() == ""
 
 
-def test_merge_two_customers_and_undo(make_window, services, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_merge_two_customers_and_undo(make_window, services, qtbot, monkeypatch) -> None:
     window = make_window()
     seed = services.extra["seed"]
     _open_case_of(window, qtbot, seed["paolo_email"])
@@ -374,7 +374,7 @@ def test_merge_two_customers_and_undo(make_window, services, qtbot, monkeypatch)
     assert services.queries.customer(seed["paolo_chat"]).merged_into_id is None
 
 
-def test_draft_survives_closing_and_rebuilding_the_window(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_draft_survives_closing_and_rebuilding_the_window(make_window, services, qtbot) -> None:
     window = make_window()
     anna = services.extra["seed"]["anna"]
     _open_case_of(window, qtbot, anna)
@@ -397,7 +397,7 @@ def test_draft_survives_closing_and_rebuilding_the_window(make_window, services,
     qtbot.waitUntil(lambda: again.composer.editor.toPlainText() == "Gentile Anna, stiamo verificando")
 
 
-def test_live_inbound_message_appears_without_refresh(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_live_inbound_message_appears_without_refresh(make_window, services, qtbot) -> None:
     window = make_window()
     seed = services.extra["seed"]
     _open_case_of(window, qtbot, seed["anna"])
@@ -423,7 +423,7 @@ def test_live_inbound_message_appears_without_refresh(make_window, services, qtb
     )
 
 
-def test_log_a_call_on_the_case(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_log_a_call_on_the_case(make_window, services, qtbot) -> None:
     window = make_window()
     seed = services.extra["seed"]
     _open_case_of(window, qtbot, seed["anna"])
@@ -445,7 +445,7 @@ def test_log_a_call_on_the_case(make_window, services, qtbot) -> None:  # type: 
     )
 
 
-def test_case_list_columns_and_waiting(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_case_list_columns_and_waiting(make_window, qtbot) -> None:
     window = make_window()
     _ready(window, qtbot)
     model = window.case_model
@@ -458,7 +458,7 @@ def test_case_list_columns_and_waiting(make_window, qtbot) -> None:  # type: ign
 
 def test_attachment_is_saved_where_the_agent_chooses(
     make_window, services, qtbot, monkeypatch, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from connectors.base import Address, AttachmentData, Batch, InboundItem
     from tests.ui.seed import T0
 
@@ -488,7 +488,7 @@ def test_attachment_is_saved_where_the_agent_chooses(
     asked = {}
     target = tmp_path / "saved.pdf"
 
-    def fake_dialog(_parent, _title, suggested):  # type: ignore[no-untyped-def]
+    def fake_dialog(_parent, _title, suggested):
         asked["suggested"] = suggested
         return str(target), ""
 
@@ -510,7 +510,7 @@ def test_attachment_is_saved_where_the_agent_chooses(
     assert not local.exists()
 
 
-def test_first_sync_progress_and_errors_show_in_the_status_bar(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_first_sync_progress_and_errors_show_in_the_status_bar(make_window, services, qtbot) -> None:
     from inbox_app.core.store.models import ChannelAccount
 
     window = make_window()
@@ -527,7 +527,7 @@ def test_first_sync_progress_and_errors_show_in_the_status_bar(make_window, serv
     assert window.findChildren(type(window.status)) == [window.status]  # never a modal dialog
 
 
-def test_demo_store_opens_with_the_demo_data(qapp, loop, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_demo_store_opens_with_the_demo_data(qapp, loop, monkeypatch, tmp_path) -> None:
     from inbox_app.ui.launch import open_services
 
     monkeypatch.setenv("TMPDIR", str(tmp_path))
@@ -540,7 +540,7 @@ def test_demo_store_opens_with_the_demo_data(qapp, loop, monkeypatch, tmp_path) 
         folder.cleanup()
 
 
-def test_long_history_pages_in_when_scrolling_up(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_long_history_pages_in_when_scrolling_up(make_window, services, qtbot) -> None:
     anna = services.extra["seed"]["anna"]
     case = services.queries.customer_cases(anna)[0].id
     for i in range(80):
@@ -563,7 +563,7 @@ def test_long_history_pages_in_when_scrolling_up(make_window, services, qtbot) -
     )
 
 
-def test_remote_images_load_only_when_the_agent_asks(make_window, services, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_remote_images_load_only_when_the_agent_asks(make_window, services, qtbot, tmp_path) -> None:
     import http.server
     import threading
 
@@ -578,10 +578,10 @@ def test_remote_images_load_only_when_the_agent_asks(make_window, services, qtbo
     hits: list[str] = []
 
     class Handler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(tmp_path), **kwargs)
 
-        def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
+        def log_message(self, *args) -> None:
             hits.append(self.path)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -622,7 +622,7 @@ def test_remote_images_load_only_when_the_agent_asks(make_window, services, qtbo
         server.server_close()
 
 
-def test_single_key_shortcuts_open_their_dialogs(make_window, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_single_key_shortcuts_open_their_dialogs(make_window, qtbot, monkeypatch) -> None:
     opened: list[str] = []
     for name in ("ShortcutsDialog", "AssignDialog", "SnoozeDialog"):
         monkeypatch.setattr(
@@ -645,7 +645,7 @@ def test_single_key_shortcuts_open_their_dialogs(make_window, qtbot, monkeypatch
     assert window.cases.hasFocus()
 
 
-def test_reply_longer_than_the_channel_allows_is_blocked(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_reply_longer_than_the_channel_allows_is_blocked(make_window, services, qtbot) -> None:
     window = make_window()
     _open_case_of(window, qtbot, services.extra["seed"]["anna"])
     composer = window.composer
@@ -660,7 +660,7 @@ def test_reply_longer_than_the_channel_allows_is_blocked(make_window, services, 
     assert composer.send_button.isEnabled()
 
 
-def test_customer_details_are_edited_in_the_panel(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_customer_details_are_edited_in_the_panel(make_window, services, qtbot) -> None:
     window = make_window()
     luca = next(c.id for c in services.queries.customers() if c.name == "Luca Neri")
     _open_case_of(window, qtbot, luca)
@@ -679,11 +679,11 @@ def test_customer_details_are_edited_in_the_panel(make_window, services, qtbot) 
     qtbot.waitUntil(lambda: window.title.text().startswith("Luca Neri Bianchi"))
 
 
-def test_new_message_on_an_unassigned_case_notifies(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_new_message_on_an_unassigned_case_notifies(make_window, services, qtbot) -> None:
     shown: list[tuple[str, str]] = []
 
     class TrayIcon:
-        def showMessage(self, title, text, *_args) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        def showMessage(self, title, text, *_args) -> None:  # noqa: N802
             shown.append((title, text))
 
         def hide(self) -> None:
@@ -705,7 +705,7 @@ def test_new_message_on_an_unassigned_case_notifies(make_window, services, qtbot
     assert shown[0] == ("New messages", "Paolo Gallo: Allora, il rimborso?")
 
 
-def test_public_channels_are_flagged_before_sending(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_public_channels_are_flagged_before_sending(make_window, services, qtbot) -> None:
     from dataclasses import replace
 
     window = make_window()
@@ -725,7 +725,7 @@ def test_public_channels_are_flagged_before_sending(make_window, services, qtbot
 
 def test_customer_panel_lists_open_cases_and_pages_past_ones(
     make_window, services, qtbot, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from datetime import UTC, datetime, timedelta
 
     from sqlalchemy import insert, update
@@ -769,7 +769,7 @@ def test_customer_panel_lists_open_cases_and_pages_past_ones(
 
 def test_timeline_is_shown_before_the_panel_and_composer_read(
     make_window, services, qtbot, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     order: list[str] = []
     window = make_window()
     apply = window.timeline_model._apply
@@ -795,7 +795,7 @@ def test_timeline_is_shown_before_the_panel_and_composer_read(
     assert window.customer_panel.customer.id == anna and window.case_model._holding is False
 
 
-def test_a_narrow_case_list_gives_up_columns_before_the_subject(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_narrow_case_list_gives_up_columns_before_the_subject(make_window, qtbot) -> None:
     from inbox_app.ui.case_list_view import CaseListView
 
     window = make_window()
@@ -820,7 +820,7 @@ def test_a_narrow_case_list_gives_up_columns_before_the_subject(make_window, qtb
 
 def test_the_panel_offers_the_same_name_on_another_channel_to_merge_or_tell_apart(
     make_window, services, qtbot
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     window = make_window()
     seed = services.extra["seed"]
     _open_case_of(window, qtbot, seed["paolo_email"])
@@ -841,7 +841,7 @@ def test_the_panel_offers_the_same_name_on_another_channel_to_merge_or_tell_apar
     assert not similar.isVisibleTo(window)
 
 
-def test_the_panel_says_when_the_same_mailbox_name_is_why(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_panel_says_when_the_same_mailbox_name_is_why(make_window, services, qtbot) -> None:
     from tests.unit.core.helpers import batch, item
 
     seed = services.extra["seed"]
@@ -859,7 +859,7 @@ def test_the_panel_says_when_the_same_mailbox_name_is_why(make_window, services,
     assert "paolo.gallo@altro.example" in similar.rows[1][0].toolTip()
 
 
-def test_not_the_same_person_hides_the_suggestion_for_good(make_window, services, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_not_the_same_person_hides_the_suggestion_for_good(make_window, services, qtbot) -> None:
     window = make_window()
     seed = services.extra["seed"]
     _open_case_of(window, qtbot, seed["paolo_email"])

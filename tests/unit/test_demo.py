@@ -120,6 +120,7 @@ def test_fewer_customers_on_request(tmp_path: Path) -> None:
         services.close()
 
 
+@pytest.mark.slow
 def test_more_customers_than_the_shipped_set_come_from_the_generator(tmp_path: Path) -> None:
     services = build(f"sqlite:///{tmp_path / 'big.db'}")
     try:
@@ -129,6 +130,7 @@ def test_more_customers_than_the_shipped_set_come_from_the_generator(tmp_path: P
         services.close()
 
 
+@pytest.mark.slow
 def test_nothing_lies_in_the_future_even_next_to_an_old_demo(tmp_path: Path) -> None:
     from inbox_app.core.clock import aware, utcnow
 

@@ -8,6 +8,8 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -23,6 +25,7 @@ def test_every_package_is_listed_for_installation() -> None:
     assert found - listed == set(), "add these packages to [tool.setuptools] packages"
 
 
+@pytest.mark.slow
 def test_the_wheel_ships_resources_and_migrations(tmp_path: Path) -> None:
     proc = subprocess.run(  # -v: pip shows the build's warnings only then
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(tmp_path), str(ROOT)],

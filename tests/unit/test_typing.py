@@ -6,10 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 CHECKED = ("inbox_app/core", "inbox_app/sync", "connectors", "inbox_app/cli")
 
 
+@pytest.mark.slow
 def test_core_sync_and_connectors_pass_mypy() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--no-incremental", *CHECKED],

@@ -30,5 +30,5 @@ class Cli:
             assert proc.returncode == 0, proc.stderr
         return proc
 
-    def json(self, *args: str):  # type: ignore[no-untyped-def]
+    def json(self, *args: str):
         return json.loads(self(*args, "--json").stdout)

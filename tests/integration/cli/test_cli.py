@@ -66,6 +66,7 @@ def shop(cli: Cli, tmp_path: Path) -> FakeServer:
     return server
 
 
+@pytest.mark.slow
 def test_full_round_trip(cli: Cli, shop: FakeServer) -> None:
     first = cli("sync", "--once")
     assert "2 new" in first.stdout and "1 quarantined" in first.stdout
@@ -128,6 +129,7 @@ def test_full_round_trip(cli: Cli, shop: FakeServer) -> None:
     assert cli.json("cases", "show", str(case_id))["status"] == "resolved"
 
 
+@pytest.mark.slow
 def test_merge_unmerge_export_erase(cli: Cli, shop: FakeServer, tmp_path: Path) -> None:
     cli("sync", "--once")
     ids = sorted(c["id"] for c in cli.json("customers", "list"))
@@ -150,6 +152,7 @@ def test_merge_unmerge_export_erase(cli: Cli, shop: FakeServer, tmp_path: Path) 
     assert "perche" not in json.dumps(cli.json("search", "pacco"))
 
 
+@pytest.mark.slow
 def test_customers_who_may_be_one_person_are_listed_and_told_apart(cli: Cli, shop: FakeServer) -> None:
     shop.deliver(
         id="m3",
@@ -298,6 +301,7 @@ def test_no_keyring_refuses_in_words_and_stores_nothing(cli: Cli) -> None:
     assert cli.json("accounts", "list") == []
 
 
+@pytest.mark.slow
 def test_sync_once_reports_a_dead_account_with_a_non_zero_exit(cli: Cli, tmp_path: Path) -> None:
     dead = FakeServer(tmp_path / "dead")
     dead.set_faults(fetch="transient")
@@ -308,11 +312,13 @@ def test_sync_once_reports_a_dead_account_with_a_non_zero_exit(cli: Cli, tmp_pat
     assert cli.json("accounts", "list")[0]["last_error"]
 
 
+@pytest.mark.slow
 def test_db_upgrade_on_a_new_database(cli: Cli) -> None:
     assert "schema at" in cli("db", "upgrade").stdout
     assert "schema at" in cli("db", "upgrade").stdout
 
 
+@pytest.mark.slow
 def test_reopen_window_is_a_setting(cli: Cli) -> None:
     assert cli.json("settings", "list")["reopen_window_days"] == 7
     cli("settings", "set", "reopen_window_days", "3")
@@ -321,6 +327,7 @@ def test_reopen_window_is_a_setting(cli: Cli) -> None:
     assert bad.returncode == 1 and "whole number" in bad.stderr
 
 
+@pytest.mark.slow
 def test_db_compact_gives_freed_space_back_and_refuses_a_store_in_use(cli: Cli, tmp_path: Path) -> None:
     import sqlite3
 
@@ -375,6 +382,7 @@ def test_every_channel_kind_is_listed_with_its_settings_and_what_its_secret_is(c
     assert "replies: any length; files of any kind" in out  # email
 
 
+@pytest.mark.slow
 def test_a_reply_carries_files_and_a_channel_without_files_refuses_them(
     cli: Cli, shop: FakeServer, tmp_path: Path
 ) -> None:

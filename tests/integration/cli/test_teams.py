@@ -9,6 +9,7 @@ import pytest
 from tests.integration.cli.clirunner import Cli
 
 
+@pytest.mark.slow
 def test_add_and_list_teams(cli: Cli) -> None:
     assert cli("teams", "list").stdout.strip() == "no teams yet"
     assert cli.json("teams", "list") == []
@@ -23,6 +24,7 @@ def test_add_and_list_teams(cli: Cli) -> None:
     assert lines[0].split() == ["Supporto", "-"] and lines[1].split() == ["Vendite", "Sara", "Bianchi"]
 
 
+@pytest.mark.slow
 def test_mistakes_get_one_line_and_a_nonzero_exit(cli: Cli) -> None:
     cli("teams", "add", "Vendite")
     for name, words in (

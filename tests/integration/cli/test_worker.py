@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from connectors.fake import FakeServer
 
 
@@ -19,7 +21,7 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _wait(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+def _wait(predicate, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -36,6 +38,7 @@ def _timeline_count(env: dict[str, str]) -> int:
     )
 
 
+@pytest.mark.slow
 def test_worker_stores_new_messages_live_and_survives_a_kill(tmp_path: Path) -> None:
     env = {**os.environ, "INBOX_APP_DATABASE": f"sqlite:///{tmp_path / 'inbox.db'}"}
     server = FakeServer(tmp_path / "srv")

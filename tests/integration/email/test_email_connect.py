@@ -19,6 +19,7 @@ def test_check_passes_with_good_settings(smtp_server: Any, make_settings: Any) -
     servers.run(EmailConnector(make_settings(smtp_server), PASSWORD).check())
 
 
+@pytest.mark.slow
 def test_wrong_password_is_an_auth_error_that_does_not_show_it(private_dovecot: Any) -> None:
     # Its own Dovecot: after a failed login Dovecot slows down every login from the address.
     user, _ = private_dovecot.add_user()

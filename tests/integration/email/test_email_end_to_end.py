@@ -66,6 +66,7 @@ class Cli:
         return json.loads(self("--json", *args))
 
 
+@pytest.mark.slow
 def test_mail_to_case_reply_and_answer_in_the_same_case(
     tmp_path: Path, dovecot: Any, mailbox: tuple[str, str], smtp_server: Any, imap: Any
 ) -> None:

@@ -183,6 +183,7 @@ def test_flag_changes_land_in_the_store_once_with_exact_counts(
     assert count(Message) == 4 and count(QuarantineItem) == 0
 
 
+@pytest.mark.slow
 def test_a_flag_set_elsewhere_wakes_the_waiting_connection(imap: Any, make_settings: Any) -> None:
     servers.append_all(imap, "INBOX", [servers.make_message(n) for n in range(3)])
     settings = make_settings(poll_interval=300)

@@ -30,6 +30,7 @@ def _append_later(dovecot: Any, user: str, delay: float, raw: bytes) -> threadin
     return thread
 
 
+@pytest.mark.slow
 def test_idle_notices_new_mail_within_seconds(
     dovecot: Any, mailbox: Any, imap: Any, make_settings: Any
 ) -> None:
@@ -62,6 +63,7 @@ def test_idle_notices_new_mail_within_seconds(
     assert immediate is True
 
 
+@pytest.mark.slow
 def test_a_silently_dropped_idle_connection_is_detected(
     dovecot: Any, mailbox: Any, imap: Any, make_settings: Any
 ) -> None:
@@ -181,6 +183,7 @@ def test_a_silently_dropped_import_connection_is_replaced(
         proxy.close()
 
 
+@pytest.mark.slow
 def test_polls_when_the_server_has_no_idle(mail_tmp: Any, certificate: Any) -> None:
     server = servers.Dovecot(
         mail_tmp / "noidle",

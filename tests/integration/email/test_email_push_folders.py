@@ -44,6 +44,7 @@ def _wait_for(db: Path, count: int, seconds: float, worker: subprocess.Popen[byt
     return time.monotonic() - started
 
 
+@pytest.mark.slow
 def test_the_worker_gets_mail_pushed_from_every_folder(
     tmp_path: Path, dovecot: Any, mailbox: tuple[str, str], imap: Any
 ) -> None:
@@ -88,6 +89,7 @@ def test_the_worker_gets_mail_pushed_from_every_folder(
     assert len(folders) <= push.MAX_IDLE_FOLDERS  # every folder here had its own IDLE
 
 
+@pytest.mark.slow
 def test_folders_past_the_idle_limit_are_polled(
     dovecot: Any, mailbox: tuple[str, str], imap: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -122,6 +124,7 @@ def test_folders_past_the_idle_limit_are_polled(
     assert watches == 1  # one waiting connection; the other folder by STATUS
 
 
+@pytest.mark.slow
 def test_a_cancelled_or_answered_wait_keeps_every_folder_logged_in(
     dovecot: Any, mailbox: tuple[str, str], imap: Any
 ) -> None:

@@ -8,10 +8,13 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.emulators.google_reviews import REFRESH_TOKEN, GoogleReviewsEmulator
 from tests.integration.cli.clirunner import Cli
 
 
+@pytest.mark.slow
 def test_reviews_to_cases_and_one_public_answer_back(emulator: GoogleReviewsEmulator, tmp_path: Path) -> None:
     cli = Cli(tmp_path)
     cli(

@@ -316,6 +316,7 @@ def test_a_review_google_cannot_describe_is_quarantined_not_lost(emulator: Googl
     assert isinstance(item, InboundItem) and item.text == "★★★★★ fine"
 
 
+@pytest.mark.slow
 def test_wait_for_changes_polls_politely_and_wakes_up(emulator: GoogleReviewsEmulator) -> None:
     emulator.customer_reviews("Ada", 5, "first")
 

@@ -252,6 +252,7 @@ def test_html_becomes_readable_text() -> None:
     assert status_length("@ada@social.example " + "https://e.example/" + "x" * 300) == len("@ada ") + 23
 
 
+@pytest.mark.slow
 def test_wait_for_changes_polls_politely_and_wakes_up(emulator: MastodonEmulator) -> None:
     ada = emulator.account("ada")
     emulator.customer_mentions(ada, "first")
@@ -399,6 +400,7 @@ def test_a_retried_send_posts_exactly_once(emulator: MastodonEmulator) -> None:
     assert len(emulator.calls("POST /api/v1/statuses")) == 3
 
 
+@pytest.mark.slow
 def test_images_and_video_go_with_a_reply_and_a_retry_still_posts_once(emulator: MastodonEmulator) -> None:
     ada = emulator.account("ada")
     status = emulator.customer_mentions(ada, "how do I fit the part?")

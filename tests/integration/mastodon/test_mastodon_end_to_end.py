@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.emulators.mastodon import MastodonEmulator
 from tests.integration.cli.clirunner import Cli
 
 
+@pytest.mark.slow
 def test_mentions_to_case_and_one_reply_back(emulator: MastodonEmulator, tmp_path: Path) -> None:
     cli = Cli(tmp_path)
     cli(

@@ -252,6 +252,7 @@ def test_a_reply_with_a_file_arrives_whole_and_once(accounts: Accounts) -> None:
     assert download.content == invoice.data
 
 
+@pytest.mark.slow
 def test_a_file_larger_than_the_homeserver_takes_is_refused_before_the_upload(accounts: Accounts) -> None:
     from tests.integration.matrix.synapse import Synapse
 

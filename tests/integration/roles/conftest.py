@@ -49,7 +49,7 @@ class Team:
         port = make_url(self.url).port
         return psycopg.connect(f"host=127.0.0.1 port={port} user={user} dbname={self.database}")
 
-    def cli_as(self, user: str, *args: str, stdin: str | None = None, ok: bool = True):  # type: ignore[no-untyped-def]
+    def cli_as(self, user: str, *args: str, stdin: str | None = None, ok: bool = True):
         return Cli(self.tmp)(*args, stdin=stdin, ok=ok, env={"INBOX_APP_DATABASE": self.url_as(user)})
 
     def group(self, kind: str) -> str:
@@ -65,7 +65,7 @@ class Team:
         return {r[0] for r in rows}
 
 
-def drop_roles(server, database: str) -> None:  # type: ignore[no-untyped-def]
+def drop_roles(server, database: str) -> None:
     """Roles belong to the whole server: take this store's away again after the test."""
     with server.admin() as conn:
         names = [
@@ -87,7 +87,7 @@ def drop_roles(server, database: str) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def team(pg_url: str, postgres_server, tmp_path: Path) -> Iterator[Team]:  # type: ignore[no-untyped-def]
+def team(pg_url: str, postgres_server, tmp_path: Path) -> Iterator[Team]:
     database = make_url(pg_url).database
     assert database
     owner = build(pg_url, migrate=True)

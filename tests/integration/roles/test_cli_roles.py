@@ -27,8 +27,9 @@ def test_on_the_embedded_store_roles_are_a_team_mode_feature(tmp_path: Path) -> 
         assert (proc.returncode, proc.stderr, proc.stdout) == (1, TEAM_MODE_ONLY, "")
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
-def test_an_agent_login_replies_and_assigns_but_is_refused_admin_work(team: Team, postgres_server) -> None:  # type: ignore[no-untyped-def]
+def test_an_agent_login_replies_and_assigns_but_is_refused_admin_work(team: Team, postgres_server) -> None:
     # The server writes every statement to its log while this runs: the password must not be there.
     with team.connect_as("postgres") as conn:
         conn.execute(f"ALTER DATABASE \"{team.database}\" SET log_statement = 'all'")
@@ -107,6 +108,7 @@ def test_an_agent_login_replies_and_assigns_but_is_refused_admin_work(team: Team
         assert PASSWORD not in proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_a_role_change_moves_the_login_to_the_new_group(team: Team) -> None:
     sara = team.logins["Sara Bianchi"]
@@ -133,6 +135,7 @@ def test_a_role_change_moves_the_login_to_the_new_group(team: Team) -> None:
     assert [a.role for a in team.owner.agents.list() if a.name == "Sara Bianchi"] == ["agent"]
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_setup_runs_again_and_again_to_the_same_rights(team: Team) -> None:
     def grants() -> list[tuple[str, ...]]:
@@ -173,6 +176,7 @@ def test_setup_runs_again_and_again_to_the_same_rights(team: Team) -> None:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_the_worker_login_runs_the_sync_and_nothing_else(team: Team) -> None:
     user = f"sync_{team.database}"

@@ -23,7 +23,7 @@ from inbox_app.core.team.roles import RolesError
 from tests.integration.roles.conftest import PASSWORD, Team
 
 
-def refused_words(call, *args, **kwargs) -> str:  # type: ignore[no-untyped-def]
+def refused_words(call, *args, **kwargs) -> str:
     """What the user is told when the database refuses ``call``."""
     with pytest.raises(ProgrammingError) as info:
         call(*args, **kwargs)
@@ -110,7 +110,7 @@ def test_the_trail_names_the_agent_whose_login_wrote_it(team: Team) -> None:
 @pytest.mark.postgres
 def test_drafts_and_saved_views_are_their_agents_own(team: Team) -> None:
     sara, luca, anna = (team.open_as(team.logins[n]) for n in ("Sara Bianchi", "Luca Verdi", "Anna Neri"))
-    sara_id, luca_id = sara.agents.find("Sara Bianchi").id, sara.agents.find("Luca Verdi").id  # type: ignore[union-attr]
+    sara_id, luca_id = sara.agents.find("Sara Bianchi").id, sara.agents.find("Luca Verdi").id
     case_id = sara.queries.cases()[0].id
     DraftService(sara.factory).save(case_id, sara_id, "Gentile cliente, le confermo")
     SavedSearchService(sara.factory).save(sara_id, "Pacchi", "pacco")
@@ -273,7 +273,7 @@ def test_a_lead_manages_templates_and_reads_the_trail_but_cannot_rewrite_it(team
     assert refused_words(luca.accounts.add, "fake", "other", other).endswith("may not add channel accounts")
     assert refused_words(luca.agents.add, "Nuovo", "nuovo@example.com").endswith("may not add agents")
     with team.connect_as(team.logins["Luca Verdi"]) as conn:
-        assert conn.execute("SELECT count(*) FROM audit_events").fetchone()[0] > 0  # type: ignore[index]
+        assert conn.execute("SELECT count(*) FROM audit_events").fetchone()[0] > 0
         for sql in ("DELETE FROM audit_events", "UPDATE audit_events SET data = '{}'"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(sql)

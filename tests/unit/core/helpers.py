@@ -38,7 +38,7 @@ def item(
     minutes: int = 0,
     text: str | None = None,
     **kw,
-) -> InboundItem:  # type: ignore[no-untyped-def]
+) -> InboundItem:
     return InboundItem(
         external_id=ext,
         thread_key=thread or ext,
@@ -49,14 +49,14 @@ def item(
     )
 
 
-def batch(*items, cursor: str | None = None) -> Batch:  # type: ignore[no-untyped-def]
+def batch(*items, cursor: str | None = None) -> Batch:
     return Batch(tuple(items), cursor)
 
 
 _TEMPLATE: dict[str, str] = {}
 
 
-def fresh_store(folder, name: str = "store.db") -> Services:  # type: ignore[no-untyped-def]
+def fresh_store(folder, name: str = "store.db") -> Services:
     """A migrated SQLite store, copied from a template (migrating each time is slow)."""
     import shutil
     import tempfile

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from inbox_app.app import build
@@ -37,6 +38,7 @@ def test_packing_round_trips_every_kind() -> None:
     assert to_micros(from_micros(1_764_000_000_123_456)) == 1_764_000_000_123_456
 
 
+@pytest.mark.slow
 def test_store_trains_its_dictionary_and_other_processes_read_with_it(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/s.db"
     services = build(url, migrate=True)

@@ -11,17 +11,17 @@ from connectors.fake import FakeServer
 from inbox_app.core.store.models import AttachmentBlob, Identity
 
 
-def _blobs(store) -> set[bytes]:  # type: ignore[no-untyped-def]
+def _blobs(store) -> set[bytes]:
     with store.factory() as s:
         return set(s.scalars(select(AttachmentBlob.data)))
 
 
-def _customer_of(store, address: str) -> int:  # type: ignore[no-untyped-def]
+def _customer_of(store, address: str) -> int:
     with store.factory() as s:
         return int(s.scalar(select(Identity.customer_id).where(Identity.value == address)))
 
 
-def test_erase_removes_files_only_that_customer_sent(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_erase_removes_files_only_that_customer_sent(store, tmp_path: Path) -> None:
     server = FakeServer(tmp_path / "srv")
     common = {"filename": "modulo.txt", "data": "modulo di reso"}
     private = {"filename": "documento.txt", "data": "carta d'identità di Anna"}
@@ -40,7 +40,7 @@ def test_erase_removes_files_only_that_customer_sent(store, tmp_path: Path) -> N
     assert _blobs(store) == {b"modulo di reso"}  # still attached to Bruno's message
 
 
-def test_erase_keeps_the_trail_but_not_the_persons_words(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_erase_keeps_the_trail_but_not_the_persons_words(store, tmp_path: Path) -> None:
     import json
 
     from inbox_app.core.store.models import AuditEvent

@@ -55,6 +55,7 @@ def test_a_local_number_needs_the_configured_region() -> None:
     noise=st.sampled_from(["", " ", "  "]),
     upper=st.booleans(),
 )
+@pytest.mark.slow
 def test_email_normalization_is_stable_under_case_and_spacing(
     local: str, domain: str, noise: str, upper: bool
 ) -> None:

@@ -19,12 +19,12 @@ from inbox_app.core.store.models import (
 from tests.unit.core.helpers import T0, account, batch, item
 
 
-def count(services, model, *where) -> int:  # type: ignore[no-untyped-def]
+def count(services, model, *where) -> int:
     with services.factory() as s:
         return int(s.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
 
-def test_a_batch_and_its_cursor_are_stored_together(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_batch_and_its_cursor_are_stored_together(store) -> None:
     acc = account(store)
     result = store.ingest.store_batch(acc, batch(item("a"), item("b"), cursor="after-b"))
     assert result.stored == 2
@@ -32,7 +32,7 @@ def test_a_batch_and_its_cursor_are_stored_together(store) -> None:  # type: ign
     assert count(store, Message) == 2
 
 
-def test_replayed_batch_stores_nothing_twice(store) -> None:  # type: ignore[no-untyped-def]
+def test_replayed_batch_stores_nothing_twice(store) -> None:
     acc = account(store)
     b = batch(item("a"), item("b"), item("a"), cursor="1")
     first = store.ingest.store_batch(acc, b)
@@ -42,7 +42,7 @@ def test_replayed_batch_stores_nothing_twice(store) -> None:  # type: ignore[no-
     assert count(store, Message) == 2
 
 
-def test_same_address_in_any_case_or_spacing_is_one_customer(store) -> None:  # type: ignore[no-untyped-def]
+def test_same_address_in_any_case_or_spacing_is_one_customer(store) -> None:
     acc = account(store)
     store.ingest.store_batch(
         acc,
@@ -57,7 +57,7 @@ def test_same_address_in_any_case_or_spacing_is_one_customer(store) -> None:  # 
         assert s.scalar(select(Identity.value)) == "anna.rossi@example.it"
 
 
-def test_phone_from_a_chat_bridge_links_the_same_person_across_channels(store) -> None:  # type: ignore[no-untyped-def]
+def test_phone_from_a_chat_bridge_links_the_same_person_across_channels(store) -> None:
     mail = account(store, channel="email")
     chat = account(store, channel="chat")
     store.ingest.store_batch(
@@ -80,7 +80,7 @@ def test_phone_from_a_chat_bridge_links_the_same_person_across_channels(store) -
     assert len(store.queries.timeline(customers[0].id)) == 2
 
 
-def test_a_reply_joins_its_thread_and_case(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_reply_joins_its_thread_and_case(store) -> None:
     acc = account(store)
     store.ingest.store_batch(acc, batch(item("<1@x>", subject="Ordine 42")))
     store.ingest.store_batch(
@@ -101,7 +101,7 @@ def test_a_reply_joins_its_thread_and_case(store) -> None:  # type: ignore[no-un
         assert len(set(s.scalars(select(Message.thread_id)))) == 1
 
 
-def test_a_reply_without_headers_joins_by_subject_from_the_same_customer(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_reply_without_headers_joins_by_subject_from_the_same_customer(store) -> None:
     acc = account(store)
     store.ingest.store_batch(acc, batch(item("<1@x>", subject="Fattura di ottobre")))
     store.ingest.store_batch(acc, batch(item("<2@x>", subject="R: Fattura di ottobre", minutes=60)))
@@ -111,7 +111,7 @@ def test_a_reply_without_headers_joins_by_subject_from_the_same_customer(store) 
         assert len(set(s.scalars(select(Message.thread_id)))) == 2
 
 
-def test_a_reply_to_a_recently_resolved_case_reopens_it(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_reply_to_a_recently_resolved_case_reopens_it(store) -> None:
     acc = account(store)
     store.ingest.store_batch(acc, batch(item("a")))
     case_id = store.queries.cases()[0].id
@@ -123,7 +123,7 @@ def test_a_reply_to_a_recently_resolved_case_reopens_it(store) -> None:  # type:
     assert count(store, Case) == 1
 
 
-def test_a_reply_long_after_resolution_opens_a_new_case(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_reply_long_after_resolution_opens_a_new_case(store) -> None:
     acc = account(store)
     store.ingest.store_batch(acc, batch(item("a")))
     case_id = store.queries.cases()[0].id
@@ -135,7 +135,7 @@ def test_a_reply_long_after_resolution_opens_a_new_case(store) -> None:  # type:
     assert count(store, Case) == 2
 
 
-def test_auto_replies_and_bounces_open_no_case_but_stay_on_the_timeline(store) -> None:  # type: ignore[no-untyped-def]
+def test_auto_replies_and_bounces_open_no_case_but_stay_on_the_timeline(store) -> None:
     acc = account(store)
     store.ingest.store_batch(
         acc,
@@ -150,7 +150,7 @@ def test_auto_replies_and_bounces_open_no_case_but_stay_on_the_timeline(store) -
     assert len(store.queries.timeline(customer.id)) == 1
 
 
-def test_a_bounce_marks_our_reply_failed(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_bounce_marks_our_reply_failed(store) -> None:
     acc = account(store)
     store.ingest.store_batch(acc, batch(item("<1@x>")))
     case_id = store.queries.cases()[0].id
@@ -173,7 +173,7 @@ def test_a_bounce_marks_our_reply_failed(store) -> None:  # type: ignore[no-unty
     assert row.delivery == "failed" and "550 mailbox unknown" in (row.error or "")
 
 
-def test_one_bad_item_is_quarantined_and_the_rest_is_stored(store) -> None:  # type: ignore[no-untyped-def]
+def test_one_bad_item_is_quarantined_and_the_rest_is_stored(store) -> None:
     acc = account(store)
     result = store.ingest.store_batch(
         acc,
@@ -196,7 +196,7 @@ def test_one_bad_item_is_quarantined_and_the_rest_is_stored(store) -> None:  # t
     assert count(store, QuarantineItem) == 2
 
 
-def test_quarantined_item_can_be_retried(store) -> None:  # type: ignore[no-untyped-def]
+def test_quarantined_item_can_be_retried(store) -> None:
     acc = account(store)
     store.ingest.store_batch(acc, batch(item("bad", "not an address")))
     with store.factory() as s:
@@ -209,7 +209,7 @@ def test_quarantined_item_can_be_retried(store) -> None:  # type: ignore[no-unty
         store.ingest.retry_quarantined(qid)
 
 
-def test_attachments_are_stored_once_by_content(store) -> None:  # type: ignore[no-untyped-def]
+def test_attachments_are_stored_once_by_content(store) -> None:
     acc = account(store)
     logo = AttachmentData("logo.png", "image/png", b"\x89PNG same bytes")
     store.ingest.store_batch(
@@ -223,7 +223,7 @@ def test_attachments_are_stored_once_by_content(store) -> None:  # type: ignore[
     assert count(store, Attachment) == 2
 
 
-def test_edits_and_redactions_update_the_message(store) -> None:  # type: ignore[no-untyped-def]
+def test_edits_and_redactions_update_the_message(store) -> None:
     acc = account(store, channel="chat")
     store.ingest.store_batch(
         acc,
@@ -240,7 +240,7 @@ def test_edits_and_redactions_update_the_message(store) -> None:  # type: ignore
     assert texts == [("", False, True), ("ciao a tutti", True, False)]
 
 
-def test_a_case_named_after_a_chat_message_follows_its_edit_and_removal(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_case_named_after_a_chat_message_follows_its_edit_and_removal(store) -> None:
     acc = account(store, channel="chat")
     store.ingest.store_batch(
         acc,
@@ -266,7 +266,7 @@ def test_a_case_named_after_a_chat_message_follows_its_edit_and_removal(store) -
     assert subjects() == ["None", "Ordine 4411 in ritardo", "Rimborso carta"]
 
 
-def test_our_own_echo_is_matched_to_the_outbox_not_stored_twice(store) -> None:  # type: ignore[no-untyped-def]
+def test_our_own_echo_is_matched_to_the_outbox_not_stored_twice(store) -> None:
     acc = account(store, channel="chat")
     store.ingest.store_batch(acc, batch(item("in1", "@c:example.org", kind="matrix", thread="!room")))
     case_id = store.queries.cases()[0].id
@@ -292,7 +292,7 @@ def test_our_own_echo_is_matched_to_the_outbox_not_stored_twice(store) -> None: 
     assert row.delivery == "sent"
 
 
-def test_search_folds_accents(store) -> None:  # type: ignore[no-untyped-def]
+def test_search_folds_accents(store) -> None:
     acc = account(store)
     store.ingest.store_batch(
         acc,
@@ -303,7 +303,7 @@ def test_search_folds_accents(store) -> None:  # type: ignore[no-untyped-def]
     assert store.search.search("PERCHÉ")[0].customer_id == hits[0].customer_id
 
 
-def test_search_ranks_the_newest_matches_by_their_words(store) -> None:  # type: ignore[no-untyped-def]
+def test_search_ranks_the_newest_matches_by_their_words(store) -> None:
     acc = account(store)
     texts = [
         "rimborso rimborso: il rimborso non è arrivato",
@@ -320,7 +320,7 @@ def test_search_ranks_the_newest_matches_by_their_words(store) -> None:  # type:
     assert [h.text for h in store.search.search("rimborso", limit=1)] == ["vedi oggetto"]
 
 
-def test_search_prefixes_match_every_word_they_begin(store) -> None:  # type: ignore[no-untyped-def]
+def test_search_prefixes_match_every_word_they_begin(store) -> None:
     from inbox_app.core.read import search
 
     acc = account(store)
@@ -341,13 +341,13 @@ def test_search_prefixes_match_every_word_they_begin(store) -> None:  # type: ig
     assert [h.text for h in store.search.search("zeta", limit=500)] == many[::-1]
 
 
-def test_first_seen_is_when_the_customer_first_wrote(store) -> None:  # type: ignore[no-untyped-def]
+def test_first_seen_is_when_the_customer_first_wrote(store) -> None:
     acc = account(store)
     store.ingest.store_batch(acc, batch(item("a", minutes=0), item("b", minutes=30)))
     assert store.queries.customers()[0].created_at == T0
 
 
-def test_customer_names_for_search_results(store) -> None:  # type: ignore[no-untyped-def]
+def test_customer_names_for_search_results(store) -> None:
     acc = account(store)
     store.ingest.store_batch(
         acc, batch(item("a", "x@example.it", name="Xenia"), item("b", "y@example.it", name="Ygor"))
@@ -357,7 +357,7 @@ def test_customer_names_for_search_results(store) -> None:  # type: ignore[no-un
     assert store.queries.customer_names([]) == {}
 
 
-def test_a_case_is_named_after_the_words_not_the_mentions_a_post_opens_with(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_case_is_named_after_the_words_not_the_mentions_a_post_opens_with(store) -> None:
     acc = account(store, channel="social")
     store.ingest.store_batch(
         acc,
@@ -409,7 +409,7 @@ def test_a_case_is_named_after_the_words_not_the_mentions_a_post_opens_with(stor
     ]
 
 
-def test_a_review_that_loses_stars_after_its_case_was_resolved_reopens_it(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_review_that_loses_stars_after_its_case_was_resolved_reopens_it(store) -> None:
     acc = account(store, channel="review")
     store.ingest.store_batch(
         acc, batch(item("r1", "gbp-1", kind="review", text="★★★★★ Ottimo", meta={"stars": 5}))

@@ -33,12 +33,14 @@ def _cli(url: str, *args: str) -> str:
     return proc.stdout
 
 
+@pytest.mark.slow
 def test_old_store_upgrades_in_place_and_keeps_its_revision(old_store: str) -> None:
     assert _cli(old_store, "db", "status").strip() == "schema 0007; newest 0007"
     _cli(old_store, "db", "upgrade")
     assert _cli(old_store, "db", "status").strip() == "schema 0007; newest 0007"
 
 
+@pytest.mark.slow
 def test_old_store_answers_as_the_release_that_made_it(old_store: str) -> None:
     for status in ("open", "resolved"):
         printed = json.loads(

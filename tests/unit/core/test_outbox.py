@@ -11,7 +11,7 @@ from connectors.fake import FakeServer
 from inbox_app.core.outbox.queue import ReplyError
 
 
-def _setup(  # type: ignore[no-untyped-def]
+def _setup(
     store,
     tmp_path: Path,
     texts=("Buongiorno, il mio ordine?",),
@@ -29,11 +29,11 @@ def _setup(  # type: ignore[no-untyped-def]
     return server, store.queries.cases()[0].id
 
 
-def _sync(store):  # type: ignore[no-untyped-def]
+def _sync(store):
     return asyncio.run(store.supervisor().run_once())[0]
 
 
-def test_reply_is_queued_then_sent_once(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_reply_is_queued_then_sent_once(store, tmp_path: Path) -> None:
     server, case_id = _setup(store, tmp_path)
     mid = store.outbox.queue_reply(case_id, "Arriva domani")
     assert store.queries.message(mid).delivery == "queued"
@@ -46,7 +46,7 @@ def test_reply_is_queued_then_sent_once(store, tmp_path: Path) -> None:  # type:
     assert len(server.sent_replies()) == 1
 
 
-def test_transient_failure_is_retried_with_backoff_then_sent(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_transient_failure_is_retried_with_backoff_then_sent(store, tmp_path: Path) -> None:
     server, case_id = _setup(store, tmp_path)
     mid = store.outbox.queue_reply(case_id, "Riprova")
     server.set_faults(send="transient", send_times=1)
@@ -62,7 +62,7 @@ def test_transient_failure_is_retried_with_backoff_then_sent(store, tmp_path: Pa
     assert len(server.sent_replies()) == 1
 
 
-def test_permanent_failure_is_marked_with_its_reason_and_can_be_retried(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_permanent_failure_is_marked_with_its_reason_and_can_be_retried(store, tmp_path: Path) -> None:
     server, case_id = _setup(store, tmp_path)
     mid = store.outbox.queue_reply(case_id, "No")
     server.set_faults(send="permanent")
@@ -75,7 +75,7 @@ def test_permanent_failure_is_marked_with_its_reason_and_can_be_retried(store, t
     assert store.queries.message(mid).delivery == "sent"
 
 
-def test_crash_after_handing_over_never_sends_twice(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_crash_after_handing_over_never_sends_twice(store, tmp_path: Path) -> None:
     """The connection drops after the channel took the reply: the next run finds it sent."""
     server, case_id = _setup(store, tmp_path)
     mid = store.outbox.queue_reply(case_id, "Una volta sola")
@@ -91,7 +91,7 @@ def test_crash_after_handing_over_never_sends_twice(store, tmp_path: Path) -> No
     assert len(server.sent_replies()) == 1
 
 
-def test_process_killed_while_sending_resumes_without_duplicate(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_process_killed_while_sending_resumes_without_duplicate(store, tmp_path: Path) -> None:
     """A reply left in 'sending' by a dead process is looked up before any new attempt."""
     server, case_id = _setup(store, tmp_path)
     mid = store.outbox.queue_reply(case_id, "Dopo il crash")
@@ -107,7 +107,7 @@ def test_process_killed_while_sending_resumes_without_duplicate(store, tmp_path:
     assert len(server.sent_replies()) == 1
 
 
-def test_notes_are_never_sent(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_notes_are_never_sent(store, tmp_path: Path) -> None:
     server, case_id = _setup(store, tmp_path)
     mid = store.outbox.queue_reply(case_id, "solo per noi", note=True)
     _sync(store)
@@ -115,7 +115,7 @@ def test_notes_are_never_sent(store, tmp_path: Path) -> None:  # type: ignore[no
     assert server.sent_replies() == []
 
 
-def test_replies_that_cannot_be_queued_say_why(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_replies_that_cannot_be_queued_say_why(store, tmp_path: Path) -> None:
     _server, case_id = _setup(store, tmp_path)
     with pytest.raises(ReplyError, match="empty"):
         store.outbox.queue_reply(case_id, "   ")
@@ -127,7 +127,7 @@ def test_replies_that_cannot_be_queued_say_why(store, tmp_path: Path) -> None:  
         store.outbox.queue_reply(case_id, "x" * 5000)
 
 
-def test_the_length_limit_is_the_account_s_own(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_length_limit_is_the_account_s_own(store, tmp_path: Path) -> None:
     # The same connector kind allows 500 characters on a social account and 4096 on a chat
     # one (capabilities per account's settings): the outbox refuses by the account's.
     _server, case_id = _setup(
@@ -143,7 +143,7 @@ def test_the_length_limit_is_the_account_s_own(store, tmp_path: Path) -> None:  
     store.outbox.queue_reply(case_id, "x" * 500)
 
 
-def test_a_review_answer_is_counted_in_bytes(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_review_answer_is_counted_in_bytes(store, tmp_path: Path) -> None:
     _server, case_id = _setup(
         store, tmp_path, ("★★★★★ Ottimo",), channel="review", sender="review:gbp-1", name="recensioni"
     )
@@ -153,7 +153,7 @@ def test_a_review_answer_is_counted_in_bytes(store, tmp_path: Path) -> None:  # 
     store.outbox.queue_reply(case_id, "è" * 2048)  # 2,048 characters, exactly 4,096 bytes
 
 
-def test_files_go_with_a_reply_stored_once_and_only_where_the_channel_carries_them(  # type: ignore[no-untyped-def]
+def test_files_go_with_a_reply_stored_once_and_only_where_the_channel_carries_them(
     store, tmp_path: Path
 ) -> None:
     from sqlalchemy import func, select
@@ -218,7 +218,7 @@ def test_a_channel_that_takes_some_kinds_of_file_refuses_the_others_in_words() -
     assert "cannot carry files" in (_file_refusal("recensioni", Capabilities(), (photo,)) or "")
 
 
-def test_auth_failure_keeps_the_reply_queued_and_stops_the_account(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_auth_failure_keeps_the_reply_queued_and_stops_the_account(store, tmp_path: Path) -> None:
     server, case_id = _setup(store, tmp_path)
     mid = store.outbox.queue_reply(case_id, "attesa")
     server.set_faults(send="auth")
@@ -230,7 +230,7 @@ def test_auth_failure_keeps_the_reply_queued_and_stops_the_account(store, tmp_pa
     assert _sync(store).sent == 1
 
 
-def test_auth_failure_puts_back_every_reply_claimed_with_it(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_auth_failure_puts_back_every_reply_claimed_with_it(store, tmp_path: Path) -> None:
     server, case_id = _setup(store, tmp_path)
     first = store.outbox.queue_reply(case_id, "prima")
     second = store.outbox.queue_reply(case_id, "seconda")
@@ -243,7 +243,7 @@ def test_auth_failure_puts_back_every_reply_claimed_with_it(store, tmp_path: Pat
         assert [s.get(Message, m).attempts for m in (first, second)] == [0, 0]
 
 
-def test_email_replies_go_to_reply_to_while_the_customer_stays_the_sender(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_email_replies_go_to_reply_to_while_the_customer_stays_the_sender(store, tmp_path: Path) -> None:
     from connectors.base import Address, Batch, InboundItem
     from tests.unit.core.helpers import T0, account
 

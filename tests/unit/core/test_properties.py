@@ -12,6 +12,7 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -47,7 +48,7 @@ def _items(spec: list[tuple[int, int, int]]) -> list[InboundItem]:
     return out
 
 
-def _projection(services) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _projection(services) -> dict[str, object]:
     with services.factory() as s:
         idents: dict[int, set[str]] = {}
         for cid, kind, value in s.execute(select(Identity.customer_id, Identity.kind, Identity.value)):
@@ -66,7 +67,7 @@ def _projection(services) -> dict[str, object]:  # type: ignore[no-untyped-def]
         }
 
 
-def _store_in_batches(services, acc: int, items: list[InboundItem], cuts: list[int]) -> None:  # type: ignore[no-untyped-def]
+def _store_in_batches(services, acc: int, items: list[InboundItem], cuts: list[int]) -> None:
     bounds = sorted({0, len(items), *[c % (len(items) + 1) for c in cuts]})
     for lo, hi in zip(bounds, bounds[1:], strict=False):
         services.ingest.store_batch(acc, Batch(tuple(items[lo:hi]), str(hi)))
@@ -79,7 +80,8 @@ def _store_in_batches(services, acc: int, items: list[InboundItem], cuts: list[i
     replays=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), max_size=4),
     order=st.randoms(use_true_random=False),
 )
-def test_replays_and_reordering_change_nothing(spec, cuts, replays, order) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.slow
+def test_replays_and_reordering_change_nothing(spec, cuts, replays, order) -> None:
     items = _items(spec)
     with tempfile.TemporaryDirectory() as tmp:
         clean = fresh_store(tmp, "clean.db")
@@ -110,9 +112,10 @@ def test_replays_and_reordering_change_nothing(spec, cuts, replays, order) -> No
             messy.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(1, 25), batch_size=st.integers(1, 7), crashes=st.lists(st.integers(0, 10), max_size=5))
-def test_crash_between_any_two_batches_loses_and_duplicates_nothing(n, batch_size, crashes) -> None:  # type: ignore[no-untyped-def]
+def test_crash_between_any_two_batches_loses_and_duplicates_nothing(n, batch_size, crashes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         server = FakeServer(Path(tmp) / "srv")
         for i in range(n):
@@ -147,7 +150,8 @@ def test_crash_between_any_two_batches_loses_and_duplicates_nothing(n, batch_siz
     replies=st.integers(1, 5),
     crash_points=st.lists(st.sampled_from(["after_claim", "after_send", "none"]), min_size=1, max_size=4),
 )
-def test_outbox_crash_at_any_step_sends_each_reply_exactly_once(replies, crash_points) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.slow
+def test_outbox_crash_at_any_step_sends_each_reply_exactly_once(replies, crash_points) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         server = FakeServer(Path(tmp) / "srv")
         server.deliver(id="in1", text="aiuto", thread="t", **{"from": "anna@example.it"})

@@ -15,21 +15,21 @@ from inbox_app.core.store.models import Customer
 
 
 @pytest.fixture
-def engine(tmp_path: Path):  # type: ignore[no-untyped-def]
+def engine(tmp_path: Path):
     engine = db.open_engine(f"sqlite:///{tmp_path / 'store.db'}")
     db.upgrade(engine)
     yield engine
     engine.dispose()
 
 
-def _add_customer(session, name: str) -> None:  # type: ignore[no-untyped-def]
+def _add_customer(session, name: str) -> None:
     session.execute(
         text("INSERT INTO customers (name, details, created_at) VALUES (:n, '{}', '2026-01-01 00:00:00')"),
         {"n": name},
     )
 
 
-def test_a_read_proceeds_while_a_write_transaction_is_open(engine) -> None:  # type: ignore[no-untyped-def]
+def test_a_read_proceeds_while_a_write_transaction_is_open(engine) -> None:
     write = db.session_factory(engine)
     read = db.read_session_factory(engine)
     with write() as s, s.begin():
@@ -45,7 +45,7 @@ def test_a_read_proceeds_while_a_write_transaction_is_open(engine) -> None:  # t
         assert s.scalar(select(func.count(Customer.id))) == 2
 
 
-def test_a_second_writer_still_waits_for_the_lock(engine) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_writer_still_waits_for_the_lock(engine) -> None:
     """Writes keep BEGIN IMMEDIATE: ingest takes new ids as max + 1 under that lock."""
     write = db.session_factory(engine)
     with write() as writer, writer.begin():
@@ -53,7 +53,7 @@ def test_a_second_writer_still_waits_for_the_lock(engine) -> None:  # type: igno
 
         def second_writer() -> None:
             with engine.connect() as conn:
-                conn.connection.driver_connection.execute("PRAGMA busy_timeout=50")  # type: ignore[union-attr]
+                conn.connection.driver_connection.execute("PRAGMA busy_timeout=50")
                 try:
                     with conn.begin():
                         pass

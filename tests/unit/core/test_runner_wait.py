@@ -11,7 +11,7 @@ from inbox_app.core.clock import utcnow
 from inbox_app.core.store.models import Message
 
 
-def _runner(store, tmp_path: Path):  # type: ignore[no-untyped-def]
+def _runner(store, tmp_path: Path):
     server = FakeServer(tmp_path / "srv")
     server.deliver(id="m1", text="Dove è il mio ordine?", thread="t1", **{"from": "cliente@example.it"})
     store.accounts.add("fake", "shop", {"path": str(server.root), "channel": "email"})
@@ -21,7 +21,7 @@ def _runner(store, tmp_path: Path):  # type: ignore[no-untyped-def]
     return supervisor._runner(account, supervisor.build_connector(account))
 
 
-def test_a_polling_account_waits_its_own_interval_but_not_past_a_reply_due(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_polling_account_waits_its_own_interval_but_not_past_a_reply_due(store, tmp_path: Path) -> None:
     runner = _runner(store, tmp_path)
     wait = lambda: asyncio.run(runner._wait_time(30.0))  # noqa: E731
     assert wait() == 30.0  # the fake connector does not poll: the runner's own round

@@ -40,7 +40,7 @@ def agents(services: Services) -> tuple[int, int]:
     return giulia.id, marco.id
 
 
-def _cases_of(services: Services, flt) -> set[str]:  # type: ignore[no-untyped-def]
+def _cases_of(services: Services, flt) -> set[str]:
     return {c.customer_name for c in services.queries.cases(flt)}
 
 

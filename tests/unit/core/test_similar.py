@@ -37,12 +37,12 @@ def test_name_keys(name: str | None, key: str | None) -> None:
     assert name_key(name) == key
 
 
-def _customer_of(store, ext: str) -> int:  # type: ignore[no-untyped-def]
+def _customer_of(store, ext: str) -> int:
     with store.factory() as s:
         return int(s.scalar(select(Identity.customer_id).where(Identity.value == ext)))
 
 
-def _people(store) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _people(store) -> dict[str, int]:
     """Four people on four channels, two of them under one name written three ways."""
     email, review, social = account(store), account(store, channel="review"), account(store, channel="social")
     store.ingest.store_batch(email, batch(item("<a@x>", "sara.bruno@example.it", name="Sara Bruno")))
@@ -62,11 +62,11 @@ def _people(store) -> dict[str, int]:  # type: ignore[no-untyped-def]
     }
 
 
-def _suggested(store, customer_id: int) -> list[int]:  # type: ignore[no-untyped-def]
+def _suggested(store, customer_id: int) -> list[int]:
     return [s.customer.id for s in store.queries.similar_customers(customer_id)]
 
 
-def test_the_same_name_on_other_channels_is_suggested_newest_first_and_nothing_is_merged(store) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_name_on_other_channels_is_suggested_newest_first_and_nothing_is_merged(store) -> None:
     p = _people(store)
     assert len(set(p.values())) == 4  # four customers: a name alone merges nobody
     assert _suggested(store, p["email"]) == [p["social"], p["review"]]
@@ -83,7 +83,7 @@ def test_the_same_name_on_other_channels_is_suggested_newest_first_and_nothing_i
     assert len(first.customer.open_case_ids) == 1
 
 
-def test_two_people_told_apart_are_not_suggested_again(store) -> None:  # type: ignore[no-untyped-def]
+def test_two_people_told_apart_are_not_suggested_again(store) -> None:
     p = _people(store)
     assert store.customers.distinguish(p["email"], p["review"], actor="Marco Bianchi") is True
     assert (
@@ -103,7 +103,7 @@ def test_two_people_told_apart_are_not_suggested_again(store) -> None:  # type: 
         store.customers.distinguish(p["email"], p["email"])
 
 
-def test_merged_customers_are_not_suggested_and_an_undone_merge_stays_apart(store) -> None:  # type: ignore[no-untyped-def]
+def test_merged_customers_are_not_suggested_and_an_undone_merge_stays_apart(store) -> None:
     p = _people(store)
     merge_id = store.customers.merge(p["review"], p["email"], actor="Marco Bianchi")
     assert _suggested(store, p["email"]) == [p["social"]]
@@ -114,7 +114,7 @@ def test_merged_customers_are_not_suggested_and_an_undone_merge_stays_apart(stor
     assert _suggested(store, p["review"]) == [p["social"]]
 
 
-def test_a_renamed_customer_is_suggested_under_the_new_name(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_renamed_customer_is_suggested_under_the_new_name(store) -> None:
     p = _people(store)
     store.customers.update(p["anna"], name="Sara  Brunò", actor="Marco Bianchi")
     assert _suggested(store, p["anna"]) == [p["social"], p["review"], p["email"]]
@@ -122,7 +122,7 @@ def test_a_renamed_customer_is_suggested_under_the_new_name(store) -> None:  # t
     assert _suggested(store, p["anna"]) == []
 
 
-def test_an_erased_customer_is_never_suggested_and_its_pairs_are_forgotten(store) -> None:  # type: ignore[no-untyped-def]
+def test_an_erased_customer_is_never_suggested_and_its_pairs_are_forgotten(store) -> None:
     p = _people(store)
     store.customers.distinguish(p["email"], p["social"])
     store.customers.erase(p["review"], actor="Giulia Rossi")
@@ -166,14 +166,14 @@ def test_the_migration_keys_existing_customers_and_goes_back_without_losing_any(
     engine.dispose()
 
 
-def test_a_sender_without_a_name_is_suggested_to_nobody(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_sender_without_a_name_is_suggested_to_nobody(store) -> None:
     acc = account(store)
     store.ingest.store_batch(acc, batch(item("<a@x>", "info@example.it"), item("<b@x>", "info@example.com")))
     ids = {_customer_of(store, "info@example.it"), _customer_of(store, "info@example.com")}
     assert all(_suggested(store, cid) == [] for cid in ids)
 
 
-def test_a_name_shared_by_too_many_customers_suggests_no_one(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_name_shared_by_too_many_customers_suggests_no_one(store) -> None:
     from inbox_app.core.read.similar import COMMON_NAME
 
     acc = account(store)
@@ -189,7 +189,7 @@ def test_a_name_shared_by_too_many_customers_suggests_no_one(store) -> None:  # 
     assert len(store.queries.similar_customers(first, limit=20)) == COMMON_NAME
 
 
-def test_the_same_mailbox_name_at_another_provider_is_suggested(store) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_mailbox_name_at_another_provider_is_suggested(store) -> None:
     acc = account(store)
     store.ingest.store_batch(
         acc,

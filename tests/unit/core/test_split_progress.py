@@ -35,7 +35,7 @@ class PartsConnector(FakeConnector):
             if self.fail_once[0]:
                 self.fail_once[0] = False
                 error = TransientError("connection lost between parts", retry_after=0)
-                error.sent_parts = tuple(done)  # type: ignore[attr-defined]
+                error.sent_parts = tuple(done)
                 raise error
         return SendResult(done[0], meta={"parts": list(done)})
 

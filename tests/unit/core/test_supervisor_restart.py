@@ -9,7 +9,7 @@ from connectors.fake import FakeServer
 from inbox_app.sync.tasks import TaskGroup
 
 
-def test_accounts_sync_again_after_a_quick_stop_and_start(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_accounts_sync_again_after_a_quick_stop_and_start(store, tmp_path: Path) -> None:
     server = FakeServer(tmp_path / "srv")
     store.accounts.add("fake", "shop", {"path": str(server.root), "channel": "email"})
     server.deliver(id="m0", text="Ci siete?", thread="t1", **{"from": "cliente@example.it"})

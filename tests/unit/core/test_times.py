@@ -14,7 +14,7 @@ from inbox_app.core.store.models import Case, Message
 FAR_EAST = timezone(timedelta(hours=5, minutes=30))
 
 
-def _case(store, tmp_path: Path) -> int:  # type: ignore[no-untyped-def]
+def _case(store, tmp_path: Path) -> int:
     server = FakeServer(tmp_path / "srv")
     server.deliver(id="m0", text="Dov'è il mio ordine?", thread="t1", **{"from": "cliente@example.it"})
     store.accounts.add("fake", "shop", {"path": str(server.root), "channel": "email"})
@@ -30,7 +30,7 @@ def test_aware_keeps_the_instant_and_speaks_utc() -> None:
     assert aware(None) is None
 
 
-def test_snooze_until_a_local_time_wakes_at_that_instant(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_snooze_until_a_local_time_wakes_at_that_instant(store, tmp_path: Path) -> None:
     case_id = _case(store, tmp_path)
     until = (utcnow() + timedelta(hours=1)).replace(microsecond=0).astimezone(FAR_EAST)
     store.cases.set_status(case_id, "snoozed", until=until)
@@ -40,7 +40,7 @@ def test_snooze_until_a_local_time_wakes_at_that_instant(store, tmp_path: Path) 
     assert store.cases.wake_snoozed() == []
 
 
-def test_a_call_logged_at_a_local_time_keeps_its_instant(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_call_logged_at_a_local_time_keeps_its_instant(store, tmp_path: Path) -> None:
     case_id = _case(store, tmp_path)
     at = (utcnow() - timedelta(minutes=10)).replace(microsecond=0).astimezone(FAR_EAST)
     calls = CallService(store.factory, store.customers, store.bus)

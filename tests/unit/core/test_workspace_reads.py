@@ -13,7 +13,7 @@ from tests.unit.core.helpers import account, batch, item
 STATUSES = ("open", "pending", "snoozed", "resolved")
 
 
-def _store(url: str):  # type: ignore[no-untyped-def]
+def _store(url: str):
     store = build(url, migrate=True)
     email = account(store, channel="email", name="support-mail")
     chat = account(store, channel="chat", name="support-chat")
@@ -50,7 +50,7 @@ def _store(url: str):  # type: ignore[no-untyped-def]
     return store, WorkspaceReads(store.read_factory, store.queries)
 
 
-def _anna(store) -> int:  # type: ignore[no-untyped-def]
+def _anna(store) -> int:
     return next(c.id for c in store.queries.customers(limit=10) if c.name == "anna@example.it")
 
 

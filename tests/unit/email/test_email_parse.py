@@ -19,7 +19,7 @@ US = "support@example.com"
 
 def parse(raw: bytes | str, **kw: object) -> InboundItem:
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
-    item = parse_message(data.replace(b"\n", b"\r\n"), own_address=US, **kw)  # type: ignore[arg-type]
+    item = parse_message(data.replace(b"\n", b"\r\n"), own_address=US, **kw)
     assert isinstance(item, InboundItem), item
     return item
 

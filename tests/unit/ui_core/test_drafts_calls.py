@@ -12,7 +12,7 @@ from tests.ui.seed import seed
 
 
 @pytest.fixture
-def services(tmp_path: Path):  # type: ignore[no-untyped-def]
+def services(tmp_path: Path):
     svc = build(f"sqlite:///{tmp_path / 'store.db'}")
     info = seed(svc, tmp_path)
     svc.extra["seed"] = info
