@@ -74,13 +74,15 @@ class CaseListModel(QAbstractTableModel):
         # the window's first paint can show it before the loop delivers it (take_landed).
         self._landed: tuple[int, tuple[array[int], dict[int, CaseRow]]] | None = None
         self._now = datetime.now(UTC)
-        self._reload_timer = QTimer(self, singleShot=True, interval=400)
+        # Short: what another desktop changed should show within a second, even on a busy machine.
+        self._reload_timer = QTimer(self, singleShot=True, interval=200)
         self._reload_timer.timeout.connect(self.reload)
         self._clock = QTimer(self, interval=60_000)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
         ws.bridge.casesChanged.connect(self._cases_changed)
         ws.bridge.customersChanged.connect(self._customers_changed)
+        ws.bridge.changesMissed.connect(self._missed)
         self._headers = (
             self.tr("Customer"),
             self.tr("Channels"),
@@ -162,6 +164,11 @@ class CaseListModel(QAbstractTableModel):
     def _customers_changed(self, event: Any) -> None:
         customers = set(event.customer_ids)
         self._refetch({r.id for r in self._rows.values() if r.customer_id in customers})
+
+    def _missed(self, _event: Any) -> None:
+        # Anything shown may have changed elsewhere: every cached row and the list itself.
+        self._refetch(set(self._rows))
+        self._reload_timer.start()
 
     def _refetch(self, ids: set[int]) -> None:
         rows = (self.row_of(i) for i in ids)

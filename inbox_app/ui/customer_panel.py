@@ -136,6 +136,7 @@ class CustomerPanel(QScrollArea):
         self._more_item: QListWidgetItem | None = None
         ws.bridge.customersChanged.connect(self._customers_changed)
         ws.bridge.casesChanged.connect(self._cases_changed)
+        ws.bridge.changesMissed.connect(self._missed)
         self._shown(False)
 
     def _shown(self, shown: bool) -> None:
@@ -265,6 +266,11 @@ class CustomerPanel(QScrollArea):
     def _customers_changed(self, event: Any) -> None:
         wanted = getattr(self, "_wanted_id", None)
         if wanted is not None and wanted in event.customer_ids:
+            self.load(wanted)
+
+    def _missed(self, _event: Any) -> None:
+        wanted = getattr(self, "_wanted_id", None)
+        if wanted is not None:
             self.load(wanted)
 
     def _cases_changed(self, event: Any) -> None:

@@ -14,8 +14,10 @@ from PySide6.QtCore import QObject, Signal
 from inbox_app.core.events import (
     AccountsChanged,
     CasesChanged,
+    ChangesMissed,
     CustomersChanged,
     EventBus,
+    FeedStateChanged,
     MessagesAdded,
     MessagesChanged,
 )
@@ -27,6 +29,8 @@ class Bridge(QObject):
     casesChanged = Signal(object)  # CasesChanged
     customersChanged = Signal(object)  # CustomersChanged
     accountsChanged = Signal(object)  # AccountsChanged
+    feedStateChanged = Signal(object)  # FeedStateChanged (team mode: hearing others or not)
+    changesMissed = Signal(object)  # ChangesMissed (team mode: re-read what is shown)
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +40,8 @@ class Bridge(QObject):
             (CasesChanged, self.casesChanged),
             (CustomersChanged, self.customersChanged),
             (AccountsChanged, self.accountsChanged),
+            (FeedStateChanged, self.feedStateChanged),
+            (ChangesMissed, self.changesMissed),
         )
         self._unsubscribe = [bus.subscribe(kind, self._forward(signal)) for kind, signal in pairs]
 

@@ -31,6 +31,7 @@ from inbox_app.ui.case_list_view import CaseListView
 from inbox_app.ui.composer import Composer
 from inbox_app.ui.customer_panel import CustomerPanel
 from inbox_app.ui.first_paint import AfterTimeline, FirstPaint
+from inbox_app.ui.live_feed import LiveFeed
 from inbox_app.ui.search_results import SearchModel, SearchResults
 from inbox_app.ui.sync_status import SyncStatus
 from inbox_app.ui.timeline_model import TimelineModel
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.window_actions.bind_keys()
         self.status = SyncStatus(ws, self)
         self.statusBar().addPermanentWidget(self.status)
+        self.live = LiveFeed(ws, self.statusBar())
         self.actions_.done.connect(lambda words: self.statusBar().showMessage(words, 6000))
         self.actions_.refused.connect(lambda words: self.statusBar().showMessage(words, 10000))
         self.actions_.undoChanged.connect(self.undo_action.setEnabled)
@@ -228,6 +230,7 @@ class MainWindow(QMainWindow):
         window_layout.save(self)
         self.composer.set_case(None, None)
         self.after_timeline.drop()  # for a window nobody looks at any more
+        self.ws.closed = True
         self.tray.hide()
         super().closeEvent(event)
 
@@ -338,11 +341,13 @@ class MainWindow(QMainWindow):
             self.customer_panel.load(hit.customer_id)
 
     def start_sync(self) -> None:
-        """Run every enabled channel account on this window's loop, if this login may
-        (team mode: an agent's or lead's desktop leaves that to the worker)."""
+        """Hear other desktops' changes (team mode), and run every enabled channel account on
+        this window's loop if this login may (an agent's or lead's desktop leaves that to the
+        worker)."""
         from inbox_app.core.team.roles import may_sync
 
         def start() -> None:
+            self.live.start()
             if may_sync(self.ws.services.engine):
                 self.ws.services.supervisor().start(self.ws.tasks.spawn)
 

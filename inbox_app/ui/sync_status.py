@@ -38,6 +38,7 @@ class SyncStatus(QWidget):
         self._poll.timeout.connect(self.refresh)
         ws.bridge.accountsChanged.connect(lambda _e: self._timer.start())
         ws.bridge.messagesAdded.connect(lambda _e: self._poll_soon())
+        ws.bridge.changesMissed.connect(lambda _e: self._timer.start())
 
     def _poll_soon(self) -> None:
         if any(a.status == "syncing" for a in self.accounts):

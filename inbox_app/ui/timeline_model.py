@@ -55,6 +55,7 @@ class TimelineModel(QAbstractListModel):
         ws.bridge.messagesChanged.connect(self._changed)
         ws.bridge.customersChanged.connect(self._customers_changed)
         ws.bridge.casesChanged.connect(self._cases_changed)
+        ws.bridge.changesMissed.connect(self._missed)
 
     # ------------------------------------------------------------ loading
 
@@ -260,6 +261,10 @@ class TimelineModel(QAbstractListModel):
 
     def _customers_changed(self, event: Any) -> None:
         if self._customer_id in event.customer_ids:
+            self.load(self._customer_id, self._case_only)
+
+    def _missed(self, _event: Any) -> None:
+        if self._customer_id is not None:
             self.load(self._customer_id, self._case_only)
 
     def _cases_changed(self, event: Any) -> None:

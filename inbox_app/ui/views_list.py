@@ -127,6 +127,7 @@ class ViewsModel(QAbstractListModel):
         self._timer.timeout.connect(self.refresh)
         ws.bridge.casesChanged.connect(lambda _e: self._timer.start())
         ws.bridge.accountsChanged.connect(lambda _e: self._timer.start())
+        ws.bridge.changesMissed.connect(lambda _e: self._timer.start())
 
     def refresh(self) -> None:
         """Work out which views exist (channels and saved searches come and go) and count each,

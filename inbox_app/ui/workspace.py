@@ -35,6 +35,9 @@ class Workspace:
     team_id: int | None = field(init=False, default=None)
     # Where unexpected failures of background work go (the crash dialog); None: only logged.
     report_error: Callable[..., None] | None = None
+    # Set when the window closes: a timer that still fires then starts no read (there is
+    # nothing left to show its answer, and the loop's executor may already be gone).
+    closed: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
         if self.agent is not None and self.agent.team:
@@ -74,6 +77,8 @@ class Workspace:
         **kwargs: Any,
     ) -> asyncio.Task[Any]:
         """Run a blocking service call in a worker thread; ``done``/``failed`` run on the GUI thread."""
+        if self.closed:
+            return asyncio.get_event_loop().create_task(asyncio.sleep(0), name=f"{task} (window closed)")
         # Handed to the worker now, not when the task first runs: that is only on the
         # loop's next turn, after whatever painting the same event set off.
         context = contextvars.copy_context()
