@@ -77,13 +77,16 @@ def run(args: argparse.Namespace, s: Services) -> int:
 
 
 def _kinds(s: Services) -> None:
+    from connectors.base import ExplainsSecret
+
     for kind, cls in sorted(s.registry.items()):
         print(f"{kind} ({cls.channel})")
         for spec in cls.settings_schema:
             flag = " (required)" if spec.required else ""
             print(f"    {spec.key}{flag}: {spec.help}")
         if cls.needs_secret:
-            print(f"    secret (--secret-stdin): {getattr(cls, 'secret_help', 'the password or token')}")
+            secret = cls.secret_help if isinstance(cls, ExplainsSecret) else "the password or token"
+            print(f"    secret (--secret-stdin): {secret}")
         print(f"    replies: {_replies_words(cls.capabilities)}")
 
 

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, s: Services) -> int:
 
 def _parser(s: Services, account_id: int | None) -> RawParser | None:
     """The channel's own parser, which reads raw-only items again."""
-    from connectors.base import ConnectorError
+    from connectors.base import ConnectorError, ParsesRaw
 
     if account_id is None:
         return None
@@ -50,5 +50,5 @@ def _parser(s: Services, account_id: int | None) -> RawParser | None:
         connector = s.supervisor().build_connector(s.accounts.get_by_id(account_id))
     except ConnectorError:
         return None
-    parser: RawParser | None = getattr(connector, "parse_raw", None)
+    parser: RawParser | None = connector.parse_raw if isinstance(connector, ParsesRaw) else None
     return parser
