@@ -17,6 +17,7 @@ from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.events import AccountsChanged, EventBus
 from inbox_app.core.secrets import SecretStore
 from inbox_app.core.store.models import ChannelAccount, Message, QuarantineItem, Thread
+from inbox_app.core.vocab import AccountStatus
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+\-]{0,99}$")
 
@@ -128,7 +129,7 @@ class AccountService:
                 channel=channel,
                 settings=clean,
                 enabled=True,
-                status="idle",
+                status=AccountStatus.IDLE,
                 created_at=utcnow(),
             )
             s.add(account)

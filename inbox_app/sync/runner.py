@@ -24,6 +24,7 @@ from connectors.base import (
 from inbox_app.core.accounts import AccountRow, AccountService
 from inbox_app.core.ingest.service import IngestService
 from inbox_app.core.outbox.queue import Claimed, OutboxService
+from inbox_app.core.vocab import AccountStatus
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class AccountRunner:
 
     async def fetch_all(self, report: SyncReport) -> None:
         cursor = await asyncio.to_thread(self._cursor_of, self.account.id)
-        await asyncio.to_thread(self._accounts.set_status, self.account.id, "syncing")
+        await asyncio.to_thread(self._accounts.set_status, self.account.id, AccountStatus.SYNCING)
         async for batch in self.connector.fetch(cursor):
             result = await asyncio.to_thread(self._ingest.store_batch, self.account.id, batch)
             report.stored += result.stored
@@ -160,18 +161,26 @@ class AccountRunner:
             await self.dispatch(report, tried=tried)
         except AuthError as exc:
             report.error = f"credentials refused: {exc}"
-            await asyncio.to_thread(self._accounts.set_status, self.account.id, "auth_error", report.error)
+            await asyncio.to_thread(
+                self._accounts.set_status, self.account.id, AccountStatus.AUTH_ERROR, report.error
+            )
             return report
         except ConnectorError as exc:
             report.error = str(exc)
-            await asyncio.to_thread(self._accounts.set_status, self.account.id, "error", report.error)
+            await asyncio.to_thread(
+                self._accounts.set_status, self.account.id, AccountStatus.ERROR, report.error
+            )
             return report
         except Exception as exc:  # noqa: BLE001 - a sync failure is a status, never a crash
             logger.exception("sync of account %s failed", self.account.name)
             report.error = f"unexpected error: {type(exc).__name__}: {exc}"
-            await asyncio.to_thread(self._accounts.set_status, self.account.id, "error", report.error)
+            await asyncio.to_thread(
+                self._accounts.set_status, self.account.id, AccountStatus.ERROR, report.error
+            )
             return report
-        await asyncio.to_thread(self._accounts.set_status, self.account.id, "idle", None, synced=True)
+        await asyncio.to_thread(
+            self._accounts.set_status, self.account.id, AccountStatus.IDLE, None, synced=True
+        )
         return report
 
     # ------------------------------------------------------------ forever

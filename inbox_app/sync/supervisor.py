@@ -15,6 +15,7 @@ from inbox_app.core.events import EventBus, MessagesAdded
 from inbox_app.core.ingest.service import IngestService
 from inbox_app.core.outbox.queue import OutboxService
 from inbox_app.core.secrets import SecretStoreError
+from inbox_app.core.vocab import AccountStatus
 from inbox_app.sync.locks import AccountLock
 from inbox_app.sync.runner import AccountRunner, SyncReport
 
@@ -113,7 +114,7 @@ class Supervisor:
         try:
             return self.build_connector(account), None
         except (ConnectorError, AccountError) as exc:
-            status = "auth_error" if isinstance(exc, AuthError) else "error"
+            status = AccountStatus.AUTH_ERROR if isinstance(exc, AuthError) else AccountStatus.ERROR
             await asyncio.to_thread(self._accounts.set_status, account.id, status, str(exc))
             return None, str(exc)
 
@@ -169,7 +170,10 @@ class Supervisor:
             if await asyncio.to_thread(lock.acquire):
                 return not self._stop.is_set()
             await asyncio.to_thread(
-                self._accounts.set_status, account.id, "idle", "synced by another window or worker"
+                self._accounts.set_status,
+                account.id,
+                AccountStatus.IDLE,
+                "synced by another window or worker",
             )
             try:
                 await asyncio.wait_for(self._stop.wait(), timeout=30)

@@ -17,6 +17,7 @@ from inbox_app.core.drafts import DraftService
 from inbox_app.core.read.workspace import WorkspaceReads
 from inbox_app.core.team.refusals import refusal
 from inbox_app.core.team.roles import login_agent_id
+from inbox_app.core.vocab import Role
 from inbox_app.sync.tasks import TaskGroup
 from inbox_app.ui.bridge import Bridge
 
@@ -56,11 +57,11 @@ class Workspace:
 
     @property
     def is_lead(self) -> bool:
-        return self.agent is None or self.agent.role in ("lead", "admin")
+        return self.agent is None or self.agent.role in (Role.LEAD, Role.ADMIN)
 
     @property
     def is_admin(self) -> bool:
-        return self.agent is None or self.agent.role == "admin"
+        return self.agent is None or self.agent.role == Role.ADMIN
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         return self.tasks.spawn(coro, name)
@@ -135,7 +136,7 @@ def pick_agent(services: Services, actor: str | None) -> AgentRow | None:
             return found
         logger.warning("no agent named %r; running as an unnamed local agent", actor)
         return None
-    for role in ("admin", "lead", "agent"):
+    for role in (Role.ADMIN, Role.LEAD, Role.AGENT):
         for agent in agents:
             if agent.role == role:
                 return agent

@@ -51,9 +51,9 @@ from inbox_app.core.store.models import (
     Team,
     Thread,
 )
+from inbox_app.core.vocab import CaseStatus
 
-OPEN_STATES = ("open", "pending", "snoozed")
-STATUSES = ("open", "pending", "snoozed", "resolved")
+OPEN_STATES = (CaseStatus.OPEN, CaseStatus.PENDING, CaseStatus.SNOOZED)
 
 
 class NotFound(Exception):

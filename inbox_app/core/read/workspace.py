@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from inbox_app.core.read.queries import OPEN_STATES, CaseFilter, Queries, case_conditions
 from inbox_app.core.read.rows import CaseRow
 from inbox_app.core.store.models import Case, ChannelAccount, Customer, Identity, Message, Thread
+from inbox_app.core.vocab import Direction
 
 PAST_CASES = 20
 
@@ -100,7 +101,7 @@ class WorkspaceReads:
             stmt = (
                 select(ChannelAccount.name)
                 .join(Message, Message.account_id == ChannelAccount.id)
-                .where(Message.customer_id == customer_id, Message.direction == "in")
+                .where(Message.customer_id == customer_id, Message.direction == Direction.IN)
             )
             if case_id is not None:
                 stmt = stmt.where(Message.case_id == case_id)

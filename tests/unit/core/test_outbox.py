@@ -29,6 +29,18 @@ def _setup(  # type: ignore[no-untyped-def]
     return server, store.queries.cases()[0].id
 
 
+def _social_case(store, tmp_path: Path) -> int:  # type: ignore[no-untyped-def]
+    """A case of a customer who wrote on a social account (500 characters a reply)."""
+    return _setup(
+        store,
+        tmp_path,
+        ("@shop dove è il mio ordine?",),
+        channel="social",
+        sender="mastodon:@anna@mastodon.social",
+        name="social",
+    )[1]
+
+
 def _sync(store):  # type: ignore[no-untyped-def]
     return asyncio.run(store.supervisor().run_once())[0]
 
@@ -130,14 +142,7 @@ def test_replies_that_cannot_be_queued_say_why(store, tmp_path: Path) -> None:  
 def test_the_length_limit_is_the_account_s_own(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # The same connector kind allows 500 characters on a social account and 4096 on a chat
     # one (capabilities per account's settings): the outbox refuses by the account's.
-    _server, case_id = _setup(
-        store,
-        tmp_path,
-        ("@shop dove è il mio ordine?",),
-        channel="social",
-        sender="mastodon:@anna@mastodon.social",
-        name="social",
-    )
+    case_id = _social_case(store, tmp_path)
     with pytest.raises(ReplyError, match="allows 500"):
         store.outbox.queue_reply(case_id, "x" * 501)
     store.outbox.queue_reply(case_id, "x" * 500)
@@ -228,14 +233,7 @@ def test_a_channel_that_takes_some_kinds_of_file_refuses_the_others_in_words() -
 def test_a_refused_reply_carries_its_code_and_figures(store, tmp_path: Path) -> None:
     from inbox_app.core.outbox.rules import Refusal, Refused
 
-    _server, case_id = _setup(
-        store,
-        tmp_path,
-        ("@shop dove è il mio ordine?",),
-        channel="social",
-        sender="mastodon:@anna@mastodon.social",
-        name="social",
-    )
+    case_id = _social_case(store, tmp_path)
     with pytest.raises(ReplyError) as refused:
         store.outbox.queue_reply(case_id, "x" * 612)
     assert refused.value.refusal == Refusal(
