@@ -32,16 +32,19 @@ def channel_of_identity(kind: str) -> str:
     return _CHANNEL_OF.get(kind, kind)
 
 
-def answered_kinds(account_kind: str, channel: str) -> frozenset[str]:
+def answered_kinds(account_kind: str, channel: str) -> frozenset[str] | None:
     """The kinds of identity an account of ``account_kind`` on ``channel`` can write to.
 
-    A connector core does not know answers to the kind of its own name.
+    None for a connector core does not know (a third party's): it is handed every
+    identity of the customer and chooses itself.
     """
     if account_kind == PLAYS_ANY_CHANNEL:
         return frozenset(k for k, ch in CHANNEL_OF_IDENTITY.items() if ch == channel)
-    return frozenset({IDENTITY_OF_CONNECTOR.get(account_kind, account_kind)})
+    known = IDENTITY_OF_CONNECTOR.get(account_kind)
+    return None if known is None else frozenset({known})
 
 
 def reaches(account_kind: str, channel: str, identity_kinds: Iterable[str]) -> bool:
     """Whether an account can write to a customer who has identities of ``identity_kinds``."""
-    return not answered_kinds(account_kind, channel).isdisjoint(identity_kinds)
+    kinds = answered_kinds(account_kind, channel)
+    return kinds is None or not kinds.isdisjoint(identity_kinds)

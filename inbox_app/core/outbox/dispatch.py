@@ -132,7 +132,9 @@ class OutboxDispatcher:
             if r
         ]
         kinds = answered_kinds(account.kind, account.channel)
-        ident_q = select(Identity).where(Identity.customer_id == msg.customer_id, Identity.kind.in_(kinds))
+        ident_q = select(Identity).where(Identity.customer_id == msg.customer_id)
+        if kinds is not None:
+            ident_q = ident_q.where(Identity.kind.in_(kinds))
         to = tuple(Address(i.kind, i.value, i.display) for i in s.scalars(ident_q.order_by(Identity.id)))
         if thread is not None and account.channel == Channel.EMAIL:
             last = s.execute(

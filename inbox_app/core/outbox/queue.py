@@ -220,6 +220,8 @@ class OutboxService:
             if thread is not None:
                 return thread
         kinds = answered_kinds(account.kind, account.channel)
+        if kinds is None:
+            return None
         has_identity = s.scalar(
             select(Identity.id).where(Identity.customer_id == case.customer_id, Identity.kind.in_(kinds))
         )
