@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.base import ConnectorClass, SettingsError, validate_settings
 from inbox_app.core import audit
 from inbox_app.core.clock import aware, utcnow
+from inbox_app.core.customers.reach import PLAYS_ANY_CHANNEL
 from inbox_app.core.events import AccountsChanged, EventBus
 from inbox_app.core.secrets import SecretStore
 from inbox_app.core.store.models import ChannelAccount, Message, QuarantineItem, Thread
+from inbox_app.core.vocab import AccountStatus
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+\-]{0,99}$")
 
@@ -115,7 +117,7 @@ class AccountService:
             raise AccountError(str(exc))
         if cls.needs_secret and not secret:
             raise AccountError(f"the {kind} account needs a password or token: pass it with --secret-stdin")
-        channel = clean.get("channel") if kind == "fake" else cls.channel
+        channel = clean.get("channel") if kind == PLAYS_ANY_CHANNEL else cls.channel
         with self._factory() as s, s.begin():
             if s.scalar(select(ChannelAccount.id).where(ChannelAccount.name == name)):
                 raise AccountError(f"an account named {name!r} already exists")
@@ -128,7 +130,7 @@ class AccountService:
                 channel=channel,
                 settings=clean,
                 enabled=True,
-                status="idle",
+                status=AccountStatus.IDLE,
                 created_at=utcnow(),
             )
             s.add(account)

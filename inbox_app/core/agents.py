@@ -12,7 +12,7 @@ from inbox_app.core import audit
 from inbox_app.core.customers.identities import InvalidIdentity, normalize
 from inbox_app.core.store.models import Agent, Team
 from inbox_app.core.team import roles as db_roles
-from inbox_app.core.vocab import Role
+from inbox_app.core.vocab import IdentityKind, Role
 
 ROLES = tuple(Role)
 TEAM_NAME_MAX = 200
@@ -39,14 +39,20 @@ class AgentService:
         self._factory = factory
 
     def add(
-        self, name: str, email: str, role: str = "agent", team: str | None = None, *, actor: str | None = None
+        self,
+        name: str,
+        email: str,
+        role: str = Role.AGENT,
+        team: str | None = None,
+        *,
+        actor: str | None = None,
     ) -> AgentRow:
         if role not in ROLES:
             raise AgentError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
         if not name.strip():
             raise AgentError("the agent needs a name")
         try:
-            email = normalize("email", email)
+            email = normalize(IdentityKind.EMAIL, email)
         except InvalidIdentity as exc:
             raise AgentError(str(exc))
         with self._factory() as s, s.begin():

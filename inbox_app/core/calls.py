@@ -16,7 +16,7 @@ from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.customers.service import CustomerError, CustomerService
 from inbox_app.core.events import CasesChanged, EventBus, MessagesAdded
 from inbox_app.core.store.models import Agent, Case, Message
-from inbox_app.core.vocab import CallOutcome
+from inbox_app.core.vocab import CallOutcome, Channel, Direction, IdentityKind
 
 OUTCOMES = tuple(CallOutcome)
 
@@ -27,10 +27,10 @@ class CallError(Exception):
 
 @dataclass(frozen=True)
 class CallLog:
-    direction: str  # "in" or "out"
+    direction: str  # Direction.IN or Direction.OUT
     number: str
     duration_seconds: int = 0
-    outcome: str = "answered"
+    outcome: str = CallOutcome.ANSWERED
     notes: str = ""
     at: datetime | None = None
 
@@ -44,7 +44,7 @@ class CallService:
         self._bus = bus or EventBus()
 
     def log(self, case_id: int, call: CallLog, *, agent_id: int | None = None) -> int:
-        if call.direction not in ("in", "out"):
+        if call.direction not in (Direction.IN, Direction.OUT):
             raise CallError("a call is either inbound or outbound")
         if call.outcome not in OUTCOMES:
             raise CallError(f"outcome must be one of {', '.join(OUTCOMES)}")
@@ -58,7 +58,7 @@ class CallService:
         number = None
         if call.number.strip():
             try:
-                number = self._customers.add_identity(customer_id, "phone", call.number)
+                number = self._customers.add_identity(customer_id, IdentityKind.PHONE, call.number)
             except CustomerError as exc:
                 raise CallError(str(exc))
         at = aware(call.at) or utcnow()
@@ -71,8 +71,8 @@ class CallService:
                 customer_id=case.customer_id,
                 case_id=case.id,
                 direction=call.direction,
-                channel="phone",
-                sender=(number if call.direction == "in" else actor) or actor,
+                channel=Channel.PHONE,
+                sender=(number if call.direction == Direction.IN else actor) or actor,
                 agent_id=agent_id,
                 sent_at=at,
                 text=call.notes,

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from inbox_app.core import audit
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.events import CasesChanged, EventBus, MessagesChanged
-from inbox_app.core.read.queries import STATUSES
 from inbox_app.core.store.models import Agent, Case, Message, Team, Thread
-from inbox_app.core.vocab import Priority
+from inbox_app.core.vocab import CaseStatus, Priority
 
 PRIORITIES = tuple(Priority)
+STATUSES = tuple(CaseStatus)
 
 
 class CaseError(Exception):
@@ -74,7 +74,7 @@ class CaseService:
     ) -> dict[str, Any]:
         if status not in STATUSES:
             raise CaseError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-        if status == "snoozed" and until is None:
+        if status == CaseStatus.SNOOZED and until is None:
             raise CaseError("snoozing needs a time to wake up (--until)")
         if until is not None and aware(until) <= utcnow():
             raise CaseError("the snooze time must be in the future")
@@ -86,8 +86,8 @@ class CaseService:
                 "resolved_at": case.resolved_at,
             }
             case.status = status
-            case.snoozed_until = aware(until) if status == "snoozed" else None
-            case.resolved_at = utcnow() if status == "resolved" else None
+            case.snoozed_until = aware(until) if status == CaseStatus.SNOOZED else None
+            case.resolved_at = utcnow() if status == CaseStatus.RESOLVED else None
             audit.record(
                 s,
                 actor,
@@ -134,9 +134,13 @@ class CaseService:
         """Snoozed cases whose time has come become open again."""
         now = utcnow()
         with self._factory() as s, s.begin():
-            ids = list(s.scalars(select(Case.id).where(Case.status == "snoozed", Case.snoozed_until <= now)))
+            ids = list(
+                s.scalars(select(Case.id).where(Case.status == CaseStatus.SNOOZED, Case.snoozed_until <= now))
+            )
             if ids:
-                s.execute(update(Case).where(Case.id.in_(ids)).values(status="open", snoozed_until=None))
+                s.execute(
+                    update(Case).where(Case.id.in_(ids)).values(status=CaseStatus.OPEN, snoozed_until=None)
+                )
         if ids:
             self._done(*ids)
         return ids

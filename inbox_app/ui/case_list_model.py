@@ -27,6 +27,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from inbox_app.core.read.queries import CaseFilter
 from inbox_app.core.read.rows import CaseRow
+from inbox_app.core.vocab import CaseStatus, Priority
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import is_dark
 from inbox_app.ui.workspace import Workspace
@@ -59,7 +60,7 @@ class CaseListModel(QAbstractTableModel):
     def __init__(self, ws: Workspace, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ws = ws
-        self._filter = CaseFilter(status=("open", "pending"))
+        self._filter = CaseFilter(status=(CaseStatus.OPEN, CaseStatus.PENDING))
         # Every id of the view, packed (8 bytes a case); a case's row is found by a scan
         # of the array in C, which at 250,000 cases costs less than a dict costs memory.
         self._ids: array[int] = array("q")
@@ -325,7 +326,7 @@ class CaseListModel(QAbstractTableModel):
             tags = "".join(f"  #{t}" for t in row.tags)
             return (row.subject or self.tr("(no subject)")) + tags
         if col == self.STATUS:
-            if row.status == "snoozed" and row.snoozed_until:
+            if row.status == CaseStatus.SNOOZED and row.snoozed_until:
                 return self.tr("Snoozed until {when}").format(when=labels.when(row.snoozed_until))
             return labels.word(labels.STATUS, row.status)
         if col == self.PRIORITY:
@@ -333,12 +334,12 @@ class CaseListModel(QAbstractTableModel):
         if col == self.ASSIGNEE:
             return row.assignee or (row.team and self.tr("{team} (team)").format(team=row.team)) or "—"
         if col == self.WAITING:
-            return labels.ago(row.waiting_since, self._now) if row.status != "resolved" else ""
+            return labels.ago(row.waiting_since, self._now) if row.status != CaseStatus.RESOLVED else ""
         return ""
 
     def _foreground(self, row: CaseRow, col: int) -> QBrush | None:
         dark = is_dark()
-        if col == self.WAITING and row.waiting_since and row.status != "resolved":
+        if col == self.WAITING and row.waiting_since and row.status != CaseStatus.RESOLVED:
             due = row.first_response_due
             if due is None:
                 return None
@@ -347,7 +348,7 @@ class CaseListModel(QAbstractTableModel):
             if due - self._now <= timedelta(hours=1):
                 return QBrush(QColor("#e3b341" if dark else "#a86400"))
             return QBrush(QColor("#56d364" if dark else "#2e7d32"))
-        if col == self.PRIORITY and row.priority in ("high", "urgent"):
+        if col == self.PRIORITY and row.priority in (Priority.HIGH, Priority.URGENT):
             return QBrush(QColor("#ff7b72" if dark else "#c62828"))
         return None
 

@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app.core.accounts import AccountRow
-from inbox_app.core.outbox.files import MAX_REPLY_FILES, content_type_of, read_files, size_words, too_large
+from inbox_app.core.customers.reach import reaches
+from inbox_app.core.outbox.files import content_type_of, read_files, size_words
+from inbox_app.core.outbox.rules import Refusal, Refused, check_for_channel, check_reply, too_long
 from inbox_app.core.read.rows import CaseRow, CustomerRow
 from inbox_app.core.templates import TemplateRow, render
 from inbox_app.ui import labels
@@ -39,12 +41,14 @@ if TYPE_CHECKING:
     from connectors.base import Capabilities
 
 logger = logging.getLogger(__name__)
-FAKE_KINDS = {
-    "email": {"email"},
-    "chat": {"matrix", "telegram"},
-    "social": {"mastodon"},
-    "review": {"review"},
-}
+
+
+@dataclass(frozen=True)
+class ChosenFile:
+    """A file chosen for the reply, as the reply rules look at it."""
+
+    filename: str
+    content_type: str
 
 
 @dataclass(frozen=True)
@@ -56,19 +60,13 @@ class Candidate:
 def reachable(accounts: list[AccountRow], customer: CustomerRow, registry: Any) -> list[Candidate]:
     """Channel accounts through which this customer can be answered."""
     from connectors.base import capabilities_of_account
-    from inbox_app.core.outbox.queue import IDENTITY_KIND  # not needed for the window's first paint
 
     kinds = {i.kind for i in customer.identities}
     out = []
     for account in accounts:
         if not account.enabled or account.kind not in registry:
             continue
-        wanted = (
-            FAKE_KINDS.get(account.channel, set())
-            if account.kind == "fake"
-            else {IDENTITY_KIND.get(account.kind, account.kind)}
-        )
-        if wanted & kinds:
+        if reaches(account.kind, account.channel, kinds):
             out.append(Candidate(account, capabilities_of_account(registry[account.kind], account.settings)))
     return out
 
@@ -110,7 +108,7 @@ class ChannelPreview(QFrame):
         self.text.setToolTip(shown[:2000])
         limit = caps.max_length
         n = caps.length_of(text)
-        self.over = bool(limit and n > limit and not caps.split_long)
+        self.over = too_long(text, caps, self.candidate.account.name) is not None
         if limit and caps.length_unit == "bytes":
             words = self.tr("{n} / {limit} bytes").format(n=n, limit=limit)
             if self.over:
@@ -420,44 +418,51 @@ class Composer(QWidget):
     def blocked_reason(self) -> str | None:
         text = self.editor.toPlainText()
         files = self.files.paths
-        if not text.strip() and not files:
-            return self.tr("Nothing to send yet.")
-        total = self.files.total_size()
-        if files and too_large(total) is not None:
-            return self.tr("The files come to {size}; a reply carries at most {limit}.").format(
-                size=size_words(total), limit=size_words(MAX_REPLY_FILES)
-            )
-        if self.note.isChecked():
-            return None
-        candidate = self.current_candidate()
-        if candidate is None:
-            return self.tr("This customer cannot be reached through any channel account; add a note instead.")
-        caps = candidate.capabilities
-        if files and not caps.attachments:
-            return self.tr(
-                "{account} cannot carry files: remove them, choose another channel, or add them to a note."
-            ).format(account=candidate.account.name)
-        if files and caps.max_attachments is not None and len(files) > caps.max_attachments:
-            return self.tr("{account} takes at most {n} files in one reply.").format(
-                account=candidate.account.name, n=caps.max_attachments
-            )
-        unfit = [p.name for p in files if not caps.takes_file(content_type_of(p))]
-        if unfit:
-            return self.tr("{account} takes only these kinds of file: {kinds}. Remove {names}.").format(
-                account=candidate.account.name,
-                kinds=caps.attachment_kinds(),
-                names=", ".join(unfit),
-            )
-        n = caps.length_of(text)
-        if caps.max_length and n > caps.max_length and not caps.split_long:
-            if caps.length_unit == "bytes":
-                return self.tr("The reply is {n} bytes long; {account} allows {limit}.").format(
-                    n=n, account=candidate.account.name, limit=caps.max_length
+        refusal = check_reply(text, len(files), self.files.total_size() if files else 0)
+        if refusal is None and not self.note.isChecked():
+            candidate = self.current_candidate()
+            if candidate is None:
+                return self.tr(
+                    "This customer cannot be reached through any channel account; add a note instead."
                 )
-            return self.tr("The reply is {n} characters long; {account} allows {limit}.").format(
-                n=n, account=candidate.account.name, limit=caps.max_length
-            )
-        return None
+            chosen = [ChosenFile(p.name, content_type_of(p)) for p in files]
+            refusal = check_for_channel(text, chosen, candidate.capabilities, candidate.account.name)
+        return None if refusal is None else self.refusal_words(refusal)
+
+    def refusal_words(self, refusal: Refusal) -> str:
+        """Why the reply cannot go, in the agent's language."""
+        account = refusal.account
+        match refusal.code:
+            case Refused.EMPTY:
+                return self.tr("Nothing to send yet.")
+            case Refused.FILES_TOO_LARGE:
+                return self.tr("The files come to {size}; a reply carries at most {limit}.").format(
+                    size=size_words(refusal.length), limit=size_words(refusal.limit)
+                )
+            case Refused.NO_FILES:
+                return self.tr(
+                    "{account} cannot carry files: remove them, choose another channel, or add them to a note."
+                ).format(account=account)
+            case Refused.TOO_MANY_FILES:
+                return self.tr("{account} takes at most {n} files in one reply.").format(
+                    account=account, n=refusal.limit
+                )
+            case Refused.FILE_KINDS:
+                return self.tr("{account} takes only these kinds of file: {kinds}. Remove {names}.").format(
+                    account=account, kinds=refusal.kinds, names=", ".join(refusal.names)
+                )
+            case Refused.TOO_LONG if refusal.unit == "bytes":
+                return self.tr("The reply is {n} bytes long; {account} allows {limit}.").format(
+                    n=refusal.length, account=account, limit=refusal.limit
+                )
+            case Refused.TOO_LONG:
+                return self.tr("The reply is {n} characters long; {account} allows {limit}.").format(
+                    n=refusal.length, account=account, limit=refusal.limit
+                )
+            case Refused.UNREACHABLE:
+                return self.tr("The customer has no {kind} identity, so {account} cannot reach them.").format(
+                    kind=refusal.kinds, account=account
+                )
 
     def can_send(self) -> bool:
         return self.case is not None and self.blocked_reason() is None
@@ -523,7 +528,11 @@ class Composer(QWidget):
             self.sent.emit(message_id)
 
         def failed(exc: Exception) -> None:
-            self.status.setText(self.tr("Not sent: {reason}").format(reason=str(exc)))
+            from inbox_app.core.outbox.queue import ReplyError
+
+            refusal = exc.refusal if isinstance(exc, ReplyError) else None
+            reason = str(exc) if refusal is None else self.refusal_words(refusal)
+            self.status.setText(self.tr("Not sent: {reason}").format(reason=reason))
             self.send_button.setEnabled(self.can_send())
 
         self._ws.call(queue, done=done, failed=failed, task="queue reply")

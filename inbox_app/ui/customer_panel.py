@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inbox_app.core.customers.reach import channel_of_identity
 from inbox_app.core.read.rows import CaseRow, CustomerRow, SimilarCustomer
 from inbox_app.core.read.workspace import PAST_CASES, CasesOverview
 from inbox_app.ui import labels
@@ -192,13 +193,11 @@ class CustomerPanel(QScrollArea):
         self.details.setPlainText("\n".join(f"{k}: {v}" for k, v in customer.details.items()))
         self.notes.setPlainText(customer.notes or "")
         self.first_seen.setText(labels.when(customer.created_at))
-        used = sorted(
-            overview.channels | {labels.CHANNEL_OF_IDENTITY.get(i.kind, i.kind) for i in customer.identities}
-        )
+        used = sorted(overview.channels | {channel_of_identity(i.kind) for i in customer.identities})
         self.channels.setText(", ".join(labels.word(labels.CHANNEL, c) for c in used))
         self.identities.clear()
         for ident in customer.identities:
-            channel = labels.CHANNEL_OF_IDENTITY.get(ident.kind, ident.kind)
+            channel = channel_of_identity(ident.kind)
             item = QListWidgetItem(
                 icon(f"channel-{channel}"), f"{labels.word(labels.IDENTITY, ident.kind)}: {ident.value}"
             )

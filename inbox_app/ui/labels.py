@@ -1,4 +1,8 @@
-"""The words for the core's codes (statuses, priorities, channels), in the user's language."""
+"""The words for the core's codes (statuses, priorities, roles, channels...), in the user's language.
+
+Each table is keyed by the members of one vocabulary of ``core/vocab.py``; a test checks that
+every member has words, in English and in Italian.
+"""
 
 from __future__ import annotations
 
@@ -6,63 +10,69 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-STATUS = {
-    "open": QT_TRANSLATE_NOOP("Labels", "Open"),
-    "pending": QT_TRANSLATE_NOOP("Labels", "Pending"),
-    "snoozed": QT_TRANSLATE_NOOP("Labels", "Snoozed"),
-    "resolved": QT_TRANSLATE_NOOP("Labels", "Resolved"),
+from inbox_app.core.vocab import (
+    AccountStatus,
+    CallOutcome,
+    CaseStatus,
+    Channel,
+    Delivery,
+    IdentityKind,
+    Priority,
+    Role,
+)
+
+STATUS: dict[str, str] = {
+    CaseStatus.OPEN: QT_TRANSLATE_NOOP("Labels", "Open"),
+    CaseStatus.PENDING: QT_TRANSLATE_NOOP("Labels", "Pending"),
+    CaseStatus.SNOOZED: QT_TRANSLATE_NOOP("Labels", "Snoozed"),
+    CaseStatus.RESOLVED: QT_TRANSLATE_NOOP("Labels", "Resolved"),
 }
-PRIORITY = {
-    "low": QT_TRANSLATE_NOOP("Labels", "Low"),
-    "normal": QT_TRANSLATE_NOOP("Labels", "Normal"),
-    "high": QT_TRANSLATE_NOOP("Labels", "High"),
-    "urgent": QT_TRANSLATE_NOOP("Labels", "Urgent"),
+PRIORITY: dict[str, str] = {
+    Priority.LOW: QT_TRANSLATE_NOOP("Labels", "Low"),
+    Priority.NORMAL: QT_TRANSLATE_NOOP("Labels", "Normal"),
+    Priority.HIGH: QT_TRANSLATE_NOOP("Labels", "High"),
+    Priority.URGENT: QT_TRANSLATE_NOOP("Labels", "Urgent"),
 }
-CHANNEL = {
-    "email": QT_TRANSLATE_NOOP("Labels", "Email"),
-    "chat": QT_TRANSLATE_NOOP("Labels", "Chat"),
-    "social": QT_TRANSLATE_NOOP("Labels", "Social"),
-    "review": QT_TRANSLATE_NOOP("Labels", "Review"),
-    "phone": QT_TRANSLATE_NOOP("Labels", "Phone"),
-    "note": QT_TRANSLATE_NOOP("Labels", "Note"),
+ROLE: dict[str, str] = {
+    Role.AGENT: QT_TRANSLATE_NOOP("Labels", "agent"),
+    Role.LEAD: QT_TRANSLATE_NOOP("Labels", "lead"),
+    Role.ADMIN: QT_TRANSLATE_NOOP("Labels", "admin"),
 }
-# The channel each kind of identity is reached on.
-CHANNEL_OF_IDENTITY = {
-    "email": "email",
-    "phone": "phone",
-    "matrix": "chat",
-    "telegram": "chat",
-    "mastodon": "social",
-    "review": "review",
+CHANNEL: dict[str, str] = {
+    Channel.EMAIL: QT_TRANSLATE_NOOP("Labels", "Email"),
+    Channel.CHAT: QT_TRANSLATE_NOOP("Labels", "Chat"),
+    Channel.SOCIAL: QT_TRANSLATE_NOOP("Labels", "Social"),
+    Channel.REVIEW: QT_TRANSLATE_NOOP("Labels", "Review"),
+    Channel.PHONE: QT_TRANSLATE_NOOP("Labels", "Phone"),
+    Channel.NOTE: QT_TRANSLATE_NOOP("Labels", "Note"),
 }
-DELIVERY = {
-    "queued": QT_TRANSLATE_NOOP("Labels", "Queued"),
-    "sending": QT_TRANSLATE_NOOP("Labels", "Sending…"),
-    "sent": QT_TRANSLATE_NOOP("Labels", "Sent"),
-    "failed": QT_TRANSLATE_NOOP("Labels", "Failed"),
-    "bounced": QT_TRANSLATE_NOOP("Labels", "Bounced"),
+DELIVERY: dict[str, str] = {
+    Delivery.QUEUED: QT_TRANSLATE_NOOP("Labels", "Queued"),
+    Delivery.SENDING: QT_TRANSLATE_NOOP("Labels", "Sending…"),
+    Delivery.SENT: QT_TRANSLATE_NOOP("Labels", "Sent"),
+    Delivery.FAILED: QT_TRANSLATE_NOOP("Labels", "Failed"),
 }
-OUTCOME = {
-    "answered": QT_TRANSLATE_NOOP("Labels", "Answered"),
-    "no_answer": QT_TRANSLATE_NOOP("Labels", "No answer"),
-    "voicemail": QT_TRANSLATE_NOOP("Labels", "Voicemail"),
-    "busy": QT_TRANSLATE_NOOP("Labels", "Busy"),
-    "callback": QT_TRANSLATE_NOOP("Labels", "Call back"),
+OUTCOME: dict[str, str] = {
+    CallOutcome.ANSWERED: QT_TRANSLATE_NOOP("Labels", "Answered"),
+    CallOutcome.NO_ANSWER: QT_TRANSLATE_NOOP("Labels", "No answer"),
+    CallOutcome.VOICEMAIL: QT_TRANSLATE_NOOP("Labels", "Voicemail"),
+    CallOutcome.BUSY: QT_TRANSLATE_NOOP("Labels", "Busy"),
+    CallOutcome.CALLBACK: QT_TRANSLATE_NOOP("Labels", "Call back"),
 }
-IDENTITY = {
-    "email": QT_TRANSLATE_NOOP("Labels", "Email"),
-    "phone": QT_TRANSLATE_NOOP("Labels", "Phone"),
-    "matrix": QT_TRANSLATE_NOOP("Labels", "Matrix"),
-    "telegram": QT_TRANSLATE_NOOP("Labels", "Telegram"),
-    "mastodon": QT_TRANSLATE_NOOP("Labels", "Mastodon"),
-    "review": QT_TRANSLATE_NOOP("Labels", "Reviews"),
+IDENTITY: dict[str, str] = {
+    IdentityKind.EMAIL: QT_TRANSLATE_NOOP("Labels", "Email"),
+    IdentityKind.PHONE: QT_TRANSLATE_NOOP("Labels", "Phone"),
+    IdentityKind.MATRIX: QT_TRANSLATE_NOOP("Labels", "Matrix"),
+    IdentityKind.TELEGRAM: QT_TRANSLATE_NOOP("Labels", "Telegram"),
+    IdentityKind.MASTODON: QT_TRANSLATE_NOOP("Labels", "Mastodon"),
+    IdentityKind.REVIEW: QT_TRANSLATE_NOOP("Labels", "Reviews"),
 }
-ACCOUNT_STATUS = {
-    "idle": QT_TRANSLATE_NOOP("Labels", "up to date"),
-    "syncing": QT_TRANSLATE_NOOP("Labels", "syncing"),
-    "error": QT_TRANSLATE_NOOP("Labels", "error"),
-    "auth_error": QT_TRANSLATE_NOOP("Labels", "sign-in refused"),
-    "disabled": QT_TRANSLATE_NOOP("Labels", "disabled"),
+ACCOUNT_STATUS: dict[str, str] = {
+    AccountStatus.IDLE: QT_TRANSLATE_NOOP("Labels", "up to date"),
+    AccountStatus.SYNCING: QT_TRANSLATE_NOOP("Labels", "syncing"),
+    AccountStatus.ERROR: QT_TRANSLATE_NOOP("Labels", "error"),
+    AccountStatus.AUTH_ERROR: QT_TRANSLATE_NOOP("Labels", "sign-in refused"),
+    AccountStatus.DISABLED: QT_TRANSLATE_NOOP("Labels", "disabled"),
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from inbox_app.core.vocab import Direction
 from inbox_app.ui import labels
 
 # IMAP system flags and the common keywords, lower-cased. \Seen is left out: a
@@ -43,7 +44,7 @@ def marks(meta: dict[str, Any] | None, direction: str) -> list[str]:
         edited = QCoreApplication.translate("MessageMarks", "edited {when}")
         out.append(edited.format(when=when) if when else QCoreApplication.translate("MessageMarks", "edited"))
     flags = {str(flag).lower() for flag in meta.get("flags") or ()}
-    for flag, text in (*(_REPLY_FLAGS if direction == "in" else ()), *_ANY_FLAGS):
+    for flag, text in (*(_REPLY_FLAGS if direction == Direction.IN else ()), *_ANY_FLAGS):
         if flag in flags:
             out.append(QCoreApplication.translate("MessageMarks", text))
     return out

@@ -9,6 +9,7 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from inbox_app.core.customers.reach import channel_of_identity
 from inbox_app.core.read.rows import SimilarCustomer
 from inbox_app.core.read.similar import SAME_ADDRESS_NAME
 from inbox_app.ui import labels
@@ -54,9 +55,7 @@ class SimilarCustomers(QWidget):
 
     def _row(self, i: int, suggestion: SimilarCustomer) -> tuple[QLabel, QPushButton, QPushButton]:
         customer = suggestion.customer
-        channels = sorted(
-            {labels.CHANNEL_OF_IDENTITY.get(ident.kind, ident.kind) for ident in customer.identities}
-        )
+        channels = sorted({channel_of_identity(ident.kind) for ident in customer.identities})
         words = [labels.word(labels.CHANNEL, c) for c in channels]
         open_cases = len(customer.open_case_ids)
         if open_cases:

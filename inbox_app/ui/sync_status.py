@@ -8,8 +8,18 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from inbox_app.core.accounts import AccountRow
+from inbox_app.core.vocab import AccountStatus
 from inbox_app.ui import labels
 from inbox_app.ui.workspace import Workspace
+
+# The mark before each account's name in the status tooltip.
+MARKS: dict[str, str] = {
+    AccountStatus.IDLE: "●",
+    AccountStatus.SYNCING: "◐",
+    AccountStatus.ERROR: "▲",
+    AccountStatus.AUTH_ERROR: "▲",
+}
+FAILING = (AccountStatus.ERROR, AccountStatus.AUTH_ERROR)
 
 
 class SyncStatus(QWidget):
@@ -41,7 +51,7 @@ class SyncStatus(QWidget):
         ws.bridge.changesMissed.connect(lambda _e: self._timer.start())
 
     def _poll_soon(self) -> None:
-        if any(a.status == "syncing" for a in self.accounts):
+        if any(a.status == AccountStatus.SYNCING for a in self.accounts):
             self._timer.start()
 
     def refresh(self) -> None:
@@ -51,8 +61,8 @@ class SyncStatus(QWidget):
         self.accounts = accounts
         parts, tips = [], []
         for a in accounts:
-            state = "disabled" if not a.enabled else a.status
-            mark = {"idle": "●", "syncing": "◐", "error": "▲", "auth_error": "▲"}.get(state, "○")
+            state = AccountStatus.DISABLED if not a.enabled else a.status
+            mark = MARKS.get(state, "○")
             parts.append(f"{mark} {a.name}: {labels.word(labels.ACCOUNT_STATUS, state)}")
             when = labels.when(a.last_sync_at) if a.last_sync_at else self.tr("never")
             tips.append(
@@ -63,7 +73,7 @@ class SyncStatus(QWidget):
             )
         self.summary.setText("   ".join(parts) if parts else self.tr("No channel accounts yet"))
         self.summary.setToolTip("\n".join(tips))
-        failing = [a for a in accounts if a.enabled and a.status in ("error", "auth_error") and a.last_error]
+        failing = [a for a in accounts if a.enabled and a.status in FAILING and a.last_error]
         if failing:
             a = failing[0]
             self.error.setText(self.tr("{name}: {error}").format(name=a.name, error=_short(a.last_error)))
@@ -72,7 +82,9 @@ class SyncStatus(QWidget):
         first_sync = [
             a
             for a in accounts
-            if a.status == "syncing" and a.progress_total and (a.progress_done or 0) < a.progress_total
+            if a.status == AccountStatus.SYNCING
+            and a.progress_total
+            and (a.progress_done or 0) < a.progress_total
         ]
         if first_sync:
             done = sum(a.progress_done or 0 for a in first_sync)
@@ -81,7 +93,7 @@ class SyncStatus(QWidget):
             self.progress.setValue(done)
             self.progress.setFormat(self.tr("Syncing %v of %m"))
         self.progress.setVisible(bool(first_sync))
-        syncing = any(a.status == "syncing" for a in accounts)
+        syncing = any(a.status == AccountStatus.SYNCING for a in accounts)
         if syncing and not self._poll.isActive():
             self._poll.start()
         elif not syncing:

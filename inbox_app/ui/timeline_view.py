@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from inbox_app.core.outbox.files import size_words
 from inbox_app.core.read.rows import AttachmentRow, MessageRow
+from inbox_app.core.vocab import Channel, Delivery, Direction
 from inbox_app.ui import html_body, labels, message_marks
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.timeline_model import TimelineModel
@@ -193,8 +194,7 @@ class MessageCard(QFrame):
 
     def update_row(self, row: MessageRow) -> None:
         self.row = row
-        direction = "note" if row.direction == "note" else row.direction
-        self.frame.setProperty("direction", direction)
+        self.frame.setProperty("direction", row.direction)
         self.frame.style().unpolish(self.frame)
         self.frame.style().polish(self.frame)
         channel = row.channel
@@ -204,8 +204,8 @@ class MessageCard(QFrame):
         self.who.setText(self._who(row))
         self.who.setToolTip(row.sender or "")
         self.time.setText(labels.when(row.sent_at))
-        failed = row.delivery in ("failed", "bounced")
-        self.state.setVisible(bool(row.delivery) and row.direction == "out")
+        failed = row.delivery == Delivery.FAILED
+        self.state.setVisible(bool(row.delivery) and row.direction == Direction.OUT)
         self.state.setProperty("delivery", row.delivery or "")
         self.state.style().unpolish(self.state)
         self.state.style().polish(self.state)
@@ -213,8 +213,8 @@ class MessageCard(QFrame):
         self.state.setText(f"{state}: {row.error}" if failed and row.error else state)
         self.state.setToolTip(row.error or "")
         self.state.setAccessibleName(self.tr("Delivery state: {state}").format(state=state))
-        if row.delivery == "failed" or self._retry_button is not None:
-            self.retry_button.setVisible(row.delivery == "failed")
+        if failed or self._retry_button is not None:
+            self.retry_button.setVisible(failed)
         marks = message_marks.marks(row.meta, row.direction) if row.meta else []
         if marks or self._marks is not None:
             self.marks.setText(" · ".join(marks))
@@ -248,10 +248,10 @@ class MessageCard(QFrame):
         self.attachments.addStretch(1)
 
     def _who(self, row: MessageRow) -> str:
-        if row.channel == "phone":
+        if row.channel == Channel.PHONE:
             meta = row.meta
             minutes = max(1, round(int(meta.get("duration") or 0) / 60))
-            kind = self.tr("Inbound call") if row.direction == "in" else self.tr("Outbound call")
+            kind = self.tr("Inbound call") if row.direction == Direction.IN else self.tr("Outbound call")
             return self.tr("{kind} · {number} · {minutes} min · {outcome}").format(
                 kind=kind,
                 number=meta.get("number") or "—",
@@ -259,10 +259,10 @@ class MessageCard(QFrame):
                 outcome=labels.word(labels.OUTCOME, meta.get("outcome")),
             )
         sender = _display_sender(row)
-        if row.direction == "note":
+        if row.direction == Direction.NOTE:
             return self.tr("Internal note by {who}").format(who=sender or self.tr("an agent"))
-        if row.direction == "out":
-            if row.channel != "email" and row.account and _is_channel_id(sender):
+        if row.direction == Direction.OUT:
+            if row.channel != Channel.EMAIL and row.account and _is_channel_id(sender):
                 # Our own chat account seen again (sent from a phone or another client): its
                 # bare channel ID means less to an agent than the account's name.
                 return self.tr("→ Reply from {account}").format(account=row.account)
@@ -298,7 +298,7 @@ class MessageCard(QFrame):
             )
         subject = (
             f"<b>{html_body.html_lib.escape(row.subject)}</b><br>"
-            if row.subject and row.channel == "email"
+            if row.subject and row.channel == Channel.EMAIL
             else ""
         )
         self.body.setHtml(subject + shown)
@@ -335,7 +335,7 @@ def _display_sender(row: MessageRow) -> str:
     person's name alone ("Name <@whatsapp_39...:server>" filled three lines); the whole
     identifier stays in the tooltip. Email keeps the address, as mail programs do."""
     sender = row.sender or ""
-    if row.channel != "email" and sender.endswith(">") and " <" in sender:
+    if row.channel != Channel.EMAIL and sender.endswith(">") and " <" in sender:
         return sender[: sender.rindex(" <")]
     return sender
 

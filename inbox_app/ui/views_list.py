@@ -30,12 +30,13 @@ from PySide6.QtWidgets import (
 
 from inbox_app.core.read.queries import CaseFilter
 from inbox_app.core.read.saved_searches import SavedSearchRow, SavedSearchService
+from inbox_app.core.vocab import CaseStatus
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.workspace import Workspace
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-WORKING = ("open", "pending")
+WORKING = (CaseStatus.OPEN, CaseStatus.PENDING)
 
 
 @dataclass(frozen=True)
@@ -79,19 +80,19 @@ def standard_views(ws: Workspace, channels: list[str]) -> list[View]:
         View(
             "pending",
             QCoreApplication.translate("Views", "Pending"),
-            CaseFilter(status=("pending",)),
+            CaseFilter(status=(CaseStatus.PENDING,)),
             "view-pending",
         ),
         View(
             "snoozed",
             QCoreApplication.translate("Views", "Snoozed"),
-            CaseFilter(status=("snoozed",)),
+            CaseFilter(status=(CaseStatus.SNOOZED,)),
             "view-snoozed",
         ),
         View(
             "resolved",
             QCoreApplication.translate("Views", "Resolved"),
-            CaseFilter(status=("resolved",)),
+            CaseFilter(status=(CaseStatus.RESOLVED,)),
             "view-resolved",
         ),
     ]

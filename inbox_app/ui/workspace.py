@@ -16,6 +16,7 @@ from inbox_app.core.calls import CallService
 from inbox_app.core.drafts import DraftService
 from inbox_app.core.read.workspace import WorkspaceReads
 from inbox_app.core.team.refusals import refusal
+from inbox_app.core.vocab import Role
 from inbox_app.sync.tasks import TaskGroup
 from inbox_app.ui.event_bridge import Bridge
 
@@ -58,11 +59,11 @@ class Workspace:
 
     @property
     def is_lead(self) -> bool:
-        return self.agent is None or self.agent.role in ("lead", "admin")
+        return self.agent is None or self.agent.role in (Role.LEAD, Role.ADMIN)
 
     @property
     def is_admin(self) -> bool:
-        return self.agent is None or self.agent.role == "admin"
+        return self.agent is None or self.agent.role == Role.ADMIN
 
     def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         return self.tasks.spawn(coro, name)

@@ -372,6 +372,10 @@
         <translation>Ancora niente da inviare.</translation>
     </message>
     <message>
+        <source>The customer has no {kind} identity, so {account} cannot reach them.</source>
+        <translation>Il cliente non ha un'identità {kind}, quindi {account} non può raggiungerlo.</translation>
+    </message>
+    <message>
         <source>This customer cannot be reached through any channel account; add a note instead.</source>
         <translation>Questo cliente non è raggiungibile da nessun account; aggiungi invece una nota.</translation>
     </message>
@@ -591,8 +595,16 @@ città: …</translation>
         <translation>Non riuscito</translation>
     </message>
     <message>
-        <source>Bounced</source>
-        <translation>Respinto</translation>
+        <source>agent</source>
+        <translation>agente</translation>
+    </message>
+    <message>
+        <source>lead</source>
+        <translation>responsabile</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>amministratore</translation>
     </message>
     <message>
         <source>Answered</source>

@@ -39,13 +39,13 @@ def normalize(kind: str, value: str, *, default_region: str | None = None) -> st
     text = (value or "").strip()
     if not text:
         raise InvalidIdentity(f"an empty {kind} identifier")
-    if kind == "email":
+    if kind == IdentityKind.EMAIL:
         _name, addr = parseaddr(text)
         addr = addr.strip().lower()
         if "@" not in addr or addr.startswith("@") or addr.endswith("@") or " " in addr:
             raise InvalidIdentity(f"not an email address: {text!r}")
         return addr
-    if kind == "phone":
+    if kind == IdentityKind.PHONE:
         import phonenumbers  # on first use: ~45 ms of imports the window's start does without
 
         try:
@@ -55,16 +55,16 @@ def normalize(kind: str, value: str, *, default_region: str | None = None) -> st
         if not phonenumbers.is_possible_number(number):
             raise InvalidIdentity(f"not a possible phone number: {text!r}")
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if kind == "matrix":
+    if kind == IdentityKind.MATRIX:
         if not _MATRIX.match(text):
             raise InvalidIdentity(f"not a Matrix user ID (@user:server): {text!r}")
         return text
-    if kind == "mastodon":
+    if kind == IdentityKind.MASTODON:
         match = _MASTODON.match(text)
         if not match:
             raise InvalidIdentity(f"not a Mastodon account (@user@instance): {text!r}")
         return f"@{match.group(1)}@{match.group(2)}".lower()
-    if kind in ("telegram", "review"):
+    if kind in (IdentityKind.TELEGRAM, IdentityKind.REVIEW):
         return text
     raise InvalidIdentity(f"unknown identity kind {kind!r} (known: {', '.join(KINDS)})")
 

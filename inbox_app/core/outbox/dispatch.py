@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.base import Address, AttachmentData, OutboundReply, SendResult
 from inbox_app.core import audit
 from inbox_app.core.clock import aware, utcnow
+from inbox_app.core.customers.reach import answered_kinds
 from inbox_app.core.events import CasesChanged, EventBus, MessagesChanged
 from inbox_app.core.store.models import (
     Agent,
@@ -32,15 +33,7 @@ from inbox_app.core.store.models import (
     Thread,
 )
 from inbox_app.core.store.settings import StoreSettings
-
-# identity kind a channel account answers to
-IDENTITY_KIND = {
-    "email": "email",
-    "matrix": "matrix",
-    "telegram": "telegram",
-    "mastodon": "mastodon",
-    "google_reviews": "review",
-}
+from inbox_app.core.vocab import Channel, Delivery, Direction, IdentityKind
 
 
 @dataclass(frozen=True)
@@ -72,16 +65,22 @@ class OutboxDispatcher:
         """Mark due replies *sending* (committed) and return them for sending; with
         ``stale_only`` only those a previous run left *sending* (a crash)."""
         now = utcnow()
-        states = ["sending"] if stale_only else ["queued", "sending"] if include_stale else ["queued"]
+        states = (
+            [Delivery.SENDING]
+            if stale_only
+            else [Delivery.QUEUED, Delivery.SENDING]
+            if include_stale
+            else [Delivery.QUEUED]
+        )
         claimed: list[Claimed] = []
         due = select(Message.id, Message.delivery).where(
             Message.account_id == account_id,
-            Message.direction == "out",
+            Message.direction == Direction.OUT,
             Message.delivery.in_(states),
             or_(
                 Message.next_attempt_at.is_(None),
                 Message.next_attempt_at <= now,
-                Message.delivery == "sending",
+                Message.delivery == Delivery.SENDING,
             ),
         )
         if exclude:
@@ -96,11 +95,11 @@ class OutboxDispatcher:
                     s.execute(
                         update(Message)
                         .where(Message.id == message_id, Message.delivery == state)
-                        .values(delivery="sending", attempts=Message.attempts + 1)
+                        .values(delivery=Delivery.SENDING, attempts=Message.attempts + 1)
                     ),
                 ).rowcount
                 if done:
-                    claimed.append(self._build(s, message_id, uncertain=state == "sending"))
+                    claimed.append(self._build(s, message_id, uncertain=state == Delivery.SENDING))
         if claimed:
             self._bus.publish(MessagesChanged(tuple(c.message_id for c in claimed)))
         return claimed
@@ -116,7 +115,7 @@ class OutboxDispatcher:
             select(Message.external_id)
             .where(
                 Message.thread_id == msg.thread_id,
-                Message.direction == "in",
+                Message.direction == Direction.IN,
                 Message.external_id.is_not(None),
             )
             .order_by(Message.sent_at.desc(), Message.id.desc())
@@ -132,15 +131,15 @@ class OutboxDispatcher:
             )
             if r
         ]
-        kind = IDENTITY_KIND.get(account.kind)
+        kinds = answered_kinds(account.kind, account.channel)
         ident_q = select(Identity).where(Identity.customer_id == msg.customer_id)
-        if kind is not None:  # a test or third-party channel gets every identity
-            ident_q = ident_q.where(Identity.kind == kind)
+        if kinds is not None:
+            ident_q = ident_q.where(Identity.kind.in_(kinds))
         to = tuple(Address(i.kind, i.value, i.display) for i in s.scalars(ident_q.order_by(Identity.id)))
-        if thread is not None and account.channel == "email":
+        if thread is not None and account.channel == Channel.EMAIL:
             last = s.execute(
                 select(Message.sender, Message.meta)
-                .where(Message.thread_id == thread.id, Message.direction == "in")
+                .where(Message.thread_id == thread.id, Message.direction == Direction.IN)
                 .order_by(Message.sent_at.desc())
                 .limit(1)
             ).first()
@@ -148,7 +147,7 @@ class OutboxDispatcher:
                 reply_to = [str(a) for a in ((last.meta or {}).get("reply_to") or [])]
                 # Reply-To is respected for replies; the identity stays the From address.
                 to = (
-                    tuple(Address("email", a) for a in reply_to)
+                    tuple(Address(IdentityKind.EMAIL, a) for a in reply_to)
                     if reply_to
                     else _prefer_sender(to, last.sender)
                 )
@@ -163,12 +162,14 @@ class OutboxDispatcher:
         signature = None
         if msg.agent_id:
             signature = s.scalar(select(Agent.signature).where(Agent.id == msg.agent_id))
-        text = f"{msg.text}\n\n-- \n{signature}" if signature and account.channel == "email" else msg.text
+        text = (
+            f"{msg.text}\n\n-- \n{signature}" if signature and account.channel == Channel.EMAIL else msg.text
+        )
         reply = OutboundReply(
             idempotency_key=msg.idempotency_key or str(msg.id),
             thread_key=thread.external_key if thread else "",
             text=text,
-            to=to[:1] if account.channel == "email" else to,
+            to=to[:1] if account.channel == Channel.EMAIL else to,
             html=msg.html,
             subject=msg.subject,
             in_reply_to=last_in,
@@ -183,7 +184,7 @@ class OutboxDispatcher:
         with self._factory() as s, s.begin():
             msg = s.get(Message, claimed.message_id)
             assert msg is not None
-            msg.delivery, msg.error = "sent", None
+            msg.delivery, msg.error = Delivery.SENT, None
             msg.external_id = result.external_id[:500]
             if msg.case_id:
                 case = s.get(Case, msg.case_id)
@@ -212,12 +213,12 @@ class OutboxDispatcher:
             if sent_parts:
                 msg.meta = {**(msg.meta or {}), "sent_parts": list(sent_parts)}
             if msg.attempts >= settings.max_send_attempts:
-                msg.delivery = "failed"
+                msg.delivery = Delivery.FAILED
                 msg.error = f"gave up after {msg.attempts} attempts: {error}"[:1000]
                 gave_up = True
             else:
                 delay = retry_after if retry_after is not None else min(600.0, 2.0**msg.attempts)
-                msg.delivery, msg.error = "queued", error[:1000]
+                msg.delivery, msg.error = Delivery.QUEUED, error[:1000]
                 msg.next_attempt_at = utcnow() + timedelta(seconds=delay)
                 gave_up = False
             case_id = msg.case_id
@@ -232,8 +233,8 @@ class OutboxDispatcher:
                 select(Message.next_attempt_at)
                 .where(
                     Message.account_id == account_id,
-                    Message.direction == "out",
-                    Message.delivery == "queued",
+                    Message.direction == Direction.OUT,
+                    Message.delivery == Delivery.QUEUED,
                 )
                 .order_by(Message.next_attempt_at.is_not(None), Message.next_attempt_at)
                 .limit(1)
@@ -247,7 +248,7 @@ class OutboxDispatcher:
         with self._factory() as s, s.begin():
             msg = s.get(Message, claimed.message_id)
             assert msg is not None
-            msg.delivery, msg.error = "failed", reason[:1000]
+            msg.delivery, msg.error = Delivery.FAILED, reason[:1000]
             audit.record(s, None, "reply.failed", "message", msg.id, reason=reason[:1000])
             case_id = msg.case_id
         self._changed(claimed.message_id, case_id)
@@ -258,7 +259,7 @@ class OutboxDispatcher:
             s.execute(
                 update(Message)
                 .where(Message.id == claimed.message_id)
-                .values(delivery="queued", error=error[:1000], attempts=Message.attempts - 1)
+                .values(delivery=Delivery.QUEUED, error=error[:1000], attempts=Message.attempts - 1)
             )
         self._changed(claimed.message_id, None)
 

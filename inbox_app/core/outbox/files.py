@@ -11,26 +11,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from connectors.base import AttachmentData, size_words
+from inbox_app.core.outbox.rules import MAX_REPLY_FILES, files_too_large
 
-__all__ = ["MAX_REPLY_FILES", "ReplyFileError", "content_type_of", "read_files", "size_words", "too_large"]
-
-#: The files of one reply together: mail servers commonly refuse messages over 25 MB
-#: (and base64 makes a file a third larger on the wire), chat servers allow 50-100 MB.
-MAX_REPLY_FILES = 18 * 1024 * 1024
+__all__ = ["MAX_REPLY_FILES", "ReplyFileError", "content_type_of", "read_files", "size_words"]
 
 
 class ReplyFileError(Exception):
     """A file cannot go with the reply; the message says which and why."""
-
-
-def too_large(total: int) -> str | None:
-    """Why files of ``total`` bytes cannot go with one reply, or None."""
-    if total <= MAX_REPLY_FILES:
-        return None
-    return (
-        f"the files come to {size_words(total)}; a reply carries at most {size_words(MAX_REPLY_FILES)}"
-        " (send a link to larger files instead)"
-    )
 
 
 def content_type_of(path: str | Path) -> str:
@@ -53,8 +40,8 @@ def read_files(paths: Iterable[str | Path]) -> tuple[AttachmentData, ...]:
         except OSError as exc:
             raise ReplyFileError(f"cannot read {path}: {exc.strerror or exc}")
         total += len(data)
-        problem = too_large(total)
-        if problem is not None:
-            raise ReplyFileError(problem)
+        refusal = files_too_large(total)
+        if refusal is not None:
+            raise ReplyFileError(refusal.words())
         out.append(AttachmentData(filename=path.name, content_type=content_type_of(path), data=data))
     return tuple(out)

@@ -26,9 +26,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.base import AttachmentData, Capabilities, SendResult
 from inbox_app.core import audit
 from inbox_app.core.clock import aware, utcnow
+from inbox_app.core.customers.reach import answered_kinds
 from inbox_app.core.events import CasesChanged, EventBus, MessagesAdded, MessagesChanged
-from inbox_app.core.outbox.dispatch import IDENTITY_KIND, Claimed, OutboxDispatcher
-from inbox_app.core.outbox.files import too_large
+from inbox_app.core.outbox.dispatch import Claimed, OutboxDispatcher
+from inbox_app.core.outbox.rules import Refusal, Refused, check_for_channel, check_reply
 from inbox_app.core.store.models import (
     Agent,
     Attachment,
@@ -39,15 +40,20 @@ from inbox_app.core.store.models import (
     Message,
     Thread,
 )
+from inbox_app.core.vocab import Channel, Delivery, Direction
 
-__all__ = ["IDENTITY_KIND", "CapabilitiesOf", "Claimed", "KeyMaker", "OutboxService", "ReplyError"]
+__all__ = ["CapabilitiesOf", "Claimed", "KeyMaker", "OutboxService", "ReplyError"]
 
 KeyMaker = Callable[[str, Mapping[str, Any]], str]
 CapabilitiesOf = Callable[[str, Mapping[str, Any]], Capabilities]  # (kind, account settings)
 
 
 class ReplyError(Exception):
-    """The reply cannot be queued; the message says why."""
+    """The reply cannot be queued; the message says why, and ``refusal`` which rule refused it."""
+
+    def __init__(self, why: str | Refusal) -> None:
+        self.refusal = why if isinstance(why, Refusal) else None
+        super().__init__(why.words() if isinstance(why, Refusal) else why)
 
 
 def _default_key(_kind: str, _settings: Mapping[str, Any]) -> str:
@@ -82,11 +88,9 @@ class OutboxService:
         html: str | None = None,
         attachments: tuple[AttachmentData, ...] = (),
     ) -> int:
-        if not text.strip() and not attachments:
-            raise ReplyError("the reply is empty")
-        problem = too_large(sum(len(a.data) for a in attachments))
-        if problem is not None:
-            raise ReplyError(problem)
+        refusal = check_reply(text, len(attachments), sum(len(a.data) for a in attachments))
+        if refusal is not None:
+            raise ReplyError(refusal)
         with self._factory() as s, s.begin():
             case = s.get(Case, case_id)
             if case is None:
@@ -98,8 +102,8 @@ class OutboxService:
                 msg = Message(
                     customer_id=case.customer_id,
                     case_id=case.id,
-                    direction="note",
-                    channel="note",
+                    direction=Direction.NOTE,
+                    channel=Channel.NOTE,
                     text=text,
                     sent_at=now,
                     agent_id=agent_id,
@@ -135,14 +139,9 @@ class OutboxService:
             raise ReplyError(f"channel account {account.name!r} is disabled")
         if self._capabilities_of is not None:
             caps = self._capabilities_of(account.kind, account.settings)
-            refusal = _file_refusal(account.name, caps, files)
+            refusal = check_for_channel(text, files, caps, account.name)
             if refusal is not None:
                 raise ReplyError(refusal)
-            length = caps.length_of(text)
-            if caps.max_length and length > caps.max_length and not caps.split_long:
-                raise ReplyError(
-                    f"the reply has {length} {caps.length_unit}; {account.name} allows {caps.max_length}"
-                )
         thread = self._pick_thread(s, case, account)
         key = self._key_maker(account.kind, account.settings)
         if thread is None:
@@ -163,7 +162,7 @@ class OutboxService:
             thread_id=thread.id,
             case_id=case.id,
             customer_id=case.customer_id,
-            direction="out",
+            direction=Direction.OUT,
             channel=account.channel,
             sender=agent.name if agent else account.name,
             agent_id=agent.id if agent else None,
@@ -171,7 +170,7 @@ class OutboxService:
             subject=_reply_subject(thread.subject or case.subject),
             text=text,
             html=html,
-            delivery="queued",
+            delivery=Delivery.QUEUED,
             idempotency_key=key,
             attempts=0,
             next_attempt_at=now,
@@ -200,7 +199,7 @@ class OutboxService:
         for where in (Message.case_id == case.id, Message.customer_id == case.customer_id):
             account_id = s.scalar(
                 select(Message.account_id)
-                .where(where, Message.direction == "in", Message.account_id.is_not(None))
+                .where(where, Message.direction == Direction.IN, Message.account_id.is_not(None))
                 .order_by(Message.sent_at.desc(), Message.id.desc())
                 .limit(1)
             )
@@ -220,22 +219,25 @@ class OutboxService:
             )
             if thread is not None:
                 return thread
-        kind = IDENTITY_KIND.get(account.kind, account.kind)
+        kinds = answered_kinds(account.kind, account.channel)
+        if kinds is None:
+            return None
         has_identity = s.scalar(
-            select(Identity.id).where(Identity.customer_id == case.customer_id, Identity.kind == kind)
+            select(Identity.id).where(Identity.customer_id == case.customer_id, Identity.kind.in_(kinds))
         )
-        if has_identity is None and account.kind != "fake":
-            raise ReplyError(f"the customer has no {kind} identity, so {account.name} cannot reach them")
+        if has_identity is None:
+            kind = " or ".join(sorted(kinds))
+            raise ReplyError(Refusal(Refused.UNREACHABLE, account.name, kinds=kind))
         return None
 
     def retry(self, message_id: int, *, actor: str | None = None) -> None:
         with self._factory() as s, s.begin():
             msg = s.get(Message, message_id)
-            if msg is None or msg.direction != "out":
+            if msg is None or msg.direction != Direction.OUT:
                 raise ReplyError(f"no outgoing message with id {message_id}")
-            if msg.delivery != "failed":
+            if msg.delivery != Delivery.FAILED:
                 raise ReplyError(f"message {message_id} is {msg.delivery}, not failed")
-            msg.delivery, msg.next_attempt_at, msg.attempts = "queued", utcnow(), 0
+            msg.delivery, msg.next_attempt_at, msg.attempts = Delivery.QUEUED, utcnow(), 0
             audit.record(s, actor, "reply.retried", "message", msg.id)
             case_id = msg.case_id
         self._bus.publish(MessagesChanged((message_id,), (case_id,) if case_id else ()))
@@ -275,23 +277,6 @@ class OutboxService:
     def release(self, claimed: Claimed, error: str) -> None:
         """Put a claimed reply back untouched (the account stopped, e.g. credentials)."""
         self._dispatch.release(claimed, error)
-
-
-def _file_refusal(account: str, caps: Capabilities, files: tuple[AttachmentData, ...]) -> str | None:
-    """Why ``files`` cannot go through ``account``, in words, or None."""
-    if not files:
-        return None
-    if not caps.attachments:
-        return (
-            f"{account} cannot carry files; send them through another of the customer's "
-            "channels, or add them to an internal note"
-        )
-    if caps.max_attachments is not None and len(files) > caps.max_attachments:
-        return f"{account} takes at most {caps.max_attachments} files in one reply"
-    unfit = [f.filename for f in files if not caps.takes_file(f.content_type)]
-    if unfit:
-        return f"{account} takes only these kinds of file: {caps.attachment_kinds()} (not {', '.join(unfit)})"
-    return None
 
 
 def _store_attachment(s: Session, message_id: int, att: AttachmentData) -> None:

@@ -19,6 +19,7 @@ from inbox_app.core import audit
 from inbox_app.core.clock import utcnow
 from inbox_app.core.customers.store import CustomerError
 from inbox_app.core.store.models import Customer, CustomerDistinction, Identity
+from inbox_app.core.vocab import IdentityKind
 
 #: Why a customer is suggested; the UI and the CLI word it.
 SAME_NAME = "same_name"
@@ -95,7 +96,7 @@ def address_twin_ids(s: Session, customer_id: int, skip: set[int], limit: int) -
     customer's (plus-addressing aside), newest first; none for a role mailbox, a short
     name, or a name more than ``COMMON_NAME`` customers share."""
     addresses = s.scalars(
-        select(Identity.value).where(Identity.customer_id == customer_id, Identity.kind == "email")
+        select(Identity.value).where(Identity.customer_id == customer_id, Identity.kind == IdentityKind.EMAIL)
     ).all()
     out: list[int] = []
     for address in addresses:
@@ -112,7 +113,7 @@ def address_twin_ids(s: Session, customer_id: int, skip: set[int], limit: int) -
             select(Identity.customer_id, Identity.value)
             .join(Customer, Customer.id == Identity.customer_id)
             .where(
-                Identity.kind == "email",
+                Identity.kind == IdentityKind.EMAIL,
                 or_(*ranges),
                 func.coalesce(Customer.merged_into_id, 0) == 0,
                 Customer.erased_at.is_(None),

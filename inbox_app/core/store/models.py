@@ -27,6 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from inbox_app.core.clock import utcnow
 from inbox_app.core.store.coltypes import PackedText, UtcTimestamp
+from inbox_app.core.vocab import AccountStatus, CaseStatus, Priority, Role
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -57,7 +58,7 @@ class Agent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
-    role: Mapped[str] = mapped_column(String(20), default="agent")  # agent, lead, admin
+    role: Mapped[str] = mapped_column(String(20), default=Role.AGENT)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     signature: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -110,7 +111,7 @@ class ChannelAccount(Base):
     channel: Mapped[str] = mapped_column(String(20))
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    status: Mapped[str] = mapped_column(String(20), default="idle")
+    status: Mapped[str] = mapped_column(String(20), default=AccountStatus.IDLE)
     last_error: Mapped[str | None] = mapped_column(Text)
     last_sync_at: Mapped[datetime | None]
     cursor: Mapped[str | None] = mapped_column(Text)
@@ -127,8 +128,8 @@ class Case(Base):
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="open")
-    priority: Mapped[str] = mapped_column(String(20), default="normal")
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.OPEN)
+    priority: Mapped[str] = mapped_column(String(20), default=Priority.NORMAL)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     subject: Mapped[str | None] = mapped_column(String(500))

@@ -14,10 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from inbox_app.core.store.models import Base
+from inbox_app.core.vocab import Role
 
-GROUPS = ("agent", "lead", "admin", "worker")
-#: The group of each agent role.
-ROLE_GROUP = {"agent": "agent", "lead": "lead", "admin": "admin"}
+#: The group of the headless sync worker's login: no agent's role.
+WORKER = "worker"
+GROUPS: tuple[str, ...] = (*Role, WORKER)
+#: The group of each agent role: the one of the same name.
+ROLE_GROUP: dict[str, str] = {role: role for role in Role}
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ SYNC_STATUS = ("status", "last_error", "last_sync_at", "cursor", "progress_done"
 
 
 def _work(agent: Rights, worker: Rights) -> dict[str, Rights]:
-    return {"agent": agent, "lead": agent, "admin": ALL, "worker": worker}
+    return {Role.AGENT: agent, Role.LEAD: agent, Role.ADMIN: ALL, WORKER: worker}
 
 
 #: Every table of the models and what each group may do with it. A table added to the
@@ -106,15 +109,15 @@ RIGHTS: dict[str, dict[str, Rights]] = {
     "agents": _work(READ, READ),
     "teams": _work(READ, READ),
     "store_settings": _work(READ, READ),
-    "templates": {"agent": READ, "lead": ALL, "admin": ALL, "worker": NONE},
+    "templates": {Role.AGENT: READ, Role.LEAD: ALL, Role.ADMIN: ALL, WORKER: NONE},
     # The trail is append-only: only admins change it (erasing a customer's words).
     "audit_events": {
-        "agent": APPEND,
-        "lead": Rights(read=True, add=True),
-        "admin": ALL,
-        "worker": APPEND,
+        Role.AGENT: APPEND,
+        Role.LEAD: Rights(read=True, add=True),
+        Role.ADMIN: ALL,
+        WORKER: APPEND,
     },
-    "quarantine": {"agent": NONE, "lead": NONE, "admin": ALL, "worker": Rights(read=True, add=True)},
+    "quarantine": {Role.AGENT: NONE, Role.LEAD: NONE, Role.ADMIN: ALL, WORKER: Rights(read=True, add=True)},
     # Conversations: agents work them, the worker stores what arrives and sends replies.
     "customers": _work(
         Rights(read=True, change=("name", "name_key", "notes", "details", "merged_into_id")),

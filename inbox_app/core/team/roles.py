@@ -31,10 +31,11 @@ from inbox_app.core.team import row_rules as db_row_rules
 from inbox_app.core.team.refusals import NotPermitted as NotPermitted
 from inbox_app.core.team.refusals import primary_message, refusal_words
 from inbox_app.core.team.refusals import refusal as refusal
-from inbox_app.core.team.rights import ALSO_READ, ROLE_GROUP, Rights
+from inbox_app.core.team.rights import ALSO_READ, ROLE_GROUP, WORKER, Rights
 from inbox_app.core.team.rights import GROUPS as GROUPS
 from inbox_app.core.team.rights import RIGHTS as RIGHTS
 from inbox_app.core.team.rights import undecided_tables as undecided_tables
+from inbox_app.core.vocab import Role
 
 # The "X as X" names above stay importable from here (db_roles.RIGHTS, db_roles.refusal), as
 # they were before the rights and the refusals moved to modules of their own.
@@ -174,7 +175,7 @@ def _logins(conn: Connection, database: str) -> list[Login]:
         if agent and agent.group(2) == database:
             kind, agent_id = "agent", int(agent.group(1))
         elif worker and worker.group(1) == database:
-            kind, agent_id = "worker", None
+            kind, agent_id = WORKER, None
         else:
             continue
         member_of = tuple(sorted(groups[g] for g in _memberships(conn, user) if g in groups))
@@ -404,7 +405,7 @@ def set_agent_login(
                 f"{agent.name} already has the database login {own[0].user!r}; "
                 f"remove it first with 'inbox-app db roles drop {own[0].user}'"
             )
-        group = groups[ROLE_GROUP.get(agent.role, "agent")]
+        group = groups[ROLE_GROUP.get(agent.role, Role.AGENT)]
         found = _claim_login(
             conn,
             chosen,
@@ -463,12 +464,12 @@ def set_worker_login(engine: Engine, user: str, password: str, *, actor: str | N
             user,
             password,
             _worker_mark(database),
-            groups["worker"],
+            groups[WORKER],
             groups,
             taken="is not a worker login of this store; choose another name",
         )
         _audit(s, actor, "worker.db_login_set" if found else "worker.db_login_added", user=user)
-    return LoginResult(user, groups["worker"], found is None)
+    return LoginResult(user, groups[WORKER], found is None)
 
 
 def drop_login(engine: Engine, user: str, *, actor: str | None = None) -> Login:
@@ -507,7 +508,7 @@ def follow_role(session: Session, agent_id: int, role: str) -> None:
         return
     groups = _groups_in_place(conn, database)
     for login in own:
-        _join(conn, login.user, groups[ROLE_GROUP.get(role, "agent")], groups)
+        _join(conn, login.user, groups[ROLE_GROUP.get(role, Role.AGENT)], groups)
 
 
 # ------------------------------------------------------------------ who is working

@@ -23,6 +23,8 @@ from collections.abc import Mapping
 
 from sqlalchemy import Connection
 
+from inbox_app.core.vocab import Role
+
 #: Matches the comment db_roles gives an agent's login ("Unisono login of agent N in
 #: database D"); a test keeps it beside the Python pattern there.
 LOGIN_COMMENT = r"^Unisono login of agent ([0-9]+) in database (.+)$"
@@ -74,8 +76,8 @@ def install(conn: Connection, schema: str, groups: Mapping[str, str]) -> None:
         run(f"ALTER TABLE {target} ENABLE ROW LEVEL SECURITY")
         run(f"DROP POLICY IF EXISTS own_rows ON {target}")
         run(
-            f"CREATE POLICY own_rows ON {target} TO {groups['agent']}, {groups['lead']} "
+            f"CREATE POLICY own_rows ON {target} TO {groups[Role.AGENT]}, {groups[Role.LEAD]} "
             f"USING ({mine}) WITH CHECK ({mine})"
         )
         run(f"DROP POLICY IF EXISTS all_rows ON {target}")
-        run(f"CREATE POLICY all_rows ON {target} TO {groups['admin']} USING (true) WITH CHECK (true)")
+        run(f"CREATE POLICY all_rows ON {target} TO {groups[Role.ADMIN]} USING (true) WITH CHECK (true)")

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox_app.core.calls import OUTCOMES, CallLog
+from inbox_app.core.calls import CallLog
 from inbox_app.core.read.rows import CustomerRow
+from inbox_app.core.vocab import CallOutcome, Direction, IdentityKind
 from inbox_app.ui import labels
 
 
@@ -25,12 +26,12 @@ class CallDialog(QDialog):
         self.setWindowTitle(self.tr("Log a call"))
         form = QFormLayout(self)
         self.direction = QComboBox(self)
-        self.direction.addItem(self.tr("Inbound (the customer called)"), "in")
-        self.direction.addItem(self.tr("Outbound (we called)"), "out")
+        self.direction.addItem(self.tr("Inbound (the customer called)"), str(Direction.IN))
+        self.direction.addItem(self.tr("Outbound (we called)"), str(Direction.OUT))
         form.addRow(self.tr("Call"), self.direction)
         self.number = QLineEdit(self)
         self.number.setPlaceholderText("+39 …")
-        phones = [i.value for i in customer.identities if i.kind == "phone"]
+        phones = [i.value for i in customer.identities if i.kind == IdentityKind.PHONE]
         self.number.setText(phones[0] if phones else "")
         form.addRow(self.tr("Number"), self.number)
         self.minutes = QSpinBox(self)
@@ -38,8 +39,8 @@ class CallDialog(QDialog):
         self.minutes.setSuffix(self.tr(" min"))
         form.addRow(self.tr("Duration"), self.minutes)
         self.outcome = QComboBox(self)
-        for code in OUTCOMES:
-            self.outcome.addItem(labels.word(labels.OUTCOME, code), code)
+        for code in CallOutcome:
+            self.outcome.addItem(labels.word(labels.OUTCOME, code), str(code))
         form.addRow(self.tr("Outcome"), self.outcome)
         self.notes = QPlainTextEdit(self)
         self.notes.setAccessibleName(self.tr("Call notes"))

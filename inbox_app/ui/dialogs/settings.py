@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
 
 from connectors.base import ExplainsSecret, SettingSpec
 from inbox_app.core.accounts import AccountRow
-from inbox_app.core.agents import ROLES
+from inbox_app.core.vocab import AccountStatus, Channel, Role
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.workspace import Workspace
 
-CHANNELS = ("email", "chat", "social", "review")
+# The channels a template has variants for (a call and a note are no reply).
+CHANNELS = (Channel.EMAIL, Channel.CHAT, Channel.SOCIAL, Channel.REVIEW)
 
 
 class AccountsTab(QWidget):
@@ -102,7 +103,7 @@ class AccountsTab(QWidget):
         for a in accounts:
             item = QListWidgetItem(
                 icon(f"channel-{a.channel}"),
-                f"{a.name} · {labels.word(labels.ACCOUNT_STATUS, a.status if a.enabled else 'disabled')}",
+                f"{a.name} · {labels.word(labels.ACCOUNT_STATUS, a.status if a.enabled else AccountStatus.DISABLED)}",
             )
             item.setData(Qt.ItemDataRole.UserRole, a)
             self.list.addItem(item)
@@ -273,8 +274,8 @@ class AgentsTab(QWidget):
         self.email = QLineEdit(self)
         self.email.setPlaceholderText(self.tr("Email"))
         self.role = QComboBox(self)
-        for role in ROLES:
-            self.role.addItem(role)
+        for role in Role:
+            self.role.addItem(labels.word(labels.ROLE, role), str(role))
         self.team = QComboBox(self)
         self.team.setEditable(True)
         self.add = QPushButton(self.tr("Add agent"), self)
@@ -310,7 +311,7 @@ class AgentsTab(QWidget):
             self._ws.services.agents.add,
             self.name.text(),
             self.email.text(),
-            self.role.currentText(),
+            self.role.currentData(),
             self.team.currentText().strip() or None,
             actor=self._ws.actor,
             task="add agent",
@@ -421,7 +422,7 @@ class TemplatesTab(QWidget):
         self.body.setAccessibleName(self.tr("Template text"))
         self.channel = QComboBox(self)
         for ch in CHANNELS:
-            self.channel.addItem(labels.word(labels.CHANNEL, ch), ch)
+            self.channel.addItem(labels.word(labels.CHANNEL, ch), str(ch))
         self.variant = QPlainTextEdit(self)
         self.variant.setAccessibleName(self.tr("Variant for the channel"))
         self.variant.setPlaceholderText(self.tr("Empty: the main text is used on this channel"))
@@ -444,7 +445,7 @@ class TemplatesTab(QWidget):
         self.result = QLabel(self)
         right.addRow(self.result)
         layout.addLayout(right, 2)
-        self._channel = CHANNELS[0]
+        self._channel = str(CHANNELS[0])
         self.list.currentItemChanged.connect(self._picked)
         self.channel.currentIndexChanged.connect(self._channel_changed)
         self.new.clicked.connect(self._new)

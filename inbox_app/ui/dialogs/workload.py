@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 
 from inbox_app.core.agents import AgentRow
 from inbox_app.core.read.queries import CaseFilter
+from inbox_app.core.vocab import CaseStatus
 from inbox_app.ui import labels
 from inbox_app.ui.workspace import Workspace
 
-WORKING = ("open", "pending")
+WORKING = (CaseStatus.OPEN, CaseStatus.PENDING)
 
 
 class WorkloadDialog(QDialog):
@@ -87,15 +88,19 @@ class WorkloadDialog(QDialog):
                 out.append(
                     (
                         agent,
-                        services.queries.count_cases(CaseFilter(status=("open",), assignee_id=agent.id)),
-                        services.queries.count_cases(CaseFilter(status=("pending",), assignee_id=agent.id)),
+                        services.queries.count_cases(
+                            CaseFilter(status=(CaseStatus.OPEN,), assignee_id=agent.id)
+                        ),
+                        services.queries.count_cases(
+                            CaseFilter(status=(CaseStatus.PENDING,), assignee_id=agent.id)
+                        ),
                     )
                 )
             out.append(
                 (
                     None,
-                    services.queries.count_cases(CaseFilter(status=("open",), unassigned=True)),
-                    services.queries.count_cases(CaseFilter(status=("pending",), unassigned=True)),
+                    services.queries.count_cases(CaseFilter(status=(CaseStatus.OPEN,), unassigned=True)),
+                    services.queries.count_cases(CaseFilter(status=(CaseStatus.PENDING,), unassigned=True)),
                 )
             )
             return out

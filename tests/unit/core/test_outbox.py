@@ -29,6 +29,18 @@ def _setup(
     return server, store.queries.cases()[0].id
 
 
+def _social_case(store, tmp_path: Path) -> int:
+    """A case of a customer who wrote on a social account (500 characters a reply)."""
+    return _setup(
+        store,
+        tmp_path,
+        ("@shop dove è il mio ordine?",),
+        channel="social",
+        sender="mastodon:@anna@mastodon.social",
+        name="social",
+    )[1]
+
+
 def _sync(store):
     return asyncio.run(store.supervisor().run_once())[0]
 
@@ -130,14 +142,7 @@ def test_replies_that_cannot_be_queued_say_why(store, tmp_path: Path) -> None:
 def test_the_length_limit_is_the_account_s_own(store, tmp_path: Path) -> None:
     # The same connector kind allows 500 characters on a social account and 4096 on a chat
     # one (capabilities per account's settings): the outbox refuses by the account's.
-    _server, case_id = _setup(
-        store,
-        tmp_path,
-        ("@shop dove è il mio ordine?",),
-        channel="social",
-        sender="mastodon:@anna@mastodon.social",
-        name="social",
-    )
+    case_id = _social_case(store, tmp_path)
     with pytest.raises(ReplyError, match="allows 500"):
         store.outbox.queue_reply(case_id, "x" * 501)
     store.outbox.queue_reply(case_id, "x" * 500)
@@ -199,7 +204,11 @@ def test_files_go_with_a_reply_stored_once_and_only_where_the_channel_carries_th
 def test_a_channel_that_takes_some_kinds_of_file_refuses_the_others_in_words() -> None:
     from connectors.base import AttachmentData, Capabilities
     from connectors.mastodon import MastodonConnector
-    from inbox_app.core.outbox.queue import _file_refusal
+    from inbox_app.core.outbox.rules import Refusal, Refused, check_for_channel
+
+    def refusal(account: str, caps: Capabilities, files: tuple[AttachmentData, ...]) -> str | None:
+        refused = check_for_channel("x", files, caps, account)
+        return None if refused is None else refused.words()
 
     caps = MastodonConnector.capabilities
     photo = AttachmentData("foto.jpg", "image/jpeg", b"x")
@@ -209,13 +218,34 @@ def test_a_channel_that_takes_some_kinds_of_file_refuses_the_others_in_words() -
         and caps.takes_file("VIDEO/mp4")
         and not caps.takes_file("application/pdf")
     )
-    assert _file_refusal("social", caps, (photo,)) is None
-    assert _file_refusal("social", caps, (photo, pdf)) == (
+    assert refusal("social", caps, (photo,)) is None
+    assert check_for_channel("x", (photo, pdf), caps, "social") == Refusal(
+        Refused.FILE_KINDS, "social", names=("fattura.pdf",), kinds="image, video, audio"
+    )
+    assert refusal("social", caps, (photo, pdf)) == (
         "social takes only these kinds of file: image, video, audio (not fattura.pdf)"
     )
-    assert _file_refusal("social", caps, (photo,) * 5) == "social takes at most 4 files in one reply"
-    assert _file_refusal("posta", Capabilities(attachments=True), (pdf,) * 9) is None  # any kind, any number
-    assert "cannot carry files" in (_file_refusal("recensioni", Capabilities(), (photo,)) or "")
+    assert refusal("social", caps, (photo,) * 5) == "social takes at most 4 files in one reply"
+    assert refusal("posta", Capabilities(attachments=True), (pdf,) * 9) is None  # any kind, any number
+    assert "cannot carry files" in (refusal("recensioni", Capabilities(), (photo,)) or "")
+
+
+def test_a_refused_reply_carries_its_code_and_figures(store, tmp_path: Path) -> None:
+    from inbox_app.core.outbox.rules import Refusal, Refused
+
+    case_id = _social_case(store, tmp_path)
+    with pytest.raises(ReplyError) as refused:
+        store.outbox.queue_reply(case_id, "x" * 612)
+    assert refused.value.refusal == Refusal(
+        Refused.TOO_LONG, "social", limit=500, length=612, unit="characters"
+    )
+    assert str(refused.value) == "the reply has 612 characters; social allows 500"
+    with pytest.raises(ReplyError) as empty:
+        store.outbox.queue_reply(case_id, " ")
+    assert empty.value.refusal == Refusal(Refused.EMPTY)
+    with pytest.raises(ReplyError) as missing:
+        store.outbox.queue_reply(999, "x")
+    assert missing.value.refusal is None  # not a rule of the reply: no case to answer
 
 
 def test_auth_failure_keeps_the_reply_queued_and_stops_the_account(store, tmp_path: Path) -> None:

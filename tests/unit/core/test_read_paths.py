@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from connectors.base import AttachmentData
 from inbox_app.app import build
 from inbox_app.core.read.queries import OPEN_STATES, CaseFilter
+from inbox_app.core.read.workspace import WorkspaceReads
 from inbox_app.core.store.models import Case, Message
 from tests.unit.core.helpers import T0, account, batch, item
 
@@ -70,6 +71,6 @@ def test_the_all_open_view_pages_in_order_across_statuses(any_url: str) -> None:
             seen += [c.id for c in page]
             after = (page[-1].last_message_at, page[-1].id)
         assert seen == expected
-        assert [i for i, _ in store.queries.case_ids(view)] == expected
+        assert list(WorkspaceReads(store.read_factory, store.queries).case_ids(view)) == expected
     finally:
         store.close()
