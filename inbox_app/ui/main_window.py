@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from inbox_app import APP_NAME
 from inbox_app.core.read.rows import CaseRow, CustomerRow
+from inbox_app.core.vocab import CaseStatus
 from inbox_app.ui import window_layout
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.case_actions import CaseActions
@@ -203,8 +204,8 @@ class MainWindow(QMainWindow):
         action("snooze", self.tr("Snooze"), self.tr("Snooze (s)"), do.snooze)
         more = QMenu(self)
         more.addAction(self.tr("Assign to me"), do.assign_to_me)
-        more.addAction(self.tr("Mark pending"), lambda: do.set_status("pending"))
-        more.addAction(self.tr("Reopen"), lambda: do.set_status("open"))
+        more.addAction(self.tr("Mark pending"), lambda: do.set_status(CaseStatus.PENDING))
+        more.addAction(self.tr("Reopen"), lambda: do.set_status(CaseStatus.OPEN))
         more.addAction(self.tr("Priority…"), do.priority)
         more.addAction(self.tr("Tags…"), do.tags)
         more.addSeparator()

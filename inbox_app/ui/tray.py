@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from inbox_app import APP_NAME
 from inbox_app.core.read.queries import NotFound
+from inbox_app.core.vocab import Direction
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.workspace import Workspace
 
@@ -52,7 +53,7 @@ class Tray(QObject):
                 except NotFound:
                     continue  # erased meanwhile
                 case = cases.get(message.case_id or -1)
-                if message.direction != "in" or case is None:
+                if message.direction != Direction.IN or case is None:
                     continue
                 if case.assignee is None or (me is not None and case.assignee == me.name):
                     out.append(f"{case.customer_name}: {message.text[:80]}")

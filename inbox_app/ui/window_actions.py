@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QInputDialog
 
 from inbox_app.core.cases import PRIORITIES
+from inbox_app.core.vocab import CaseStatus
 from inbox_app.ui import labels
 from inbox_app.ui.dialogs.actions import AssignDialog, SnoozeDialog
 from inbox_app.ui.dialogs.call import CallDialog
@@ -97,7 +98,7 @@ class WindowActions(QObject):
             self.window.composer.start(note)
 
     def resolve(self) -> None:
-        self.set_status("resolved")
+        self.set_status(CaseStatus.RESOLVED)
 
     def set_status(self, status: str) -> None:
         if self.window.case is not None:
@@ -128,7 +129,7 @@ class WindowActions(QObject):
             return
         dialog = SnoozeDialog(self.window)
         if dialog.exec():
-            self.window.actions_.set_status(self.window.case.id, "snoozed", dialog.until())
+            self.window.actions_.set_status(self.window.case.id, CaseStatus.SNOOZED, dialog.until())
 
     def priority(self) -> None:
         case = self.window.case

@@ -44,7 +44,7 @@ def test_every_member_has_italian_words(words: type[StrEnum], table: dict[str, s
             assert translated != english, f"{words.__name__}.{member.name}: {english!r} is not translated"
 
 
-def test_words_are_shown_through_the_translator(qapp) -> None:  # type: ignore[no-untyped-def]
+def test_words_are_shown_through_the_translator(qapp) -> None:
     from PySide6.QtCore import QCoreApplication
 
     italian = TsTranslator(TS)
