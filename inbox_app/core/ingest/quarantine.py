@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from connectors.base import Address, AttachmentData, BatchItem, BrokenItem, InboundItem, ItemUpdate
@@ -37,6 +37,22 @@ def record_item(session: Session, account_id: int | None, item: BatchItem, reaso
             item=data,
             received_at=utcnow(),
         )
+    )
+
+
+def already_quarantined(session: Session, account_id: int, external_id: str) -> bool:
+    """Whether this account's item is waiting in quarantine already (a replayed batch
+    must not keep it twice)."""
+    return (
+        session.scalar(
+            select(QuarantineItem.id)
+            .where(
+                QuarantineItem.account_id == account_id,
+                QuarantineItem.external_id == external_id,
+            )
+            .limit(1)
+        )
+        is not None
     )
 
 
