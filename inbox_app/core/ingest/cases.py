@@ -10,54 +10,64 @@ from typing import Any
 
 from connectors.base import InboundItem
 from inbox_app.core.clock import aware, utcnow
-from inbox_app.core.ingest.customers import CustomerResolver
 from inbox_app.core.ingest.records import CaseRec, ThreadRec
+from inbox_app.core.ingest.state import BatchState
+from inbox_app.core.vocab import CaseStatus, Priority
 
 
-class CaseRules(CustomerResolver):
+class CaseRules:
     """When a message opens a case, reopens a resolved one, or wakes a pending one."""
 
-    # ------------------------------------------------------------ cases
+    def __init__(self, state: BatchState) -> None:
+        self.state = state
 
-    def _case_for(self, item: InboundItem, thread: ThreadRec) -> CaseRec | None:
+    def case_for(self, item: InboundItem, thread: ThreadRec) -> CaseRec | None:
+        """The case a message files under, opened or woken by it when a customer wrote."""
         customer_reply = item.direction == "in" and not item.is_auto
         case = thread.case
-        if case is not None and case.status == "resolved" and customer_reply:
+        if case is not None and case.status == CaseStatus.RESOLVED and customer_reply:
             resolved_at = case.resolved_at or utcnow()
-            window = timedelta(days=self.settings.reopen_window_days)
+            window = timedelta(days=self.state.settings.reopen_window_days)
             if (aware(item.sent_at) or utcnow()) - resolved_at <= window:
-                case.set("status", "open")
+                case.set("status", CaseStatus.OPEN)
                 case.set("resolved_at", None)
-                self.audits.append(("case.reopened", case, {"by_message": item.external_id}))
+                self.state.audits.append(("case.reopened", case, {"by_message": item.external_id}))
             else:
                 case = None  # too long ago: this is a new matter
-        elif case is not None and customer_reply and case.status in ("pending", "snoozed"):
-            case.set("status", "open")
+        elif case is not None and customer_reply and case.status in _WAITING:
+            case.set("status", CaseStatus.OPEN)
             case.set("snoozed_until", None)
         if case is None and customer_reply:
             case = self._open_case(item, thread)
         return case
 
     def _open_case(self, item: InboundItem, thread: ThreadRec) -> CaseRec:
+        st = self.state
         sent_at = aware(item.sent_at) or utcnow()
         values: dict[str, Any] = {
-            "priority": "normal",
+            "priority": Priority.NORMAL,
             "subject": (item.subject or first_line(item.text))[:500] or None,
             "tags": {},
             "opened_at": sent_at,
-            "first_response_due": sent_at + timedelta(hours=self.settings.first_response_hours),
+            "first_response_due": sent_at + timedelta(hours=st.settings.first_response_hours),
         }
         case = CaseRec(
-            None, insert=values, customer_id=thread.customer_id, status="open", last_message_at=sent_at
+            None,
+            insert=values,
+            customer_id=thread.customer_id,
+            status=CaseStatus.OPEN,
+            last_message_at=sent_at,
         )
-        self.new_cases.append(case)
+        st.new_cases.append(case)
         thread.case = case
         thread.changed.add("case_id")
-        self.audits.append(("case.opened", case, {"thread_id": thread}))
+        st.audits.append(("case.opened", case, {"thread_id": thread}))
         return case
 
-    def _touch_case(self, case: CaseRec, item: InboundItem, sent_at: datetime) -> None:
-        self.touched_cases[id(case)] = case
+    def touch_case(self, case: CaseRec, item: InboundItem, sent_at: datetime) -> None:
+        """What a message filed under a case changes in it: its last message, whether
+        the customer is waiting, and when they were first answered."""
+        self.state.touched_cases[id(case)] = case
         if sent_at > (case.last_message_at or sent_at):
             case.set("last_message_at", sent_at)
         if item.direction == "in" and not item.is_auto:
@@ -68,6 +78,9 @@ class CaseRules(CustomerResolver):
             if case.first_response_at is None:
                 case.set("first_response_at", sent_at)
 
+
+# A customer's reply wakes a case put aside until they answer, or until a time.
+_WAITING = (CaseStatus.PENDING, CaseStatus.SNOOZED)
 
 # "@unisono@mastodon.social @anna ..." -- the addressees a social post or a chat message
 # starts with. A case named after them reads the same as every other case of that

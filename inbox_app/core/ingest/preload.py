@@ -6,20 +6,21 @@ ingest; these reads fill the caches the writer then decides from.
 
 from __future__ import annotations
 
-import functools
 from datetime import timedelta
 from typing import Any
 
 from connectors.base import InboundItem
 from inbox_app.core.clock import aware, utcnow
-from inbox_app.core.customers.identities import normalize_subject, try_normalize
+from inbox_app.core.customers.identities import normalize_subject
 from inbox_app.core.customers.store import live_customer_id
 from inbox_app.core.ingest.records import CASES, THREADS, CaseRec, ThreadRec
-from inbox_app.core.ingest.sql import SqlWriter, chunks
+from inbox_app.core.ingest.sql import chunks
+from inbox_app.core.ingest.state import BatchState
 from inbox_app.core.store.coltypes import EPOCH_UTC
+from inbox_app.core.vocab import Channel
 
 
-class Preloader(SqlWriter):
+class Preloader:
     """Reads what a batch needs in a few queries: known messages, threads, cases, identities.
 
     The queries go to the driver as plain SQL: compiling SQLAlchemy statements with
@@ -27,26 +28,29 @@ class Preloader(SqlWriter):
     pass through their column type, so they read back exactly as through the ORM.
     """
 
-    # ------------------------------------------------------------ preloading
+    def __init__(self, state: BatchState) -> None:
+        self.state = state
+        self._ts_reader: Any = None
 
-    def _preload(self, items: list[InboundItem]) -> None:
+    def preload(self, items: list[InboundItem]) -> None:
         if not items:
             return
+        st = self.state
         ids = {i.external_id for i in items}
         refs = {r for i in items for r in (i.in_reply_to, *i.references) if r}
         known: dict[str | None, int | None] = {}
         for chunk in chunks(ids | refs):
             sql = f"SELECT external_id, thread_id FROM messages WHERE account_id = ? AND external_id IN ({_marks(chunk)})"
-            for ext, thread_id in self._rows(sql, [self.account.id, *chunk]):
+            for ext, thread_id in self._rows(sql, [st.account.id, *chunk]):
                 known[ext] = thread_id
         keys = {i.thread_key[:500] for i in items}
         thread_ids = {t for t in known.values() if t is not None}
-        self._load_threads("t.account_id = ? AND t.external_key", [self.account.id], keys)
-        self._load_threads("t.id", [], thread_ids - set(self.threads))
+        self._load_threads("t.account_id = ? AND t.external_key", [st.account.id], keys)
+        self._load_threads("t.id", [], thread_ids - set(st.threads))
         for ext, thread_id in known.items():
             if ext is None:
                 continue
-            self.msg_thread[ext] = self.threads.get(thread_id) if thread_id is not None else None
+            st.msg_thread[ext] = st.threads.get(thread_id) if thread_id is not None else None
         # Our own replies seen again: one query for the whole batch instead of one per item.
         out_keys = {i.idempotency_key or i.external_id for i in items if i.direction == "out"}
         for chunk in chunks(out_keys):
@@ -55,18 +59,18 @@ class Preloader(SqlWriter):
                 f"WHERE idempotency_key IN ({_marks(chunk)})"
             )
             for key, message_id, external_id, delivery in self._rows(sql, chunk):
-                self.outbox[key] = {
+                st.outbox[key] = {
                     "idempotency_key": key,
                     "id": message_id,
                     "external_id": external_id,
                     "delivery": delivery,
                 }
         self._preload_identities(items)
-        if self.account.channel == "email":
+        if st.email:
             self._preload_subjects(items)
 
     def _rows(self, sql: str, params: list[Any]) -> list[Any]:
-        conn = self.s.connection()
+        conn = self.state.session.connection()
         if conn.dialect.paramstyle != "qmark":
             sql = sql.replace("?", "%s")
         return list(conn.exec_driver_sql(sql, tuple(params)).fetchall())
@@ -78,7 +82,7 @@ class Preloader(SqlWriter):
         type's own conversion and ``aware`` after it were a twentieth of ingest.
         """
         if self._ts_reader is None:
-            dialect = self.s.get_bind().dialect
+            dialect = self.state.session.get_bind().dialect
             fn = CASES.c.last_message_at.type.dialect_impl(dialect).result_processor(dialect, None)
             general = fn or (lambda v: v)
 
@@ -100,27 +104,28 @@ class Preloader(SqlWriter):
             self._add_threads(self._rows(sql, [*params, *chunk]))
 
     def _add_threads(self, rows: Any) -> list[ThreadRec]:
+        st = self.state
         out = []
         case_ids = set()
         ts = self._timestamps()
         for row in rows:
             thread_id, customer_id, case_id, last, external_key, account_id, merged = row[:7]
-            rec = self.threads.get(thread_id)
+            rec = st.threads.get(thread_id)
             if rec is None:
                 rec = ThreadRec(thread_id, customer_id, None, ts(last))
                 rec.case = case_id  # resolved to a record below
-                self.threads[thread_id] = rec
+                st.threads[thread_id] = rec
                 if merged is None:
-                    self.live_checked.add(thread_id)
+                    st.live_checked.add(thread_id)
                 if case_id is not None:
                     case_ids.add(case_id)
-            if account_id == self.account.id:
-                self.thread_cache.setdefault(external_key, rec)
+            if account_id == st.account.id:
+                st.thread_cache.setdefault(external_key, rec)
             out.append(rec)
-        self._load_cases(case_ids - set(self.cases))
+        self._load_cases(case_ids - set(st.cases))
         for rec in out:
             if isinstance(rec.case, int):
-                rec.case = self.cases.get(rec.case)
+                rec.case = st.cases.get(rec.case)
         return out
 
     def _load_cases(self, ids: set[int]) -> None:
@@ -128,17 +133,20 @@ class Preloader(SqlWriter):
         for chunk in chunks(ids):
             sql = f"SELECT id, {', '.join(CaseRec.FIELDS)} FROM cases WHERE id IN ({_marks(chunk)})"
             for case_id, customer_id, status, *times in self._rows(sql, chunk):
-                self.cases[case_id] = CaseRec.stored(case_id, customer_id, status, [ts(t) for t in times])
+                self.state.cases[case_id] = CaseRec.stored(
+                    case_id, customer_id, status, [ts(t) for t in times]
+                )
 
     def _preload_identities(self, items: list[InboundItem]) -> None:
+        st = self.state
         wanted: set[tuple[str, str]] = set()
         for item in items:
             if item.direction == "in":
-                norm = self._norm(item.sender.kind, item.sender.value)
+                norm = st.norm(item.sender.kind, item.sender.value)
                 if norm:
                     wanted.add((item.sender.kind, norm))
             for extra in item.extra_identities:
-                norm = self._norm(extra.kind, extra.value)
+                norm = st.norm(extra.kind, extra.value)
                 if norm:
                     wanted.add((extra.kind, norm))
         by_kind: dict[str, set[str]] = {}
@@ -153,26 +161,27 @@ class Preloader(SqlWriter):
                 )
                 for value, customer_id, merged in self._rows(sql, [kind, *chunk]):
                     if merged is not None:
-                        customer_id = live_customer_id(self.s, customer_id)
-                    self.identity_cache[(kind, value)] = customer_id
-        self.identity_absent = wanted - set(self.identity_cache)
+                        customer_id = live_customer_id(st.session, customer_id)
+                    st.identity_cache[(kind, value)] = customer_id
+        st.identity_absent = wanted - set(st.identity_cache)
 
     def _preload_subjects(self, items: list[InboundItem]) -> None:
         """Threads a reply without headers may join: same customer, same subject, email."""
+        st = self.state
         pairs: set[tuple[int, str]] = set()
         for item in items:
             if item.direction != "in" or not item.subject:
                 continue
             norm = normalize_subject(item.subject)
-            key = (item.sender.kind, self._norm(item.sender.kind, item.sender.value) or "")
-            if norm and key in self.identity_cache:
-                pairs.add((self.identity_cache[key], norm))
+            key = (item.sender.kind, st.norm(item.sender.kind, item.sender.value) or "")
+            if norm and key in st.identity_cache:
+                pairs.add((st.identity_cache[key], norm))
         if not pairs:
             return
         oldest = min(aware(i.sent_at) or utcnow() for i in items) - timedelta(
-            days=self.settings.subject_thread_days
+            days=st.settings.subject_thread_days
         )
-        dialect = self.s.get_bind().dialect
+        dialect = st.session.get_bind().dialect
         bind = THREADS.c.last_message_at.type.dialect_impl(dialect).bind_processor(dialect)
         since = bind(oldest) if bind else oldest
         # Each (customer, subject) pair is one probe of their index. Two IN lists
@@ -187,25 +196,11 @@ class Preloader(SqlWriter):
                 f"t.account_id, c.merged_into_id, t.norm_subject FROM (VALUES {values}) AS p "
                 f"{join} threads t ON t.customer_id = p.column1 AND t.norm_subject = p.column2 "
                 "JOIN customers c ON c.id = t.customer_id "
-                "WHERE t.channel = 'email' AND t.last_message_at >= ?"
+                f"WHERE t.channel = '{Channel.EMAIL.value}' AND t.last_message_at >= ?"
             )
             rows = self._rows(sql, [*(v for pair in chunk for v in pair), since])
             for row, rec in zip(rows, self._add_threads(rows), strict=True):
-                self._index_subject(rec, row[7])
-
-    def _index_subject(self, rec: ThreadRec, norm: str | None) -> None:
-        if norm:
-            bucket = self.by_subject.setdefault((rec.customer_id, norm), [])
-            if rec not in bucket:
-                bucket.append(rec)
-
-    def _norm(self, kind: str, value: str) -> str | None:
-        return normalized(kind, value, self.settings.default_phone_region)
-
-
-@functools.lru_cache(maxsize=65536)  # parsing phone numbers is slow; people write again
-def normalized(kind: str, value: str, region: str | None) -> str | None:
-    return try_normalize(kind, value, default_region=region)
+                st.index_subject(rec, row[7])
 
 
 def _marks(values: Any) -> str:

@@ -71,6 +71,22 @@ def record_item(session: Session, account_id: int | None, item: BatchItem, reaso
     )
 
 
+def already_quarantined(session: Session, account_id: int, external_id: str) -> bool:
+    """Whether this account's item is waiting in quarantine already (a replayed batch
+    must not keep it twice)."""
+    return (
+        session.scalar(
+            select(QuarantineItem.id)
+            .where(
+                QuarantineItem.account_id == account_id,
+                QuarantineItem.external_id == external_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def item_from_record(record: QuarantineItem, parser: RawParser | None = None) -> BatchItem | None:
     """Rebuild the item; raw-only items need the channel's parser."""
     data = dict(record.item or {})

@@ -11,9 +11,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table
-from sqlalchemy.orm import Session
 
-from connectors.base import InboundItem
 from inbox_app.core.store.models import (
     Case,
     Customer,
@@ -21,7 +19,6 @@ from inbox_app.core.store.models import (
     Message,
     Thread,
 )
-from inbox_app.core.store.settings import StoreSettings
 
 
 class IngestError(Exception):
@@ -126,38 +123,3 @@ MESSAGES = cast(Table, Message.__table__)
 CUSTOMERS = cast(Table, Customer.__table__)
 IDENTITIES = cast(Table, Identity.__table__)
 NO_THREAD = None  # a known message that files nowhere (our own echo matched to the outbox)
-
-
-class WriterState:
-    """What one attempt at a batch knows: the caches its steps share.
-
-    The writer is built in layers (SQL writing, preloading, customers, cases, items),
-    each in its own module; this is the state they all read and change.
-    """
-
-    def __init__(self, session: Session, account: Account, settings: StoreSettings) -> None:
-        self.s = session
-        self.account = account
-        self.settings = settings
-        self.result = IngestResult()
-        self.identity_cache: dict[tuple[str, str], int] = {}
-        self.identity_absent: set[tuple[str, str]] = set()
-        self.threads: dict[int, ThreadRec] = {}  # by id, so one record per thread
-        self.thread_cache: dict[str, ThreadRec] = {}  # by external key, this account
-        self.msg_thread: dict[str, ThreadRec | None] = {}
-        self.cases: dict[int, CaseRec] = {}
-        self.new_threads: list[ThreadRec] = []
-        self.new_cases: list[CaseRec] = []
-        self.touched_cases: dict[int, CaseRec] = {}  # by id(record): new ones have no id yet
-        self.by_subject: dict[tuple[int, str], list[ThreadRec]] = {}
-        self.outbox: dict[str, dict[str, Any]] = {}
-        self.audits: list[tuple[str, Any, dict[str, Any]]] = []
-        self.pending: list[tuple[dict[str, Any], InboundItem, ThreadRec, CaseRec | None]] = []
-        self.seen_external: set[str] = set()
-        self.live_checked: set[int] = set()
-        self.customer_ids: set[int] = set()
-        self.sqlite = session.get_bind().dialect.name == "sqlite"
-        self.next_ids: dict[str, int] = {}
-        self._ts_reader: Any = None
-        self.new_customers: list[dict[str, Any]] = []
-        self.new_identities: list[dict[str, Any]] = []

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.base import Batch
 from inbox_app.core.clock import utcnow
 from inbox_app.core.events import CasesChanged, EventBus, MessagesAdded, MessagesChanged
+from inbox_app.core.ingest.quarantine import RawParser, item_from_record, record_item
 from inbox_app.core.ingest.records import Account, IngestError, IngestResult
-from inbox_app.core.ingest.writer import BatchWriter, quarantine_item
+from inbox_app.core.ingest.writer import BatchWriter
 from inbox_app.core.store.models import (
     ChannelAccount,
     QuarantineItem,
@@ -27,7 +28,7 @@ from inbox_app.core.store.models import (
 from inbox_app.core.store.settings import StoreSettings
 
 if TYPE_CHECKING:
-    from inbox_app.core.ingest.quarantine import QuarantineRow, RawParser
+    from inbox_app.core.ingest.quarantine import QuarantineRow
 
 __all__ = ["IngestError", "IngestResult", "IngestService"]
 
@@ -63,7 +64,7 @@ class IngestService:
                             result.add(BatchWriter(session, account, settings).write((item,)))
                     except Exception as exc:  # noqa: BLE001 - any failure quarantines the item
                         with session.begin_nested():
-                            quarantine_item(session, account.id, item, _reason(exc))
+                            record_item(session, account.id, item, _reason(exc))
                         result.quarantined += 1
             row.cursor = batch.cursor
             row.last_sync_at = utcnow()
@@ -79,8 +80,6 @@ class IngestService:
         ``parser`` reads raw-only items again (the channel's own parser, e.g. after
         an update taught it a new charset).
         """
-        from inbox_app.core.ingest.quarantine import item_from_record
-
         with self._factory() as session, session.begin():
             record = session.get(QuarantineItem, quarantine_id)
             if record is None:

@@ -24,8 +24,8 @@ from inbox_app.core.ingest.records import (
     THREADS,
     CaseRec,
     ThreadRec,
-    WriterState,
 )
+from inbox_app.core.ingest.state import BatchState
 from inbox_app.core.store import textpack
 from inbox_app.core.store.coltypes import to_micros
 from inbox_app.core.store.models import (
@@ -36,39 +36,44 @@ from inbox_app.core.store.models import (
 )
 
 
-class SqlWriter(WriterState):
+class SqlWriter:
     """Writes what a batch decided in multi-row statements; hands out ids on SQLite."""
 
-    def _next_id(self, table: Any) -> int:
+    def __init__(self, state: BatchState) -> None:
+        self.state = state
+
+    def next_id(self, table: Any) -> int:
         """The next free id of ``table`` on SQLite, where this transaction holds the only
         write lock (BEGIN IMMEDIATE) and ids are max + 1: no round trip per new row."""
-        if table.name not in self.next_ids:
-            self.next_ids[table.name] = (self.s.scalar(select(func.max(table.c.id))) or 0) + 1
-        value = self.next_ids[table.name]
-        self.next_ids[table.name] = value + 1
+        next_ids = self.state.next_ids
+        if table.name not in next_ids:
+            next_ids[table.name] = (self.state.session.scalar(select(func.max(table.c.id))) or 0) + 1
+        value = next_ids[table.name]
+        next_ids[table.name] = value + 1
         return value
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         """Write everything decided so far: new cases, threads, changes, audit, messages."""
-        s = self.s
-        if self.new_customers:
-            sqlite_insert_rows(s, CUSTOMERS, self.new_customers)
-            self.new_customers.clear()
-        if self.new_identities:
-            sqlite_insert_rows(s, IDENTITIES, self.new_identities)
-            self.new_identities.clear()
-        if self.new_cases:
+        st = self.state
+        s = st.session
+        if st.new_customers:
+            sqlite_insert_rows(s, CUSTOMERS, st.new_customers)
+            st.new_customers.clear()
+        if st.new_identities:
+            sqlite_insert_rows(s, IDENTITIES, st.new_identities)
+            st.new_identities.clear()
+        if st.new_cases:
             rows = [
                 {**c.insert, **{f: getattr(c, f) for f in CaseRec.FIELDS}}  # type: ignore[dict-item]
-                for c in self.new_cases
+                for c in st.new_cases
             ]
             ids = self._insert(CASES, rows)
-            for case, case_id in zip(self.new_cases, ids, strict=True):
+            for case, case_id in zip(st.new_cases, ids, strict=True):
                 case.id, case.insert, case.changed = case_id, None, set()
-                self.cases[case_id] = case
-                self.result.case_ids.add(case_id)
-            self.new_cases.clear()
-        if self.new_threads:
+                st.cases[case_id] = case
+                st.result.case_ids.add(case_id)
+            st.new_cases.clear()
+        if st.new_threads:
             rows = [
                 {
                     **(t.insert or {}),
@@ -76,16 +81,16 @@ class SqlWriter(WriterState):
                     "case_id": t.case.id if t.case else None,
                     "last_message_at": t.last_message_at,
                 }
-                for t in self.new_threads
+                for t in st.new_threads
             ]
             ids = self._insert(THREADS, rows)
-            for thread, thread_id in zip(self.new_threads, ids, strict=True):
+            for thread, thread_id in zip(st.new_threads, ids, strict=True):
                 thread.id, thread.insert, thread.changed = thread_id, None, set()
-                self.threads[thread_id] = thread
-                self.live_checked.add(thread_id)
-            self.new_threads.clear()
+                st.threads[thread_id] = thread
+                st.live_checked.add(thread_id)
+            st.new_threads.clear()
         self._write_changes()
-        if self.audits:
+        if st.audits:
             now = utcnow()
             s.execute(
                 insert(AuditEvent),
@@ -98,19 +103,19 @@ class SqlWriter(WriterState):
                         "object_id": case.id,
                         "data": {k: (v.id if isinstance(v, ThreadRec) else v) for k, v in data.items()},
                     }
-                    for action, case, data in self.audits
+                    for action, case, data in st.audits
                 ],
             )
-            self.audits.clear()
-        if not self.pending:
+            st.audits.clear()
+        if not st.pending:
             return
         rows = []
         dictionary = self._text_dictionary()
-        for row, _item, thread, message_case in self.pending:
+        for row, _item, thread, message_case in st.pending:
             row["thread_id"] = thread.id
             row["case_id"] = message_case.id if message_case is not None else None
             row["customer_id"] = thread.customer_id
-            if self.sqlite:
+            if st.sqlite:
                 row["text"] = textpack.pack(row["text"] or "", dictionary)
                 if row.get("html"):
                     row["html"] = textpack.pack(row["html"], dictionary)
@@ -119,7 +124,7 @@ class SqlWriter(WriterState):
         raws = []
         blobs: dict[str, bytes] = {}
         atts: list[dict[str, Any]] = []
-        for message_id, (_row, item, _t, _c) in zip(ids, self.pending, strict=True):
+        for message_id, (_row, item, _t, _c) in zip(ids, st.pending, strict=True):
             if item.raw:
                 # Level 1: the raw copy is for re-parsing and export, rarely read; level 6
                 # took a third of an email import's store time for 2 % less space.
@@ -148,16 +153,17 @@ class SqlWriter(WriterState):
                 [{"sha256": d, "size": len(data), "data": data} for d, data in blobs.items()],
             )
             s.execute(insert(Attachment), atts)
-        self.result.message_ids += ids
-        self.result.stored += len(ids)
-        self.pending.clear()
+        st.result.message_ids += ids
+        st.result.stored += len(ids)
+        st.pending.clear()
 
     def _text_dictionary(self) -> int | None:
         """The store's dictionary for packing message text (SQLite), trained from its
         newest messages once it has enough of them; None until then."""
-        if not self.sqlite:
+        st = self.state
+        if not st.sqlite:
             return None
-        conn = self.s.connection()
+        conn = st.session.connection()
         # The id alone each batch; the 64 KB dictionary only the first time it is met.
         key = conn.exec_driver_sql("SELECT dict_id FROM text_dictionaries ORDER BY id DESC LIMIT 1").scalar()
         if key is not None:
@@ -185,24 +191,26 @@ class SqlWriter(WriterState):
 
     def _insert(self, table: Any, rows: list[dict[str, Any]]) -> list[int]:
         """Insert rows in multi-row statements; returns their ids in order."""
-        if not self.sqlite:
+        st = self.state
+        if not st.sqlite:
             return list(
-                self.s.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+                st.session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
             )
         # SQLite cannot promise RETURNING order for a multi-row insert, and SQLAlchemy
         # then inserts row by row (and the search index is updated row by row, several
         # times slower). The write lock is ours since BEGIN IMMEDIATE, so the next ids
         # are known: give them explicitly and insert a few hundred rows per statement.
-        ids = [self._next_id(table) for _ in rows]
+        ids = [self.next_id(table) for _ in rows]
         for row, row_id in zip(rows, ids, strict=True):
             row["id"] = row_id
-        sqlite_insert_rows(self.s, table, rows)
+        sqlite_insert_rows(st.session, table, rows)
         return ids
 
     def _write_changes(self) -> None:
         """Changed columns of existing threads and cases, grouped into executemany updates."""
+        st = self.state
         groups: dict[tuple[Any, tuple[str, ...]], list[dict[str, Any]]] = {}
-        for thread in self.threads.values():
+        for thread in st.threads.values():
             if thread.changed:
                 cols = tuple(sorted(thread.changed))
                 values = {
@@ -213,14 +221,14 @@ class SqlWriter(WriterState):
                 }
                 groups.setdefault((THREADS, cols), []).append({c: values[c] for c in ("_id", *cols)})
                 thread.changed = set()
-        for case in self.cases.values():
+        for case in st.cases.values():
             if case.changed:
                 cols = tuple(sorted(case.changed))
                 row = {"_id": case.id, **{c: getattr(case, c) for c in cols}}
                 groups.setdefault((CASES, cols), []).append(row)
                 case.changed = set()
         for (table, cols), rows in groups.items():
-            self.s.execute(
+            st.session.execute(
                 update(table).where(table.c.id == bindparam("_id")).values({c: bindparam(c) for c in cols}),
                 rows,
             )

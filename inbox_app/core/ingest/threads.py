@@ -1,0 +1,91 @@
+"""Which conversation a message joins: by its references, its channel's thread key,
+or, for an email reply whose headers were dropped, its sender and subject."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from connectors.base import InboundItem
+from inbox_app.core.clock import aware, utcnow
+from inbox_app.core.customers.identities import normalize_subject
+from inbox_app.core.customers.store import live_customer_id
+from inbox_app.core.ingest.customers import CustomerResolver
+from inbox_app.core.ingest.records import ThreadRec
+from inbox_app.core.ingest.state import BatchState
+
+
+class Threading:
+    """Finds a message's thread among those the batch knows, or starts a new one."""
+
+    def __init__(self, state: BatchState, customers: CustomerResolver) -> None:
+        self.state = state
+        self.customers = customers
+
+    def find(self, item: InboundItem) -> ThreadRec | None:
+        st = self.state
+        for ref in (item.in_reply_to, *reversed(item.references)):
+            if ref:
+                thread = st.msg_thread.get(ref)
+                if thread is not None:
+                    return thread
+        thread = st.thread_cache.get(item.thread_key[:500])
+        if thread is not None:
+            return thread
+        if st.email and item.subject and item.direction == "in":
+            return self._by_subject(item)
+        return None
+
+    def follow_merges(self, thread: ThreadRec) -> None:
+        """People can be merged between batches: always file under the live customer."""
+        st = self.state
+        if thread.id is not None and thread.id not in st.live_checked:
+            st.live_checked.add(thread.id)
+            live = live_customer_id(st.session, thread.customer_id)
+            if live != thread.customer_id:
+                thread.customer_id = live
+                thread.changed.add("customer_id")
+
+    def start(self, item: InboundItem, customer_id: int) -> ThreadRec:
+        """A new thread, written with the batch."""
+        st = self.state
+        sent_at = aware(item.sent_at) or utcnow()
+        norm = normalize_subject(item.subject)
+        values: dict[str, Any] = {
+            "account_id": st.account.id,
+            "channel": st.account.channel,
+            "external_key": item.thread_key[:500],
+            "subject": (item.subject or None) and item.subject[:500],
+            "norm_subject": norm,
+            "encrypted": bool(item.meta.get("encrypted")),
+            "created_at": sent_at,
+        }
+        thread = ThreadRec(None, customer_id, None, sent_at, insert=values)
+        st.new_threads.append(thread)
+        st.thread_cache[values["external_key"]] = thread
+        if st.email:
+            st.index_subject(thread, norm)
+        return thread
+
+    def _by_subject(self, item: InboundItem) -> ThreadRec | None:
+        """A reply whose mail program dropped the headers still joins its conversation."""
+        norm = normalize_subject(item.subject)
+        if not norm:
+            return None
+        ident = self.customers.sender_identity(item)
+        if ident is None:
+            return None
+        customer_id = self.customers.lookup_identity(*ident)
+        if customer_id is None:
+            return None
+        st = self.state
+        since = (aware(item.sent_at) or utcnow()) - timedelta(days=st.settings.subject_thread_days)
+        best = None
+        for rec in st.by_subject.get((customer_id, norm), ()):
+            if (
+                rec.customer_id == customer_id
+                and rec.last_message_at >= since
+                and (best is None or rec.last_message_at > best.last_message_at)
+            ):
+                best = rec
+        return best
