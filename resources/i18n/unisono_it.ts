@@ -1150,6 +1150,21 @@ città: …</translation>
     </message>
 </context>
 <context>
+    <name>LiveFeed</name>
+    <message>
+        <source>Not live: reconnecting to the database…</source>
+        <translation>Non aggiornato: riconnessione al database…</translation>
+    </message>
+    <message>
+        <source>Live updates</source>
+        <translation>Aggiornamenti in tempo reale</translation>
+    </message>
+    <message>
+        <source>Changes made on other desktops are not shown until the connection is back.</source>
+        <translation>Le modifiche fatte da altre postazioni non compaiono finché la connessione non torna.</translation>
+    </message>
+</context>
+<context>
     <name>Tray</name>
     <message>
         <source>New messages</source>

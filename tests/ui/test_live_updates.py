@@ -7,6 +7,7 @@ and started again under the open window.
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import time
@@ -45,6 +46,9 @@ def team_store(server: PostgresServer, tmp_path: Path, loop) -> Iterator[Service
     services.extra["seed"] = seed(services, tmp_path)
     yield services
     services.close()
+    # Connections the outage broke are let go of here, inside this test (see pytestmark),
+    # not whenever a later test happens to collect them.
+    gc.collect()
 
 
 @pytest.fixture()

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 
 from inbox_app.ui import timeline_view
 from inbox_app.ui.case_list_model import CaseListModel
+from inbox_app.ui.message_card import MessageCard
 from inbox_app.ui.timeline_model import FIRST_PAGE
-from inbox_app.ui.timeline_view import MessageCard
 
 
 def _ready(window, qtbot) -> None:
@@ -293,7 +293,7 @@ def test_an_edit_is_shown_with_its_time(make_window, services, qtbot) -> None:
     assert "ho scritto anche per email" in card.body.toPlainText()
     ours = next(c for c in window.timeline.cards if c.row.direction == "out")
     assert ours.who.text() == "→ Reply from chat" and ours.who.toolTip() == "@support:example.org"
-    from inbox_app.ui.timeline_view import _is_channel_id
+    from inbox_app.ui.message_card import _is_channel_id
 
     assert [
         _is_channel_id(s) for s in ("@shop@mastodon.example", "123456789", "Marco", "", "Giulia Rossi")
