@@ -92,11 +92,18 @@ def _say_held(args: argparse.Namespace, held: ReplyHeld) -> None:
     if getattr(args, "json", False):
         out(
             args,
-            {"held": True, "case_id": held.case_id, "after": held.after, "newer": [m.to_json() for m in held.newer]},
+            {
+                "held": True,
+                "case_id": held.case_id,
+                "after": held.after,
+                "newer": [m.to_json() for m in held.newer],
+            },
             "",
         )
     count = "a message" if len(held.newer) == 1 else f"{len(held.newer)} messages"
-    lines = [f"inbox-app: reply held, nothing queued: {count} arrived on case {held.case_id} after message {held.after}:"]
+    lines = [
+        f"inbox-app: reply held, nothing queued: {count} arrived on case {held.case_id} after message {held.after}:"
+    ]
     kinds = {"in": "from {who} (customer)", "out": "reply by {who}", "note": "note by {who}"}
     for m in held.newer:
         who = kinds.get(m.direction, "from {who}").format(who=m.who or "?")

@@ -57,7 +57,9 @@ class NewerMessage:
         }
 
 
-def newer_messages(s: Session, case_id: int, after_message_id: int, writer_id: int | None) -> list[NewerMessage]:
+def newer_messages(
+    s: Session, case_id: int, after_message_id: int, writer_id: int | None
+) -> list[NewerMessage]:
     """Messages of ``case_id`` newer than ``after_message_id``, the writer's own left out.
 
     What the customer wrote, replies and notes count whoever wrote them, except the

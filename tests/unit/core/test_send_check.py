@@ -43,7 +43,9 @@ def _agent(store: Services, name: str) -> int:
 
 def _case_on(store: Services, tmp_path: Path, channel: str) -> tuple[FakeServer, int]:
     server = FakeServer(tmp_path / channel)
-    server.deliver(id="m0", text="Buongiorno, dov'è il mio ordine?", thread="t1", **{"from": SENDERS[channel]})
+    server.deliver(
+        id="m0", text="Buongiorno, dov'è il mio ordine?", thread="t1", **{"from": SENDERS[channel]}
+    )
     store.accounts.add("fake", channel, {"path": str(server.root), "channel": channel})
     assert asyncio.run(store.supervisor().run_once())[0].error is None
     return server, store.queries.cases()[0].id
