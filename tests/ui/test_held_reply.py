@@ -9,16 +9,24 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 
 from connectors.base import Address, Batch, InboundItem
 from inbox_app.app import Services
 from inbox_app.ui.dialogs.held_reply import HeldReplyDialog
 
+#: Paolo's case on each channel of the seed: the customer, the account, the thread, his address.
+PAOLO = {
+    "email": ("paolo_email", "posta", "t-paolo", Address("email", "paolo.gallo@example.it", "Paolo Gallo")),
+    "chat": ("paolo_chat", "chat", "room-paolo", Address("matrix", "@paolo:example.org", "Paolo Gallo")),
+}
 
-def _open_paolo(window, services: Services, qtbot) -> int:
-    """Paolo's email case on screen, its composer ready; the case id."""
-    paolo = services.extra["seed"]["paolo_email"]
+
+def _open_paolo(window, services: Services, qtbot, channel: str = "email") -> int:
+    """Paolo's case on ``channel`` on screen, its composer ready; the case id."""
+    paolo = services.extra["seed"][PAOLO[channel][0]]
     qtbot.waitUntil(lambda: window.case_model.rowCount() == 5, timeout=5000)
     for _ in range(window.case_model.rowCount()):
         qtbot.keyClick(window.cases, Qt.Key.Key_J)
@@ -36,20 +44,18 @@ def _in_a_thread(work) -> None:
     worker.join(timeout=30)
 
 
-def _paolo_writes_again(services: Services, text: str) -> None:
+def _paolo_writes_again(services: Services, text: str, channel: str = "email") -> None:
+    _customer, account_name, thread, address = PAOLO[channel]
     item = InboundItem(
-        external_id="m-again",
-        thread_key="t-paolo",
-        sender=Address("email", "paolo.gallo@example.it", "Paolo Gallo"),
-        sent_at=datetime.now(UTC),
-        text=text,
+        external_id="m-again", thread_key=thread, sender=address, sent_at=datetime.now(UTC), text=text
     )
-    account = services.accounts.get("posta")
+    account = services.accounts.get(account_name)
     _in_a_thread(lambda: services.ingest.store_batch(account.id, Batch((item,), None)))
 
 
 def _type(qtbot, composer, text: str) -> None:
     composer.editor.setFocus()
+    composer.editor.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClicks(composer.editor, text)
 
 
@@ -64,20 +70,24 @@ def _outgoing(services: Services, case_id: int) -> list[str]:
     return [m.text for m in services.queries.case_messages(case_id) if m.direction == "out"]
 
 
+@pytest.mark.parametrize("channel", ["email", "chat"])
 def test_a_customer_message_while_typing_holds_the_reply_and_send_anyway_queues_it(
-    make_window, services: Services, qtbot
+    make_window, services: Services, qtbot, channel: str
 ) -> None:
     window = make_window()
-    case_id = _open_paolo(window, services, qtbot)
+    case_id = _open_paolo(window, services, qtbot, channel)
     composer = window.composer
     _type(qtbot, composer, "Il rimborso parte oggi.")
-    _paolo_writes_again(services, "Lasciate stare, ho risolto con la banca, grazie comunque")
+    _paolo_writes_again(services, "Lasciate stare, ho risolto con la banca, grazie comunque", channel)
     qtbot.waitUntil(lambda: any("ho risolto" in (c.row.text or "") for c in window.timeline.cards))
     qtbot.keyClick(composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     dialog = _held_dialog(qtbot, composer)
     assert dialog.messages.count() == 1
     shown = dialog.messages.item(0).text()
-    assert shown.startswith("Paolo Gallo wrote · Email · ") and "ho risolto con la banca" in shown
+    assert (
+        shown.startswith(f"Paolo Gallo wrote · {channel.capitalize()} · ")
+        and "ho risolto con la banca" in shown
+    )
     assert dialog.edit.isDefault()  # Enter never sends by mistake
     assert _outgoing(services, case_id) == []  # held: nothing queued
     dialog.send_anyway.click()
@@ -98,6 +108,17 @@ def test_a_colleague_reply_while_typing_holds_it_and_edit_keeps_the_text(
     _in_a_thread(
         lambda: services.outbox.queue_reply(case_id, "Rimborso già disposto ieri.", agent_id=marco.id)
     )
+    # The reply shows in the timeline and the case is read again (as a rename would make it):
+    # still news to the agent, who is writing.
+    seen = composer.seen.newest
+    qtbot.waitUntil(lambda: any("già disposto" in (c.row.text or "") for c in window.timeline.cards))
+    draft = lambda: window.ws.drafts.load(case_id, window.ws.agent_id)  # noqa: E731
+    qtbot.waitUntil(lambda: draft() is not None and draft().text == "Buongiorno Paolo, il rimborso")
+    filled = []
+    composer._fill = (lambda fill: lambda *a, **k: (fill(*a, **k), filled.append(1)))(composer._fill)
+    composer.load()
+    qtbot.waitUntil(lambda: filled == [1])
+    assert composer.seen.newest == seen < services.queries.newest_message_id(case_id)
     composer.send()
     dialog = _held_dialog(qtbot, composer)
     assert dialog.messages.item(0).text().startswith("Reply by Marco Bianchi · Email · ")
