@@ -52,7 +52,12 @@ def run(args: argparse.Namespace, s: Services) -> int:
         messages = s.queries.case_messages(args.id)
         out(
             args,
-            row.to_json() | {"messages": [m.to_json() for m in messages]},
+            row.to_json()
+            | {
+                "messages": [m.to_json() for m in messages],
+                # What `reply ID --after` takes; the list is in time order, not id order.
+                "newest_message_id": max((m.id for m in messages), default=None),
+            },
             "\n".join(
                 [
                     f"case {row.id}: {row.subject or ''}",

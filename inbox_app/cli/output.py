@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_SYNC_FAILED = 3
+EXIT_HELD = 3  # `reply --after`: newer messages arrived on the case; nothing was queued
 EXIT_NOT_PERMITTED = 77  # the database refused this login the action (sysexits EX_NOPERM)
 EXIT_UNEXPECTED = 70
 

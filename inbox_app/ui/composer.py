@@ -35,10 +35,14 @@ from inbox_app.core.templates import TemplateRow, render
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.reply_files import ReplyFiles
+from inbox_app.ui.send_check import SeenMessages
 from inbox_app.ui.workspace import Workspace
 
 if TYPE_CHECKING:
     from connectors.base import Capabilities
+    from inbox_app.core.outbox.queue import ReplyHeld
+    from inbox_app.ui.dialogs.held_reply import HeldReplyDialog
+    from inbox_app.ui.timeline_model import TimelineModel
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +149,9 @@ class Composer(QWidget):
         self._restoring = False
         self._filled_for: int | None = None  # the case whose draft is in the editor
         self._early = False  # the agent typed or chose a mode before the draft was read
+        # The newest message the agent has seen: a reply goes "after" it (send-time check).
+        self.seen = SeenMessages(self.is_idle, self)
+        self.held_dialog: HeldReplyDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 8)
         bar = QHBoxLayout()
@@ -206,7 +213,7 @@ class Composer(QWidget):
         self.note.toggled.connect(self._mode_changed)
         self.template.activated.connect(self._template_chosen)
         self.files.changed.connect(self._text_changed)
-        self.send_button.clicked.connect(self.send)
+        self.send_button.clicked.connect(lambda: self.send())
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -231,6 +238,7 @@ class Composer(QWidget):
         self.status.clear()
         self.setEnabled(case is not None)
         if case is None or customer is None:
+            self.seen.opened(None, None)
             self._filled_for = None
             self._restoring = True
             self.editor.clear()
@@ -253,14 +261,15 @@ class Composer(QWidget):
         if case is None or customer is None:
             return
 
-        def gather() -> tuple[list[Candidate], list[TemplateRow], Any, str | None]:
+        def gather() -> tuple[list[Candidate], list[TemplateRow], Any, str | None, int | None]:
+            newest = ws.services.queries.newest_message_id(case.id)  # before the rest: what is on screen
             candidates = reachable(ws.services.accounts.list(), customer, ws.services.registry)
             draft = ws.drafts.load(case.id, ws.agent_id)
             # The account the customer last wrote through, in this case or else at all.
             last = ws.reads.last_inbound_account(customer.id, case.id)
             if last is None:
                 last = ws.reads.last_inbound_account(customer.id)
-            return candidates, ws.services.templates.list(), draft, last
+            return candidates, ws.services.templates.list(), draft, last, newest
 
         case_id = case.id
         ws.call(gather, done=lambda r: self._fill(case_id, *r), task="composer")
@@ -272,9 +281,11 @@ class Composer(QWidget):
         templates: list[TemplateRow],
         draft: Any,
         last_account: str | None,
+        newest: int | None = None,
     ) -> None:
         if self.case is None or self.case.id != case_id:
             return
+        self.seen.opened(case_id, newest)
         self._restoring = True
         self._filled_for = case_id
         early, self._early = self._early, False
@@ -467,6 +478,14 @@ class Composer(QWidget):
     def can_send(self) -> bool:
         return self.case is not None and self.blocked_reason() is None
 
+    def is_idle(self) -> bool:
+        """Nothing written yet: the agent is reading, not answering."""
+        return not self.editor.toPlainText().strip() and not self.files.paths
+
+    def follow_timeline(self, timeline: TimelineModel) -> None:
+        """What the timeline shows of the case while nothing is written counts as seen."""
+        self.seen.follow(timeline)
+
     # ------------------------------------------------------------ drafts and sending
 
     def save_draft(self) -> None:
@@ -490,7 +509,8 @@ class Composer(QWidget):
         self.note.setChecked(note or not self.candidates)
         self.editor.setFocus()
 
-    def send(self) -> None:
+    def send(self, *, force: bool = False) -> None:
+        """Queue what is written; with ``force``, even if the case has news since it was seen."""
         reason = self.blocked_reason()
         if self.case is None:
             return
@@ -501,6 +521,7 @@ class Composer(QWidget):
         candidate = self.current_candidate()
         account = None if note or candidate is None else candidate.account.name
         paths = list(self.files.paths)
+        after = self.seen.newest if self.seen.case_id == case_id else None
         self._save_timer.stop()
         self.send_button.setEnabled(False)
 
@@ -512,6 +533,8 @@ class Composer(QWidget):
                 note=note,
                 agent_id=self._ws.agent_id,
                 attachments=read_files(paths),
+                after=after,
+                force=force,
             )
             self._ws.drafts.discard(case_id, self._ws.agent_id)
             return message_id
@@ -528,11 +551,57 @@ class Composer(QWidget):
             self.sent.emit(message_id)
 
         def failed(exc: Exception) -> None:
-            from inbox_app.core.outbox.queue import ReplyError
+            from inbox_app.core.outbox.queue import ReplyError, ReplyHeld
 
+            if isinstance(exc, ReplyHeld):
+                self.send_button.setEnabled(self.can_send())
+                self._held(exc)
+                return
             refusal = exc.refusal if isinstance(exc, ReplyError) else None
             reason = str(exc) if refusal is None else self.refusal_words(refusal)
             self.status.setText(self.tr("Not sent: {reason}").format(reason=reason))
             self.send_button.setEnabled(self.can_send())
 
         self._ws.call(queue, done=done, failed=failed, task="queue reply")
+
+    # ------------------------------------------------------------ held at Send
+
+    def _held(self, held: ReplyHeld) -> None:
+        """The case moved on while the agent wrote: show what arrived, let them choose."""
+        from inbox_app.ui.dialogs.held_reply import HeldReplyDialog
+
+        self.status.setText(self.tr("Not sent yet: new messages arrived on this case."))
+        self._save_timer.start()  # the text is kept as a draft unless the agent discards it
+        if self.case is None or self.case.id != held.case_id:
+            return  # the agent is on another case now; the reply stays in that case's draft
+        dialog = HeldReplyDialog(held.newer, self)
+        self.held_dialog = dialog
+        dialog.finished.connect(lambda _result: self._held_choice(held, dialog))
+        dialog.open()
+
+    def _held_choice(self, held: ReplyHeld, dialog: HeldReplyDialog) -> None:
+        from inbox_app.ui.dialogs.held_reply import HeldChoice
+
+        self.held_dialog = None
+        dialog.deleteLater()
+        if self.case is None or self.case.id != held.case_id:
+            return
+        self.seen.saw(m.id for m in held.newer)  # shown in the dialog: seen now
+        if dialog.choice == HeldChoice.SEND:
+            self.send(force=True)
+            return
+        if dialog.choice == HeldChoice.DISCARD:
+            self._save_timer.stop()
+            self._restoring = True
+            self.editor.clear()
+            self.files.clear()
+            self._template = None
+            self._restoring = False
+            self._ws.call(self._ws.drafts.discard, held.case_id, self._ws.agent_id, task="discard draft")
+            self.status.setText(self.tr("Reply discarded."))
+            self._update_previews()
+        else:
+            self.status.setText(self.tr("Your reply is kept: read the new messages, then send it again."))
+        if self.seen.timeline is not None:
+            self.seen.timeline.reload()  # the new messages on screen, whatever the feed missed
+        self.editor.setFocus()

@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         top_layout.addLayout(header)
         top_layout.addWidget(self.timeline, 1)
         self.composer = Composer(ws, self)
+        self.composer.follow_timeline(self.timeline_model)
         self.center = QSplitter(Qt.Orientation.Vertical, self)
         self.center.setObjectName("centerSplitter")
         self.center.addWidget(center_top)

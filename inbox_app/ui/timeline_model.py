@@ -88,6 +88,11 @@ class TimelineModel(QAbstractListModel):
             task="timeline",
         )
 
+    def reload(self) -> None:
+        """Read the shown customer's messages again (the filter kept)."""
+        if self._customer_id is not None:
+            self.load(self._customer_id, self._case_only)
+
     @property
     def live_reads(self) -> int:
         """The number of the newest live read asked so far: a first page read elsewhere

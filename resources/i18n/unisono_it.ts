@@ -290,7 +290,78 @@
     </message>
 </context>
 <context>
+    <name>HeldReplyDialog</name>
+    <message>
+        <source>New messages on this case</source>
+        <translation>Nuovi messaggi su questo caso</translation>
+    </message>
+    <message>
+        <source>A new message arrived on this case while you were writing. Your reply is not sent yet.</source>
+        <translation>Mentre scrivevi è arrivato un nuovo messaggio su questo caso. La tua risposta non è ancora partita.</translation>
+    </message>
+    <message>
+        <source>{n} new messages arrived on this case while you were writing. Your reply is not sent yet.</source>
+        <translation>Mentre scrivevi sono arrivati {n} nuovi messaggi su questo caso. La tua risposta non è ancora partita.</translation>
+    </message>
+    <message>
+        <source>New messages</source>
+        <translation>Nuovi messaggi</translation>
+    </message>
+    <message>
+        <source>&amp;Send anyway</source>
+        <translation>&amp;Invia comunque</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Modifica</translation>
+    </message>
+    <message>
+        <source>&amp;Discard</source>
+        <translation>&amp;Scarta</translation>
+    </message>
+    <message>
+        <source>Send the reply as it is</source>
+        <translation>Invia la risposta così com’è</translation>
+    </message>
+    <message>
+        <source>Back to the reply, to change it after reading the new messages</source>
+        <translation>Torna alla risposta, per cambiarla dopo aver letto i nuovi messaggi</translation>
+    </message>
+    <message>
+        <source>Throw the reply away</source>
+        <translation>Butta via la risposta</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>sconosciuto</translation>
+    </message>
+    <message>
+        <source>{who} wrote</source>
+        <translation>{who} ha scritto</translation>
+    </message>
+    <message>
+        <source>Note by {who}</source>
+        <translation>Nota di {who}</translation>
+    </message>
+    <message>
+        <source>Reply by {who}</source>
+        <translation>Risposta di {who}</translation>
+    </message>
+</context>
+<context>
     <name>Composer</name>
+    <message>
+        <source>Not sent yet: new messages arrived on this case.</source>
+        <translation>Non ancora inviata: sono arrivati nuovi messaggi su questo caso.</translation>
+    </message>
+    <message>
+        <source>Reply discarded.</source>
+        <translation>Risposta scartata.</translation>
+    </message>
+    <message>
+        <source>Your reply is kept: read the new messages, then send it again.</source>
+        <translation>La tua risposta è conservata: leggi i nuovi messaggi, poi inviala di nuovo.</translation>
+    </message>
     <message>
         <source>{account} takes at most {n} files in one reply.</source>
         <translation>{account} accetta al massimo {n} file per risposta.</translation>

@@ -29,6 +29,7 @@ from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.customers.reach import answered_kinds
 from inbox_app.core.events import CasesChanged, EventBus, MessagesAdded, MessagesChanged
 from inbox_app.core.outbox.dispatch import Claimed, OutboxDispatcher
+from inbox_app.core.outbox.newer import NewerMessage, newer_messages
 from inbox_app.core.outbox.rules import Refusal, Refused, check_for_channel, check_reply
 from inbox_app.core.store.models import (
     Agent,
@@ -42,7 +43,7 @@ from inbox_app.core.store.models import (
 )
 from inbox_app.core.vocab import Channel, Delivery, Direction
 
-__all__ = ["CapabilitiesOf", "Claimed", "KeyMaker", "OutboxService", "ReplyError"]
+__all__ = ["CapabilitiesOf", "Claimed", "KeyMaker", "OutboxService", "ReplyError", "ReplyHeld"]
 
 KeyMaker = Callable[[str, Mapping[str, Any]], str]
 CapabilitiesOf = Callable[[str, Mapping[str, Any]], Capabilities]  # (kind, account settings)
@@ -54,6 +55,15 @@ class ReplyError(Exception):
     def __init__(self, why: str | Refusal) -> None:
         self.refusal = why if isinstance(why, Refusal) else None
         super().__init__(why.words() if isinstance(why, Refusal) else why)
+
+
+class ReplyHeld(ReplyError):
+    """Not queued: messages arrived on the case after the one its writer saw (``newer``)."""
+
+    def __init__(self, case_id: int, after: int, newer: list[NewerMessage]) -> None:
+        self.case_id, self.after, self.newer = case_id, after, tuple(newer)
+        count = "1 message" if len(newer) == 1 else f"{len(newer)} messages"
+        super().__init__(f"reply held: case {case_id} has {count} newer than message {after}")
 
 
 def _default_key(_kind: str, _settings: Mapping[str, Any]) -> str:
@@ -87,14 +97,33 @@ class OutboxService:
         agent_id: int | None = None,
         html: str | None = None,
         attachments: tuple[AttachmentData, ...] = (),
+        after: int | None = None,
+        force: bool = False,
     ) -> int:
+        """Queue a reply (or add a note); its id.
+
+        ``after`` is the newest message id the writer saw: a reply is then held
+        (:class:`ReplyHeld`, nothing queued) when the case has newer messages not the
+        writer's own, unless ``force``. A note is never held: it reaches no customer.
+        """
         refusal = check_reply(text, len(attachments), sum(len(a.data) for a in attachments))
         if refusal is not None:
             raise ReplyError(refusal)
+        checked = after is not None and not force and not note
         with self._factory() as s, s.begin():
-            case = s.get(Case, case_id)
+            # Checked replies take the case row first, so that two of them on one case
+            # run the check and the insert one after the other: the second sees the
+            # first's reply. PostgreSQL: a row lock (NO KEY UPDATE: new messages of the
+            # case, whose key share lock it leaves alone, are not held up); SQLite: every
+            # writing transaction begins IMMEDIATE, so writers are one at a time already.
+            stmt = select(Case).where(Case.id == case_id)
+            case = s.scalar(stmt.with_for_update(key_share=True) if checked else stmt)
             if case is None:
                 raise ReplyError(f"no case with id {case_id}")
+            if checked and after is not None:
+                newer = newer_messages(s, case_id, after, agent_id)
+                if newer:
+                    raise ReplyHeld(case_id, after, newer)
             agent = s.get(Agent, agent_id) if agent_id else None
             actor = agent.name if agent else None
             now = utcnow()
@@ -229,6 +258,13 @@ class OutboxService:
             kind = " or ".join(sorted(kinds))
             raise ReplyError(Refusal(Refused.UNREACHABLE, account.name, kinds=kind))
         return None
+
+    def newer_messages(
+        self, case_id: int, after_message_id: int, *, agent_id: int | None = None
+    ) -> list[NewerMessage]:
+        """What a reply written by ``agent_id`` after message ``after_message_id`` would be held for."""
+        with self._factory() as s, s.begin():
+            return newer_messages(s, case_id, after_message_id, agent_id)
 
     def retry(self, message_id: int, *, actor: str | None = None) -> None:
         with self._factory() as s, s.begin():

@@ -204,6 +204,13 @@ class Queries:
                 attachments_of=stmt.with_only_columns(Message.id),
             )
 
+    def newest_message_id(self, case_id: int) -> int | None:
+        """The newest message of a case by id: what a writer who sees it all has seen."""
+        from inbox_app.core.outbox.newer import newest_message_id
+
+        with self._factory() as s:
+            return newest_message_id(s, case_id)
+
     def attachment_data(self, attachment_id: int) -> tuple[AttachmentRow, bytes]:
         from inbox_app.core.store.models import AttachmentBlob
 
