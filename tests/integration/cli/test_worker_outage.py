@@ -224,3 +224,27 @@ def test_two_workers_after_the_return_one_works_the_account(
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_worker_stopped_during_an_outage_exits_cleanly(own_server: PostgresServer, tmp_path: Path) -> None:
+    url, mail = _setup(own_server, tmp_path)
+    log = tmp_path / "worker.err"
+    mail.deliver(2)
+    worker = _worker(url, log)
+    try:
+        _until(lambda: _counts(own_server)[0] == 2, 30, "first fetch")
+        own_server.pause()
+        mail.deliver(1)
+        _until(lambda: "database unreachable" in log.read_text(encoding="utf-8"), 15, "outage noticed")
+        assert worker.poll() is None
+        started = time.monotonic()
+        assert _stop(worker) == 0
+        assert time.monotonic() - started < 15
+        assert "Traceback" not in log.read_text(encoding="utf-8")
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+        own_server.resume()
