@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from inbox_app.cli.output import EXIT_SYNC_FAILED, json_flag, out
+from inbox_app.cli.output import EXIT_SYNC_FAILED, EXIT_USAGE, json_flag, out
 
 if TYPE_CHECKING:
     from inbox_app.app import Services
@@ -19,6 +19,13 @@ def register(sub: Commands) -> None:
     p.set_defaults(handler=run)
     p.add_argument("--once", action="store_true", help="fetch and send what is waiting, then exit")
     p.add_argument("--account", metavar="NAME")
+    p.add_argument(
+        "--housekeeping-interval",
+        metavar="SECONDS",
+        type=float,
+        default=30.0,
+        help="seconds between the worker's housekeeping ticks (snoozed cases waking up); default 30",
+    )
     json_flag(p)
 
 
@@ -30,7 +37,10 @@ def run(args: argparse.Namespace, s: Services) -> int:
     if not args.once:
         from inbox_app.sync.worker import run_worker
 
-        return run_worker(s, args.account)
+        if args.housekeeping_interval <= 0:
+            print("inbox-app: error: --housekeeping-interval must be more than 0 seconds", file=sys.stderr)
+            return EXIT_USAGE
+        return run_worker(s, args.account, housekeeping=args.housekeeping_interval)
     import asyncio
 
     reports: list[SyncReport] = asyncio.run(supervisor.run_once(args.account))

@@ -49,6 +49,14 @@ class AccountLock:
         self._fd = fd
         return True
 
+    def verify(self) -> None:
+        """Raise if the lock was lost with its connection (a restarted or unreachable server
+        ends the session, and the server frees a session's locks): a runner checks this
+        before it writes, so after an outage it never works on beside whoever took over."""
+        if self._conn is not None:
+            self._conn.execute(text("SELECT 1"))
+            self._conn.commit()
+
     def _lock_path(self) -> Path | None:
         database = self._engine.url.database
         if not database or database == ":memory:":

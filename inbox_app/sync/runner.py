@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from connectors.base import (
     AuthError,
+    Batch,
     Connector,
     ConnectorError,
     FindsSent,
@@ -25,8 +26,9 @@ from connectors.base import (
     TransientError,
 )
 from inbox_app.core.accounts import AccountRow, AccountService
-from inbox_app.core.ingest.service import IngestService
+from inbox_app.core.ingest.service import IngestResult, IngestService
 from inbox_app.core.outbox.queue import Claimed, OutboxService
+from inbox_app.core.store.outage import unreachable
 from inbox_app.core.vocab import AccountStatus
 
 logger = logging.getLogger(__name__)
@@ -67,6 +69,7 @@ class AccountRunner:
         ingest: IngestService,
         outbox: OutboxService,
         cursor_of: Callable[[int], str | None],
+        guard: Callable[[], None] | None = None,
     ) -> None:
         self.account = account
         self.connector = connector
@@ -74,16 +77,21 @@ class AccountRunner:
         self._ingest = ingest
         self._outbox = outbox
         self._cursor_of = cursor_of
+        # Raises when this process no longer holds the account (its lock went with a lost
+        # connection): checked before a round and before each batch is stored.
+        self._guard = guard or (lambda: None)
         self._first_dispatch = True
         self.wake = asyncio.Event()
 
     # ------------------------------------------------------------ one round
 
     async def fetch_all(self, report: SyncReport) -> None:
+        # The stored cursor, read afresh each round: after a lost database the round
+        # resumes from what was committed, and a batch is stored with its cursor or not at all.
         cursor = await asyncio.to_thread(self._cursor_of, self.account.id)
         await asyncio.to_thread(self._accounts.set_status, self.account.id, AccountStatus.SYNCING)
         async for batch in self.connector.fetch(cursor):
-            result = await asyncio.to_thread(self._ingest.store_batch, self.account.id, batch)
+            result = await asyncio.to_thread(self._store, batch)
             report.stored += result.stored
             report.duplicates += result.duplicates
             report.updated += result.updated
@@ -92,6 +100,10 @@ class AccountRunner:
                 logger.debug(
                     "account %s: %s of %s", self.account.name, batch.progress.done, batch.progress.total
                 )
+
+    def _store(self, batch: Batch) -> IngestResult:
+        self._guard()
+        return self._ingest.store_batch(self.account.id, batch)
 
     async def dispatch(
         self, report: SyncReport, *, stale_only: bool = False, tried: set[int] | None = None
@@ -165,6 +177,7 @@ class AccountRunner:
         """One round, its report and the status it left the account in."""
         report = SyncReport(self.account.name)
         try:
+            await asyncio.to_thread(self._guard)
             tried: set[int] = set()  # each reply gets at most one attempt per round
             if self._first_dispatch:
                 # After a start (perhaps after a crash) replies left 'sending' are settled
@@ -175,6 +188,8 @@ class AccountRunner:
             await self.fetch_all(report)
             await self.dispatch(report, tried=tried)
         except Exception as exc:  # noqa: BLE001 - a sync failure is a status, never a crash
+            if unreachable(exc):
+                raise  # no status can be written now: the supervisor waits the outage out
             report.error = _words(exc)
             if not isinstance(exc, ConnectorError):
                 logger.exception("sync of account %s failed", self.account.name)
@@ -189,19 +204,30 @@ class AccountRunner:
     # ------------------------------------------------------------ forever
 
     async def run(self, stop: asyncio.Event, *, wait_timeout: float = 30.0) -> None:
+        """Rounds until ``stop``; returns early only when the credentials were refused.
+
+        A lost database propagates (:func:`~inbox_app.core.store.outage.unreachable`): the
+        supervisor waits for it and starts over with the lock taken again. Anything else
+        that escapes a round is logged and tried again after a pause, never the runner's end.
+        """
         backoff = 1.0
         while not stop.is_set():
-            report, status = await self._round()
-            if status is AccountStatus.AUTH_ERROR:
-                logger.warning("account %s stopped: %s", self.account.name, report.error)
-                return
-            if status is AccountStatus.ERROR:
-                delay = min(MAX_BACKOFF, backoff) * (0.8 + 0.4 * random.random())
-                backoff = min(MAX_BACKOFF, backoff * 2)
-                await _wait_any(stop, self.wake, delay)
-                continue
-            backoff = 1.0
-            await self._wait_for_changes(stop, await self._wait_time(wait_timeout))
+            try:
+                report, status = await self._round()
+                if status is AccountStatus.AUTH_ERROR:
+                    logger.warning("account %s stopped: %s", self.account.name, report.error)
+                    return
+                if status is AccountStatus.IDLE:
+                    backoff = 1.0
+                    await self._wait_for_changes(stop, await self._wait_time(wait_timeout))
+                    continue
+            except Exception as exc:
+                if unreachable(exc):
+                    raise
+                logger.exception("account %s: its round failed unexpectedly", self.account.name)
+            delay = min(MAX_BACKOFF, backoff) * (0.8 + 0.4 * random.random())
+            backoff = min(MAX_BACKOFF, backoff * 2)
+            await _wait_any(stop, self.wake, delay)
 
     async def _wait_time(self, least: float) -> float:
         """How long to wait for changes before the next round: the account's own poll

@@ -17,11 +17,14 @@ from sqlalchemy import Engine
 
 from connectors.base import AuthError, Connector, ConnectorClass, ConnectorError, KeepsTokens
 from inbox_app.core.accounts import AccountError, AccountRow, AccountService
+from inbox_app.core.clock import utcnow
 from inbox_app.core.events import EventBus, MessagesAdded
 from inbox_app.core.ingest.service import IngestService
 from inbox_app.core.outbox.queue import OutboxService
 from inbox_app.core.secrets import SecretStoreError
+from inbox_app.core.store.outage import unreachable
 from inbox_app.core.vocab import AccountStatus
+from inbox_app.sync.dbwatch import DatabaseWatch
 from inbox_app.sync.locks import AccountLock
 from inbox_app.sync.runner import AccountRunner, SyncReport, status_after
 
@@ -50,6 +53,8 @@ class Supervisor:
         # Tokens are written one after another, in the order the connectors obtained them.
         self._keyring_writer: ThreadPoolExecutor | None = None
         self._writes: set[asyncio.Future[None]] = set()
+        # Every runner (and the worker's housekeeping) waits out a lost database here.
+        self.database = DatabaseWatch(engine)
         bus.subscribe(MessagesAdded, self._on_messages)
 
     def build_connector(self, account: AccountRow) -> Connector:
@@ -123,7 +128,9 @@ class Supervisor:
         if self._writes:
             await asyncio.wait(list(self._writes))
 
-    def _runner(self, account: AccountRow, connector: Connector) -> AccountRunner:
+    def _runner(
+        self, account: AccountRow, connector: Connector, lock: AccountLock | None = None
+    ) -> AccountRunner:
         return AccountRunner(
             account,
             connector,
@@ -131,6 +138,7 @@ class Supervisor:
             ingest=self._ingest,
             outbox=self._outbox,
             cursor_of=self._accounts.cursor,
+            guard=lock.verify if lock is not None else None,
         )
 
     async def check(self, name: str) -> None:
@@ -204,7 +212,16 @@ class Supervisor:
         spawn: Callable[[Coroutine[Any, Any, None], str], asyncio.Task[Any]],
         only: str | None,
     ) -> None:
-        accounts = await asyncio.to_thread(self._accounts.list)
+        while True:
+            try:
+                accounts = await asyncio.to_thread(self._accounts.list)
+                break
+            except Exception as exc:
+                # A window opened while the team server is down starts syncing once it is back.
+                if not unreachable(exc) or not await self.database.ride_out(exc, self._stop):
+                    if not self._stop.is_set():
+                        raise
+                    return
         if self._stop.is_set():
             return  # stopped while the list was read (stop() waits for this task)
         for account in accounts:
@@ -218,13 +235,48 @@ class Supervisor:
         # Everything under one finally: a stop that comes while waiting for the lock,
         # or just after taking it, must still free the lock and the account's slot.
         try:
-            if await self._take_lock(account, lock):
-                await self._serve(account)
+            while not self._stop.is_set():
+                held = False
+                try:
+                    if held := await self._take_lock(account, lock):
+                        await self._serve(account, lock)
+                    return
+                except Exception as exc:
+                    if not unreachable(exc):
+                        raise
+                    # Only the process that was syncing the account speaks for it.
+                    await self._ride_out(account, lock, exc, tell=held)
         finally:
             try:
                 await asyncio.to_thread(lock.release)  # finishes in its thread even if cancelled
             finally:
                 self._tasks.pop(account.id, None)
+
+    async def _ride_out(self, account: AccountRow, lock: AccountLock, exc: Exception, *, tell: bool) -> None:
+        """The database went away under the account: wait for it, then say so in the status.
+
+        The lock went with the connection (the server frees a lost session's locks), so it
+        is dropped here and taken again, like at a start; the new runner resumes from the
+        stored cursor and settles replies the outage left *sending*.
+        """
+        self.database.lost(exc)
+        since, why = self.database.down_since, self.database.why
+        while True:
+            await asyncio.to_thread(lock.release)
+            if not await self.database.until_back(self._stop) or not tell:
+                return
+            words = (
+                f"database unreachable from {since or utcnow():%H:%M:%S} to {utcnow():%H:%M:%S} UTC "
+                f"({why}); catching up"
+            )
+            try:
+                # Honest as soon as it can be written; the next good round makes it idle again.
+                await asyncio.to_thread(self._accounts.set_status, account.id, AccountStatus.ERROR, words)
+                return
+            except Exception as again:
+                if not unreachable(again):
+                    raise
+                self.database.lost(again)  # gone again at once: wait once more
 
     async def _take_lock(self, account: AccountRow, lock: AccountLock) -> bool:
         """True once this process holds the account's lock; False when stopped first."""
@@ -243,11 +295,11 @@ class Supervisor:
                 continue
         return False
 
-    async def _serve(self, account: AccountRow) -> None:
+    async def _serve(self, account: AccountRow, lock: AccountLock) -> None:
         connector, _error = await self._connect(account)
         if connector is None:
             return
-        runner = self._runner(account, connector)
+        runner = self._runner(account, connector, lock)
         self._runners[account.id] = runner
         try:
             await runner.run(self._stop)

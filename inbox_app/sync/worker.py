@@ -10,17 +10,21 @@ from concurrent.futures import ThreadPoolExecutor
 
 from inbox_app.app import Services
 from inbox_app.core.events import AccountsChanged
+from inbox_app.core.store.outage import unreachable
 from inbox_app.sync.supervisor import Supervisor
 from inbox_app.sync.tasks import TaskGroup
 
 logger = logging.getLogger(__name__)
 
 
-def run_worker(services: Services, account: str | None = None) -> int:
-    return asyncio.run(_main(services, account))
+HOUSEKEEPING = 30.0  # seconds between housekeeping ticks (snoozed cases waking up)
 
 
-async def _main(services: Services, only: str | None) -> int:
+def run_worker(services: Services, account: str | None = None, *, housekeeping: float = HOUSEKEEPING) -> int:
+    return asyncio.run(_main(services, account, housekeeping))
+
+
+async def _main(services: Services, only: str | None, housekeeping: float) -> int:
     supervisor = services.supervisor()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -33,25 +37,31 @@ async def _main(services: Services, only: str | None) -> int:
 
     def tell(account_id: int, status: str) -> None:
         row = services.accounts.get_by_id(account_id)
-        print(
-            f"{row.name}: {status}" + (f" -- {row.last_error}" if row.last_error else ""),
-            file=sys.stderr,
-            flush=True,
-        )
+        # The row is read a moment later: its error belongs to this line only if the
+        # status is still the one announced.
+        error = row.last_error if row.status == status else None
+        print(f"{row.name}: {status}" + (f" -- {error}" if error else ""), file=sys.stderr, flush=True)
+
+    def database(_down: bool, words: str) -> None:
+        print(f"inbox-app: {words}", file=sys.stderr, flush=True)
 
     def show(event: AccountsChanged) -> None:
         for account_id, status in event.statuses.items():
             printer.submit(tell, account_id, status)
 
     unsubscribe = services.bus.subscribe(AccountsChanged, show)
+    supervisor.database.listeners.append(database)
     try:
-        return await _serve(services, supervisor, only, stop)
+        return await _serve(services, supervisor, only, stop, housekeeping)
     finally:
+        supervisor.database.listeners.remove(database)
         unsubscribe()
         await asyncio.to_thread(printer.shutdown)
 
 
-async def _serve(services: Services, supervisor: Supervisor, only: str | None, stop: asyncio.Event) -> int:
+async def _serve(
+    services: Services, supervisor: Supervisor, only: str | None, stop: asyncio.Event, housekeeping: float
+) -> int:
     tasks = TaskGroup()
     accounts = [
         a
@@ -67,9 +77,21 @@ async def _serve(services: Services, supervisor: Supervisor, only: str | None, s
     print(f"syncing {len(accounts)} account(s); stop with Ctrl+C", file=sys.stderr, flush=True)
     while not stop.is_set():
         try:
-            await asyncio.wait_for(stop.wait(), timeout=30)
+            await asyncio.wait_for(stop.wait(), timeout=housekeeping)
         except TimeoutError:
-            await asyncio.to_thread(services.cases.wake_snoozed)
+            await _housekeep(services, supervisor, stop)
     await supervisor.stop()
     await tasks.cancel_all()
     return 0
+
+
+async def _housekeep(services: Services, supervisor: Supervisor, stop: asyncio.Event) -> None:
+    """One tick; a lost database is waited out (the tick is done again after), and no
+    failure here ends the worker."""
+    try:
+        await asyncio.to_thread(services.cases.wake_snoozed)
+    except Exception as exc:  # noqa: BLE001 - housekeeping never takes the worker down
+        if unreachable(exc):
+            await supervisor.database.ride_out(exc, stop)
+        else:
+            logger.exception("housekeeping failed; tried again at the next tick")

@@ -39,6 +39,16 @@ def is_database_error(exc: BaseException) -> bool:
     return isinstance(exc, SQLAlchemyError)
 
 
+_PG_CONNECT = {
+    "connect_timeout": 10,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 60_000,  # ms: data unacknowledged this long means the peer is gone
+}
+
+
 def open_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
@@ -62,7 +72,12 @@ def open_engine(url: str) -> Engine:
     if backend == "postgresql":
         if parsed.get_driver_name() not in ("psycopg", "psycopg2"):
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        # A lost server must show as an error soon, not as a thread waiting on a dead socket
+        # for the kernel's quarter of an hour: the worker then waits it out and resumes.
+        # Settings in the URL's query win.
+        given = set(parsed.query)
+        connect = {k: v for k, v in _PG_CONNECT.items() if k not in given}
+        return create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args=connect)
     raise StoreError(f"unsupported database {backend!r}: use sqlite:// or postgresql+psycopg://")
 
 
