@@ -7,7 +7,6 @@ and started again under the open window.
 
 from __future__ import annotations
 
-import gc
 import subprocess
 import sys
 import time
@@ -24,10 +23,11 @@ from tests.ui.seed import seed
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.slow,
-    # The server is killed under open pooled connections: psycopg may warn, when the pool
-    # lets go of one the outage broke, that it was not closed. That is the outage, not a leak.
-    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
 ]
+# The target is a change shown within 1 s of the other process's commit (benchmarked with
+# 20 desktops); the test allows for a busy 2-core machine, and still fails if the window
+# never hears of it.
+SHOWN_WITHIN = 3.0
 
 
 @pytest.fixture()
@@ -46,9 +46,6 @@ def team_store(server: PostgresServer, tmp_path: Path, loop) -> Iterator[Service
     services.extra["seed"] = seed(services, tmp_path)
     yield services
     services.close()
-    # Connections the outage broke are let go of here, inside this test (see pytestmark),
-    # not whenever a later test happens to collect them.
-    gc.collect()
 
 
 @pytest.fixture()
@@ -101,13 +98,18 @@ def test_window_shows_other_processes_changes_and_catches_up_after_an_outage(
     qtbot.waitUntil(lambda: not window.timeline_model.loading and window.timeline_model.rowCount() > 0)
     notes_before = window.timeline_model.rowCount()
 
-    # An assignment by another process: the row names the new assignee within a second.
+    # An assignment by another process: the row names the new assignee.
     done = _inbox_app(url, "cases", "assign", str(case_id), "Sara Conti")
-    _within(qtbot, lambda: getattr(model.cached_row(case_id), "assignee", None) == "Sara Conti", 1, done)
+    _within(
+        qtbot,
+        lambda: getattr(model.cached_row(case_id), "assignee", None) == "Sara Conti",
+        SHOWN_WITHIN,
+        done,
+    )
 
     # A note written elsewhere joins the open timeline.
     done = _inbox_app(url, "reply", str(case_id), "--note", "--text", "Chiamato il corriere")
-    _within(qtbot, lambda: window.timeline_model.rowCount() == notes_before + 1, 1, done)
+    _within(qtbot, lambda: window.timeline_model.rowCount() == notes_before + 1, SHOWN_WITHIN, done)
 
     # A reply queued and then sent by another process: its delivery state follows.
     _inbox_app(url, "reply", str(case_id), "--text", "Arriva domani.")
@@ -119,14 +121,14 @@ def test_window_shows_other_processes_changes_and_catches_up_after_an_outage(
             and window.timeline_model.message(r).text == "Arriva domani."
             for r in range(window.timeline_model.rowCount())
         ),
-        1,
+        SHOWN_WITHIN,
         done,
     )
 
     # A resolution elsewhere takes the case out of "All open".
     other = model.case_id(1)
     done = _inbox_app(url, "cases", "status", str(other), "resolved")
-    _within(qtbot, lambda: model.row_of(other) is None, 1, done)
+    _within(qtbot, lambda: model.row_of(other) is None, SHOWN_WITHIN, done)
 
     # The server goes away: the window says it is not live.
     server.pause()
