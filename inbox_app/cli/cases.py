@@ -31,9 +31,17 @@ def register(sub: Commands) -> None:
     p = cas.add_parser("show")
     p.add_argument("id", type=int)
     json_flag(p)
-    p = cas.add_parser("assign")
+    p = cas.add_parser(
+        "assign",
+        help="take a case, give it back (--none), or (leads) move it",
+        description="An agent takes a case only while it is free or theirs; moving a case a colleague "
+        "holds, or assigning one to someone else, is for leads and admins (unless the store "
+        "setting agents_may_reassign is true). Refusals exit with code 77.",
+    )
     p.add_argument("id", type=int)
-    p.add_argument("agent", help="agent name or email; 'none' to unassign")
+    whom = p.add_mutually_exclusive_group(required=True)
+    whom.add_argument("agent", nargs="?", help="agent name or email; 'none' to unassign")
+    whom.add_argument("--none", action="store_true", help="unassign (give the case back)")
     p = cas.add_parser("status")
     p.add_argument("id", type=int)
     p.add_argument("status", choices=codes(CaseStatus))
@@ -64,7 +72,7 @@ def run(args: argparse.Namespace, s: Services) -> int:
             ),
         )
     elif args.action == "assign":
-        who = None if args.agent.lower() == "none" else args.agent
+        who = None if args.none or args.agent.lower() == "none" else args.agent
         s.cases.assign(args.id, who, actor=actor)
         print(f"case {args.id} {'unassigned' if who is None else 'assigned to ' + who}")
     elif args.action == "status":

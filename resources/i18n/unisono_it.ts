@@ -180,6 +180,18 @@
         <translation>Caso #{id} senza assegnatario.</translation>
     </message>
     <message>
+        <source>Case #{id} is {who}'s.</source>
+        <translation>Il caso #{id} è di {who}.</translation>
+    </message>
+    <message>
+        <source>Case #{id} is {who}'s since {when}.</source>
+        <translation>Il caso #{id} è di {who} dalle {when}.</translation>
+    </message>
+    <message>
+        <source>Only leads and admins move cases other agents hold or assign cases to others.</source>
+        <translation>Solo i responsabili e gli amministratori spostano i casi di altri operatori o assegnano casi ad altri.</translation>
+    </message>
+    <message>
         <source>Case #{id} handed to team {team}.</source>
         <translation>Caso #{id} passato al team {team}.</translation>
     </message>

@@ -98,8 +98,8 @@ def test_window_shows_other_processes_changes_and_catches_up_after_an_outage(
     notes_before = window.timeline_model.rowCount()
 
     # An assignment by another process: the row names the new assignee within a second.
-    done = _inbox_app(url, "cases", "assign", str(case_id), "Sara Conti")
-    _within(qtbot, lambda: getattr(model.cached_row(case_id), "assignee", None) == "Sara Conti", 1, done)
+    done = _inbox_app(url, "cases", "assign", str(case_id), "Marco Bianchi")
+    _within(qtbot, lambda: getattr(model.cached_row(case_id), "assignee", None) == "Marco Bianchi", 1, done)
 
     # A note written elsewhere joins the open timeline.
     done = _inbox_app(url, "reply", str(case_id), "--note", "--text", "Chiamato il corriere")
