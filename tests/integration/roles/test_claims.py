@@ -59,6 +59,46 @@ def _second_agent(team: Team) -> None:
     ).user
 
 
+def _race(urls: dict[str, str], ids: list[int], folder: Path) -> tuple[dict[str, dict[int, str]], float]:
+    """Each agent's claimer process on its own connection; what each was told, and how long."""
+    procs = {
+        who: subprocess.Popen(
+            [sys.executable, "-c", CLAIMER, url, who, str(folder), json.dumps(ids)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for who, url in urls.items()
+    }
+    deadline = time.monotonic() + 60
+    while not all((folder / f"{who}.ready").exists() for who in urls):
+        assert time.monotonic() < deadline and all(p.poll() is None for p in procs.values())
+        time.sleep(0.01)
+    started = time.monotonic()
+    (folder / "go.tmp").write_text(f"{time.time() + 0.2} {SLOT}")
+    (folder / "go.tmp").rename(folder / "go")
+    told = {}
+    for who, proc in procs.items():
+        stdout, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, stderr
+        told[who] = {int(k): v for k, v in json.loads(stdout).items()}
+    return told, time.monotonic() - started
+
+
+def _one_won_each(told: dict[str, dict[int, str]], ids: list[int], assignee) -> dict[str, int]:
+    """Exactly one won each case; the other was told the winner's name; the store agrees."""
+    first, second = told
+    wins = dict.fromkeys(told, 0)
+    for case_id in ids:
+        a, b = told[first][case_id], told[second][case_id]
+        winner = first if a == "won" else second
+        assert (a, b) in (("won", first), (second, "won")), (case_id, a, b)
+        assert assignee(case_id) == winner
+        wins[winner] += 1
+    assert sum(wins.values()) == len(ids)
+    return wins
+
+
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_two_processes_claiming_the_same_cases_at_once_one_wins_each_and_the_other_is_told_who(
@@ -72,46 +112,29 @@ def test_two_processes_claiming_the_same_cases_at_once_one_wins_each_and_the_oth
     assert len(ids) >= RACES
     ids = ids[:RACES]
     people = ("Sara Bianchi", "Marco Bianchi")
-    procs = {
-        who: subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                CLAIMER,
-                team.url_as(team.logins[who]),
-                who,
-                str(tmp_path),
-                json.dumps(ids),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for who in people
-    }
-    deadline = time.monotonic() + 60
-    while not all((tmp_path / f"{who}.ready").exists() for who in people):
-        assert time.monotonic() < deadline and all(p.poll() is None for p in procs.values())
-        time.sleep(0.01)
-    started = time.monotonic()
-    (tmp_path / "go.tmp").write_text(f"{time.time() + 0.2} {SLOT}")
-    (tmp_path / "go.tmp").rename(tmp_path / "go")
-    told = {}
-    for who, proc in procs.items():
-        stdout, stderr = proc.communicate(timeout=120)
-        assert proc.returncode == 0, stderr
-        told[who] = {int(k): v for k, v in json.loads(stdout).items()}
-    took = time.monotonic() - started
-    wins = {who: 0 for who in people}
-    for case_id in ids:
-        sara, marco = told["Sara Bianchi"][case_id], told["Marco Bianchi"][case_id]
-        winner = "Sara Bianchi" if sara == "won" else "Marco Bianchi"
-        loser_heard = marco if winner == "Sara Bianchi" else sara
-        assert loser_heard == winner, (case_id, sara, marco)  # exactly one won; the other heard who
-        assert owner.queries.case(case_id).assignee == winner
-        wins[winner] += 1
-    assert sum(wins.values()) == RACES
+    told, took = _race({who: team.url_as(team.logins[who]) for who in people}, ids, tmp_path)
+    wins = _one_won_each(told, ids, lambda case_id: owner.queries.case(case_id).assignee)
     print(f"{RACES} claims raced by two processes in {took:.2f} s; wins {wins}")
+
+
+@pytest.mark.slow
+def test_on_the_embedded_store_too_one_claim_wins_each_race(tmp_path: Path) -> None:
+    from tests.unit.core.helpers import fresh_store
+
+    store = fresh_store(tmp_path)
+    try:
+        store.agents.add("Sara Bianchi", "sara@example.com")
+        store.agents.add("Marco Bianchi", "marco@example.com")
+        store.ingest.store_batch(
+            account(store), batch(*(item(f"r{i}", f"cliente{i}@example.it") for i in range(RACES // 2)))
+        )
+        ids = sorted(c.id for c in store.queries.cases(limit=1000))
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+        told, took = _race({"Sara Bianchi": url, "Marco Bianchi": url}, ids, tmp_path)
+        wins = _one_won_each(told, ids, lambda case_id: store.queries.case(case_id).assignee)
+        print(f"{len(ids)} claims raced by two processes on SQLite in {took:.2f} s; wins {wins}")
+    finally:
+        store.close()
 
 
 @pytest.mark.postgres
