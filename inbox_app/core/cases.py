@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core import audit, claims
@@ -80,16 +80,24 @@ class CaseService:
         raise CaseError(f"case {case_id} keeps changing hands; try again")
 
     def assign_team(self, case_id: int, team: str | None, *, actor: str | None = None) -> dict[str, Any]:
+        """Hand the case to a team (by name) or, with None, to none. Moving a case that has a
+        team to another is for leads and admins (:class:`TeamMoveRefused`); any agent gives a
+        case without one a team."""
         with self._factory() as s, s.begin():
             case = self._case(s, case_id)
             before = {"team_id": case.team_id}
             if team is None:
-                case.team_id = None
+                team_id = None
             else:
-                row = s.scalar(select(Team).where(Team.name == team))
+                row = s.scalar(select(Team).where(func.lower(Team.name) == " ".join(team.split()).lower()))
                 if row is None:
                     raise CaseError(f"no team named {team!r}")
-                case.team_id = row.id
+                team_id, team = row.id, row.name
+            if team_id != case.team_id and case.team_id is not None:
+                me = claims.actor_of(s, actor)
+                if me is not None and not me.lead:
+                    raise claims.TeamMoveRefused(case_id)
+            case.team_id = team_id
             audit.record(s, actor, "case.team_assigned", "case", case_id, team=team, before=before)
         self._done(case_id)
         return before

@@ -47,6 +47,14 @@ class MoveRefused(NotPermitted):
         )
 
 
+class TeamMoveRefused(NotPermitted):
+    """An agent tried to move a case from its team to another."""
+
+    def __init__(self, case_id: int) -> None:
+        self.case_id = case_id
+        super().__init__(f"case {case_id}: only leads and admins move cases to another team")
+
+
 def since_words(at: datetime) -> str:
     """HH:MM in local time today, else with the date: how a person says when."""
     local = aware(at).astimezone()
@@ -60,6 +68,7 @@ class Actor:
     """The agent acting, as the rules see them."""
 
     id: int
+    lead: bool  # a lead or an admin
     may_move: bool  # a lead or an admin, or any agent while agents_may_reassign is on
 
 
@@ -73,8 +82,8 @@ def actor_of(s: Session, actor: str | None) -> Actor | None:
     ).first()
     if row is None:
         return None
-    may_move = row.role in (Role.LEAD, Role.ADMIN) or StoreSettings.load(s).agents_may_reassign
-    return Actor(int(row.id), bool(may_move))
+    lead = row.role in (Role.LEAD, Role.ADMIN)
+    return Actor(int(row.id), lead, lead or bool(StoreSettings.load(s).agents_may_reassign))
 
 
 def holder(s: Session, case_id: int) -> tuple[int | None, str | None, datetime | None]:

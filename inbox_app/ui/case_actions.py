@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from inbox_app.core.claims import CaseHeld, MoveRefused
+from inbox_app.core.claims import CaseHeld, MoveRefused, TeamMoveRefused
 from inbox_app.ui.workspace import Workspace
 
 
@@ -29,6 +29,8 @@ def refusal_words(exc: BaseException) -> str:
             "CaseActions",
             "Only leads and admins move cases other agents hold or assign cases to others.",
         )
+    if isinstance(exc, TeamMoveRefused):
+        return QCoreApplication.translate("CaseActions", "Only leads and admins move cases to another team.")
     return str(exc)
 
 

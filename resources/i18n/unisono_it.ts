@@ -4,6 +4,18 @@
 <context>
     <name>AccountsTab</name>
     <message>
+        <source>No team</source>
+        <translation>Nessun team</translation>
+    </message>
+    <message>
+        <source>Team of new cases</source>
+        <translation>Team dei nuovi casi</translation>
+    </message>
+    <message>
+        <source>New cases from this account belong to this team.</source>
+        <translation>I nuovi casi di questo account appartengono a questo team.</translation>
+    </message>
+    <message>
         <source>Channel accounts</source>
         <translation>Account dei canali</translation>
     </message>
@@ -190,6 +202,10 @@
     <message>
         <source>Only leads and admins move cases other agents hold or assign cases to others.</source>
         <translation>Solo i responsabili e gli amministratori spostano i casi di altri operatori o assegnano casi ad altri.</translation>
+    </message>
+    <message>
+        <source>Only leads and admins move cases to another team.</source>
+        <translation>Solo i responsabili e gli amministratori spostano i casi a un altro team.</translation>
     </message>
     <message>
         <source>Case #{id} handed to team {team}.</source>

@@ -183,3 +183,24 @@ def test_an_agents_login_cannot_move_a_colleagues_case_even_with_sql(team: Team)
     SettingsService(owner.factory).change("agents_may_reassign", False, actor="test")
     team.cli_as(team.logins["Sara Bianchi"], "cases", "assign", str(first), "--none")
     assert owner.queries.case(first).assignee is None
+
+
+@pytest.mark.postgres
+def test_moving_a_case_to_another_team_is_for_leads_logins(team: Team) -> None:
+    owner = team.owner
+    owner.agents.add_team("Resi", actor="test")
+    case_id = sorted(c.id for c in owner.queries.cases())[0]
+    team.cli_as(team.logins["Sara Bianchi"], "cases", "assign", str(case_id), "Sara Bianchi")
+    assert owner.queries.case(case_id).team == "Vendite"  # a case without a team takes its taker's
+    teams = dict((name, team_id) for team_id, name in owner.agents.teams())
+    proc = team.cli_as(team.logins["Sara Bianchi"], "cases", "team", str(case_id), "Resi", ok=False)
+    assert (
+        proc.returncode == NOT_PERMITTED and "only leads and admins move cases to another team" in proc.stderr
+    )
+    with (
+        team.connect_as(team.logins["Sara Bianchi"]) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="to another team"),
+    ):
+        conn.execute("UPDATE cases SET team_id = %s WHERE id = %s", (teams["Resi"], case_id))
+    team.cli_as(team.logins["Luca Verdi"], "cases", "team", str(case_id), "Resi")
+    assert owner.queries.case(case_id).team == "Resi"
