@@ -88,6 +88,8 @@ def _kinds(s: Services) -> None:
             secret = cls.secret_help if isinstance(cls, ExplainsSecret) else "the password or token"
             print(f"    secret (--secret-stdin): {secret}")
         print(f"    replies: {_replies_words(cls.capabilities)}")
+    print("every kind")
+    print("    team: the team new cases of the account belong to ('none' for no team)")
 
 
 def _parse_settings(pairs: list[str]) -> dict[str, str]:

@@ -31,9 +31,27 @@ def register(sub: Commands) -> None:
     p = cas.add_parser("show")
     p.add_argument("id", type=int)
     json_flag(p)
-    p = cas.add_parser("assign")
+    p = cas.add_parser(
+        "assign",
+        help="take a case, give it back (--none), or (leads) move it",
+        description="An agent takes a case only while it is free or theirs; moving a case a colleague "
+        "holds, or assigning one to someone else, is for leads and admins (unless the store "
+        "setting agents_may_reassign is true). Refusals exit with code 77.",
+    )
     p.add_argument("id", type=int)
-    p.add_argument("agent", help="agent name or email; 'none' to unassign")
+    whom = p.add_mutually_exclusive_group(required=True)
+    whom.add_argument("agent", nargs="?", help="agent name or email; 'none' to unassign")
+    whom.add_argument("--none", action="store_true", help="unassign (give the case back)")
+    p = cas.add_parser(
+        "team",
+        help="move a case to another team (leads and admins)",
+        description="Hand a case to a team. Giving a case without a team one is anyone's; moving "
+        "a case from its team to another is for leads and admins (refusals exit with code 77).",
+    )
+    p.add_argument("id", type=int)
+    to = p.add_mutually_exclusive_group(required=True)
+    to.add_argument("team", nargs="?", help="team name; 'none' for no team")
+    to.add_argument("--none", action="store_true", help="take the case out of its team")
     p = cas.add_parser("status")
     p.add_argument("id", type=int)
     p.add_argument("status", choices=codes(CaseStatus))
@@ -69,9 +87,14 @@ def run(args: argparse.Namespace, s: Services) -> int:
             ),
         )
     elif args.action == "assign":
-        who = None if args.agent.lower() == "none" else args.agent
+        who = None if args.none or args.agent.lower() == "none" else args.agent
         s.cases.assign(args.id, who, actor=actor)
         print(f"case {args.id} {'unassigned' if who is None else 'assigned to ' + who}")
+    elif args.action == "team":
+        team = None if args.none or args.team.lower() == "none" else args.team
+        s.cases.assign_team(args.id, team, actor=actor)
+        row = s.queries.case(args.id)
+        print(f"case {args.id} {'has no team' if team is None else 'belongs to team ' + (row.team or team)}")
     elif args.action == "status":
         s.cases.set_status(args.id, args.status, until=_until(args.until), actor=actor)
         print(f"case {args.id} is {args.status}")

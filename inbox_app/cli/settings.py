@@ -30,10 +30,15 @@ def run(args: argparse.Namespace, s: Services) -> int:
     settings = SettingsService(s.factory)
     if args.action == "list":
         current = settings.current()
-        out(args, current, "\n".join(f"{k} = {v}" for k, v in current.items()))
+        out(args, current, "\n".join(f"{k} = {_word(v)}" for k, v in current.items()))
         return 0
     value = settings.parse(args.key, args.value)
     actor, _ = acting(args, s)
     settings.change(args.key, value, actor=actor)
-    print(f"{args.key} = {value}")
+    print(f"{args.key} = {_word(value)}")
     return 0
+
+
+def _word(value: object) -> str:
+    """A value as it is typed: true/false, not Python's True/False."""
+    return str(value).lower() if isinstance(value, bool) else str(value)

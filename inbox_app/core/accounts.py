@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.base import ConnectorClass, SettingsError, validate_settings
-from inbox_app.core import audit
+from inbox_app.core import audit, routing
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.customers.reach import PLAYS_ANY_CHANNEL
 from inbox_app.core.events import AccountsChanged, EventBus
@@ -25,6 +25,23 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+\-]{0,99}$")
 
 class AccountError(Exception):
     """An account operation was refused; the message says why."""
+
+
+_KEEP = object()  # the routing was not named: leave it as it is
+
+
+def _routing(settings: Mapping[str, Any]) -> tuple[dict[str, Any], object]:
+    """The connector's settings, and the team named for routing (or _KEEP when none was)."""
+    rest = dict(settings)
+    team = rest.pop(routing.TEAM, _KEEP)
+    return rest, team
+
+
+def _team_id(s: Session, name: object) -> int | None:
+    try:
+        return routing.team_id_named(s, name)
+    except routing.RoutingError as exc:
+        raise AccountError(str(exc))
 
 
 @dataclass(frozen=True)
@@ -40,6 +57,8 @@ class AccountRow:
     settings: dict[str, Any]
     progress_done: int | None = None
     progress_total: int | None = None
+    team_id: int | None = None  # the team new cases of this account belong to
+    team: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -51,10 +70,12 @@ class AccountRow:
             "last_sync_at": self.last_sync_at.isoformat() if self.last_sync_at else None,
             "channel": self.channel,
             "id": self.id,
+            "team": self.team,
         }
 
 
-def _row(a: ChannelAccount) -> AccountRow:
+def _row(a: ChannelAccount, s: Session) -> AccountRow:
+    team_id, team = routing.team_of(s, a.settings)
     return AccountRow(
         a.id,
         a.name,
@@ -64,9 +85,11 @@ def _row(a: ChannelAccount) -> AccountRow:
         a.status,
         a.last_error,
         aware(a.last_sync_at),
-        dict(a.settings),
+        routing.connector_settings(a.settings),
         a.progress_done,
         a.progress_total,
+        team_id,
+        team,
     )
 
 
@@ -101,6 +124,7 @@ class AccountService:
         actor: str | None = None,
     ) -> AccountRow:
         cls = self.connector_class(kind)
+        settings, team = _routing(settings)
         if not _NAME.match(name):
             raise AccountError(
                 f"account name {name!r} must start with a letter or digit and use only "
@@ -121,6 +145,7 @@ class AccountService:
         with self._factory() as s, s.begin():
             if s.scalar(select(ChannelAccount.id).where(ChannelAccount.name == name)):
                 raise AccountError(f"an account named {name!r} already exists")
+            team_id = _team_id(s, team) if team is not _KEEP else None
             # Keyring first: if it refuses, nothing is half-created.
             if secret:
                 self.secrets.set(name, secret)
@@ -128,7 +153,7 @@ class AccountService:
                 name=name,
                 kind=kind,
                 channel=channel,
-                settings=clean,
+                settings=routing.stored(clean, team_id),
                 enabled=True,
                 status=AccountStatus.IDLE,
                 created_at=utcnow(),
@@ -136,54 +161,66 @@ class AccountService:
             s.add(account)
             s.flush()
             audit.record(
-                s, actor, "account.added", "channel_account", account.id, name=name, kind=kind, settings=clean
+                s,
+                actor,
+                "account.added",
+                "channel_account",
+                account.id,
+                name=name,
+                kind=kind,
+                settings=clean,
+                team_id=team_id,
             )
-            row = _row(account)
+            row = _row(account, s)
         self._bus.publish(AccountsChanged((row.id,)))
         return row
 
     def update_settings(
         self, name: str, changes: Mapping[str, Any], secret: str | None = None, *, actor: str | None = None
     ) -> AccountRow:
+        changes, team = _routing(changes)
         with self._factory() as s, s.begin():
             account = self._get(s, name)
             cls = self.connector_class(account.kind)
-            merged = {**account.settings, **changes}
+            merged = {**routing.connector_settings(account.settings), **changes}
             try:
                 clean = validate_settings(cls.settings_schema, merged)
                 cls(clean, secret or "")
             except SettingsError as exc:
                 raise AccountError(str(exc))
+            kept = routing.routed_team(s, account.settings)
+            team_id = kept if team is _KEEP else _team_id(s, team)
             if secret:
                 self.secrets.set(name, secret)
-            account.settings = clean
+            account.settings = routing.stored(clean, team_id)
             audit.record(
                 s,
                 actor,
                 "account.changed",
                 "channel_account",
                 account.id,
-                changed=sorted(changes),
+                changed=sorted([*changes, *([routing.TEAM] if team is not _KEEP else [])]),
                 secret_changed=bool(secret),
+                **({"team_id": team_id} if team is not _KEEP else {}),
             )
-            row = _row(account)
+            row = _row(account, s)
         self._bus.publish(AccountsChanged((row.id,)))
         return row
 
     def list(self) -> list[AccountRow]:
         with self._factory() as s:
-            return [_row(a) for a in s.scalars(select(ChannelAccount).order_by(ChannelAccount.name))]
+            return [_row(a, s) for a in s.scalars(select(ChannelAccount).order_by(ChannelAccount.name))]
 
     def get(self, name: str) -> AccountRow:
         with self._factory() as s:
-            return _row(self._get(s, name))
+            return _row(self._get(s, name), s)
 
     def get_by_id(self, account_id: int) -> AccountRow:
         with self._factory() as s:
             account = s.get(ChannelAccount, account_id)
             if account is None:
                 raise AccountError(f"no channel account with id {account_id}")
-            return _row(account)
+            return _row(account, s)
 
     def _get(self, s: Session, name: str) -> ChannelAccount:
         account = s.scalar(select(ChannelAccount).where(ChannelAccount.name == name))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from inbox_app.core import audit
+from inbox_app.core import audit, claims
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.events import CasesChanged, EventBus, MessagesChanged
 from inbox_app.core.store.models import Agent, Case, Message, Team, Thread
@@ -37,34 +37,67 @@ class CaseService:
         self._bus.publish(CasesChanged(tuple(case_ids)))
 
     def assign(self, case_id: int, agent: str | None, *, actor: str | None = None) -> dict[str, Any]:
-        """Assign to an agent (by name or email) or, with None, unassign. Returns the undo data."""
+        """Assign to an agent (by name or email) or, with None, unassign. Returns the undo data.
+
+        An acting agent who may not move others' cases (see :mod:`inbox_app.core.claims`)
+        takes a case or gives it back only while it is free or theirs, in one compare and
+        set; a case a colleague holds is refused with :class:`CaseHeld`, and assigning to
+        someone else with :class:`MoveRefused`.
+        """
         with self._factory() as s, s.begin():
             case = self._case(s, case_id)
             before = {"assignee_id": case.assignee_id}
-            if agent is None:
-                case.assignee_id = None
-            else:
-                row = s.scalar(select(Agent).where((Agent.name == agent) | (Agent.email == agent)))
-                if row is None:
+            target = None
+            if agent is not None:
+                target = s.scalar(select(Agent).where((Agent.name == agent) | (Agent.email == agent)))
+                if target is None:
                     raise CaseError(f"no agent named {agent!r}")
-                case.assignee_id = row.id
-                if case.team_id is None and row.team_id is not None:
-                    case.team_id = row.team_id
-            audit.record(s, actor, "case.assigned", "case", case_id, agent=agent, before=before)
+            me = claims.actor_of(s, actor)
+            if me is not None and not me.may_move:
+                if target is not None and target.id != me.id:
+                    _, name, _ = claims.holder(s, case_id)
+                    raise claims.MoveRefused(case_id, name)
+                self._claim(s, case_id, me.id, target)
+                # It was free or mine when the UPDATE ran, whatever was read before.
+                before = {"assignee_id": me.id if case.assignee_id == me.id else None}
+            else:
+                case.assignee_id = None if target is None else target.id
+                if target is not None and case.team_id is None and target.team_id is not None:
+                    case.team_id = target.team_id
+            audit.record(s, actor, claims.ASSIGNED, "case", case_id, agent=agent, before=before)
         self._done(case_id)
         return before
 
+    @staticmethod
+    def _claim(s: Session, case_id: int, me: int, target: Agent | None) -> None:
+        team_id = target.team_id if target is not None else None
+        for _ in range(3):  # the holder may let go between the refusal and asking who it was
+            if claims.take(s, case_id, me, target.id if target is not None else None, team_id):
+                return
+            holder_id, name, since = claims.holder(s, case_id)
+            if holder_id is not None and holder_id != me:
+                raise claims.CaseHeld(case_id, name or f"agent {holder_id}", since)
+        raise CaseError(f"case {case_id} keeps changing hands; try again")
+
     def assign_team(self, case_id: int, team: str | None, *, actor: str | None = None) -> dict[str, Any]:
+        """Hand the case to a team (by name) or, with None, to none. Moving a case that has a
+        team to another is for leads and admins (:class:`TeamMoveRefused`); any agent gives a
+        case without one a team."""
         with self._factory() as s, s.begin():
             case = self._case(s, case_id)
             before = {"team_id": case.team_id}
             if team is None:
-                case.team_id = None
+                team_id = None
             else:
-                row = s.scalar(select(Team).where(Team.name == team))
+                row = s.scalar(select(Team).where(func.lower(Team.name) == " ".join(team.split()).lower()))
                 if row is None:
                     raise CaseError(f"no team named {team!r}")
-                case.team_id = row.id
+                team_id, team = row.id, row.name
+            if team_id != case.team_id and case.team_id is not None:
+                me = claims.actor_of(s, actor)
+                if me is not None and not me.lead:
+                    raise claims.TeamMoveRefused(case_id)
+            case.team_id = team_id
             audit.record(s, actor, "case.team_assigned", "case", case_id, team=team, before=before)
         self._done(case_id)
         return before

@@ -9,6 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from inbox_app.core import audit
 from inbox_app.core.store.settings import StoreSettings
 
+_YES = ("true", "yes", "on", "1")
+_NO = ("false", "no", "off", "0")
+
 
 class SettingError(Exception):
     """A setting that does not exist, or a value it cannot take; the message says which."""
@@ -24,10 +27,15 @@ class SettingsService:
 
     @staticmethod
     def parse(key: str, text: str) -> object:
-        """The value ``text`` stands for in setting ``key``: a whole number, a word, or None."""
+        """The value ``text`` stands for in setting ``key``: yes or no, a whole number, a word, or None."""
         types = {f.name: f.type for f in fields(StoreSettings)}
         if key not in types:
             raise SettingError(f"unknown setting {key!r}; known: {', '.join(types)}")
+        if str(types[key]) in ("bool", "<class 'bool'>"):
+            word = text.strip().lower()
+            if word in _YES or word in _NO:
+                return word in _YES
+            raise SettingError(f"{key} takes true or false, not {text!r}")
         if "int" in str(types[key]):
             try:
                 number = int(text)

@@ -6,9 +6,32 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
+from inbox_app.core.claims import CaseHeld, MoveRefused, TeamMoveRefused
 from inbox_app.ui.workspace import Workspace
+
+
+def refusal_words(exc: BaseException) -> str:
+    """A refused case action in the user's language; other failures as they say themselves."""
+    if isinstance(exc, CaseHeld):
+        if exc.since is None:
+            return QCoreApplication.translate("CaseActions", "Case #{id} is {who}'s.").format(
+                id=exc.case_id, who=exc.holder
+            )
+        from inbox_app.core.claims import since_words
+
+        return QCoreApplication.translate("CaseActions", "Case #{id} is {who}'s since {when}.").format(
+            id=exc.case_id, who=exc.holder, when=since_words(exc.since)
+        )
+    if isinstance(exc, MoveRefused):
+        return QCoreApplication.translate(
+            "CaseActions",
+            "Only leads and admins move cases other agents hold or assign cases to others.",
+        )
+    if isinstance(exc, TeamMoveRefused):
+        return QCoreApplication.translate("CaseActions", "Only leads and admins move cases to another team.")
+    return str(exc)
 
 
 class CaseActions(QObject):
@@ -35,7 +58,7 @@ class CaseActions(QObject):
             *args,
             actor=self._ws.actor,
             done=done,
-            failed=lambda exc: self.refused.emit(str(exc)),
+            failed=lambda exc: self.refused.emit(refusal_words(exc)),
             task="case action",
             **kwargs,
         )

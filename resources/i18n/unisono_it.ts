@@ -4,6 +4,18 @@
 <context>
     <name>AccountsTab</name>
     <message>
+        <source>No team</source>
+        <translation>Nessun team</translation>
+    </message>
+    <message>
+        <source>Team of new cases</source>
+        <translation>Team dei nuovi casi</translation>
+    </message>
+    <message>
+        <source>New cases from this account belong to this team.</source>
+        <translation>I nuovi casi di questo account appartengono a questo team.</translation>
+    </message>
+    <message>
         <source>Channel accounts</source>
         <translation>Account dei canali</translation>
     </message>
@@ -178,6 +190,22 @@
     <message>
         <source>Case #{id} unassigned.</source>
         <translation>Caso #{id} senza assegnatario.</translation>
+    </message>
+    <message>
+        <source>Case #{id} is {who}'s.</source>
+        <translation>Il caso #{id} è di {who}.</translation>
+    </message>
+    <message>
+        <source>Case #{id} is {who}'s since {when}.</source>
+        <translation>Il caso #{id} è di {who} dalle {when}.</translation>
+    </message>
+    <message>
+        <source>Only leads and admins move cases other agents hold or assign cases to others.</source>
+        <translation>Solo i responsabili e gli amministratori spostano i casi di altri operatori o assegnano casi ad altri.</translation>
+    </message>
+    <message>
+        <source>Only leads and admins move cases to another team.</source>
+        <translation>Solo i responsabili e gli amministratori spostano i casi a un altro team.</translation>
     </message>
     <message>
         <source>Case #{id} handed to team {team}.</source>

@@ -58,6 +58,10 @@ def test_italian_is_chosen_from_the_environment(
         assert install_translator(qapp) is not None
         assert QCoreApplication.translate("Views", "Mine") == "Miei"
         assert QCoreApplication.translate("Labels", "Resolved") == "Risolto"
+        assert (
+            QCoreApplication.translate("CaseActions", "Case #{id} is {who}'s since {when}.")
+            == "Il caso #{id} è di {who} dalle {when}."
+        )
     finally:
         install_translator(qapp, "en")
     assert QCoreApplication.translate("Views", "Mine") == "Mine"

@@ -98,11 +98,11 @@ def test_window_shows_other_processes_changes_and_catches_up_after_an_outage(
     qtbot.waitUntil(lambda: not window.timeline_model.loading and window.timeline_model.rowCount() > 0)
     notes_before = window.timeline_model.rowCount()
 
-    # An assignment by another process: the row names the new assignee.
-    done = _inbox_app(url, "cases", "assign", str(case_id), "Sara Conti")
+    # An assignment by another process (Marco takes the case): the row names him.
+    done = _inbox_app(url, "cases", "assign", str(case_id), "Marco Bianchi")
     _within(
         qtbot,
-        lambda: getattr(model.cached_row(case_id), "assignee", None) == "Sara Conti",
+        lambda: getattr(model.cached_row(case_id), "assignee", None) == "Marco Bianchi",
         SHOWN_WITHIN,
         done,
     )

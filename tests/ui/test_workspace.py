@@ -870,3 +870,20 @@ def test_not_the_same_person_hides_the_suggestion_for_good(make_window, services
     assert "two different people" in window.customer_panel.message.text()
     assert services.queries.similar_customers(seed["paolo_chat"]) == []
     assert services.queries.customer(seed["paolo_chat"]).merged_into_id is None
+
+
+def test_taking_a_colleagues_case_is_refused_in_words_in_the_status_bar(make_window, services, qtbot) -> None:
+    window = make_window("Marco Bianchi")  # an agent
+    _ready(window, qtbot)
+    case_id = window.case_model.case_id(0)
+    services.cases.assign(case_id, "Sara Conti", actor="Sara Conti")
+    window.actions_.assign_to_me(case_id)
+    qtbot.waitUntil(
+        lambda: window.statusBar().currentMessage().startswith(f"Case #{case_id} is Sara Conti's since ")
+    )
+    assert services.queries.case(case_id).assignee == "Sara Conti"
+    window.actions_.assign(case_id, "Giulia Rossi")  # a free case or not: handing to others is for leads
+    qtbot.waitUntil(
+        lambda: window.statusBar().currentMessage().startswith("Only leads and admins move cases")
+    )
+    assert services.queries.case(case_id).assignee == "Sara Conti"

@@ -50,6 +50,7 @@ class CaseRules:
             "tags": {},
             "opened_at": sent_at,
             "first_response_due": sent_at + timedelta(hours=st.settings.first_response_hours),
+            "team_id": st.account.team_id,
         }
         case = CaseRec(
             None,

@@ -51,6 +51,7 @@ class IngestResult:
 class Account:
     id: int
     channel: str
+    team_id: int | None = None  # the team new cases of this account belong to (core/routing.py)
 
 
 class ThreadRec:

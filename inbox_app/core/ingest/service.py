@@ -21,6 +21,7 @@ from inbox_app.core.events import CasesChanged, EventBus, MessagesAdded, Message
 from inbox_app.core.ingest.quarantine import RawParser, item_from_record, record_item
 from inbox_app.core.ingest.records import Account, IngestError, IngestResult
 from inbox_app.core.ingest.writer import BatchWriter
+from inbox_app.core.routing import routed_team
 from inbox_app.core.store.models import (
     ChannelAccount,
     QuarantineItem,
@@ -48,7 +49,7 @@ class IngestService:
             row = session.get(ChannelAccount, account_id)
             if row is None:
                 raise IngestError(f"no channel account with id {account_id}")
-            account = Account(row.id, row.channel)
+            account = Account(row.id, row.channel, routed_team(session, row.settings))
             settings = StoreSettings.load(session)
             try:
                 with session.begin_nested():
@@ -94,7 +95,7 @@ class IngestService:
             account_row = session.get(ChannelAccount, record.account_id)
             if account_row is None:
                 raise IngestError("the account of that item was removed")
-            account = Account(account_row.id, account_row.channel)
+            account = Account(account_row.id, account_row.channel, routed_team(session, account_row.settings))
             try:
                 with session.begin_nested():
                     result = BatchWriter(session, account, StoreSettings.load(session)).write((item,))

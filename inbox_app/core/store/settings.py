@@ -18,6 +18,8 @@ class StoreSettings:
     first_response_hours: int = 4
     default_phone_region: str | None = None
     max_send_attempts: int = 10
+    # Agents may move cases colleagues hold and assign cases to others (else leads and admins only).
+    agents_may_reassign: bool = False
 
     @classmethod
     def load(cls, session: Session) -> StoreSettings:

@@ -111,8 +111,10 @@ RIGHTS: dict[str, dict[str, Rights]] = {
     "store_settings": _work(READ, READ),
     "templates": {Role.AGENT: READ, Role.LEAD: ALL, Role.ADMIN: ALL, WORKER: NONE},
     # The trail is append-only: only admins change it (erasing a customer's words).
+    # Agents also read when what happened to which object (not who, nor the details): a case
+    # refused to them says since when its holder has it (core/claims.py).
     "audit_events": {
-        Role.AGENT: APPEND,
+        Role.AGENT: Rights(read=("id", "at", "action", "object_type", "object_id"), add=True),
         Role.LEAD: Rights(read=True, add=True),
         Role.ADMIN: ALL,
         WORKER: APPEND,

@@ -9,7 +9,12 @@ not enough, since an agent's login could be used from any SQL client:
   store's owner are no agent's: they keep the actor they give, "system" for the
   worker);
 - drafts and saved searches are their agent's own: agents and leads see and
-  change only theirs (row-level security); admins see all, to clean up.
+  change only theirs (row-level security); admins see all, to clean up;
+- a case's assignee changes, with an agent's login, only from nobody or that agent
+  to nobody or that agent (taking a free case, giving one's own back): moving a case
+  a colleague holds, or assigning one to someone else, needs a lead's or an admin's
+  login, unless the store setting agents_may_reassign is true (see core/claims.py);
+  likewise a case's team changes, with an agent's login, only from none to one.
 
 Agents cannot take these rules away (only the tables' owner can drop a trigger or
 a policy) nor change which agent their login belongs to (the login role's
@@ -55,6 +60,43 @@ END
 $body$
 """
 
+_CASE_ASSIGNEE = """
+CREATE OR REPLACE FUNCTION {schema}.inbox_case_assignee() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog AS $body$
+DECLARE
+    me bigint := {schema}.inbox_login_agent();
+    my_role text;
+    free boolean;
+BEGIN
+    IF me IS NULL THEN
+        RETURN NEW;  -- the worker and the store's owner are no agent's
+    END IF;
+    IF NEW.team_id IS NOT DISTINCT FROM OLD.team_id OR OLD.team_id IS NULL THEN
+        IF NEW.assignee_id IS NOT DISTINCT FROM OLD.assignee_id
+           OR ((OLD.assignee_id IS NULL OR OLD.assignee_id = me)
+               AND (NEW.assignee_id IS NULL OR NEW.assignee_id = me)) THEN
+            RETURN NEW;
+        END IF;
+    END IF;
+    SELECT a.role INTO my_role FROM {schema}.agents a WHERE a.id = me;
+    IF my_role IN ('lead', 'admin') THEN
+        RETURN NEW;
+    END IF;
+    IF NEW.team_id IS DISTINCT FROM OLD.team_id AND OLD.team_id IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '42501',
+            MESSAGE = 'only leads and admins move cases to another team';
+    END IF;
+    SELECT lower(s.value ->> 'v') IN ('true', '1') INTO free
+        FROM {schema}.store_settings s WHERE s.key = 'agents_may_reassign';
+    IF coalesce(free, false) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = '42501',
+        MESSAGE = 'only leads and admins move cases other agents hold or assign cases to others';
+END
+$body$
+"""
+
 
 def install(conn: Connection, schema: str, groups: Mapping[str, str]) -> None:
     """(Re)create the functions, the audit trigger and the row policies.
@@ -69,6 +111,12 @@ def install(conn: Connection, schema: str, groups: Mapping[str, str]) -> None:
     run(
         f"CREATE TRIGGER audit_events_actor BEFORE INSERT ON {schema}.audit_events "
         f"FOR EACH ROW EXECUTE FUNCTION {schema}.inbox_audit_actor()"
+    )
+    run(_CASE_ASSIGNEE.format(schema=schema))
+    run(f"DROP TRIGGER IF EXISTS cases_assignee ON {schema}.cases")
+    run(
+        f"CREATE TRIGGER cases_assignee BEFORE UPDATE OF assignee_id, team_id ON {schema}.cases "
+        f"FOR EACH ROW EXECUTE FUNCTION {schema}.inbox_case_assignee()"
     )
     mine = f"agent_id = {schema}.inbox_login_agent()"
     for table in OWN_ROWS:

@@ -44,6 +44,8 @@ class AccountsTab(QWidget):
         self._ws = ws
         self._fields: dict[str, QWidget] = {}
         self._current: AccountRow | None = None
+        self._teams: list[tuple[int, str]] = []
+        self.team: QComboBox | None = None
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
         self.list = QListWidget(self)
@@ -92,9 +94,11 @@ class AccountsTab(QWidget):
         self._new()
 
     def refresh(self) -> None:
-        self._ws.call(self._ws.services.accounts.list, done=self._fill, task="accounts")
+        accounts, agents = self._ws.services.accounts, self._ws.services.agents
+        self._ws.call(lambda: (accounts.list(), agents.teams()), done=self._fill, task="accounts")
 
-    def _fill(self, accounts: list[AccountRow]) -> None:
+    def _fill(self, found: tuple[list[AccountRow], list[tuple[int, str]]]) -> None:
+        accounts, self._teams = found
         # Reopen on the account shown before this refresh (or the one just added), else
         # the first: an empty form would look like a new account.
         wanted = self._current.name if self._current is not None else self.name.text().strip()
@@ -149,6 +153,16 @@ class AccountsTab(QWidget):
             widget.setAccessibleName(spec.key)
             self._fields[spec.key] = widget
             self.form.addRow(spec.key + (" *" if spec.required else ""), widget)
+        # Every kind: the team the account's new cases belong to (core/routing.py).
+        self.team = QComboBox(self)
+        self.team.addItem(self.tr("No team"), "")
+        for _team_id, team_name in self._teams:
+            self.team.addItem(team_name, team_name)
+        current_team = self._current.team if self._current is not None else None
+        self.team.setCurrentIndex(max(0, self.team.findData(current_team or "")))
+        self.team.setAccessibleName(self.tr("Team of new cases"))
+        self.team.setToolTip(self.tr("New cases from this account belong to this team."))
+        self.form.addRow(self.tr("Team of new cases"), self.team)
         cls = self._ws.services.registry.get(self.kind.currentData())
         self.secret = None
         if cls is not None and cls.needs_secret:
@@ -174,6 +188,8 @@ class AccountsTab(QWidget):
                 out[key] = w.isChecked()
             elif isinstance(w, QLineEdit):
                 out[key] = w.text()
+        if self.team is not None:
+            out["team"] = self.team.currentData() or ""
         return out
 
     def _new(self) -> None:

@@ -168,4 +168,10 @@ class WorkloadDialog(QDialog):
             self.refresh()
             self._show_cases(self.table.currentRow())
 
-        self._ws.call(move, task="reassign", failed=lambda exc: self.outcome.setText(str(exc)), done=moved)
+        def failed(exc: Exception) -> None:
+            from inbox_app.ui.case_actions import refusal_words
+
+            self.outcome.setText(refusal_words(exc))
+            self.refresh()  # the cases moved before the refusal are shown where they are now
+
+        self._ws.call(move, task="reassign", failed=failed, done=moved)
