@@ -24,10 +24,11 @@ class LiveFeed(QObject):
         self._stop: asyncio.Event | None = None
         self.mark = QLabel(bar)
         self.mark.setObjectName("notLive")
-        self.mark.setText(self.tr("Not live: reconnecting to the database…"))
+        self.mark.setText("▲ " + self.tr("Not live: reconnecting to the database…"))
         self.mark.setAccessibleName(self.tr("Live updates"))
         self.mark.hide()
-        bar.addPermanentWidget(self.mark)
+        # First among the permanent widgets: it says the whole window may be out of date.
+        bar.insertPermanentWidget(0, self.mark)
         ws.bridge.feedStateChanged.connect(self._state)
 
     def start(self) -> None:

@@ -53,6 +53,8 @@ class HeldReplyDialog(QDialog):
         self.messages.setObjectName("heldMessages")
         self.messages.setAccessibleName(self.tr("New messages"))
         self.messages.setWordWrap(True)
+        self.messages.setSpacing(4)  # one message from the next at a glance
+        self.messages.setAlternatingRowColors(True)
         for m in newer:
             item = QListWidgetItem(f"{self._heading(m)}\n{m.first_words(200)}")
             item.setToolTip(m.text[:2000])
