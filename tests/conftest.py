@@ -38,6 +38,21 @@ def postgres_server() -> Iterator[object]:
 
 
 @pytest.fixture
+def own_server() -> Iterator[object]:
+    """A PostgreSQL server of the test's own, with an empty database "inbox": for tests that
+    stop and start it (``pause``/``resume``) under running windows and workers."""
+    from tests.servers.postgres import PostgresServer
+
+    server = PostgresServer()
+    server.start()
+    server.create_database("inbox")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
 def pg_url(postgres_server) -> Iterator[str]:
     """A fresh, empty database on the test server for one test."""
     name = f"t_{uuid.uuid4().hex[:12]}"

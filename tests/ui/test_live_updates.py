@@ -31,13 +31,9 @@ SHOWN_WITHIN = 3.0
 
 
 @pytest.fixture()
-def server() -> Iterator[PostgresServer]:
+def server(own_server: PostgresServer) -> PostgresServer:
     """A server of its own: the test stops and starts it under the window."""
-    own = PostgresServer()
-    own.start()
-    own.create_database("inbox")
-    yield own
-    own.stop()
+    return own_server
 
 
 @pytest.fixture()

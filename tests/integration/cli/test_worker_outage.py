@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,18 +26,6 @@ from connectors.fake import FakeServer
 from tests.servers.postgres import PostgresServer
 
 ACCOUNT = "posta"
-
-
-@pytest.fixture()
-def own_server() -> Iterator[PostgresServer]:
-    """A server of its own: these tests stop and start it under the worker."""
-    server = PostgresServer()
-    server.start()
-    server.create_database("inbox")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _app(url: str, *args: str) -> subprocess.CompletedProcess[str]:

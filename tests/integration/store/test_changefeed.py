@@ -6,7 +6,7 @@ import asyncio
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -67,18 +67,6 @@ async def _until(check: Callable[[], bool], seconds: float) -> float:
         assert time.monotonic() - started < seconds, f"not within {seconds:.0f} s"
         await asyncio.sleep(0.02)
     return time.monotonic() - started
-
-
-@pytest.fixture()
-def own_server() -> Iterator[PostgresServer]:
-    """A server of its own: these tests stop and start it under the store."""
-    server = PostgresServer()
-    server.start()
-    server.create_database("inbox")
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.mark.postgres
