@@ -235,7 +235,7 @@ def test_the_composer_warns_of_public_replies_only_where_the_account_makes_them(
     from connectors.mastodon import MastodonConnector
     from inbox_app.core.accounts import AccountRow
     from inbox_app.core.read.rows import CustomerRow, IdentityRow
-    from inbox_app.ui.composer import reachable
+    from inbox_app.ui.channel_preview import reachable
 
     def account(id_: int, name: str, public: bool) -> AccountRow:
         settings = {"instance": "https://social.example", "public_replies": public}

@@ -144,7 +144,7 @@ def test_files_chosen_in_the_composer_go_with_the_reply(
 ) -> None:
     from dataclasses import replace
 
-    from inbox_app.ui.composer import Candidate
+    from inbox_app.ui.channel_preview import Candidate
 
     window = make_window()
     _open_case_of(window, qtbot, services.extra["seed"]["anna"])
