@@ -348,9 +348,13 @@ class MainWindow(QMainWindow):
         worker)."""
         from inbox_app.core.team.roles import may_sync
 
+        def run_accounts(allowed: bool) -> None:
+            if allowed:
+                self.ws.services.supervisor().start(self.ws.tasks.spawn)
+
         def start() -> None:
             self.live.start()
-            if may_sync(self.ws.services.engine):
-                self.ws.services.supervisor().start(self.ws.tasks.spawn)
+            # Asking the database whether this login may sync is a query: off the loop.
+            self.ws.call(may_sync, self.ws.services.engine, done=run_accounts, task="may sync")
 
         QTimer.singleShot(0, start)
