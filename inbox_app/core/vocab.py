@@ -44,6 +44,22 @@ class Delivery(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    AWAITING_APPROVAL = "awaiting_approval"  # held for a lead (core/approvals.py)
+    REJECTED = "rejected"  # a lead said no; the reason is in the message's error
+
+
+class ApprovalState(StrEnum):
+    WAITING = "waiting"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class AssignMode(StrEnum):
+    """How a team's new and reopened cases find an agent."""
+
+    OFF = "off"
+    BALANCED = "balanced"  # fewest open cases, within capacity
+    ROUND_ROBIN = "round-robin"  # longest since the last assignment, within capacity
 
 
 class AccountStatus(StrEnum):

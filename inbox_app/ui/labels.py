@@ -51,6 +51,8 @@ DELIVERY: dict[str, str] = {
     Delivery.SENDING: QT_TRANSLATE_NOOP("Labels", "Sending…"),
     Delivery.SENT: QT_TRANSLATE_NOOP("Labels", "Sent"),
     Delivery.FAILED: QT_TRANSLATE_NOOP("Labels", "Failed"),
+    Delivery.AWAITING_APPROVAL: QT_TRANSLATE_NOOP("Labels", "Awaiting approval"),
+    Delivery.REJECTED: QT_TRANSLATE_NOOP("Labels", "Rejected"),
 }
 OUTCOME: dict[str, str] = {
     CallOutcome.ANSWERED: QT_TRANSLATE_NOOP("Labels", "Answered"),

@@ -694,6 +694,14 @@ città: …</translation>
         <translation>Non riuscito</translation>
     </message>
     <message>
+        <source>Awaiting approval</source>
+        <translation>In attesa di approvazione</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Respinto</translation>
+    </message>
+    <message>
         <source>agent</source>
         <translation>agente</translation>
     </message>

@@ -27,7 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from inbox_app.core.clock import utcnow
 from inbox_app.core.store.coltypes import PackedText, UtcTimestamp
-from inbox_app.core.vocab import AccountStatus, CaseStatus, Priority, Role
+from inbox_app.core.vocab import AccountStatus, ApprovalState, AssignMode, CaseStatus, Priority, Role
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -51,6 +51,10 @@ class Team(Base):
     __tablename__ = "teams"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Automatic assignment of the team's new and reopened cases (vocab.AssignMode), and
+    # how many open cases each of its agents may hold (None: no limit).
+    assign_mode: Mapped[str] = mapped_column(String(20), default=AssignMode.OFF, server_default="off")
+    capacity: Mapped[int | None]
 
 
 class Agent(Base):
@@ -62,6 +66,12 @@ class Agent(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
     signature: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # "Available" or "away", as the agent says; away agents get no automatic assignments.
+    available: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sql_text("true"))
+    # Every reply of a trainee waits for a lead's approval.
+    trainee: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql_text("false"))
+    # When automatic assignment last gave this agent a case (round robin).
+    last_assigned_at: Mapped[datetime | None]
 
 
 class Customer(Base):
@@ -142,6 +152,9 @@ class Case(Base):
     last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The customer's oldest message not yet answered; None when answered.
     waiting_since: Mapped[datetime | None]
+    # Counts the changes agents make (status, priority, assignee, team, tags, snooze): a
+    # change based on an older version is refused (core/cases.py, StaleCase).
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Thread(Base):
@@ -195,7 +208,7 @@ class Message(Base):
     text: Mapped[str] = mapped_column(PackedText, default="")
     html: Mapped[str | None] = mapped_column(PackedText)
     is_auto: Mapped[bool] = mapped_column(Boolean, default=False)
-    delivery: Mapped[str | None] = mapped_column(String(10))
+    delivery: Mapped[str | None] = mapped_column(String(20))
     error: Mapped[str | None] = mapped_column(Text)
     idempotency_key: Mapped[str | None] = mapped_column(String(500), unique=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -331,3 +344,22 @@ class MessageRaw(Base):
     __tablename__ = "message_raw"
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Approval(Base):
+    """A reply held for a lead: why, the text as written and as approved, and the decision."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (Index("ix_approvals_state", "state", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), unique=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    rule: Mapped[str] = mapped_column(String(40))
+    original_text: Mapped[str] = mapped_column(Text)
+    edited_text: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default=ApprovalState.WAITING, server_default="waiting")
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]

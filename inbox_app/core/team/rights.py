@@ -145,6 +145,14 @@ RIGHTS: dict[str, dict[str, Rights]] = {
     "attachments": _work(Rights(read=True, add=True), Rights(read=True, add=True)),
     "attachment_blobs": _work(Rights(read=True, add=True), Rights(read=True, add=True)),
     "text_dictionaries": _work(READ, Rights(read=True, add=True)),
+    # Replies held for a lead: their authors add them, leads decide, the worker reads the
+    # decision (core/approvals.py).
+    "approvals": {
+        Role.AGENT: Rights(read=True, add=True),
+        Role.LEAD: Rights(read=True, add=True, change=("edited_text", "state", "reason", "decided_by_id", "decided_at")),
+        Role.ADMIN: ALL,
+        WORKER: READ,
+    },
     # Each agent's own work in progress.
     "drafts": _work(ALL, NONE),
     "saved_searches": _work(ALL, NONE),
