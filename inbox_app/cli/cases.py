@@ -42,6 +42,7 @@ def register(sub: Commands) -> None:
     whom = p.add_mutually_exclusive_group(required=True)
     whom.add_argument("agent", nargs="?", help="agent name or email; 'none' to unassign")
     whom.add_argument("--none", action="store_true", help="unassign (give the case back)")
+    _if_version(p)
     p = cas.add_parser(
         "team",
         help="move a case to another team (leads and admins)",
@@ -52,13 +53,28 @@ def register(sub: Commands) -> None:
     to = p.add_mutually_exclusive_group(required=True)
     to.add_argument("team", nargs="?", help="team name; 'none' for no team")
     to.add_argument("--none", action="store_true", help="take the case out of its team")
+    _if_version(p)
     p = cas.add_parser("status")
     p.add_argument("id", type=int)
     p.add_argument("status", choices=codes(CaseStatus))
     p.add_argument("--until", metavar="ISO-TIME", help="when a snoozed case wakes up")
+    _if_version(p)
     p = cas.add_parser("priority")
     p.add_argument("id", type=int)
     p.add_argument("priority", choices=codes(Priority))
+    _if_version(p)
+
+
+def _if_version(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--if-version",
+        type=int,
+        metavar="N",
+        dest="based_on",
+        help="change the case only if it is still at version N (the 'version' of 'cases show --json'); "
+        "otherwise refuse with exit code 75 and say what changed meanwhile",
+    )
+    json_flag(p)  # prints the case as it is after the change (with its new version)
 
 
 def run(args: argparse.Namespace, s: Services) -> int:
@@ -88,20 +104,33 @@ def run(args: argparse.Namespace, s: Services) -> int:
         )
     elif args.action == "assign":
         who = None if args.none or args.agent.lower() == "none" else args.agent
-        s.cases.assign(args.id, who, actor=actor)
-        print(f"case {args.id} {'unassigned' if who is None else 'assigned to ' + who}")
+        s.cases.assign(args.id, who, actor=actor, based_on=args.based_on)
+        _changed(args, s, f"case {args.id} {'unassigned' if who is None else 'assigned to ' + who}")
     elif args.action == "team":
         team = None if args.none or args.team.lower() == "none" else args.team
-        s.cases.assign_team(args.id, team, actor=actor)
+        s.cases.assign_team(args.id, team, actor=actor, based_on=args.based_on)
         row = s.queries.case(args.id)
-        print(f"case {args.id} {'has no team' if team is None else 'belongs to team ' + (row.team or team)}")
+        _changed(
+            args,
+            s,
+            f"case {args.id} {'has no team' if team is None else 'belongs to team ' + (row.team or team)}",
+        )
     elif args.action == "status":
-        s.cases.set_status(args.id, args.status, until=_until(args.until), actor=actor)
-        print(f"case {args.id} is {args.status}")
+        s.cases.set_status(
+            args.id, args.status, until=_until(args.until), actor=actor, based_on=args.based_on
+        )
+        _changed(args, s, f"case {args.id} is {args.status}")
     elif args.action == "priority":
-        s.cases.set_priority(args.id, args.priority, actor=actor)
-        print(f"case {args.id} has priority {args.priority}")
+        s.cases.set_priority(args.id, args.priority, actor=actor, based_on=args.based_on)
+        _changed(args, s, f"case {args.id} has priority {args.priority}")
     return 0
+
+
+def _changed(args: argparse.Namespace, s: Services, words: str) -> None:
+    if getattr(args, "json", False):
+        out(args, s.queries.case(args.id).to_json(), words)
+    else:
+        print(words)
 
 
 def _list(args: argparse.Namespace, s: Services) -> None:

@@ -33,6 +33,7 @@ from inbox_app.cli import (
 from inbox_app.cli.output import (
     EXIT_ERROR,
     EXIT_NOT_PERMITTED,
+    EXIT_STALE,
     EXIT_UNEXPECTED,
     CommandError,
     Parser,
@@ -136,8 +137,18 @@ def _errors() -> tuple[type[BaseException], ...]:
 def run(args: argparse.Namespace) -> int:
     """Run the headless command ``args`` names; its failure becomes one line and an exit code."""
     known = _errors()
+    from inbox_app.core.versions import StaleCase
+
     try:
         return _dispatch(args)
+    except StaleCase as exc:
+        print(f"inbox-app: refused: {exc}", file=sys.stderr)
+        if getattr(args, "json", False):
+            import json
+
+            fresh = {"error": "stale", "case_id": exc.case_id, "based_on": exc.based_on}
+            print(json.dumps(fresh | {"fresh": exc.fresh.to_json()}, ensure_ascii=False, indent=2))
+        return EXIT_STALE
     except known as exc:
         print(f"inbox-app: error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -17,6 +17,7 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_SYNC_FAILED = 3
 EXIT_HELD = 3  # `reply --after`: newer messages arrived on the case; nothing was queued
+EXIT_STALE = 75  # `--if-version`: the case changed since that version; nothing was changed
 EXIT_NOT_PERMITTED = 77  # the database refused this login the action (sysexits EX_NOPERM)
 EXIT_UNEXPECTED = 70
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from inbox_app.core import audit, claims
+from inbox_app.core import audit, claims, versions
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.events import CasesChanged, EventBus, MessagesChanged
 from inbox_app.core.store.models import Agent, Case, Message, Team, Thread
@@ -33,10 +33,23 @@ class CaseService:
             raise CaseError(f"no case with id {case_id}")
         return case
 
+    @staticmethod
+    def _step(s: Session, case_id: int, based_on: int | None) -> None:
+        """Step the case's version (from ``based_on`` when given) before changing it: a change
+        based on an older version is refused with the fresh state (:mod:`inbox_app.core.versions`)."""
+        if versions.step(s, case_id, based_on):
+            return
+        fresh = versions.fresh_state(s, case_id)
+        if fresh is None:
+            raise CaseError(f"no case with id {case_id}")
+        raise versions.StaleCase(case_id, based_on if based_on is not None else -1, fresh)
+
     def _done(self, *case_ids: int) -> None:
         self._bus.publish(CasesChanged(tuple(case_ids)))
 
-    def assign(self, case_id: int, agent: str | None, *, actor: str | None = None) -> dict[str, Any]:
+    def assign(
+        self, case_id: int, agent: str | None, *, actor: str | None = None, based_on: int | None = None
+    ) -> dict[str, Any]:
         """Assign to an agent (by name or email) or, with None, unassign. Returns the undo data.
 
         An acting agent who may not move others' cases (see :mod:`inbox_app.core.claims`)
@@ -45,6 +58,7 @@ class CaseService:
         someone else with :class:`MoveRefused`.
         """
         with self._factory() as s, s.begin():
+            self._step(s, case_id, based_on)
             case = self._case(s, case_id)
             before = {"assignee_id": case.assignee_id}
             target = None
@@ -79,11 +93,14 @@ class CaseService:
                 raise claims.CaseHeld(case_id, name or f"agent {holder_id}", since)
         raise CaseError(f"case {case_id} keeps changing hands; try again")
 
-    def assign_team(self, case_id: int, team: str | None, *, actor: str | None = None) -> dict[str, Any]:
+    def assign_team(
+        self, case_id: int, team: str | None, *, actor: str | None = None, based_on: int | None = None
+    ) -> dict[str, Any]:
         """Hand the case to a team (by name) or, with None, to none. Moving a case that has a
         team to another is for leads and admins (:class:`TeamMoveRefused`); any agent gives a
         case without one a team."""
         with self._factory() as s, s.begin():
+            self._step(s, case_id, based_on)
             case = self._case(s, case_id)
             before = {"team_id": case.team_id}
             if team is None:
@@ -103,7 +120,13 @@ class CaseService:
         return before
 
     def set_status(
-        self, case_id: int, status: str, *, until: datetime | None = None, actor: str | None = None
+        self,
+        case_id: int,
+        status: str,
+        *,
+        until: datetime | None = None,
+        actor: str | None = None,
+        based_on: int | None = None,
     ) -> dict[str, Any]:
         if status not in STATUSES:
             raise CaseError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
@@ -112,6 +135,7 @@ class CaseService:
         if until is not None and aware(until) <= utcnow():
             raise CaseError("the snooze time must be in the future")
         with self._factory() as s, s.begin():
+            self._step(s, case_id, based_on)
             case = self._case(s, case_id)
             before = {
                 "status": case.status,
@@ -133,10 +157,13 @@ class CaseService:
         self._done(case_id)
         return before
 
-    def set_priority(self, case_id: int, priority: str, *, actor: str | None = None) -> dict[str, Any]:
+    def set_priority(
+        self, case_id: int, priority: str, *, actor: str | None = None, based_on: int | None = None
+    ) -> dict[str, Any]:
         if priority not in PRIORITIES:
             raise CaseError(f"priority must be one of {', '.join(PRIORITIES)}")
         with self._factory() as s, s.begin():
+            self._step(s, case_id, based_on)
             case = self._case(s, case_id)
             before = {"priority": case.priority}
             case.priority = priority
@@ -144,9 +171,12 @@ class CaseService:
         self._done(case_id)
         return before
 
-    def set_tags(self, case_id: int, tags: list[str], *, actor: str | None = None) -> dict[str, Any]:
+    def set_tags(
+        self, case_id: int, tags: list[str], *, actor: str | None = None, based_on: int | None = None
+    ) -> dict[str, Any]:
         clean = sorted({t.strip().lower() for t in tags if t.strip()})
         with self._factory() as s, s.begin():
+            self._step(s, case_id, based_on)
             case = self._case(s, case_id)
             before = {"tags": dict(case.tags or {})}
             case.tags = {"tags": clean}
@@ -157,6 +187,7 @@ class CaseService:
     def restore(self, case_id: int, before: dict[str, Any], *, actor: str | None = None) -> None:
         """Undo: put back the fields an action returned."""
         with self._factory() as s, s.begin():
+            self._step(s, case_id, None)
             case = self._case(s, case_id)
             for key, value in before.items():
                 setattr(case, key, value)
@@ -172,7 +203,9 @@ class CaseService:
             )
             if ids:
                 s.execute(
-                    update(Case).where(Case.id.in_(ids)).values(status=CaseStatus.OPEN, snoozed_until=None)
+                    update(Case)
+                    .where(Case.id.in_(ids))
+                    .values(status=CaseStatus.OPEN, snoozed_until=None, version=Case.version + 1)
                 )
         if ids:
             self._done(*ids)

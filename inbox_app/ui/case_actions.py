@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from inbox_app.core.claims import CaseHeld, MoveRefused, TeamMoveRefused
+from inbox_app.core.versions import StaleCase
 from inbox_app.ui.workspace import Workspace
 
 
@@ -29,9 +30,45 @@ def refusal_words(exc: BaseException) -> str:
             "CaseActions",
             "Only leads and admins move cases other agents hold or assign cases to others.",
         )
+    if isinstance(exc, StaleCase):
+        return stale_words(exc)
     if isinstance(exc, TeamMoveRefused):
         return QCoreApplication.translate("CaseActions", "Only leads and admins move cases to another team.")
     return str(exc)
+
+
+def stale_words(exc: StaleCase) -> str:
+    """A change refused because the case moved on: what happened meanwhile, and what to do."""
+    from inbox_app.core.claims import since_words
+    from inbox_app.ui import labels
+
+    f = exc.fresh
+    if f.last_action == "case.assigned":
+        done = (
+            QCoreApplication.translate("CaseActions", "assigned to {who}").format(who=f.assignee)
+            if f.assignee
+            else QCoreApplication.translate("CaseActions", "unassigned")
+        )
+    elif f.last_action == "case.team_assigned":
+        done = QCoreApplication.translate("CaseActions", "handed to team {team}").format(team=f.team or "—")
+    elif f.last_action == "case.priority":
+        done = QCoreApplication.translate("CaseActions", "given priority {priority}").format(
+            priority=labels.word(labels.PRIORITY, f.priority).lower()
+        )
+    elif f.last_action in ("case.status", "case.reopened"):
+        done = labels.word(labels.STATUS, f.status).lower()
+    else:
+        done = QCoreApplication.translate("CaseActions", "changed")
+    text = QCoreApplication.translate("CaseActions", "Case #{id} was just {done}").format(
+        id=exc.case_id, done=done
+    )
+    if f.last_actor:
+        text += QCoreApplication.translate("CaseActions", " by {who}").format(who=f.last_actor)
+    if f.last_at is not None:
+        text += QCoreApplication.translate("CaseActions", " at {when}").format(when=since_words(f.last_at))
+    return text + QCoreApplication.translate(
+        "CaseActions", ". Nothing was changed: look at it again and retry."
+    )
 
 
 class CaseActions(QObject):
@@ -47,6 +84,9 @@ class CaseActions(QObject):
     def _run(
         self, case_id: int, action: Callable[..., dict[str, Any]], words: str, *args: Any, **kwargs: Any
     ) -> None:
+        """Run ``action``; a ``based_on`` keyword (the version the window showed) makes a
+        change refused when the case moved on meanwhile (core/versions.py)."""
+
         def done(before: dict[str, Any]) -> None:
             self._undo = (case_id, before, words)
             self.undoChanged.emit(True)
@@ -63,43 +103,45 @@ class CaseActions(QObject):
             **kwargs,
         )
 
-    def assign_to_me(self, case_id: int) -> None:
+    def assign_to_me(self, case_id: int, based_on: int | None = None) -> None:
         if self._ws.agent is None:
             self.refused.emit(self.tr("You are not signed in as an agent; start with --as NAME."))
             return
-        self.assign(case_id, self._ws.agent.name)
+        self.assign(case_id, self._ws.agent.name, based_on)
 
-    def assign(self, case_id: int, agent: str | None) -> None:
+    def assign(self, case_id: int, agent: str | None, based_on: int | None = None) -> None:
         words = (
             self.tr("Case #{id} assigned to {who}.").format(id=case_id, who=agent)
             if agent
             else self.tr("Case #{id} unassigned.").format(id=case_id)
         )
-        self._run(case_id, self._ws.services.cases.assign, words, agent)
+        self._run(case_id, self._ws.services.cases.assign, words, agent, based_on=based_on)
 
-    def assign_team(self, case_id: int, team: str | None) -> None:
+    def assign_team(self, case_id: int, team: str | None, based_on: int | None = None) -> None:
         words = self.tr("Case #{id} handed to team {team}.").format(id=case_id, team=team or "—")
-        self._run(case_id, self._ws.services.cases.assign_team, words, team)
+        self._run(case_id, self._ws.services.cases.assign_team, words, team, based_on=based_on)
 
-    def set_status(self, case_id: int, status: str, until: datetime | None = None) -> None:
+    def set_status(
+        self, case_id: int, status: str, until: datetime | None = None, based_on: int | None = None
+    ) -> None:
         from inbox_app.ui import labels
 
         words = self.tr("Case #{id} is now {status}.").format(
             id=case_id, status=labels.word(labels.STATUS, status).lower()
         )
-        self._run(case_id, self._ws.services.cases.set_status, words, status, until=until)
+        self._run(case_id, self._ws.services.cases.set_status, words, status, until=until, based_on=based_on)
 
-    def set_priority(self, case_id: int, priority: str) -> None:
+    def set_priority(self, case_id: int, priority: str, based_on: int | None = None) -> None:
         from inbox_app.ui import labels
 
         words = self.tr("Case #{id} priority: {priority}.").format(
             id=case_id, priority=labels.word(labels.PRIORITY, priority).lower()
         )
-        self._run(case_id, self._ws.services.cases.set_priority, words, priority)
+        self._run(case_id, self._ws.services.cases.set_priority, words, priority, based_on=based_on)
 
-    def set_tags(self, case_id: int, tags: list[str]) -> None:
+    def set_tags(self, case_id: int, tags: list[str], based_on: int | None = None) -> None:
         words = self.tr("Case #{id} tags updated.").format(id=case_id)
-        self._run(case_id, self._ws.services.cases.set_tags, words, tags)
+        self._run(case_id, self._ws.services.cases.set_tags, words, tags, based_on=based_on)
 
     def can_undo(self) -> bool:
         return self._undo is not None

@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         self.actions_.undoChanged.connect(self.undo_action.setEnabled)
         self.tray = Tray(ws, self)
         ws.bridge.customersChanged.connect(self._customers_changed)
+        ws.bridge.casesChanged.connect(lambda event: self._case_changed(event.case_ids))
+        ws.bridge.changesMissed.connect(lambda _event: self._case_changed(None))
         window_layout.restore(self)
         # The cases come first; the views' counts and the channels' state are read once
         # the list has its rows, so they do not share the worker threads with it.
@@ -303,6 +305,21 @@ class MainWindow(QMainWindow):
         # A rename or a merge: the title and the composer's variables follow.
         if self.case is not None and self.customer is not None and self.customer.id in event.customer_ids:
             self.open_case(self.case.id)
+
+    def _case_changed(self, case_ids: Any) -> None:
+        """The case on show changed (here, on another desktop, by the worker): keep its row
+        fresh, so the next action is based on the version the agent now sees."""
+        case = self.case
+        if case is None or (case_ids is not None and case.id not in case_ids):
+            return
+
+        def fresh(row: CaseRow) -> None:
+            if self.case is not None and self.case.id == row.id:
+                self.case = row
+
+        self.ws.call(
+            self.ws.services.queries.case, case.id, done=fresh, failed=lambda _exc: None, task="case row"
+        )
 
     def _reload_timeline(self) -> None:
         if self.customer is None:

@@ -101,35 +101,42 @@ class WindowActions(QObject):
         self.set_status(CaseStatus.RESOLVED)
 
     def set_status(self, status: str) -> None:
-        if self.window.case is not None:
-            self.window.actions_.set_status(self.window.case.id, status)
+        case = self.window.case
+        if case is not None:
+            self.window.actions_.set_status(case.id, status, based_on=case.version)
 
     def assign_to_me(self) -> None:
-        if self.window.case is not None:
-            self.window.actions_.assign_to_me(self.window.case.id)
+        case = self.window.case
+        if case is not None:
+            self.window.actions_.assign_to_me(case.id, case.version)
 
     def assign(self) -> None:
         if self.window.case is None:
             return
         case_id, agents, actions = self.window.case.id, self.ws.services.agents, self.window.actions_
+        # The case as the agent saw it when choosing: a colleague's change meanwhile refuses this.
+        based_on = self.window.case.version
 
         def choose(people_and_teams: tuple[list[Any], list[tuple[int, str]]]) -> None:
             dialog = AssignDialog(*people_and_teams, self.window)
             if dialog.exec():
                 kind, who = dialog.choice()
                 if kind == "team":
-                    actions.assign_team(case_id, who)
+                    actions.assign_team(case_id, who, based_on)
                 else:
-                    actions.assign(case_id, who)
+                    actions.assign(case_id, who, based_on)
 
         self.ws.call(lambda: (agents.list(), agents.teams()), done=choose, task="assign")
 
     def snooze(self) -> None:
-        if self.window.case is None:
+        case = self.window.case
+        if case is None:
             return
         dialog = SnoozeDialog(self.window)
         if dialog.exec():
-            self.window.actions_.set_status(self.window.case.id, CaseStatus.SNOOZED, dialog.until())
+            self.window.actions_.set_status(
+                case.id, CaseStatus.SNOOZED, dialog.until(), based_on=case.version
+            )
 
     def priority(self) -> None:
         case = self.window.case
@@ -141,7 +148,7 @@ class WindowActions(QObject):
             self.window, self.tr("Priority"), self.tr("Priority of the case:"), names, current, False
         )
         if ok:
-            self.window.actions_.set_priority(case.id, PRIORITIES[names.index(chosen)])
+            self.window.actions_.set_priority(case.id, PRIORITIES[names.index(chosen)], based_on=case.version)
 
     def tags(self) -> None:
         case = self.window.case
@@ -151,7 +158,7 @@ class WindowActions(QObject):
             self.window, self.tr("Tags"), self.tr("Tags, separated by commas:"), text=", ".join(case.tags)
         )
         if ok:
-            self.window.actions_.set_tags(case.id, [t for t in text.split(",")])
+            self.window.actions_.set_tags(case.id, [t for t in text.split(",")], based_on=case.version)
 
     def merge_customer(self) -> None:
         if self.window.customer is None:

@@ -180,6 +180,42 @@
 <context>
     <name>CaseActions</name>
     <message>
+        <source>assigned to {who}</source>
+        <translation>assegnato a {who}</translation>
+    </message>
+    <message>
+        <source>unassigned</source>
+        <translation>senza assegnatario</translation>
+    </message>
+    <message>
+        <source>handed to team {team}</source>
+        <translation>passato al team {team}</translation>
+    </message>
+    <message>
+        <source>given priority {priority}</source>
+        <translation>messo a priorità {priority}</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>modificato</translation>
+    </message>
+    <message>
+        <source>Case #{id} was just {done}</source>
+        <translation>Il caso #{id} è appena stato {done}</translation>
+    </message>
+    <message>
+        <source> by {who}</source>
+        <translation> da {who}</translation>
+    </message>
+    <message>
+        <source> at {when}</source>
+        <translation> alle {when}</translation>
+    </message>
+    <message>
+        <source>. Nothing was changed: look at it again and retry.</source>
+        <translation>. Non è stato cambiato nulla: riguardalo e riprova.</translation>
+    </message>
+    <message>
         <source>You are not signed in as an agent; start with --as NAME.</source>
         <translation>Non sei collegato come operatore; avvia con --as NOME.</translation>
     </message>

@@ -137,3 +137,37 @@ def test_window_shows_other_processes_changes_and_catches_up_after_an_outage(
     done = _inbox_app(url, "cases", "status", str(third), "resolved")
     qtbot.waitUntil(lambda: window.live.live and not window.live.mark.isVisibleTo(window), timeout=20000)
     qtbot.waitUntil(lambda: model.row_of(third) is None, timeout=5000)
+
+
+def test_a_window_acting_on_a_case_another_process_just_changed_is_refused_then_sees_it(
+    window, team_store: Services, server: PostgresServer, qtbot
+) -> None:
+    """No stale write from the window: an action based on the version it showed is refused,
+    in words naming who changed the case, once another process changed it; the case on show
+    then follows the change, and the next action, based on what is now shown, goes through."""
+    url = server.url("inbox")
+    model = window.case_model
+    qtbot.waitUntil(lambda: model.rowCount() == 5, timeout=10000)
+    window.live.start()
+    qtbot.waitUntil(lambda: window.live.live, timeout=10000)
+    case_id = model.case_id(0)
+    window.jump_to_case(case_id)
+    qtbot.waitUntil(lambda: window.case is not None and window.case.id == case_id)
+    shown = window.case.version
+
+    refused: list[str] = []
+    window.actions_.refused.connect(refused.append)
+    # The agent decides on what was shown, whether or not Marco's change is heard by then.
+    _inbox_app(url, "cases", "status", str(case_id), "resolved")
+    window.actions_.set_priority(case_id, "urgent", based_on=shown)
+    qtbot.waitUntil(lambda: bool(refused), timeout=10000)
+    assert refused[0].startswith(f"Case #{case_id} was just resolved by Marco Bianchi at ")
+    assert refused[0].endswith("Nothing was changed: look at it again and retry.")
+    assert team_store.queries.case(case_id).priority != "urgent"
+    assert window.statusBar().currentMessage() == refused[0]
+
+    # Heard: the case on show follows, and an action based on it goes through.
+    qtbot.waitUntil(lambda: window.case.version == shown + 1, timeout=10000)
+    window.window_actions.set_status("open")
+    qtbot.waitUntil(lambda: team_store.queries.case(case_id).status == "open", timeout=10000)
+    assert len(refused) == 1

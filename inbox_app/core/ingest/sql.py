@@ -228,10 +228,12 @@ class SqlWriter:
                 groups.setdefault((CASES, cols), []).append(row)
                 case.changed = set()
         for (table, cols), rows in groups.items():
-            st.session.execute(
-                update(table).where(table.c.id == bindparam("_id")).values({c: bindparam(c) for c in cols}),
-                rows,
-            )
+            sets: dict[str, Any] = {c: bindparam(c) for c in cols}
+            if table is CASES and "status" in cols:
+                # A case reopened by the customer's message: a change made before it was
+                # seen must be refused (core/versions.py).
+                sets["version"] = CASES.c.version + 1
+            st.session.execute(update(table).where(table.c.id == bindparam("_id")).values(sets), rows)
 
 
 def sqlite_insert_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:

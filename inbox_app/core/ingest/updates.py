@@ -89,7 +89,7 @@ class MessageUpdates:
         done = s.execute(
             update(Case)
             .where(Case.id == case_id, Case.status.in_(_SETTLED))
-            .values(status=CaseStatus.OPEN, resolved_at=None, snoozed_until=None)
+            .values(status=CaseStatus.OPEN, resolved_at=None, snoozed_until=None, version=Case.version + 1)
         )
         if cast(CursorResult[Any], done).rowcount:
             audit.record(

@@ -400,6 +400,7 @@ class Queries:
                     snoozed_until=aware(case.snoozed_until),
                     resolved_at=aware(case.resolved_at),
                     tags=tuple(sorted((case.tags or {}).get("tags", []))),
+                    version=case.version,
                 )
             )
         return out

@@ -241,6 +241,8 @@ class CaseRow:
     snoozed_until: datetime | None = None
     resolved_at: datetime | None = None
     tags: tuple[str, ...] = ()
+    # What a change made from this row says it was based on (core/versions.py).
+    version: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -258,6 +260,7 @@ class CaseRow:
             "waiting_since": _iso(self.waiting_since),
             "snoozed_until": _iso(self.snoozed_until),
             "tags": list(self.tags),
+            "version": self.version,
         }
 
 

@@ -68,6 +68,7 @@ _CASE_WORK = (
     "resolved_at",
     "customer_id",
     "last_message_at",
+    "version",
 )
 # Ingest (ingest_records.CaseRec.FIELDS), sending (outbox_dispatch) and waking snoozed cases.
 _CASE_SYNC = (
@@ -78,6 +79,7 @@ _CASE_SYNC = (
     "last_message_at",
     "waiting_since",
     "first_response_at",
+    "version",
 )
 # Merging moves messages, moving a thread moves them between cases, Retry queues again.
 _MESSAGE_WORK = ("customer_id", "case_id", "delivery", "next_attempt_at", "attempts")
@@ -111,10 +113,11 @@ RIGHTS: dict[str, dict[str, Rights]] = {
     "store_settings": _work(READ, READ),
     "templates": {Role.AGENT: READ, Role.LEAD: ALL, Role.ADMIN: ALL, WORKER: NONE},
     # The trail is append-only: only admins change it (erasing a customer's words).
-    # Agents also read when what happened to which object (not who, nor the details): a case
-    # refused to them says since when its holder has it (core/claims.py).
+    # Agents also read who did what to which object when (not the details): a case refused
+    # to them says since when its holder has it (core/claims.py), a change based on an old
+    # version who changed the case meanwhile (core/versions.py).
     "audit_events": {
-        Role.AGENT: Rights(read=("id", "at", "action", "object_type", "object_id"), add=True),
+        Role.AGENT: Rights(read=("id", "at", "actor", "action", "object_type", "object_id"), add=True),
         Role.LEAD: Rights(read=True, add=True),
         Role.ADMIN: ALL,
         WORKER: APPEND,
@@ -149,7 +152,9 @@ RIGHTS: dict[str, dict[str, Rights]] = {
     # decision (core/approvals.py).
     "approvals": {
         Role.AGENT: Rights(read=True, add=True),
-        Role.LEAD: Rights(read=True, add=True, change=("edited_text", "state", "reason", "decided_by_id", "decided_at")),
+        Role.LEAD: Rights(
+            read=True, add=True, change=("edited_text", "state", "reason", "decided_by_id", "decided_at")
+        ),
         Role.ADMIN: ALL,
         WORKER: READ,
     },

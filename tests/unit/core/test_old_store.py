@@ -35,9 +35,9 @@ def _cli(url: str, *args: str) -> str:
 
 @pytest.mark.slow
 def test_old_store_upgrades_in_place_and_keeps_its_revision(old_store: str) -> None:
-    assert _cli(old_store, "db", "status").strip() == "schema 0007; newest 0007"
+    assert _cli(old_store, "db", "status").strip() == "schema 0007; newest 0008"
     _cli(old_store, "db", "upgrade")
-    assert _cli(old_store, "db", "status").strip() == "schema 0007; newest 0007"
+    assert _cli(old_store, "db", "status").strip() == "schema 0008; newest 0008"
 
 
 @pytest.mark.slow
@@ -46,7 +46,9 @@ def test_old_store_answers_as_the_release_that_made_it(old_store: str) -> None:
         printed = json.loads(
             _cli(old_store, "cases", "list", "--status", status, "--limit", "1000", "--json")
         )
-        assert printed == json.loads((FIXTURE / f"cases-{status}.json").read_text(encoding="utf-8"))
+        then = json.loads((FIXTURE / f"cases-{status}.json").read_text(encoding="utf-8"))
+        # Keys added since (a case's version, 0008) may join; every key printed then is the same.
+        assert [{k: row[k] for k in old} for row, old in zip(printed, then, strict=True)] == then
     customer = json.loads(_cli(old_store, "customers", "show", "7", "--json"))
     assert customer == json.loads((FIXTURE / "customer-7.json").read_text(encoding="utf-8"))
     hits = json.loads(_cli(old_store, "search", "fattura", "--json"))
