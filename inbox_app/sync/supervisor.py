@@ -55,6 +55,8 @@ class Supervisor:
         self._writes: set[asyncio.Future[None]] = set()
         # Every runner (and the worker's housekeeping) waits out a lost database here.
         self.database = DatabaseWatch(engine)
+        # Told (in words) when an account is left to another process: the worker prints it.
+        self.notes: list[Callable[[str], None]] = []
         bus.subscribe(MessagesAdded, self._on_messages)
 
     def build_connector(self, account: AccountRow) -> Connector:
@@ -280,15 +282,16 @@ class Supervisor:
 
     async def _take_lock(self, account: AccountRow, lock: AccountLock) -> bool:
         """True once this process holds the account's lock; False when stopped first."""
+        told = False
         while not self._stop.is_set():
             if await asyncio.to_thread(lock.acquire):
                 return not self._stop.is_set()
-            await asyncio.to_thread(
-                self._accounts.set_status,
-                account.id,
-                AccountStatus.IDLE,
-                "synced by another window or worker",
-            )
+            if not told:
+                # Said here only: the account's status is its holder's to write (a waiting
+                # process overwriting it would hide the holder's "syncing" or error).
+                told = True
+                for note in self.notes:
+                    note(f"{account.name}: synced by another window or worker; taking over if it stops")
             try:
                 await asyncio.wait_for(self._stop.wait(), timeout=30)
             except TimeoutError:

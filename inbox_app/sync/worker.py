@@ -49,8 +49,12 @@ async def _main(services: Services, only: str | None, housekeeping: float) -> in
         for account_id, status in event.statuses.items():
             printer.submit(tell, account_id, status)
 
+    def note(words: str) -> None:
+        printer.submit(print, words, file=sys.stderr, flush=True)
+
     unsubscribe = services.bus.subscribe(AccountsChanged, show)
     supervisor.database.listeners.append(database)
+    supervisor.notes.append(note)
     try:
         return await _serve(services, supervisor, only, stop, housekeeping)
     finally:

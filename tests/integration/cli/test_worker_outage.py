@@ -190,6 +190,13 @@ def test_two_workers_after_the_return_one_works_the_account(
         _until(lambda: _counts(own_server)[0] == 5, 30, "first fetch")
         workers.append(_worker(url, logs[1]))
         _until(lambda: "synced by another" in logs[1].read_text(encoding="utf-8"), 30, "second one waits")
+        # The waiting one says so in its own log only: the account's status stays its holder's.
+        with psycopg.connect(
+            f"host=127.0.0.1 port={own_server.port} user=postgres dbname=inbox", connect_timeout=3
+        ) as conn:
+            status, error = conn.execute("SELECT status, last_error FROM channel_accounts").fetchone()
+        assert "another" not in (error or "") and status in ("idle", "syncing"), (status, error)
+        assert logs[1].read_text(encoding="utf-8").count("synced by another") == 1
 
         _outage(own_server, mail, 10, workers)
         seen = [len(p.read_text(encoding="utf-8")) for p in logs]
