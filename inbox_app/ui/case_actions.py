@@ -34,7 +34,10 @@ def refusal_words(exc: BaseException) -> str:
         return stale_words(exc)
     if isinstance(exc, TeamMoveRefused):
         return QCoreApplication.translate("CaseActions", "Only leads and admins move cases to another team.")
-    return str(exc)
+    from inbox_app.core.team.refusals import refusal
+
+    refused = refusal(exc)  # team mode: the database said no to this login, in words
+    return str(refused if refused is not None else exc)
 
 
 def stale_words(exc: StaleCase) -> str:
@@ -159,6 +162,6 @@ class CaseActions(QObject):
             before,
             actor=self._ws.actor,
             done=lambda _r: self.done.emit(self.tr("Undone: {what}").format(what=words)),
-            failed=lambda exc: self.refused.emit(str(exc)),
+            failed=lambda exc: self.refused.emit(refusal_words(exc)),
             task="undo",
         )
