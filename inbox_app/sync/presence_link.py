@@ -68,6 +68,7 @@ class PresenceLink:
         )
         self.tracker = PresenceTracker(feed.origin, expiry)
         self.sent = 0  # announcements that went out (benchmarks and tests count them)
+        self.heard = 0  # and those heard from others
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -107,6 +108,7 @@ class PresenceLink:
         if announcement is None:
             logger.warning("ignored an unreadable presence notification")
             return
+        self.heard += 1
         self._changed(self.tracker.heard(announcement, self._clock()))
         self._wake.set()  # the next expiry may be sooner than the loop's current sleep
 
@@ -154,8 +156,11 @@ class PresenceLink:
                     waits.append(max(0.0, until - self._clock()))
                 timeout = min((w for w in waits if w is not None), default=None)
                 self._wake.clear()
+                # Not wait_for: on 3.11 it swallows a cancel that meets a wake-up (a window
+                # closing sets both), and this loop would then never end.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout)
+                    async with asyncio.timeout(timeout):
+                        await self._wake.wait()
         finally:
             # Stopped or cancelled: a closing desktop still tells the others it has gone,
             # after whatever it was sending (if it cannot, they forget it after EXPIRY).
