@@ -7,9 +7,10 @@ store (one agent) it does nothing at all.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QIcon
 
 from inbox_app.sync.presence import Colleague
@@ -87,5 +88,12 @@ class PresenceBridge(QObject):
     @staticmethod
     def mark(colleagues: tuple[Colleague, ...]) -> QIcon:
         """A pen while anyone is replying, else an eye."""
-        replying = any(c.replying for c in colleagues)
-        return icon("presence-replying" if replying else "presence-viewing")
+        return _mark("presence-replying" if any(c.replying for c in colleagues) else "presence-viewing")
+
+
+@functools.cache
+def _mark(name: str) -> QIcon:
+    # White on a selected row: the eye's blue would vanish into the selection's.
+    mark = QIcon(icon(name))
+    mark.addFile(f"icons:{name}-selected.svg", QSize(), QIcon.Mode.Selected)
+    return mark
