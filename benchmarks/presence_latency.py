@@ -125,17 +125,21 @@ def _tell(proc: subprocess.Popen[str], line: str) -> None:
     proc.stdin.flush()
 
 
-def _rows_written(url: str) -> tuple[int, int]:
+def _rows_written(url: str) -> tuple[dict[str, int], int]:
+    """Rows inserted + updated + deleted so far, per table (the store's and the system
+    catalogs', which autovacuum's statistics write to), and the commits."""
     import psycopg
 
     dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
     with psycopg.connect(dsn, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT tup_inserted + tup_updated + tup_deleted, xact_commit FROM pg_stat_database "
-            "WHERE datname = current_database()"
+        rows = conn.execute(
+            "SELECT schemaname || '.' || relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_all_tables"
+        ).fetchall()
+        commits = conn.execute(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
         ).fetchone()
-    assert row is not None
-    return int(row[0]), int(row[1])
+    assert commits is not None
+    return {str(name): int(n) for name, n in rows}, int(commits[0])
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -166,6 +170,7 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         results.append(json.loads(out.strip().splitlines()[-1]))
     time.sleep(1.5)  # the last statistics reach pg_stat_database
     rows_after, commits_after = _rows_written(url)
+    written = {t: n - rows_before.get(t, 0) for t, n in rows_after.items() if n != rows_before.get(t, 0)}
     seen = results[-1]["seen"]
     latencies = []
     missing = 0
@@ -185,16 +190,21 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "max_ms": round(max(latencies), 1),
         "idle_seconds": args.idle,
         # measured by each desktop from "still" to "end": a little longer than --idle
-        "idle_sent_per_desktop_with_a_case": round(sum(d["idle_sent"] for d in results[1:-1]) / max(1, still), 1),
+        "idle_sent_per_desktop_with_a_case": round(
+            sum(d["idle_sent"] for d in results[1:-1]) / max(1, still), 1
+        ),
         "idle_sent_by_the_desktop_without_a_case": results[0]["idle_sent"],
         "idle_heard_by_observer_per_s": round(results[-1]["idle_heard"] / args.idle, 3),
-        "rows_written": rows_after - rows_before,
+        "rows_written_in_the_store": sum(n for t, n in written.items() if not t.startswith("pg_")),
+        "rows_written_in_system_catalogs": {t: n for t, n in written.items() if t.startswith("pg_")},
         "commits": commits_after - commits_before,
     }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--desktops", type=int, default=5)
     parser.add_argument("--moves", type=int, default=40)
     parser.add_argument("--idle", type=float, default=30.0)
@@ -216,9 +226,10 @@ def main() -> int:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from bench_store import own_postgres
 
-        with tempfile.TemporaryDirectory(prefix="presence-bench-") as root, own_postgres(
-            Path(args.pg_bindir), Path(root)
-        ) as url:
+        with (
+            tempfile.TemporaryDirectory(prefix="presence-bench-") as root,
+            own_postgres(Path(args.pg_bindir), Path(root)) as url,
+        ):
             figures = run(url, args)
     print(json.dumps(figures, indent=2))
     if args.json:

@@ -245,7 +245,9 @@ class CaseListModel(QAbstractTableModel):
             row = self.row_of(case_id)
             if row is not None:
                 cell = self.index(row, self.CUSTOMER)
-                self.dataChanged.emit(cell, cell, [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole])
+                self.dataChanged.emit(
+                    cell, cell, [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole]
+                )
 
     # ------------------------------------------------------------ queries
 
