@@ -74,19 +74,19 @@ async def _child(role: str, url: str, index: int, moves: int) -> dict[str, Any]:
         link.stopped_typing()
         link.view(None if index == 0 else index * 100_000 + 99_999)
         await asyncio.sleep(1.0)
-        sent = link.sent
+        sent, still = link.sent, time.monotonic()
         print("still", flush=True)
         await asyncio.to_thread(sys.stdin.readline)  # "end", after the idle phase
-        result = {"said": said, "idle_sent": link.sent - sent}
+        result = {"said": said, "idle_sent_per_s": (link.sent - sent) / (time.monotonic() - still)}
     else:
-        heard = 0
+        heard, idle_from = 0, time.monotonic()
         while True:
             line = await asyncio.to_thread(sys.stdin.readline)
             if line.strip() == "idle":
-                heard = link.heard
+                heard, idle_from = link.heard, time.monotonic()
             elif line.strip() == "end":
                 break
-        result = {"seen": seen, "idle_heard": link.heard - heard}
+        result = {"seen": seen, "idle_heard_per_s": (link.heard - heard) / (time.monotonic() - idle_from)}
     await link.stop()
     stop.set()
     for task in tasks:
@@ -164,13 +164,14 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
     _tell(observer, "idle")
     time.sleep(args.idle)
     results = []
-    for proc in (*desktops, observer):
+    for proc in (observer, *desktops):  # the observer first: its idle phase ends now
         _tell(proc, "end")
         out, _ = proc.communicate(timeout=120)
         results.append(json.loads(out.strip().splitlines()[-1]))
     time.sleep(1.5)  # the last statistics reach pg_stat_database
     rows_after, commits_after = _rows_written(url)
     written = {t: n - rows_before.get(t, 0) for t, n in rows_after.items() if n != rows_before.get(t, 0)}
+    results.append(results.pop(0))  # the desktops, then the observer
     seen = results[-1]["seen"]
     latencies = []
     missing = 0
@@ -189,12 +190,11 @@ def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "p95_ms": round(_percentile(latencies, 0.95), 1),
         "max_ms": round(max(latencies), 1),
         "idle_seconds": args.idle,
-        # measured by each desktop from "still" to "end": a little longer than --idle
-        "idle_sent_per_desktop_with_a_case": round(
-            sum(d["idle_sent"] for d in results[1:-1]) / max(1, still), 1
+        "idle_sent_per_s_by_a_desktop_with_a_case": round(
+            sum(d["idle_sent_per_s"] for d in results[1:-1]) / max(1, still), 3
         ),
-        "idle_sent_by_the_desktop_without_a_case": results[0]["idle_sent"],
-        "idle_heard_by_observer_per_s": round(results[-1]["idle_heard"] / args.idle, 3),
+        "idle_sent_per_s_by_the_desktop_without_a_case": round(results[0]["idle_sent_per_s"], 3),
+        "idle_heard_per_s_by_the_observer": round(results[-1]["idle_heard_per_s"], 3),
         "rows_written_in_the_store": sum(n for t, n in written.items() if not t.startswith("pg_")),
         "rows_written_in_system_catalogs": {t: n for t, n in written.items() if t.startswith("pg_")},
         "commits": commits_after - commits_before,
