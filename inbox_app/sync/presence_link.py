@@ -76,6 +76,7 @@ class PresenceLink:
         # hold up forgetting others. What is said meanwhile replaces what waited.
         self._outgoing: Announcement | None = None
         self._sender: asyncio.Task[None] | None = None
+        self._failing = False
         if self.enabled:
             feed.hear(CHANNEL, self._heard)
             bus.subscribe(ChangesMissed, self._feed_back)
@@ -177,5 +178,9 @@ class PresenceLink:
             try:
                 await asyncio.to_thread(notify, self._engine, announcement.encode())
                 self.sent += 1
+                self._failing = False
             except Exception as exc:  # noqa: BLE001 - the next heartbeat says it again
-                logger.warning("could not announce presence (%s)", type(exc).__name__)
+                # Once per outage, not at every heartbeat of it (the status bar says the rest).
+                log = logger.debug if self._failing else logger.warning
+                log("could not announce presence (%s)", type(exc).__name__)
+                self._failing = True
