@@ -109,6 +109,8 @@ class PresenceLink:
         if announcement is None:
             logger.warning("ignored an unreadable presence notification")
             return
+        if announcement.origin == self.tracker.own_origin:
+            return  # this desktop's own words, back from the channel
         self.heard += 1
         self._changed(self.tracker.heard(announcement, self._clock()))
         self._wake.set()  # the next expiry may be sooner than the loop's current sleep
