@@ -68,6 +68,14 @@ class ChangesMissed(Event):
     """
 
 
+@dataclass(frozen=True)
+class PresenceChanged(Event):
+    """Team mode: colleagues on other desktops opened, left or started or stopped replying on
+    these cases. Local to the process (presence travels on a channel of its own)."""
+
+    case_ids: tuple[int, ...]
+
+
 E = TypeVar("E", bound=Event)
 
 # Handlers are kept per event class and only ever called with that class's events.

@@ -13,6 +13,7 @@ import json
 import logging
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
@@ -58,6 +59,7 @@ class ChangeFeed:
         self.received = 0
         self._live = False
         self._reason: str | None = None
+        self._also: dict[str, Callable[[str], None]] = {}  # other channels heard on this connection
         for kind in KINDS.values():
             bus.subscribe(kind, self._forward)
 
@@ -78,6 +80,11 @@ class ChangeFeed:
                 conn.commit()
         except Exception:  # noqa: BLE001 - other windows refresh on their own timer then
             logger.warning("could not tell other windows about a change", exc_info=True)
+
+    def hear(self, channel: str, handler: Callable[[str], None]) -> None:
+        """Also LISTEN on ``channel`` (from the next connection on: call it before ``listen``);
+        ``handler`` gets each payload, on the loop, and nothing is published for it."""
+        self._also[channel] = handler
 
     @property
     def live(self) -> bool:
@@ -108,6 +115,8 @@ class ChangeFeed:
                 )
                 async with conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
+                    for channel in self._also:
+                        await conn.execute(f"LISTEN {channel}")
                     self._set_live(True)
                     delay = RETRY_FIRST
                     if missed:
@@ -129,7 +138,14 @@ class ChangeFeed:
     async def _hear(self, conn: Any, stop: asyncio.Event) -> None:
         while not stop.is_set():
             async for note in conn.notifies(timeout=HEARTBEAT):
-                self._receive(note.payload)
+                handler = self._also.get(note.channel)
+                if handler is not None:
+                    try:
+                        handler(note.payload)
+                    except Exception:  # a listener's bug is not a dropped connection
+                        logger.exception("a %s notification was not handled", note.channel)
+                else:
+                    self._receive(note.payload)
                 if stop.is_set():
                     return
             # Quiet for a while: one tiny round trip proves the connection still stands.

@@ -11,7 +11,7 @@ import functools
 from array import array
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
 from inbox_app.core.read.queries import CaseFilter
 from inbox_app.core.read.rows import CaseRow
@@ -32,6 +32,9 @@ from inbox_app.ui import labels
 from inbox_app.ui.appearance import is_dark
 from inbox_app.ui.workspace import Workspace
 
+if TYPE_CHECKING:
+    from inbox_app.ui.presence_bridge import PresenceBridge
+
 PAGE = 100
 MAX_CACHED = 3_000  # rows kept in memory (30 pages, several screens), whatever the size of the view
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -39,6 +42,10 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _CASE_ID = int(Qt.ItemDataRole.UserRole.value) + 1
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
+_PRESENCE_ROLES = frozenset((_DECORATION, _TOOLTIP, _ACCESSIBLE))
 
 
 @functools.cache
@@ -74,6 +81,8 @@ class CaseListModel(QAbstractTableModel):
         # The newest reload's result, left here by the worker as soon as it has it, so
         # the window's first paint can show it before the loop delivers it (take_landed).
         self._landed: tuple[int, tuple[array[int], dict[int, CaseRow]]] | None = None
+        # Team mode: the mark and words of colleagues on a case, per case with anyone on it.
+        self._marks: dict[int, tuple[QIcon, str]] = {}
         self._now = datetime.now(UTC)
         # Short: what another desktop changed should show within a second, even on a busy machine.
         self._reload_timer = QTimer(self, singleShot=True, interval=200)
@@ -226,6 +235,20 @@ class CaseListModel(QAbstractTableModel):
         if self._ids:
             self.dataChanged.emit(self.index(0, self.WAITING), self.index(len(self._ids) - 1, self.WAITING))
 
+    def follow_presence(self, presence: PresenceBridge) -> None:
+        """Mark the rows of cases colleagues have open (an eye, a pen while they reply)."""
+        self._marks = presence.marks  # kept up to date by the bridge, read by data()
+        presence.changed.connect(self._presence_changed)
+
+    def _presence_changed(self, case_ids: tuple[int, ...]) -> None:
+        for case_id in case_ids:
+            row = self.row_of(case_id)
+            if row is not None:
+                cell = self.index(row, self.CUSTOMER)
+                self.dataChanged.emit(
+                    cell, cell, [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole]
+                )
+
     # ------------------------------------------------------------ queries
 
     def case_id(self, row: int) -> int | None:
@@ -285,6 +308,12 @@ class CaseListModel(QAbstractTableModel):
                     return "…"
                 return None
             cells = self._cells[case_id] = self._make_cells(row)
+        if role in _PRESENCE_ROLES and self._marks and index.column() == self.CUSTOMER:
+            mark = self._marks.get(case_id)
+            if mark is not None:  # kept apart from the cells: it changes far more often
+                if role == _DECORATION:
+                    return mark[0]
+                return f"{cells[_SLOTS[role]][self.CUSTOMER]}\n{mark[1]}"
         slot = _SLOTS.get(role)
         return None if slot is None else cells[slot][index.column()]
 

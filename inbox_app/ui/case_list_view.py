@@ -39,6 +39,15 @@ class ChannelsDelegate(QStyledItemDelegate):
         return QSize(64, 24)
 
 
+class CustomerDelegate(QStyledItemDelegate):
+    """The customer's name, and at its right end a colleague's mark (team mode): names stay
+    aligned down the column whether or not someone has their case open."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: ModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.decorationPosition = QStyleOptionViewItem.Position.Right  # type: ignore[attr-defined]
+
+
 class CaseListView(QTableView):
     caseSelected = Signal(int)  # case id (0: none)
 
@@ -91,6 +100,7 @@ class CaseListView(QTableView):
             widest(model.headerData(CaseListModel.WAITING, Qt.Orientation.Horizontal), "99 min"),
         )
         self.setItemDelegateForColumn(CaseListModel.CHANNELS, ChannelsDelegate(self))
+        self.setItemDelegateForColumn(CaseListModel.CUSTOMER, CustomerDelegate(self))
         # Widths as set or as the agent dragged them; a hidden column's section says 0.
         self._widths = {c: header.sectionSize(c) for c in range(CaseListModel.COLUMNS)}
         header.sectionResized.connect(self._resized)

@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 class Composer(QWidget):
     sent = Signal(int)  # message id
+    edited = Signal(bool)  # the agent changed the text or the files (True: of a note)
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -245,6 +246,7 @@ class Composer(QWidget):
         self._update_previews()
         if not self._restoring and self.case is not None:
             self._save_timer.start()
+            self.edited.emit(self.note.isChecked())
 
     def _account_changed(self, _index: int) -> None:
         candidate = self.current_candidate()

@@ -20,6 +20,7 @@ from inbox_app.core.events import (
     FeedStateChanged,
     MessagesAdded,
     MessagesChanged,
+    PresenceChanged,
 )
 
 
@@ -31,6 +32,7 @@ class Bridge(QObject):
     accountsChanged = Signal(object)  # AccountsChanged
     feedStateChanged = Signal(object)  # FeedStateChanged (team mode: hearing others or not)
     changesMissed = Signal(object)  # ChangesMissed (team mode: re-read what is shown)
+    presenceChanged = Signal(object)  # PresenceChanged (team mode: colleagues on these cases)
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +44,7 @@ class Bridge(QObject):
             (AccountsChanged, self.accountsChanged),
             (FeedStateChanged, self.feedStateChanged),
             (ChangesMissed, self.changesMissed),
+            (PresenceChanged, self.presenceChanged),
         )
         self._unsubscribe = [bus.subscribe(kind, self._forward(signal)) for kind, signal in pairs]
 

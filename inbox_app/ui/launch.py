@@ -107,11 +107,16 @@ def run_gui(database: str | None = None, demo: bool = False, actor: str | None =
         0, lambda: logger.info("window shown %.0f ms after start", (time.perf_counter() - started) * 1000)
     )
     closed = asyncio.Event()
+    # main() below ends the loop once the window is closed, after sync has stopped and the
+    # other desktops were told this one left; Qt quitting by itself would stop the loop
+    # under it ("Event loop stopped before Future completed").
+    app.setQuitOnLastWindowClosed(False)
     app.aboutToQuit.connect(closed.set)
     app.lastWindowClosed.connect(closed.set)
 
     async def main() -> None:
         await closed.wait()
+        await window.presence.stop()  # the others see this desktop leave at once
         try:
             await asyncio.wait_for(services.supervisor().stop(), timeout=5)
         except TimeoutError:

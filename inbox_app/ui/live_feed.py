@@ -11,13 +11,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from inbox_app.ui.workspace import Workspace
 
 
 class LiveFeed(QObject):
+    started = Signal()  # listening from now on (presence starts with it)
+
     def __init__(self, ws: Workspace, bar: QStatusBar) -> None:
         super().__init__(bar)
         self._ws = ws
@@ -38,6 +40,7 @@ class LiveFeed(QObject):
             return
         self._stop = asyncio.Event()
         self._ws.spawn(feed.listen(self._stop), "change feed")
+        self.started.emit()
 
     def stop(self) -> None:
         if self._stop is not None:

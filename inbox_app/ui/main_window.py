@@ -33,6 +33,8 @@ from inbox_app.ui.composer import Composer
 from inbox_app.ui.customer_panel import CustomerPanel
 from inbox_app.ui.first_paint import AfterTimeline, FirstPaint
 from inbox_app.ui.live_feed import LiveFeed
+from inbox_app.ui.presence_bridge import PresenceBridge
+from inbox_app.ui.presence_strip import PresenceStrip
 from inbox_app.ui.search_results import SearchModel, SearchResults
 from inbox_app.ui.sync_status import SyncStatus
 from inbox_app.ui.timeline_model import TimelineModel
@@ -68,12 +70,14 @@ class MainWindow(QMainWindow):
         self.case_model.set_filter(first_view.filter)
         self.actions_ = CaseActions(ws, self)
         self.window_actions = WindowActions(self)
+        self.presence = PresenceBridge(ws, self)
         self._build_panes()
         self._build_toolbar()
         self.window_actions.bind_keys()
         self.status = SyncStatus(ws, self)
         self.statusBar().addPermanentWidget(self.status)
         self.live = LiveFeed(ws, self.statusBar())
+        self._follow_presence()
         self.actions_.done.connect(lambda words: self.statusBar().showMessage(words, 6000))
         self.actions_.refused.connect(lambda words: self.statusBar().showMessage(words, 10000))
         self.actions_.undoChanged.connect(self.undo_action.setEnabled)
@@ -136,6 +140,9 @@ class MainWindow(QMainWindow):
         header.addWidget(self.case_only)
         top_layout.addLayout(header)
         top_layout.addWidget(self.timeline, 1)
+        # Right above the composer: "Sara Conti is replying" before this agent starts to.
+        self.presence_strip = PresenceStrip(self.presence, center_top)
+        top_layout.addWidget(self.presence_strip)
         self.composer = Composer(ws, self)
         self.composer.follow_timeline(self.timeline_model)
         self.center = QSplitter(Qt.Orientation.Vertical, self)
@@ -166,6 +173,17 @@ class MainWindow(QMainWindow):
             widget.setMinimumWidth(minimum)
         self.splitter.setSizes([160, 740, 470, 310])
         self.setCentralWidget(self.splitter)
+
+    def _follow_presence(self) -> None:
+        """Team mode: say which case this desktop shows and when its agent types a reply; show
+        which colleagues are on which case (list rows, the strip above the composer)."""
+        presence = self.presence
+        self.case_model.follow_presence(presence)
+        self.caseShown.connect(presence.view)
+        self.caseShown.connect(self.presence_strip.set_case)
+        self.composer.edited.connect(presence.typed)
+        self.composer.sent.connect(presence.stopped_typing)
+        self.live.started.connect(presence.start)
 
     def _build_toolbar(self) -> None:
         do = self.window_actions
@@ -233,6 +251,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         window_layout.save(self)
         self.composer.set_case(None, None)
+        self.presence.view(None)  # "left", for the others
         self.after_timeline.drop()  # for a window nobody looks at any more
         self.ws.closed = True
         self.tray.hide()

@@ -1077,6 +1077,36 @@ città: …</translation>
     </message>
 </context>
 <context>
+    <name>PresenceBridge</name>
+    <message>
+        <source>{name} is replying</source>
+        <translation>{name} sta rispondendo</translation>
+    </message>
+    <message>
+        <source>{name} is viewing</source>
+        <translation>{name} sta guardando</translation>
+    </message>
+    <message>
+        <source>A colleague is replying</source>
+        <translation>Un collega sta rispondendo</translation>
+    </message>
+    <message>
+        <source>A colleague is viewing</source>
+        <translation>Un collega sta guardando</translation>
+    </message>
+</context>
+<context>
+    <name>PresenceStrip</name>
+    <message>
+        <source>Colleagues on this case</source>
+        <translation>Colleghi su questo caso</translation>
+    </message>
+    <message>
+        <source>Colleagues who have this case open on their desktops right now</source>
+        <translation>Colleghi che hanno questo caso aperto in questo momento sulla loro postazione</translation>
+    </message>
+</context>
+<context>
     <name>SearchResults</name>
     <message>
         <source>Search results</source>
