@@ -111,7 +111,7 @@ def desktop(url: str, folder: Path, name: str, changer: bool) -> None:
                     seq += 1
                     case_id = random.choice(ids)
                     tag = f"{name}-{seq}"
-                    await loop.run_in_executor(None, lambda: services.cases.set_tags(case_id, [tag]))
+                    await loop.run_in_executor(None, services.cases.set_tags, case_id, [tag])
                     made.append((case_id, tag, time.time()))
 
         tasks = [asyncio.create_task(consume())]
