@@ -28,6 +28,7 @@ PostgreSQL cluster (bench_store.own_postgres), unless ``--pg-url`` names a fille
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -83,24 +84,40 @@ def desktop(url: str, folder: Path, name: str, changer: bool) -> None:
         feed = services.changefeed()
         listening = asyncio.create_task(feed.listen(stop))
 
-        def reread(events: list[Any]) -> None:
-            # What a window re-reads when it hears changes: the changed rows, and the list's
-            # first page once for all the changes heard together (the case list coalesces).
+        def reread_rows(events: list[Any]) -> None:
+            # As the window's case list does: the changed rows at once...
             case_ids = {cid for e in events if isinstance(e, CasesChanged) for cid in e.case_ids}
             if case_ids:
                 rows = services.queries.cases_by_id(sorted(case_ids))
                 now = time.time()
                 seen_cases.extend((cid, ",".join(r.tags), now) for cid, r in rows.items())
+
+        def reread_page(events: list[Any]) -> None:
+            # ...and the list's first page within 200 ms of the first change, once for all.
             services.queries.cases(page, limit=50)
             now = time.time()
             seen_messages.extend((list(e.message_ids), now) for e in events if isinstance(e, MessagesAdded))
+
+        pending: list[Any] = []
+        page_due = asyncio.Event()
 
         async def consume() -> None:
             while True:
                 events = [await heard.get()]
                 while not heard.empty():
                     events.append(heard.get_nowait())
-                await loop.run_in_executor(None, reread, events)
+                pending.extend(events)
+                page_due.set()
+                await loop.run_in_executor(None, reread_rows, events)
+
+        async def page_reader() -> None:
+            while True:
+                await page_due.wait()
+                await asyncio.sleep(0.2)
+                page_due.clear()
+                events = pending[:]
+                pending.clear()
+                await loop.run_in_executor(None, reread_page, events)
 
         async def change() -> None:
             ids = [c.id for c in services.queries.cases(page, limit=200)]
@@ -114,7 +131,7 @@ def desktop(url: str, folder: Path, name: str, changer: bool) -> None:
                     await loop.run_in_executor(None, services.cases.set_tags, case_id, [tag])
                     made.append((case_id, tag, time.time()))
 
-        tasks = [asyncio.create_task(consume())]
+        tasks = [asyncio.create_task(consume()), asyncio.create_task(page_reader())]
         if changer:
             tasks.append(asyncio.create_task(change()))
         (folder / f"{name}.ready").touch()
@@ -129,7 +146,9 @@ def desktop(url: str, folder: Path, name: str, changer: bool) -> None:
         stop.set()
         for task in tasks:
             task.cancel()
-        await asyncio.wait_for(listening, 10)
+        listening.cancel()  # it may be waiting out a quiet heartbeat
+        with contextlib.suppress(asyncio.CancelledError):
+            await listening
 
     asyncio.run(main())
     services.close()

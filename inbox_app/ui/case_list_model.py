@@ -169,7 +169,7 @@ class CaseListModel(QAbstractTableModel):
 
     def _cases_changed(self, event: Any) -> None:
         self._refetch({i for i in event.case_ids if i in self._rows})
-        self._reload_timer.start()
+        self._reload_soon()
 
     def _customers_changed(self, event: Any) -> None:
         customers = set(event.customer_ids)
@@ -178,7 +178,13 @@ class CaseListModel(QAbstractTableModel):
     def _missed(self, _event: Any) -> None:
         # Anything shown may have changed elsewhere: every cached row and the list itself.
         self._refetch(set(self._rows))
-        self._reload_timer.start()
+        self._reload_soon()
+
+    def _reload_soon(self) -> None:
+        # Within 200 ms of the first change, with whatever else came meanwhile. Not restarted
+        # by each change: a steady stream of them (a busy team) must not hold the list back.
+        if not self._reload_timer.isActive():
+            self._reload_timer.start()
 
     def _refetch(self, ids: set[int]) -> None:
         rows = (self.row_of(i) for i in ids)
