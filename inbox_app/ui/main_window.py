@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -26,6 +27,7 @@ from inbox_app.core.read.rows import CaseRow, CustomerRow
 from inbox_app.core.vocab import CaseStatus
 from inbox_app.ui import window_layout
 from inbox_app.ui.appearance import icon
+from inbox_app.ui.availability import AvailabilityButton
 from inbox_app.ui.case_actions import CaseActions
 from inbox_app.ui.case_list_model import CaseListModel
 from inbox_app.ui.case_list_view import CaseListView
@@ -73,6 +75,9 @@ class MainWindow(QMainWindow):
         self.window_actions.bind_keys()
         self.status = SyncStatus(ws, self)
         self.statusBar().addPermanentWidget(self.status)
+        if ws.agent is not None:
+            self.availability = AvailabilityButton(ws, self)
+            self.statusBar().addPermanentWidget(self.availability)
         self.live = LiveFeed(ws, self.statusBar())
         self.actions_.done.connect(lambda words: self.statusBar().showMessage(words, 6000))
         self.actions_.refused.connect(lambda words: self.statusBar().showMessage(words, 10000))
@@ -351,6 +356,9 @@ class MainWindow(QMainWindow):
         def run_accounts(allowed: bool) -> None:
             if allowed:
                 self.ws.services.supervisor().start(self.ws.tasks.spawn)
+                # A window that syncs also hands out cases of teams that assign automatically
+                # (core/assign.py); it runs until the window's tasks are cancelled at close.
+                self.ws.spawn(self.ws.services.assigner().run(asyncio.Event()), "automatic assignment")
 
         def start() -> None:
             self.live.start()
