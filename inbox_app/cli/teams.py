@@ -42,7 +42,7 @@ def register(sub: Commands) -> None:
 
 
 def _capacity(value: str) -> int | None:
-    if value.strip().lower() in ("none", "-", "0"):
+    if value.strip().lower() in ("none", "-"):
         return None
     try:
         number = int(value)
@@ -78,7 +78,8 @@ def run(args: argparse.Namespace, s: Services) -> int:
             for t, members in teams
         ],
         "\n".join(
-            f"{t.name:24} {', '.join(members) or '-'}  [assign {t.assign}, {_limit(t.capacity)}]"
+            f"{t.name:24} {', '.join(members) or '-'}"
+            + (f"  [assign {t.assign}, {_limit(t.capacity)}]" if t.assign != AssignMode.OFF else "")
             for t, members in teams
         )
         or "no teams yet",
