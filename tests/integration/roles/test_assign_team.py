@@ -1,0 +1,173 @@
+"""Automatic assignment in team mode: two `inbox-app sync` workers and eight agents' desktops
+(each its own process and database login) on one PostgreSQL, cases arriving and being resolved
+all the while. Exactly one process assigns a team at a time: no case is ever assigned twice,
+nobody goes over capacity, and the backlog is handed out as capacity frees."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from connectors.fake import FakeServer
+from inbox_app.core.claims import ASSIGNED
+from inbox_app.core.store.models import AuditEvent, Case
+from inbox_app.core.team import roles as db_roles
+from inbox_app.core.vocab import AssignMode, CaseStatus
+from tests.integration.roles.conftest import PASSWORD, Team
+
+CAPACITY = 4
+CASES = 140
+MORE = ("Marco Bianchi", "Giulia Rossi", "Paolo Gallo", "Elena Fabbri", "Davide Conte")
+
+# One agent's desktop: resolves its own open cases at a person's pace (quicker, here), and
+# now and then steps away for a moment, with its own login.
+DESKTOP = """
+import json, os, random, sys, time
+from inbox_app.app import build
+from inbox_app.core.read.queries import CaseFilter
+url, me, stop, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+services = build(url)
+rng = random.Random(seed)
+agent = services.agents.find(me)
+resolved = away = 0
+while not os.path.exists(stop):
+    mine = services.queries.cases(CaseFilter(status=("open",), assignee_id=agent.id), limit=50)
+    if mine and rng.random() < 0.7:
+        services.cases.set_status(rng.choice(mine).id, "resolved", actor=me)
+        resolved += 1
+    if rng.random() < 0.03:
+        services.assign.set_availability(me, False, actor=me)
+        time.sleep(0.5)
+        services.assign.set_availability(me, True, actor=me)
+        away += 1
+    time.sleep(rng.uniform(0.1, 0.4))
+services.close()
+print(json.dumps({"resolved": resolved, "away": away}))
+"""
+
+
+def _wait(what, timeout: float, step: float = 0.2):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = what()
+        if got:
+            return got
+        time.sleep(step)
+    raise AssertionError(f"timed out after {timeout} s")
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_two_workers_and_eight_desktops_never_assign_a_case_twice(team: Team, tmp_path: Path) -> None:
+    owner = team.owner
+    for name in MORE:
+        owner.agents.add(name, name.split()[0].lower() + "@example.com", "agent", "Vendite", actor="test")
+        team.logins[name] = db_roles.set_agent_login(owner.engine, name, PASSWORD, actor="test").user
+    owner.assign.set_team("Vendite", AssignMode.BALANCED, CAPACITY, actor="test")
+    shops = [team.shop, FakeServer(tmp_path / "srv2")]
+    owner.accounts.add("fake", "shop2", {"path": str(shops[1].root), "channel": "email"}, actor="test")
+    for account in ("shop", "shop2"):
+        team.cli_as("postgres", "accounts", "set", account, "--set", "team=Vendite")
+    worker_user = db_roles.set_worker_login(owner.engine, f"worker_{team.database}", PASSWORD, actor="test").user
+
+    stop = tmp_path / "stop"
+    env = {**os.environ, "INBOX_APP_DATABASE": team.url_as(worker_user)}
+    logs = [tmp_path / f"worker{n}.log" for n in range(2)]
+    workers = []
+    for log in logs:
+        with log.open("wb") as out:
+            workers.append(
+                subprocess.Popen([sys.executable, "-m", "inbox_app.cli", "sync"], env=env, stdout=out, stderr=out)
+            )
+    desktops = [
+        subprocess.Popen(
+            [sys.executable, "-c", DESKTOP, team.url_as(login), name, str(stop), str(n)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n, (name, login) in enumerate(sorted(team.logins.items()))
+    ]
+    assert len(desktops) == 8
+
+    def loads() -> dict[int, int]:
+        with owner.read_factory() as s:
+            return dict(
+                s.execute(
+                    select(Case.assignee_id, func.count(Case.id))
+                    .where(Case.status == CaseStatus.OPEN, Case.assignee_id.is_not(None), Case.team_id.is_not(None))
+                    .group_by(Case.assignee_id)
+                ).all()
+            )
+
+    def waiting() -> int:
+        with owner.read_factory() as s:
+            return int(
+                s.scalar(
+                    select(func.count(Case.id)).where(
+                        Case.status == CaseStatus.OPEN, Case.assignee_id.is_(None), Case.team_id.is_not(None)
+                    )
+                )
+                or 0
+            )
+
+    def stored() -> int:
+        with owner.read_factory() as s:
+            return int(s.scalar(select(func.count(Case.id)).where(Case.team_id.is_not(None))) or 0)
+
+    most = 0
+    try:
+        started = time.monotonic()
+        for n in range(CASES):
+            shops[n % 2].deliver(id=f"a{n}", text=f"domanda {n}", thread=f"a{n}", **{"from": f"c{n}@example.it"})
+            if n % 10 == 9:
+                most = max(most, *loads().values(), 0)
+                assert most <= CAPACITY
+                time.sleep(0.4)
+        _wait(lambda: stored() == CASES, 60)
+        # The desktops keep resolving: the backlog drains, never over capacity on the way.
+        def drained() -> bool:
+            nonlocal most
+            most = max(most, *loads().values(), 0)
+            assert most <= CAPACITY
+            return waiting() == 0
+
+        _wait(drained, 60)
+        took = time.monotonic() - started
+        assert all(w.poll() is None for w in workers), [log.read_text()[-2000:] for log in logs]
+    finally:
+        stop.touch()
+        told = [p.communicate(timeout=60) for p in desktops]
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        codes = [w.wait(timeout=60) for w in workers]
+    assert all(p.returncode == 0 for p in desktops), [err[-2000:] for _out, err in told]
+    assert codes == [0, 0], [log.read_text()[-2000:] for log in logs]
+    work = [json.loads(out) for out, _err in told]
+    assert sum(w["resolved"] for w in work) >= CASES - 8 * CAPACITY
+
+    with owner.read_factory() as s:
+        trail = s.execute(
+            select(AuditEvent.object_id, AuditEvent.data).where(AuditEvent.action == ASSIGNED)
+        ).all()
+        team_cases = set(s.scalars(select(Case.id).where(Case.team_id.is_not(None))))
+    automatic: dict[int, int] = {}
+    for case_id, data in trail:
+        if data.get("automatic"):
+            automatic[case_id] = automatic.get(case_id, 0) + 1
+    assert set(automatic) == team_cases and len(team_cases) == CASES
+    assert set(automatic.values()) == {1}, {c: n for c, n in automatic.items() if n > 1}
+    assert 0 < most <= CAPACITY
+    print(
+        f"\n{CASES} cases, {len(automatic)} automatic assignments, "
+        f"{sum(w['resolved'] for w in work)} resolved and {sum(w['away'] for w in work)} breaks by 8 desktops, "
+        f"2 workers; drained in {took:.1f} s; most open cases held by one agent: {most}"
+    )
