@@ -82,10 +82,14 @@ def test_two_workers_and_eight_desktops_never_assign_a_case_twice(team: Team, tm
     env = {**os.environ, "INBOX_APP_DATABASE": team.url_as(worker_user)}
     logs = [tmp_path / f"worker{n}.log" for n in range(2)]
     workers = []
-    for log in logs:
+    for n, log in enumerate(logs):
+        # Each worker's log file of its own: who assigned what is counted there at the end.
+        state = {"XDG_STATE_HOME": str(tmp_path / f"state{n}"), "XDG_CACHE_HOME": str(tmp_path / f"cache{n}")}
         with log.open("wb") as out:
             workers.append(
-                subprocess.Popen([sys.executable, "-m", "inbox_app.cli", "sync"], env=env, stdout=out, stderr=out)
+                subprocess.Popen(
+                    [sys.executable, "-m", "inbox_app.cli", "sync"], env={**env, **state}, stdout=out, stderr=out
+                )
             )
     desktops = [
         subprocess.Popen(
@@ -166,8 +170,12 @@ def test_two_workers_and_eight_desktops_never_assign_a_case_twice(team: Team, tm
     assert set(automatic) == team_cases and len(team_cases) == CASES
     assert set(automatic.values()) == {1}, {c: n for c, n in automatic.items() if n > 1}
     assert 0 < most <= CAPACITY
+    by_worker = [
+        sum(f.read_text().count(" assigned to ") for f in (tmp_path / f"state{n}").rglob("*.log")) for n in range(2)
+    ]
+    assert sum(by_worker) == CASES, by_worker
     print(
         f"\n{CASES} cases, {len(automatic)} automatic assignments, "
         f"{sum(w['resolved'] for w in work)} resolved and {sum(w['away'] for w in work)} breaks by 8 desktops, "
-        f"2 workers; drained in {took:.1f} s; most open cases held by one agent: {most}"
+        f"2 workers (assigned {by_worker[0]} and {by_worker[1]}); drained in {took:.1f} s; most open cases held by one agent: {most}"
     )
