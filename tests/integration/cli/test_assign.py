@@ -83,12 +83,27 @@ def test_admins_turn_it_on_agents_say_away_and_sync_hands_out_cases(cli: Cli, tm
 def test_mistakes_get_one_line(cli: Cli, tmp_path: Path) -> None:
     _team(cli, tmp_path)
     for args, code, words in (
-        (["teams", "set", "Vendite"], 1, "say what to set: --assign off|balanced|round-robin and/or --capacity N"),
-        (["teams", "set", "Nessuno", "--assign", "off"], 1, "no team named 'Nessuno' (see 'inbox-app teams list')"),
-        (["agents", "availability", "Nessuno", "away"], 1, "no agent named 'Nessuno' (see 'inbox-app agents list')"),
+        (
+            ["teams", "set", "Vendite"],
+            1,
+            "say what to set: --assign off|balanced|round-robin and/or --capacity N",
+        ),
+        (
+            ["teams", "set", "Nessuno", "--assign", "off"],
+            1,
+            "no team named 'Nessuno' (see 'inbox-app teams list')",
+        ),
+        (
+            ["agents", "availability", "Nessuno", "away"],
+            1,
+            "no agent named 'Nessuno' (see 'inbox-app agents list')",
+        ),
     ):
         proc = cli(*args, ok=False)
         assert (proc.returncode, proc.stderr.strip()) == (code, f"inbox-app: error: {words}")
-    for args in (["teams", "set", "Vendite", "--capacity", "0"], ["teams", "set", "Vendite", "--assign", "maybe"]):
+    for args in (
+        ["teams", "set", "Vendite", "--capacity", "0"],
+        ["teams", "set", "Vendite", "--assign", "maybe"],
+    ):
         assert cli(*args, ok=False).returncode == 2
     assert cli.json("teams", "set", "Vendite", "--capacity", "none")["capacity"] is None

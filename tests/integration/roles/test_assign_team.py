@@ -76,7 +76,9 @@ def test_two_workers_and_eight_desktops_never_assign_a_case_twice(team: Team, tm
     owner.accounts.add("fake", "shop2", {"path": str(shops[1].root), "channel": "email"}, actor="test")
     for account in ("shop", "shop2"):
         team.cli_as("postgres", "accounts", "set", account, "--set", "team=Vendite")
-    worker_user = db_roles.set_worker_login(owner.engine, f"worker_{team.database}", PASSWORD, actor="test").user
+    worker_user = db_roles.set_worker_login(
+        owner.engine, f"worker_{team.database}", PASSWORD, actor="test"
+    ).user
 
     stop = tmp_path / "stop"
     env = {**os.environ, "INBOX_APP_DATABASE": team.url_as(worker_user)}
@@ -88,7 +90,10 @@ def test_two_workers_and_eight_desktops_never_assign_a_case_twice(team: Team, tm
         with log.open("wb") as out:
             workers.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "inbox_app.cli", "sync"], env={**env, **state}, stdout=out, stderr=out
+                    [sys.executable, "-m", "inbox_app.cli", "sync"],
+                    env={**env, **state},
+                    stdout=out,
+                    stderr=out,
                 )
             )
     desktops = [
@@ -107,7 +112,11 @@ def test_two_workers_and_eight_desktops_never_assign_a_case_twice(team: Team, tm
             return dict(
                 s.execute(
                     select(Case.assignee_id, func.count(Case.id))
-                    .where(Case.status == CaseStatus.OPEN, Case.assignee_id.is_not(None), Case.team_id.is_not(None))
+                    .where(
+                        Case.status == CaseStatus.OPEN,
+                        Case.assignee_id.is_not(None),
+                        Case.team_id.is_not(None),
+                    )
                     .group_by(Case.assignee_id)
                 ).all()
             )
@@ -131,12 +140,15 @@ def test_two_workers_and_eight_desktops_never_assign_a_case_twice(team: Team, tm
     try:
         started = time.monotonic()
         for n in range(CASES):
-            shops[n % 2].deliver(id=f"a{n}", text=f"domanda {n}", thread=f"a{n}", **{"from": f"c{n}@example.it"})
+            shops[n % 2].deliver(
+                id=f"a{n}", text=f"domanda {n}", thread=f"a{n}", **{"from": f"c{n}@example.it"}
+            )
             if n % 10 == 9:
                 most = max(most, *loads().values(), 0)
                 assert most <= CAPACITY
                 time.sleep(0.4)
         _wait(lambda: stored() == CASES, 60)
+
         # The desktops keep resolving: the backlog drains, never over capacity on the way.
         def drained() -> bool:
             nonlocal most
@@ -171,7 +183,8 @@ def test_two_workers_and_eight_desktops_never_assign_a_case_twice(team: Team, tm
     assert set(automatic.values()) == {1}, {c: n for c, n in automatic.items() if n > 1}
     assert 0 < most <= CAPACITY
     by_worker = [
-        sum(f.read_text().count(" assigned to ") for f in (tmp_path / f"state{n}").rglob("*.log")) for n in range(2)
+        sum(f.read_text().count(" assigned to ") for f in (tmp_path / f"state{n}").rglob("*.log"))
+        for n in range(2)
     ]
     assert sum(by_worker) == CASES, by_worker
     print(

@@ -146,7 +146,9 @@ def _finish(day: Day, rng: random.Random, how_many: int) -> int:
     """Agents finish ``how_many`` open cases (the busiest agents first, as people do)."""
     with day.services.read_factory() as s:
         rows = s.execute(
-            select(Case.id, Case.assignee_id).where(Case.status == CaseStatus.OPEN, Case.assignee_id.is_not(None))
+            select(Case.id, Case.assignee_id).where(
+                Case.status == CaseStatus.OPEN, Case.assignee_id.is_not(None)
+            )
         ).all()
     by_agent: dict[int, list[int]] = {}
     for case_id, agent in rows:
@@ -198,7 +200,9 @@ async def _simulate(day: Day) -> None:
                     await asyncio.to_thread(services.assign.set_availability, names[agent], False)
             # Now and then someone steps away for a while and comes back.
             if round_ % 7 == 3:
-                pause = rng.choice([a for team in day.agents.values() for a in team if a not in gone.values()])
+                pause = rng.choice(
+                    [a for team in day.agents.values() for a in team if a not in gone.values()]
+                )
                 await asyncio.to_thread(services.assign.set_availability, names[pause], False)
                 await asyncio.to_thread(_arrive, day, "Vendite", 2)
                 _took, waited = await _settle(day)
@@ -228,11 +232,14 @@ def test_a_simulated_day(day: Day) -> None:
     assert max(day.handouts) < HANDOUT_LIMIT, sorted(day.handouts)[-5:]
     with services.read_factory() as s:
         trail = s.execute(
-            select(AuditEvent.object_id, AuditEvent.id).where(AuditEvent.action == ASSIGNED).order_by(AuditEvent.id)
+            select(AuditEvent.object_id, AuditEvent.id)
+            .where(AuditEvent.action == ASSIGNED)
+            .order_by(AuditEvent.id)
         ).all()
         assigned = s.scalar(select(func.count(Case.id)).where(Case.assignee_id.is_not(None)))
         opened = {
-            int(c.id): (c.waiting_since or c.opened_at) for c in s.execute(select(Case.id, Case.waiting_since, Case.opened_at))
+            int(c.id): (c.waiting_since or c.opened_at)
+            for c in s.execute(select(Case.id, Case.waiting_since, Case.opened_at))
         }
     per_case: dict[int, int] = {}
     for case_id, _id in trail:
