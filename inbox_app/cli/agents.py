@@ -48,8 +48,8 @@ def run(args: argparse.Namespace, s: Services) -> int:
     elif args.action == "role":
         _role(args, s, actor)
     elif args.action == "availability":
-        row = s.assign.set_availability(args.name, args.state == "available", actor=actor)
-        out(args, row, f"{row['name']} is now {args.state}")
+        said = s.assign.set_availability(args.name, args.state == "available", actor=actor)
+        out(args, said, f"{said['name']} is now {args.state}")
     elif args.action == "add":
         row = s.agents.add(args.name, args.email, args.role, args.team, actor=actor)
         out(args, row.to_json(), f"added {row.role} {row.name} <{row.email}>")

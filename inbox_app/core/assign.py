@@ -314,7 +314,7 @@ class AssignService:
             if mode is not None:
                 row.assign_mode = mode
             if capacity is not False:
-                row.capacity = capacity  # type: ignore[assignment]
+                row.capacity = capacity
             audit.record(
                 s,
                 actor,

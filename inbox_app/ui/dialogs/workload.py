@@ -8,6 +8,7 @@ The view follows every change as it happens (automatic assignment, other desktop
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
@@ -44,7 +45,7 @@ AGENT, AVAILABILITY, OPEN, CAPACITY, PENDING = range(5)
 class CaseList(QListWidget):
     """The chosen agent's cases; dragging takes the selected ones along."""
 
-    def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:  # noqa: N802
+    def mimeData(self, items: Sequence[QListWidgetItem]) -> QMimeData:  # noqa: N802
         data = QMimeData()
         data.setData(CASES_MIME, "\n".join(str(i.data(Qt.ItemDataRole.UserRole)) for i in items).encode())
         return data
