@@ -1743,5 +1743,9 @@ città: …</translation>
         <source>{team}: {mode}; capacity {limit}.</source>
         <translation>{team}: {mode}; capacità {limit}.</translation>
     </message>
+    <message>
+        <source>Automatic assignment of {team}</source>
+        <translation>Assegnazione automatica di {team}</translation>
+    </message>
 </context>
 </TS>

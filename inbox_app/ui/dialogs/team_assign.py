@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QPushButton, QSpinBox, QWidget
 
 from inbox_app.core.agents import TeamRow
 from inbox_app.core.vocab import AssignMode
@@ -40,9 +40,13 @@ class TeamAssignForm(QGroupBox):
         self.capacity.setSuffix(self.tr(" open cases per agent"))
         self.capacity.setToolTip(self.tr("Automatic assignment gives nobody more open cases than this"))
         self.save = QPushButton(self.tr("Save assignment"), self)
+        self.capacity.setMaximumWidth(self.fontMetrics().horizontalAdvance(self.capacity.suffix()) * 2)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save)
         form.addRow(self.tr("Hand out cases"), self.mode)
         form.addRow(self.tr("Capacity"), self.capacity)
-        form.addRow("", self.save)
+        form.addRow(buttons)
         self.save.clicked.connect(self._save)
         self.show_team(None)
         if not ws.is_admin:
@@ -53,7 +57,9 @@ class TeamAssignForm(QGroupBox):
         self._team = team
         self.save.setEnabled(team is not None)
         if team is None:
+            self.setTitle(self.tr("Automatic assignment"))
             return
+        self.setTitle(self.tr("Automatic assignment of {team}").format(team=team.name))
         self.mode.setCurrentIndex(max(0, self.mode.findData(team.assign)))
         self.capacity.setValue(team.capacity or 0)
 

@@ -192,3 +192,39 @@ def test_two_workers_and_eight_desktops_never_assign_a_case_twice(team: Team, tm
         f"{sum(w['resolved'] for w in work)} resolved and {sum(w['away'] for w in work)} breaks by 8 desktops, "
         f"2 workers (assigned {by_worker[0]} and {by_worker[1]}); drained in {took:.1f} s; most open cases held by one agent: {most}"
     )
+
+
+@pytest.mark.postgres
+def test_an_agents_login_sets_only_its_own_availability_even_in_plain_sql(team: Team) -> None:
+    import psycopg
+
+    sara, luca = team.logins["Sara Bianchi"], team.logins["Luca Verdi"]
+    with team.connect_as(sara) as conn:
+        conn.execute("UPDATE agents SET available = false WHERE name = 'Sara Bianchi'")
+        conn.commit()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="another agent's availability"):
+            conn.execute("UPDATE agents SET available = false WHERE name = 'Luca Verdi'")
+        conn.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE agents SET role = 'admin' WHERE name = 'Sara Bianchi'")
+        conn.rollback()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE teams SET assign_mode = 'balanced'")
+        conn.rollback()
+    with team.connect_as(luca) as conn:  # a lead: anyone's
+        conn.execute("UPDATE agents SET available = true WHERE name = 'Sara Bianchi'")
+        conn.execute("UPDATE agents SET available = false WHERE name = 'Anna Neri'")
+        conn.commit()
+    assert {a.name: a.available for a in team.owner.agents.list()} == {
+        "Anna Neri": False,
+        "Luca Verdi": True,
+        "Sara Bianchi": True,
+    }
+    # The command line, as separate processes with each login: the same rules, in words.
+    said = team.cli_as(sara, "agents", "availability", "Luca Verdi", "away", ok=False)
+    assert said.returncode == 77 and "only leads and admins set another agent's availability" in said.stderr
+    assert team.cli_as(sara, "--json", "agents", "availability", "Sara Bianchi", "away").returncode == 0
+    refused = team.cli_as(luca, "teams", "set", "Vendite", "--assign", "balanced", ok=False)
+    assert refused.returncode == 77
+    admin = team.cli_as(team.logins["Anna Neri"], "--json", "teams", "set", "Vendite", "--assign", "balanced")
+    assert json.loads(admin.stdout)["assign"] == "balanced"
