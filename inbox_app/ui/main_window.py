@@ -356,9 +356,11 @@ class MainWindow(QMainWindow):
         def run_accounts(allowed: bool) -> None:
             if allowed:
                 self.ws.services.supervisor().start(self.ws.tasks.spawn)
-                # A window that syncs also hands out cases of teams that assign automatically
-                # (core/assign.py); it runs until the window's tasks are cancelled at close.
-                self.ws.spawn(self.ws.services.assigner().run(asyncio.Event()), "automatic assignment")
+                # A single-user store's window also hands out the cases of teams that assign
+                # automatically (core/assign.py) until its tasks are cancelled at close; a team
+                # store leaves that to the worker, so idle desktops stay quiet.
+                if self.ws.services.engine.dialect.name == "sqlite":
+                    self.ws.spawn(self.ws.services.assigner().run(asyncio.Event()), "automatic assignment")
 
         def start() -> None:
             self.live.start()

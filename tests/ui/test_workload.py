@@ -110,3 +110,18 @@ def test_the_view_renders_for_the_eye(make_window, services, qtbot, tmp_path) ->
     path = tmp_path / "workload.png"
     assert dialog.grab().save(str(path))
     assert path.stat().st_size > 5000
+
+
+def test_a_window_that_syncs_hands_out_a_teams_waiting_case(make_window, services, qtbot) -> None:
+    import time
+
+    services.assign.set_team("Supporto", AssignMode.BALANCED, 3)
+    window = make_window()
+    window.start_sync()
+    qtbot.waitUntil(lambda: "assigner" in services.extra, timeout=5000)
+    waiting = services.queries.cases(CaseFilter(unassigned=True))[0]
+    started = time.monotonic()
+    services.cases.assign_team(waiting.id, "Supporto")  # now a case of a team that assigns
+    qtbot.waitUntil(lambda: services.queries.case(waiting.id).assignee is not None, timeout=5000)
+    assert time.monotonic() - started < 5
+    assert services.queries.case(waiting.id).assignee in ("Giulia Rossi", "Marco Bianchi")
