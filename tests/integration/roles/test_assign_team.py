@@ -24,6 +24,7 @@ from inbox_app.core.vocab import AssignMode, CaseStatus
 from tests.integration.roles.conftest import PASSWORD, Team
 
 CAPACITY = 4
+HANDOUT_LIMIT = 5.0  # seconds from capacity freeing to the oldest waiting case handed out
 CASES = 140
 MORE = ("Marco Bianchi", "Giulia Rossi", "Paolo Gallo", "Elena Fabbri", "Davide Conte")
 
@@ -52,6 +53,30 @@ while not os.path.exists(stop):
 services.close()
 print(json.dumps({"resolved": resolved, "away": away}))
 """
+
+
+def _handouts(owner, team_cases: set[int]) -> list[float]:  # type: ignore[no-untyped-def]
+    """From the audit trail (written by every process): each time a case was resolved while
+    cases waited, the seconds until the next automatic assignment."""
+    with owner.read_factory() as s:
+        events = s.execute(
+            select(AuditEvent.at, AuditEvent.action, AuditEvent.object_id, AuditEvent.data)
+            .where(AuditEvent.action.in_(("case.opened", "case.status", ASSIGNED)))
+            .order_by(AuditEvent.at, AuditEvent.id)
+        ).all()
+    waiting, freed, out = 0, [], []
+    for at, action, case_id, data in events:
+        if case_id not in team_cases:
+            continue
+        if action == "case.opened":
+            waiting += 1
+        elif action == "case.status" and data.get("status") == "resolved" and waiting > 0:
+            freed.append(at)
+        elif action == ASSIGNED and data.get("automatic"):
+            waiting -= 1
+            out.extend((at - when).total_seconds() for when in freed)
+            freed = []
+    return out
 
 
 def _wait(what, timeout: float, step: float = 0.2):  # type: ignore[no-untyped-def]
@@ -175,6 +200,8 @@ def test_two_workers_and_eight_desktops_never_assign_a_case_twice(team: Team, tm
             select(AuditEvent.object_id, AuditEvent.data).where(AuditEvent.action == ASSIGNED)
         ).all()
         team_cases = set(s.scalars(select(Case.id).where(Case.team_id.is_not(None))))
+    handouts = _handouts(owner, team_cases)
+    assert len(handouts) >= 10 and max(handouts) < HANDOUT_LIMIT, sorted(handouts)[-5:]
     automatic: dict[int, int] = {}
     for case_id, data in trail:
         if data.get("automatic"):
@@ -190,7 +217,9 @@ def test_two_workers_and_eight_desktops_never_assign_a_case_twice(team: Team, tm
     print(
         f"\n{CASES} cases, {len(automatic)} automatic assignments, "
         f"{sum(w['resolved'] for w in work)} resolved and {sum(w['away'] for w in work)} breaks by 8 desktops, "
-        f"2 workers (assigned {by_worker[0]} and {by_worker[1]}); drained in {took:.1f} s; most open cases held by one agent: {most}"
+        f"2 workers (assigned {by_worker[0]} and {by_worker[1]}); {len(handouts)} hand-outs after a case "
+        f"was resolved with a backlog: max {max(handouts):.2f} s, median {sorted(handouts)[len(handouts) // 2]:.2f} s; "
+        f"drained in {took:.1f} s; most open cases held by one agent: {most}"
     )
 
 
