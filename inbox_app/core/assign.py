@@ -202,6 +202,11 @@ class AssignService:
         with self._factory() as s, s.begin():
             if not _lock(s, team_id):
                 return None
+            # Read again under the lock: an admin may have changed it since the list was read.
+            settings = s.execute(select(Team.assign_mode, Team.capacity).where(Team.id == team_id)).first()
+            if settings is None or settings.assign_mode == AssignMode.OFF:
+                return []
+            mode, capacity = str(settings.assign_mode), settings.capacity
             stmt = (
                 select(Case.id)
                 .where(Case.team_id == team_id, Case.status == CaseStatus.OPEN, Case.assignee_id.is_(None))
