@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core.accounts import AccountService
 from inbox_app.core.agents import AgentService
+from inbox_app.core.assign import AssignService
 from inbox_app.core.cases import CaseService
 from inbox_app.core.customers.service import CustomerService
 from inbox_app.core.events import EventBus
@@ -73,6 +74,7 @@ class Services:
     customers: CustomerService
     agents: AgentService
     templates: TemplateService
+    assign: AssignService
     # How the outbox asks a channel for an idempotency key and for its limits.
     key_maker: Callable[[str, Mapping[str, Any]], str] | None = None
     capabilities_of: Callable[[str, Mapping[str, Any]], Capabilities] | None = None
@@ -107,6 +109,14 @@ class Services:
                 self.engine, self.accounts, self.ingest, self.outbox, self.bus
             )
         return self.extra["supervisor"]
+
+    def assigner(self):  # type: ignore[no-untyped-def]
+        """The loop that runs automatic assignment passes (the worker, a window that syncs)."""
+        from inbox_app.sync.assigner import Assigner
+
+        if "assigner" not in self.extra:
+            self.extra["assigner"] = Assigner(self.assign, self.bus)
+        return self.extra["assigner"]
 
     def changefeed(self):  # type: ignore[no-untyped-def]
         """Team mode: forwards this process's changes to other windows and back."""
@@ -191,6 +201,8 @@ def build(
         customers=CustomerService(factory, bus),
         agents=AgentService(factory),
         templates=TemplateService(factory),
+        # Business calendars do not exist yet: an agent counts by availability alone (hours=None).
+        assign=AssignService(factory, bus, reader=read_factory),
         key_maker=key_maker,
         capabilities_of=capabilities_of,
     )

@@ -35,6 +35,10 @@ def register(sub: Commands) -> None:
     p = ag.add_parser("role", help="change an agent's role (and the database group of their login)")
     p.add_argument("name", help="agent name or email")
     p.add_argument("role", choices=codes(Role))
+    p = ag.add_parser("availability", help="available or away: whether automatic assignment gives them cases")
+    p.add_argument("name", help="agent name or email")
+    p.add_argument("state", choices=("available", "away"))
+    json_flag(p)
 
 
 def run(args: argparse.Namespace, s: Services) -> int:
@@ -43,6 +47,9 @@ def run(args: argparse.Namespace, s: Services) -> int:
         _login(args, s, actor)
     elif args.action == "role":
         _role(args, s, actor)
+    elif args.action == "availability":
+        said = s.assign.set_availability(args.name, args.state == "available", actor=actor)
+        out(args, said, f"{said['name']} is now {args.state}")
     elif args.action == "add":
         row = s.agents.add(args.name, args.email, args.role, args.team, actor=actor)
         out(args, row.to_json(), f"added {row.role} {row.name} <{row.email}>")
@@ -51,7 +58,10 @@ def run(args: argparse.Namespace, s: Services) -> int:
         out(
             args,
             [r.to_json() for r in rows],
-            "\n".join(f"{r.name:24} {r.email:32} {r.role:6} {r.team or '-'}" for r in rows)
+            "\n".join(
+                f"{r.name:24} {r.email:32} {r.role:6} {r.team or '-':16} {'available' if r.available else 'away'}"
+                for r in rows
+            )
             or "no agents yet",
         )
     return 0

@@ -105,6 +105,7 @@ def _errors() -> tuple[type[BaseException], ...]:
     from connectors.base import ConnectorError
     from inbox_app.core.accounts import AccountError
     from inbox_app.core.agents import AgentError
+    from inbox_app.core.assign import AssignError
     from inbox_app.core.cases import CaseError
     from inbox_app.core.customers.service import CustomerError
     from inbox_app.core.ingest.service import IngestError
@@ -120,6 +121,7 @@ def _errors() -> tuple[type[BaseException], ...]:
         CommandError,
         AccountError,
         AgentError,
+        AssignError,
         CaseError,
         CustomerError,
         StoreError,

@@ -44,6 +44,10 @@ def run(args: argparse.Namespace, s: Services) -> int:
     import asyncio
 
     reports: list[SyncReport] = asyncio.run(supervisor.run_once(args.account))
+    # Like the worker, one round also hands out the cases of teams that assign automatically.
+    assigned = s.assign.run_pass().assigned
+    if assigned and not getattr(args, "json", False):
+        print(f"{len(assigned)} case(s) assigned automatically", file=sys.stderr)
     failed = [r for r in reports if r.error]
     lines = [
         f"{r.account}: {r.stored} new, {r.duplicates} already stored, {r.updated} updated, "

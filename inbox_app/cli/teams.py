@@ -6,7 +6,8 @@ import argparse
 from typing import TYPE_CHECKING
 
 from inbox_app.cli.actor import acting
-from inbox_app.cli.output import json_flag, out
+from inbox_app.cli.output import CommandError, codes, json_flag, out
+from inbox_app.core.vocab import AssignMode
 
 if TYPE_CHECKING:
     from inbox_app.app import Services
@@ -22,6 +23,38 @@ def register(sub: Commands) -> None:
     json_flag(p)
     p = tm.add_parser("list", help="list teams with their agents")
     json_flag(p)
+    p = tm.add_parser("set", help="admins: a team's automatic assignment and capacity")
+    p.add_argument("name", help="the team")
+    p.add_argument(
+        "--assign",
+        choices=codes(AssignMode),
+        help="hand the team's new and reopened cases to its available agents: balanced (fewest "
+        "open cases) or round-robin (longest since their last); off: nobody does",
+    )
+    p.add_argument(
+        "--capacity",
+        type=_capacity,
+        default=False,
+        metavar="N",
+        help="open cases per agent that automatic assignment fills up to ('none': no limit)",
+    )
+    json_flag(p)
+
+
+def _capacity(value: str) -> int | None:
+    if value.strip().lower() in ("none", "-"):
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of cases: {value!r}")
+    if number < 1:
+        raise argparse.ArgumentTypeError("capacity must be 1 or more ('none': no limit)")
+    return number
+
+
+def _limit(capacity: int | None) -> str:
+    return "no limit" if capacity is None else f"capacity {capacity}"
 
 
 def run(args: argparse.Namespace, s: Services) -> int:
@@ -30,12 +63,25 @@ def run(args: argparse.Namespace, s: Services) -> int:
         team_id, name = s.agents.add_team(args.name, actor=actor)
         out(args, {"id": team_id, "name": name}, f"added team {name}")
         return 0
+    if args.action == "set":
+        if args.assign is None and args.capacity is False:
+            raise CommandError("say what to set: --assign off|balanced|round-robin and/or --capacity N")
+        row = s.assign.set_team(args.name, args.assign, args.capacity, actor=actor)
+        out(args, row, f"{row['name']}: automatic assignment {row['assign']}, {_limit(row['capacity'])}")
+        return 0
     people = s.agents.list()
-    teams = [(tid, name, [a.name for a in people if a.team == name]) for tid, name in s.agents.teams()]
+    teams = [(t, [a.name for a in people if a.team == t.name]) for t in s.agents.team_rows()]
     out(
         args,
-        [{"id": tid, "name": name, "agents": members} for tid, name, members in teams],
-        "\n".join(f"{name:24} {', '.join(members) or '-'}" for _tid, name, members in teams)
+        [
+            {"id": t.id, "name": t.name, "agents": members, "assign": t.assign, "capacity": t.capacity}
+            for t, members in teams
+        ],
+        "\n".join(
+            f"{t.name:24} {', '.join(members) or '-'}"
+            + (f"  [assign {t.assign}, {_limit(t.capacity)}]" if t.assign != AssignMode.OFF else "")
+            for t, members in teams
+        )
         or "no teams yet",
     )
     return 0

@@ -29,9 +29,25 @@ class AgentRow:
     email: str
     role: str
     team: str | None
+    available: bool = True  # available or away, for automatic assignment (core/assign.py)
 
     def to_json(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name, "email": self.email, "role": self.role, "team": self.team}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "email": self.email,
+            "role": self.role,
+            "team": self.team,
+            "available": self.available,
+        }
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    id: int
+    name: str
+    assign: str  # vocab.AssignMode
+    capacity: int | None  # open cases per agent; None: no limit
 
 
 class AgentService:
@@ -90,7 +106,7 @@ class AgentService:
     def list(self) -> list[AgentRow]:
         with self._factory() as s:
             return [
-                AgentRow(a.id, a.name, a.email, a.role, t)
+                AgentRow(a.id, a.name, a.email, a.role, t, bool(a.available))
                 for a, t in s.execute(
                     select(Agent, Team.name).outerjoin(Team, Team.id == Agent.team_id).order_by(Agent.name)
                 )
@@ -106,6 +122,14 @@ class AgentService:
     def teams(self) -> builtins.list[tuple[int, str]]:
         with self._factory() as s:
             return [(t.id, t.name) for t in s.scalars(select(Team).order_by(Team.name))]
+
+    def team_rows(self) -> builtins.list[TeamRow]:
+        """Every team with its automatic assignment settings."""
+        with self._factory() as s:
+            return [
+                TeamRow(t.id, t.name, t.assign_mode, t.capacity)
+                for t in s.scalars(select(Team).order_by(Team.name))
+            ]
 
     def add_team(self, name: str, *, actor: str | None = None) -> tuple[int, str]:
         name = _team_name(name)

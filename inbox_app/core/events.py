@@ -50,6 +50,14 @@ class AccountsChanged(Event):
 
 
 @dataclass(frozen=True)
+class AgentsChanged(Event):
+    """Agents (availability, load) or teams (automatic assignment, capacity) changed."""
+
+    agent_ids: tuple[int, ...] = ()
+    team_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class FeedStateChanged(Event):
     """Team mode: this process started (``live``) or stopped hearing other processes' changes.
 

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, text
 
 from inbox_app.core.events import (
     AccountsChanged,
+    AgentsChanged,
     CasesChanged,
     ChangesMissed,
     CustomersChanged,
@@ -46,7 +47,14 @@ KEEPALIVES: dict[str, Any] = {
 }
 KINDS: dict[str, type[Event]] = {
     cls.__name__: cls
-    for cls in (MessagesAdded, MessagesChanged, CasesChanged, CustomersChanged, AccountsChanged)
+    for cls in (
+        MessagesAdded,
+        MessagesChanged,
+        CasesChanged,
+        CustomersChanged,
+        AccountsChanged,
+        AgentsChanged,
+    )
 }
 
 

@@ -78,6 +78,8 @@ async def _serve(
 
     supervisor.start(tasks.spawn, only=only)
     tasks.spawn(services.changefeed().listen(stop), "change feed")
+    # Automatic assignment: passes woken by the change feed's news (core/assign.py).
+    tasks.spawn(services.assigner().run(stop), "automatic assignment")
     print(f"syncing {len(accounts)} account(s); stop with Ctrl+C", file=sys.stderr, flush=True)
     while not stop.is_set():
         try:

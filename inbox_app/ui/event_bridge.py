@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 
 from inbox_app.core.events import (
     AccountsChanged,
+    AgentsChanged,
     CasesChanged,
     ChangesMissed,
     CustomersChanged,
@@ -30,6 +31,7 @@ class Bridge(QObject):
     casesChanged = Signal(object)  # CasesChanged
     customersChanged = Signal(object)  # CustomersChanged
     accountsChanged = Signal(object)  # AccountsChanged
+    agentsChanged = Signal(object)  # AgentsChanged (availability, teams' automatic assignment)
     feedStateChanged = Signal(object)  # FeedStateChanged (team mode: hearing others or not)
     changesMissed = Signal(object)  # ChangesMissed (team mode: re-read what is shown)
     presenceChanged = Signal(object)  # PresenceChanged (team mode: colleagues on these cases)
@@ -42,6 +44,7 @@ class Bridge(QObject):
             (CasesChanged, self.casesChanged),
             (CustomersChanged, self.customersChanged),
             (AccountsChanged, self.accountsChanged),
+            (AgentsChanged, self.agentsChanged),
             (FeedStateChanged, self.feedStateChanged),
             (ChangesMissed, self.changesMissed),
             (PresenceChanged, self.presenceChanged),

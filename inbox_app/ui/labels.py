@@ -12,6 +12,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from inbox_app.core.vocab import (
     AccountStatus,
+    AssignMode,
     CallOutcome,
     CaseStatus,
     Channel,
@@ -37,6 +38,11 @@ ROLE: dict[str, str] = {
     Role.AGENT: QT_TRANSLATE_NOOP("Labels", "agent"),
     Role.LEAD: QT_TRANSLATE_NOOP("Labels", "lead"),
     Role.ADMIN: QT_TRANSLATE_NOOP("Labels", "admin"),
+}
+ASSIGN_MODE: dict[str, str] = {
+    AssignMode.OFF: QT_TRANSLATE_NOOP("Labels", "Off: cases wait for someone to take them"),
+    AssignMode.BALANCED: QT_TRANSLATE_NOOP("Labels", "Balanced: to whoever has the fewest open cases"),
+    AssignMode.ROUND_ROBIN: QT_TRANSLATE_NOOP("Labels", "Round robin: to each in turn"),
 }
 CHANNEL: dict[str, str] = {
     Channel.EMAIL: QT_TRANSLATE_NOOP("Labels", "Email"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -26,6 +27,7 @@ from inbox_app.core.read.rows import CaseRow, CustomerRow
 from inbox_app.core.vocab import CaseStatus
 from inbox_app.ui import window_layout
 from inbox_app.ui.appearance import icon
+from inbox_app.ui.availability import AvailabilityButton
 from inbox_app.ui.case_actions import CaseActions
 from inbox_app.ui.case_list_model import CaseListModel
 from inbox_app.ui.case_list_view import CaseListView
@@ -76,6 +78,9 @@ class MainWindow(QMainWindow):
         self.window_actions.bind_keys()
         self.status = SyncStatus(ws, self)
         self.statusBar().addPermanentWidget(self.status)
+        if ws.agent is not None:
+            self.availability = AvailabilityButton(ws, self)
+            self.statusBar().addPermanentWidget(self.availability)
         self.live = LiveFeed(ws, self.statusBar())
         self._follow_presence()
         self.actions_.done.connect(lambda words: self.statusBar().showMessage(words, 6000))
@@ -387,6 +392,11 @@ class MainWindow(QMainWindow):
         def run_accounts(allowed: bool) -> None:
             if allowed:
                 self.ws.services.supervisor().start(self.ws.tasks.spawn)
+                # A single-user store's window also hands out the cases of teams that assign
+                # automatically (core/assign.py) until its tasks are cancelled at close; a team
+                # store leaves that to the worker, so idle desktops stay quiet.
+                if self.ws.services.engine.dialect.name == "sqlite":
+                    self.ws.spawn(self.ws.services.assigner().run(asyncio.Event()), "automatic assignment")
 
         def start() -> None:
             self.live.start()

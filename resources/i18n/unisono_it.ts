@@ -817,6 +817,18 @@ città: …</translation>
         <source>{n} d</source>
         <translation>{n} g</translation>
     </message>
+    <message>
+        <source>Balanced: to whoever has the fewest open cases</source>
+        <translation>Bilanciata: a chi ha meno casi aperti</translation>
+    </message>
+    <message>
+        <source>Off: cases wait for someone to take them</source>
+        <translation>Spenta: i casi aspettano che qualcuno li prenda</translation>
+    </message>
+    <message>
+        <source>Round robin: to each in turn</source>
+        <translation>A rotazione: a ciascuno a turno</translation>
+    </message>
 </context>
 <context>
     <name>Launch</name>
@@ -1543,14 +1555,6 @@ città: …</translation>
         <translation>Casi dell'operatore selezionato</translation>
     </message>
     <message>
-        <source>Reassign to</source>
-        <translation>Riassegna a</translation>
-    </message>
-    <message>
-        <source>Reassign selected</source>
-        <translation>Riassegna i selezionati</translation>
-    </message>
-    <message>
         <source>Unassigned</source>
         <translation>Non assegnati</translation>
     </message>
@@ -1563,8 +1567,72 @@ città: …</translation>
         <translation>Seleziona prima uno o più casi.</translation>
     </message>
     <message>
-        <source>{n} cases reassigned.</source>
-        <translation>{n} casi riassegnati.</translation>
+        <source>1 case assigned to {who}.</source>
+        <translation>1 caso assegnato a {who}.</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>Assegna</translation>
+    </message>
+    <message>
+        <source>Assign selected to</source>
+        <translation>Assegna i selezionati a</translation>
+    </message>
+    <message>
+        <source>At capacity: no more cases automatically</source>
+        <translation>Capacità piena: nessun altro caso automaticamente</translation>
+    </message>
+    <message>
+        <source>Automatic assignment gives cases only to available agents</source>
+        <translation>L'assegnazione automatica dà casi solo agli operatori disponibili</translation>
+    </message>
+    <message>
+        <source>Availability</source>
+        <translation>Disponibilità</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Disponibile</translation>
+    </message>
+    <message>
+        <source>Away</source>
+        <translation>Assente</translation>
+    </message>
+    <message>
+        <source>Capacity</source>
+        <translation>Capacità</translation>
+    </message>
+    <message>
+        <source>Cases of {name}:</source>
+        <translation>Casi di {name}:</translation>
+    </message>
+    <message>
+        <source>Drag cases onto an agent to reassign them, or select several and choose an agent below.</source>
+        <translation>Trascina i casi su un operatore per riassegnarli, oppure selezionane diversi e scegli un operatore qui sotto.</translation>
+    </message>
+    <message>
+        <source>Mark available</source>
+        <translation>Segna disponibile</translation>
+    </message>
+    <message>
+        <source>Mark away</source>
+        <translation>Segna assente</translation>
+    </message>
+    <message>
+        <source>Unassigned cases:</source>
+        <translation>Casi non assegnati:</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>nessun limite</translation>
+    </message>
+    <message>
+        <source>nobody</source>
+        <translation>nessuno</translation>
+    </message>
+    <message>
+        <source>{n} cases assigned to {who}.</source>
+        <translation>{n} casi assegnati a {who}.</translation>
     </message>
 </context>
 <context>
@@ -1670,6 +1738,80 @@ città: …</translation>
     <message>
         <source>Remove {name}</source>
         <translation>Togli {name}</translation>
+    </message>
+</context>
+<context>
+    <name>AvailabilityButton</name>
+    <message>
+        <source>Automatic assignment gives you new cases. Click to be away.</source>
+        <translation>L'assegnazione automatica ti dà nuovi casi. Fai clic per essere assente.</translation>
+    </message>
+    <message>
+        <source>You get no new cases automatically. Click to be available.</source>
+        <translation>Non ricevi nuovi casi automaticamente. Fai clic per essere disponibile.</translation>
+    </message>
+    <message>
+        <source>Your availability</source>
+        <translation>La tua disponibilità</translation>
+    </message>
+    <message>
+        <source>○ Away</source>
+        <translation>○ Assente</translation>
+    </message>
+    <message>
+        <source>● Available</source>
+        <translation>● Disponibile</translation>
+    </message>
+</context>
+<context>
+    <name>TeamAssignForm</name>
+    <message>
+        <source> open cases per agent</source>
+        <translation> casi aperti per operatore</translation>
+    </message>
+    <message>
+        <source>Automatic assignment</source>
+        <translation>Assegnazione automatica</translation>
+    </message>
+    <message>
+        <source>Automatic assignment gives nobody more open cases than this</source>
+        <translation>L'assegnazione automatica non dà a nessuno più casi aperti di così</translation>
+    </message>
+    <message>
+        <source>Capacity</source>
+        <translation>Capacità</translation>
+    </message>
+    <message>
+        <source>Hand out cases</source>
+        <translation>Distribuisci i casi</translation>
+    </message>
+    <message>
+        <source>New and reopened cases of the team go to its available agents</source>
+        <translation>I casi nuovi e riaperti del team vanno ai suoi operatori disponibili</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>Nessun limite</translation>
+    </message>
+    <message>
+        <source>Only admins change automatic assignment</source>
+        <translation>Solo gli amministratori cambiano l'assegnazione automatica</translation>
+    </message>
+    <message>
+        <source>Save assignment</source>
+        <translation>Salva assegnazione</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>nessun limite</translation>
+    </message>
+    <message>
+        <source>{team}: {mode}; capacity {limit}.</source>
+        <translation>{team}: {mode}; capacità {limit}.</translation>
+    </message>
+    <message>
+        <source>Automatic assignment of {team}</source>
+        <translation>Assegnazione automatica di {team}</translation>
     </message>
 </context>
 </TS>

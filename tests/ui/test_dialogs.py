@@ -58,14 +58,14 @@ def test_lead_reassigns_from_the_workload_view(make_window, services, qtbot) -> 
     dialog = WorkloadDialog(window.ws, window)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 4)
-    assert dialog.table.item(3, 1).text() == "5"  # unassigned, open
+    assert dialog.table.item(3, 2).text() == "5"  # unassigned, open
     dialog.table.setCurrentCell(3, 0)
     qtbot.waitUntil(lambda: dialog.cases.count() == 5)
     dialog.cases.item(0).setSelected(True)
     dialog.cases.item(1).setSelected(True)
     dialog.target.setCurrentIndex(dialog.target.findData("Marco Bianchi"))
     dialog.reassign.click()
-    qtbot.waitUntil(lambda: dialog.table.item(3, 1) is not None and dialog.table.item(3, 1).text() == "3")
+    qtbot.waitUntil(lambda: dialog.table.item(3, 2) is not None and dialog.table.item(3, 2).text() == "3")
     marco = services.agents.find("Marco Bianchi")
     from inbox_app.core.read.queries import CaseFilter
 

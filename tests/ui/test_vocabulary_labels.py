@@ -15,6 +15,7 @@ TABLES: list[tuple[type[StrEnum], dict[str, str]]] = [
     (vocab.CaseStatus, labels.STATUS),
     (vocab.Priority, labels.PRIORITY),
     (vocab.Role, labels.ROLE),
+    (vocab.AssignMode, labels.ASSIGN_MODE),
     (vocab.Channel, labels.CHANNEL),
     (vocab.Delivery, labels.DELIVERY),
     (vocab.AccountStatus, labels.ACCOUNT_STATUS),

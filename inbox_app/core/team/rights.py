@@ -70,8 +70,11 @@ _CASE_WORK = (
     "last_message_at",
     "version",
 )
-# Ingest (ingest_records.CaseRec.FIELDS), sending (outbox_dispatch) and waking snoozed cases.
+# Ingest (ingest_records.CaseRec.FIELDS), sending (outbox_dispatch), waking snoozed cases and
+# automatic assignment (core/assign.py: a free case's assignee, counted as a change: version).
 _CASE_SYNC = (
+    "assignee_id",
+    "version",
     "customer_id",
     "status",
     "resolved_at",
@@ -79,7 +82,6 @@ _CASE_SYNC = (
     "last_message_at",
     "waiting_since",
     "first_response_at",
-    "version",
 )
 # Merging moves messages, moving a thread moves them between cases, Retry queues again.
 _MESSAGE_WORK = ("customer_id", "case_id", "delivery", "next_attempt_at", "attempts")
@@ -108,7 +110,11 @@ def _work(agent: Rights, worker: Rights) -> dict[str, Rights]:
 RIGHTS: dict[str, dict[str, Rights]] = {
     # Configuration is the admin's; the others read it.
     "channel_accounts": _work(READ, Rights(read=True, change=SYNC_STATUS)),
-    "agents": _work(READ, READ),
+    # Agents say whether they are available (their own only: a row rule), leads anyone's;
+    # the worker's assignment passes note when each agent last got a case (core/assign.py).
+    "agents": _work(
+        Rights(read=True, change=("available",)), Rights(read=True, change=("last_assigned_at",))
+    ),
     "teams": _work(READ, READ),
     "store_settings": _work(READ, READ),
     "templates": {Role.AGENT: READ, Role.LEAD: ALL, Role.ADMIN: ALL, WORKER: NONE},

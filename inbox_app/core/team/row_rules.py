@@ -14,7 +14,9 @@ not enough, since an agent's login could be used from any SQL client:
   to nobody or that agent (taking a free case, giving one's own back): moving a case
   a colleague holds, or assigning one to someone else, needs a lead's or an admin's
   login, unless the store setting agents_may_reassign is true (see core/claims.py);
-  likewise a case's team changes, with an agent's login, only from none to one.
+  likewise a case's team changes, with an agent's login, only from none to one;
+- an agent's availability (available or away, which automatic assignment follows) changes,
+  with an agent's login, only for that agent: leads and admins set anyone's.
 
 Agents cannot take these rules away (only the tables' owner can drop a trigger or
 a policy) nor change which agent their login belongs to (the login role's
@@ -97,6 +99,26 @@ END
 $body$
 """
 
+_AGENT_AVAILABLE = """
+CREATE OR REPLACE FUNCTION {schema}.inbox_agent_available() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog AS $body$
+DECLARE
+    me bigint := {schema}.inbox_login_agent();
+    my_role text;
+BEGIN
+    IF me IS NULL OR OLD.id = me OR NEW.available IS NOT DISTINCT FROM OLD.available THEN
+        RETURN NEW;
+    END IF;
+    SELECT a.role INTO my_role FROM {schema}.agents a WHERE a.id = me;
+    IF my_role IN ('lead', 'admin') THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION USING ERRCODE = '42501',
+        MESSAGE = 'only leads and admins set another agent''s availability';
+END
+$body$
+"""
+
 
 def install(conn: Connection, schema: str, groups: Mapping[str, str]) -> None:
     """(Re)create the functions, the audit trigger and the row policies.
@@ -117,6 +139,12 @@ def install(conn: Connection, schema: str, groups: Mapping[str, str]) -> None:
     run(
         f"CREATE TRIGGER cases_assignee BEFORE UPDATE OF assignee_id, team_id ON {schema}.cases "
         f"FOR EACH ROW EXECUTE FUNCTION {schema}.inbox_case_assignee()"
+    )
+    run(_AGENT_AVAILABLE.format(schema=schema))
+    run(f"DROP TRIGGER IF EXISTS agents_available ON {schema}.agents")
+    run(
+        f"CREATE TRIGGER agents_available BEFORE UPDATE OF available ON {schema}.agents "
+        f"FOR EACH ROW EXECUTE FUNCTION {schema}.inbox_agent_available()"
     )
     mine = f"agent_id = {schema}.inbox_login_agent()"
     for table in OWN_ROWS:

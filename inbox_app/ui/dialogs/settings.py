@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
 
 from connectors.base import ExplainsSecret, SettingSpec
 from inbox_app.core.accounts import AccountRow
+from inbox_app.core.agents import TeamRow
 from inbox_app.core.vocab import AccountStatus, Channel, Role
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
+from inbox_app.ui.dialogs.team_assign import TeamAssignForm
 from inbox_app.ui.workspace import Workspace
 
 # The channels a template has variants for (a call and a note are no reply).
@@ -357,13 +359,22 @@ class TeamsTab(QWidget):
         for w in (self.name, self.add, self.rename):
             form.addWidget(w)
         layout.addLayout(form)
+        self.assignment = TeamAssignForm(ws, self)
+        layout.addWidget(self.assignment)
         self.result = QLabel(self)
         self.result.setWordWrap(True)
         layout.addWidget(self.result)
+        self._rows: dict[int, TeamRow] = {}
         self.list.currentItemChanged.connect(self._picked)
         self.add.clicked.connect(self._add)
         self.rename.clicked.connect(self._rename)
+        self.assignment.saved.connect(lambda words: self._done(words, self._current_id()))
+        self.assignment.failed.connect(self.result.setText)
         self.refresh()
+
+    def _current_id(self) -> int:
+        item = self.list.currentItem()
+        return int(item.data(Qt.ItemDataRole.UserRole)[0]) if item is not None else -1
 
     def _done(self, words: str, select: int) -> None:
         self.result.setText(words)
@@ -374,11 +385,13 @@ class TeamsTab(QWidget):
 
         def gather() -> list[tuple[int, str, list[str]]]:
             people = agents.list()
+            self._rows = {t.id: t for t in agents.team_rows()}
             return [(tid, name, [a.name for a in people if a.team == name]) for tid, name in agents.teams()]
 
         self._ws.call(gather, done=lambda teams: self._fill(teams, select), task="teams")
 
     def _fill(self, teams: list[tuple[int, str, list[str]]], select: int | None) -> None:
+        self.assignment.show_team(None)
         self.list.clear()
         for tid, name, members in teams:
             text = f"{name}: {', '.join(members)}" if members else name
@@ -393,6 +406,7 @@ class TeamsTab(QWidget):
         self.rename.setEnabled(item is not None)
         if item is not None:
             self.name.setText(item.data(Qt.ItemDataRole.UserRole)[1])
+        self.assignment.show_team(self._rows.get(self._current_id()) if item is not None else None)
 
     def _add(self) -> None:
         self._ws.call(
