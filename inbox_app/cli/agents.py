@@ -35,6 +35,12 @@ def register(sub: Commands) -> None:
     p = ag.add_parser("role", help="change an agent's role (and the database group of their login)")
     p.add_argument("name", help="agent name or email")
     p.add_argument("role", choices=codes(Role))
+    p = ag.add_parser(
+        "trainee", help="mark an agent trainee: every reply of theirs waits for a lead's approval"
+    )
+    p.add_argument("name", help="agent name or email")
+    p.add_argument("state", choices=["on", "off"])
+    json_flag(p)
 
 
 def run(args: argparse.Namespace, s: Services) -> int:
@@ -43,6 +49,14 @@ def run(args: argparse.Namespace, s: Services) -> int:
         _login(args, s, actor)
     elif args.action == "role":
         _role(args, s, actor)
+    elif args.action == "trainee":
+        row = s.agents.set_trainee(args.name, args.state == "on", actor=actor)
+        words = (
+            "now a trainee: every reply of theirs waits for a lead's approval"
+            if row.trainee
+            else "no longer a trainee"
+        )
+        out(args, row.to_json(), f"{row.name} is {words}")
     elif args.action == "add":
         row = s.agents.add(args.name, args.email, args.role, args.team, actor=actor)
         out(args, row.to_json(), f"added {row.role} {row.name} <{row.email}>")
@@ -51,7 +65,10 @@ def run(args: argparse.Namespace, s: Services) -> int:
         out(
             args,
             [r.to_json() for r in rows],
-            "\n".join(f"{r.name:24} {r.email:32} {r.role:6} {r.team or '-'}" for r in rows)
+            "\n".join(
+                f"{r.name:24} {r.email:32} {r.role:6} {r.team or '-'}{'  (trainee)' if r.trainee else ''}"
+                for r in rows
+            )
             or "no agents yet",
         )
     return 0

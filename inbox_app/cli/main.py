@@ -18,6 +18,7 @@ from inbox_app import APP_NAME, __version__
 from inbox_app.cli import (
     accounts,
     agents,
+    approvals,
     cases,
     customers,
     db,
@@ -49,6 +50,7 @@ GROUPS = (
     customers,
     cases,
     reply,
+    approvals,
     search,
     quarantine,
     agents,
@@ -104,6 +106,7 @@ def _errors() -> tuple[type[BaseException], ...]:
     from connectors.base import ConnectorError
     from inbox_app.core.accounts import AccountError
     from inbox_app.core.agents import AgentError
+    from inbox_app.core.approvals import ApprovalError
     from inbox_app.core.cases import CaseError
     from inbox_app.core.customers.service import CustomerError
     from inbox_app.core.ingest.service import IngestError
@@ -119,6 +122,7 @@ def _errors() -> tuple[type[BaseException], ...]:
         CommandError,
         AccountError,
         AgentError,
+        ApprovalError,
         CaseError,
         CustomerError,
         StoreError,

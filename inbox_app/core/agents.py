@@ -29,9 +29,17 @@ class AgentRow:
     email: str
     role: str
     team: str | None
+    trainee: bool = False  # every reply waits for a lead's approval (core/approvals.py)
 
     def to_json(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name, "email": self.email, "role": self.role, "team": self.team}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "email": self.email,
+            "role": self.role,
+            "team": self.team,
+            "trainee": self.trainee,
+        }
 
 
 class AgentService:
@@ -85,12 +93,24 @@ class AgentService:
             db_roles.follow_role(s, agent.id, role)
             audit.record(s, actor, "agent.role_changed", "agent", agent.id, role=role, before=before)
             team = s.scalar(select(Team.name).where(Team.id == agent.team_id)) if agent.team_id else None
-            return AgentRow(agent.id, agent.name, agent.email, agent.role, team)
+            return AgentRow(agent.id, agent.name, agent.email, agent.role, team, agent.trainee)
+
+    def set_trainee(self, who: str, trainee: bool, *, actor: str | None = None) -> AgentRow:
+        """Mark an agent trainee (every reply of theirs waits for a lead) or not."""
+        with self._factory() as s, s.begin():
+            agent = s.scalar(select(Agent).where((Agent.name == who) | (Agent.email == who)))
+            if agent is None:
+                raise AgentError(f"no agent named {who!r} (see 'inbox-app agents list')")
+            if agent.trainee != trainee:
+                agent.trainee = trainee
+                audit.record(s, actor, "agent.trainee_changed", "agent", agent.id, trainee=trainee)
+            team = s.scalar(select(Team.name).where(Team.id == agent.team_id)) if agent.team_id else None
+            return AgentRow(agent.id, agent.name, agent.email, agent.role, team, agent.trainee)
 
     def list(self) -> list[AgentRow]:
         with self._factory() as s:
             return [
-                AgentRow(a.id, a.name, a.email, a.role, t)
+                AgentRow(a.id, a.name, a.email, a.role, t, a.trainee)
                 for a, t in s.execute(
                     select(Agent, Team.name).outerjoin(Team, Team.id == Agent.team_id).order_by(Agent.name)
                 )
