@@ -54,7 +54,7 @@ def test_the_worker_login_cannot_claim_a_held_reply_and_a_lead_login_approves_wi
     for sql in (
         f"UPDATE messages SET delivery = 'sending', attempts = attempts + 1 WHERE id = {message_id}",
         f"UPDATE messages SET delivery = 'queued' WHERE id = {message_id}",
-        f"UPDATE messages SET delivery = 'sent' WHERE delivery = 'awaiting_approval'",
+        "UPDATE messages SET delivery = 'sent' WHERE delivery = 'awaiting_approval'",
     ):
         _refused(team, worker, sql, "sent only once a lead approves it")
     _refused(
