@@ -48,8 +48,8 @@ def test_a_lead_opens_the_held_reply_from_the_view_edits_and_approves_it(
     qtbot.waitUntil(lambda: window.timeline.review_dialog is not None, timeout=5000)
     dialog = window.timeline.review_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=5000)
-    assert "Reply by Marco Bianchi on case #%d (posta), held because its author is a trainee." % case_id == (
-        dialog.intro.text()
+    assert dialog.intro.text() == (
+        f"Reply by Marco Bianchi on case #{case_id} (posta), held because its author is a trainee."
     )
     assert dialog.answering.text() == "Vorrei sapere lo stato del rimborso."
     assert not dialog.reject_button.isEnabled()  # a rejection needs its reason
