@@ -82,11 +82,12 @@ def rule_for(*, trainee: bool, rules: AccountRules, public: bool, stars: int | N
 
 def rule_words(rule: str) -> str:
     """Why a reply waits, in English (the command line's words; the window has its own)."""
-    return {
+    words: dict[str, str] = {
         ApprovalRule.TRAINEE: "its author is a trainee",
         ApprovalRule.LOW_RATING: "it answers a low-rated review",
         ApprovalRule.PUBLIC: "it is public",
-    }.get(rule, rule)
+    }
+    return words.get(rule, rule)
 
 
 def _value(key: str, value: Any) -> Any:
