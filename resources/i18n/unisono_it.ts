@@ -498,6 +498,10 @@
         <source>Not sent: {reason}</source>
         <translation>Non inviato: {reason}</translation>
     </message>
+    <message>
+        <source>Reply held: it waits for a lead's approval before it is sent.</source>
+        <translation>Risposta trattenuta: attende l'approvazione di un responsabile prima di partire.</translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>

@@ -119,3 +119,26 @@ def test_a_lead_never_reviews_their_own_held_reply(make_window, services: Servic
     card = _open_held(window, qtbot, case.id, message_id)
     assert card.state.text() == "Awaiting approval"
     assert card._review_button is None or not card.review_button.isVisible()
+
+
+def test_a_trainee_sending_from_the_composer_is_told_the_reply_waits(
+    make_window, services: Services, qtbot
+) -> None:
+    services.agents.set_trainee("Marco Bianchi", True)
+    case = next(c for c in services.queries.cases() if c.subject == "Rimborso")
+    window = make_window("Marco Bianchi")
+    qtbot.waitUntil(lambda: window.case_model.rowCount() == 5, timeout=5000)
+    assert window.cases.select_case(case.id)
+    composer = window.composer
+    qtbot.waitUntil(lambda: composer.account.count() > 0 and composer.seen.case_id == case.id, timeout=5000)
+    composer.editor.setFocus()
+    qtbot.keyClicks(composer.editor, "Il rimborso parte domani.")
+    qtbot.mouseClick(composer.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: composer.status.text().startswith("Reply held"), timeout=5000)
+    assert composer.status.text() == "Reply held: it waits for a lead's approval before it is sent."
+    [held] = services.approvals.waiting()
+    assert (held.author, held.text, held.rule) == ("Marco Bianchi", "Il rimborso parte domani.", "trainee")
+    qtbot.waitUntil(lambda: any(c.row.id == held.message_id for c in window.timeline.cards), timeout=5000)
+    card = next(c for c in window.timeline.cards if c.row.id == held.message_id)
+    qtbot.waitUntil(lambda: card.state.text() == "Awaiting approval", timeout=5000)
+    assert card._review_button is None or not card.review_button.isVisible()
