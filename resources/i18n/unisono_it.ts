@@ -1728,6 +1728,10 @@ città: …</translation>
         <source>{who} already decided on this reply.</source>
         <translation>{who} ha già deciso su questa risposta.</translation>
     </message>
+    <message>
+        <source>Close</source>
+        <translation>Chiudi</translation>
+    </message>
 </context>
 <context>
     <name>Approvals</name>

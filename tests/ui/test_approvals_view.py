@@ -142,3 +142,23 @@ def test_a_trainee_sending_from_the_composer_is_told_the_reply_waits(
     card = next(c for c in window.timeline.cards if c.row.id == held.message_id)
     qtbot.waitUntil(lambda: card.state.text() == "Awaiting approval", timeout=5000)
     assert card._review_button is None or not card.review_button.isVisible()
+
+
+def test_a_decision_taken_meanwhile_elsewhere_is_said_in_the_dialog(
+    make_window, services: Services, qtbot
+) -> None:
+    case_id, message_id = _held_reply(services)
+    window = make_window("Sara Conti")
+    qtbot.waitUntil(lambda: window.views_model.count(APPROVALS) == 1, timeout=5000)
+    card = _open_held(window, qtbot, case_id, message_id)
+    qtbot.mouseClick(card.review_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.timeline.review_dialog is not None, timeout=5000)
+    dialog = window.timeline.review_dialog
+    [held] = services.approvals.waiting()
+    services.approvals.reject(held.id, "Troppo brusca", actor="Giulia Rossi")  # another desktop, first
+    qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.problem.isVisible, timeout=5000)
+    assert dialog.problem.text() == "Not done: Giulia Rossi already decided on this reply."
+    assert dialog.isVisible() and not dialog.approve_button.isEnabled()
+    assert dialog.cancel_button.text() == "Close"
+    assert services.queries.message(message_id).delivery == "rejected"

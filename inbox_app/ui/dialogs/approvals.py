@@ -104,6 +104,7 @@ class ApprovalDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         layout.addWidget(buttons)
         self._busy = False
+        self._settled = False  # someone else decided meanwhile: nothing left to do here
         self._update()
         self.resize(560, 420)
 
@@ -115,8 +116,9 @@ class ApprovalDialog(QDialog):
         self.approve_button.setText(
             self.tr("&Approve edited reply") if self.edited() else self.tr("&Approve and send")
         )
-        self.approve_button.setEnabled(text_ok and not self._busy)
-        self.reject_button.setEnabled(bool(self.reason.text().strip()) and not self._busy)
+        free = not self._busy and not self._settled
+        self.approve_button.setEnabled(text_ok and free)
+        self.reject_button.setEnabled(bool(self.reason.text().strip()) and free)
         self.reject_button.setToolTip(
             "" if self.reason.text().strip() else self.tr("Write the reason first: the author reads it")
         )
@@ -145,6 +147,8 @@ class ApprovalDialog(QDialog):
             why = self.tr("{who} already decided on this reply.").format(
                 who=exc.by or self.tr("Another lead")
             )
+            self._settled = True
+            self.cancel_button.setText(self.tr("Close"))
         elif isinstance(exc, OwnReply):
             why = self.tr("This is your own reply: another lead decides on it.")
         elif isinstance(exc, NotALead):
