@@ -67,6 +67,8 @@ class AccountRow:
     progress_total: int | None = None
     team_id: int | None = None  # the team new cases of this account belong to
     team: str | None = None
+    # Which replies wait for a lead (core/approval_rules.py).
+    approvals: approval_rules.AccountRules = approval_rules.AccountRules()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +81,8 @@ class AccountRow:
             "channel": self.channel,
             "id": self.id,
             "team": self.team,
+            "approve_stars_max": self.approvals.stars_max,
+            "approve_public": self.approvals.public,
         }
 
 
@@ -98,6 +102,7 @@ def _row(a: ChannelAccount, s: Session) -> AccountRow:
         a.progress_total,
         team_id,
         team,
+        approval_rules.of_account(a.settings),
     )
 
 

@@ -134,5 +134,10 @@ def test_a_trainee_waits_on_every_account_and_a_lead_never_approves_their_own(
     assert _message(cli, cases[1], lead_held["id"])["delivery"] == "awaiting_approval"
     cli("agents", "trainee", "Sara Conti", "off")
     assert _reply(cli, cases[5], "Ancora grazie")["delivery"] == "queued"
+    [account] = cli.json("accounts", "list")
+    assert (account["approve_stars_max"], account["approve_public"]) == (2, False)
+    cli("accounts", "set", "reviews", "--set", "approve_stars_max=none", "--set", "approve_public=true")
+    [account] = cli.json("accounts", "list")
+    assert (account["approve_stars_max"], account["approve_public"]) == (None, True)
     bad = cli("accounts", "set", "reviews", "--set", "approve_stars_max=9", ok=False)
     assert bad.returncode == 1 and "from 1 to 5" in bad.stderr
