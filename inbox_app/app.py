@@ -27,6 +27,7 @@ from inbox_app.paths import default_database_url
 
 if TYPE_CHECKING:
     from connectors.base import Capabilities, ConnectorClass
+    from inbox_app.core.approvals import ApprovalService
     from inbox_app.core.ingest.service import IngestService
     from inbox_app.core.outbox.queue import OutboxService
 
@@ -100,6 +101,17 @@ class Services:
                 options["key_maker"] = self.key_maker
             self.extra["outbox"] = OutboxService(self.factory, self.bus, **options)
         return self.extra["outbox"]  # type: ignore[no-any-return]
+
+    @property
+    def approvals(self) -> ApprovalService:
+        """Replies held for a lead: listing them, approving and rejecting."""
+        if "approvals" not in self.extra:
+            from inbox_app.core.approvals import ApprovalService
+
+            self.extra["approvals"] = ApprovalService(
+                self.factory, self.bus, capabilities_of=self.capabilities_of
+            )
+        return self.extra["approvals"]  # type: ignore[no-any-return]
 
     def supervisor(self):  # type: ignore[no-untyped-def]
         from inbox_app.sync.supervisor import Supervisor

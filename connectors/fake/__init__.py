@@ -182,6 +182,8 @@ class FakeConnector(FindsSent, CapabilitiesPerAccount):
                 bounce_of=data.get("bounce_of"),
                 bounce_reason=data.get("bounce_reason"),
                 idempotency_key=data.get("idempotency_key"),
+                # What the channel says beside the text, e.g. a review's stars ({"stars": 2}).
+                meta=dict(data.get("meta") or {}),
                 attachments=tuple(
                     AttachmentData(
                         a["filename"],

@@ -90,6 +90,10 @@ def _kinds(s: Services) -> None:
         print(f"    replies: {_replies_words(cls.capabilities)}")
     print("every kind")
     print("    team: the team new cases of the account belong to ('none' for no team)")
+    print(
+        "    approve_stars_max: replies to reviews of this many stars or fewer wait for a lead (1-5, 'none')"
+    )
+    print("    approve_public: every public reply of the account waits for a lead (true/false)")
 
 
 def _parse_settings(pairs: list[str]) -> dict[str, str]:

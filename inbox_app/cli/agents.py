@@ -39,6 +39,12 @@ def register(sub: Commands) -> None:
     p.add_argument("name", help="agent name or email")
     p.add_argument("state", choices=("available", "away"))
     json_flag(p)
+    p = ag.add_parser(
+        "trainee", help="mark an agent trainee: every reply of theirs waits for a lead's approval"
+    )
+    p.add_argument("name", help="agent name or email")
+    p.add_argument("state", choices=["on", "off"])
+    json_flag(p)
 
 
 def run(args: argparse.Namespace, s: Services) -> int:
@@ -50,6 +56,14 @@ def run(args: argparse.Namespace, s: Services) -> int:
     elif args.action == "availability":
         said = s.assign.set_availability(args.name, args.state == "available", actor=actor)
         out(args, said, f"{said['name']} is now {args.state}")
+    elif args.action == "trainee":
+        row = s.agents.set_trainee(args.name, args.state == "on", actor=actor)
+        words = (
+            "now a trainee: every reply of theirs waits for a lead's approval"
+            if row.trainee
+            else "no longer a trainee"
+        )
+        out(args, row.to_json(), f"{row.name} is {words}")
     elif args.action == "add":
         row = s.agents.add(args.name, args.email, args.role, args.team, actor=actor)
         out(args, row.to_json(), f"added {row.role} {row.name} <{row.email}>")
@@ -60,6 +74,7 @@ def run(args: argparse.Namespace, s: Services) -> int:
             [r.to_json() for r in rows],
             "\n".join(
                 f"{r.name:24} {r.email:32} {r.role:6} {r.team or '-':16} {'available' if r.available else 'away'}"
+                f"{'  (trainee)' if r.trainee else ''}"
                 for r in rows
             )
             or "no agents yet",

@@ -18,6 +18,7 @@ from inbox_app import APP_NAME, __version__
 from inbox_app.cli import (
     accounts,
     agents,
+    approvals,
     cases,
     customers,
     db,
@@ -50,6 +51,7 @@ GROUPS = (
     customers,
     cases,
     reply,
+    approvals,
     search,
     quarantine,
     agents,
@@ -105,6 +107,7 @@ def _errors() -> tuple[type[BaseException], ...]:
     from connectors.base import ConnectorError
     from inbox_app.core.accounts import AccountError
     from inbox_app.core.agents import AgentError
+    from inbox_app.core.approvals import ApprovalError
     from inbox_app.core.assign import AssignError
     from inbox_app.core.cases import CaseError
     from inbox_app.core.customers.service import CustomerError
@@ -122,6 +125,7 @@ def _errors() -> tuple[type[BaseException], ...]:
         AccountError,
         AgentError,
         AssignError,
+        ApprovalError,
         CaseError,
         CustomerError,
         StoreError,

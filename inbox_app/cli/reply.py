@@ -76,6 +76,14 @@ def run(args: argparse.Namespace, s: Services) -> int:
         _say_held(args, held)
         return EXIT_HELD
     row = s.queries.message(message_id)
+    if row.delivery == "awaiting_approval":
+        out(
+            args,
+            row.to_json(),
+            f"reply held as message {message_id} on {row.account}: it waits for a lead's approval "
+            "('inbox-app approvals list')",
+        )
+        return 0
     out(
         args,
         row.to_json(),

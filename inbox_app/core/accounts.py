@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.base import ConnectorClass, SettingsError, validate_settings
-from inbox_app.core import audit, routing
+from inbox_app.core import approval_rules, audit, routing
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.customers.reach import PLAYS_ANY_CHANNEL
 from inbox_app.core.events import AccountsChanged, EventBus
@@ -37,6 +37,14 @@ def _routing(settings: Mapping[str, Any]) -> tuple[dict[str, Any], object]:
     return rest, team
 
 
+def _approval(settings: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The connector's settings, and the approval rules named (core/approval_rules.py)."""
+    try:
+        return approval_rules.split(settings)
+    except approval_rules.RuleSettingError as exc:
+        raise AccountError(str(exc))
+
+
 def _team_id(s: Session, name: object) -> int | None:
     try:
         return routing.team_id_named(s, name)
@@ -59,6 +67,8 @@ class AccountRow:
     progress_total: int | None = None
     team_id: int | None = None  # the team new cases of this account belong to
     team: str | None = None
+    # Which replies wait for a lead (core/approval_rules.py).
+    approvals: approval_rules.AccountRules = approval_rules.AccountRules()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +81,8 @@ class AccountRow:
             "channel": self.channel,
             "id": self.id,
             "team": self.team,
+            "approve_stars_max": self.approvals.stars_max,
+            "approve_public": self.approvals.public,
         }
 
 
@@ -90,6 +102,7 @@ def _row(a: ChannelAccount, s: Session) -> AccountRow:
         a.progress_total,
         team_id,
         team,
+        approval_rules.of_account(a.settings),
     )
 
 
@@ -125,6 +138,7 @@ class AccountService:
     ) -> AccountRow:
         cls = self.connector_class(kind)
         settings, team = _routing(settings)
+        settings, rules = _approval(settings)
         if not _NAME.match(name):
             raise AccountError(
                 f"account name {name!r} must start with a letter or digit and use only "
@@ -153,7 +167,7 @@ class AccountService:
                 name=name,
                 kind=kind,
                 channel=channel,
-                settings=routing.stored(clean, team_id),
+                settings={**routing.stored(clean, team_id), **approval_rules.stored({}, rules)},
                 enabled=True,
                 status=AccountStatus.IDLE,
                 created_at=utcnow(),
@@ -179,6 +193,7 @@ class AccountService:
         self, name: str, changes: Mapping[str, Any], secret: str | None = None, *, actor: str | None = None
     ) -> AccountRow:
         changes, team = _routing(changes)
+        changes, rules = _approval(changes)
         with self._factory() as s, s.begin():
             account = self._get(s, name)
             cls = self.connector_class(account.kind)
@@ -192,14 +207,15 @@ class AccountService:
             team_id = kept if team is _KEEP else _team_id(s, team)
             if secret:
                 self.secrets.set(name, secret)
-            account.settings = routing.stored(clean, team_id)
+            kept_rules = approval_rules.stored(account.settings, rules)
+            account.settings = {**routing.stored(clean, team_id), **kept_rules}
             audit.record(
                 s,
                 actor,
                 "account.changed",
                 "channel_account",
                 account.id,
-                changed=sorted([*changes, *([routing.TEAM] if team is not _KEEP else [])]),
+                changed=sorted([*changes, *rules, *([routing.TEAM] if team is not _KEEP else [])]),
                 secret_changed=bool(secret),
                 **({"team_id": team_id} if team is not _KEEP else {}),
             )

@@ -30,6 +30,7 @@ class AgentRow:
     role: str
     team: str | None
     available: bool = True  # available or away, for automatic assignment (core/assign.py)
+    trainee: bool = False  # every reply waits for a lead's approval (core/approvals.py)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -39,6 +40,7 @@ class AgentRow:
             "role": self.role,
             "team": self.team,
             "available": self.available,
+            "trainee": self.trainee,
         }
 
 
@@ -86,7 +88,15 @@ class AgentService:
             s.add(agent)
             s.flush()
             audit.record(s, actor, "agent.added", "agent", agent.id, name=name, role=role, team=team)
-            return AgentRow(agent.id, agent.name, agent.email, agent.role, team)
+            return AgentRow(
+                agent.id,
+                agent.name,
+                agent.email,
+                agent.role,
+                team,
+                bool(agent.available),
+                bool(agent.trainee),
+            )
 
     def set_role(self, who: str, role: str, *, actor: str | None = None) -> AgentRow:
         """Change what an agent may do; in team mode their database login changes group with it."""
@@ -101,12 +111,40 @@ class AgentService:
             db_roles.follow_role(s, agent.id, role)
             audit.record(s, actor, "agent.role_changed", "agent", agent.id, role=role, before=before)
             team = s.scalar(select(Team.name).where(Team.id == agent.team_id)) if agent.team_id else None
-            return AgentRow(agent.id, agent.name, agent.email, agent.role, team)
+            return AgentRow(
+                agent.id,
+                agent.name,
+                agent.email,
+                agent.role,
+                team,
+                bool(agent.available),
+                bool(agent.trainee),
+            )
+
+    def set_trainee(self, who: str, trainee: bool, *, actor: str | None = None) -> AgentRow:
+        """Mark an agent trainee (every reply of theirs waits for a lead) or not."""
+        with self._factory() as s, s.begin():
+            agent = s.scalar(select(Agent).where((Agent.name == who) | (Agent.email == who)))
+            if agent is None:
+                raise AgentError(f"no agent named {who!r} (see 'inbox-app agents list')")
+            if agent.trainee != trainee:
+                agent.trainee = trainee
+                audit.record(s, actor, "agent.trainee_changed", "agent", agent.id, trainee=trainee)
+            team = s.scalar(select(Team.name).where(Team.id == agent.team_id)) if agent.team_id else None
+            return AgentRow(
+                agent.id,
+                agent.name,
+                agent.email,
+                agent.role,
+                team,
+                bool(agent.available),
+                bool(agent.trainee),
+            )
 
     def list(self) -> list[AgentRow]:
         with self._factory() as s:
             return [
-                AgentRow(a.id, a.name, a.email, a.role, t, bool(a.available))
+                AgentRow(a.id, a.name, a.email, a.role, t, bool(a.available), bool(a.trainee))
                 for a, t in s.execute(
                     select(Agent, Team.name).outerjoin(Team, Team.id == Agent.team_id).order_by(Agent.name)
                 )

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from inbox_app.core.approval_rules import ACCOUNT_KEYS as APPROVAL_KEYS
 from inbox_app.core.store.models import Team
 
 #: What an admin calls the setting.
@@ -27,8 +28,9 @@ class RoutingError(ValueError):
 
 
 def connector_settings(stored: Mapping[str, Any]) -> dict[str, Any]:
-    """The settings the account's connector reads: the stored ones without the routing."""
-    return {k: v for k, v in stored.items() if k != TEAM_ID}
+    """The settings the account's connector reads: the stored ones without the routing and
+    the approval rules (core/approval_rules.py), which are the app's."""
+    return {k: v for k, v in stored.items() if k != TEAM_ID and k not in APPROVAL_KEYS}
 
 
 def team_id_named(s: Session, name: object) -> int | None:

@@ -54,6 +54,14 @@ class ApprovalState(StrEnum):
     REJECTED = "rejected"
 
 
+class ApprovalRule(StrEnum):
+    """Why a reply waits for a lead (core/approval_rules.py), the first that applies."""
+
+    TRAINEE = "trainee"  # its author is marked trainee: every reply, on every account
+    LOW_RATING = "low_rating"  # it answers a review of the account's approve_stars_max stars or fewer
+    PUBLIC = "public"  # it is public and the account has approve_public=true
+
+
 class AssignMode(StrEnum):
     """How a team's new and reopened cases find an agent."""
 

@@ -436,7 +436,7 @@ class Composer(QWidget):
         self._save_timer.stop()
         self.send_button.setEnabled(False)
 
-        def queue() -> int:
+        def queue() -> tuple[int, bool]:
             message_id = self._ws.services.outbox.queue_reply(
                 case_id,
                 text,
@@ -448,16 +448,26 @@ class Composer(QWidget):
                 force=force,
             )
             self._ws.drafts.discard(case_id, self._ws.agent_id)
-            return message_id
+            # Held for a lead (core/approvals.py): "queued" would promise it is on its way.
+            held = self._ws.services.queries.message(message_id).delivery == "awaiting_approval"
+            return message_id, held
 
-        def done(message_id: int) -> None:
+        def done(result: tuple[int, bool]) -> None:
+            message_id, held = result
             if self.case is not None and self.case.id == case_id:
                 self._restoring = True
                 self.editor.clear()
                 self.files.clear()
                 self._template = None
                 self._restoring = False
-                self.status.setText(self.tr("Note added.") if note else self.tr("Reply queued."))
+                if note:
+                    self.status.setText(self.tr("Note added."))
+                elif held:
+                    self.status.setText(
+                        self.tr("Reply held: it waits for a lead's approval before it is sent.")
+                    )
+                else:
+                    self.status.setText(self.tr("Reply queued."))
             self.send_button.setEnabled(self.can_send())
             self.sent.emit(message_id)
 

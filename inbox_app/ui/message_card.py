@@ -3,6 +3,7 @@ state) and the sanitized body it shows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -64,13 +65,22 @@ class MessageBody(QTextBrowser):
 
 class MessageCard(QFrame):
     retry = Signal(int)
+    reviewRequested = Signal(int)  # a lead asked to approve or reject this held reply
     saveAttachment = Signal(object)  # AttachmentRow
     openAttachment = Signal(object)  # AttachmentRow
     imagesWanted = Signal()  # the agent asked for this message's remote images
 
-    def __init__(self, row: MessageRow, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        row: MessageRow,
+        parent: QWidget | None = None,
+        *,
+        may_review: Callable[[MessageRow], bool] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("messageCard")
+        # Whether the window's agent decides on this held reply (a lead, not its author).
+        self._may_review = may_review
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(2)
@@ -109,6 +119,7 @@ class MessageCard(QFrame):
         # Buttons only some messages need are made when one does: a card is built per
         # message shown, and switching customers builds a screenful of them at once.
         self._retry_button: QPushButton | None = None
+        self._review_button: QPushButton | None = None
         self._images_button: QToolButton | None = None
         self._quote_button: QToolButton | None = None
         self._marks: QLabel | None = None
@@ -125,6 +136,18 @@ class MessageCard(QFrame):
             self._head.insertWidget(self._head.indexOf(self.time), button, 0, Qt.AlignmentFlag.AlignTop)
             self._retry_button = button
         return self._retry_button
+
+    @property
+    def review_button(self) -> QPushButton:
+        if self._review_button is None:
+            button = QPushButton(self.tr("Review…"), self.frame)
+            button.setToolTip(self.tr("Approve this reply, edited or not, or reject it with a reason"))
+            button.clicked.connect(lambda: self.reviewRequested.emit(self.row.id))
+            button.hide()
+            # Under the reply, not in its header: the header keeps its one line beside the state.
+            self._tool_row().addWidget(button)
+            self._review_button = button
+        return self._review_button
 
     @property
     def marks(self) -> QLabel:
@@ -199,11 +222,20 @@ class MessageCard(QFrame):
         self.state.style().polish(self.state)
         state = labels.word(labels.DELIVERY, row.delivery)
         self.state.setText(f"{state}: {row.error}" if failed and row.error else state)
-        self.state.setToolTip(row.error or "")
+        if row.delivery == Delivery.AWAITING_APPROVAL:
+            self.state.setToolTip(self.tr("A lead approves this reply before it is sent"))
+        else:
+            self.state.setToolTip(row.error or "")
         self.state.setAccessibleName(self.tr("Delivery state: {state}").format(state=state))
         if failed or self._retry_button is not None:
             self.retry_button.setVisible(failed)
+        held = row.delivery == Delivery.AWAITING_APPROVAL
+        reviewable = held and self._may_review is not None and self._may_review(row)
+        if reviewable or self._review_button is not None:
+            self.review_button.setVisible(reviewable)
         marks = message_marks.marks(row.meta, row.direction) if row.meta else []
+        if row.direction == Direction.OUT:
+            marks += message_marks.approval(row.meta, row.delivery, row.error)
         if marks or self._marks is not None:
             self.marks.setText(" · ".join(marks))
             self.marks.setVisible(bool(marks))

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from inbox_app.core.vocab import Direction
+from inbox_app.core.vocab import Delivery, Direction
 from inbox_app.ui import labels
 
 # IMAP system flags and the common keywords, lower-cased. \Seen is left out: a
@@ -48,6 +48,25 @@ def marks(meta: dict[str, Any] | None, direction: str) -> list[str]:
         if flag in flags:
             out.append(QCoreApplication.translate("MessageMarks", text))
     return out
+
+
+def approval(meta: dict[str, Any] | None, delivery: str | None, error: str | None) -> list[str]:
+    """A held reply's state for its author: waiting for a lead, or the lead's decision
+    (core/approvals.py keeps it in the message's metadata, a rejection's reason in its error)."""
+    if delivery == Delivery.AWAITING_APPROVAL:
+        return [QCoreApplication.translate("MessageMarks", "waits for a lead's approval before it is sent")]
+    decided = (meta or {}).get("approval")
+    if not isinstance(decided, dict):
+        return []
+    who = str(decided.get("by") or "") or QCoreApplication.translate("MessageMarks", "a lead")
+    if decided.get("state") == "rejected":
+        words = QCoreApplication.translate("MessageMarks", "rejected by {who}: {reason}")
+        return [words.format(who=who, reason=(error or "").strip() or "—")]
+    if decided.get("edited"):
+        return [
+            QCoreApplication.translate("MessageMarks", "approved by {who}, with their edit").format(who=who)
+        ]
+    return [QCoreApplication.translate("MessageMarks", "approved by {who}").format(who=who)]
 
 
 def removed_text() -> str:

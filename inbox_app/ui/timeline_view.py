@@ -24,8 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inbox_app.core.approvals import ApprovalRow
 from inbox_app.core.read.rows import AttachmentRow, MessageRow
+from inbox_app.core.vocab import ApprovalState
 from inbox_app.ui import html_body, labels
+from inbox_app.ui.dialogs.approvals import ApprovalDialog
 from inbox_app.ui.message_card import MessageCard
 from inbox_app.ui.timeline_model import TimelineModel
 from inbox_app.ui.workspace import Workspace
@@ -63,6 +66,7 @@ class TimelineView(QScrollArea):
         self.setWidget(inner)
         inner.installEventFilter(self)
         self.cards: list[MessageCard] = []
+        self.review_dialog: ApprovalDialog | None = None  # the held reply a lead has open
         self._keep_from_bottom: int | None = None
         model.modelReset.connect(self._reset)
         model.rowsInserted.connect(self._inserted)
@@ -95,8 +99,9 @@ class TimelineView(QScrollArea):
         return super().eventFilter(watched, event)
 
     def _card(self, row: MessageRow) -> MessageCard:
-        card = MessageCard(row, self.widget())
+        card = MessageCard(row, self.widget(), may_review=self._may_review)
         card.retry.connect(self._retry)
+        card.reviewRequested.connect(self._review)
         card.saveAttachment.connect(self._save_attachment)
         card.openAttachment.connect(self._open_attachment)
         card.imagesWanted.connect(lambda: self._ws.spawn(card.load_images(), "load images"))
@@ -167,6 +172,22 @@ class TimelineView(QScrollArea):
             task="retry reply",
             failed=lambda exc: logger.warning("retry refused: %s", exc),
         )
+
+    def _may_review(self, row: MessageRow) -> bool:
+        """Leads and admins decide on held replies, never on their own (the core checks too)."""
+        agent = self._ws.agent
+        return self._ws.is_lead and (agent is None or row.sender != agent.name)
+
+    def _review(self, message_id: int) -> None:
+        def show(found: ApprovalRow | None) -> None:
+            if found is None or found.state != ApprovalState.WAITING:
+                return  # decided meanwhile: the card follows the change
+            dialog = ApprovalDialog(self._ws, found, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.review_dialog = dialog
+            dialog.open()
+
+        self._ws.call(self._ws.services.approvals.for_message, message_id, done=show, task="held reply")
 
     def _open_attachment(self, att: AttachmentRow) -> None:
         """Open a copy, kept in a private folder, with the desktop's viewer for its type."""

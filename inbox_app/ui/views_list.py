@@ -37,6 +37,7 @@ from inbox_app.ui.workspace import Workspace
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 WORKING = (CaseStatus.OPEN, CaseStatus.PENDING)
+APPROVALS = "approvals"  # the key of the leads' "Awaiting approval" view
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,17 @@ def standard_views(ws: Workspace, channels: list[str]) -> list[View]:
             "view-resolved",
         ),
     ]
+    if ws.is_lead:
+        # Replies held for a lead, whatever their case's status: a lead opens the case and
+        # decides on the reply from its card (ui/dialogs/approvals.py).
+        views.append(
+            View(
+                APPROVALS,
+                QCoreApplication.translate("Views", "Awaiting approval"),
+                CaseFilter(awaiting_approval=True),
+                "view-approval",
+            )
+        )
     for channel in channels:
         views.append(
             View(

@@ -534,6 +534,10 @@
         <source>Not sent: {reason}</source>
         <translation>Non inviato: {reason}</translation>
     </message>
+    <message>
+        <source>Reply held: it waits for a lead's approval before it is sent.</source>
+        <translation>Risposta trattenuta: attende l'approvazione di un responsabile prima di partire.</translation>
+    </message>
 </context>
 <context>
     <name>CrashDialog</name>
@@ -1087,6 +1091,18 @@ città: …</translation>
         <source>Show quoted text</source>
         <translation>Mostra testo citato</translation>
     </message>
+    <message>
+        <source>A lead approves this reply before it is sent</source>
+        <translation>Un responsabile approva questa risposta prima che parta</translation>
+    </message>
+    <message>
+        <source>Approve this reply, edited or not, or reject it with a reason</source>
+        <translation>Approva questa risposta, modificata o no, oppure rifiutala con un motivo</translation>
+    </message>
+    <message>
+        <source>Review…</source>
+        <translation>Esamina…</translation>
+    </message>
 </context>
 <context>
     <name>PresenceBridge</name>
@@ -1386,6 +1402,10 @@ città: …</translation>
         <source>Resolved</source>
         <translation>Risolti</translation>
     </message>
+    <message>
+        <source>Awaiting approval</source>
+        <translation>Da approvare</translation>
+    </message>
 </context>
 <context>
     <name>ViewsList</name>
@@ -1673,6 +1693,26 @@ città: …</translation>
         <source>This message was removed on its channel.</source>
         <translation>Questo messaggio è stato rimosso sul suo canale.</translation>
     </message>
+    <message>
+        <source>a lead</source>
+        <translation>un responsabile</translation>
+    </message>
+    <message>
+        <source>approved by {who}</source>
+        <translation>approvata da {who}</translation>
+    </message>
+    <message>
+        <source>approved by {who}, with their edit</source>
+        <translation>approvata da {who}, con la sua modifica</translation>
+    </message>
+    <message>
+        <source>rejected by {who}: {reason}</source>
+        <translation>rifiutata da {who}: {reason}</translation>
+    </message>
+    <message>
+        <source>waits for a lead's approval before it is sent</source>
+        <translation>attende l'approvazione di un responsabile prima di partire</translation>
+    </message>
 </context>
 <context>
     <name>SimilarCustomers</name>
@@ -1812,6 +1852,116 @@ città: …</translation>
     <message>
         <source>Automatic assignment of {team}</source>
         <translation>Assegnazione automatica di {team}</translation>
+    </message>
+</context>
+<context>
+    <name>ApprovalDialog</name>
+    <message>
+        <source>&amp;Approve and send</source>
+        <translation>&amp;Approva e invia</translation>
+    </message>
+    <message>
+        <source>&amp;Approve edited reply</source>
+        <translation>&amp;Approva la risposta modificata</translation>
+    </message>
+    <message>
+        <source>&amp;Reject</source>
+        <translation>&amp;Rifiuta</translation>
+    </message>
+    <message>
+        <source>(nothing from the customer in this conversation)</source>
+        <translation>(nulla dal cliente in questa conversazione)</translation>
+    </message>
+    <message>
+        <source>Another lead</source>
+        <translation>Un altro responsabile</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annulla</translation>
+    </message>
+    <message>
+        <source>Edit the reply before approving it if it needs it; the text as written is kept</source>
+        <translation>Modifica la risposta prima di approvarla, se serve; il testo originale resta conservato</translation>
+    </message>
+    <message>
+        <source>Needed to reject: the author reads it</source>
+        <translation>Necessario per rifiutare: l'autore lo legge</translation>
+    </message>
+    <message>
+        <source>Not done: {why}</source>
+        <translation>Non fatto: {why}</translation>
+    </message>
+    <message>
+        <source>Only leads and admins decide on held replies.</source>
+        <translation>Solo responsabili e amministratori decidono sulle risposte in attesa.</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Motivo:</translation>
+    </message>
+    <message>
+        <source>Reply awaiting approval</source>
+        <translation>Risposta in attesa di approvazione</translation>
+    </message>
+    <message>
+        <source>Reply by {author} on case #{case} ({account}), held because {why}.</source>
+        <translation>Risposta di {author} sul caso #{case} ({account}), trattenuta perché {why}.</translation>
+    </message>
+    <message>
+        <source>Reply to approve</source>
+        <translation>Risposta da approvare</translation>
+    </message>
+    <message>
+        <source>Reply:</source>
+        <translation>Risposta:</translation>
+    </message>
+    <message>
+        <source>The customer wrote:</source>
+        <translation>Il cliente ha scritto:</translation>
+    </message>
+    <message>
+        <source>This is your own reply: another lead decides on it.</source>
+        <translation>È una tua risposta: decide un altro responsabile.</translation>
+    </message>
+    <message>
+        <source>Write the reason first: the author reads it</source>
+        <translation>Scrivi prima il motivo: l'autore lo legge</translation>
+    </message>
+    <message>
+        <source>an unnamed agent</source>
+        <translation>un operatore senza nome</translation>
+    </message>
+    <message>
+        <source>{who} already decided on this reply.</source>
+        <translation>{who} ha già deciso su questa risposta.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Chiudi</translation>
+    </message>
+</context>
+<context>
+    <name>Approvals</name>
+    <message>
+        <source>everyone can read it</source>
+        <translation>chiunque può leggerla</translation>
+    </message>
+    <message>
+        <source>it answers a 1-star review</source>
+        <translation>risponde a una recensione da 1 stella</translation>
+    </message>
+    <message>
+        <source>it answers a low-rated review</source>
+        <translation>risponde a una recensione con voto basso</translation>
+    </message>
+    <message>
+        <source>it answers a {n}-star review</source>
+        <translation>risponde a una recensione da {n} stelle</translation>
+    </message>
+    <message>
+        <source>its author is a trainee</source>
+        <translation>il suo autore è in formazione</translation>
     </message>
 </context>
 </TS>

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.base import AttachmentData, Capabilities, SendResult
 from inbox_app.core import audit
+from inbox_app.core.approvals import hold_if_ruled
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.customers.reach import answered_kinds
 from inbox_app.core.events import CasesChanged, EventBus, MessagesAdded, MessagesChanged
@@ -166,8 +167,8 @@ class OutboxService:
         account = self._pick_account(s, case, account_name)
         if not account.enabled:
             raise ReplyError(f"channel account {account.name!r} is disabled")
-        if self._capabilities_of is not None:
-            caps = self._capabilities_of(account.kind, account.settings)
+        caps = self._capabilities_of(account.kind, account.settings) if self._capabilities_of else None
+        if caps is not None:
             refusal = check_for_channel(text, files, caps, account.name)
             if refusal is not None:
                 raise ReplyError(refusal)
@@ -216,6 +217,8 @@ class OutboxService:
             account=account.name,
             idempotency_key=key,
         )
+        # A reply some rule holds for a lead waits instead (core/approvals.py).
+        hold_if_ruled(s, msg, account, agent, public=caps.public if caps is not None else None)
         return msg
 
     def _pick_account(self, s: Session, case: Case, name: str | None) -> ChannelAccount:

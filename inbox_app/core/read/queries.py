@@ -42,6 +42,7 @@ from inbox_app.core.read.rows import (
 )
 from inbox_app.core.store.models import (
     Agent,
+    Approval,
     Attachment,
     Case,
     ChannelAccount,
@@ -51,7 +52,7 @@ from inbox_app.core.store.models import (
     Team,
     Thread,
 )
-from inbox_app.core.vocab import CaseStatus
+from inbox_app.core.vocab import ApprovalState, CaseStatus
 
 OPEN_STATES = (CaseStatus.OPEN, CaseStatus.PENDING, CaseStatus.SNOOZED)
 
@@ -69,6 +70,7 @@ class CaseFilter:
     customer_id: int | None = None
     channel: str | None = None
     text: str | None = None
+    awaiting_approval: bool = False  # only cases with a reply held for a lead (core/approvals.py)
 
 
 def case_conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
@@ -86,6 +88,9 @@ def case_conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
         out.append(Case.customer_id == flt.customer_id)
     if flt.channel:
         out.append(Case.id.in_(select(Message.case_id).where(Message.channel == flt.channel)))
+    if flt.awaiting_approval:
+        # The approvals' state index: the few waiting ones, never a scan of the messages.
+        out.append(Case.id.in_(select(Approval.case_id).where(Approval.state == ApprovalState.WAITING)))
     return out
 
 

@@ -85,6 +85,9 @@ _CASE_SYNC = (
 )
 # Merging moves messages, moving a thread moves them between cases, Retry queues again.
 _MESSAGE_WORK = ("customer_id", "case_id", "delivery", "next_attempt_at", "attempts")
+# A lead's decision on a held reply: the edited text (as plain text), the rejection's reason,
+# the decision's mark for the author's card.
+_APPROVAL_DECISION = ("text", "html", "error", "meta")
 # Sending (claim, sent, retry, failed), echoes and bounces, edits and redactions, merges.
 _MESSAGE_SYNC = (
     "customer_id",
@@ -146,10 +149,15 @@ RIGHTS: dict[str, dict[str, Rights]] = {
         Rights(read=True, add=True, change=("case_id", "customer_id")),
         Rights(read=True, add=True, change=("customer_id", "case_id", "last_message_at")),
     ),
-    "messages": _work(
-        Rights(read=True, add=True, change=_MESSAGE_WORK),
-        Rights(read=True, add=True, change=_MESSAGE_SYNC),
-    ),
+    # Leads also decide on replies held for approval (core/approvals.py): queue one, with
+    # their edit of its text, or reject it with the reason in its error; a row rule lets
+    # them change those columns only on a reply still awaiting approval.
+    "messages": {
+        Role.AGENT: Rights(read=True, add=True, change=_MESSAGE_WORK),
+        Role.LEAD: Rights(read=True, add=True, change=_MESSAGE_WORK + _APPROVAL_DECISION),
+        Role.ADMIN: ALL,
+        WORKER: Rights(read=True, add=True, change=_MESSAGE_SYNC),
+    },
     "message_raw": _work(READ, Rights(read=True, add=True)),
     "attachments": _work(Rights(read=True, add=True), Rights(read=True, add=True)),
     "attachment_blobs": _work(Rights(read=True, add=True), Rights(read=True, add=True)),

@@ -17,6 +17,12 @@ not enough, since an agent's login could be used from any SQL client:
   likewise a case's team changes, with an agent's login, only from none to one;
 - an agent's availability (available or away, which automatic assignment follows) changes,
   with an agent's login, only for that agent: leads and admins set anyone's.
+- a reply held for a lead's approval leaves *awaiting_approval* only as its approval says:
+  to *queued* once approved, to *rejected* once rejected, and a rejected reply stays so;
+  whoever's the login, the worker's included, which therefore cannot claim one for sending
+  (core/approvals.py). Leads may change a reply's text only while it awaits approval (to
+  approve it with their edit), and a decision is taken once, never by the reply's author,
+  and names the login's agent as who took it.
 
 Agents cannot take these rules away (only the tables' owner can drop a trigger or
 a policy) nor change which agent their login belongs to (the login role's
@@ -119,6 +125,58 @@ END
 $body$
 """
 
+_MESSAGE_APPROVAL = """
+CREATE OR REPLACE FUNCTION {schema}.inbox_message_approval() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog AS $body$
+DECLARE
+    decided text;
+    me bigint;
+BEGIN
+    IF OLD.delivery IN ('awaiting_approval', 'rejected') AND NEW.delivery IS DISTINCT FROM OLD.delivery THEN
+        SELECT a.state INTO decided FROM {schema}.approvals a WHERE a.message_id = OLD.id;
+        IF NOT (OLD.delivery = 'awaiting_approval'
+                AND ((decided = 'approved' AND NEW.delivery = 'queued')
+                     OR (decided = 'rejected' AND NEW.delivery = 'rejected'))) THEN
+            RAISE EXCEPTION USING ERRCODE = '42501',
+                MESSAGE = 'a reply held for approval is sent only once a lead approves it';
+        END IF;
+    END IF;
+    IF (NEW.text IS DISTINCT FROM OLD.text OR NEW.html IS DISTINCT FROM OLD.html)
+       AND OLD.delivery IS DISTINCT FROM 'awaiting_approval' THEN
+        me := {schema}.inbox_login_agent();
+        IF me IS NOT NULL AND (SELECT a.role FROM {schema}.agents a WHERE a.id = me) = 'lead' THEN
+            RAISE EXCEPTION USING ERRCODE = '42501',
+                MESSAGE = 'leads change the text of a reply only while it awaits approval';
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$body$
+"""
+
+_APPROVAL_DECISION = """
+CREATE OR REPLACE FUNCTION {schema}.inbox_approval_decision() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog AS $body$
+DECLARE
+    me bigint := {schema}.inbox_login_agent();
+BEGIN
+    IF OLD.state <> 'waiting' AND (NEW.state IS DISTINCT FROM OLD.state
+                                   OR NEW.edited_text IS DISTINCT FROM OLD.edited_text
+                                   OR NEW.reason IS DISTINCT FROM OLD.reason) THEN
+        RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = 'this held reply was already decided';
+    END IF;
+    IF me IS NOT NULL AND NEW.state IS DISTINCT FROM OLD.state THEN
+        IF OLD.author_id = me THEN
+            RAISE EXCEPTION USING ERRCODE = '42501',
+                MESSAGE = 'an author never approves or rejects their own reply';
+        END IF;
+        NEW.decided_by_id := me;
+    END IF;
+    RETURN NEW;
+END
+$body$
+"""
+
 
 def install(conn: Connection, schema: str, groups: Mapping[str, str]) -> None:
     """(Re)create the functions, the audit trigger and the row policies.
@@ -145,6 +203,18 @@ def install(conn: Connection, schema: str, groups: Mapping[str, str]) -> None:
     run(
         f"CREATE TRIGGER agents_available BEFORE UPDATE OF available ON {schema}.agents "
         f"FOR EACH ROW EXECUTE FUNCTION {schema}.inbox_agent_available()"
+    )
+    run(_MESSAGE_APPROVAL.format(schema=schema))
+    run(f"DROP TRIGGER IF EXISTS messages_approval ON {schema}.messages")
+    run(
+        f"CREATE TRIGGER messages_approval BEFORE UPDATE OF delivery, text, html ON {schema}.messages "
+        f"FOR EACH ROW EXECUTE FUNCTION {schema}.inbox_message_approval()"
+    )
+    run(_APPROVAL_DECISION.format(schema=schema))
+    run(f"DROP TRIGGER IF EXISTS approvals_decision ON {schema}.approvals")
+    run(
+        f"CREATE TRIGGER approvals_decision BEFORE UPDATE ON {schema}.approvals "
+        f"FOR EACH ROW EXECUTE FUNCTION {schema}.inbox_approval_decision()"
     )
     mine = f"agent_id = {schema}.inbox_login_agent()"
     for table in OWN_ROWS:
