@@ -90,8 +90,9 @@ def _compiled(ts_file: Path) -> Path | None:
 
 def install_translator(app: QCoreApplication, lang: str | None = None) -> QTranslator | None:
     lang = lang or language()
-    for old in app.findChildren(QTranslator, "unisono"):
-        app.removeTranslator(old)
+    for name in ("unisono", "qtbase"):
+        for old in app.findChildren(QTranslator, name):
+            app.removeTranslator(old)
     if lang == "it":
         QLocale.setDefault(QLocale(QLocale.Language.Italian, QLocale.Country.Italy))
     elif QLocale.system().language() in (QLocale.Language.C, QLocale.Language.Italian):
@@ -108,7 +109,20 @@ def install_translator(app: QCoreApplication, lang: str | None = None) -> QTrans
         translator.setParent(app)
     translator.setObjectName("unisono")
     app.installTranslator(translator)
+    _install_qt_words(app, lang)
     return translator
+
+
+def _install_qt_words(app: QCoreApplication, lang: str) -> None:
+    """Qt's own words (a dialog's Close, Cancel, OK; the text fields' menus) in the language too."""
+    from PySide6.QtCore import QLibraryInfo
+
+    qt = QTranslator(app)
+    if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        qt.setObjectName("qtbase")
+        app.installTranslator(qt)
+    else:
+        qt.deleteLater()
 
 
 def dark_requested() -> bool:

@@ -71,3 +71,20 @@ def test_the_ts_file_works_without_lrelease(qapp) -> None:
     translator = TsTranslator(TS)
     assert translator.translate("MainWindow", "Reply") == "Rispondi"
     assert translator.translate("MainWindow", "no such text") == ""
+
+
+def test_qts_own_buttons_speak_the_windows_language(qapp) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from inbox_app.ui.appearance import install_translator
+
+    def words() -> list[str]:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close | QDialogButtonBox.StandardButton.Cancel)
+        return sorted(b.text().replace("&", "") for b in box.buttons())
+
+    install_translator(qapp, "it")
+    try:
+        assert words() == ["Annulla", "Chiudi"]
+    finally:
+        install_translator(qapp, "en")
+    assert words() == ["Cancel", "Close"]
