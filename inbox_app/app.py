@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from connectors.base import Capabilities, ConnectorClass
     from inbox_app.core.ingest.service import IngestService
     from inbox_app.core.outbox.queue import OutboxService
+    from inbox_app.core.setup import AccountSetup
 
 
 class _Connectors(Mapping[str, "ConnectorClass"]):
@@ -98,6 +99,15 @@ class Services:
                 options["key_maker"] = self.key_maker
             self.extra["outbox"] = OutboxService(self.factory, self.bus, **options)
         return self.extra["outbox"]  # type: ignore[no-any-return]
+
+    @property
+    def setup(self) -> AccountSetup:
+        """Offered kinds, auto-detection and secret checks for new accounts."""
+        if "setup" not in self.extra:
+            from inbox_app.core.setup import AccountSetup
+
+            self.extra["setup"] = AccountSetup(self.factory, self.registry, tls=self.extra.get("tls"))
+        return self.extra["setup"]  # type: ignore[no-any-return]
 
     def supervisor(self):  # type: ignore[no-untyped-def]
         from inbox_app.sync.supervisor import Supervisor

@@ -23,10 +23,14 @@ from connectors.base import (
     Capabilities,
     Channel,
     ConnectorError,
+    Discovers,
+    Discovery,
+    DiscoveryOptions,
     ExplainsSecret,
     FindsSent,
     InboundItem,
     MakesIdempotencyKeys,
+    NamesItself,
     OutboundReply,
     ParsesRaw,
     PermanentError,
@@ -37,7 +41,9 @@ from connectors.base import (
 )
 
 from . import smtp
+from .autodetect import detect
 from .imap import ImapSession
+from .lookup import STANDARD_PORTS, Network
 from .parse import parse_message
 from .parsepool import Parser
 from .push import Push
@@ -62,7 +68,7 @@ T = TypeVar("T")
 STALE_AFTER = 60.0
 
 
-class EmailConnector(ExplainsSecret, FindsSent, ParsesRaw, MakesIdempotencyKeys):
+class EmailConnector(ExplainsSecret, NamesItself, Discovers, FindsSent, ParsesRaw, MakesIdempotencyKeys):
     kind: ClassVar[str] = "email"
     channel: ClassVar[Channel] = "email"
     capabilities: ClassVar[Capabilities] = Capabilities(
@@ -70,6 +76,8 @@ class EmailConnector(ExplainsSecret, FindsSent, ParsesRaw, MakesIdempotencyKeys)
     )
     needs_secret: ClassVar[bool] = True
     secret_help: ClassVar[str] = "the mailbox password (or an app password where the provider asks for one)"
+    title: ClassVar[str] = "Email (IMAP and SMTP)"
+    secret_label: ClassVar[str] = "Password"
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = SCHEMA
 
     #: Messages per batch: big enough to amortise a round trip, small enough that a
@@ -90,6 +98,30 @@ class EmailConnector(ExplainsSecret, FindsSent, ParsesRaw, MakesIdempotencyKeys)
         self._push = Push(self.settings, secret)
         self._sent_folder: str | None = None
         self._sent: dict[str, SendResult] = {}
+
+    discovers_from: ClassVar[str] = "address"
+
+    @classmethod
+    async def discover(cls, settings: Mapping[str, Any], options: DiscoveryOptions) -> Discovery:
+        """The servers of the account's address, as Thunderbird finds them (see .autodetect)."""
+        address = str(settings.get("address") or "")
+        network = Network(dns_server=options.dns_server, tls=options.tls, timeout=options.timeout)
+        if options.ports:
+            network = Network(
+                dns_server=options.dns_server,
+                ports={**STANDARD_PORTS, **options.ports},
+                tls=options.tls,
+                timeout=options.timeout,
+            )
+        try:
+            result = await detect(address, ispdb_url=options.ispdb_url, network=network)
+        except ValueError as exc:
+            return Discovery(tried=(str(exc),))
+        tried = tuple(a.words for a in result.tried)
+        if result.found is None:
+            return Discovery(tried=tried)
+        found = result.found
+        return Discovery(found.source, found.settings(address), found.to_json(), tried)
 
     @classmethod
     def make_idempotency_key(cls, settings: Mapping[str, Any]) -> str:

@@ -149,7 +149,9 @@ RIGHTS: dict[str, dict[str, Rights]] = {
     # decision (core/approvals.py).
     "approvals": {
         Role.AGENT: Rights(read=True, add=True),
-        Role.LEAD: Rights(read=True, add=True, change=("edited_text", "state", "reason", "decided_by_id", "decided_at")),
+        Role.LEAD: Rights(
+            read=True, add=True, change=("edited_text", "state", "reason", "decided_by_id", "decided_at")
+        ),
         Role.ADMIN: ALL,
         WORKER: READ,
     },

@@ -31,12 +31,16 @@ def upgrade() -> None:
     op.add_column("agents", sa.Column("available", sa.Boolean(), nullable=False, server_default=sa.true()))
     op.add_column("agents", sa.Column("trainee", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.add_column("agents", sa.Column("last_assigned_at", sa.DateTime(timezone=True), nullable=True))
-    op.add_column("teams", sa.Column("assign_mode", sa.String(length=20), nullable=False, server_default="off"))
+    op.add_column(
+        "teams", sa.Column("assign_mode", sa.String(length=20), nullable=False, server_default="off")
+    )
     op.add_column("teams", sa.Column("capacity", sa.Integer(), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         # SQLite does not hold a string to its length; rewriting its messages table for
         # nothing would cost minutes on a large store.
-        op.alter_column("messages", "delivery", type_=sa.String(length=20), existing_type=sa.String(length=10))
+        op.alter_column(
+            "messages", "delivery", type_=sa.String(length=20), existing_type=sa.String(length=10)
+        )
     op.create_table(
         "approvals",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -54,12 +58,17 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["message_id"], ["messages.id"], name=op.f("fk_approvals_message_id_messages"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_approvals_case_id_cases"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_approvals_case_id_cases"), ondelete="SET NULL"
+        ),
         sa.ForeignKeyConstraint(
             ["author_id"], ["agents.id"], name=op.f("fk_approvals_author_id_agents"), ondelete="SET NULL"
         ),
         sa.ForeignKeyConstraint(
-            ["decided_by_id"], ["agents.id"], name=op.f("fk_approvals_decided_by_id_agents"), ondelete="SET NULL"
+            ["decided_by_id"],
+            ["agents.id"],
+            name=op.f("fk_approvals_decided_by_id_agents"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approvals")),
         sa.UniqueConstraint("message_id", name=op.f("uq_approvals_message_id")),
@@ -71,7 +80,9 @@ def downgrade() -> None:
     op.drop_index("ix_approvals_state", table_name="approvals")
     op.drop_table("approvals")
     if op.get_bind().dialect.name == "postgresql":
-        op.alter_column("messages", "delivery", type_=sa.String(length=10), existing_type=sa.String(length=20))
+        op.alter_column(
+            "messages", "delivery", type_=sa.String(length=10), existing_type=sa.String(length=20)
+        )
     # In place (SQLite 3.35+), not as batch copies of the tables.
     for table, column in (
         ("teams", "capacity"),
