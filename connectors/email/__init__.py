@@ -36,6 +36,7 @@ from connectors.base import (
     PermanentError,
     Progress,
     SendResult,
+    SettingsError,
     SettingSpec,
     TransientError,
 )
@@ -161,6 +162,13 @@ class EmailConnector(ExplainsSecret, NamesItself, Discovers, FindsSent, ParsesRa
 
     async def check(self) -> None:
         def folders_exist(session: ImapSession) -> None:
+            # Everything we do is IMAP4rev1 (RFC 3501); a server without it cannot serve us.
+            if not any(session.client.has_capability(c) for c in ("IMAP4REV1", "IMAP4REV2")):
+                raise SettingsError(
+                    f"the IMAP server {self.settings.imap_host} does not speak IMAP4rev1; ask the "
+                    "provider for its IMAP4rev1 server",
+                    step="capability",
+                )
             for folder in self.settings.folders:
                 session.select(folder)
 

@@ -7,13 +7,14 @@ NAME --set key=value``; every refusal names the key and says what to do.
 from __future__ import annotations
 
 import os
+import socket
 import ssl
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.base import SettingsError, SettingSpec, is_loopback_host, validate_settings
+from connectors.base import SettingsError, SettingSpec, Step, is_loopback_host, validate_settings
 
 SECURITY = ("ssl", "starttls", "none")
 
@@ -212,6 +213,15 @@ def _refuse_plain_text(prefix: str, host: str, security: str) -> None:
             f"setting '{prefix}_security' is none, but {host!r} is not this computer: "
             "passwords and mail would cross the network unencrypted; use ssl or starttls"
         )
+
+
+def network_step(exc: BaseException) -> Step:
+    """Which step of reaching a server ``exc`` stopped at: the name, the connection or TLS."""
+    if isinstance(exc, socket.gaierror):
+        return "lookup"
+    if isinstance(exc, ssl.SSLError):
+        return "tls"
+    return "connect"
 
 
 def tls_context(settings: EmailSettings) -> ssl.SSLContext:
