@@ -263,7 +263,8 @@ class SettingSpec:
     A default may follow another setting: ``follows`` names a setting with choices and
     ``by_choice`` gives the default for each of its values (the IMAP port is 993 with
     implicit TLS, 143 with STARTTLS) unless the admin typed one. ``advanced`` settings are
-    the ones most admins never touch; the window keeps them folded away.
+    the ones most admins never touch; the window keeps them folded away. ``placeholder``
+    is an example shown in an empty field.
     """
 
     key: str
@@ -278,6 +279,9 @@ class SettingSpec:
     by_choice: tuple[tuple[str, Any], ...] = ()
     advanced: bool = False
     placeholder: str = ""
+    # Found by the kind itself (:class:`Discovers`): a new account's form asks for it only
+    # after looking, to be confirmed or corrected.
+    discovered: bool = False
 
     def default_for(self, values: Mapping[str, Any]) -> Any:
         """The default given the other settings in ``values`` (a following default)."""

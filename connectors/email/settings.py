@@ -31,6 +31,11 @@ SMTP_PORTS = (("ssl", 465), ("starttls", 587), ("none", 25))
 
 SCHEMA: tuple[SettingSpec, ...] = (
     SettingSpec(
+        "display_name",
+        "The name shown beside the address, e.g. the team's name.",
+        label="Sender name",
+    ),
+    SettingSpec(
         "address",
         "The address customers see and write to.",
         required=True,
@@ -38,14 +43,10 @@ SCHEMA: tuple[SettingSpec, ...] = (
         placeholder="support@example.com",
     ),
     SettingSpec(
-        "display_name",
-        "The name shown beside the address, e.g. the team's name.",
-        label="Sender name",
-    ),
-    SettingSpec(
         "username",
         "The login name, when it is not the email address itself.",
         label="Login name",
+        discovered=True,
     ),
     SettingSpec(
         "imap_host",
@@ -53,6 +54,7 @@ SCHEMA: tuple[SettingSpec, ...] = (
         required=True,
         label="Incoming mail server (IMAP)",
         placeholder="imap.example.com",
+        discovered=True,
     ),
     SettingSpec(
         "imap_security",
@@ -61,6 +63,7 @@ SCHEMA: tuple[SettingSpec, ...] = (
         choices=SECURITY,
         label="Incoming server security",
         choice_labels=SECURITY_WORDS,
+        discovered=True,
     ),
     SettingSpec(
         "imap_port",
@@ -70,12 +73,14 @@ SCHEMA: tuple[SettingSpec, ...] = (
         label="Incoming server port",
         follows="imap_security",
         by_choice=IMAP_PORTS,
+        discovered=True,
     ),
     SettingSpec(
         "smtp_host",
         "Where replies are sent from, e.g. smtp.example.com (empty: the incoming server).",
         label="Outgoing mail server (SMTP)",
         placeholder="smtp.example.com",
+        discovered=True,
     ),
     SettingSpec(
         "smtp_security",
@@ -84,6 +89,7 @@ SCHEMA: tuple[SettingSpec, ...] = (
         choices=SECURITY,
         label="Outgoing server security",
         choice_labels=SECURITY_WORDS,
+        discovered=True,
     ),
     SettingSpec(
         "smtp_port",
@@ -93,6 +99,7 @@ SCHEMA: tuple[SettingSpec, ...] = (
         label="Outgoing server port",
         follows="smtp_security",
         by_choice=SMTP_PORTS,
+        discovered=True,
     ),
     SettingSpec(
         "folders",

@@ -98,6 +98,7 @@ class MatrixConnector(ExplainsSecret, NamesItself, Discovers, FindsSent, KeepsTo
             type="url",
             label="Homeserver",
             placeholder="https://matrix.example.org",
+            discovered=True,
         ),
         SettingSpec(
             "secret_kind",

@@ -219,7 +219,8 @@ class TelegramConnector(ExplainsSecret, NamesItself, Identifies, FindsSent, Note
         if code in (401, 404):
             return AuthError(
                 f"Telegram refused the bot token ({said}); check the token from @BotFather"
-                + (" and the api_base setting" if code == 404 else "")
+                + (" and the api_base setting" if code == 404 else ""),
+                step="signin",
             )
         if code == 409:
             if "webhook" in said.lower():

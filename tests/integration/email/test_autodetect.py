@@ -15,7 +15,7 @@ import trustme
 from connectors.base import DiscoveryOptions
 from connectors.email import EmailConnector
 from connectors.email.autoconfig import ConfigError, parse_config
-from tests.servers.detect import DnsResponder, FileServer, MailGreeter, LocalCA, config_xml, free_port
+from tests.servers.detect import DnsResponder, FileServer, LocalCA, MailGreeter, config_xml, free_port
 
 ADDRESS = "assistenza@example.test"
 ORDER = ("autoconfig", "well-known", "ispdb", "srv", "guess")

@@ -64,7 +64,9 @@ def test_unreachable_server_is_transient(make_settings: Any) -> None:
 
 
 def test_a_server_name_that_does_not_exist_fails_at_the_name_lookup(make_settings: Any) -> None:
-    connector = EmailConnector(make_settings(imap_host="imap.no-such-domain.invalid", imap_security="ssl"), PASSWORD)
+    connector = EmailConnector(
+        make_settings(imap_host="imap.no-such-domain.invalid", imap_security="ssl"), PASSWORD
+    )
     with pytest.raises(TransientError) as caught:
         servers.run(connector.check())
     assert caught.value.step == "lookup"

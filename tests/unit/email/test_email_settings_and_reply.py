@@ -19,8 +19,8 @@ BASE = {"imap_host": "imap.example.com", "address": "support@example.com"}
 def test_schema_has_exactly_the_documented_keys() -> None:
     assert [s.key for s in EmailConnector.settings_schema] == [
         # In the order the form asks: who the account is, then where its servers are.
-        "address",
         "display_name",
+        "address",
         "username",
         "imap_host",
         "imap_security",
