@@ -39,13 +39,12 @@ async def find_homeserver(
     verify: ssl.SSLContext | bool = tls or ssl.create_default_context()
     async with httpx.AsyncClient(verify=verify, timeout=timeout, follow_redirects=True) as client:
         candidate, source = f"https://{server}", "server name"
+        reply: httpx.Response | None = None
         try:
             reply = await client.get(f"https://{server}/.well-known/matrix/client")
-        except httpx.HTTPError as exc:
-            reply = None
-            reached = f"could not reach https://{server} ({type(exc).__name__})"
-        else:
             reached = f"https://{server}/.well-known/matrix/client answered {reply.status_code}"
+        except httpx.HTTPError as exc:
+            reached = f"could not reach https://{server} ({type(exc).__name__})"
         if reply is not None and reply.status_code == 200:
             try:
                 data = reply.json()

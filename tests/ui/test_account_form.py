@@ -153,7 +153,7 @@ def test_new_email_account_found_from_its_address(make_window, qtbot, services, 
     form.secret.setText("s3cret")
     assert_no_raw_key(dialog)
     shoot(qtbot, dialog, shots / f"email-1-ask-{lang}.png")
-    form.find.click()
+    form.find_button.click()
     qtbot.waitUntil(lambda: form.fields["imap_host"].isVisibleTo(dialog), timeout=20000)
     found = form.found.text()
     assert ("autoconfig" not in found) and (
@@ -203,7 +203,7 @@ def test_new_email_account_of_an_unknown_domain_is_filled_by_hand(
     dialog, tab = open_new_account(make_window, qtbot, "email")
     form = tab.account_form
     form.fields["address"].setText("ada@nowhere.test")
-    form.find.click()
+    form.find_button.click()
     qtbot.waitUntil(lambda: form.fields["imap_host"].isVisibleTo(dialog), timeout=30000)
     assert form.found.text().startswith(
         "Nothing was found for this account." if lang == "en" else "Non è stato trovato nulla"
@@ -218,7 +218,7 @@ def test_new_matrix_account_finds_its_homeserver(make_window, qtbot, net, lang, 
     form = tab.account_form
     assert not form.fields["homeserver"].isVisibleTo(dialog)
     form.fields["user_id"].setText(f"@assistenza:localhost:{net.port}")
-    form.find.click()
+    form.find_button.click()
     qtbot.waitUntil(lambda: form.fields["homeserver"].isVisibleTo(dialog), timeout=20000)
     assert form.fields["homeserver"].text() == f"https://localhost:{net.port}"
     assert_no_raw_key(dialog)

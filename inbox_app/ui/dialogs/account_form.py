@@ -102,7 +102,7 @@ def failure_words(exc: BaseException, schema: tuple[SettingSpec, ...]) -> str:
     step = getattr(exc, "step", None)
     if step in STEPS:
         heading, hint = STEPS[step]
-        return f"{_tr(heading)} {_tr(hint)}\n{detail}"
+        return f"{_tr(str(heading))} {_tr(str(hint))}\n{detail}"
     return detail
 
 
@@ -129,7 +129,7 @@ class AccountForm(QWidget):
         layout.addLayout(self.main)
         self.discovers_from = ws.services.setup.discovers_from(kind)
         self.secret: QLineEdit | None = None
-        self.find: QPushButton | None = None
+        self.find_button: QPushButton | None = None
         self.by_hand: QPushButton | None = None
         # What was found and whose a secret is: said right under the fields they are about,
         # and hidden while empty so they leave no gap.
@@ -243,17 +243,17 @@ class AccountForm(QWidget):
             self.secret.editingFinished.connect(self.identify)
 
     def _add_find_row(self) -> None:
-        self.find = QPushButton(self.tr("Find settings"), self)
-        self.find.setToolTip(self.tr("Look up the servers of this account from what you typed above"))
+        self.find_button = QPushButton(self.tr("Find settings"), self)
+        self.find_button.setToolTip(self.tr("Look up the servers of this account from what you typed above"))
         self.by_hand = QPushButton(self.tr("Fill in by hand"), self)
         self.by_hand.setFlat(True)
         row = QHBoxLayout()
-        row.addWidget(self.find)
+        row.addWidget(self.find_button)
         row.addWidget(self.by_hand)
         row.addStretch(1)
         self.main.addRow(row)
         self.main.addRow(self.found)
-        self.find.clicked.connect(self.look)
+        self.find_button.clicked.connect(self.look)
         self.by_hand.clicked.connect(lambda: self.show_found(True))
 
     def _value_of(self, key: str, values: Mapping[str, Any]) -> Any:
@@ -269,7 +269,7 @@ class AccountForm(QWidget):
                 continue
             defaults = dict(spec.by_choice)
             widget = self.fields[spec.key]
-            old = defaults.get(self._follow.get(spec.key))
+            old = defaults.get(str(self._follow.get(spec.key)))
             if isinstance(widget, QSpinBox) and widget.value() in (0, old) and new in defaults:
                 widget.setValue(int(defaults[new]))
             self._follow[spec.key] = new
@@ -296,8 +296,8 @@ class AccountForm(QWidget):
         if self.discovers_from is None:
             return
         self._say(self.found, self.tr("Looking…"))
-        if self.find is not None:
-            self.find.setEnabled(False)
+        if self.find_button is not None:
+            self.find_button.setEnabled(False)
         setup, kind, given = self._ws.services.setup, self.kind, self.values()
 
         async def run() -> None:
@@ -308,8 +308,8 @@ class AccountForm(QWidget):
             else:
                 self.apply(found)
             finally:
-                if self.find is not None:
-                    self.find.setEnabled(True)
+                if self.find_button is not None:
+                    self.find_button.setEnabled(True)
 
         self._ws.spawn(run(), "find account settings")
 
@@ -328,7 +328,7 @@ class AccountForm(QWidget):
         where = SOURCES.get(found.source)
         text = self.tr(
             "Found through {source}. Check the settings below and correct anything that is wrong."
-        ).format(source=_tr(where) if where else found.source)
+        ).format(source=_tr(str(where)) if where else found.source)
         if found.found.get("auth") == "oauth2":
             text += " " + self.tr(
                 "This provider prefers signing in on its own page (OAuth); a password may work only as an app password."
