@@ -23,6 +23,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -126,7 +127,8 @@ async def _file(
     lookup: Lookup, source: str, host: str, path: str, address: str
 ) -> tuple[Detected | None, str]:
     url = f"https://{host}{path}"
-    data = await fetch(lookup, host, f"{path}?emailaddress={address}", max_bytes=MAX_BYTES)
+    query = urlencode({"emailaddress": address})  # a "+" in the address must stay a "+"
+    data = await fetch(lookup, host, f"{path}?{query}", max_bytes=MAX_BYTES)
     if data is None:
         return None, f"{url}: no file there"
     try:
