@@ -269,3 +269,30 @@ def test_the_other_kinds_speak_in_words(make_window, qtbot, lang, shots, kind: s
     )
     assert any(t.rstrip(" *") == expected for t in labels), (expected, labels)
     shoot(qtbot, dialog, shots / f"{kind}-{lang}.png")
+
+
+def test_test_connection_says_which_step_failed_and_what_to_try(make_window, qtbot, services, lang) -> None:
+    from inbox_app.ui.dialogs.settings import SettingsDialog
+
+    port = free_port()  # nothing listens there
+    services.accounts.add(
+        "email",
+        "assistenza",
+        {"address": "a@example.test", "imap_host": "127.0.0.1", "imap_security": "none", "imap_port": port},
+        "pw",
+    )
+    window = make_window()
+    dialog = SettingsDialog(window.ws, window)
+    qtbot.addWidget(dialog)
+    tab = dialog.tabs.widget(0)
+    qtbot.waitUntil(lambda: tab.list.count() == 3)
+    tab.list.setCurrentRow(next(i for i in range(3) if tab.list.item(i).text().startswith("assistenza ·")))
+    assert tab.account_form.fields["imap_port"].value() == port
+    tab.test.click()
+    heading = (
+        "The server did not accept a connection. Check the port and the security"
+        if lang == "en"
+        else "Il server non ha accettato la connessione. Controlla la porta e la sicurezza"
+    )
+    qtbot.waitUntil(lambda: heading in tab.result.text(), timeout=30000)
+    assert_no_raw_key(dialog)
