@@ -6,6 +6,8 @@ The sources, in the order they are trusted:
 2. ``well-known``: ``https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml``;
 3. ``ispdb``: Thunderbird's database of providers (its address is the store setting
    ``ispdb_url``), ``ISPDB_URL/DOMAIN``;
+   ``ispdb-mx``: the same database asked for the domain of the domain's mail exchanger (a
+   company on Google Workspace or Microsoft 365 receives mail at google.com or outlook.com);
 4. ``srv``: the domain's RFC 6186 SRV records (``_imaps._tcp``, ``_imap._tcp``,
    ``_submissions._tcp``, ``_submission._tcp``);
 5. ``guess``: imap.DOMAIN, mail.DOMAIN, smtp.DOMAIN and DOMAIN itself, probed live on
@@ -30,7 +32,7 @@ import httpx
 from .autoconfig import MAX_BYTES, ConfigError, ProviderConfig, parse_config
 from .lookup import Lookup, Network, fetch, probe
 
-SOURCES = ("autoconfig", "well-known", "ispdb", "srv", "guess")
+SOURCES = ("autoconfig", "well-known", "ispdb", "ispdb-mx", "srv", "guess")
 DEFAULT_ISPDB = "https://autoconfig.thunderbird.net/v1.1/"
 
 
@@ -103,6 +105,7 @@ async def detect(
             lookup, "well-known", domain, "/.well-known/autoconfig/mail/config-v1.1.xml", address
         ),
         "ispdb": lambda: _ispdb(lookup, ispdb_url, domain, address),
+        "ispdb-mx": lambda: _ispdb_mx(lookup, ispdb_url, domain, address),
         "srv": lambda: _srv(lookup, domain, address),
     }
     at_once = [s for s in SOURCES if s in sources and s in askers]
@@ -137,7 +140,30 @@ async def _file(
         return None, f"{url}: {exc}"
 
 
-async def _ispdb(lookup: Lookup, base: str, domain: str, address: str) -> tuple[Detected | None, str]:
+def provider_domains(host: str, domain: str) -> list[str]:
+    """The domains a mail exchanger may belong to in the ISPDB: its last two labels, then
+    three (aspmx.l.google.com: google.com; mx.example.co.uk: example.co.uk)."""
+    labels = host.split(".")
+    found = [".".join(labels[-n:]) for n in (2, 3) if len(labels) >= n]
+    return [d for d in dict.fromkeys(found) if d != domain]
+
+
+async def _ispdb_mx(lookup: Lookup, base: str, domain: str, address: str) -> tuple[Detected | None, str]:
+    host = await lookup.mx(domain)
+    if host is None:
+        return None, f"MX record of {domain}: none"
+    said = [f"MX record of {domain}: {host}"]
+    for provider in provider_domains(host, domain):
+        found, words = await _ispdb(lookup, base, provider, address, source="ispdb-mx")
+        said.append(words)
+        if found is not None:
+            return found, "; ".join(said)
+    return None, "; ".join(said)
+
+
+async def _ispdb(
+    lookup: Lookup, base: str, domain: str, address: str, source: str = "ispdb"
+) -> tuple[Detected | None, str]:
     url = base.rstrip("/") + "/" + domain
     network = lookup.network
     try:
@@ -148,7 +174,7 @@ async def _ispdb(lookup: Lookup, base: str, domain: str, address: str) -> tuple[
     if response.status_code != 200:
         return None, f"{url}: the provider is not in the database"
     try:
-        return _from_config(parse_config(response.content, address), "ispdb"), f"{url}: found"
+        return _from_config(parse_config(response.content, address), source), f"{url}: found"
     except ConfigError as exc:
         return None, f"{url}: {exc}"
 

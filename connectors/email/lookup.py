@@ -94,6 +94,15 @@ class Lookup:
                 found.extend(r.to_text() for r in answer)
         return found
 
+    async def mx(self, domain: str) -> str | None:
+        """The preferred mail exchanger of ``domain`` (lowest preference), None without one."""
+        try:
+            answer = await self._dns().resolve(domain, "MX", search=False)
+        except (dns.exception.DNSException, dns.resolver.NoResolverConfiguration):
+            return None
+        hosts = sorted((r.preference, r.exchange.to_text(omit_final_dot=True).lower()) for r in answer)
+        return next((h for _p, h in hosts if h not in ("", ".")), None)
+
     async def srv(self, name: str) -> list[SrvTarget]:
         """The SRV records of ``name``, best first (RFC 2782: lowest priority, then
         highest weight); a record whose target is "." says the service is not offered."""

@@ -2092,6 +2092,10 @@ città: …</translation>
         <translation>la banca dati dei provider di posta di Thunderbird</translation>
     </message>
     <message>
+        <source>Thunderbird's database, for the provider that receives the domain's mail</source>
+        <translation>la banca dati di Thunderbird, per il provider che riceve la posta del dominio</translation>
+    </message>
+    <message>
         <source>the domain's DNS records (SRV)</source>
         <translation>i record DNS del dominio (SRV)</translation>
     </message>

@@ -38,6 +38,9 @@ SOURCES = {
     "autoconfig": QT_TRANSLATE_NOOP("AccountForm", "the domain's own mail configuration"),
     "well-known": QT_TRANSLATE_NOOP("AccountForm", "the well-known file of the domain"),
     "ispdb": QT_TRANSLATE_NOOP("AccountForm", "Thunderbird's database of mail providers"),
+    "ispdb-mx": QT_TRANSLATE_NOOP(
+        "AccountForm", "Thunderbird's database, for the provider that receives the domain's mail"
+    ),
     "srv": QT_TRANSLATE_NOOP("AccountForm", "the domain's DNS records (SRV)"),
     "guess": QT_TRANSLATE_NOOP("AccountForm", "trying the usual server names"),
     "server name": QT_TRANSLATE_NOOP("AccountForm", "the server name in the ID"),

@@ -18,12 +18,13 @@ from connectors.email.autoconfig import ConfigError, parse_config
 from tests.servers.detect import DnsResponder, FileServer, LocalCA, MailGreeter, config_xml, free_port
 
 ADDRESS = "assistenza@example.test"
-ORDER = ("autoconfig", "well-known", "ispdb", "srv", "guess")
+ORDER = ("autoconfig", "well-known", "ispdb", "ispdb-mx", "srv", "guess")
 #: Each source names servers of its own, so a result shows which source it came from.
 IMAP_OF = {
     "autoconfig": "imap.from-autoconfig.test",
     "well-known": "imap.from-well-known.test",
     "ispdb": "imap.from-ispdb.test",
+    "ispdb-mx": "imap.mailhost.test",
     "srv": "imap.from-srv.test",
     "guess": "imap.example.test",
 }
@@ -69,6 +70,12 @@ class Net:
                 config_xml(
                     IMAP_OF[source], "smtp.from-ispdb.test", auth="OAuth2", username="%EMAILLOCALPART%"
                 ),
+            )
+        elif source == "ispdb-mx":
+            # The domain's mail goes to a hosting provider the ISPDB knows by its own domain.
+            self.dns.records[("example.test", "MX")] = ["10 aspmx.l.mailhost.test.", "20 backup.other.test."]
+            self.ispdb.put(
+                "127.0.0.1", "/v1.1/mailhost.test", config_xml(IMAP_OF[source], "smtp.mailhost.test")
             )
         elif source == "srv":
             self.dns.records[("_imaps._tcp.example.test", "SRV")] = ["0 1 993 imap.from-srv.test."]
