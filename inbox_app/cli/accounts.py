@@ -49,9 +49,8 @@ def register(sub: Commands) -> None:
 def run(args: argparse.Namespace, s: Services) -> int:
     actor, _ = acting(args, s)
     if args.action == "add":
-        row = s.accounts.add(
-            args.kind, args.name, _parse_settings(args.settings), _read_secret(args), actor=actor
-        )
+        settings = _found_settings(s, args.kind, _parse_settings(args.settings))
+        row = s.accounts.add(args.kind, args.name, settings, _read_secret(args), actor=actor)
         out(args, row.to_json(), f"added {row.kind} account {row.name!r}")
     elif args.action == "set":
         row = s.accounts.update_settings(
@@ -176,6 +175,30 @@ def _detect(args: argparse.Namespace, s: Services) -> int:
     )
     out(args, dict(f), text)
     return 0
+
+
+def _found_settings(s: Services, kind: str, given: dict[str, str]) -> dict[str, object]:
+    """``given`` completed by what the kind finds by itself (an email account's servers from
+    its address, a Matrix homeserver from the Matrix ID) when a setting it finds is missing;
+    what is found is said on standard error, and a setting given always wins."""
+    import asyncio
+
+    cls = s.registry.get(kind)
+    start = s.setup.discovers_from(kind)
+    if cls is None or start is None or not given.get(start):
+        return dict(given)
+    missing = [x.key for x in cls.settings_schema if x.discovered and x.required and not given.get(x.key)]
+    if not missing:
+        return dict(given)
+    found = asyncio.run(s.setup.discover(kind, given))
+    if not found.settings:
+        tried = "; ".join(found.tried)
+        raise CommandError(
+            f"setting {missing[0]!r} was not given and could not be found ({tried}); give it with --set"
+        )
+    shown = ", ".join(f"{k}={v}" for k, v in found.settings.items() if k not in given)
+    sys.stderr.write(f"found by {found.source}: {shown}\n")
+    return {**found.settings, **given}
 
 
 def _parse_settings(pairs: list[str]) -> dict[str, str]:

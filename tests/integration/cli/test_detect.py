@@ -64,6 +64,47 @@ def test_accounts_detect_finds_the_domains_autoconfig_and_says_so_when_nothing_i
         assert "found by autoconfig" in words and "imap.example.test port 993" in words
         # The ISPDB is asked at the address of the store setting.
         assert any(path == "/v1.1/example.test" for _host, path in ispdb.requests)
+        # An account added with its address alone gets the servers found for it.
+        added = cli(
+            "accounts",
+            "add",
+            "email",
+            "ada",
+            "--set",
+            "address=ada@example.test",
+            "--secret-stdin",
+            stdin="pw\n",
+            env=env,
+        )
+        assert "found by autoconfig: imap_host=imap.example.test" in added.stderr
+        from inbox_app.app import build
+
+        store = build(cli.db)
+        try:
+            ada = store.accounts.get("ada").settings
+        finally:
+            store.close()
+        assert (ada["imap_host"], ada["smtp_port"], ada["address"]) == (
+            "imap.example.test",
+            465,
+            "ada@example.test",
+        )
+        refused = cli(
+            "accounts",
+            "add",
+            "email",
+            "bob",
+            "--set",
+            "address=bob@nowhere.test",
+            "--secret-stdin",
+            stdin="pw\n",
+            env=env,
+            ok=False,
+        )
+        assert (
+            refused.returncode != 0
+            and "setting 'imap_host' was not given and could not be found" in refused.stderr
+        )
         none = cli("accounts", "detect", "bob@nowhere.test", env=env, ok=False)
         assert none.returncode != 0 and none.stdout == ""
         assert "no settings found for bob@nowhere.test; fill in the servers by hand" in none.stderr
