@@ -25,11 +25,24 @@ ENTRY_POINT_GROUP = "inbox_app.connectors"
 # --------------------------------------------------------------------------- errors
 
 
+#: The steps of reaching a channel, in order. An error raised while checking or syncing
+#: may name the one that failed (``step``), so "Test connection" says where it stopped
+#: and what to try: the name lookup, the connection, the TLS certificate, the sign-in, a
+#: capability the server lacks, or the folder (room, location) the account reads.
+Step = Literal["lookup", "connect", "tls", "signin", "capability", "folder"]
+STEPS: tuple[Step, ...] = ("lookup", "connect", "tls", "signin", "capability", "folder")
+
+
 class ConnectorError(Exception):
     """Base of every error a connector raises on purpose.
 
-    Messages are written for an admin to read and never contain a secret.
+    Messages are written for an admin to read and never contain a secret. ``step``, when
+    known, is the step of :data:`STEPS` that failed.
     """
+
+    def __init__(self, message: str = "", *, step: Step | None = None) -> None:
+        super().__init__(message)
+        self.step: Step | None = step
 
 
 class TransientError(ConnectorError):
@@ -42,9 +55,14 @@ class TransientError(ConnectorError):
     """
 
     def __init__(
-        self, message: str, *, retry_after: float | None = None, sent_parts: tuple[str, ...] = ()
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        sent_parts: tuple[str, ...] = (),
+        step: Step | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, step=step)
         self.retry_after = retry_after
         self.sent_parts = sent_parts
 
@@ -234,12 +252,50 @@ class SendResult:
 
 @dataclass(frozen=True)
 class SettingSpec:
+    """One setting of a channel account, described for the admin who fills it in.
+
+    ``key`` is the name the store, the command line (``--set key=value``) and errors use;
+    the window never shows it. ``label`` is the few words beside the field and ``help``
+    the one line under it, both in English: the window translates them (context
+    ``ConnectorSettings`` of its translation file), the command line prints them as they
+    are. ``choice_labels`` words each of ``choices`` the same way.
+
+    A default may follow another setting: ``follows`` names a setting with choices and
+    ``by_choice`` gives the default for each of its values (the IMAP port is 993 with
+    implicit TLS, 143 with STARTTLS) unless the admin typed one. ``advanced`` settings are
+    the ones most admins never touch; the window keeps them folded away. ``placeholder``
+    is an example shown in an empty field.
+    """
+
     key: str
     help: str
     required: bool = False
     default: Any = None
     type: Literal["str", "int", "bool", "list", "url", "path"] = "str"
     choices: tuple[str, ...] = ()
+    label: str = ""
+    choice_labels: tuple[str, ...] = ()
+    follows: str = ""
+    by_choice: tuple[tuple[str, Any], ...] = ()
+    advanced: bool = False
+    placeholder: str = ""
+    # Found by the kind itself (:class:`Discovers`): a new account's form asks for it only
+    # after looking, to be confirmed or corrected.
+    discovered: bool = False
+
+    def default_for(self, values: Mapping[str, Any]) -> Any:
+        """The default given the other settings in ``values`` (a following default)."""
+        if self.follows:
+            chosen = dict(self.by_choice)
+            if values.get(self.follows) in chosen:
+                return chosen[values[self.follows]]
+        return self.default
+
+    def choice_label(self, choice: str) -> str:
+        """The words for one of ``choices`` (the choice itself when none are declared)."""
+        if choice in self.choices and len(self.choice_labels) == len(self.choices):
+            return self.choice_labels[self.choices.index(choice)]
+        return choice
 
 
 # --------------------------------------------------------------------------- protocol
@@ -286,6 +342,87 @@ class ExplainsSecret(Protocol):
     token"."""
 
     secret_help: ClassVar[str]
+
+
+@runtime_checkable
+class NamesItself(Protocol):
+    """Says what the kind is in a few words ("Email (IMAP and SMTP)") and what its secret
+    is called ("Password", "Bot token"), in English; the window translates both. Without
+    it the window shows the kind's name and "Password or token"."""
+
+    title: ClassVar[str]
+    secret_label: ClassVar[str]
+
+
+def kind_title(cls: Any) -> str:
+    """What the kind of connector class ``cls`` is called in words."""
+    # A class with the attributes passes isinstance (protocols with data members refuse issubclass).
+    return str(cls.title) if isinstance(cls, NamesItself) else str(cls.kind)
+
+
+def secret_label(cls: Any) -> str:
+    """What the secret of connector class ``cls`` is called, "" when it names none."""
+    return str(cls.secret_label) if isinstance(cls, NamesItself) else ""
+
+
+@runtime_checkable
+class Testing(Protocol):
+    """A channel for demonstrations and tests, not for customers: the window and
+    ``accounts kinds`` offer it only in stores marked for testing (store setting
+    ``testing_channels``, set by the demo)."""
+
+    for_testing: ClassVar[bool]
+
+
+def is_for_testing(cls: Any) -> bool:
+    return isinstance(cls, Testing) and bool(cls.for_testing)
+
+
+@dataclass(frozen=True)
+class DiscoveryOptions:
+    """Where :class:`Discovers` may look. ``ispdb_url``: Thunderbird's database of mail
+    providers (store setting of the same name). ``dns_server`` ("HOST[:PORT]", None for
+    the system's) answers every name and SRV lookup; ``ports`` moves standard ports
+    ("https", "imaps", ...) and ``tls`` (an ssl.SSLContext) replaces the system's trusted
+    certificates, both for tests."""
+
+    ispdb_url: str = "https://autoconfig.thunderbird.net/v1.1/"
+    dns_server: str | None = None
+    ports: Mapping[str, int] = field(default_factory=dict)
+    tls: Any = None
+    timeout: float = 8.0
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What :class:`Discovers` found: ``settings`` to fill in the account's form, ``found``
+    the same by name for the command line, ``source`` where it came from; empty when
+    nothing was found. ``tried`` says in words what was asked, for the admin."""
+
+    source: str = ""
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    found: Mapping[str, Any] = field(default_factory=dict)
+    tried: tuple[str, ...] = ()
+
+
+@runtime_checkable
+class Discovers(Protocol):
+    """Finds most of an account's settings from the one an admin knows (email: the servers
+    from the address; Matrix: the homeserver from the Matrix ID). ``discovers_from`` names
+    that setting; the window asks it first and fills in the rest for the admin to confirm."""
+
+    discovers_from: ClassVar[str]
+
+    @classmethod
+    async def discover(cls, settings: Mapping[str, Any], options: DiscoveryOptions) -> Discovery: ...
+
+
+@runtime_checkable
+class Identifies(Protocol):
+    """Can say at once, from its settings and secret, which account they reach (Telegram:
+    the bot's name), so the admin sees a pasted token is the right one before saving."""
+
+    async def identify(self) -> str: ...
 
 
 @runtime_checkable
@@ -394,13 +531,19 @@ def validate_settings(schema: tuple[SettingSpec, ...], given: Mapping[str, Any])
     if unknown:
         raise SettingsError(f"unknown setting {unknown[0]!r}; known settings: {', '.join(sorted(known))}")
     out: dict[str, Any] = {}
+    following: list[SettingSpec] = []
     for spec in schema:
         if spec.key not in given or given[spec.key] in (None, ""):
             if spec.required:
                 raise SettingsError(f"setting {spec.key!r} is required ({spec.help})")
             out[spec.key] = spec.default
+            if spec.follows:
+                following.append(spec)
             continue
         out[spec.key] = _coerce(spec, given[spec.key])
+    # A default that follows another setting is known once that one is.
+    for spec in following:
+        out[spec.key] = spec.default_for(out)
     return out
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from inbox_app.core.approvals import ApprovalService
     from inbox_app.core.ingest.service import IngestService
     from inbox_app.core.outbox.queue import OutboxService
+    from inbox_app.core.setup import AccountSetup
 
 
 class _Connectors(Mapping[str, "ConnectorClass"]):
@@ -112,6 +113,15 @@ class Services:
                 self.factory, self.bus, capabilities_of=self.capabilities_of
             )
         return self.extra["approvals"]  # type: ignore[no-any-return]
+
+    @property
+    def setup(self) -> AccountSetup:
+        """Offered kinds, auto-detection and secret checks for new accounts."""
+        if "setup" not in self.extra:
+            from inbox_app.core.setup import AccountSetup
+
+            self.extra["setup"] = AccountSetup(self.factory, self.registry, tls=self.extra.get("tls"))
+        return self.extra["setup"]  # type: ignore[no-any-return]
 
     def supervisor(self):  # type: ignore[no-untyped-def]
         from inbox_app.sync.supervisor import Supervisor

@@ -151,6 +151,10 @@ def seed(services: Services, customers: int | None = None) -> dict[str, int]:
     latest = min((line["ago"] for lines in data["messages"].values() for line in lines), default=0)
     history_end = now - timedelta(seconds=max(0, -latest) + 60)
 
+    # A demo store plays its channels with the testing kind: offer it for new accounts too.
+    from inbox_app.core.settings import SettingsService
+
+    SettingsService(services.factory).change("testing_channels", True, actor="demo")
     for name, email, role, team in AGENTS:
         services.agents.add(name, email, role, team, actor="demo")
     agent_ids = {a.name: a.id for a in services.agents.list()}

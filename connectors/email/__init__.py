@@ -23,21 +23,28 @@ from connectors.base import (
     Capabilities,
     Channel,
     ConnectorError,
+    Discovers,
+    Discovery,
+    DiscoveryOptions,
     ExplainsSecret,
     FindsSent,
     InboundItem,
     MakesIdempotencyKeys,
+    NamesItself,
     OutboundReply,
     ParsesRaw,
     PermanentError,
     Progress,
     SendResult,
+    SettingsError,
     SettingSpec,
     TransientError,
 )
 
 from . import smtp
+from .autodetect import detect
 from .imap import ImapSession
+from .lookup import STANDARD_PORTS, Network
 from .parse import parse_message
 from .parsepool import Parser
 from .push import Push
@@ -62,7 +69,7 @@ T = TypeVar("T")
 STALE_AFTER = 60.0
 
 
-class EmailConnector(ExplainsSecret, FindsSent, ParsesRaw, MakesIdempotencyKeys):
+class EmailConnector(ExplainsSecret, NamesItself, Discovers, FindsSent, ParsesRaw, MakesIdempotencyKeys):
     kind: ClassVar[str] = "email"
     channel: ClassVar[Channel] = "email"
     capabilities: ClassVar[Capabilities] = Capabilities(
@@ -70,6 +77,8 @@ class EmailConnector(ExplainsSecret, FindsSent, ParsesRaw, MakesIdempotencyKeys)
     )
     needs_secret: ClassVar[bool] = True
     secret_help: ClassVar[str] = "the mailbox password (or an app password where the provider asks for one)"
+    title: ClassVar[str] = "Email (IMAP and SMTP)"
+    secret_label: ClassVar[str] = "Password"
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = SCHEMA
 
     #: Messages per batch: big enough to amortise a round trip, small enough that a
@@ -90,6 +99,30 @@ class EmailConnector(ExplainsSecret, FindsSent, ParsesRaw, MakesIdempotencyKeys)
         self._push = Push(self.settings, secret)
         self._sent_folder: str | None = None
         self._sent: dict[str, SendResult] = {}
+
+    discovers_from: ClassVar[str] = "address"
+
+    @classmethod
+    async def discover(cls, settings: Mapping[str, Any], options: DiscoveryOptions) -> Discovery:
+        """The servers of the account's address, as Thunderbird finds them (see .autodetect)."""
+        address = str(settings.get("address") or "")
+        network = Network(dns_server=options.dns_server, tls=options.tls, timeout=options.timeout)
+        if options.ports:
+            network = Network(
+                dns_server=options.dns_server,
+                ports={**STANDARD_PORTS, **options.ports},
+                tls=options.tls,
+                timeout=options.timeout,
+            )
+        try:
+            result = await detect(address, ispdb_url=options.ispdb_url, network=network)
+        except ValueError as exc:
+            return Discovery(tried=(str(exc),))
+        tried = tuple(a.words for a in result.tried)
+        if result.found is None:
+            return Discovery(tried=tried)
+        found = result.found
+        return Discovery(found.source, found.settings(address), found.to_json(), tried)
 
     @classmethod
     def make_idempotency_key(cls, settings: Mapping[str, Any]) -> str:
@@ -129,6 +162,13 @@ class EmailConnector(ExplainsSecret, FindsSent, ParsesRaw, MakesIdempotencyKeys)
 
     async def check(self) -> None:
         def folders_exist(session: ImapSession) -> None:
+            # Everything we do is IMAP4rev1 (RFC 3501); a server without it cannot serve us.
+            if not any(session.client.has_capability(c) for c in ("IMAP4REV1", "IMAP4REV2")):
+                raise SettingsError(
+                    f"the IMAP server {self.settings.imap_host} does not speak IMAP4rev1; ask the "
+                    "provider for its IMAP4rev1 server",
+                    step="capability",
+                )
             for folder in self.settings.folders:
                 session.select(folder)
 

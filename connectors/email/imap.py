@@ -21,7 +21,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from connectors.base import AuthError, ConnectorError, SettingsError, TransientError
 
-from .settings import EmailSettings, tls_context
+from .settings import EmailSettings, network_step, tls_context
 from .wire import uid_fetch
 
 logger = logging.getLogger(__name__)
@@ -58,16 +58,20 @@ def imap_errors(what: str, host: str, secret: str | None) -> Iterator[None]:
     except ConnectorError:
         raise
     except LoginError as exc:
-        raise AuthError(redact(f"the IMAP server {host} refused the login: {_server_words(exc)}", secret))
+        raise AuthError(
+            redact(f"the IMAP server {host} refused the login: {_server_words(exc)}", secret), step="signin"
+        )
     except ssl.SSLCertVerificationError as exc:
         raise SettingsError(
             f"the certificate of {host} is not trusted ({exc.verify_message}); if this server "
-            "uses its own certificate, point setting 'ca_file' to it"
+            "uses its own certificate, point setting 'ca_file' to it",
+            step="tls",
         )
     except (imaplib.IMAP4.abort, ssl.SSLError, OSError, EOFError) as exc:
         # IMAP4.abort is a connection that broke mid-conversation.
         raise TransientError(
-            redact(f"connection to the IMAP server {host} failed while {what}: {_server_words(exc)}", secret)
+            redact(f"connection to the IMAP server {host} failed while {what}: {_server_words(exc)}", secret),
+            step=network_step(exc),
         )
     except IMAPClientError as exc:
         raise TransientError(redact(f"the IMAP server {host} refused {what}: {_server_words(exc)}", secret))
@@ -121,11 +125,12 @@ class ImapSession:
                     if not client.has_capability("STARTTLS"):
                         raise SettingsError(
                             f"imap_security is starttls but {s.imap_host} does not offer "
-                            "STARTTLS; use ssl or ask the provider"
+                            "STARTTLS; use ssl or ask the provider",
+                            step="capability",
                         )
                     client.starttls(context)
                 if self.secret is None:
-                    raise AuthError("no password is stored for this email account")
+                    raise AuthError("no password is stored for this email account", step="signin")
                 _login(client, s.username, self.secret)
                 # Aware datetimes: INTERNALDATE is a fallback for the Date header.
                 client.normalise_times = False
@@ -152,7 +157,9 @@ class ImapSession:
                 resp = self.client.select_folder(folder, readonly=True)
             except IMAPClientError as exc:
                 if "NONEXISTENT" in str(exc) or "doesn't exist" in str(exc).lower():
-                    raise SettingsError(f"setting {setting!r}: there is no folder {folder!r} on {self.host}")
+                    raise SettingsError(
+                        f"setting {setting!r}: there is no folder {folder!r} on {self.host}", step="folder"
+                    )
                 raise
         self.selected = folder
         return FolderState(

@@ -7,13 +7,14 @@ NAME --set key=value``; every refusal names the key and says what to do.
 from __future__ import annotations
 
 import os
+import socket
 import ssl
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.base import SettingsError, SettingSpec, is_loopback_host, validate_settings
+from connectors.base import SettingsError, SettingSpec, Step, is_loopback_host, validate_settings
 
 SECURITY = ("ssl", "starttls", "none")
 
@@ -22,58 +23,136 @@ SECURITY = ("ssl", "starttls", "none")
 # never wait longer than 25 minutes whatever the admin types.
 MAX_IDLE_TIMEOUT = 25 * 60
 
+SECURITY_WORDS = ("SSL/TLS", "STARTTLS", "None (this computer only)")
+#: The standard ports of each security (RFC 8314): the port follows the security chosen
+#: unless the admin typed another.
+IMAP_PORTS = (("ssl", 993), ("starttls", 143), ("none", 143))
+SMTP_PORTS = (("ssl", 465), ("starttls", 587), ("none", 25))
+
 SCHEMA: tuple[SettingSpec, ...] = (
-    SettingSpec("imap_host", "IMAP server name, e.g. imap.example.com", required=True),
-    SettingSpec("imap_port", "IMAP port (default 993 for ssl, 143 otherwise)", type="int"),
+    SettingSpec(
+        "display_name",
+        "The name shown beside the address, e.g. the team's name.",
+        label="Sender name",
+    ),
+    SettingSpec(
+        "address",
+        "The address customers see and write to.",
+        required=True,
+        label="Email address",
+        placeholder="support@example.com",
+    ),
+    SettingSpec(
+        "username",
+        "The login name, when it is not the email address itself.",
+        label="Login name",
+        discovered=True,
+    ),
+    SettingSpec(
+        "imap_host",
+        "Where mail is read, e.g. imap.example.com.",
+        required=True,
+        label="Incoming mail server (IMAP)",
+        placeholder="imap.example.com",
+        discovered=True,
+    ),
     SettingSpec(
         "imap_security",
-        "ssl (implicit TLS), starttls, or none (only to this computer)",
+        "How the connection to the incoming server is encrypted.",
         default="ssl",
         choices=SECURITY,
+        label="Incoming server security",
+        choice_labels=SECURITY_WORDS,
+        discovered=True,
     ),
-    SettingSpec("smtp_host", "SMTP submission server (default: the IMAP server)"),
-    SettingSpec("smtp_port", "SMTP port (default 465 for ssl, 587 for starttls)", type="int"),
+    SettingSpec(
+        "imap_port",
+        "993 with SSL/TLS, 143 with STARTTLS; change it only if the provider says so.",
+        type="int",
+        default=993,
+        label="Incoming server port",
+        follows="imap_security",
+        by_choice=IMAP_PORTS,
+        discovered=True,
+    ),
+    SettingSpec(
+        "smtp_host",
+        "Where replies are sent from, e.g. smtp.example.com (empty: the incoming server).",
+        label="Outgoing mail server (SMTP)",
+        placeholder="smtp.example.com",
+        discovered=True,
+    ),
     SettingSpec(
         "smtp_security",
-        "ssl (implicit TLS), starttls, or none (only to this computer)",
+        "How the connection to the outgoing server is encrypted.",
         default="ssl",
         choices=SECURITY,
+        label="Outgoing server security",
+        choice_labels=SECURITY_WORDS,
+        discovered=True,
     ),
-    SettingSpec("username", "login name (default: the address)"),
-    SettingSpec("address", "the address customers see and answer to", required=True),
-    SettingSpec("display_name", "the name shown next to the address, e.g. the team name"),
+    SettingSpec(
+        "smtp_port",
+        "465 with SSL/TLS, 587 with STARTTLS; change it only if the provider says so.",
+        type="int",
+        default=465,
+        label="Outgoing server port",
+        follows="smtp_security",
+        by_choice=SMTP_PORTS,
+        discovered=True,
+    ),
     SettingSpec(
         "folders",
-        "folders to import, comma separated; new mail is pushed from each "
-        "(the first five wait in IDLE, any more are checked every poll_interval)",
+        "The folders whose mail comes into the inbox, separated by commas.",
         default=["INBOX"],
         type="list",
+        label="Folders to import",
+        advanced=True,
     ),
-    SettingSpec("sent_folder", "where sent replies are kept (found automatically when empty)"),
+    SettingSpec(
+        "sent_folder",
+        "Where copies of replies are kept; found by itself when left empty.",
+        label="Sent folder",
+        advanced=True,
+    ),
     SettingSpec(
         "append_sent",
-        "keep a copy of each reply in the sent folder (off for providers that do it)",
+        "Keep a copy of each reply in the sent folder (turn off if the provider does it).",
         default=True,
         type="bool",
+        label="Copy replies to the sent folder",
+        advanced=True,
     ),
-    SettingSpec("ca_file", "certificate file to trust a self-signed server", type="path"),
+    SettingSpec(
+        "ca_file",
+        "A certificate file to trust, for a server with a certificate of its own.",
+        type="path",
+        label="Extra trusted certificate",
+        advanced=True,
+    ),
     SettingSpec(
         "first_sync_days",
-        "on the first import, only fetch mail of the last N days (0: all)",
+        "On the first import, fetch only the mail of the last so many days (0: all of it).",
         default=0,
         type="int",
+        label="Days of mail to import first",
+        advanced=True,
     ),
     SettingSpec(
         "poll_interval",
-        "seconds between checks when the server has no IDLE, and for folders past the fifth",
+        "Seconds between checks when the server cannot announce new mail.",
         default=60,
         type="int",
+        label="Check every (seconds)",
+        advanced=True,
     ),
     SettingSpec(
         "idle_timeout",
-        "seconds before a waiting IDLE is renewed and the line checked",
+        "Seconds before a connection waiting for new mail is renewed.",
         default=300,
         type="int",
+        label="Renew waiting connection after (seconds)",
+        advanced=True,
     ),
 )
 
@@ -117,10 +196,10 @@ def parse_settings(given: Mapping[str, Any]) -> EmailSettings:
     folders = tuple(f for f in values["folders"] if f) or ("INBOX",)
     return EmailSettings(
         imap_host=imap_host,
-        imap_port=values["imap_port"] or (993 if imap_security == "ssl" else 143),
+        imap_port=values["imap_port"] or dict(IMAP_PORTS)[imap_security],
         imap_security=imap_security,
         smtp_host=smtp_host,
-        smtp_port=values["smtp_port"] or {"ssl": 465, "starttls": 587}.get(smtp_security, 25),
+        smtp_port=values["smtp_port"] or dict(SMTP_PORTS)[smtp_security],
         smtp_security=smtp_security,
         username=values["username"] or address,
         address=address,
@@ -141,6 +220,15 @@ def _refuse_plain_text(prefix: str, host: str, security: str) -> None:
             f"setting '{prefix}_security' is none, but {host!r} is not this computer: "
             "passwords and mail would cross the network unencrypted; use ssl or starttls"
         )
+
+
+def network_step(exc: BaseException) -> Step:
+    """Which step of reaching a server ``exc`` stopped at: the name, the connection or TLS."""
+    if isinstance(exc, socket.gaierror):
+        return "lookup"
+    if isinstance(exc, ssl.SSLError):
+        return "tls"
+    return "connect"
 
 
 def tls_context(settings: EmailSettings) -> ssl.SSLContext:

@@ -29,7 +29,7 @@ from connectors.base import (
 )
 
 from .mimetext import safe_filename
-from .settings import EmailSettings, tls_context
+from .settings import EmailSettings, network_step, tls_context
 from .threads import normalize_message_id, references_for_reply, reply_subject
 
 TIMEOUT = 60.0
@@ -93,7 +93,8 @@ def _connect(settings: EmailSettings) -> smtplib.SMTP:
             if not server.has_extn("starttls"):
                 raise SettingsError(
                     f"smtp_security is starttls but {host} does not offer "
-                    "STARTTLS; use ssl or ask the provider"
+                    "STARTTLS; use ssl or ask the provider",
+                    step="capability",
                 )
             server.starttls(context=context)
             server.ehlo()
@@ -108,7 +109,7 @@ def _login(server: smtplib.SMTP, settings: EmailSettings, secret: str | None) ->
     if not server.has_extn("auth"):
         return  # a relay that trusts this computer; nothing to prove
     if secret is None:
-        raise AuthError("no password is stored for this email account")
+        raise AuthError("no password is stored for this email account", step="signin")
     if (settings.username + secret).isascii():
         server.login(settings.username, secret)
         return
@@ -237,18 +238,21 @@ def check(settings: EmailSettings, secret: str | None) -> None:
     except ssl.SSLCertVerificationError as exc:
         raise _certificate_error(exc, host)
     except (smtplib.SMTPException, OSError, EOFError) as exc:
-        raise TransientError(f"cannot reach the SMTP server {host}: {_words(exc, secret)}")
+        raise TransientError(
+            f"cannot reach the SMTP server {host}: {_words(exc, secret)}", step=network_step(exc)
+        )
 
 
 def _auth_error(exc: smtplib.SMTPAuthenticationError, host: str, secret: str | None) -> AuthError:
     words = _refusal(exc.smtp_code, exc.smtp_error, "the login", host, secret)
-    return AuthError(str(words))
+    return AuthError(str(words), step="signin")
 
 
 def _certificate_error(exc: ssl.SSLCertVerificationError, host: str) -> SettingsError:
     return SettingsError(
         f"the certificate of {host} is not trusted ({exc.verify_message}); if this server "
-        "uses its own certificate, point setting 'ca_file' to it"
+        "uses its own certificate, point setting 'ca_file' to it",
+        step="tls",
     )
 
 

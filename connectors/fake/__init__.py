@@ -29,11 +29,13 @@ from connectors.base import (
     FindsSent,
     InboundItem,
     ItemUpdate,
+    NamesItself,
     OutboundReply,
     PermanentError,
     Progress,
     SendResult,
     SettingSpec,
+    Testing,
     TransientError,
     validate_settings,
 )
@@ -81,23 +83,48 @@ class FakeServer:
             return {}
 
 
-class FakeConnector(FindsSent, CapabilitiesPerAccount):
+class FakeConnector(NamesItself, Testing, FindsSent, CapabilitiesPerAccount):
     kind: ClassVar[str] = "fake"
     channel: ClassVar[Channel] = "chat"
     capabilities: ClassVar[Capabilities] = Capabilities(
         max_length=4096, html=False, attachments=True, private=True
     )
     needs_secret: ClassVar[bool] = False
+    title: ClassVar[str] = "Testing channel"
+    secret_label: ClassVar[str] = ""
+    for_testing: ClassVar[bool] = True
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
-        SettingSpec("path", "folder that plays the remote server", required=True, type="path"),
-        SettingSpec("batch_size", "messages per batch", default=50, type="int"),
+        SettingSpec(
+            "path",
+            "The folder whose files play the remote server.",
+            required=True,
+            type="path",
+            label="Folder",
+        ),
         SettingSpec(
             "channel",
-            "which channel this fake account pretends to be",
+            "Which kind of channel this testing account plays.",
             default="chat",
             choices=("email", "chat", "social", "review"),
+            label="Plays the channel",
+            choice_labels=("Email", "Chat", "Social", "Reviews"),
         ),
-        SettingSpec("poll_interval", "seconds between polls", default=1, type="int"),
+        SettingSpec(
+            "batch_size",
+            "Messages stored together in one step.",
+            default=50,
+            type="int",
+            label="Messages per batch",
+            advanced=True,
+        ),
+        SettingSpec(
+            "poll_interval",
+            "Seconds between two looks for new messages.",
+            default=1,
+            type="int",
+            label="Check every (seconds)",
+            advanced=True,
+        ),
     )
 
     @classmethod

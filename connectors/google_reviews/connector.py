@@ -32,6 +32,7 @@ from connectors.base import (
     Channel,
     ExplainsSecret,
     FindsSent,
+    NamesItself,
     OutboundReply,
     PermanentError,
     Polling,
@@ -100,7 +101,7 @@ def _https(key: str, url: str) -> str:
     return url.rstrip("/")
 
 
-class GoogleReviewsConnector(ExplainsSecret, Polling, FindsSent):
+class GoogleReviewsConnector(ExplainsSecret, NamesItself, Polling, FindsSent):
     kind: ClassVar[str] = "google_reviews"
     channel: ClassVar[Channel] = "review"
     # An answer to a review is public, always: the composer warns before it goes.
@@ -112,48 +113,81 @@ class GoogleReviewsConnector(ExplainsSecret, Polling, FindsSent):
         'one line of JSON: {"client_secret": "...", "refresh_token": "..."} (Google\'s '
         "authorized-user JSON), granted by a manager of the location"
     )
+    title: ClassVar[str] = "Google reviews"
+    secret_label: ClassVar[str] = "Authorization (JSON)"
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
-        SettingSpec("location", "the location as Google names it: accounts/ACCOUNT_ID/locations/LOCATION_ID"),
         SettingSpec(
-            "account_id", "instead of 'location': the Business Profile account ID (with location_id)"
+            "location",
+            "The location as Google names it: accounts/ACCOUNT_ID/locations/LOCATION_ID.",
+            label="Business location",
+            placeholder="accounts/…/locations/…",
         ),
-        SettingSpec("location_id", "instead of 'location': the location ID (with account_id)"),
+        SettingSpec(
+            "account_id",
+            "Instead of the location's full name: the Business Profile account ID.",
+            label="Account ID",
+            advanced=True,
+        ),
+        SettingSpec(
+            "location_id",
+            "Instead of the location's full name: the location ID (with the account ID).",
+            label="Location ID",
+            advanced=True,
+        ),
         SettingSpec(
             "client_id",
-            "the OAuth client ID (…apps.googleusercontent.com) of the Google Cloud project that "
-            f"may use the Business Profile API; the token needs the scope {SCOPE}",
+            "The OAuth client ID (…apps.googleusercontent.com) of the Google Cloud project "
+            f"allowed to use the Business Profile API; it needs the scope {SCOPE}.",
             required=True,
-        ),
-        SettingSpec(
-            "poll_interval", "seconds between two looks for new or edited reviews", default=300, type="int"
+            label="OAuth client ID",
         ),
         SettingSpec(
             "history_days",
-            "days of reviews the first sync brings in (0: all of them)",
+            "Days of reviews the first sync brings in (0: all of them).",
             default=30,
             type="int",
+            label="Days of reviews to import first",
+        ),
+        SettingSpec(
+            "poll_interval",
+            "Seconds between two looks for new or edited reviews.",
+            default=300,
+            type="int",
+            label="Check every (seconds)",
+            advanced=True,
         ),
         SettingSpec(
             "recheck_days",
-            "days back that reviews are re-read for answers written on Google Maps and for removed "
-            "reviews (0: never)",
+            "Days back that reviews are read again for answers written on Google Maps and "
+            "for removed reviews (0: never).",
             default=30,
             type="int",
+            label="Read again the last (days)",
+            advanced=True,
         ),
         SettingSpec(
             "recheck_minutes",
-            "minutes between two such re-readings (0: at every sync)",
+            "Minutes between two such readings (0: at every sync).",
             default=60,
             type="int",
+            label="Read again every (minutes)",
+            advanced=True,
         ),
         SettingSpec(
-            "api_base", "the Business Profile API", default="https://mybusiness.googleapis.com", type="url"
+            "api_base",
+            "The Business Profile API; change it only to point at a test server.",
+            default="https://mybusiness.googleapis.com",
+            type="url",
+            label="Business Profile API",
+            advanced=True,
         ),
         SettingSpec(
             "token_url",
-            "Google's OAuth token endpoint",
+            "Google's OAuth token address; change it only to point at a test server.",
             default="https://oauth2.googleapis.com/token",
             type="url",
+            label="OAuth token address",
+            advanced=True,
         ),
     )
 

@@ -36,6 +36,7 @@ from connectors.base import (
     ExplainsSecret,
     FindsSent,
     InboundItem,
+    NamesItself,
     OutboundReply,
     PermanentError,
     Polling,
@@ -71,7 +72,7 @@ MEDIA_WAIT = 60.0  # seconds an upload may take to be processed before the send 
 MEDIA_POLL = 0.5
 
 
-class MastodonConnector(ExplainsSecret, Polling, FindsSent, CapabilitiesPerAccount):
+class MastodonConnector(ExplainsSecret, NamesItself, Polling, FindsSent, CapabilitiesPerAccount):
     kind: ClassVar[str] = "mastodon"
     channel: ClassVar[Channel] = "social"
     # Answers are direct messages unless the account allows unlisted answers to public
@@ -91,19 +92,31 @@ class MastodonConnector(ExplainsSecret, Polling, FindsSent, CapabilitiesPerAccou
         "an access token from the account's Preferences > Development, with the scopes "
         "read, write:statuses and write:media"
     )
+    title: ClassVar[str] = "Mastodon"
+    secret_label: ClassVar[str] = "Access token"
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
         SettingSpec(
             "instance",
-            "the Mastodon server's address, e.g. https://mastodon.social",
+            "The Mastodon server the account lives on, e.g. https://mastodon.social.",
             required=True,
             type="url",
+            label="Server",
+            placeholder="https://mastodon.social",
         ),
-        SettingSpec("poll_interval", "seconds between two looks for new mentions", default=60, type="int"),
         SettingSpec(
             "public_replies",
-            "answer a public mention with an unlisted reply instead of a private one",
+            "Answer a public mention with an unlisted reply instead of a private one.",
             default=False,
             type="bool",
+            label="Answer public mentions in public",
+        ),
+        SettingSpec(
+            "poll_interval",
+            "Seconds between two looks for new mentions.",
+            default=60,
+            type="int",
+            label="Check every (seconds)",
+            advanced=True,
         ),
     )
 

@@ -25,9 +25,13 @@ from connectors.base import (
     BatchItem,
     Capabilities,
     Channel,
+    Discovers,
+    Discovery,
+    DiscoveryOptions,
     ExplainsSecret,
     FindsSent,
     KeepsTokens,
+    NamesItself,
     OutboundReply,
     PermanentError,
     Progress,
@@ -37,6 +41,7 @@ from connectors.base import (
     validate_settings,
 )
 
+from .discover import find_homeserver
 from .events import TIMELINE_TYPES, member_names, to_item
 from .media import download
 from .replies import ReplySender
@@ -64,7 +69,7 @@ class _Cursor:
         return json.dumps({"next_batch": self.next_batch, "rooms": sorted(self.rooms)})
 
 
-class MatrixConnector(ExplainsSecret, FindsSent, KeepsTokens):
+class MatrixConnector(ExplainsSecret, NamesItself, Discovers, FindsSent, KeepsTokens):
     kind: ClassVar[str] = "matrix"
     channel: ClassVar[Channel] = "chat"
     # The 64 KiB event limit covers the whole signed event (~1-2 KiB of
@@ -76,40 +81,103 @@ class MatrixConnector(ExplainsSecret, FindsSent, KeepsTokens):
     )
     needs_secret: ClassVar[bool] = True
     secret_help: ClassVar[str] = "the account's password, or an access token"
+    title: ClassVar[str] = "Matrix"
+    secret_label: ClassVar[str] = "Password or access token"
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
         SettingSpec(
+            "user_id",
+            "The support account's Matrix ID; its server is found from it.",
+            required=True,
+            label="Matrix ID",
+            placeholder="@support:example.org",
+        ),
+        SettingSpec(
             "homeserver",
-            "homeserver URL, e.g. https://matrix.example.org",
+            "The server's address, e.g. https://matrix.example.org (found from the Matrix ID).",
             required=True,
             type="url",
+            label="Homeserver",
+            placeholder="https://matrix.example.org",
+            discovered=True,
         ),
-        SettingSpec("user_id", "the support account, e.g. @support:example.org", required=True),
-        SettingSpec("auto_join", "join rooms the account is invited to", default=True, type="bool"),
         SettingSpec(
             "secret_kind",
-            "whether the stored secret is the password or an access token",
+            "Whether the secret below is the account's password or an access token.",
             default="password",
             choices=("password", "token"),
+            label="The secret is",
+            choice_labels=("The password", "An access token"),
         ),
-        SettingSpec("device_id", "device ID to log in as (default: one fixed per account)"),
-        SettingSpec("device_name", "device name other Matrix clients show", default="Unisono"),
+        SettingSpec(
+            "auto_join",
+            "Join the rooms the account is invited to.",
+            default=True,
+            type="bool",
+            label="Join rooms when invited",
+        ),
+        SettingSpec(
+            "device_id",
+            "The device to sign in as; empty: one kept for this account.",
+            label="Device ID",
+            advanced=True,
+        ),
+        SettingSpec(
+            "device_name",
+            "The device name other Matrix apps show.",
+            default="Unisono",
+            label="Device name",
+            advanced=True,
+        ),
         SettingSpec(
             "sync_limit",
-            "messages per room in one sync before gaps are filled back",
+            "Messages per room in one sync before gaps are filled in.",
             default=50,
             type="int",
+            label="Messages per room per sync",
+            advanced=True,
         ),
         SettingSpec(
             "history_limit",
-            "earlier messages imported from a room seen for the first time",
+            "Earlier messages imported from a room seen for the first time.",
             default=1000,
             type="int",
+            label="History of a new room",
+            advanced=True,
         ),
         # Big enough that a first sync is not slowed by commits, small enough
         # that a crash in the middle of a long history costs little.
-        SettingSpec("batch_size", "messages stored per transaction", default=200, type="int"),
-        SettingSpec("max_attachment_mb", "larger files are noted but not downloaded", default=25, type="int"),
+        SettingSpec(
+            "batch_size",
+            "Messages stored together in one step.",
+            default=200,
+            type="int",
+            label="Messages per batch",
+            advanced=True,
+        ),
+        SettingSpec(
+            "max_attachment_mb",
+            "Larger files are noted in the conversation but not downloaded.",
+            default=25,
+            type="int",
+            label="Largest file to download (MB)",
+            advanced=True,
+        ),
     )
+
+    discovers_from: ClassVar[str] = "user_id"
+
+    @classmethod
+    async def discover(cls, settings: Mapping[str, Any], options: DiscoveryOptions) -> Discovery:
+        """The homeserver of the Matrix ID (its server's .well-known/matrix/client)."""
+        user_id = str(settings.get("user_id") or "")
+        try:
+            found = await find_homeserver(user_id, tls=options.tls, timeout=options.timeout)
+        except SettingsError as exc:
+            return Discovery(tried=(str(exc),))
+        said = f"{found.base_url} (from {found.source})"
+        return Discovery(
+            found.source, {"homeserver": found.base_url}, {"homeserver": found.base_url}, (said,)
+        )
 
     def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:
         self.settings = validate_settings(self.settings_schema, settings)

@@ -34,7 +34,9 @@ from connectors.base import (
     ConnectorError,
     ExplainsSecret,
     FindsSent,
+    Identifies,
     InboundItem,
+    NamesItself,
     NotesSentParts,
     OutboundReply,
     PermanentError,
@@ -88,7 +90,7 @@ class PartlySentError(TransientError):
         super().__init__(message, retry_after=retry_after, sent_parts=sent_parts)
 
 
-class TelegramConnector(ExplainsSecret, FindsSent, NotesSentParts):
+class TelegramConnector(ExplainsSecret, NamesItself, Identifies, FindsSent, NotesSentParts):
     kind: ClassVar[str] = "telegram"
     channel: ClassVar[Channel] = "chat"
     capabilities: ClassVar[Capabilities] = Capabilities(
@@ -96,13 +98,48 @@ class TelegramConnector(ExplainsSecret, FindsSent, NotesSentParts):
     )
     needs_secret: ClassVar[bool] = True
     secret_help: ClassVar[str] = "the bot token that @BotFather gave"
+    title: ClassVar[str] = "Telegram bot"
+    secret_label: ClassVar[str] = "Bot token"
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
-        SettingSpec("api_base", "Bot API server", default="https://api.telegram.org", type="url"),
-        SettingSpec("poll_timeout", "seconds one long poll waits for new messages", default=25, type="int"),
-        SettingSpec("allowed_chats", "only these chat IDs reach the inbox (empty: all)", type="list"),
-        SettingSpec("batch_size", "updates stored per transaction", default=PAGE, type="int"),
+        SettingSpec(
+            "allowed_chats",
+            "Only these chat IDs reach the inbox, separated by commas; empty: every chat.",
+            type="list",
+            label="Only these chats",
+        ),
+        SettingSpec(
+            "api_base",
+            "The Bot API server; change it only for a Bot API server of your own.",
+            default="https://api.telegram.org",
+            type="url",
+            label="Bot API server",
+            advanced=True,
+        ),
+        SettingSpec(
+            "poll_timeout",
+            "Seconds one request waits for new messages.",
+            default=25,
+            type="int",
+            label="Wait for messages (seconds)",
+            advanced=True,
+        ),
+        SettingSpec(
+            "batch_size",
+            "Updates stored together in one step.",
+            default=PAGE,
+            type="int",
+            label="Updates per batch",
+            advanced=True,
+        ),
         # The public Bot API hands out files up to 20 MB.
-        SettingSpec("max_attachment_mb", "larger files are noted but not downloaded", default=20, type="int"),
+        SettingSpec(
+            "max_attachment_mb",
+            "Larger files are noted in the conversation but not downloaded.",
+            default=20,
+            type="int",
+            label="Largest file to download (MB)",
+            advanced=True,
+        ),
     )
 
     def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:
@@ -182,7 +219,8 @@ class TelegramConnector(ExplainsSecret, FindsSent, NotesSentParts):
         if code in (401, 404):
             return AuthError(
                 f"Telegram refused the bot token ({said}); check the token from @BotFather"
-                + (" and the api_base setting" if code == 404 else "")
+                + (" and the api_base setting" if code == 404 else ""),
+                step="signin",
             )
         if code == 409:
             if "webhook" in said.lower():
@@ -209,6 +247,14 @@ class TelegramConnector(ExplainsSecret, FindsSent, NotesSentParts):
         return PermanentError(f"Telegram refused {method} ({said})")
 
     # ------------------------------------------------------------------ receive
+    async def identify(self) -> str:
+        """The bot this token belongs to, as people know it: "@name (First name)"."""
+        me = await self._call("getMe", {})
+        if not isinstance(me, dict) or not me.get("is_bot"):
+            raise AuthError("the token does not belong to a Telegram bot", step="signin")
+        username, first = me.get("username") or "", me.get("first_name") or ""
+        return f"@{username} ({first})" if first else f"@{username}"
+
     async def check(self) -> None:
         me = await self._call("getMe", {})
         if not isinstance(me, dict) or not me.get("is_bot"):

@@ -36,15 +36,21 @@ def register(sub: Commands) -> None:
     json_flag(p)
     for action in ("test", "remove", "enable", "disable"):
         acc.add_parser(action).add_argument("name")
-    acc.add_parser("kinds", help="list the installed channel kinds and their settings")
+    p = acc.add_parser("kinds", help="list the channel kinds offered for new accounts and their settings")
+    json_flag(p)
+    p = acc.add_parser(
+        "detect",
+        help="find an email account's servers from its address alone (autoconfig, ISPDB, SRV, common names)",
+    )
+    p.add_argument("address")
+    json_flag(p)
 
 
 def run(args: argparse.Namespace, s: Services) -> int:
     actor, _ = acting(args, s)
     if args.action == "add":
-        row = s.accounts.add(
-            args.kind, args.name, _parse_settings(args.settings), _read_secret(args), actor=actor
-        )
+        settings = _found_settings(s, args.kind, _parse_settings(args.settings))
+        row = s.accounts.add(args.kind, args.name, settings, _read_secret(args), actor=actor)
         out(args, row.to_json(), f"added {row.kind} account {row.name!r}")
     elif args.action == "set":
         row = s.accounts.update_settings(
@@ -72,28 +78,131 @@ def run(args: argparse.Namespace, s: Services) -> int:
         s.accounts.set_enabled(args.name, args.action == "enable", actor=actor)
         print(f"account {args.name!r} {args.action}d")
     elif args.action == "kinds":
-        _kinds(s)
+        _kinds(args, s)
+    elif args.action == "detect":
+        return _detect(args, s)
     return 0
 
 
-def _kinds(s: Services) -> None:
-    from connectors.base import ExplainsSecret
+def _kinds(args: argparse.Namespace, s: Services) -> None:
+    from connectors.base import ExplainsSecret, kind_title, secret_label
 
-    for kind, cls in sorted(s.registry.items()):
-        print(f"{kind} ({cls.channel})")
+    lines: list[str] = []
+    kinds: list[dict[str, object]] = []
+    for kind in s.setup.offered_kinds():
+        cls = s.registry[kind]
+        lines.append(f"{kind} ({cls.channel}): {kind_title(cls)}")
+        settings: list[dict[str, object]] = []
         for spec in cls.settings_schema:
             flag = " (required)" if spec.required else ""
-            print(f"    {spec.key}{flag}: {spec.help}")
+            default = spec.default
+            if spec.follows:
+                leader = next(x for x in cls.settings_schema if x.key == spec.follows)
+                words = ", ".join(f"{v} with {leader.choice_label(c)}" for c, v in spec.by_choice)
+                shown = f" [default {words}]"
+            elif default not in (None, "", []):
+                shown = f" [default {', '.join(default) if isinstance(default, list) else _word(default)}]"
+            else:
+                shown = ""
+            lines.append(f"    {spec.key}{flag}: {spec.label}. {spec.help}{shown}")
+            if spec.choices:
+                lines.append(
+                    "        one of: " + ", ".join(f"{c} ({spec.choice_label(c)})" for c in spec.choices)
+                )
+            settings.append(
+                {
+                    "key": spec.key,
+                    "label": spec.label,
+                    "help": spec.help,
+                    "required": spec.required,
+                    "default": default,
+                    "type": spec.type,
+                    "choices": list(spec.choices),
+                    "choice_labels": [spec.choice_label(c) for c in spec.choices],
+                    "follows": spec.follows or None,
+                    "default_by_choice": dict(spec.by_choice) if spec.follows else None,
+                    "advanced": spec.advanced,
+                }
+            )
+        secret = None
         if cls.needs_secret:
-            secret = cls.secret_help if isinstance(cls, ExplainsSecret) else "the password or token"
-            print(f"    secret (--secret-stdin): {secret}")
-        print(f"    replies: {_replies_words(cls.capabilities)}")
-    print("every kind")
-    print("    team: the team new cases of the account belong to ('none' for no team)")
-    print(
+            secret = {
+                "label": secret_label(cls) or "Password or token",
+                "help": cls.secret_help if isinstance(cls, ExplainsSecret) else "the password or token",
+            }
+            lines.append(f"    secret (--secret-stdin): {secret['label']}: {secret['help']}")
+        lines.append(f"    replies: {_replies_words(cls.capabilities)}")
+        kinds.append(
+            {
+                "kind": kind,
+                "channel": cls.channel,
+                "title": kind_title(cls),
+                "settings": settings,
+                "secret": secret,
+                "discovers_from": s.setup.discovers_from(kind),
+                "replies": _replies_words(cls.capabilities),
+            }
+        )
+    lines.append("every kind")
+    lines.append("    team: the team new cases of the account belong to ('none' for no team)")
+    lines.append(
         "    approve_stars_max: replies to reviews of this many stars or fewer wait for a lead (1-5, 'none')"
     )
-    print("    approve_public: every public reply of the account waits for a lead (true/false)")
+    lines.append("    approve_public: every public reply of the account waits for a lead (true/false)")
+    out(args, kinds, "\n".join(lines))
+
+
+def _word(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _detect(args: argparse.Namespace, s: Services) -> int:
+    import asyncio
+
+    found = asyncio.run(s.setup.discover("email", {"address": args.address}))
+    tried = "\n".join(f"    {words}" for words in found.tried)
+    if not found.found:
+        sys.stderr.write(
+            f"no settings found for {args.address}; fill in the servers by hand: "
+            "inbox-app accounts add email NAME --set address=... --set imap_host=... "
+            "--set smtp_host=... (your provider's help pages give them)\n"
+            f"what was tried:\n{tried}\n"
+        )
+        return 1
+    f = found.found
+    text = (
+        f"found by {f['source']}:\n"
+        f"    incoming (IMAP): {f['imap_host']} port {f['imap_port']} ({f['imap_security']})\n"
+        f"    outgoing (SMTP): {f['smtp_host']} port {f['smtp_port']} ({f['smtp_security']})\n"
+        f"    login: {f['username']}, sign-in: {f['auth']}\n"
+        f"what was tried:\n{tried}"
+    )
+    out(args, dict(f), text)
+    return 0
+
+
+def _found_settings(s: Services, kind: str, given: dict[str, str]) -> dict[str, object]:
+    """``given`` completed by what the kind finds by itself (an email account's servers from
+    its address, a Matrix homeserver from the Matrix ID) when a setting it finds is missing;
+    what is found is said on standard error, and a setting given always wins."""
+    import asyncio
+
+    cls = s.registry.get(kind)
+    start = s.setup.discovers_from(kind)
+    if cls is None or start is None or not given.get(start):
+        return dict(given)
+    missing = [x.key for x in cls.settings_schema if x.discovered and x.required and not given.get(x.key)]
+    if not missing:
+        return dict(given)
+    found = asyncio.run(s.setup.discover(kind, given))
+    if not found.settings:
+        tried = "; ".join(found.tried)
+        raise CommandError(
+            f"setting {missing[0]!r} was not given and could not be found ({tried}); give it with --set"
+        )
+    shown = ", ".join(f"{k}={v}" for k, v in found.settings.items() if k not in given)
+    sys.stderr.write(f"found by {found.source}: {shown}\n")
+    return {**found.settings, **given}
 
 
 def _parse_settings(pairs: list[str]) -> dict[str, str]:

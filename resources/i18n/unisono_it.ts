@@ -4,6 +4,18 @@
 <context>
     <name>AccountsTab</name>
     <message>
+        <source>Account name</source>
+        <translation>Nome dell'account</translation>
+    </message>
+    <message>
+        <source>e.g. Support mail</source>
+        <translation>per esempio Posta assistenza</translation>
+    </message>
+    <message>
+        <source>A short name of your choice; lists and reports show it.</source>
+        <translation>Un nome breve a scelta; lo mostrano elenchi e rapporti.</translation>
+    </message>
+    <message>
         <source>No team</source>
         <translation>Nessun team</translation>
     </message>
@@ -1962,6 +1974,596 @@ città: …</translation>
     <message>
         <source>its author is a trainee</source>
         <translation>il suo autore è in formazione</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectorSettings</name>
+    <message>
+        <source>Email (IMAP and SMTP)</source>
+        <translation>Email (IMAP e SMTP)</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>the mailbox password (or an app password where the provider asks for one)</source>
+        <translation>la password della casella (o una password per le app, dove il provider la chiede)</translation>
+    </message>
+    <message>
+        <source>Sender name</source>
+        <translation>Nome del mittente</translation>
+    </message>
+    <message>
+        <source>The name shown beside the address, e.g. the team's name.</source>
+        <translation>Il nome mostrato accanto all'indirizzo, per esempio quello del team.</translation>
+    </message>
+    <message>
+        <source>Email address</source>
+        <translation>Indirizzo email</translation>
+    </message>
+    <message>
+        <source>The address customers see and write to.</source>
+        <translation>L'indirizzo che i clienti vedono e a cui scrivono.</translation>
+    </message>
+    <message>
+        <source>Login name</source>
+        <translation>Nome di accesso</translation>
+    </message>
+    <message>
+        <source>The login name, when it is not the email address itself.</source>
+        <translation>Il nome di accesso, quando non è l'indirizzo email stesso.</translation>
+    </message>
+    <message>
+        <source>Incoming mail server (IMAP)</source>
+        <translation>Server della posta in arrivo (IMAP)</translation>
+    </message>
+    <message>
+        <source>Where mail is read, e.g. imap.example.com.</source>
+        <translation>Dove si legge la posta, per esempio imap.example.com.</translation>
+    </message>
+    <message>
+        <source>Incoming server security</source>
+        <translation>Sicurezza del server in arrivo</translation>
+    </message>
+    <message>
+        <source>How the connection to the incoming server is encrypted.</source>
+        <translation>Come è cifrata la connessione al server della posta in arrivo.</translation>
+    </message>
+    <message>
+        <source>SSL/TLS</source>
+        <translation>SSL/TLS</translation>
+    </message>
+    <message>
+        <source>STARTTLS</source>
+        <translation>STARTTLS</translation>
+    </message>
+    <message>
+        <source>None (this computer only)</source>
+        <translation>Nessuna (solo questo computer)</translation>
+    </message>
+    <message>
+        <source>Incoming server port</source>
+        <translation>Porta del server in arrivo</translation>
+    </message>
+    <message>
+        <source>993 with SSL/TLS, 143 with STARTTLS; change it only if the provider says so.</source>
+        <translation>993 con SSL/TLS, 143 con STARTTLS; cambiala solo se il provider lo dice.</translation>
+    </message>
+    <message>
+        <source>Outgoing mail server (SMTP)</source>
+        <translation>Server della posta in uscita (SMTP)</translation>
+    </message>
+    <message>
+        <source>Where replies are sent from, e.g. smtp.example.com (empty: the incoming server).</source>
+        <translation>Da dove partono le risposte, per esempio smtp.example.com (vuoto: il server in arrivo).</translation>
+    </message>
+    <message>
+        <source>Outgoing server security</source>
+        <translation>Sicurezza del server in uscita</translation>
+    </message>
+    <message>
+        <source>How the connection to the outgoing server is encrypted.</source>
+        <translation>Come è cifrata la connessione al server della posta in uscita.</translation>
+    </message>
+    <message>
+        <source>Outgoing server port</source>
+        <translation>Porta del server in uscita</translation>
+    </message>
+    <message>
+        <source>465 with SSL/TLS, 587 with STARTTLS; change it only if the provider says so.</source>
+        <translation>465 con SSL/TLS, 587 con STARTTLS; cambiala solo se il provider lo dice.</translation>
+    </message>
+    <message>
+        <source>Folders to import</source>
+        <translation>Cartelle da importare</translation>
+    </message>
+    <message>
+        <source>The folders whose mail comes into the inbox, separated by commas.</source>
+        <translation>Le cartelle la cui posta entra nella casella, separate da virgole.</translation>
+    </message>
+    <message>
+        <source>Sent folder</source>
+        <translation>Cartella della posta inviata</translation>
+    </message>
+    <message>
+        <source>Where copies of replies are kept; found by itself when left empty.</source>
+        <translation>Dove si tengono le copie delle risposte; se vuota, si trova da sola.</translation>
+    </message>
+    <message>
+        <source>Copy replies to the sent folder</source>
+        <translation>Copia le risposte nella posta inviata</translation>
+    </message>
+    <message>
+        <source>Keep a copy of each reply in the sent folder (turn off if the provider does it).</source>
+        <translation>Tieni una copia di ogni risposta nella posta inviata (disattiva se lo fa il provider).</translation>
+    </message>
+    <message>
+        <source>Extra trusted certificate</source>
+        <translation>Certificato aggiuntivo di fiducia</translation>
+    </message>
+    <message>
+        <source>A certificate file to trust, for a server with a certificate of its own.</source>
+        <translation>Un file di certificato di cui fidarsi, per un server con un certificato proprio.</translation>
+    </message>
+    <message>
+        <source>Days of mail to import first</source>
+        <translation>Giorni di posta da importare all'inizio</translation>
+    </message>
+    <message>
+        <source>On the first import, fetch only the mail of the last so many days (0: all of it).</source>
+        <translation>Alla prima importazione, prendi solo la posta degli ultimi giorni indicati (0: tutta).</translation>
+    </message>
+    <message>
+        <source>Check every (seconds)</source>
+        <translation>Controlla ogni (secondi)</translation>
+    </message>
+    <message>
+        <source>Seconds between checks when the server cannot announce new mail.</source>
+        <translation>Secondi tra due controlli quando il server non sa annunciare la posta nuova.</translation>
+    </message>
+    <message>
+        <source>Renew waiting connection after (seconds)</source>
+        <translation>Rinnova la connessione in attesa dopo (secondi)</translation>
+    </message>
+    <message>
+        <source>Seconds before a connection waiting for new mail is renewed.</source>
+        <translation>Secondi prima che una connessione in attesa di posta nuova venga rinnovata.</translation>
+    </message>
+    <message>
+        <source>Testing channel</source>
+        <translation>Canale di prova</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Cartella</translation>
+    </message>
+    <message>
+        <source>The folder whose files play the remote server.</source>
+        <translation>La cartella i cui file fanno da server remoto.</translation>
+    </message>
+    <message>
+        <source>Plays the channel</source>
+        <translation>Fa da canale</translation>
+    </message>
+    <message>
+        <source>Which kind of channel this testing account plays.</source>
+        <translation>Quale tipo di canale imita questo account di prova.</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Social</source>
+        <translation>Social</translation>
+    </message>
+    <message>
+        <source>Reviews</source>
+        <translation>Recensioni</translation>
+    </message>
+    <message>
+        <source>Messages per batch</source>
+        <translation>Messaggi per blocco</translation>
+    </message>
+    <message>
+        <source>Messages stored together in one step.</source>
+        <translation>Messaggi salvati insieme in un solo passo.</translation>
+    </message>
+    <message>
+        <source>Seconds between two looks for new messages.</source>
+        <translation>Secondi tra due controlli dei messaggi nuovi.</translation>
+    </message>
+    <message>
+        <source>Google reviews</source>
+        <translation>Recensioni Google</translation>
+    </message>
+    <message>
+        <source>Authorization (JSON)</source>
+        <translation>Autorizzazione (JSON)</translation>
+    </message>
+    <message>
+        <source>one line of JSON: {"client_secret": "...", "refresh_token": "..."} (Google's authorized-user JSON), granted by a manager of the location</source>
+        <translation>una riga di JSON: {"client_secret": "...", "refresh_token": "..."} (il JSON di utente autorizzato di Google), concessa da un gestore della sede</translation>
+    </message>
+    <message>
+        <source>Business location</source>
+        <translation>Sede dell'attività</translation>
+    </message>
+    <message>
+        <source>The location as Google names it: accounts/ACCOUNT_ID/locations/LOCATION_ID.</source>
+        <translation>La sede come la chiama Google: accounts/ACCOUNT_ID/locations/LOCATION_ID.</translation>
+    </message>
+    <message>
+        <source>Account ID</source>
+        <translation>ID dell'account</translation>
+    </message>
+    <message>
+        <source>Instead of the location's full name: the Business Profile account ID.</source>
+        <translation>Al posto del nome completo della sede: l'ID dell'account del Profilo dell'attività.</translation>
+    </message>
+    <message>
+        <source>Location ID</source>
+        <translation>ID della sede</translation>
+    </message>
+    <message>
+        <source>Instead of the location's full name: the location ID (with the account ID).</source>
+        <translation>Al posto del nome completo della sede: l'ID della sede (con l'ID dell'account).</translation>
+    </message>
+    <message>
+        <source>OAuth client ID</source>
+        <translation>ID client OAuth</translation>
+    </message>
+    <message>
+        <source>The OAuth client ID (…apps.googleusercontent.com) of the Google Cloud project allowed to use the Business Profile API; it needs the scope https://www.googleapis.com/auth/business.manage.</source>
+        <translation>L'ID client OAuth (…apps.googleusercontent.com) del progetto Google Cloud autorizzato a usare l'API del Profilo dell'attività; serve l'ambito https://www.googleapis.com/auth/business.manage.</translation>
+    </message>
+    <message>
+        <source>Days of reviews to import first</source>
+        <translation>Giorni di recensioni da importare all'inizio</translation>
+    </message>
+    <message>
+        <source>Days of reviews the first sync brings in (0: all of them).</source>
+        <translation>Giorni di recensioni che porta la prima sincronizzazione (0: tutte).</translation>
+    </message>
+    <message>
+        <source>Seconds between two looks for new or edited reviews.</source>
+        <translation>Secondi tra due controlli di recensioni nuove o modificate.</translation>
+    </message>
+    <message>
+        <source>Read again the last (days)</source>
+        <translation>Rileggi gli ultimi (giorni)</translation>
+    </message>
+    <message>
+        <source>Days back that reviews are read again for answers written on Google Maps and for removed reviews (0: never).</source>
+        <translation>Giorni all'indietro in cui le recensioni vengono rilette, per le risposte scritte su Google Maps e le recensioni rimosse (0: mai).</translation>
+    </message>
+    <message>
+        <source>Read again every (minutes)</source>
+        <translation>Rileggi ogni (minuti)</translation>
+    </message>
+    <message>
+        <source>Minutes between two such readings (0: at every sync).</source>
+        <translation>Minuti tra due di queste riletture (0: a ogni sincronizzazione).</translation>
+    </message>
+    <message>
+        <source>Business Profile API</source>
+        <translation>API del Profilo dell'attività</translation>
+    </message>
+    <message>
+        <source>The Business Profile API; change it only to point at a test server.</source>
+        <translation>L'API del Profilo dell'attività; cambiala solo per puntare a un server di prova.</translation>
+    </message>
+    <message>
+        <source>OAuth token address</source>
+        <translation>Indirizzo dei token OAuth</translation>
+    </message>
+    <message>
+        <source>Google's OAuth token address; change it only to point at a test server.</source>
+        <translation>L'indirizzo dei token OAuth di Google; cambialo solo per puntare a un server di prova.</translation>
+    </message>
+    <message>
+        <source>Mastodon</source>
+        <translation>Mastodon</translation>
+    </message>
+    <message>
+        <source>Access token</source>
+        <translation>Token di accesso</translation>
+    </message>
+    <message>
+        <source>an access token from the account's Preferences &gt; Development, with the scopes read, write:statuses and write:media</source>
+        <translation>un token di accesso da Preferenze &gt; Sviluppo dell'account, con gli ambiti read, write:statuses e write:media</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>The Mastodon server the account lives on, e.g. https://mastodon.social.</source>
+        <translation>Il server Mastodon su cui vive l'account, per esempio https://mastodon.social.</translation>
+    </message>
+    <message>
+        <source>Answer public mentions in public</source>
+        <translation>Rispondi in pubblico alle menzioni pubbliche</translation>
+    </message>
+    <message>
+        <source>Answer a public mention with an unlisted reply instead of a private one.</source>
+        <translation>Rispondi a una menzione pubblica con una risposta non in elenco invece che privata.</translation>
+    </message>
+    <message>
+        <source>Seconds between two looks for new mentions.</source>
+        <translation>Secondi tra due controlli delle menzioni nuove.</translation>
+    </message>
+    <message>
+        <source>Matrix</source>
+        <translation>Matrix</translation>
+    </message>
+    <message>
+        <source>Password or access token</source>
+        <translation>Password o token di accesso</translation>
+    </message>
+    <message>
+        <source>the account's password, or an access token</source>
+        <translation>la password dell'account, o un token di accesso</translation>
+    </message>
+    <message>
+        <source>Matrix ID</source>
+        <translation>ID Matrix</translation>
+    </message>
+    <message>
+        <source>The support account's Matrix ID; its server is found from it.</source>
+        <translation>L'ID Matrix dell'account di assistenza; il suo server si trova da qui.</translation>
+    </message>
+    <message>
+        <source>Homeserver</source>
+        <translation>Homeserver</translation>
+    </message>
+    <message>
+        <source>The server's address, e.g. https://matrix.example.org (found from the Matrix ID).</source>
+        <translation>L'indirizzo del server, per esempio https://matrix.example.org (si trova dall'ID Matrix).</translation>
+    </message>
+    <message>
+        <source>The secret is</source>
+        <translation>Il segreto è</translation>
+    </message>
+    <message>
+        <source>Whether the secret below is the account's password or an access token.</source>
+        <translation>Se il segreto qui sotto è la password dell'account o un token di accesso.</translation>
+    </message>
+    <message>
+        <source>The password</source>
+        <translation>La password</translation>
+    </message>
+    <message>
+        <source>An access token</source>
+        <translation>Un token di accesso</translation>
+    </message>
+    <message>
+        <source>Join rooms when invited</source>
+        <translation>Entra nelle stanze quando invitato</translation>
+    </message>
+    <message>
+        <source>Join the rooms the account is invited to.</source>
+        <translation>Entra nelle stanze a cui l'account è invitato.</translation>
+    </message>
+    <message>
+        <source>Device ID</source>
+        <translation>ID del dispositivo</translation>
+    </message>
+    <message>
+        <source>The device to sign in as; empty: one kept for this account.</source>
+        <translation>Il dispositivo con cui accedere; vuoto: uno tenuto per questo account.</translation>
+    </message>
+    <message>
+        <source>Device name</source>
+        <translation>Nome del dispositivo</translation>
+    </message>
+    <message>
+        <source>The device name other Matrix apps show.</source>
+        <translation>Il nome del dispositivo che mostrano le altre app Matrix.</translation>
+    </message>
+    <message>
+        <source>Messages per room per sync</source>
+        <translation>Messaggi per stanza a ogni sincronizzazione</translation>
+    </message>
+    <message>
+        <source>Messages per room in one sync before gaps are filled in.</source>
+        <translation>Messaggi per stanza in una sincronizzazione, prima di colmare i vuoti.</translation>
+    </message>
+    <message>
+        <source>History of a new room</source>
+        <translation>Cronologia di una stanza nuova</translation>
+    </message>
+    <message>
+        <source>Earlier messages imported from a room seen for the first time.</source>
+        <translation>Messaggi precedenti importati da una stanza vista per la prima volta.</translation>
+    </message>
+    <message>
+        <source>Largest file to download (MB)</source>
+        <translation>File più grande da scaricare (MB)</translation>
+    </message>
+    <message>
+        <source>Larger files are noted in the conversation but not downloaded.</source>
+        <translation>I file più grandi sono segnalati nella conversazione ma non scaricati.</translation>
+    </message>
+    <message>
+        <source>Telegram bot</source>
+        <translation>Bot Telegram</translation>
+    </message>
+    <message>
+        <source>Bot token</source>
+        <translation>Token del bot</translation>
+    </message>
+    <message>
+        <source>the bot token that @BotFather gave</source>
+        <translation>il token del bot dato da @BotFather</translation>
+    </message>
+    <message>
+        <source>Only these chats</source>
+        <translation>Solo queste chat</translation>
+    </message>
+    <message>
+        <source>Only these chat IDs reach the inbox, separated by commas; empty: every chat.</source>
+        <translation>Solo questi ID di chat arrivano nella casella, separati da virgole; vuoto: tutte le chat.</translation>
+    </message>
+    <message>
+        <source>Bot API server</source>
+        <translation>Server della Bot API</translation>
+    </message>
+    <message>
+        <source>The Bot API server; change it only for a Bot API server of your own.</source>
+        <translation>Il server della Bot API; cambialo solo per un server Bot API vostro.</translation>
+    </message>
+    <message>
+        <source>Wait for messages (seconds)</source>
+        <translation>Attendi i messaggi (secondi)</translation>
+    </message>
+    <message>
+        <source>Seconds one request waits for new messages.</source>
+        <translation>Secondi per cui una richiesta attende messaggi nuovi.</translation>
+    </message>
+    <message>
+        <source>Updates per batch</source>
+        <translation>Aggiornamenti per blocco</translation>
+    </message>
+    <message>
+        <source>Updates stored together in one step.</source>
+        <translation>Aggiornamenti salvati insieme in un solo passo.</translation>
+    </message>
+</context>
+<context>
+    <name>AccountForm</name>
+    <message>
+        <source>the domain's own mail configuration</source>
+        <translation>la configurazione di posta del dominio stesso</translation>
+    </message>
+    <message>
+        <source>the well-known file of the domain</source>
+        <translation>il file well-known del dominio</translation>
+    </message>
+    <message>
+        <source>Thunderbird's database of mail providers</source>
+        <translation>la banca dati dei provider di posta di Thunderbird</translation>
+    </message>
+    <message>
+        <source>Thunderbird's database, for the provider that receives the domain's mail</source>
+        <translation>la banca dati di Thunderbird, per il provider che riceve la posta del dominio</translation>
+    </message>
+    <message>
+        <source>the domain's DNS records (SRV)</source>
+        <translation>i record DNS del dominio (SRV)</translation>
+    </message>
+    <message>
+        <source>trying the usual server names</source>
+        <translation>la prova dei nomi di server consueti</translation>
+    </message>
+    <message>
+        <source>the server name in the ID</source>
+        <translation>il nome del server nell'ID</translation>
+    </message>
+    <message>
+        <source>The server's name was not found.</source>
+        <translation>Il nome del server non è stato trovato.</translation>
+    </message>
+    <message>
+        <source>Check the server name for typing errors, and that this computer is online.</source>
+        <translation>Controlla che il nome del server sia scritto bene e che questo computer sia in rete.</translation>
+    </message>
+    <message>
+        <source>The server did not accept a connection.</source>
+        <translation>Il server non ha accettato la connessione.</translation>
+    </message>
+    <message>
+        <source>Check the port and the security, or whether a firewall blocks the connection.</source>
+        <translation>Controlla la porta e la sicurezza, o se un firewall blocca la connessione.</translation>
+    </message>
+    <message>
+        <source>The server's TLS certificate is not trusted.</source>
+        <translation>Il certificato TLS del server non è affidabile.</translation>
+    </message>
+    <message>
+        <source>Check the server name; a server with a certificate of its own needs it under More settings.</source>
+        <translation>Controlla il nome del server; un server con un certificato proprio lo richiede in Altre impostazioni.</translation>
+    </message>
+    <message>
+        <source>The sign-in was refused.</source>
+        <translation>L'accesso è stato rifiutato.</translation>
+    </message>
+    <message>
+        <source>Check the login name and the password; some providers want an app password.</source>
+        <translation>Controlla il nome di accesso e la password; alcuni provider vogliono una password per le app.</translation>
+    </message>
+    <message>
+        <source>The server lacks something this app needs.</source>
+        <translation>Al server manca qualcosa che serve a questa app.</translation>
+    </message>
+    <message>
+        <source>Try the other security choice, or ask the provider which server to use.</source>
+        <translation>Prova l'altra scelta di sicurezza, o chiedi al provider quale server usare.</translation>
+    </message>
+    <message>
+        <source>The folder was not found.</source>
+        <translation>La cartella non è stata trovata.</translation>
+    </message>
+    <message>
+        <source>Check the folder names under More settings.</source>
+        <translation>Controlla i nomi delle cartelle in Altre impostazioni.</translation>
+    </message>
+    <message>
+        <source>Find settings</source>
+        <translation>Trova le impostazioni</translation>
+    </message>
+    <message>
+        <source>Look up the servers of this account from what you typed above</source>
+        <translation>Cerca i server di questo account a partire da quanto scritto sopra</translation>
+    </message>
+    <message>
+        <source>Fill in by hand</source>
+        <translation>Compila a mano</translation>
+    </message>
+    <message>
+        <source>More settings</source>
+        <translation>Altre impostazioni</translation>
+    </message>
+    <message>
+        <source>Password or token</source>
+        <translation>Password o token</translation>
+    </message>
+    <message>
+        <source>kept in the system keyring; leave empty to keep</source>
+        <translation>conservata nel portachiavi di sistema; lascia vuoto per mantenerla</translation>
+    </message>
+    <message>
+        <source>Looking…</source>
+        <translation>Ricerca in corso…</translation>
+    </message>
+    <message>
+        <source>Nothing was found for this account. Fill in the settings below by hand; your provider's help pages give them.</source>
+        <translation>Non è stato trovato nulla per questo account. Compila a mano le impostazioni qui sotto; le pagine di aiuto del provider le riportano.</translation>
+    </message>
+    <message>
+        <source>Found through {source}. Check the settings below and correct anything that is wrong.</source>
+        <translation>Trovate tramite {source}. Controlla le impostazioni qui sotto e correggi ciò che è sbagliato.</translation>
+    </message>
+    <message>
+        <source>This provider prefers signing in on its own page (OAuth); a password may work only as an app password.</source>
+        <translation>Questo provider preferisce l'accesso dalla propria pagina (OAuth); una password potrebbe funzionare solo come password per le app.</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Verifica in corso…</translation>
+    </message>
+    <message>
+        <source>Not accepted: {reason}</source>
+        <translation>Non accettato: {reason}</translation>
+    </message>
+    <message>
+        <source>This is {who}.</source>
+        <translation>È {who}.</translation>
     </message>
 </context>
 </TS>

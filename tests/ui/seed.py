@@ -14,6 +14,10 @@ T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 def seed(services: Services, root: Path) -> dict[str, object]:
     """Three agents in two teams, an email and a chat account, customers on both channels."""
+    # A test store: the testing channel is offered for new accounts.
+    from inbox_app.core.settings import SettingsService
+
+    SettingsService(services.factory).change("testing_channels", True)
     services.agents.add("Giulia Rossi", "giulia@example.com", "admin", team="Supporto")
     services.agents.add("Marco Bianchi", "marco@example.com", "agent", team="Supporto")
     services.agents.add("Sara Conti", "sara@example.com", "lead", team="Vendite")

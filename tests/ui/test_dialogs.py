@@ -24,7 +24,7 @@ def test_admin_adds_a_channel_account_and_tests_it(make_window, services, qtbot,
     tab.kind.setCurrentIndex(tab.kind.findData("fake"))
     tab.name.setText("recensioni")
     tab._fields["path"].setText(str(tmp_path / "reviews"))
-    tab._fields["channel"].setCurrentText("review")
+    tab._fields["channel"].setCurrentIndex(tab._fields["channel"].findData("review"))
     tab.save.click()
     qtbot.waitUntil(lambda: tab.list.count() == 3)
     assert services.accounts.get("recensioni").channel == "review"

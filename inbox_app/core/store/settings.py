@@ -20,6 +20,12 @@ class StoreSettings:
     max_send_attempts: int = 10
     # Agents may move cases colleagues hold and assign cases to others (else leads and admins only).
     agents_may_reassign: bool = False
+    # Thunderbird's database of mail providers, asked when an email account is set up from
+    # its address alone (a company may run its own copy; tests point it at an emulator).
+    ispdb_url: str = "https://autoconfig.thunderbird.net/v1.1/"
+    # A store for demonstrations or tests: the testing channel ("fake") is offered for new
+    # accounts. The demo sets it; a real store never needs it.
+    testing_channels: bool = False
 
     @classmethod
     def load(cls, session: Session) -> StoreSettings:

@@ -1,4 +1,5 @@
-"""Admin settings: channel accounts (with Test connection), agents, teams and templates."""
+"""Admin settings: channel accounts (with Test connection; ui/dialogs/accounts_tab.py), agents,
+teams and templates."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -27,247 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from connectors.base import ExplainsSecret, SettingSpec
-from inbox_app.core.accounts import AccountRow
 from inbox_app.core.agents import TeamRow
-from inbox_app.core.vocab import AccountStatus, Channel, Role
+from inbox_app.core.vocab import Channel, Role
 from inbox_app.ui import labels
-from inbox_app.ui.appearance import icon
+from inbox_app.ui.dialogs.accounts_tab import AccountsTab
 from inbox_app.ui.dialogs.team_assign import TeamAssignForm
 from inbox_app.ui.workspace import Workspace
 
 # The channels a template has variants for (a call and a note are no reply).
 CHANNELS = (Channel.EMAIL, Channel.CHAT, Channel.SOCIAL, Channel.REVIEW)
-
-
-class AccountsTab(QWidget):
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ws = ws
-        self._fields: dict[str, QWidget] = {}
-        self._current: AccountRow | None = None
-        self._teams: list[tuple[int, str]] = []
-        self.team: QComboBox | None = None
-        layout = QHBoxLayout(self)
-        left = QVBoxLayout()
-        self.list = QListWidget(self)
-        self.list.setAccessibleName(self.tr("Channel accounts"))
-        left.addWidget(self.list)
-        self.new_button = QPushButton(self.tr("New account"), self)
-        left.addWidget(self.new_button)
-        layout.addLayout(left, 1)
-        right = QVBoxLayout()
-        self.form = QFormLayout()
-        self.kind = QComboBox(self)
-        for kind in sorted(ws.services.registry):
-            self.kind.addItem(kind, kind)
-        self.name = QLineEdit(self)
-        self.form.addRow(self.tr("Kind"), self.kind)
-        self.form.addRow(self.tr("Name"), self.name)
-        right.addLayout(self.form)
-        self.secret: QLineEdit | None = None
-        self.enabled: QCheckBox | None = None
-        buttons = QHBoxLayout()
-        self.save = QPushButton(self.tr("Save"), self)
-        self.test = QPushButton(self.tr("Test connection"), self)
-        self.remove = QPushButton(self.tr("Remove"), self)
-        for b in (self.save, self.test, self.remove):
-            buttons.addWidget(b)
-        self.result = QLabel(self)
-        self.result.setWordWrap(True)
-        right.addLayout(buttons)
-        right.addWidget(self.result)
-        right.addStretch(1)
-        layout.addLayout(right, 2)
-        self.kind.currentIndexChanged.connect(lambda _i: self._build_fields({}))
-        self.list.currentItemChanged.connect(self._picked)
-        self.new_button.clicked.connect(self._new)
-        self.save.clicked.connect(self._save)
-        self.test.clicked.connect(self._test)
-        self.remove.clicked.connect(self._remove)
-        self.refresh()
-
-    def _done(self, words: str) -> None:
-        self.result.setText(words)
-        self.refresh()
-
-    def _removed(self) -> None:
-        self.refresh()
-        self._new()
-
-    def refresh(self) -> None:
-        accounts, agents = self._ws.services.accounts, self._ws.services.agents
-        self._ws.call(lambda: (accounts.list(), agents.teams()), done=self._fill, task="accounts")
-
-    def _fill(self, found: tuple[list[AccountRow], list[tuple[int, str]]]) -> None:
-        accounts, self._teams = found
-        # Reopen on the account shown before this refresh (or the one just added), else
-        # the first: an empty form would look like a new account.
-        wanted = self._current.name if self._current is not None else self.name.text().strip()
-        self.list.blockSignals(True)  # refilling is no choice of the admin's
-        self.list.clear()
-        for a in accounts:
-            item = QListWidgetItem(
-                icon(f"channel-{a.channel}"),
-                f"{a.name} · {labels.word(labels.ACCOUNT_STATUS, a.status if a.enabled else AccountStatus.DISABLED)}",
-            )
-            item.setData(Qt.ItemDataRole.UserRole, a)
-            self.list.addItem(item)
-        self.list.setCurrentRow(-1)
-        self.list.blockSignals(False)
-        if not accounts:
-            self._new()
-            return
-        names = [a.name for a in accounts]
-        self.list.setCurrentRow(names.index(wanted) if wanted in names else 0)
-
-    def _schema(self) -> tuple[SettingSpec, ...]:
-        cls = self._ws.services.registry.get(self.kind.currentData())
-        return tuple(cls.settings_schema) if cls is not None else ()
-
-    def _build_fields(self, values: dict[str, Any], enabled: bool | None = None) -> None:
-        """The form for the chosen kind of channel; ``enabled`` None keeps the box as it was."""
-        if enabled is None:
-            enabled = self.enabled.isChecked() if self.enabled is not None else True
-        while self.form.rowCount() > 2:
-            self.form.removeRow(2)
-        self._fields = {}
-        for spec in self._schema():
-            value = values.get(spec.key, spec.default)
-            widget: QWidget
-            if spec.choices:
-                widget = QComboBox(self)
-                for choice in spec.choices:
-                    widget.addItem(choice)
-                if value in spec.choices:
-                    widget.setCurrentText(str(value))
-            elif spec.type == "int":
-                widget = QSpinBox(self)
-                widget.setRange(0, 10_000_000)
-                widget.setValue(int(value or 0))
-            elif spec.type == "bool":
-                widget = QCheckBox(self)
-                widget.setChecked(bool(value))
-            else:
-                widget = QLineEdit(self)
-                widget.setText(", ".join(value) if isinstance(value, list) else str(value or ""))
-            widget.setToolTip(spec.help)
-            widget.setAccessibleName(spec.key)
-            self._fields[spec.key] = widget
-            self.form.addRow(spec.key + (" *" if spec.required else ""), widget)
-        # Every kind: the team the account's new cases belong to (core/routing.py).
-        self.team = QComboBox(self)
-        self.team.addItem(self.tr("No team"), "")
-        for _team_id, team_name in self._teams:
-            self.team.addItem(team_name, team_name)
-        current_team = self._current.team if self._current is not None else None
-        self.team.setCurrentIndex(max(0, self.team.findData(current_team or "")))
-        self.team.setAccessibleName(self.tr("Team of new cases"))
-        self.team.setToolTip(self.tr("New cases from this account belong to this team."))
-        self.form.addRow(self.tr("Team of new cases"), self.team)
-        cls = self._ws.services.registry.get(self.kind.currentData())
-        self.secret = None
-        if cls is not None and cls.needs_secret:
-            self.secret = QLineEdit(self)
-            self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-            self.secret.setAccessibleName(self.tr("Password or token"))
-            self.secret.setPlaceholderText(self.tr("kept in the system keyring; leave empty to keep"))
-            # What the secret is, from the channel itself (a review location's is a line of JSON).
-            self.secret.setToolTip(cls.secret_help if isinstance(cls, ExplainsSecret) else "")
-            self.form.addRow(self.tr("Password or token"), self.secret)
-        self.enabled = QCheckBox(self.tr("Enabled"), self)
-        self.enabled.setChecked(enabled)
-        self.form.addRow("", self.enabled)
-
-    def _values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, w in self._fields.items():
-            if isinstance(w, QComboBox):
-                out[key] = w.currentText()
-            elif isinstance(w, QSpinBox):
-                out[key] = w.value()
-            elif isinstance(w, QCheckBox):
-                out[key] = w.isChecked()
-            elif isinstance(w, QLineEdit):
-                out[key] = w.text()
-        if self.team is not None:
-            out["team"] = self.team.currentData() or ""
-        return out
-
-    def _new(self) -> None:
-        self._current = None
-        self.list.clearSelection()
-        self.name.setEnabled(True)
-        self.kind.setEnabled(True)
-        self.name.clear()
-        self._build_fields({}, enabled=True)
-        self.result.clear()
-
-    def _picked(self, item: QListWidgetItem | None, _previous: Any) -> None:
-        if item is None:
-            return
-        account: AccountRow = item.data(Qt.ItemDataRole.UserRole)
-        self._current = account
-        self.kind.setCurrentIndex(max(0, self.kind.findData(account.kind)))
-        self.kind.setEnabled(False)
-        self.name.setText(account.name)
-        self.name.setEnabled(False)
-        self._build_fields(account.settings, enabled=account.enabled)
-        self.result.setText(account.last_error or "")
-
-    def _save(self) -> None:
-        accounts, values = self._ws.services.accounts, self._values()
-        secret = (self.secret.text() or None) if self.secret is not None else None
-        current, actor = self._current, self._ws.actor
-        kind, name = self.kind.currentData(), self.name.text().strip()
-        enabled = self.enabled.isChecked() if self.enabled is not None else True
-
-        def save() -> None:
-            if current is None:
-                accounts.add(kind, name, values, secret, actor=actor)
-            else:
-                accounts.update_settings(current.name, values, secret, actor=actor)
-                if current.enabled != enabled:
-                    accounts.set_enabled(current.name, enabled, actor=actor)
-
-        if self.secret is not None:
-            self.secret.clear()
-        self._ws.call(
-            save,
-            done=lambda _r: self._done(self.tr("Saved.")),
-            failed=lambda exc: self.result.setText(str(exc)),
-            task="save account",
-        )
-
-    def _test(self) -> None:
-        if self._current is None:
-            self.result.setText(self.tr("Save the account first, then test it."))
-            return
-        self.result.setText(self.tr("Testing…"))
-        supervisor = self._ws.services.supervisor()
-
-        async def run() -> None:
-            try:
-                await supervisor.check(self._current.name)  # type: ignore[union-attr]
-            except Exception as exc:  # noqa: BLE001 - every failure is shown in words
-                self.result.setText(self.tr("Connection failed: {reason}").format(reason=str(exc)))
-            else:
-                self.result.setText(self.tr("Connection works."))
-
-        self._ws.spawn(run(), "test connection")
-
-    def _remove(self) -> None:
-        if self._current is None:
-            return
-        name = self._current.name
-        self._ws.call(
-            self._ws.services.accounts.remove,
-            name,
-            actor=self._ws.actor,
-            done=lambda _r: self._removed(),
-            failed=lambda exc: self.result.setText(str(exc)),
-            task="remove account",
-        )
 
 
 class AgentsTab(QWidget):

@@ -363,6 +363,9 @@ def test_db_compact_gives_freed_space_back_and_refuses_a_store_in_use(cli: Cli, 
 
 
 def test_every_channel_kind_is_listed_with_its_settings_and_what_its_secret_is(cli: Cli) -> None:
+    # The testing kind is offered only in a store marked for testing.
+    assert "fake (" not in cli("accounts", "kinds").stdout
+    cli("settings", "set", "testing_channels", "true")
     out = cli("accounts", "kinds").stdout
     kinds = (
         "email (email)",

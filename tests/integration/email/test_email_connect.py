@@ -28,6 +28,7 @@ def test_wrong_password_is_an_auth_error_that_does_not_show_it(private_dovecot: 
     with pytest.raises(AuthError) as caught:
         servers.run(connector.check())
     assert wrong not in str(caught.value) and "refused the login" in str(caught.value)
+    assert caught.value.step == "signin"  # "Test connection" says the sign-in failed
 
     async def fetch() -> None:
         async for _ in connector.fetch(None):
@@ -45,6 +46,7 @@ def test_wrong_smtp_password_is_an_auth_error(make_settings: Any, mailbox: Any) 
         with pytest.raises(AuthError) as caught:
             servers.run(EmailConnector(make_settings(smtp), PASSWORD).check())
         assert PASSWORD not in str(caught.value) and "535" in str(caught.value)
+        assert caught.value.step == "signin"
         reply = OutboundReply("<k1@example.com>", "t", "hello", to=(Address("email", "a@example.org"),))
         connector = EmailConnector(make_settings(smtp), PASSWORD)
         with pytest.raises(AuthError):
@@ -56,13 +58,24 @@ def test_wrong_smtp_password_is_an_auth_error(make_settings: Any, mailbox: Any) 
 
 def test_unreachable_server_is_transient(make_settings: Any) -> None:
     connector = EmailConnector(make_settings(imap_port=servers.free_port()), PASSWORD)
-    with pytest.raises(TransientError, match="connecting"):
+    with pytest.raises(TransientError, match="connecting") as caught:
         servers.run(connector.check())
+    assert caught.value.step == "connect"
+
+
+def test_a_server_name_that_does_not_exist_fails_at_the_name_lookup(make_settings: Any) -> None:
+    connector = EmailConnector(
+        make_settings(imap_host="imap.no-such-domain.invalid", imap_security="ssl"), PASSWORD
+    )
+    with pytest.raises(TransientError) as caught:
+        servers.run(connector.check())
+    assert caught.value.step == "lookup"
 
 
 def test_missing_folder_is_a_settings_error(make_settings: Any) -> None:
-    with pytest.raises(SettingsError, match="no folder 'Assistenza'"):
+    with pytest.raises(SettingsError, match="no folder 'Assistenza'") as caught:
         servers.run(EmailConnector(make_settings(folders="INBOX,Assistenza"), PASSWORD).check())
+    assert caught.value.step == "folder"
 
 
 def test_plain_text_to_another_computer_is_refused() -> None:
@@ -126,7 +139,8 @@ def test_tls_with_the_servers_own_certificate(
 
         # Without ca_file the same server is not trusted, and the admin is told what to do.
         untrusted = dict(settings, ca_file="")
-        with pytest.raises(SettingsError, match="ca_file"):
+        with pytest.raises(SettingsError, match="ca_file") as caught:
             servers.run(EmailConnector(untrusted, PASSWORD).check())
+        assert caught.value.step == "tls"
     finally:
         smtp.stop()

@@ -18,15 +18,16 @@ BASE = {"imap_host": "imap.example.com", "address": "support@example.com"}
 
 def test_schema_has_exactly_the_documented_keys() -> None:
     assert [s.key for s in EmailConnector.settings_schema] == [
-        "imap_host",
-        "imap_port",
-        "imap_security",
-        "smtp_host",
-        "smtp_port",
-        "smtp_security",
-        "username",
-        "address",
+        # In the order the form asks: who the account is, then where its servers are.
         "display_name",
+        "address",
+        "username",
+        "imap_host",
+        "imap_security",
+        "imap_port",
+        "smtp_host",
+        "smtp_security",
+        "smtp_port",
         "folders",
         "sent_folder",
         "append_sent",
