@@ -4,6 +4,26 @@
 <context>
     <name>AccountsTab</name>
     <message>
+        <source>No review</source>
+        <translation>Nessuna recensione</translation>
+    </message>
+    <message>
+        <source> stars or fewer</source>
+        <translation> stelle o meno</translation>
+    </message>
+    <message>
+        <source>Replies that wait for a lead: reviews of</source>
+        <translation>Risposte che attendono un responsabile: recensioni da</translation>
+    </message>
+    <message>
+        <source>A reply to a review of this many stars or fewer waits for a lead's approval.</source>
+        <translation>Una risposta a una recensione con queste stelle o meno attende l'approvazione di un responsabile.</translation>
+    </message>
+    <message>
+        <source>Every public reply waits for a lead's approval</source>
+        <translation>Ogni risposta pubblica attende l'approvazione di un responsabile</translation>
+    </message>
+    <message>
         <source>Account name</source>
         <translation>Nome dell'account</translation>
     </message>

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -73,6 +74,19 @@ class AccountsTab(QWidget):
         self.team.setAccessibleName(self.tr("Team of new cases"))
         self.team.setToolTip(self.tr("New cases from this account belong to this team."))
         self.bottom.addRow(self.tr("Team of new cases"), self.team)
+        # Which public replies wait for a lead (core/approval_rules.py): only for kinds that
+        # answer in public (reviews, public posts).
+        self.hold_stars = QSpinBox(self)
+        self.hold_stars.setRange(0, 5)
+        self.hold_stars.setSpecialValueText(self.tr("No review"))
+        self.hold_stars.setSuffix(self.tr(" stars or fewer"))
+        self.hold_stars.setAccessibleName(self.tr("Replies that wait for a lead: reviews of"))
+        self.hold_stars.setToolTip(
+            self.tr("A reply to a review of this many stars or fewer waits for a lead's approval.")
+        )
+        self.bottom.addRow(self.tr("Replies that wait for a lead: reviews of"), self.hold_stars)
+        self.hold_public = QCheckBox(self.tr("Every public reply waits for a lead's approval"), self)
+        self.bottom.addRow("", self.hold_public)
         self.enabled = QCheckBox(self.tr("Enabled"), self)
         self.enabled.setChecked(True)
         self.bottom.addRow("", self.enabled)
@@ -181,12 +195,22 @@ class AccountsTab(QWidget):
             self.account_form.show()  # else only once the event loop comes round
         current_team = self._current.team if self._current is not None else None
         self.team.setCurrentIndex(max(0, self.team.findData(current_team or "")))
+        rules = self._current.approvals if self._current is not None else None
+        self.hold_stars.setValue(rules.stars_max or 0 if rules is not None else 0)
+        self.hold_public.setChecked(bool(rules is not None and rules.public))
+        capabilities = self._ws.services.capabilities_of
+        public = kind is not None and capabilities is not None and capabilities(kind, values).public
+        self.bottom.setRowVisible(self.hold_stars, public)
+        self.bottom.setRowVisible(self.hold_public, public)
         if enabled is not None:
             self.enabled.setChecked(enabled)
 
     def _values(self) -> dict[str, Any]:
         out = self.account_form.values() if self.account_form is not None else {}
         out["team"] = self.team.currentData() or ""
+        if self.hold_stars.isVisibleTo(self):
+            out["approve_stars_max"] = self.hold_stars.value() or "none"
+            out["approve_public"] = self.hold_public.isChecked()
         return out
 
     def _new(self) -> None:
