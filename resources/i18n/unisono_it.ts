@@ -4,16 +4,20 @@
 <context>
     <name>AccountsTab</name>
     <message>
-        <source>No review</source>
-        <translation>Nessuna recensione</translation>
+        <source>No reply to a review</source>
+        <translation>Nessuna risposta a recensioni</translation>
+    </message>
+    <message>
+        <source>Replies to reviews of </source>
+        <translation>Risposte a recensioni da </translation>
     </message>
     <message>
         <source> stars or fewer</source>
         <translation> stelle o meno</translation>
     </message>
     <message>
-        <source>Replies that wait for a lead: reviews of</source>
-        <translation>Risposte che attendono un responsabile: recensioni da</translation>
+        <source>Lead's approval for</source>
+        <translation>Approvazione di un responsabile per</translation>
     </message>
     <message>
         <source>A reply to a review of this many stars or fewer waits for a lead's approval.</source>
@@ -110,6 +114,22 @@
 </context>
 <context>
     <name>AgentsTab</name>
+    <message>
+        <source>Trainee</source>
+        <translation>In formazione</translation>
+    </message>
+    <message>
+        <source>Every reply of a trainee waits for a lead's approval.</source>
+        <translation>Ogni risposta di chi è in formazione attende l'approvazione di un responsabile.</translation>
+    </message>
+    <message>
+        <source>{name} is a trainee: every reply of theirs waits for a lead's approval.</source>
+        <translation>{name} è in formazione: ogni sua risposta attende l'approvazione di un responsabile.</translation>
+    </message>
+    <message>
+        <source>{name} is no longer a trainee.</source>
+        <translation>{name} non è più in formazione.</translation>
+    </message>
     <message>
         <source>Agents</source>
         <translation>Operatori</translation>

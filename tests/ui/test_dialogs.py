@@ -38,6 +38,13 @@ def test_admin_adds_a_channel_account_and_tests_it(make_window, services, qtbot,
     agents.email.setText("luisa@example.com")
     agents.add.click()
     qtbot.waitUntil(lambda: agents.table.rowCount() == 4)
+    # The trainee mark: every reply of a trainee waits for a lead.
+    row = next(r for r in range(4) if agents.table.item(r, 0).text() == "Luisa Ferri")
+    assert agents.table.item(row, 4).checkState() == Qt.CheckState.Unchecked
+    agents.table.item(row, 4).setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: services.agents.find("Luisa Ferri").trainee)
+    qtbot.waitUntil(lambda: agents.result.text().startswith("Luisa Ferri is a trainee"))
+    assert agents.table.item(row, 4).checkState() == Qt.CheckState.Checked  # read back as saved
     templates = dialog.tabs.widget(3)
     qtbot.waitUntil(lambda: templates.list.count() == 1)
     templates._new()

@@ -78,13 +78,14 @@ class AccountsTab(QWidget):
         # answer in public (reviews, public posts).
         self.hold_stars = QSpinBox(self)
         self.hold_stars.setRange(0, 5)
-        self.hold_stars.setSpecialValueText(self.tr("No review"))
+        self.hold_stars.setSpecialValueText(self.tr("No reply to a review"))
+        self.hold_stars.setPrefix(self.tr("Replies to reviews of "))
         self.hold_stars.setSuffix(self.tr(" stars or fewer"))
-        self.hold_stars.setAccessibleName(self.tr("Replies that wait for a lead: reviews of"))
+        self.hold_stars.setAccessibleName(self.tr("Lead's approval for"))
         self.hold_stars.setToolTip(
             self.tr("A reply to a review of this many stars or fewer waits for a lead's approval.")
         )
-        self.bottom.addRow(self.tr("Replies that wait for a lead: reviews of"), self.hold_stars)
+        self.bottom.addRow(self.tr("Lead's approval for"), self.hold_stars)
         self.hold_public = QCheckBox(self.tr("Every public reply waits for a lead's approval"), self)
         self.bottom.addRow("", self.hold_public)
         self.enabled = QCheckBox(self.tr("Enabled"), self)

@@ -42,10 +42,13 @@ class AgentsTab(QWidget):
         super().__init__(parent)
         self._ws = ws
         layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, 4, self)
+        self.table = QTableWidget(0, 5, self)
         self.table.setAccessibleName(self.tr("Agents"))
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Name"), self.tr("Email"), self.tr("Role"), self.tr("Team")]
+            [self.tr("Name"), self.tr("Email"), self.tr("Role"), self.tr("Team"), self.tr("Trainee")]
+        )
+        self.table.horizontalHeaderItem(4).setToolTip(
+            self.tr("Every reply of a trainee waits for a lead's approval.")
         )
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
@@ -70,7 +73,28 @@ class AgentsTab(QWidget):
         self.result = QLabel(self)
         layout.addWidget(self.result)
         self.add.clicked.connect(self._add)
+        self.table.itemChanged.connect(self._trainee_changed)
         self.refresh()
+
+    def _trainee_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() != 4:
+            return
+        name = self.table.item(item.row(), 0).text()
+        trainee = item.checkState() == Qt.CheckState.Checked
+        words = (
+            self.tr("{name} is a trainee: every reply of theirs waits for a lead's approval.")
+            if trainee
+            else self.tr("{name} is no longer a trainee.")
+        ).format(name=name)
+        self._ws.call(
+            self._ws.services.agents.set_trainee,
+            name,
+            trainee,
+            actor=self._ws.actor,
+            task="trainee",
+            done=lambda _r: self._done(words),
+            failed=lambda exc: self._done(str(exc)),
+        )
 
     def _done(self, words: str) -> None:
         self.result.setText(words)
@@ -82,10 +106,19 @@ class AgentsTab(QWidget):
 
     def _fill(self, result: tuple[list[Any], list[tuple[int, str]]]) -> None:
         rows, teams = result
+        self.table.blockSignals(True)  # filling is no change of anyone's trainee mark
         self.table.setRowCount(len(rows))
         for r, a in enumerate(rows):
-            for c, value in enumerate((a.name, a.email, a.role, a.team or "")):
-                self.table.setItem(r, c, QTableWidgetItem(value))
+            for c, value in enumerate((a.name, a.email, labels.word(labels.ROLE, a.role), a.team or "")):
+                item = QTableWidgetItem(value)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(r, c, item)
+            mark = QTableWidgetItem()
+            mark.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            mark.setCheckState(Qt.CheckState.Checked if a.trainee else Qt.CheckState.Unchecked)
+            mark.setData(Qt.ItemDataRole.AccessibleTextRole, self.tr("Trainee"))
+            self.table.setItem(r, 4, mark)
+        self.table.blockSignals(False)
         self.team.clear()
         self.team.addItem("")
         for _tid, name in teams:
