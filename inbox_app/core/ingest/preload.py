@@ -13,6 +13,7 @@ from connectors.base import InboundItem
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.customers.identities import normalize_subject
 from inbox_app.core.customers.store import live_customer_id
+from inbox_app.core.ingest.identity import variant_ids
 from inbox_app.core.ingest.records import CASES, THREADS, CaseRec, ThreadRec
 from inbox_app.core.ingest.sql import chunks
 from inbox_app.core.ingest.state import BatchState
@@ -37,6 +38,8 @@ class Preloader:
             return
         st = self.state
         ids = {i.external_id for i in items}
+        if st.email:
+            ids |= variant_ids(items)  # another message under a Message-ID the store has
         refs = {r for i in items for r in (i.in_reply_to, *i.references) if r}
         known: dict[str | None, int | None] = {}
         for chunk in chunks(ids | refs):
@@ -68,6 +71,15 @@ class Preloader:
         self._preload_identities(items)
         if st.email:
             self._preload_subjects(items)
+
+    def thread(self, thread_id: int) -> ThreadRec | None:
+        """One stored thread as this batch sees it."""
+        if thread_id not in self.state.threads:
+            self._load_threads("t.id", [], {thread_id})
+        return self.state.threads.get(thread_id)
+
+    def rows(self, sql: str, params: list[Any]) -> list[Any]:
+        return self._rows(sql, params)
 
     def _rows(self, sql: str, params: list[Any]) -> list[Any]:
         conn = self.state.session.connection()
