@@ -75,7 +75,7 @@ class EmailIdentity:
             self._duplicate(item, variant)
             return None
         if not self._known(ext):
-            return self._with_digest(item, digest)
+            return item
         if self._stored_digest(ext) == digest:
             self._duplicate(item, ext)
             return None
@@ -87,19 +87,13 @@ class EmailIdentity:
         )
         # Its own conversation unless its headers place it in one (a reply names its parent).
         thread_key = variant if item.thread_key == ext else item.thread_key
-        return dataclasses.replace(
-            self._with_digest(item, digest), external_id=variant, thread_key=thread_key
-        )
+        return dataclasses.replace(item, external_id=variant, thread_key=thread_key)
 
     # ------------------------------------------------------------------ helpers
 
     def _known(self, ext: str) -> bool:
         st = self.state
         return ext in st.msg_thread or ext in st.seen_external
-
-    @staticmethod
-    def _with_digest(item: InboundItem, digest: str) -> InboundItem:
-        return dataclasses.replace(item, meta={**item.meta, "digest": digest})
 
     def _duplicate(self, item: InboundItem, stored_ext: str) -> None:
         st = self.state
@@ -129,18 +123,18 @@ class EmailIdentity:
     def _stored_digest(self, ext: str) -> str | None:
         row = self._pending(ext)
         if row is not None:
-            return str((row["meta"] or {}).get("digest") or content_digest(_address(row["sender"]), row["text"]))
+            return content_digest(_address(row["sender"]), row["text"])
         st = self.state
+        # Recomputed from what was stored (the sender's address and the text as they
+        # arrived) rather than kept: most messages keep no metadata at all (lean rows).
         stored = st.session.execute(
-            select(Message.meta, Message.sender, Message.text, Message.direction).where(
+            select(Message.sender, Message.text).where(
                 Message.account_id == st.account.id, Message.external_id == ext
             )
         ).first()
         if stored is None:
             return None  # filed nowhere (our own echo matched to the outbox)
-        digest = (stored.meta or {}).get("digest")
-        # Stored before digests were kept: the same recipe over what was stored.
-        return str(digest) if digest else content_digest(_address(stored.sender or ""), stored.text or "")
+        return content_digest(_address(stored.sender or ""), stored.text or "")
 
 
 def _address(sender: str) -> str:
