@@ -125,7 +125,9 @@ def _sqlite(engine: Engine, words: set[str], report: ScrubReport) -> None:
                 report.steps.append(_dictionaries(conn, words))
                 t0 = time.perf_counter()
                 conn.exec_driver_sql("INSERT INTO message_fts(message_fts) VALUES ('optimize')")
-                report.steps.append(f"search index rewritten without them in {time.perf_counter() - t0:.2f} s")
+                report.steps.append(
+                    f"search index rewritten without them in {time.perf_counter() - t0:.2f} s"
+                )
         finally:
             conn.exec_driver_sql("PRAGMA secure_delete=OFF")
             conn.commit()
@@ -195,7 +197,9 @@ def _repack(value: Any, key: int | None) -> Any:
 
 
 def _still_used(conn: Connection, word: str) -> bool:
-    return conn.execute(text(f"SELECT 1 FROM {SEARCH_WORDS} WHERE term = :w"), {"w": word}).first() is not None
+    return (
+        conn.execute(text(f"SELECT 1 FROM {SEARCH_WORDS} WHERE term = :w"), {"w": word}).first() is not None
+    )
 
 
 def _fold(word: str) -> str:

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core import audit
 from inbox_app.core.clock import utcnow
-from inbox_app.core.customers.scrub import scrub, secure_delete_on, words_of
 from inbox_app.core.customers.identities import InvalidIdentity, name_key, normalize
+from inbox_app.core.customers.scrub import scrub, secure_delete_on, words_of
 from inbox_app.core.customers.store import CustomerError, find_merge, merge, unmerge
 from inbox_app.core.events import CasesChanged, CustomersChanged, EventBus
 from inbox_app.core.read.similar import distinguish, forget_distinctions
@@ -285,13 +285,17 @@ def _their_words(s: Session, ids: list[int], message_ids: list[int]) -> set[str]
     texts: list[str | None] = []
     for chunk in range(0, len(message_ids), 500):
         part = message_ids[chunk : chunk + 500]
-        for row in s.execute(select(Message.text, Message.subject, Message.sender).where(Message.id.in_(part))):
+        for row in s.execute(
+            select(Message.text, Message.subject, Message.sender).where(Message.id.in_(part))
+        ):
             texts.extend(row)
         texts.extend(s.scalars(select(Attachment.filename).where(Attachment.message_id.in_(part))))
     texts.extend(s.scalars(select(Identity.value).where(Identity.customer_id.in_(ids))))
     for name, notes in s.execute(select(Customer.name, Customer.notes).where(Customer.id.in_(ids))):
         texts.extend((name, notes))
-    texts.extend(s.scalars(select(Draft.text).join(Case, Case.id == Draft.case_id).where(Case.customer_id.in_(ids))))
+    texts.extend(
+        s.scalars(select(Draft.text).join(Case, Case.id == Draft.case_id).where(Case.customer_id.in_(ids)))
+    )
     return words_of(texts)
 
 

@@ -67,7 +67,6 @@ class EmailIdentity:
 
     def place(self, item: InboundItem) -> InboundItem | None:
         """The item to store (maybe under its variant key), or None for a true duplicate."""
-        st = self.state
         digest = item_digest(item)
         ext = item.external_id
         variant = variant_id(ext, digest)

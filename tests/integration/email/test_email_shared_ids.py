@@ -32,7 +32,9 @@ def _sync(cli: Cli) -> dict[str, Any]:
 
 
 def _form(n: int, sender: str, body: str, **kw: Any) -> bytes:
-    return servers.make_message(n, sender=sender, message_id=SHARED, body=body, subject="Modulo contatti", **kw)
+    return servers.make_message(
+        n, sender=sender, message_id=SHARED, body=body, subject="Modulo contatti", **kw
+    )
 
 
 def _customer_of(cli: Cli, word: str) -> int:
@@ -49,7 +51,9 @@ def test_two_messages_with_one_message_id_are_both_kept_each_with_its_sender(
     tmp_path: Path, dovecot: Any, mailbox: tuple[str, str], imap: Any, first_folder: str
 ) -> None:
     imap.create_folder("Moduli")
-    imap.append(first_folder, _form(1, "Anna Verdi <anna@example.it>", "Vorrei un preventivo per lavagnaverde.\n"))
+    imap.append(
+        first_folder, _form(1, "Anna Verdi <anna@example.it>", "Vorrei un preventivo per lavagnaverde.\n")
+    )
     # Another person through the same web form, and the first person again with other words.
     imap.append("Moduli", _form(2, "Bruno Neri <bruno@example.it>", "Il modulo dice tavolorosso.\n"))
     imap.append("Moduli", _form(3, "Anna Verdi <anna@example.it>", "Aggiungo anche sediablu.\n"))
@@ -97,10 +101,14 @@ def test_one_message_in_two_folders_and_one_moved_by_another_client_are_kept_onc
     tmp_path: Path, dovecot: Any, mailbox: tuple[str, str], imap: Any
 ) -> None:
     imap.create_folder("Archivio")
-    filed = servers.make_message(1, sender="Carla Blu <carla@example.it>", body="Parola unica ombrellogiallo.\n")
+    filed = servers.make_message(
+        1, sender="Carla Blu <carla@example.it>", body="Parola unica ombrellogiallo.\n"
+    )
     imap.append("INBOX", filed)
     imap.append("Archivio", filed)
-    imap.append("INBOX", servers.make_message(2, sender="Dario <dario@example.it>", body="Scrivo di cappellonero.\n"))
+    imap.append(
+        "INBOX", servers.make_message(2, sender="Dario <dario@example.it>", body="Scrivo di cappellonero.\n")
+    )
     cli = _cli(tmp_path, dovecot, mailbox, folders="INBOX,Archivio")
     assert _counts(_sync(cli)) == (3, 2, 1, 0)
     assert len(cli.json("search", "ombrellogiallo")) == 1

@@ -73,7 +73,9 @@ def test_erase_leaves_no_byte_of_the_persons_words(any_url: str, tmp_path: Path,
         services.accounts.add("fake", "chat", {"path": str(chat.root), "channel": "chat"})
         assert all(r.error is None for r in asyncio.run(services.supervisor().run_once()))
         with services.factory() as s:
-            customer = s.scalar(select(Identity.customer_id).where(Identity.value.like(f"{THEIRS['address']}%")))
+            customer = s.scalar(
+                select(Identity.customer_id).where(Identity.value.like(f"{THEIRS['address']}%"))
+            )
         case = next(c for c in services.queries.cases() if c.customer_id == customer)
         services.outbox.queue_reply(case.id, f"Nota interna: {THEIRS['note']}", note=True)
         DraftService(services.factory).save(case.id, None, f"Gentile cliente, {THEIRS['draft']}")
@@ -89,7 +91,9 @@ def test_erase_leaves_no_byte_of_the_persons_words(any_url: str, tmp_path: Path,
         assert [h.text for h in services.search.search(OTHERS)] == [f"Io invece parlo di {OTHERS}"]
         assert services.search.search(THEIRS["mail"]) == []
         other = next(c for c in services.queries.cases() if c.customer_id != customer)
-        assert [m.text for m in services.queries.timeline(other.customer_id)] == [f"Io invece parlo di {OTHERS}"]
+        assert [m.text for m in services.queries.timeline(other.customer_id)] == [
+            f"Io invece parlo di {OTHERS}"
+        ]
         mail.deliver(id="o2", thread="to", text="Ancora io, grazie", **{"from": "otto@example.it"})
         assert all(r.error is None for r in asyncio.run(services.supervisor().run_once()))
         assert len(services.search.search("Ancora")) == 1
