@@ -67,14 +67,14 @@ class EmailIdentity:
 
     def place(self, item: InboundItem) -> InboundItem | None:
         """The item to store (maybe under its variant key), or None for a true duplicate."""
-        digest = item_digest(item)
         ext = item.external_id
+        if not self._known(ext):
+            return item  # the usual case: a Message-ID the store has not seen
+        digest = item_digest(item)
         variant = variant_id(ext, digest)
         if self._known(variant):
             self._duplicate(item, variant)
             return None
-        if not self._known(ext):
-            return item
         if self._stored_digest(ext) == digest:
             self._duplicate(item, ext)
             return None

@@ -38,14 +38,20 @@ class Preloader:
             return
         st = self.state
         ids = {i.external_id for i in items}
-        if st.email:
-            ids |= variant_ids(items)  # another message under a Message-ID the store has
         refs = {r for i in items for r in (i.in_reply_to, *i.references) if r}
         known: dict[str | None, int | None] = {}
         for chunk in chunks(ids | refs):
             sql = f"SELECT external_id, thread_id FROM messages WHERE account_id = ? AND external_id IN ({_marks(chunk)})"
             for ext, thread_id in self._rows(sql, [st.account.id, *chunk]):
                 known[ext] = thread_id
+        if st.email:
+            # Another message under a Message-ID the store has (or this one seen again):
+            # asked only for those, so a first import pays nothing for it.
+            again = variant_ids([i for i in items if i.external_id in known])
+            for chunk in chunks(again):
+                sql = f"SELECT external_id, thread_id FROM messages WHERE account_id = ? AND external_id IN ({_marks(chunk)})"
+                for ext, thread_id in self._rows(sql, [st.account.id, *chunk]):
+                    known[ext] = thread_id
         keys = {i.thread_key[:500] for i in items}
         thread_ids = {t for t in known.values() if t is not None}
         self._load_threads("t.account_id = ? AND t.external_key", [st.account.id], keys)
