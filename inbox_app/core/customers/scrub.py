@@ -176,6 +176,15 @@ def _dictionaries(conn: Connection, words: set[str]) -> str:
             (new_key, data, to_micros(utcnow())),
         )
     repacked = 0
+    # Packing again changes the bytes, not the words: the search index's update trigger
+    # would delete and index every such message again (most of the time spent). It is
+    # set aside inside this transaction, which holds the store's write lock meanwhile.
+    triggers = conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages' "
+        "AND sql LIKE '%UPDATE OF%'"
+    ).all()
+    for name, _sql in triggers:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
     for row in rows:
         marker = b"\x02" + int(row.dict_id).to_bytes(4, "big")
         found = conn.exec_driver_sql(
@@ -187,6 +196,8 @@ def _dictionaries(conn: Connection, words: set[str]) -> str:
             conn.exec_driver_sql("UPDATE messages SET text = ?, html = ? WHERE id = ?", (*values, message_id))
             repacked += 1
         conn.exec_driver_sql("DELETE FROM text_dictionaries WHERE id = ?", (row.id,))
+    for _name, sql in triggers:
+        conn.exec_driver_sql(sql)
     return f"text dictionary retrained without them ({repacked} messages packed again)"
 
 

@@ -52,5 +52,8 @@ def test_a_dictionary_holding_the_persons_words_is_trained_again_without_them(tm
         # Every other message reads back and is found as before.
         hits = services.search.search("ordine 1234")
         assert [h.text for h in hits] == ["Buongiorno, il mio ordine 1234 non è arrivato. Grazie"]
+        with services.factory() as s:  # the index's update trigger was set aside and is back
+            triggers = s.connection().exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            assert {"messages_fts_ai", "messages_fts_ad", "messages_fts_au"} <= set(triggers.scalars())
     finally:
         services.close()
