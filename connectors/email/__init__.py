@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -248,7 +249,15 @@ class EmailConnector(ExplainsSecret, NamesItself, Discovers, FindsSent, ParsesRa
         async def download_and_parse() -> list[BatchItem]:
             raws = await self._call(download_chunk, plan.folder, plan.state.uidvalidity, uids)
             # Parsing needs no connection: the next download may start meanwhile.
-            return await parser.parse(raws, self.settings.address, plan.folder)
+            items = await parser.parse(raws, self.settings.address, plan.folder)
+            # Where each message lives on the server, in full: a log line about a copy
+            # names both places, and a rebuilt folder's copies are told apart from it.
+            return [
+                dataclasses.replace(item, meta={**item.meta, "uidvalidity": plan.state.uidvalidity})
+                if isinstance(item, InboundItem)
+                else item
+                for item in items
+            ]
 
         return asyncio.ensure_future(download_and_parse())
 

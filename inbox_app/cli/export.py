@@ -42,6 +42,10 @@ def erase(args: argparse.Namespace, s: Services) -> int:
     if not args.yes:
         raise CommandError("erasing cannot be undone; add --yes to confirm")
     actor, _ = acting(args, s)
-    counts = s.customers.erase(args.customer, actor=actor)
+    done = s.customers.erase(args.customer, actor=actor)
+    counts = {k: v for k, v in done.items() if isinstance(v, int) and not isinstance(v, bool)}
     print(f"erased customer {args.customer}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    for step in done["cleanup"]:
+        print(f"  {step}")
+    print(f"done in {done['seconds']:.2f} s")
     return 0

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, s: Services) -> int:
         print(f"{len(assigned)} case(s) assigned automatically", file=sys.stderr)
     failed = [r for r in reports if r.error]
     lines = [
-        f"{r.account}: {r.stored} new, {r.duplicates} already stored, {r.updated} updated, "
+        f"{r.account}: {r.fetched} fetched, {r.stored} new, {r.duplicates} already stored, {r.updated} updated, "
         f"{r.quarantined} quarantined, {r.sent} sent, {r.retrying} to retry, "
         f"{r.failed} failed" + (f" -- ERROR: {r.error}" if r.error else "")
         for r in reports

@@ -39,6 +39,7 @@ MAX_BACKOFF = 300.0
 @dataclass
 class SyncReport:
     account: str
+    fetched: int = 0
     stored: int = 0
     duplicates: int = 0
     updated: int = 0
@@ -92,6 +93,7 @@ class AccountRunner:
         await asyncio.to_thread(self._accounts.set_status, self.account.id, AccountStatus.SYNCING)
         async for batch in self.connector.fetch(cursor):
             result = await asyncio.to_thread(self._store, batch)
+            report.fetched += result.fetched
             report.stored += result.stored
             report.duplicates += result.duplicates
             report.updated += result.updated

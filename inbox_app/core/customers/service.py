@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 import zlib
 from typing import Any, cast
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from inbox_app.core import audit
 from inbox_app.core.clock import utcnow
 from inbox_app.core.customers.identities import InvalidIdentity, name_key, normalize
+from inbox_app.core.customers.scrub import scrub, secure_delete_on, words_of
 from inbox_app.core.customers.store import CustomerError, find_merge, merge, unmerge
 from inbox_app.core.events import CasesChanged, CustomersChanged, EventBus
 from inbox_app.core.read.similar import distinguish, forget_distinctions
@@ -205,9 +207,15 @@ class CustomerService:
             "exported_at": utcnow().isoformat(),
         }
 
-    def erase(self, customer_id: int, *, actor: str | None = None) -> dict[str, int]:
-        """Remove the person's data; an audit stub records that and when it happened."""
+    def erase(self, customer_id: int, *, actor: str | None = None) -> dict[str, Any]:
+        """Remove the person's data; an audit stub records that and when it happened.
+
+        Returns how many of each thing went, ``cleanup`` (what was done so no byte of
+        theirs stays in the store's files, see scrub.py) and ``seconds`` in all.
+        """
+        started = time.perf_counter()
         with self._factory() as s, s.begin():
+            secure_delete_on(s.connection())
             customer = s.get(Customer, customer_id)
             if customer is None:
                 raise CustomerError(f"no customer with id {customer_id}")
@@ -216,7 +224,8 @@ class CustomerService:
             merged_ids = list(s.scalars(select(Customer.id).where(Customer.merged_into_id == customer_id)))
             ids = [customer_id, *merged_ids]
             message_ids = list(s.scalars(select(Message.id).where(Message.customer_id.in_(ids))))
-            counts = {"messages": len(message_ids)}
+            words = _their_words(s, ids, message_ids)
+            counts: dict[str, Any] = {"messages": len(message_ids)}
             if message_ids:
                 digests = set(
                     s.scalars(select(Attachment.sha256).where(Attachment.message_id.in_(message_ids)))
@@ -262,9 +271,32 @@ class CustomerService:
                 .values(data={"erased": True})
             )
             audit.record(s, actor, "customer.erased", "customer", customer_id, counts=counts)
+        bind = self._factory.kw["bind"]
+        report = scrub(bind, words)
+        counts["cleanup"] = report.steps
+        counts["seconds"] = round(time.perf_counter() - started, 3)
         self._changed(customer_id)
         self._bus.publish(CasesChanged(tuple(case_ids)))
         return counts
+
+
+def _their_words(s: Session, ids: list[int], message_ids: list[int]) -> set[str]:
+    """The words of what the person wrote or was sent, their addresses and file names."""
+    texts: list[str | None] = []
+    for chunk in range(0, len(message_ids), 500):
+        part = message_ids[chunk : chunk + 500]
+        for row in s.execute(
+            select(Message.text, Message.subject, Message.sender).where(Message.id.in_(part))
+        ):
+            texts.extend(row)
+        texts.extend(s.scalars(select(Attachment.filename).where(Attachment.message_id.in_(part))))
+    texts.extend(s.scalars(select(Identity.value).where(Identity.customer_id.in_(ids))))
+    for name, notes in s.execute(select(Customer.name, Customer.notes).where(Customer.id.in_(ids))):
+        texts.extend((name, notes))
+    texts.extend(
+        s.scalars(select(Draft.text).join(Case, Case.id == Draft.case_id).where(Case.customer_id.in_(ids)))
+    )
+    return words_of(texts)
 
 
 def _rowcount(result: Result[Any]) -> int:

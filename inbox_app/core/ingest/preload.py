@@ -13,6 +13,7 @@ from connectors.base import InboundItem
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.customers.identities import normalize_subject
 from inbox_app.core.customers.store import live_customer_id
+from inbox_app.core.ingest.identity import variant_ids
 from inbox_app.core.ingest.records import CASES, THREADS, CaseRec, ThreadRec
 from inbox_app.core.ingest.sql import chunks
 from inbox_app.core.ingest.state import BatchState
@@ -43,6 +44,14 @@ class Preloader:
             sql = f"SELECT external_id, thread_id FROM messages WHERE account_id = ? AND external_id IN ({_marks(chunk)})"
             for ext, thread_id in self._rows(sql, [st.account.id, *chunk]):
                 known[ext] = thread_id
+        if st.email:
+            # Another message under a Message-ID the store has (or this one seen again):
+            # asked only for those, so a first import pays nothing for it.
+            again = variant_ids([i for i in items if i.external_id in known])
+            for chunk in chunks(again):
+                sql = f"SELECT external_id, thread_id FROM messages WHERE account_id = ? AND external_id IN ({_marks(chunk)})"
+                for ext, thread_id in self._rows(sql, [st.account.id, *chunk]):
+                    known[ext] = thread_id
         keys = {i.thread_key[:500] for i in items}
         thread_ids = {t for t in known.values() if t is not None}
         self._load_threads("t.account_id = ? AND t.external_key", [st.account.id], keys)
@@ -68,6 +77,15 @@ class Preloader:
         self._preload_identities(items)
         if st.email:
             self._preload_subjects(items)
+
+    def thread(self, thread_id: int) -> ThreadRec | None:
+        """One stored thread as this batch sees it."""
+        if thread_id not in self.state.threads:
+            self._load_threads("t.id", [], {thread_id})
+        return self.state.threads.get(thread_id)
+
+    def rows(self, sql: str, params: list[Any]) -> list[Any]:
+        return self._rows(sql, params)
 
     def _rows(self, sql: str, params: list[Any]) -> list[Any]:
         conn = self.state.session.connection()

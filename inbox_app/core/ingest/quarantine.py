@@ -71,20 +71,19 @@ def record_item(session: Session, account_id: int | None, item: BatchItem, reaso
     )
 
 
-def already_quarantined(session: Session, account_id: int, external_id: str) -> bool:
+def already_quarantined(
+    session: Session, account_id: int, external_id: str, raw: bytes | None = None
+) -> bool:
     """Whether this account's item is waiting in quarantine already (a replayed batch
-    must not keep it twice)."""
-    return (
-        session.scalar(
-            select(QuarantineItem.id)
-            .where(
-                QuarantineItem.account_id == account_id,
-                QuarantineItem.external_id == external_id,
-            )
-            .limit(1)
-        )
-        is not None
+    must not keep it twice). With ``raw``, only the same bytes count: two broken
+    messages may share one Message-ID."""
+    query = select(QuarantineItem.id).where(
+        QuarantineItem.account_id == account_id,
+        QuarantineItem.external_id == external_id,
     )
+    if raw is not None:
+        query = query.where(QuarantineItem.raw == raw)
+    return session.scalar(query.limit(1)) is not None
 
 
 def item_from_record(record: QuarantineItem, parser: RawParser | None = None) -> BatchItem | None:

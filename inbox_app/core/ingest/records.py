@@ -27,6 +27,9 @@ class IngestError(Exception):
 
 @dataclass
 class IngestResult:
+    #: Messages that arrived (and changes of messages the store never had): each is
+    #: stored, a duplicate or quarantined, so fetched = stored + duplicates + quarantined.
+    fetched: int = 0
     stored: int = 0
     duplicates: int = 0
     updated: int = 0
@@ -37,6 +40,7 @@ class IngestResult:
     changed_message_ids: list[int] = field(default_factory=list)
 
     def add(self, other: IngestResult) -> None:
+        self.fetched += other.fetched
         self.stored += other.stored
         self.duplicates += other.duplicates
         self.updated += other.updated

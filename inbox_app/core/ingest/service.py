@@ -66,6 +66,7 @@ class IngestService:
                     except Exception as exc:  # noqa: BLE001 - any failure quarantines the item
                         with session.begin_nested():
                             record_item(session, account.id, item, _reason(exc))
+                        result.fetched += 1
                         result.quarantined += 1
             row.cursor = batch.cursor
             row.last_sync_at = utcnow()

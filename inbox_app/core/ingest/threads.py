@@ -11,6 +11,8 @@ from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.customers.identities import normalize_subject
 from inbox_app.core.customers.store import live_customer_id
 from inbox_app.core.ingest.customers import CustomerResolver
+from inbox_app.core.ingest.identity import SEPARATOR
+from inbox_app.core.ingest.preload import Preloader
 from inbox_app.core.ingest.records import ThreadRec
 from inbox_app.core.ingest.state import BatchState
 
@@ -18,9 +20,10 @@ from inbox_app.core.ingest.state import BatchState
 class Threading:
     """Finds a message's thread among those the batch knows, or starts a new one."""
 
-    def __init__(self, state: BatchState, customers: CustomerResolver) -> None:
+    def __init__(self, state: BatchState, customers: CustomerResolver, preloader: Preloader) -> None:
         self.state = state
         self.customers = customers
+        self.preloader = preloader
 
     def find(self, item: InboundItem) -> ThreadRec | None:
         st = self.state
@@ -28,7 +31,7 @@ class Threading:
             if ref:
                 thread = st.msg_thread.get(ref)
                 if thread is not None:
-                    return thread
+                    return self._answered(item, ref, thread) if st.email else thread
         thread = st.thread_cache.get(item.thread_key[:500])
         if thread is not None:
             return thread
@@ -65,6 +68,36 @@ class Threading:
         st.thread_cache[values["external_key"]] = thread
         if st.email:
             st.index_subject(thread, norm)
+        return thread
+
+    def _answered(self, item: InboundItem, ref: str, thread: ThreadRec) -> ThreadRec:
+        """Of the messages that share the Message-ID ``ref``, the one this reply answers.
+
+        Only asked when the reply's sender is not the person of the first one stored
+        under that ID (rare): then the one of the sender's own, else the first.
+        """
+        if item.direction != "in":
+            return thread
+        ident = self.customers.sender_identity(item)
+        customer_id = self.customers.lookup_identity(*ident) if ident else None
+        if customer_id is None or customer_id == thread.customer_id:
+            return thread
+        st = self.state
+        prefix = ref + SEPARATOR
+        for row, _item, rec, _case in reversed(st.pending):
+            if row["external_id"].startswith(prefix) and rec.customer_id == customer_id:
+                return rec
+        # Every key starting with "ref#" sorts below "ref$" ('$' follows '#'): a range of
+        # the unique index, with no LIKE escaping of what Message-IDs may contain.
+        rows = self.preloader.rows(
+            "SELECT thread_id FROM messages WHERE account_id = ? AND external_id > ? AND external_id < ? "
+            "AND customer_id = ? AND thread_id IS NOT NULL ORDER BY sent_at DESC, id DESC",
+            [st.account.id, prefix, ref + "$", customer_id],
+        )
+        if rows:
+            found = self.preloader.thread(rows[0][0])
+            if found is not None:
+                return found
         return thread
 
     def _by_subject(self, item: InboundItem) -> ThreadRec | None:

@@ -48,6 +48,7 @@ class MessageUpdates:
             logger.info("update for a message never stored (account %s); kept in quarantine", account_id)
             if not already_quarantined(s, account_id, item.external_id or item.target_external_id):
                 record_item(s, account_id, item, f"{item.kind} of a message that is not in the store")
+                st.result.fetched += 1
                 st.result.quarantined += 1
             return
         meta = dict(row.meta or {})

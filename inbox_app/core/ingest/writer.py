@@ -23,6 +23,7 @@ from connectors.base import BatchItem, BrokenItem, InboundItem, ItemUpdate
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.ingest.cases import CaseRules
 from inbox_app.core.ingest.customers import CustomerResolver
+from inbox_app.core.ingest.identity import EmailIdentity
 from inbox_app.core.ingest.preload import Preloader
 from inbox_app.core.ingest.quarantine import already_quarantined, record_item
 from inbox_app.core.ingest.records import NO_THREAD, Account, IngestResult
@@ -51,9 +52,10 @@ class BatchWriter:
         self.sql = SqlWriter(state)
         self.preloader = Preloader(state)
         self.customers = CustomerResolver(state, self.sql)
-        self.threading = Threading(state, self.customers)
+        self.threading = Threading(state, self.customers, self.preloader)
         self.cases = CaseRules(state)
         self.updates = MessageUpdates(state)
+        self.identity = EmailIdentity(state)
 
     def write(self, items: tuple[BatchItem, ...]) -> IngestResult:
         st = self.state
@@ -61,15 +63,20 @@ class BatchWriter:
         self.preloader.preload(inbound)
         for item in items:
             if isinstance(item, InboundItem):
+                st.result.fetched += 1
                 self._inbound(item)
             elif isinstance(item, ItemUpdate):
                 self.sql.flush()
                 self.updates.apply(item)
-            elif isinstance(item, BrokenItem) and not already_quarantined(
-                st.session, st.account.id, item.external_id
-            ):
-                record_item(st.session, st.account.id, item, item.reason)
-                st.result.quarantined += 1
+            elif isinstance(item, BrokenItem):
+                st.result.fetched += 1
+                # The same bytes waiting already (a replayed batch, a rebuilt folder) are
+                # one item; another message that shares its ID is kept beside it.
+                if already_quarantined(st.session, st.account.id, item.external_id, item.raw):
+                    st.result.duplicates += 1
+                else:
+                    record_item(st.session, st.account.id, item, item.reason)
+                    st.result.quarantined += 1
         self.sql.flush()
         st.result.customer_ids |= st.customer_ids
         st.result.case_ids |= {c.id for c in st.touched_cases.values() if c.id is not None}
@@ -77,11 +84,20 @@ class BatchWriter:
 
     def _inbound(self, item: InboundItem) -> None:
         st = self.state
-        if item.external_id in st.msg_thread or item.external_id in st.seen_external:
+        outbound = item.direction == "out"
+        if st.email:
+            # Our own reply seen again is known by the Message-ID we chose for it; any
+            # other email is the same message only when its content says so.
+            if outbound and self._match_outbox(item):
+                return
+            placed = self.identity.place(item)
+            if placed is None:
+                return
+            item = placed
+        elif item.external_id in st.msg_thread or item.external_id in st.seen_external:
             st.result.duplicates += 1
             return
-        outbound = item.direction == "out"
-        if outbound and self._match_outbox(item):
+        elif outbound and self._match_outbox(item):
             return
         if item.bounce_of:
             self._mark_bounced(item)
