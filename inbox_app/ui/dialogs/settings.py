@@ -47,9 +47,9 @@ class AgentsTab(QWidget):
         self.table.setHorizontalHeaderLabels(
             [self.tr("Name"), self.tr("Email"), self.tr("Role"), self.tr("Team"), self.tr("Trainee")]
         )
-        self.table.horizontalHeaderItem(4).setToolTip(
-            self.tr("Every reply of a trainee waits for a lead's approval.")
-        )
+        trainee_header = self.table.horizontalHeaderItem(4)
+        if trainee_header is not None:
+            trainee_header.setToolTip(self.tr("Every reply of a trainee waits for a lead's approval."))
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
@@ -77,9 +77,10 @@ class AgentsTab(QWidget):
         self.refresh()
 
     def _trainee_changed(self, item: QTableWidgetItem) -> None:
-        if item.column() != 4:
+        who = self.table.item(item.row(), 0)
+        if item.column() != 4 or who is None:
             return
-        name = self.table.item(item.row(), 0).text()
+        name = who.text()
         trainee = item.checkState() == Qt.CheckState.Checked
         words = (
             self.tr("{name} is a trainee: every reply of theirs waits for a lead's approval.")

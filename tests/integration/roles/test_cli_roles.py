@@ -186,7 +186,7 @@ def test_the_worker_login_runs_the_sync_and_nothing_else(team: Team) -> None:
         id="m3", text="Ancora io", subject="Re: Pacco", thread="t1", **{"from": "mario@example.it"}
     )
     synced = team.cli_as(user, "sync", "--once")
-    assert synced.stdout.startswith("shop: 1 new, "), synced.stdout
+    assert synced.stdout.startswith("shop: 1 fetched, 1 new, "), synced.stdout
     proc = team.cli_as(user, "accounts", "disable", "shop", ok=False)
     assert (proc.returncode, proc.stderr) == (
         NOT_PERMITTED,
