@@ -28,6 +28,7 @@ from inbox_app.paths import default_database_url
 if TYPE_CHECKING:
     from connectors.base import Capabilities, ConnectorClass
     from inbox_app.core.approvals import ApprovalService
+    from inbox_app.core.hours_store import HoursService
     from inbox_app.core.ingest.service import IngestService
     from inbox_app.core.outbox.queue import OutboxService
 
@@ -112,6 +113,15 @@ class Services:
                 self.factory, self.bus, capabilities_of=self.capabilities_of
             )
         return self.extra["approvals"]  # type: ignore[no-any-return]
+
+    @property
+    def hours(self) -> HoursService:
+        """Business-hours calendars: admins change them, SLA clocks load one by name."""
+        if "hours" not in self.extra:
+            from inbox_app.core.hours_store import HoursService
+
+            self.extra["hours"] = HoursService(self.factory)
+        return self.extra["hours"]  # type: ignore[no-any-return]
 
     def supervisor(self):  # type: ignore[no-untyped-def]
         from inbox_app.sync.supervisor import Supervisor
