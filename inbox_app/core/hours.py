@@ -119,7 +119,9 @@ def holiday_source(region: str | None) -> Any:
     except NotImplementedError as exc:
         supported = holidays.list_supported_countries()
         if country not in supported:
-            raise HoursError(f"no holidays known for country {country!r} (ISO codes such as IT, US, DE)") from exc
+            raise HoursError(
+                f"no holidays known for country {country!r} (ISO codes such as IT, US, DE)"
+            ) from exc
         subs = ", ".join(supported[country]) or "none"
         raise HoursError(f"{country} has no region {subdiv!r} (known: {subs})") from exc
 

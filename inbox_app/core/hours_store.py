@@ -16,7 +16,16 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core import audit, claims
-from inbox_app.core.hours import DAY_NAMES, Calendar, HoursError, day_text, holiday_source, parse_date, parse_day, zone
+from inbox_app.core.hours import (
+    DAY_NAMES,
+    Calendar,
+    HoursError,
+    day_text,
+    holiday_source,
+    parse_date,
+    parse_day,
+    zone,
+)
 from inbox_app.core.store.models import Agent
 from inbox_app.core.store.models import Calendar as CalendarRow
 from inbox_app.core.team.refusals import NotPermitted
@@ -57,11 +66,22 @@ class HoursService:
             if _find(s, name) is not None:
                 raise HoursError(f"a calendar named {name!r} exists already")
             stored = {d: [span for span in text.split(",") if span] for d, text in week.items()}
-            row = CalendarRow(name=name, timezone=timezone, days=stored, holidays_region=region, extra_holidays=[])
+            row = CalendarRow(
+                name=name, timezone=timezone, days=stored, holidays_region=region, extra_holidays=[]
+            )
             s.add(row)
             s.flush()
-            audit.record(s, actor, "calendar.added", "calendar", row.id, name=name, timezone=timezone,
-                         days=stored, holidays=region)
+            audit.record(
+                s,
+                actor,
+                "calendar.added",
+                "calendar",
+                row.id,
+                name=name,
+                timezone=timezone,
+                days=stored,
+                holidays=region,
+            )
             return _json(row)
 
     def add_holiday(self, name: str, day: str | date, *, actor: str | None = None) -> dict[str, Any]:
@@ -91,7 +111,9 @@ class HoursService:
         """The engine for the calendar called ``name`` (what SLA clocks count with)."""
         with self._factory() as s:
             row = _get(s, name)
-            days = {DAY_NAMES.index(d): parse_day(f"{d}={','.join(spans)}")[1] for d, spans in row.days.items()}
+            days = {
+                DAY_NAMES.index(d): parse_day(f"{d}={','.join(spans)}")[1] for d, spans in row.days.items()
+            }
             extra = frozenset(date.fromisoformat(d) for d in row.extra_holidays)
             return Calendar(row.name, row.timezone, days, row.holidays_region, extra)
 

@@ -56,13 +56,25 @@ def test_bad_input_is_refused_in_words(cli: Cli) -> None:
     cli("hours", "add", "Ufficio", *OFFICE)
     for args, words in (
         (("X", "--timezone", "Mars/Olympus", "--day", "mon=09:00-10:00"), "unknown time zone 'Mars/Olympus'"),
-        (("X", "--timezone", "UTC", "--day", "mon=09:00-12:00,11:00-14:00"), "mon: 09:00-12:00 and 11:00-14:00 overlap"),
+        (
+            ("X", "--timezone", "UTC", "--day", "mon=09:00-12:00,11:00-14:00"),
+            "mon: 09:00-12:00 and 11:00-14:00 overlap",
+        ),
         (("X", "--timezone", "UTC", "--day", "mon=18:00-09:00"), "mon: 18:00-09:00 ends before it starts"),
         (("X", "--timezone", "UTC", "--day", "mon=09:00-25:00"), "mon: 09:00-25:00 is not a time of day"),
         (("X", "--timezone", "UTC", "--day", "funday=09:00-10:00"), "a day is written like"),
-        (("X", "--timezone", "UTC", "--day", "mon=09:00-10:00", "--holidays", "XX"), "no holidays known for country 'XX'"),
-        (("X", "--timezone", "UTC", "--day", "mon=09:00-10:00", "--holidays", "IT-ZZ"), "IT has no region 'ZZ'"),
-        (("ufficio", "--timezone", "UTC", "--day", "mon=09:00-10:00"), "a calendar named 'ufficio' exists already"),
+        (
+            ("X", "--timezone", "UTC", "--day", "mon=09:00-10:00", "--holidays", "XX"),
+            "no holidays known for country 'XX'",
+        ),
+        (
+            ("X", "--timezone", "UTC", "--day", "mon=09:00-10:00", "--holidays", "IT-ZZ"),
+            "IT has no region 'ZZ'",
+        ),
+        (
+            ("ufficio", "--timezone", "UTC", "--day", "mon=09:00-10:00"),
+            "a calendar named 'ufficio' exists already",
+        ),
     ):
         proc = cli("hours", "add", *args, ok=False)
         assert proc.returncode == 1, proc.stderr

@@ -69,7 +69,9 @@ def oracle_open(cal: Calendar, at: datetime) -> bool:
 _WORKING: dict[tuple[int, date], tuple[tuple[int, int], ...]] = {}
 
 
-def oracle_measure(cal: Calendar, start: datetime, end: datetime, pause: tuple[datetime, datetime]) -> tuple[int, int]:
+def oracle_measure(
+    cal: Calendar, start: datetime, end: datetime, pause: tuple[datetime, datetime]
+) -> tuple[int, int]:
     """Open minutes from start to end: all of them, and those outside the pause."""
     count = paused = 0
     at = start
@@ -95,7 +97,7 @@ def oracle_add(cal: Calendar, start: datetime, minutes: int) -> datetime | None:
 
 
 @settings(
-    max_examples=int(os.environ.get('HOURS_EXAMPLES', '10000')),
+    max_examples=int(os.environ.get("HOURS_EXAMPLES", "10000")),
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
