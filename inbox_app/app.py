@@ -28,6 +28,7 @@ from inbox_app.paths import default_database_url
 if TYPE_CHECKING:
     from connectors.base import Capabilities, ConnectorClass
     from inbox_app.core.approvals import ApprovalService
+    from inbox_app.core.hours_store import HoursService
     from inbox_app.core.ingest.service import IngestService
     from inbox_app.core.outbox.queue import OutboxService
     from inbox_app.core.setup import AccountSetup
@@ -122,6 +123,15 @@ class Services:
 
             self.extra["setup"] = AccountSetup(self.factory, self.registry, tls=self.extra.get("tls"))
         return self.extra["setup"]  # type: ignore[no-any-return]
+
+    @property
+    def hours(self) -> HoursService:
+        """Business-hours calendars: admins change them, SLA clocks load one by name."""
+        if "hours" not in self.extra:
+            from inbox_app.core.hours_store import HoursService
+
+            self.extra["hours"] = HoursService(self.factory)
+        return self.extra["hours"]  # type: ignore[no-any-return]
 
     def supervisor(self):  # type: ignore[no-untyped-def]
         from inbox_app.sync.supervisor import Supervisor
@@ -223,7 +233,7 @@ def build(
         customers=CustomerService(factory, bus),
         agents=AgentService(factory),
         templates=TemplateService(factory),
-        # Business calendars do not exist yet: an agent counts by availability alone (hours=None).
+        # Agents have no calendar of their own yet: one counts by availability alone (hours=None).
         assign=AssignService(factory, bus, reader=read_factory),
         key_maker=key_maker,
         capabilities_of=capabilities_of,

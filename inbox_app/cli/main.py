@@ -24,6 +24,7 @@ from inbox_app.cli import (
     db,
     demo,
     export,
+    hours,
     quarantine,
     reply,
     search,
@@ -56,6 +57,7 @@ GROUPS = (
     quarantine,
     agents,
     teams,
+    hours,
     export,
     settings,
     demo,
@@ -111,6 +113,7 @@ def _errors() -> tuple[type[BaseException], ...]:
     from inbox_app.core.assign import AssignError
     from inbox_app.core.cases import CaseError
     from inbox_app.core.customers.service import CustomerError
+    from inbox_app.core.hours import HoursError
     from inbox_app.core.ingest.service import IngestError
     from inbox_app.core.outbox.queue import ReplyError
     from inbox_app.core.read.queries import NotFound
@@ -128,6 +131,7 @@ def _errors() -> tuple[type[BaseException], ...]:
         ApprovalError,
         CaseError,
         CustomerError,
+        HoursError,
         StoreError,
         RolesError,
         IngestError,

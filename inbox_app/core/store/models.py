@@ -363,3 +363,18 @@ class Approval(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]
+
+
+class Calendar(Base):
+    """A named business-hours calendar (core/hours.py): time zone, each weekday's intervals
+    ({"mon": ["09:00-13:00", "14:00-18:00"]}), the holidays package's region ("IT", "IT-RM")
+    and the dates an admin added (["2026-12-24"])."""
+
+    __tablename__ = "calendars"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    days: Mapped[dict[str, Any]] = mapped_column(JSON)
+    holidays_region: Mapped[str | None] = mapped_column(String(20))
+    extra_holidays: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -120,6 +120,8 @@ RIGHTS: dict[str, dict[str, Rights]] = {
     ),
     "teams": _work(READ, READ),
     "store_settings": _work(READ, READ),
+    # Business-hours calendars: admins change them (core/hours_store.py); SLA clocks read them.
+    "calendars": _work(READ, READ),
     "templates": {Role.AGENT: READ, Role.LEAD: ALL, Role.ADMIN: ALL, WORKER: NONE},
     # The trail is append-only: only admins change it (erasing a customer's words).
     # Agents also read who did what to which object when (not the details): a case refused
