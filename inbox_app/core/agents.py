@@ -52,6 +52,26 @@ class TeamRow:
     capacity: int | None  # open cases per agent; None: no limit
 
 
+def _row(agent: Agent, team: str | None) -> AgentRow:
+    """The plain row of a stored agent (keywords: the row's fields have grown one by one)."""
+    return AgentRow(
+        id=agent.id,
+        name=agent.name,
+        email=agent.email,
+        role=agent.role,
+        team=team,
+        available=bool(agent.available),
+        trainee=bool(agent.trainee),
+    )
+
+
+def _named(s: Session, who: str) -> Agent:
+    agent = s.scalar(select(Agent).where((Agent.name == who) | (Agent.email == who)))
+    if agent is None:
+        raise AgentError(f"no agent named {who!r} (see 'inbox-app agents list')")
+    return agent
+
+
 class AgentService:
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
@@ -88,63 +108,35 @@ class AgentService:
             s.add(agent)
             s.flush()
             audit.record(s, actor, "agent.added", "agent", agent.id, name=name, role=role, team=team)
-            return AgentRow(
-                agent.id,
-                agent.name,
-                agent.email,
-                agent.role,
-                team,
-                bool(agent.available),
-                bool(agent.trainee),
-            )
+            return _row(agent, team)
 
     def set_role(self, who: str, role: str, *, actor: str | None = None) -> AgentRow:
         """Change what an agent may do; in team mode their database login changes group with it."""
         if role not in ROLES:
             raise AgentError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
         with self._factory() as s, s.begin():
-            agent = s.scalar(select(Agent).where((Agent.name == who) | (Agent.email == who)))
-            if agent is None:
-                raise AgentError(f"no agent named {who!r} (see 'inbox-app agents list')")
+            agent = _named(s, who)
             before, agent.role = agent.role, role
             s.flush()
             db_roles.follow_role(s, agent.id, role)
             audit.record(s, actor, "agent.role_changed", "agent", agent.id, role=role, before=before)
             team = s.scalar(select(Team.name).where(Team.id == agent.team_id)) if agent.team_id else None
-            return AgentRow(
-                agent.id,
-                agent.name,
-                agent.email,
-                agent.role,
-                team,
-                bool(agent.available),
-                bool(agent.trainee),
-            )
+            return _row(agent, team)
 
     def set_trainee(self, who: str, trainee: bool, *, actor: str | None = None) -> AgentRow:
         """Mark an agent trainee (every reply of theirs waits for a lead) or not."""
         with self._factory() as s, s.begin():
-            agent = s.scalar(select(Agent).where((Agent.name == who) | (Agent.email == who)))
-            if agent is None:
-                raise AgentError(f"no agent named {who!r} (see 'inbox-app agents list')")
+            agent = _named(s, who)
             if agent.trainee != trainee:
                 agent.trainee = trainee
                 audit.record(s, actor, "agent.trainee_changed", "agent", agent.id, trainee=trainee)
             team = s.scalar(select(Team.name).where(Team.id == agent.team_id)) if agent.team_id else None
-            return AgentRow(
-                agent.id,
-                agent.name,
-                agent.email,
-                agent.role,
-                team,
-                bool(agent.available),
-                bool(agent.trainee),
-            )
+            return _row(agent, team)
 
     def list(self) -> list[AgentRow]:
         with self._factory() as s:
             return [
-                AgentRow(a.id, a.name, a.email, a.role, t, bool(a.available), bool(a.trainee))
+                _row(a, t)
                 for a, t in s.execute(
                     select(Agent, Team.name).outerjoin(Team, Team.id == Agent.team_id).order_by(Agent.name)
                 )
