@@ -11,6 +11,7 @@ from inbox_app.cli.output import EXIT_SYNC_FAILED, EXIT_USAGE, json_flag, out
 if TYPE_CHECKING:
     from inbox_app.app import Services
     from inbox_app.cli.output import Commands
+    from inbox_app.cli.progress import TerminalProgress
     from inbox_app.sync.runner import SyncReport
 
 
@@ -40,10 +41,25 @@ def run(args: argparse.Namespace, s: Services) -> int:
         if args.housekeeping_interval <= 0:
             print("inbox-app: error: --housekeeping-interval must be more than 0 seconds", file=sys.stderr)
             return EXIT_USAGE
-        return run_worker(s, args.account, housekeeping=args.housekeeping_interval)
+        live = _progress(args, s)
+        try:
+            return run_worker(
+                s,
+                args.account,
+                housekeeping=args.housekeeping_interval,
+                say=live.say if live is not None else None,
+            )
+        finally:
+            if live is not None:
+                live.close()
     import asyncio
 
-    reports: list[SyncReport] = asyncio.run(supervisor.run_once(args.account))
+    progress = _progress(args, s)
+    try:
+        reports: list[SyncReport] = asyncio.run(supervisor.run_once(args.account))
+    finally:
+        if progress is not None:
+            progress.close()
     # Like the worker, one round also hands out the cases of teams that assign automatically.
     assigned = s.assign.run_pass().assigned
     if assigned and not getattr(args, "json", False):
@@ -59,3 +75,12 @@ def run(args: argparse.Namespace, s: Services) -> int:
     for r in failed:
         print(f"inbox-app: error: account {r.account}: {r.error}", file=sys.stderr)
     return EXIT_SYNC_FAILED if failed else 0
+
+
+def _progress(args: argparse.Namespace, s: Services) -> TerminalProgress | None:
+    """A live progress line on standard error, when it is a terminal and not --json."""
+    from inbox_app.cli.progress import TerminalProgress, wanted
+
+    if not wanted(sys.stderr, bool(getattr(args, "json", False))):
+        return None
+    return TerminalProgress(s.bus, sys.stderr)

@@ -77,6 +77,25 @@ class ChangesMissed(Event):
 
 
 @dataclass(frozen=True)
+class SyncProgressed(Event):
+    """An account's round stored one more batch: how far its fetch is.
+
+    ``fetched`` and ``total`` are the connector's count of messages read of those the
+    round found waiting (``total`` None when the channel cannot tell); ``stored`` is
+    how many of them this round stored as new. ``started`` is True for the round's
+    first event, sent before any batch. Local to the process: a terminal or a status
+    bar shows it, no other process needs it.
+    """
+
+    account_id: int
+    account: str
+    fetched: int = 0
+    stored: int = 0
+    total: int | None = None
+    started: bool = False
+
+
+@dataclass(frozen=True)
 class PresenceChanged(Event):
     """Team mode: colleagues on other desktops opened, left or started or stopped replying on
     these cases. Local to the process (presence travels on a channel of its own)."""

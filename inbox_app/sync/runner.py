@@ -26,6 +26,7 @@ from connectors.base import (
     TransientError,
 )
 from inbox_app.core.accounts import AccountRow, AccountService
+from inbox_app.core.events import EventBus, SyncProgressed
 from inbox_app.core.ingest.service import IngestResult, IngestService
 from inbox_app.core.outbox.queue import Claimed, OutboxService
 from inbox_app.core.store.outage import unreachable
@@ -71,8 +72,11 @@ class AccountRunner:
         outbox: OutboxService,
         cursor_of: Callable[[int], str | None],
         guard: Callable[[], None] | None = None,
+        bus: EventBus | None = None,
     ) -> None:
         self.account = account
+        # Told how far each round's fetch is (a terminal's progress line listens).
+        self._bus = bus
         self.connector = connector
         self._accounts = accounts
         self._ingest = ingest
@@ -91,6 +95,7 @@ class AccountRunner:
         # resumes from what was committed, and a batch is stored with its cursor or not at all.
         cursor = await asyncio.to_thread(self._cursor_of, self.account.id)
         await asyncio.to_thread(self._accounts.set_status, self.account.id, AccountStatus.SYNCING)
+        self._progress(SyncProgressed(self.account.id, self.account.name, started=True))
         async for batch in self.connector.fetch(cursor):
             result = await asyncio.to_thread(self._store, batch)
             report.fetched += result.fetched
@@ -102,6 +107,19 @@ class AccountRunner:
                 logger.debug(
                     "account %s: %s of %s", self.account.name, batch.progress.done, batch.progress.total
                 )
+                self._progress(
+                    SyncProgressed(
+                        self.account.id,
+                        self.account.name,
+                        fetched=batch.progress.done,
+                        stored=report.stored,
+                        total=batch.progress.total,
+                    )
+                )
+
+    def _progress(self, event: SyncProgressed) -> None:
+        if self._bus is not None:
+            self._bus.publish(event)
 
     def _store(self, batch: Batch) -> IngestResult:
         self._guard()

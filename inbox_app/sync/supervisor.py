@@ -141,6 +141,7 @@ class Supervisor:
             outbox=self._outbox,
             cursor_of=self._accounts.cursor,
             guard=lock.verify if lock is not None else None,
+            bus=self._bus,
         )
 
     async def check(self, name: str) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from inbox_app.app import Services
@@ -20,12 +21,26 @@ logger = logging.getLogger(__name__)
 HOUSEKEEPING = 30.0  # seconds between housekeeping ticks (snoozed cases waking up)
 
 
-def run_worker(services: Services, account: str | None = None, *, housekeeping: float = HOUSEKEEPING) -> int:
-    return asyncio.run(_main(services, account, housekeeping))
+def run_worker(
+    services: Services,
+    account: str | None = None,
+    *,
+    housekeeping: float = HOUSEKEEPING,
+    say: Callable[[str], None] | None = None,
+) -> int:
+    """The worker until SIGINT/SIGTERM. Its status lines go to ``say`` (the command
+    line's progress display on a terminal, which keeps them off its live line), else
+    straight to standard error."""
+    return asyncio.run(_main(services, account, housekeeping, say or _print))
 
 
-async def _main(services: Services, only: str | None, housekeeping: float) -> int:
+def _print(words: str) -> None:
+    print(words, file=sys.stderr, flush=True)
+
+
+async def _main(services: Services, only: str | None, housekeeping: float, say: Callable[[str], None]) -> int:
     supervisor = services.supervisor()
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -40,17 +55,17 @@ async def _main(services: Services, only: str | None, housekeeping: float) -> in
         # The row is read a moment later: its error belongs to this line only if the
         # status is still the one announced.
         error = row.last_error if row.status == status else None
-        print(f"{row.name}: {status}" + (f" -- {error}" if error else ""), file=sys.stderr, flush=True)
+        say(f"{row.name}: {status}" + (f" -- {error}" if error else ""))
 
     def database(_down: bool, words: str) -> None:
-        print(f"inbox-app: {words}", file=sys.stderr, flush=True)
+        say(f"inbox-app: {words}")
 
     def show(event: AccountsChanged) -> None:
         for account_id, status in event.statuses.items():
             printer.submit(tell, account_id, status)
 
     def note(words: str) -> None:
-        printer.submit(print, words, file=sys.stderr, flush=True)
+        printer.submit(say, words)
 
     unsubscribe = services.bus.subscribe(AccountsChanged, show)
     supervisor.database.listeners.append(database)
