@@ -150,7 +150,8 @@ class ItemUpdate:
     reason: str | None = None
     flags: tuple[str, ...] | None = None
     # For an edit: what the channel says about the message now (a review's new stars),
-    # merged into what the store keeps.
+    # merged into what the store keeps. For flags: where the message lives (email:
+    # ``folder`` and ``uid``), which tells apart two messages that share one ID.
     meta: Mapping[str, Any] | None = None
 
 

@@ -56,8 +56,16 @@ def flag_updates(
         return []
     ids = _external_ids(session, sorted(flags))
     now = datetime.now(UTC)
+    # Where the message lives goes with it: two different messages may carry one
+    # Message-ID, and only the folder and UID tell which of them changed.
     return [
-        ItemUpdate(target_external_id=ids[uid], kind="flags", flags=flags[uid], at=now)
+        ItemUpdate(
+            target_external_id=ids[uid],
+            kind="flags",
+            flags=flags[uid],
+            at=now,
+            meta={"folder": folder, "uid": uid},
+        )
         for uid in sorted(flags)
         if uid in ids
     ]

@@ -84,6 +84,7 @@ class EmailIdentity:
             location(item.meta),
             location(self._stored_meta(ext)),
         )
+        self.state.shared_ids.add(ext)
         # Its own conversation unless its headers place it in one (a reply names its parent).
         thread_key = variant if item.thread_key == ext else item.thread_key
         return dataclasses.replace(item, external_id=variant, thread_key=thread_key)

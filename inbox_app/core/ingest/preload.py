@@ -13,7 +13,7 @@ from connectors.base import InboundItem
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.customers.identities import normalize_subject
 from inbox_app.core.customers.store import live_customer_id
-from inbox_app.core.ingest.identity import variant_ids
+from inbox_app.core.ingest.identity import SEPARATOR, variant_ids
 from inbox_app.core.ingest.records import CASES, THREADS, CaseRec, ThreadRec
 from inbox_app.core.ingest.sql import chunks
 from inbox_app.core.ingest.state import BatchState
@@ -52,6 +52,8 @@ class Preloader:
                 sql = f"SELECT external_id, thread_id FROM messages WHERE account_id = ? AND external_id IN ({_marks(chunk)})"
                 for ext, thread_id in self._rows(sql, [st.account.id, *chunk]):
                     known[ext] = thread_id
+        if st.email:
+            self._preload_shared({r for r in refs if r in known})
         keys = {i.thread_key[:500] for i in items}
         thread_ids = {t for t in known.values() if t is not None}
         self._load_threads("t.account_id = ? AND t.external_key", [st.account.id], keys)
@@ -78,11 +80,30 @@ class Preloader:
         if st.email:
             self._preload_subjects(items)
 
+    def _preload_shared(self, refs: set[str]) -> None:
+        """Which of the stored Message-IDs the batch's replies name are shared by another
+        message (stored under ``ID#digest``): one probe of the unique index per ID, in one
+        query, so the replies to unshared IDs (nearly all) are asked nothing more."""
+        st = self.state
+        for chunk in chunks(refs, 200):
+            # Every key starting with "ID#" sorts between "ID#" and "ID$" ('$' follows '#').
+            ranges = " OR ".join(["(external_id > ? AND external_id < ?)"] * len(chunk))
+            sql = f"SELECT external_id FROM messages WHERE account_id = ? AND ({ranges})"
+            params: list[Any] = [st.account.id]
+            for ref in chunk:
+                params += [ref + SEPARATOR, ref + "$"]
+            for (ext,) in self._rows(sql, params):
+                st.shared_ids.add(ext.rpartition(SEPARATOR)[0])
+
     def thread(self, thread_id: int) -> ThreadRec | None:
         """One stored thread as this batch sees it."""
         if thread_id not in self.state.threads:
             self._load_threads("t.id", [], {thread_id})
         return self.state.threads.get(thread_id)
+
+    def timestamp(self, value: Any) -> Any:
+        """A timestamp as the driver returned it, as an aware UTC datetime (or None)."""
+        return self._timestamps()(value)
 
     def rows(self, sql: str, params: list[Any]) -> list[Any]:
         return self._rows(sql, params)

@@ -42,6 +42,9 @@ class BatchState:
     by_subject: dict[tuple[int, str], list[ThreadRec]] = field(default_factory=dict)
     outbox: dict[str, dict[str, Any]] = field(default_factory=dict)  # our replies, by idempotency key
     live_checked: set[int] = field(default_factory=set)  # threads known to be under a live customer
+    # Email: Message-IDs (of this batch's references, or stored by it) that more than one
+    # message carries; a reply naming one of them is asked which of them it answers.
+    shared_ids: set[str] = field(default_factory=set)
 
     # What this batch decided and has not written yet.
     new_customers: list[dict[str, Any]] = field(default_factory=list)

@@ -73,32 +73,57 @@ class Threading:
     def _answered(self, item: InboundItem, ref: str, thread: ThreadRec) -> ThreadRec:
         """Of the messages that share the Message-ID ``ref``, the one this reply answers.
 
-        Only asked when the reply's sender is not the person of the first one stored
-        under that ID (rare): then the one of the sender's own, else the first.
+        Told, where it can be, by the reply's other references (one of them in the
+        conversation of one of the messages) or by its sender (the newest of the
+        sender's own messages under that ID); otherwise the newest of them all, the one
+        a person answering "the last form" most likely means. Asked only for IDs known
+        to be shared (:attr:`BatchState.shared_ids`): nearly every reply names an ID
+        only one message carries.
         """
-        if item.direction != "in":
+        st = self.state
+        if ref not in st.shared_ids:
             return thread
-        ident = self.customers.sender_identity(item)
-        customer_id = self.customers.lookup_identity(*ident) if ident else None
-        if customer_id is None or customer_id == thread.customer_id:
+        candidates = self._sharing(ref)
+        if not candidates:
             return thread
+        threads = {id(rec): rec for _when, _order, _customer, rec in candidates}
+        for other in (item.in_reply_to, *reversed(item.references)):
+            if other and other != ref and other not in st.shared_ids:
+                found = st.msg_thread.get(other)
+                if found is not None and id(found) in threads:
+                    return found
+        if item.direction == "in":
+            ident = self.customers.sender_identity(item)
+            customer_id = self.customers.lookup_identity(*ident) if ident else None
+            own = [c for c in candidates if c[2] == customer_id]
+            if own:
+                return max(own, key=_newest)[3]
+        return max(candidates, key=_newest)[3]
+
+    def _sharing(self, ref: str) -> list[tuple[Any, int, int, ThreadRec]]:
+        """Every message stored (or pending in this batch) under ``ref`` or ``ref#digest``:
+        (sent at, order, customer, thread)."""
         st = self.state
         prefix = ref + SEPARATOR
-        for row, _item, rec, _case in reversed(st.pending):
-            if row["external_id"].startswith(prefix) and rec.customer_id == customer_id:
-                return rec
+        out: list[tuple[Any, int, int, ThreadRec]] = []
         # Every key starting with "ref#" sorts below "ref$" ('$' follows '#'): a range of
         # the unique index, with no LIKE escaping of what Message-IDs may contain.
         rows = self.preloader.rows(
-            "SELECT thread_id FROM messages WHERE account_id = ? AND external_id > ? AND external_id < ? "
-            "AND customer_id = ? AND thread_id IS NOT NULL ORDER BY sent_at DESC, id DESC",
-            [st.account.id, prefix, ref + "$", customer_id],
+            "SELECT thread_id, customer_id, sent_at, id FROM messages WHERE account_id = ? "
+            "AND (external_id = ? OR (external_id > ? AND external_id < ?)) AND thread_id IS NOT NULL",
+            [st.account.id, ref, prefix, ref + "$"],
         )
-        if rows:
-            found = self.preloader.thread(rows[0][0])
-            if found is not None:
-                return found
-        return thread
+        when = self.preloader.timestamp
+        for thread_id, customer_id, sent_at, message_id in rows:
+            rec = self.preloader.thread(thread_id)
+            if rec is not None:
+                out.append((when(sent_at), message_id, customer_id, rec))
+        # This batch's own, after everything stored (ids still to come are higher).
+        for order, (row, _item, rec, _case) in enumerate(st.pending):
+            ext = row["external_id"]
+            if ext == ref or ext.startswith(prefix):
+                out.append((row["sent_at"], (1 << 62) + order, rec.customer_id, rec))
+        return out
 
     def _by_subject(self, item: InboundItem) -> ThreadRec | None:
         """A reply whose mail program dropped the headers still joins its conversation."""
@@ -122,3 +147,7 @@ class Threading:
             ):
                 best = rec
         return best
+
+
+def _newest(candidate: tuple[Any, int, int, ThreadRec]) -> tuple[Any, int]:
+    return candidate[0], candidate[1]

@@ -15,6 +15,7 @@ from connectors.base import ItemUpdate
 from inbox_app.core import audit
 from inbox_app.core.clock import utcnow
 from inbox_app.core.ingest.cases import first_line
+from inbox_app.core.ingest.identity import SEPARATOR, location
 from inbox_app.core.ingest.quarantine import already_quarantined, record_item
 from inbox_app.core.ingest.state import BatchState
 from inbox_app.core.store.models import Case, Message
@@ -111,18 +112,46 @@ class MessageUpdates:
             .values(subject=first_line(new_text)[:500] or None)
         )
 
+    def _flagged_row(self, item: ItemUpdate) -> Any:
+        """The stored message whose flags changed: the one under the update's ID or, for
+        an email ID several messages carry (``ID#digest``, see ingest/identity.py), the
+        one stored from the place the update comes from. A change that cannot be told
+        apart between them changes none of them rather than the wrong one."""
+        st = self.state
+        target = item.target_external_id
+        where = Message.external_id == target
+        if st.email:
+            # The plain ID and every "ID#..." key: a range of the unique index ('$' follows '#').
+            where = where | (
+                (Message.external_id > target + SEPARATOR) & (Message.external_id < target + "$")
+            )
+        rows = st.session.execute(
+            select(Message.id, Message.meta, Message.external_id).where(
+                Message.account_id == st.account.id, where
+            )
+        ).all()
+        rows = [r for r in rows if r.external_id == target or r.external_id.startswith(target + SEPARATOR)]
+        if len(rows) <= 1:
+            return rows[0] if rows else None
+        place = _where(item.meta)
+        matching = [r for r in rows if place != (None, None) and _where(r.meta) == place]
+        if len(matching) == 1:
+            return matching[0]
+        logger.info(
+            "flags of message %s at %s: %s messages share that ID and none was stored from there; left alone",
+            target,
+            location(item.meta),
+            len(rows),
+        )
+        return None
+
     def _set_flags(self, item: ItemUpdate) -> None:
         """The message's flags as the channel now shows them (email: read, answered,
         flagged, deleted by another mail client), kept in its metadata. Nothing else
         about the message changes; a message we never stored (quarantined, our own
         mail to nobody) has nothing to update, and the same flags again are no change."""
         st = self.state
-        row = st.session.execute(
-            select(Message.id, Message.meta).where(
-                Message.account_id == st.account.id,
-                Message.external_id == item.target_external_id,
-            )
-        ).first()
+        row = self._flagged_row(item)
         if row is None:
             return
         meta = dict(row.meta or {})
@@ -136,6 +165,11 @@ class MessageUpdates:
         st.session.execute(update(Message).where(Message.id == row.id).values(meta=meta or None))
         st.result.updated += 1
         st.result.changed_message_ids.append(row.id)
+
+
+def _where(meta: Any) -> tuple[Any, Any]:
+    meta = meta or {}
+    return meta.get("folder"), meta.get("uid")
 
 
 def _fewer_stars(before: Any, after: Any) -> bool:
