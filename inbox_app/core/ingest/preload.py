@@ -85,14 +85,18 @@ class Preloader:
         message (stored under ``ID#digest``): one probe of the unique index per ID, in one
         query, so the replies to unshared IDs (nearly all) are asked nothing more."""
         st = self.state
-        for chunk in chunks(refs, 200):
+        # SQLite's CROSS JOIN keeps the IDs as the outer loop: one range probe each. (The
+        # ranges OR-ed in one WHERE read every message of the account: a fifth of ingest.)
+        join = "CROSS JOIN" if st.sqlite else "JOIN"
+        for chunk in chunks(refs, 250):
+            values = ", ".join(["(CAST(? AS VARCHAR), CAST(? AS VARCHAR))"] + ["(?, ?)"] * (len(chunk) - 1))
             # Every key starting with "ID#" sorts between "ID#" and "ID$" ('$' follows '#').
-            ranges = " OR ".join(["(external_id > ? AND external_id < ?)"] * len(chunk))
-            sql = f"SELECT external_id FROM messages WHERE account_id = ? AND ({ranges})"
-            params: list[Any] = [st.account.id]
-            for ref in chunk:
-                params += [ref + SEPARATOR, ref + "$"]
-            for (ext,) in self._rows(sql, params):
+            sql = (
+                f"SELECT m.external_id FROM (VALUES {values}) AS r {join} messages m "
+                "WHERE m.account_id = ? AND m.external_id > r.column1 AND m.external_id < r.column2"
+            )
+            params: list[Any] = [v for ref in chunk for v in (ref + SEPARATOR, ref + "$")]
+            for (ext,) in self._rows(sql, [*params, st.account.id]):
                 st.shared_ids.add(ext.rpartition(SEPARATOR)[0])
 
     def thread(self, thread_id: int) -> ThreadRec | None:
