@@ -1,6 +1,6 @@
 """Business-hours calendars in the store: admins add and change them, everyone reads them.
 
-The SLA clocks ask :meth:`HoursService.calendar` for a :class:`inbox_app.core.hours.Calendar`
+The SLA clocks ask :meth:`HoursService.calendar` for a :class:`inbox_app.core.service.hours.Calendar`
 by name; the CLI (and later the settings window) add, list and remove them here. Every
 change is audited. On PostgreSQL only the admins' group may write the table
 (core/team/rights.py); on SQLite the acting agent's role is checked here.
@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core import audit, claims
-from inbox_app.core.hours import (
+from inbox_app.core.service.hours import (
     DAY_NAMES,
     Calendar,
     HoursError,
