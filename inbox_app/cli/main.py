@@ -29,6 +29,7 @@ from inbox_app.cli import (
     reply,
     search,
     settings,
+    sla,
     sync,
     teams,
 )
@@ -58,6 +59,7 @@ GROUPS = (
     agents,
     teams,
     hours,
+    sla,
     export,
     settings,
     demo,
@@ -119,6 +121,7 @@ def _errors() -> tuple[type[BaseException], ...]:
     from inbox_app.core.read.search import SearchError
     from inbox_app.core.secrets import SecretStoreError
     from inbox_app.core.service.hours import HoursError
+    from inbox_app.core.service.sla import SlaError
     from inbox_app.core.settings import SettingError
     from inbox_app.core.store.database import StoreError
     from inbox_app.core.team.roles import RolesError
@@ -132,6 +135,7 @@ def _errors() -> tuple[type[BaseException], ...]:
         CaseError,
         CustomerError,
         HoursError,
+        SlaError,
         StoreError,
         RolesError,
         IngestError,
