@@ -29,6 +29,7 @@ from inbox_app.cli import (
     reply,
     search,
     settings,
+    sla,
     sync,
     teams,
 )
@@ -58,6 +59,7 @@ GROUPS = (
     agents,
     teams,
     hours,
+    sla,
     export,
     settings,
     demo,
@@ -113,12 +115,13 @@ def _errors() -> tuple[type[BaseException], ...]:
     from inbox_app.core.assign import AssignError
     from inbox_app.core.cases import CaseError
     from inbox_app.core.customers.service import CustomerError
-    from inbox_app.core.hours import HoursError
     from inbox_app.core.ingest.service import IngestError
     from inbox_app.core.outbox.queue import ReplyError
     from inbox_app.core.read.queries import NotFound
     from inbox_app.core.read.search import SearchError
     from inbox_app.core.secrets import SecretStoreError
+    from inbox_app.core.service.hours import HoursError
+    from inbox_app.core.service.sla import SlaError
     from inbox_app.core.settings import SettingError
     from inbox_app.core.store.database import StoreError
     from inbox_app.core.team.roles import RolesError
@@ -132,6 +135,7 @@ def _errors() -> tuple[type[BaseException], ...]:
         CaseError,
         CustomerError,
         HoursError,
+        SlaError,
         StoreError,
         RolesError,
         IngestError,

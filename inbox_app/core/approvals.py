@@ -28,6 +28,8 @@ from inbox_app.core import approval_rules, audit, claims
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.events import CasesChanged, EventBus, MessagesChanged
 from inbox_app.core.outbox.rules import check_reply, too_long
+from inbox_app.core.service import clocks, events
+from inbox_app.core.service.events import Kind
 from inbox_app.core.store.models import Agent, Approval, ChannelAccount, Message
 from inbox_app.core.team.refusals import NotPermitted
 from inbox_app.core.vocab import ApprovalState, Channel, Delivery, Direction
@@ -304,12 +306,18 @@ class ApprovalService:
                     values.update(text=edited, html=None)  # the lead's words, as plain text
             else:
                 values.update(delivery=Delivery.REJECTED, error=reason)
-            s.execute(
+            moved = s.execute(
                 update(Message)
                 .where(Message.id == msg.id, Message.delivery == Delivery.AWAITING_APPROVAL)
                 .values(**values)
                 .execution_options(synchronize_session=False)
             )
+            if state == ApprovalState.APPROVED and msg.case_id and cast(CursorResult[Any], moved).rowcount:
+                # The reply reaches the customer from now on: the case history's public reply.
+                events.record(
+                    s, msg.case_id, Kind.OUTBOUND, now, actor_agent_id=held.author_id, message_id=msg.id
+                )
+                clocks.refresh(s, [msg.case_id], now)
             audit.record(
                 s,
                 actor,

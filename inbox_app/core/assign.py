@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from inbox_app.core import audit, claims
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.events import AgentsChanged, CasesChanged, EventBus
+from inbox_app.core.service import events
+from inbox_app.core.service.events import Kind
 from inbox_app.core.store.models import Agent, Case, Team
 from inbox_app.core.team.refusals import NotPermitted
 from inbox_app.core.vocab import AssignMode, CaseStatus, Role
@@ -273,6 +275,7 @@ class AssignService:
             automatic=True,
             before={"assignee_id": None},
         )
+        events.record(s, case_id, Kind.ASSIGNED, at, detail={"from": None, "to": choice.agent_id})
         return True
 
     # -------------------------------------------------------------- settings

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from inbox_app.core import audit, claims, versions
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.events import CasesChanged, EventBus, MessagesChanged
+from inbox_app.core.service import clocks, events
+from inbox_app.core.service.events import Kind
 from inbox_app.core.store.models import Agent, Case, Message, Team, Thread
 from inbox_app.core.vocab import CaseStatus, Priority
 
@@ -44,6 +46,11 @@ class CaseService:
             raise CaseError(f"no case with id {case_id}")
         raise versions.StaleCase(case_id, based_on if based_on is not None else -1, fresh)
 
+    @staticmethod
+    def _after(s: Session, case_id: int, at: datetime) -> None:
+        """The service-level clocks follow the change, in its transaction."""
+        clocks.refresh(s, [case_id], at)
+
     def _done(self, *case_ids: int) -> None:
         self._bus.publish(CasesChanged(tuple(case_ids)))
 
@@ -67,6 +74,8 @@ class CaseService:
                 if target is None:
                     raise CaseError(f"no agent named {agent!r}")
             me = claims.actor_of(s, actor)
+            team_before = case.team_id
+            new_id = None if target is None else target.id
             if me is not None and not me.may_move:
                 if target is not None and target.id != me.id:
                     _, name, _ = claims.holder(s, case_id)
@@ -74,11 +83,16 @@ class CaseService:
                 self._claim(s, case_id, me.id, target)
                 # It was free or mine when the UPDATE ran, whatever was read before.
                 before = {"assignee_id": me.id if case.assignee_id == me.id else None}
+                s.expire(case, ["team_id"])
             else:
-                case.assignee_id = None if target is None else target.id
+                case.assignee_id = new_id
                 if target is not None and case.team_id is None and target.team_id is not None:
                     case.team_id = target.team_id
             audit.record(s, actor, claims.ASSIGNED, "case", case_id, agent=agent, before=before)
+            now, who = utcnow(), me.id if me is not None else None
+            events.change(s, case_id, Kind.ASSIGNED, before["assignee_id"], new_id, now, who)
+            events.change(s, case_id, Kind.TEAM, team_before, case.team_id, now, who)
+            self._after(s, case_id, now)
         self._done(case_id)
         return before
 
@@ -116,6 +130,9 @@ class CaseService:
                     raise claims.TeamMoveRefused(case_id)
             case.team_id = team_id
             audit.record(s, actor, "case.team_assigned", "case", case_id, team=team, before=before)
+            now = utcnow()
+            events.change(s, case_id, Kind.TEAM, before["team_id"], team_id, now, _agent_id(s, actor))
+            self._after(s, case_id, now)
         self._done(case_id)
         return before
 
@@ -154,6 +171,9 @@ class CaseService:
                 status=status,
                 before={k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in before.items()},
             )
+            now = utcnow()
+            events.status_change(s, case_id, str(before["status"]), status, now, _agent_id(s, actor))
+            self._after(s, case_id, now)
         self._done(case_id)
         return before
 
@@ -168,6 +188,7 @@ class CaseService:
             before = {"priority": case.priority}
             case.priority = priority
             audit.record(s, actor, "case.priority", "case", case_id, priority=priority, before=before)
+            self._after(s, case_id, utcnow())  # the priority may choose another policy
         self._done(case_id)
         return before
 
@@ -189,24 +210,38 @@ class CaseService:
         with self._factory() as s, s.begin():
             self._step(s, case_id, None)
             case = self._case(s, case_id)
+            was_status, was_assignee, was_team = case.status, case.assignee_id, case.team_id
             for key, value in before.items():
                 setattr(case, key, value)
             audit.record(s, actor, "case.undo", "case", case_id, fields=sorted(before))
+            now, who = utcnow(), _agent_id(s, actor)
+            events.status_change(s, case_id, was_status, case.status, now, who)
+            events.change(s, case_id, Kind.ASSIGNED, was_assignee, case.assignee_id, now, who)
+            events.change(s, case_id, Kind.TEAM, was_team, case.team_id, now, who)
+            self._after(s, case_id, now)
         self._done(case_id)
 
     def wake_snoozed(self) -> list[int]:
         """Snoozed cases whose time has come become open again."""
         now = utcnow()
         with self._factory() as s, s.begin():
-            ids = list(
-                s.scalars(select(Case.id).where(Case.status == CaseStatus.SNOOZED, Case.snoozed_until <= now))
-            )
+            due = s.execute(
+                select(Case.id, Case.snoozed_until).where(
+                    Case.status == CaseStatus.SNOOZED, Case.snoozed_until <= now
+                )
+            ).all()
+            ids = [int(r.id) for r in due]
             if ids:
                 s.execute(
                     update(Case)
                     .where(Case.id.in_(ids))
                     .values(status=CaseStatus.OPEN, snoozed_until=None, version=Case.version + 1)
                 )
+                # The case woke when its time came, however late this pass runs.
+                for r in due:
+                    woke = aware(r.snoozed_until) or now
+                    events.status_change(s, int(r.id), CaseStatus.SNOOZED, CaseStatus.OPEN, woke, None)
+                clocks.refresh(s, ids, now)
         if ids:
             self._done(*ids)
         return ids
@@ -227,3 +262,8 @@ class CaseService:
             audit.record(s, actor, "thread.moved", "thread", thread_id, from_case=old, to_case=case_id)
         self._bus.publish(MessagesChanged(tuple(ids), (case_id,)))
         self._done(*(c for c in (old, case_id) if c))
+
+
+def _agent_id(s: Session, actor: str | None) -> int | None:
+    me = claims.actor_of(s, actor)
+    return me.id if me is not None else None

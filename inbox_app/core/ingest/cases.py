@@ -28,13 +28,21 @@ class CaseRules:
         if case is not None and case.status == CaseStatus.RESOLVED and customer_reply:
             resolved_at = case.resolved_at or utcnow()
             window = timedelta(days=self.state.settings.reopen_window_days)
-            if (aware(item.sent_at) or utcnow()) - resolved_at <= window:
+            at = aware(item.sent_at) or utcnow()
+            if at - resolved_at <= window:
                 case.set("status", CaseStatus.OPEN)
                 case.set("resolved_at", None)
                 self.state.audits.append(("case.reopened", case, {"by_message": item.external_id}))
+                # A reopened case is a new segment for the clocks and the reports.
+                self.state.case_events.append(
+                    (case, "status", at, {"from": CaseStatus.RESOLVED, "to": "open"})
+                )
+                self.state.case_events.append((case, "opened", at, {"reopen": True}))
             else:
                 case = None  # too long ago: this is a new matter
         elif case is not None and customer_reply and case.status in _WAITING:
+            at = aware(item.sent_at) or utcnow()
+            self.state.case_events.append((case, "status", at, {"from": str(case.status), "to": "open"}))
             case.set("status", CaseStatus.OPEN)
             case.set("snoozed_until", None)
         if case is None and customer_reply:
@@ -63,6 +71,7 @@ class CaseRules:
         thread.case = case
         thread.changed.add("case_id")
         st.audits.append(("case.opened", case, {"thread_id": thread}))
+        st.case_events.append((case, "opened", sent_at, None))
         return case
 
     def touch_case(self, case: CaseRec, item: InboundItem, sent_at: datetime) -> None:

@@ -26,6 +26,8 @@ from inbox_app.core.ingest.records import (
     ThreadRec,
 )
 from inbox_app.core.ingest.state import BatchState
+from inbox_app.core.service import events
+from inbox_app.core.service.events import Kind
 from inbox_app.core.store import textpack
 from inbox_app.core.store.coltypes import to_micros
 from inbox_app.core.store.models import (
@@ -107,6 +109,16 @@ class SqlWriter:
                 ],
             )
             st.audits.clear()
+        if st.case_events:
+            events.record_many(
+                s,
+                [
+                    events.row(c.id, kind, at, detail=d)
+                    for c, kind, at, d in st.case_events
+                    if c.id is not None
+                ],
+            )
+            st.case_events.clear()
         if not st.pending:
             return
         rows = []
@@ -153,6 +165,21 @@ class SqlWriter:
                 [{"sha256": d, "size": len(data), "data": data} for d, data in blobs.items()],
             )
             s.execute(insert(Attachment), atts)
+        # The case history: each customer message and public reply, at its arrival time.
+        # Channel echoes never get here (matched to the outbox), auto-replies do not count.
+        events.record_many(
+            s,
+            [
+                events.row(
+                    case.id,
+                    Kind.INBOUND if item.direction == "in" else Kind.OUTBOUND,
+                    row["sent_at"],
+                    message_id=message_id,
+                )
+                for message_id, (row, item, _t, case) in zip(ids, st.pending, strict=True)
+                if case is not None and case.id is not None and not item.is_auto
+            ],
+        )
         st.result.message_ids += ids
         st.result.stored += len(ids)
         st.pending.clear()

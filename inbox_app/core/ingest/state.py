@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -52,6 +53,8 @@ class BatchState:
     new_threads: list[ThreadRec] = field(default_factory=list)
     new_cases: list[CaseRec] = field(default_factory=list)
     audits: list[tuple[str, CaseRec, dict[str, Any]]] = field(default_factory=list)
+    # The case history's events other than messages (opened, status), at the message's time.
+    case_events: list[tuple[CaseRec, str, datetime, dict[str, Any] | None]] = field(default_factory=list)
     pending: list[PendingRow] = field(default_factory=list)
 
     # What this batch did.

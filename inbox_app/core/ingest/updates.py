@@ -18,6 +18,7 @@ from inbox_app.core.ingest.cases import first_line
 from inbox_app.core.ingest.identity import SEPARATOR, location
 from inbox_app.core.ingest.quarantine import already_quarantined, record_item
 from inbox_app.core.ingest.state import BatchState
+from inbox_app.core.service import clocks, events
 from inbox_app.core.store.models import Case, Message
 from inbox_app.core.vocab import CaseStatus
 
@@ -88,12 +89,15 @@ class MessageUpdates:
         something to say: the case is open again. (Other edits, a typo mended in a chat,
         leave the case as it is.)"""
         s = self.state.session
+        was = s.scalar(select(Case.status).where(Case.id == case_id, Case.status.in_(_SETTLED)))
         done = s.execute(
             update(Case)
             .where(Case.id == case_id, Case.status.in_(_SETTLED))
             .values(status=CaseStatus.OPEN, resolved_at=None, snoozed_until=None, version=Case.version + 1)
         )
         if cast(CursorResult[Any], done).rowcount:
+            events.status_change(s, case_id, str(was), CaseStatus.OPEN, utcnow(), None)
+            clocks.refresh(s, [case_id])
             audit.record(
                 s, None, "case.reopened", "case", case_id, by_message=message_id, reason="rating_lowered"
             )

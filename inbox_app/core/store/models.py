@@ -135,6 +135,7 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_status_last", "status", "last_message_at", "id"),
         Index("ix_cases_assignee_status", "assignee_id", "status", "last_message_at"),
+        Index("ix_cases_status_due", "status", "due_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
@@ -155,6 +156,19 @@ class Case(Base):
     # Counts the changes agents make (status, priority, assignee, team, tags, snooze): a
     # change based on an older version is refused (core/cases.py, StaleCase).
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Service levels (core/service/sla.py keeps these current in the transaction of the
+    # change that moves them): the policy that applies, each target's due time while it is
+    # pending, the earliest of them, the targets breached ("first_reply,resolution") and
+    # whether the clocks stand still (pending, snoozed).
+    sla_policy_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("sla_policies.id", ondelete="SET NULL")
+    )
+    first_reply_due: Mapped[datetime | None]
+    next_reply_due: Mapped[datetime | None]
+    resolution_due: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]
+    sla_breached: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    sla_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql_text("false"))
 
 
 class Thread(Base):
@@ -378,3 +392,40 @@ class Calendar(Base):
     holidays_region: Mapped[str | None] = mapped_column(String(20))
     extra_holidays: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SlaPolicy(Base):
+    """A service-level policy: the first one (by ``position``) whose team, channel kind and
+    priority match a case applies. Durations as typed ("30m", "4h", "2d"; d = business days
+    when ``calendar_id`` is set, else calendar days); NULL = no such target."""
+
+    __tablename__ = "sla_policies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    position: Mapped[int] = mapped_column(Integer)
+    first_reply: Mapped[str | None] = mapped_column(String(20))
+    next_reply: Mapped[str | None] = mapped_column(String(20))
+    resolution: Mapped[str | None] = mapped_column(String(20))
+    calendar_id: Mapped[int | None] = mapped_column(ForeignKey("calendars.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    channel: Mapped[str | None] = mapped_column(String(30))
+    priority: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CaseEvent(Base):
+    """Append-only history of a case (core/service/events.py): what happened, when it
+    happened in the world (a message's arrival time at the business), who did it."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (
+        Index("ix_case_events_case", "case_id", "id"),
+        Index("ix_case_events_kind_at", "kind", "at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(BigId, ForeignKey("cases.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(20))
+    actor_agent_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("agents.id", ondelete="SET NULL"))
+    message_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("messages.id", ondelete="SET NULL"))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))

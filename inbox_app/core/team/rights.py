@@ -55,6 +55,16 @@ READ = Rights(read=True)
 APPEND = Rights(read=("id",), add=True)
 ALL = Rights(read=True, add=True, change=True, remove=True)
 
+# The service-level due times every change of a case keeps current (core/service/sla.py).
+_SLA = (
+    "sla_policy_id",
+    "first_reply_due",
+    "next_reply_due",
+    "resolution_due",
+    "due_at",
+    "sla_breached",
+    "sla_paused",
+)
 # What agents (and leads) change while working a conversation; read from the services:
 # cases.py (assign, team, status, priority, tags, undo), customers_store.py (merge),
 # outbox.py and calls.py (last_message_at).
@@ -69,6 +79,7 @@ _CASE_WORK = (
     "customer_id",
     "last_message_at",
     "version",
+    *_SLA,
 )
 # Ingest (ingest_records.CaseRec.FIELDS), sending (outbox_dispatch), waking snoozed cases and
 # automatic assignment (core/assign.py: a free case's assignee, counted as a change: version).
@@ -82,6 +93,7 @@ _CASE_SYNC = (
     "last_message_at",
     "waiting_since",
     "first_response_at",
+    *_SLA,
 )
 # Merging moves messages, moving a thread moves them between cases, Retry queues again.
 _MESSAGE_WORK = ("customer_id", "case_id", "delivery", "next_attempt_at", "attempts")
@@ -122,6 +134,11 @@ RIGHTS: dict[str, dict[str, Rights]] = {
     "store_settings": _work(READ, READ),
     # Business-hours calendars: admins change them (core/hours_store.py); SLA clocks read them.
     "calendars": _work(READ, READ),
+    # SLA policies: admins change them (core/service/sla_store.py); the clocks read them.
+    "sla_policies": _work(READ, READ),
+    # The case history is append-only (a trigger refuses changes, migration 0010): everyone
+    # who changes a case or files a message adds to it, and reads it for clocks and reports.
+    "case_events": _work(Rights(read=True, add=True), Rights(read=True, add=True)),
     "templates": {Role.AGENT: READ, Role.LEAD: ALL, Role.ADMIN: ALL, WORKER: NONE},
     # The trail is append-only: only admins change it (erasing a customer's words).
     # Agents also read who did what to which object when (not the details): a case refused

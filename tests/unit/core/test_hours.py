@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from inbox_app.core.hours import Calendar, HoursError, parse_day
+from inbox_app.core.service.hours import Calendar, HoursError, parse_day
 
 H = timedelta(hours=1)
 WEEK = {d: ((540, 780), (840, 1080)) for d in range(5)}  # 09-13, 14-18 Mon-Fri

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inbox_app.core.hours import Calendar
+from inbox_app.core.service.hours import Calendar
 
 MINUTE = timedelta(minutes=1)
 WALK_LIMIT = timedelta(days=3)

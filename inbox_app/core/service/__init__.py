@@ -1,0 +1,1 @@
+"""Service levels: business-hours calendars, the case history, SLA clocks."""
