@@ -298,6 +298,17 @@ class TokenSource:
 # --------------------------------------------------------------------------- sign-in
 
 
+@dataclass(frozen=True)
+class SignInPlan:
+    """How an account signs in: the endpoints and client, the settings to keep with the
+    account afterwards (a client the connector registered), and a client secret if the
+    provider handed one out (kept in the keyring with the grant)."""
+
+    config: OAuthConfig
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    client_secret: str | None = None
+
+
 class SignIn:
     """One sign-in in progress: a loopback listener, the URL to open, then the grant.
 
@@ -307,8 +318,12 @@ class SignIn:
     """
 
     def __init__(
-        self, config: OAuthConfig, *, client_secret: str | None = None, login_hint: str | None = None
-    ):
+        self,
+        config: OAuthConfig | None = None,
+        *,
+        client_secret: str | None = None,
+        login_hint: str | None = None,
+    ) -> None:
         self.config = config
         self.client_secret = client_secret
         self.login_hint = login_hint
@@ -320,25 +335,40 @@ class SignIn:
         self.url = ""
 
     async def start(self) -> str:
+        """Listen, and return the URL to open in the browser."""
+        assert self.config is not None, "a sign-in started at once needs its config"
+        await self.listen()
+        return self.authorize(self.config)
+
+    async def listen(self) -> str:
+        """Listen on a random loopback port; return the redirect URI the provider calls."""
         loop = asyncio.get_running_loop()
         self._result = loop.create_future()
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         port = self._server.sockets[0].getsockname()[1]
         self.redirect_uri = f"http://127.0.0.1:{port}/"
+        return self.redirect_uri
+
+    def authorize(self, config: OAuthConfig, client_secret: str | None = None) -> str:
+        """The authorization URL for ``config`` (known only once listening, for a client
+        registered for this very redirect, as Mastodon's are)."""
+        self.config = config
+        if client_secret is not None:
+            self.client_secret = client_secret
         query = {
             "response_type": "code",
-            "client_id": self.config.client_id,
+            "client_id": config.client_id,
             "redirect_uri": self.redirect_uri,
-            "scope": self.config.scope,
+            "scope": config.scope,
             "state": self._state,
             "code_challenge": self._challenge,
             "code_challenge_method": "S256",
-            **self.config.extra,
+            **config.extra,
         }
         if self.login_hint:
             query["login_hint"] = self.login_hint
-        sep = "&" if "?" in self.config.authorize_url else "?"
-        self.url = self.config.authorize_url + sep + urllib.parse.urlencode(query)
+        sep = "&" if "?" in config.authorize_url else "?"
+        self.url = config.authorize_url + sep + urllib.parse.urlencode(query)
         return self.url
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -370,7 +400,7 @@ class SignIn:
                 writer.close()
 
     async def finish(self, timeout: float = 600.0) -> Grant:
-        assert self._result is not None, "start() first"
+        assert self._result is not None and self.config is not None, "start() first"
         try:
             code, error = await asyncio.wait_for(asyncio.shield(self._result), timeout)
         except TimeoutError:

@@ -40,9 +40,10 @@ from connectors.base import (
     SendResult,
     SettingsError,
     SettingSpec,
+    SignsIn,
     TransientError,
 )
-from connectors.oauth import Grant
+from connectors.oauth import PROVIDERS, Grant, SignInPlan
 
 from . import smtp
 from .autodetect import detect
@@ -52,7 +53,7 @@ from .lookup import STANDARD_PORTS, Network
 from .parse import parse_message
 from .parsepool import Parser
 from .push import Push
-from .settings import SCHEMA, EmailSettings, new_message_id, parse_settings
+from .settings import SCHEMA, EmailSettings, email_provider, new_message_id, parse_settings
 from .sync import (
     FolderCursor,
     FolderPlan,
@@ -74,7 +75,7 @@ STALE_AFTER = 60.0
 
 
 class EmailConnector(
-    ExplainsSecret, NamesItself, Discovers, FindsSent, ParsesRaw, MakesIdempotencyKeys, KeepsTokens
+    ExplainsSecret, NamesItself, Discovers, FindsSent, ParsesRaw, MakesIdempotencyKeys, KeepsTokens, SignsIn
 ):
     kind: ClassVar[str] = "email"
     channel: ClassVar[Channel] = "email"
@@ -122,6 +123,20 @@ class EmailConnector(
         tokens = self._credentials.tokens
         if tokens is not None:
             tokens.on_change = None if callback is None else (lambda grant: callback(grant.to_secret()))
+
+    @classmethod
+    def sign_in_title(cls, settings: Mapping[str, Any]) -> str | None:
+        if str(settings.get("auth") or "password") != "oauth2":
+            return None
+        provider = email_provider(settings)
+        return "" if provider == "other" else PROVIDERS[provider].title
+
+    @classmethod
+    async def prepare_sign_in(cls, settings: Mapping[str, Any], redirect_uri: str) -> SignInPlan:
+        oauth = parse_settings(settings).oauth
+        if oauth is None:
+            raise SettingsError("setting 'auth' is password: this account signs in with its password")
+        return SignInPlan(oauth)
 
     def adopt_token(self, token: str) -> None:
         if self._credentials.tokens is not None:
