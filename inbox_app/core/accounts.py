@@ -221,6 +221,9 @@ class AccountService:
             team_id = kept if team is _KEEP else _team_id(s, team)
             if secret:
                 self.secrets.set(name, secret)
+                if account.status == AccountStatus.AUTH_ERROR:
+                    # The refusal was of the old credentials; the next round tries the new ones.
+                    account.status, account.last_error = AccountStatus.IDLE, None
             kept_rules = approval_rules.stored(account.settings, rules)
             account.settings = {**routing.stored(clean, team_id), **kept_rules}
             audit.record(
