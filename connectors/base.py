@@ -427,6 +427,26 @@ class Identifies(Protocol):
 
 
 @runtime_checkable
+class SignsIn(Protocol):
+    """Signs in through the provider's own page in the system browser (OAuth 2 with PKCE on
+    a loopback redirect, see connectors/oauth.py) instead of a secret pasted by hand; the
+    account's secret is then the grant the sign-in obtained.
+
+    ``sign_in_title`` says with whom for the given settings ("Google", "Microsoft", "" for
+    a provider without a name we know), or None when these settings use a password or token
+    instead. ``prepare_sign_in`` returns a ``connectors.oauth.SignInPlan`` for the
+    loopback ``redirect_uri`` (registering a client first where the provider wants one);
+    ``signed_in`` may say more about who signed in (a Google manager's locations) once the
+    grant is there, returning settings to suggest."""
+
+    @classmethod
+    def sign_in_title(cls, settings: Mapping[str, Any]) -> str | None: ...
+
+    @classmethod
+    async def prepare_sign_in(cls, settings: Mapping[str, Any], redirect_uri: str) -> Any: ...
+
+
+@runtime_checkable
 class Polling(Protocol):
     """Has no push: ``wait_for_changes`` asks the server every ``poll_interval`` seconds
     (usually an account setting). The runner then leaves that long between two rounds, or

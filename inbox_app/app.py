@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from inbox_app.core.service.hours_store import HoursService
     from inbox_app.core.service.sla_store import SlaService
     from inbox_app.core.setup import AccountSetup
+    from inbox_app.core.signin import AccountSignIn
 
 
 class _Connectors(Mapping[str, "ConnectorClass"]):
@@ -124,6 +125,15 @@ class Services:
 
             self.extra["setup"] = AccountSetup(self.factory, self.registry, tls=self.extra.get("tls"))
         return self.extra["setup"]  # type: ignore[no-any-return]
+
+    @property
+    def signin(self) -> AccountSignIn:
+        """OAuth 2 sign-in of channel accounts in the system browser."""
+        if "signin" not in self.extra:
+            from inbox_app.core.signin import AccountSignIn
+
+            self.extra["signin"] = AccountSignIn(self.registry)
+        return self.extra["signin"]  # type: ignore[no-any-return]
 
     @property
     def hours(self) -> HoursService:

@@ -30,6 +30,7 @@ from connectors.base import (
     ExplainsSecret,
     FindsSent,
     InboundItem,
+    KeepsTokens,
     MakesIdempotencyKeys,
     NamesItself,
     OutboundReply,
@@ -39,17 +40,20 @@ from connectors.base import (
     SendResult,
     SettingsError,
     SettingSpec,
+    SignsIn,
     TransientError,
 )
+from connectors.oauth import PROVIDERS, Grant, SignInPlan
 
 from . import smtp
 from .autodetect import detect
+from .credentials import Credentials
 from .imap import ImapSession
 from .lookup import STANDARD_PORTS, Network
 from .parse import parse_message
 from .parsepool import Parser
 from .push import Push
-from .settings import SCHEMA, EmailSettings, new_message_id, parse_settings
+from .settings import SCHEMA, EmailSettings, email_provider, new_message_id, parse_settings
 from .sync import (
     FolderCursor,
     FolderPlan,
@@ -70,7 +74,9 @@ T = TypeVar("T")
 STALE_AFTER = 60.0
 
 
-class EmailConnector(ExplainsSecret, NamesItself, Discovers, FindsSent, ParsesRaw, MakesIdempotencyKeys):
+class EmailConnector(
+    ExplainsSecret, NamesItself, Discovers, FindsSent, ParsesRaw, MakesIdempotencyKeys, KeepsTokens, SignsIn
+):
     kind: ClassVar[str] = "email"
     channel: ClassVar[Channel] = "email"
     capabilities: ClassVar[Capabilities] = Capabilities(
@@ -93,15 +99,48 @@ class EmailConnector(ExplainsSecret, NamesItself, Discovers, FindsSent, ParsesRa
 
     def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:
         self.settings: EmailSettings = parse_settings(settings)
-        self._secret = secret
+        self._credentials = Credentials(self.settings, secret)
         self._session: ImapSession | None = None
         self._used = 0.0
         self._lock = asyncio.Lock()
-        self._push = Push(self.settings, secret)
+        self._push = Push(self.settings, self._credentials)
+        self._on_credentials: Callable[[str], None] | None = None
         self._sent_folder: str | None = None
         self._sent: dict[str, SendResult] = {}
 
     discovers_from: ClassVar[str] = "address"
+
+    # -- OAuth 2: a refreshed grant is handed to the application to keep in the keyring;
+    # a kept one (newer than the secret's) is handed back before the first login.
+
+    @property
+    def on_credentials(self) -> Callable[[str], None] | None:
+        return self._on_credentials
+
+    @on_credentials.setter
+    def on_credentials(self, callback: Callable[[str], None] | None) -> None:
+        self._on_credentials = callback
+        tokens = self._credentials.tokens
+        if tokens is not None:
+            tokens.on_change = None if callback is None else (lambda grant: callback(grant.to_secret()))
+
+    @classmethod
+    def sign_in_title(cls, settings: Mapping[str, Any]) -> str | None:
+        if str(settings.get("auth") or "password") != "oauth2":
+            return None
+        provider = email_provider(settings)
+        return "" if provider == "other" else PROVIDERS[provider].title
+
+    @classmethod
+    async def prepare_sign_in(cls, settings: Mapping[str, Any], redirect_uri: str) -> SignInPlan:
+        oauth = parse_settings(settings).oauth
+        if oauth is None:
+            raise SettingsError("setting 'auth' is password: this account signs in with its password")
+        return SignInPlan(oauth)
+
+    def adopt_token(self, token: str) -> None:
+        if self._credentials.tokens is not None:
+            self._credentials.tokens.adopt(Grant.from_secret(token))
 
     @classmethod
     async def discover(cls, settings: Mapping[str, Any], options: DiscoveryOptions) -> Discovery:
@@ -149,7 +188,9 @@ class EmailConnector(ExplainsSecret, NamesItself, Discovers, FindsSent, ParsesRa
                     self._session = None
                     stale.shutdown()
             if self._session is None:
-                self._session = await asyncio.to_thread(ImapSession, self.settings, self._secret)
+                self._session = await self._credentials.login(
+                    lambda secret: ImapSession(self.settings, secret)
+                )
             session = self._session
             try:
                 return await asyncio.to_thread(fn, session, *args)
@@ -173,12 +214,12 @@ class EmailConnector(ExplainsSecret, NamesItself, Discovers, FindsSent, ParsesRa
             for folder in self.settings.folders:
                 session.select(folder)
 
-        session = await asyncio.to_thread(ImapSession, self.settings, self._secret)
+        session = await self._credentials.login(lambda secret: ImapSession(self.settings, secret))
         try:
             await asyncio.to_thread(folders_exist, session)
         finally:
             await asyncio.to_thread(session.logout)
-        await asyncio.to_thread(smtp.check, self.settings, self._secret)
+        await self._credentials.login(lambda secret: smtp.check(self.settings, secret))
 
     # ------------------------------------------------------------------ import
 
@@ -286,7 +327,11 @@ class EmailConnector(ExplainsSecret, NamesItself, Discovers, FindsSent, ParsesRa
             raise PermanentError(f"the reply cannot be written as an email: {exc}")
         envelope_to = [a.value.strip() for a in reply.to if a.value.strip()]
         started = time.monotonic()
-        refused = await asyncio.to_thread(smtp.submit, self.settings, self._secret, envelope_to, data)
+        # A refused login happens before MAIL FROM, so trying again with a renewed token
+        # cannot deliver twice.
+        refused = await self._credentials.login(
+            lambda secret: smtp.submit(self.settings, secret, envelope_to, data)
+        )
         meta: dict[str, Any] = {
             "message_id": key,
             "to": envelope_to,

@@ -21,6 +21,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from connectors.base import AuthError, ConnectorError, SettingsError, TransientError
 
+from .credentials import imap_login
 from .settings import EmailSettings, network_step, tls_context
 from .wire import uid_fetch
 
@@ -131,7 +132,10 @@ class ImapSession:
                     client.starttls(context)
                 if self.secret is None:
                     raise AuthError("no password is stored for this email account", step="signin")
-                _login(client, s.username, self.secret)
+                if s.oauth is not None:
+                    imap_login(client, s, self.secret)
+                else:
+                    _login(client, s.username, self.secret)
                 # Aware datetimes: INTERNALDATE is a fallback for the Date header.
                 client.normalise_times = False
                 # CONDSTORE/QRESYNC show up only after login; refresh the cache.

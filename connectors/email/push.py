@@ -25,6 +25,7 @@ import logging
 
 from connectors.base import TransientError
 
+from .credentials import Credentials
 from .idle import idle_once
 from .imap import FolderState, ImapSession
 from .settings import EmailSettings
@@ -49,9 +50,9 @@ def folder_news(state: FolderState, known: FolderCursor | None) -> bool:
 class FolderWatch:
     """One folder and the connection that waits on it."""
 
-    def __init__(self, settings: EmailSettings, secret: str | None, folder: str) -> None:
+    def __init__(self, settings: EmailSettings, credentials: Credentials, folder: str) -> None:
         self.settings = settings
-        self.secret = secret
+        self.credentials = credentials
         self.folder = folder
         self.session: ImapSession | None = None
         #: Held while the connection is in use; a wait that is winding down keeps it
@@ -62,8 +63,9 @@ class FolderWatch:
         if self.session is None:
             s = self.settings
             # A failure to connect is the caller's to retry with backoff.
-            self.session = await asyncio.to_thread(
-                ImapSession, s, self.secret, read_timeout=min(15.0, max(1.0, s.idle_timeout / 2))
+            read_timeout = min(15.0, max(1.0, s.idle_timeout / 2))
+            self.session = await self.credentials.login(
+                lambda secret: ImapSession(s, secret, read_timeout=read_timeout)
             )
         return self.session
 
@@ -122,9 +124,9 @@ class FolderWatch:
 class Push:
     """The waiting side of an email account: a :class:`FolderWatch` per pushed folder."""
 
-    def __init__(self, settings: EmailSettings, secret: str | None) -> None:
+    def __init__(self, settings: EmailSettings, credentials: Credentials) -> None:
         self.settings = settings
-        self.secret = secret
+        self.credentials = credentials
         self.watches: dict[str, FolderWatch] = {}
         self._winding_down: set[asyncio.Task[bool]] = set()
         #: Learned from the first connection: without IDLE one connection polls all.
@@ -132,7 +134,7 @@ class Push:
 
     def _watch(self, folder: str) -> FolderWatch:
         if folder not in self.watches:
-            self.watches[folder] = FolderWatch(self.settings, self.secret, folder)
+            self.watches[folder] = FolderWatch(self.settings, self.credentials, folder)
         return self.watches[folder]
 
     async def wait(self, states: dict[str, FolderCursor], timeout: float) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.base import SettingsError, SettingSpec, Step, is_loopback_host, validate_settings
+from connectors.oauth import PROVIDERS, OAuthConfig
 
 SECURITY = ("ssl", "starttls", "none")
 
@@ -102,6 +103,51 @@ SCHEMA: tuple[SettingSpec, ...] = (
         discovered=True,
     ),
     SettingSpec(
+        "auth",
+        "How Unisono signs in to the mailbox: with its password, or through the provider's own "
+        "sign-in page (needed by Microsoft 365 and preferred by Google).",
+        default="password",
+        choices=("password", "oauth2"),
+        label="Sign-in method",
+        choice_labels=("Password", "Sign in with the provider (OAuth 2)"),
+        discovered=True,
+    ),
+    SettingSpec(
+        "oauth_provider",
+        "Whose sign-in page is used; found from the server names when left on automatic.",
+        default="auto",
+        choices=("auto", "google", "microsoft", "other"),
+        label="Sign-in provider",
+        choice_labels=("Automatic", "Google", "Microsoft", "Another provider"),
+        advanced=True,
+    ),
+    SettingSpec(
+        "oauth_client_id",
+        "The client ID Unisono is registered with at the provider (OAuth 2 sign-in only).",
+        label="OAuth client ID",
+        advanced=True,
+    ),
+    SettingSpec(
+        "oauth_authorize_url",
+        "The provider's sign-in page; known for Google and Microsoft.",
+        type="url",
+        label="OAuth sign-in page",
+        advanced=True,
+    ),
+    SettingSpec(
+        "oauth_token_url",
+        "Where sign-in tokens are obtained; known for Google and Microsoft.",
+        type="url",
+        label="OAuth token address",
+        advanced=True,
+    ),
+    SettingSpec(
+        "oauth_scope",
+        "What the sign-in asks access to; known for Google and Microsoft.",
+        label="OAuth scope",
+        advanced=True,
+    ),
+    SettingSpec(
         "folders",
         "The folders whose mail comes into the inbox, separated by commas.",
         default=["INBOX"],
@@ -175,6 +221,10 @@ class EmailSettings:
     first_sync_days: int
     poll_interval: int
     idle_timeout: int
+    auth: str = "password"
+    #: google, microsoft or other (endpoints given by hand); only with auth=oauth2.
+    oauth_provider: str = "other"
+    oauth: OAuthConfig | None = None
 
 
 def parse_settings(given: Mapping[str, Any]) -> EmailSettings:
@@ -194,6 +244,7 @@ def parse_settings(given: Mapping[str, Any]) -> EmailSettings:
     if ca_file and not os.path.isfile(ca_file):
         raise SettingsError(f"setting 'ca_file': no certificate file at {ca_file!r}")
     folders = tuple(f for f in values["folders"] if f) or ("INBOX",)
+    provider = email_provider(values)
     return EmailSettings(
         imap_host=imap_host,
         imap_port=values["imap_port"] or dict(IMAP_PORTS)[imap_security],
@@ -211,7 +262,32 @@ def parse_settings(given: Mapping[str, Any]) -> EmailSettings:
         first_sync_days=values["first_sync_days"],
         poll_interval=max(1, values["poll_interval"]),
         idle_timeout=min(MAX_IDLE_TIMEOUT, max(1, values["idle_timeout"])),
+        auth=values["auth"],
+        oauth_provider=provider,
+        oauth=OAuthConfig.from_settings(values, PROVIDERS.get(provider), "email")
+        if values["auth"] == "oauth2"
+        else None,
     )
+
+
+#: Where the big providers keep their mail servers: an account there signs in with them.
+_PROVIDER_HOSTS = (
+    ("google", ("gmail.com", "googlemail.com", "google.com")),
+    ("microsoft", ("office365.com", "outlook.com", "hotmail.com", "live.com")),
+)
+
+
+def email_provider(values: Mapping[str, Any]) -> str:
+    """google, microsoft or other: chosen in ``oauth_provider``, else known by the servers."""
+    chosen = str(values.get("oauth_provider") or "auto")
+    if chosen != "auto":
+        return chosen
+    for host in (values.get("imap_host"), values.get("smtp_host")):
+        host = str(host or "").lower().rstrip(".")
+        for name, domains in _PROVIDER_HOSTS:
+            if any(host == d or host.endswith("." + d) for d in domains):
+                return name
+    return "other"
 
 
 def _refuse_plain_text(prefix: str, host: str, security: str) -> None:

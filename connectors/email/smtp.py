@@ -28,6 +28,7 @@ from connectors.base import (
     size_words,
 )
 
+from .credentials import smtp_login
 from .mimetext import safe_filename
 from .settings import EmailSettings, network_step, tls_context
 from .threads import normalize_message_id, references_for_reply, reply_subject
@@ -110,6 +111,9 @@ def _login(server: smtplib.SMTP, settings: EmailSettings, secret: str | None) ->
         return  # a relay that trusts this computer; nothing to prove
     if secret is None:
         raise AuthError("no password is stored for this email account", step="signin")
+    if settings.oauth is not None:
+        smtp_login(server, settings, secret)
+        return
     if (settings.username + secret).isascii():
         server.login(settings.username, secret)
         return

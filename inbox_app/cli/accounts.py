@@ -26,12 +26,15 @@ def register(sub: Commands) -> None:
     p.add_argument(
         "--secret-stdin",
         action="store_true",
-        help="read the password or token from standard input (kept in the OS keyring)",
+        help="read the password or token from standard input (kept in the OS keyring); with "
+        "--oauth, the OAuth client secret where the provider gave one",
     )
+    _oauth_flags(p)
     p = acc.add_parser("set", help="change settings or the secret of an account")
     p.add_argument("name")
     p.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--secret-stdin", action="store_true")
+    _oauth_flags(p, again=True)
     p = acc.add_parser("list", help="list accounts with their sync status")
     json_flag(p)
     for action in ("test", "remove", "enable", "disable"):
@@ -46,12 +49,46 @@ def register(sub: Commands) -> None:
     json_flag(p)
 
 
+def _oauth_flags(p: argparse.ArgumentParser, *, again: bool = False) -> None:
+    p.add_argument(
+        "--oauth",
+        action="store_true",
+        help=("sign in again" if again else "sign in")
+        + " through the provider's page in the browser (OAuth 2) instead of a secret: the address "
+        "to open is printed alone on a line of standard output",
+    )
+    p.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="with --oauth: only print the address, do not open a browser",
+    )
+
+
 def run(args: argparse.Namespace, s: Services) -> int:
     actor, _ = acting(args, s)
-    if args.action == "add":
+    if args.action in ("add", "set") and args.no_browser and not args.oauth:
+        raise CommandError("--no-browser goes with --oauth")
+    if args.action == "add" and args.oauth:
+        from inbox_app.cli.signin import sign_in, signed_in_words
+
+        settings = _found_settings(s, args.kind, _parse_settings(args.settings))
+        s.accounts.check_new(args.kind, args.name, settings)
+        done = sign_in(s, args.kind, settings, _read_secret(args), browser=not args.no_browser)
+        row = s.accounts.add(args.kind, args.name, {**settings, **done.settings}, done.secret, actor=actor)
+        out(args, row.to_json(), f"added {row.kind} account {row.name!r}{signed_in_words(done)}")
+    elif args.action == "add":
         settings = _found_settings(s, args.kind, _parse_settings(args.settings))
         row = s.accounts.add(args.kind, args.name, settings, _read_secret(args), actor=actor)
         out(args, row.to_json(), f"added {row.kind} account {row.name!r}")
+    elif args.action == "set" and args.oauth:
+        from inbox_app.cli.signin import sign_in, signed_in_words
+
+        current = s.accounts.get(args.name)
+        settings = {**current.settings, **_parse_settings(args.settings)}
+        done = sign_in(s, current.kind, settings, _read_secret(args), browser=not args.no_browser)
+        changes = {**_parse_settings(args.settings), **done.settings}
+        row = s.accounts.update_settings(args.name, changes, done.secret, actor=actor)
+        out(args, row.to_json(), f"updated account {row.name!r}{signed_in_words(done)}")
     elif args.action == "set":
         row = s.accounts.update_settings(
             args.name, _parse_settings(args.settings), _read_secret(args), actor=actor

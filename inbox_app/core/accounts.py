@@ -136,23 +136,7 @@ class AccountService:
         *,
         actor: str | None = None,
     ) -> AccountRow:
-        cls = self.connector_class(kind)
-        settings, team = _routing(settings)
-        settings, rules = _approval(settings)
-        if not _NAME.match(name):
-            raise AccountError(
-                f"account name {name!r} must start with a letter or digit and use only "
-                "letters, digits and . _ - @ +"
-            )
-        try:
-            clean = validate_settings(cls.settings_schema, settings)
-        except SettingsError as exc:
-            raise AccountError(str(exc))
-        try:
-            # The connector's own checks (e.g. plain text only to this computer), no network.
-            cls(clean, secret or "")
-        except SettingsError as exc:
-            raise AccountError(str(exc))
+        cls, clean, team, rules = self._checked(kind, name, settings, secret)
         if cls.needs_secret and not secret:
             raise AccountError(f"the {kind} account needs a password or token: pass it with --secret-stdin")
         channel = clean.get("channel") if kind == PLAYS_ANY_CHANNEL else cls.channel
@@ -189,6 +173,36 @@ class AccountService:
         self._bus.publish(AccountsChanged((row.id,)))
         return row
 
+    def check_new(self, kind: str, name: str, settings: Mapping[str, Any]) -> None:
+        """Refuse, in words, what :meth:`add` would refuse before any secret is involved:
+        a sign-in in the browser is not asked for an account that could not be saved."""
+        self._checked(kind, name, settings, None)
+        with self._factory() as s:
+            if s.scalar(select(ChannelAccount.id).where(ChannelAccount.name == name)):
+                raise AccountError(f"an account named {name!r} already exists")
+
+    def _checked(
+        self, kind: str, name: str, settings: Mapping[str, Any], secret: str | None
+    ) -> tuple[ConnectorClass, dict[str, Any], object, dict[str, Any]]:
+        cls = self.connector_class(kind)
+        settings, team = _routing(settings)
+        settings, rules = _approval(settings)
+        if not _NAME.match(name):
+            raise AccountError(
+                f"account name {name!r} must start with a letter or digit and use only "
+                "letters, digits and . _ - @ +"
+            )
+        try:
+            clean = validate_settings(cls.settings_schema, settings)
+        except SettingsError as exc:
+            raise AccountError(str(exc))
+        try:
+            # The connector's own checks (e.g. plain text only to this computer), no network.
+            cls(clean, secret or "")
+        except SettingsError as exc:
+            raise AccountError(str(exc))
+        return cls, clean, team, rules
+
     def update_settings(
         self, name: str, changes: Mapping[str, Any], secret: str | None = None, *, actor: str | None = None
     ) -> AccountRow:
@@ -207,6 +221,9 @@ class AccountService:
             team_id = kept if team is _KEEP else _team_id(s, team)
             if secret:
                 self.secrets.set(name, secret)
+                if account.status == AccountStatus.AUTH_ERROR:
+                    # The refusal was of the old credentials; the next round tries the new ones.
+                    account.status, account.last_error = AccountStatus.IDLE, None
             kept_rules = approval_rules.stored(account.settings, rules)
             account.settings = {**routing.stored(clean, team_id), **kept_rules}
             audit.record(

@@ -50,6 +50,7 @@ class Supervisor:
         self._stop = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._starting: set[asyncio.Task[Any]] = set()
+        self._spawn: Callable[[Coroutine[Any, Any, None], str], asyncio.Task[Any]] | None = None
         # Tokens are written one after another, in the order the connectors obtained them.
         self._keyring_writer: ThreadPoolExecutor | None = None
         self._writes: set[asyncio.Future[None]] = set()
@@ -206,9 +207,16 @@ class Supervisor:
         """
         self._stop.clear()
         self._loop = asyncio.get_event_loop()
+        self._spawn = spawn
         task = spawn(self._start(spawn, only), "sync start")
         self._starting.add(task)
         task.add_done_callback(self._starting.discard)
+
+    def resume(self, name: str) -> None:
+        """Run account ``name`` again if this process runs accounts and it stopped (its
+        credentials were refused and an admin just set new ones, or signed in again)."""
+        if self._spawn is not None and not self._stop.is_set():
+            self.start(self._spawn, only=name)
 
     async def _start(
         self,

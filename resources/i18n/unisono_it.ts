@@ -4,6 +4,26 @@
 <context>
     <name>AccountsTab</name>
     <message>
+        <source>Sign in again</source>
+        <translation>Accedi di nuovo</translation>
+    </message>
+    <message>
+        <source>Signed in as {who}. Saved.</source>
+        <translation>Accesso eseguito come {who}. Salvato.</translation>
+    </message>
+    <message>
+        <source>Sign in first: press “{button}” and finish in your browser.</source>
+        <translation>Prima accedi: premi «{button}» e completa l'accesso nel browser.</translation>
+    </message>
+    <message>
+        <source>The provider</source>
+        <translation>Il provider</translation>
+    </message>
+    <message>
+        <source>{provider} no longer accepts this account's sign-in. Press “Sign in again” to resume syncing.</source>
+        <translation>{provider} non accetta più l'accesso di questo account. Premi «Accedi di nuovo» per riprendere la sincronizzazione.</translation>
+    </message>
+    <message>
         <source>No reply to a review</source>
         <translation>Nessuna risposta a recensioni</translation>
     </message>
@@ -2019,6 +2039,66 @@ città: …</translation>
 <context>
     <name>ConnectorSettings</name>
     <message>
+        <source>What the sign-in asks access to; known for Google and Microsoft.</source>
+        <translation>A cosa l'accesso chiede di poter accedere; già noto per Google e Microsoft.</translation>
+    </message>
+    <message>
+        <source>OAuth scope</source>
+        <translation>Ambito OAuth</translation>
+    </message>
+    <message>
+        <source>Where sign-in tokens are obtained; known for Google and Microsoft.</source>
+        <translation>Dove si ottengono i token di accesso; già noto per Google e Microsoft.</translation>
+    </message>
+    <message>
+        <source>The provider's sign-in page; known for Google and Microsoft.</source>
+        <translation>La pagina di accesso del provider; già nota per Google e Microsoft.</translation>
+    </message>
+    <message>
+        <source>OAuth sign-in page</source>
+        <translation>Pagina di accesso OAuth</translation>
+    </message>
+    <message>
+        <source>The client ID Unisono is registered with at the provider (OAuth 2 sign-in only).</source>
+        <translation>L'ID client con cui Unisono è registrato presso il provider (solo per l'accesso OAuth 2).</translation>
+    </message>
+    <message>
+        <source>Another provider</source>
+        <translation>Un altro provider</translation>
+    </message>
+    <message>
+        <source>Microsoft</source>
+        <translation>Microsoft</translation>
+    </message>
+    <message>
+        <source>Google</source>
+        <translation>Google</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>Automatico</translation>
+    </message>
+    <message>
+        <source>Whose sign-in page is used; found from the server names when left on automatic.</source>
+        <translation>Di chi è la pagina di accesso usata; se lasciato su automatico, si ricava dai nomi dei server.</translation>
+    </message>
+    <message>
+        <source>Sign-in provider</source>
+        <translation>Provider di accesso</translation>
+    </message>
+    <message>
+        <source>Sign in with the provider (OAuth 2)</source>
+        <translation>Accesso con il provider (OAuth 2)</translation>
+    </message>
+    <message>
+        <source>How Unisono signs in to the mailbox: with its password, or through the provider's own sign-in page (needed by Microsoft 365 and preferred by Google).</source>
+        <translation>Come Unisono accede alla casella: con la sua password, oppure dalla pagina di accesso del provider (necessaria per Microsoft 365 e preferita da Google).</translation>
+    </message>
+    <message>
+        <source>Sign-in method</source>
+        <translation>Metodo di accesso</translation>
+    </message>
+    <message>
         <source>Email (IMAP and SMTP)</source>
         <translation>Email (IMAP e SMTP)</translation>
     </message>
@@ -2478,6 +2558,14 @@ città: …</translation>
 <context>
     <name>AccountForm</name>
     <message>
+        <source>Signing in needs no password here. Only if the provider gave you a client secret with the client ID, type it here.</source>
+        <translation>Per accedere qui non serve la password. Solo se il provider ti ha dato un segreto client insieme all'ID client, scrivilo qui.</translation>
+    </message>
+    <message>
+        <source>OAuth client secret</source>
+        <translation>Segreto client OAuth</translation>
+    </message>
+    <message>
         <source>the domain's own mail configuration</source>
         <translation>la configurazione di posta del dominio stesso</translation>
     </message>
@@ -2604,6 +2692,43 @@ città: …</translation>
     <message>
         <source>This is {who}.</source>
         <translation>È {who}.</translation>
+    </message>
+</context>
+<context>
+    <name>SignInRow</name>
+    <message>
+        <source>Signed in.</source>
+        <translation>Accesso eseguito.</translation>
+    </message>
+    <message>
+        <source>Signed in as {who}.</source>
+        <translation>Accesso eseguito come {who}.</translation>
+    </message>
+    <message>
+        <source>Not signed in: {reason}</source>
+        <translation>Accesso non riuscito: {reason}</translation>
+    </message>
+    <message>
+        <source>No browser could be opened. Open this address in your browser to sign in:
+{url}</source>
+        <translation>Non è stato possibile aprire un browser. Apri questo indirizzo nel browser per accedere:
+{url}</translation>
+    </message>
+    <message>
+        <source>Waiting for you to sign in in your browser…</source>
+        <translation>In attesa che tu acceda nel browser…</translation>
+    </message>
+    <message>
+        <source>Opening your browser…</source>
+        <translation>Apertura del browser…</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Accedi</translation>
+    </message>
+    <message>
+        <source>Sign in with {provider}</source>
+        <translation>Accedi con {provider}</translation>
     </message>
 </context>
 </TS>

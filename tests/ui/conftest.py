@@ -80,3 +80,23 @@ def make_window(services: Services, qtbot, loop):
             qtbot.waitUntil(task.done, timeout=15000)
         task = loop.create_task(window.ws.tasks.cancel_all())
         qtbot.waitUntil(task.done, timeout=10000)
+
+
+# -- the account forms' tests (test_account_form.py, test_account_signin.py): both languages, PNGs
+
+
+@pytest.fixture(params=["en", "it"])
+def lang(request, qapp, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    from inbox_app.ui.appearance import install_translator
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # where a built .qm goes
+    install_translator(qapp, request.param)
+    yield request.param
+    install_translator(qapp, "en")
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("INBOX_APP_SHOTS") or tmp_path / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -6,9 +6,7 @@ rendered to a PNG (in INBOX_APP_SHOTS when set, else the test's folder) to be lo
 from __future__ import annotations
 
 import json
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,28 +14,13 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QWi
 
 from connectors.base import available_connectors
 from inbox_app.paths import resources_dir
-from inbox_app.ui.appearance import TsTranslator, install_translator
+from inbox_app.ui.appearance import TsTranslator
 from inbox_app.ui.dialogs.account_form import CONTEXT
 from tests.emulators.telegram import DEFAULT_TOKEN, TelegramEmulator
 from tests.servers.detect import DnsResponder, FileServer, LocalCA, config_xml, free_port
 
 REGISTRY = available_connectors()
 KEYS = {spec.key for cls in REGISTRY.values() for spec in cls.settings_schema}
-
-
-@pytest.fixture(params=["en", "it"])
-def lang(request, qapp, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # where a built .qm goes
-    install_translator(qapp, request.param)
-    yield request.param
-    install_translator(qapp, "en")
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("INBOX_APP_SHOTS") or tmp_path / "shots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture

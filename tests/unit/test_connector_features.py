@@ -40,7 +40,7 @@ FEATURES: tuple[type, ...] = (
 # What each channel is meant to have, and settings enough to make one (no network).
 SHIPPED: dict[str, tuple[set[type], dict[str, Any], str | None]] = {
     "email": (
-        {ExplainsSecret, FindsSent, ParsesRaw, MakesIdempotencyKeys},
+        {ExplainsSecret, FindsSent, ParsesRaw, MakesIdempotencyKeys, KeepsTokens},
         {"imap_host": "imap.example.com", "address": "help@example.com"},
         "password",
     ),

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from connectors.base import Discovery, ExplainsSecret, Identifies, SettingSpec, secret_label
+from inbox_app.ui.dialogs.sign_in_row import SignInRow
 from inbox_app.ui.workspace import Workspace
 
 CONTEXT = "ConnectorSettings"
@@ -114,6 +115,8 @@ class AccountForm(QWidget):
     only what the admin knows until it has looked (or the admin fills in by hand)."""
 
     changed = Signal()
+    #: The sign-in button just appeared (the admin chose OAuth 2): worth scrolling to.
+    sign_in_offered = Signal()
 
     def __init__(
         self, ws: Workspace, kind: str, values: Mapping[str, Any], *, new: bool, parent: QWidget | None = None
@@ -155,6 +158,11 @@ class AccountForm(QWidget):
                 if spec.key == self.discovers_from:
                     self._add_find_row()
         self.main.addRow(self.identity)
+        # OAuth sign-in, for the kinds and settings that use it (email with auth=oauth2).
+        self.sign_in = SignInRow(ws, self)
+        self.sign_in.button.clicked.connect(self.start_sign_in)
+        self.main.addRow(self.sign_in)
+        self.needs_sign_in_again = False
         advanced = [s for s in self.schema if s.advanced]
         self.more = QToolButton(self)
         self.more.setText(self.tr("More settings"))
@@ -171,6 +179,12 @@ class AccountForm(QWidget):
         layout.addWidget(self.advanced)
         # A new account of a kind that finds its settings shows them once it has looked.
         self.show_found(not (new and self.discovers_from is not None))
+        for widget in self.fields.values():
+            if isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(lambda _i: self.refresh_sign_in())
+            elif isinstance(widget, QLineEdit):
+                widget.editingFinished.connect(self.refresh_sign_in)
+        self.refresh_sign_in()
 
     # ------------------------------------------------------------------ building
 
@@ -235,12 +249,14 @@ class AccountForm(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(1)
         column.addWidget(self.secret)
-        if help_text:
-            help_line = QLabel(help_text, box)
-            help_line.setWordWrap(True)
-            help_line.setStyleSheet("color: palette(mid); font-size: small;")
-            column.addWidget(help_line)
-        self.main.addRow(QLabel(name, self), box)
+        self._secret_words = (name, help_text)
+        self.secret_help = QLabel(help_text, box)
+        self.secret_help.setWordWrap(True)
+        self.secret_help.setStyleSheet("color: palette(mid); font-size: small;")
+        self.secret_help.setVisible(bool(help_text))
+        column.addWidget(self.secret_help)
+        self.secret_label = QLabel(name, self)
+        self.main.addRow(self.secret_label, box)
         if isinstance(self.cls, type) and issubclass(self.cls, Identifies):
             # A pasted token is checked at once: the admin sees whose it is before saving.
             self.secret.editingFinished.connect(self.identify)
@@ -276,6 +292,42 @@ class AccountForm(QWidget):
             if isinstance(widget, QSpinBox) and widget.value() in (0, old) and new in defaults:
                 widget.setValue(int(defaults[new]))
             self._follow[spec.key] = new
+
+    # ------------------------------------------------------------------ OAuth sign-in
+
+    def sign_in_provider(self) -> str | None:
+        """With whom these settings sign in ("Google", "Microsoft", "" unnamed), None when
+        they take a password or token."""
+        try:
+            return self._ws.services.signin.title(self.kind, self.values())
+        except Exception:  # noqa: BLE001 - half-typed settings: no button yet
+            return None
+
+    def refresh_sign_in(self) -> None:
+        provider = self.sign_in_provider()
+        was_hidden = self.sign_in.isHidden()
+        self.sign_in.offer(provider, again=self.needs_sign_in_again)
+        if was_hidden and not self.sign_in.isHidden():
+            self.sign_in_offered.emit()
+        if self.secret is None:
+            return
+        # Signing in on the provider's page needs no password; the field then takes the
+        # client secret some providers hand out with the client ID.
+        name, help_text = self._secret_words
+        if provider is not None:
+            name = self.tr("OAuth client secret")
+            help_text = self.tr(
+                "Signing in needs no password here. Only if the provider gave you a client secret "
+                "with the client ID, type it here."
+            )
+        self.secret_label.setText(name)
+        self.secret.setAccessibleName(name)
+        self.secret_help.setText(help_text)
+        self.secret_help.setVisible(bool(help_text))
+
+    def start_sign_in(self) -> None:
+        client_secret = (self.secret.text() or None) if self.secret is not None else None
+        self.sign_in.run(self.kind, self.values(), client_secret, lambda exc: failure_words(exc, self.schema))
 
     # ------------------------------------------------------------------ found settings
 
@@ -338,6 +390,7 @@ class AccountForm(QWidget):
             )
         self._say(self.found, text)
         self.show_found(True)
+        self.refresh_sign_in()
 
     def identify(self) -> None:
         secret = self.secret.text() if self.secret is not None else ""

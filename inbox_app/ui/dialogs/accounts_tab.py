@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -51,7 +51,7 @@ class AccountsTab(QWidget):
         left.addWidget(self.new_button)
         layout.addLayout(left, 1)
         # The form may be long (an email account's servers): it scrolls, the buttons stay.
-        scroll = QScrollArea(self)
+        scroll = self.form_scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -100,7 +100,10 @@ class AccountsTab(QWidget):
         self.save = QPushButton(self.tr("Save"), self)
         self.test = QPushButton(self.tr("Test connection"), self)
         self.remove = QPushButton(self.tr("Remove"), self)
-        for b in (self.save, self.test, self.remove):
+        # Offered when the provider withdrew the account's OAuth sign-in.
+        self.sign_in_again = QPushButton(self.tr("Sign in again"), self)
+        self.sign_in_again.setVisible(False)
+        for b in (self.sign_in_again, self.save, self.test, self.remove):
             buttons.addWidget(b)
         self.result = QLabel(self)
         self.result.setWordWrap(True)
@@ -113,6 +116,7 @@ class AccountsTab(QWidget):
         self.save.clicked.connect(self._save)
         self.test.clicked.connect(self._test)
         self.remove.clicked.connect(self._remove)
+        self.sign_in_again.clicked.connect(self._sign_in_again)
         self.refresh()
 
     @property
@@ -192,6 +196,13 @@ class AccountsTab(QWidget):
         kind = self.kind.currentData()
         if kind is not None:
             self.account_form = AccountForm(self._ws, kind, values, new=self._current is None, parent=self)
+            self.account_form.sign_in.signed_in.connect(self._signed_in)
+            self.account_form.sign_in.said.connect(self.result.setText)
+            form = self.account_form
+            # Once the layout has placed the button, bring it into view.
+            form.sign_in_offered.connect(
+                lambda: QTimer.singleShot(0, lambda: self.form_scroll.ensureWidgetVisible(form.sign_in))
+            )
             self.holder.addWidget(self.account_form)
             self.account_form.show()  # else only once the event loop comes round
         current_team = self._current.team if self._current is not None else None
@@ -205,6 +216,7 @@ class AccountsTab(QWidget):
         self.bottom.setRowVisible(self.hold_public, public)
         if enabled is not None:
             self.enabled.setChecked(enabled)
+        self.sign_in_again.setVisible(False)
 
     def _values(self) -> dict[str, Any]:
         out = self.account_form.values() if self.account_form is not None else {}
@@ -228,6 +240,8 @@ class AccountsTab(QWidget):
         if item is None:
             return
         account: AccountRow = item.data(Qt.ItemDataRole.UserRole)
+        # The same account again after a refresh: what was just said about it ("Saved.") stays.
+        again = self._current is not None and self._current.name == account.name
         self._current = account
         # An account of a kind no longer offered (a testing account) still opens.
         self._set_kinds(sorted(set(self._offered) | {account.kind}))
@@ -238,7 +252,32 @@ class AccountsTab(QWidget):
         self.name.setText(account.name)
         self.name.setEnabled(False)
         self._build_fields(account.settings, enabled=account.enabled)
-        self.result.setText(self._words(account.last_error or ""))
+        if account.last_error or not again:
+            self.result.setText(self._words(account.last_error or ""))
+        form = self.account_form
+        provider = form.sign_in_provider() if form is not None else None
+        if form is not None and provider is not None and account.status == AccountStatus.AUTH_ERROR:
+            # A sign-in the provider withdrew (or that expired for good): said in words,
+            # with the one thing to do about it.
+            form.needs_sign_in_again = True
+            form.refresh_sign_in()
+            self.sign_in_again.setVisible(True)
+            who = provider or self.tr("The provider")
+            self.result.setText(
+                self.tr(
+                    "{provider} no longer accepts this account's sign-in. Press “Sign in again” to resume syncing."
+                ).format(provider=who)
+            )
+
+    def _sign_in_again(self) -> None:
+        if self.account_form is not None:
+            self.account_form.start_sign_in()
+
+    def _signed_in(self, _done: object) -> None:
+        """An existing account signed in again: kept at once (the admin's intent is plain);
+        a new one waits for Save with the rest of its settings."""
+        if self._current is not None:
+            self._save()
 
     def _words(self, text: str) -> str:
         """A message with the settings named by their labels, not their keys."""
@@ -248,6 +287,21 @@ class AccountsTab(QWidget):
     def _save(self) -> None:
         accounts, values = self._ws.services.accounts, self._values()
         secret = (self.secret.text() or None) if self.secret is not None else None
+        form = self.account_form
+        signed = form.sign_in.result if form is not None else None
+        if form is not None and form.sign_in_provider() is not None:
+            # The field held the OAuth client secret, which travels inside the grant.
+            secret = None
+            if signed is not None:
+                secret = signed.secret
+                values.update(signed.settings)
+            elif self._current is None:
+                self.result.setText(
+                    self.tr("Sign in first: press “{button}” and finish in your browser.").format(
+                        button=form.sign_in.button.text()
+                    )
+                )
+                return
         current, actor = self._current, self._ws.actor
         kind, name = self.kind.currentData(), self.name.text().strip()
         enabled = self.enabled.isChecked()
@@ -262,9 +316,21 @@ class AccountsTab(QWidget):
 
         if self.secret is not None:
             self.secret.clear()
+        supervisor = self._ws.services.supervisor()
+
+        def saved(_result: object) -> None:
+            if signed is not None:
+                self.sign_in_again.setVisible(False)
+            if signed is not None and signed.identity:
+                self._done(self.tr("Signed in as {who}. Saved.").format(who=signed.identity))
+            else:
+                self._done(self.tr("Saved."))
+            if current is not None:
+                supervisor.resume(current.name)  # it may have stopped on refused credentials
+
         self._ws.call(
             save,
-            done=lambda _r: self._done(self.tr("Saved.")),
+            done=saved,
             failed=lambda exc: self.result.setText(self._words(str(exc))),
             task="save account",
         )

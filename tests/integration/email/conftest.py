@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.email import servers
+from tests.emulators.oauth import OAuthEmulator
+from tests.integration.email import oauthservers, servers
 
 _private = itertools.count(1)
 
@@ -90,3 +91,43 @@ def imap(dovecot: Any, mailbox: tuple[str, str]) -> Iterator[Any]:
         client.logout()
     except Exception:
         client.shutdown()
+
+
+# -- OAuth 2 sign-in: our authorization server, a Dovecot asking it about tokens, an SMTP server too
+
+
+@pytest.fixture(scope="session")
+def oauth_emulator() -> Iterator[OAuthEmulator]:
+    server = OAuthEmulator()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def oauth_dovecot(
+    mail_tmp: Path, certificate: tuple[Path, Path], oauth_emulator: OAuthEmulator
+) -> Iterator[Any]:
+    if shutil.which("dovecot") is None:
+        pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd)")
+    server = oauthservers.oauth_dovecot(mail_tmp / "oauth", *certificate, oauth_emulator)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def oauth_person(oauth_dovecot: Any, oauth_emulator: OAuthEmulator) -> str:
+    """A fresh mailbox, and the person who signs in at the provider owns it."""
+    user, _password = oauth_dovecot.add_user()
+    oauth_emulator.user = user
+    oauth_emulator.deny = False
+    return user
+
+
+@pytest.fixture
+def oauth_smtp(oauth_emulator: OAuthEmulator) -> Iterator[oauthservers.OAuthSmtpServer]:
+    server = oauthservers.OAuthSmtpServer(oauth_emulator)
+    server.start()
+    yield server
+    server.stop()

@@ -108,7 +108,7 @@ ssl_cert = <{cert}
 ssl_key = <{key}
 ssl_dh = </usr/share/dovecot/dh.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 auth_failure_delay = 0
 passdb {{
   driver = passwd-file
@@ -141,7 +141,9 @@ protocol imap {{
 class Dovecot:
     """A throwaway Dovecot; each test gets its own user (and so its own mailbox)."""
 
-    def __init__(self, folder: Path, cert: Path, key: Path, *, extra: str = "") -> None:
+    def __init__(
+        self, folder: Path, cert: Path, key: Path, *, extra: str = "", mechanisms: str = "plain login"
+    ) -> None:
         self.dir = folder
         self.dir.mkdir(parents=True, exist_ok=True)
         self.dir.chmod(0o755)
@@ -164,6 +166,7 @@ class Dovecot:
                 imaps_port=self.imaps_port,
                 cert=cert,
                 key=key,
+                mechanisms=mechanisms,
             )
             + extra
         )

@@ -28,6 +28,13 @@ def test_schema_has_exactly_the_documented_keys() -> None:
         "smtp_host",
         "smtp_security",
         "smtp_port",
+        # How it signs in: a password, or OAuth 2 with these endpoints (docs: README, Accounts).
+        "auth",
+        "oauth_provider",
+        "oauth_client_id",
+        "oauth_authorize_url",
+        "oauth_token_url",
+        "oauth_scope",
         "folders",
         "sent_folder",
         "append_sent",
