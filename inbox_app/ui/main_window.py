@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app import APP_NAME
+from inbox_app.core.read.queries import CaseFilter
 from inbox_app.core.read.rows import CaseRow, CustomerRow
 from inbox_app.core.vocab import CaseStatus
 from inbox_app.ui import window_layout
@@ -240,6 +241,8 @@ class MainWindow(QMainWindow):
         more.addSeparator()
         more.addAction(self.tr("Settings…"), do.open_settings)
         more.addAction(self.tr("Workload…"), do.open_workload)
+        if self.ws.is_lead:
+            more.addAction(self.tr("Service levels…"), do.open_dashboard)
         more.addAction(self.tr("Keyboard shortcuts"), do.show_shortcuts)
         more_action = QAction(icon("more"), self.tr("More"), self)
         more_action.setMenu(more)
@@ -267,6 +270,19 @@ class MainWindow(QMainWindow):
     def show_view(self, view: View) -> None:
         self.back_to_list()
         self.case_model.set_filter(view.filter)
+
+    def show_cases(self, label: str, case_ids: list[int]) -> None:
+        """The case list on exactly ``case_ids`` (what a dashboard figure is made of)."""
+        self.back_to_list()
+        self.views.leave()
+        self.case_model.set_filter(CaseFilter(ids=tuple(case_ids)))
+        words = (
+            self.tr("1 case behind “{figure}”")
+            if len(case_ids) == 1
+            else self.tr("{n} cases behind “{figure}”")
+        )
+        self.statusBar().showMessage(words.format(n=len(case_ids), figure=label), 60000)
+        self.activateWindow()  # from the dashboard's window to this one
 
     def show_view_number(self, n: int) -> None:
         view = self.views_model.view(n - 1)

@@ -149,7 +149,7 @@ class TimelineView(QScrollArea):
     def _range_changed(self, _low: int, high: int) -> None:
         if self._keep_from_bottom is not None:
             self.verticalScrollBar().setValue(high - self._keep_from_bottom)
-            QTimer.singleShot(0, self._settle)
+            QTimer.singleShot(0, self, self._settle)  # not after the view is gone
 
     def _settle(self) -> None:
         self._keep_from_bottom = None

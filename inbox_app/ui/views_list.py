@@ -289,7 +289,17 @@ class ViewsList(QListView):
             self._key = view.key
             self.viewChosen.emit(view)
 
+    def leave(self) -> None:
+        """No view chosen: the case list shows cases picked elsewhere (the dashboard's)."""
+        self._key = ""
+        self.selectionModel().blockSignals(True)
+        self.setCurrentIndex(QModelIndex())
+        self.selectionModel().blockSignals(False)
+        self.viewport().update()
+
     def _restore(self) -> None:
+        if not self._key:
+            return  # showing picked cases: a refresh of the counts keeps them
         wanted, self._wanted = self._wanted, None
         if wanted is not None and self._model.row_of(wanted) is not None:
             self.choose(wanted)

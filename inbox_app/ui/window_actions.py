@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QInputDialog
 
@@ -198,6 +198,18 @@ class WindowActions(QObject):
         from inbox_app.ui.dialogs.workload import WorkloadDialog
 
         WorkloadDialog(self.ws, self.window).exec()
+
+    def open_dashboard(self) -> None:
+        """The leads' dashboard, a window of its own beside this one (one at a time)."""
+        from inbox_app.ui.dashboard import Dashboard
+
+        board = self.window.findChild(Dashboard)
+        if board is None:
+            board = Dashboard(self.ws, self.window)
+            board.setWindowFlag(Qt.WindowType.Window)
+            board.casesPicked.connect(self.window.show_cases)
+        board.show()
+        board.activateWindow()
 
     # ------------------------------------------------------------ saved views
 

@@ -1061,6 +1061,18 @@ città: …</translation>
         <source>Keep this search as a view of the case list (Ctrl+S)</source>
         <translation>Conserva questa ricerca come vista dell’elenco dei casi (Ctrl+S)</translation>
     </message>
+    <message>
+        <source>1 case behind “{figure}”</source>
+        <translation>1 caso alla base di «{figure}»</translation>
+    </message>
+    <message>
+        <source>Service levels…</source>
+        <translation>Livelli di servizio…</translation>
+    </message>
+    <message>
+        <source>{n} cases behind “{figure}”</source>
+        <translation>{n} casi alla base di «{figure}»</translation>
+    </message>
 </context>
 <context>
     <name>MergeDialog</name>
@@ -2729,6 +2741,181 @@ città: …</translation>
     <message>
         <source>Sign in with {provider}</source>
         <translation>Accedi con {provider}</translation>
+    </message>
+</context>
+<context>
+    <name>Dashboard</name>
+    <message>
+        <source>% met</source>
+        <translation>% rispettati</translation>
+    </message>
+    <message>
+        <source>1 case opened in the period</source>
+        <translation>1 caso aperto nel periodo</translation>
+    </message>
+    <message>
+        <source>90th percentile</source>
+        <translation>90° percentile</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Operatore</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Operatori</translation>
+    </message>
+    <message>
+        <source>Backlog at the end of each day</source>
+        <translation>Arretrato a fine giornata</translation>
+    </message>
+    <message>
+        <source>Breached</source>
+        <translation>Violati</translation>
+    </message>
+    <message>
+        <source>Business hours</source>
+        <translation>Orario lavorativo</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>File CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Cases opened per day, by channel</source>
+        <translation>Casi aperti al giorno, per canale</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Canale</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>Canali</translation>
+    </message>
+    <message>
+        <source>Chosen dates</source>
+        <translation>Date scelte</translation>
+    </message>
+    <message>
+        <source>Could not write {path}: {reason}</source>
+        <translation>Impossibile scrivere {path}: {reason}</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>Calcolo in corso…</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>Esporta CSV</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Esporta CSV…</translation>
+    </message>
+    <message>
+        <source>Exported to {path}.</source>
+        <translation>Esportato in {path}.</translation>
+    </message>
+    <message>
+        <source>First reply time</source>
+        <translation>Tempo di prima risposta</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Dal</translation>
+    </message>
+    <message>
+        <source>Last {n} days</source>
+        <translation>Ultimi {n} giorni</translation>
+    </message>
+    <message>
+        <source>Measure times in each case's business hours (its SLA policy's calendar); off: calendar time</source>
+        <translation>Misura i tempi nell'orario lavorativo di ogni caso (il calendario della sua politica SLA); spento: tempo di calendario</translation>
+    </message>
+    <message>
+        <source>Median</source>
+        <translation>Mediana</translation>
+    </message>
+    <message>
+        <source>Met</source>
+        <translation>Rispettati</translation>
+    </message>
+    <message>
+        <source>No team</source>
+        <translation>Nessun team</translation>
+    </message>
+    <message>
+        <source>Not resolved</source>
+        <translation>Non risolti</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Periodo</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>Periodo:</translation>
+    </message>
+    <message>
+        <source>Resolution time</source>
+        <translation>Tempo di risoluzione</translation>
+    </message>
+    <message>
+        <source>SLA targets met</source>
+        <translation>Obiettivi SLA rispettati</translation>
+    </message>
+    <message>
+        <source>SLA targets met per {group}</source>
+        <translation>Obiettivi SLA rispettati per {group}</translation>
+    </message>
+    <message>
+        <source>Service levels</source>
+        <translation>Livelli di servizio</translation>
+    </message>
+    <message>
+        <source>Targets</source>
+        <translation>Obiettivi</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>Teams</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>The period ends before it starts.</source>
+        <translation>Il periodo finisce prima di cominciare.</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Al</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>Non assegnati</translation>
+    </message>
+    <message>
+        <source>cases</source>
+        <translation>casi</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>giorni</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>ore</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>minuti</translation>
+    </message>
+    <message>
+        <source>{n} cases opened in the period</source>
+        <translation>{n} casi aperti nel periodo</translation>
     </message>
 </context>
 </TS>
