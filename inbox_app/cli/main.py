@@ -20,6 +20,7 @@ from inbox_app.cli import (
     agents,
     approvals,
     cases,
+    csat,
     customers,
     db,
     demo,
@@ -58,6 +59,7 @@ GROUPS = (
     agents,
     teams,
     hours,
+    csat,
     export,
     settings,
     demo,
@@ -122,6 +124,7 @@ def _errors() -> tuple[type[BaseException], ...]:
     from inbox_app.core.settings import SettingError
     from inbox_app.core.store.database import StoreError
     from inbox_app.core.team.roles import RolesError
+    from inbox_app.core.voice.csat_settings import CsatSettingsError
 
     return (
         CommandError,
@@ -134,6 +137,7 @@ def _errors() -> tuple[type[BaseException], ...]:
         HoursError,
         StoreError,
         RolesError,
+        CsatSettingsError,
         IngestError,
         ReplyError,
         NotFound,

@@ -397,6 +397,8 @@ class MainWindow(QMainWindow):
                 # store leaves that to the worker, so idle desktops stay quiet.
                 if self.ws.services.engine.dialect.name == "sqlite":
                     self.ws.spawn(self.ws.services.assigner().run(asyncio.Event()), "automatic assignment")
+                    # And asks the satisfaction questions of teams that ask (core/voice/).
+                    self.ws.spawn(self.ws.services.csat_loop().run(asyncio.Event()), "satisfaction questions")
 
         def start() -> None:
             self.live.start()
