@@ -43,6 +43,10 @@ def run(args: argparse.Namespace, s: Services) -> int:
         return run_worker(s, args.account, housekeeping=args.housekeeping_interval)
     import asyncio
 
+    # Satisfaction questions now due are queued first, so this round sends them too.
+    asked = s.csat_asker.run_pass().asked
+    if asked and not getattr(args, "json", False):
+        print(f"{len(asked)} satisfaction question(s) asked", file=sys.stderr)
     reports: list[SyncReport] = asyncio.run(supervisor.run_once(args.account))
     # Like the worker, one round also hands out the cases of teams that assign automatically.
     assigned = s.assign.run_pass().assigned
