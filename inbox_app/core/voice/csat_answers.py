@@ -26,9 +26,9 @@ from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.store.models import CsatSurvey, Message
 from inbox_app.core.voice.csat import LOW, Answer, read_answer
 
-#: A reply dated this much before the question still answers it: a phone's clock, or
+#: A reply dated this much before the question still answers it: a customer's clock running late, or
 #: Telegram's whole seconds against the question's microseconds.
-SKEW = timedelta(seconds=90)
+SKEW = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
