@@ -260,6 +260,12 @@ class CsatAsker:
         assert case is not None
         try:
             with s.begin_nested():
+                # The question first, then the survey naming it: each row is written whole
+                # (a team-mode login may add surveys but change only their answer).
+                meta: dict[str, Any] = {"csat": {"case": case_id}}
+                if ask.choices:
+                    meta["choices"] = list(ask.choices)
+                msg = self._outbox.queue_auto(s, case, ask.text, account.name, meta=meta)
                 survey = CsatSurvey(
                     case_id=case_id,
                     customer_id=customer_id,
@@ -269,19 +275,14 @@ class CsatAsker:
                     account_id=account.id,
                     language=language,
                     asked_at=now,
+                    asked_message_id=msg.id,
                 )
                 s.add(survey)
                 s.flush()
-                meta: dict[str, Any] = {"csat": {"survey": survey.id}}
-                if ask.choices:
-                    meta["choices"] = list(ask.choices)
-                msg = self._outbox.queue_auto(s, case, ask.text, account.name, meta=meta)
-                survey.asked_message_id = msg.id
                 audit.record(
                     s, None, "csat.asked", "case", case_id, survey=survey.id, language=language,
                     account=account.name, message_id=msg.id,
                 )  # fmt: skip
-                s.flush()
         except ReplyError as exc:
             logger.info("case %s: satisfaction question not queued (%s)", case_id, exc)
             return None
