@@ -1072,6 +1072,10 @@ città: …</translation>
 <context>
     <name>MessageCard</name>
     <message>
+        <source>→ Satisfaction question by {account}</source>
+        <translation>→ Domanda di soddisfazione da {account}</translation>
+    </message>
+    <message>
         <source>Retry</source>
         <translation>Riprova</translation>
     </message>

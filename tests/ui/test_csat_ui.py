@@ -76,6 +76,9 @@ def test_the_case_shows_its_satisfaction_and_follows_the_answer(
     window.open_case(case.id)
     badge = window.csat_badge
     qtbot.waitUntil(lambda: badge.isVisible() and badge.text() == "Satisfaction asked")
+    qtbot.waitUntil(lambda: any(c.row.direction == "out" for c in window.timeline.cards))
+    question = next(c for c in window.timeline.cards if c.row.direction == "out")
+    assert question.who.text() == "→ Satisfaction question by posta"
     assert badge.toolTip().startswith("The customer was asked on ")
 
     with services.factory() as s, s.begin():  # the answer, as ingest records it
