@@ -104,3 +104,40 @@ def test_admins_turn_it_on_and_the_answers_make_the_report(cli: Cli, tmp_path: P
     )
     missing = cli("csat", "report", ok=False)
     assert missing.returncode == 2 and "--from" in missing.stderr
+
+
+@pytest.mark.slow
+def test_the_worker_asks_at_its_next_round_and_reads_the_answer(cli: Cli, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    chat, _reviews = _setup(cli, tmp_path)
+    cli("teams", "set", "Support", "--csat", "on", "--csat-delay", "0s")
+    chat.deliver(id="c1", text="Hi, my order is late", thread="t1", **{"from": "ada@example.com"})
+    cli("sync", "--once")
+    [case_id] = _resolve_all(cli)
+
+    def wait(check, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not check():
+            assert time.monotonic() < deadline, "the worker did not get there in time"
+            time.sleep(0.2)
+
+    log = tmp_path / "worker.log"
+    with log.open("ab") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "inbox_app.cli", "sync"], env=cli.env, stdout=out, stderr=out
+        )
+    try:
+        wait(lambda: len(chat.sent_replies()) == 1)
+        assert chat.sent_replies()[0]["text"].startswith("How satisfied are you")
+        chat.deliver(id="c2", text="four", thread="t1", **{"from": "ada@example.com"})
+        wait(lambda: cli.json("csat", "list")[0]["score"] == 4)
+        time.sleep(6)  # more than a pass's tick: still one question
+        assert len(chat.sent_replies()) == 1
+        assert cli.json("cases", "show", str(case_id))["status"] == "resolved"
+    finally:
+        worker.terminate()
+        assert worker.wait(timeout=20) == 0
+    assert "Traceback" not in log.read_text(encoding="utf-8")
