@@ -242,6 +242,10 @@ class OutboundReply:
     references: tuple[str, ...] = ()
     attachments: tuple[AttachmentData, ...] = ()
     sender_name: str | None = None
+    # Answers offered as buttons where the channel has them (a Telegram inline keyboard);
+    # a channel without buttons sends the text alone, which already says how to answer.
+    # Pressing one comes back as an ordinary inbound message whose text is the choice.
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from inbox_app.core.service.sla_store import SlaService
     from inbox_app.core.setup import AccountSetup
     from inbox_app.core.signin import AccountSignIn
+    from inbox_app.core.voice.csat_ask import CsatAsker
+    from inbox_app.core.voice.csat_report import CsatReports
+    from inbox_app.core.voice.csat_settings import CsatSettings
 
 
 class _Connectors(Mapping[str, "ConnectorClass"]):
@@ -152,6 +155,45 @@ class Services:
 
             self.extra["sla"] = SlaService(self.factory)
         return self.extra["sla"]  # type: ignore[no-any-return]
+    def csat_settings(self) -> CsatSettings:
+        """A team's satisfaction questions: on or off, delay, period (admins)."""
+        if "csat_settings" not in self.extra:
+            from inbox_app.core.voice.csat_settings import CsatSettings
+
+            self.extra["csat_settings"] = CsatSettings(self.factory, self.bus)
+        return self.extra["csat_settings"]  # type: ignore[no-any-return]
+
+    @property
+    def csat_reports(self) -> CsatReports:
+        """The satisfaction questions asked, their answers, and CSAT by agent, team, channel."""
+        if "csat_reports" not in self.extra:
+            from inbox_app.core.voice.csat_report import CsatReports
+
+            self.extra["csat_reports"] = CsatReports(self.read_factory)
+        return self.extra["csat_reports"]  # type: ignore[no-any-return]
+
+    @property
+    def csat_asker(self) -> CsatAsker:
+        """The pass that asks the customers of resolved cases (run by csat_loop)."""
+        if "csat_asker" not in self.extra:
+            from inbox_app.core.voice.csat_ask import CsatAsker
+
+            self.extra["csat_asker"] = CsatAsker(
+                self.factory,
+                self.outbox,
+                self.bus,
+                capabilities_of=self.capabilities_of,
+                reader=self.read_factory,
+            )
+        return self.extra["csat_asker"]  # type: ignore[no-any-return]
+
+    def csat_loop(self):  # type: ignore[no-untyped-def]
+        """The loop that runs the satisfaction passes (the worker, a window that syncs)."""
+        from inbox_app.sync.csat_loop import CsatLoop
+
+        if "csat_loop" not in self.extra:
+            self.extra["csat_loop"] = CsatLoop(self.csat_asker, self.bus)
+        return self.extra["csat_loop"]
 
     def supervisor(self):  # type: ignore[no-untyped-def]
         from inbox_app.sync.supervisor import Supervisor

@@ -53,7 +53,8 @@ from .updates import FileRef, external_id, file_of, message_id_of, to_item
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "edited_message"]
+# callback_query: a customer pressed one of the buttons a reply offered (its choices).
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 PAGE = 100  # getUpdates' own maximum
 _TOKEN_IN_URL = re.compile(r"/bot[^/\s]+/")
 
@@ -300,7 +301,9 @@ class TelegramConnector(ExplainsSecret, NamesItself, Identifies, FindsSent, Note
                 items = []
                 for update in chunk:
                     item = to_item(update, self.allowed_chats)
-                    if isinstance(item, InboundItem):
+                    if isinstance(item, InboundItem) and "callback_query" in update:
+                        await self._answer_press(update["callback_query"])
+                    elif isinstance(item, InboundItem):
                         item = await self._with_file(item, update.get("message") or {})
                     if item is not None:
                         items.append(item)
@@ -308,6 +311,15 @@ class TelegramConnector(ExplainsSecret, NamesItself, Identifies, FindsSent, Note
                 yield Batch(tuple(items), json.dumps({"offset": offset}))
             if len(updates) < PAGE:
                 return
+
+    async def _answer_press(self, query: Mapping[str, Any]) -> None:
+        """Tell Telegram the press was received, so the customer's button stops spinning.
+        Best effort: the press is stored whatever Telegram says (it forgets queries after
+        a while, and a press fetched again after a restart is answered twice, harmlessly)."""
+        try:
+            await self._call("answerCallbackQuery", {"callback_query_id": str(query["id"])})
+        except (ConnectorError, KeyError) as exc:
+            logger.info("a button press was not acknowledged to Telegram (%s)", exc)
 
     async def _with_file(self, item: InboundItem, message: Mapping[str, Any]) -> InboundItem:
         ref = file_of(message)
@@ -404,6 +416,12 @@ class TelegramConnector(ExplainsSecret, NamesItself, Identifies, FindsSent, Note
                 params["reply_parameters"] = {
                     "message_id": target,
                     "allow_sending_without_reply": True,
+                }
+            if reply.choices and index == len(parts) - 1 and isinstance(part, str):
+                # The answers as buttons under the last part (an inline keyboard, one row);
+                # each press comes back as a callback_query whose data is the choice.
+                params["reply_markup"] = {
+                    "inline_keyboard": [[{"text": c, "callback_data": c[:64]} for c in reply.choices]]
                 }
             try:
                 if isinstance(part, str):

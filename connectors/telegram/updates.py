@@ -119,6 +119,8 @@ def to_item(
     raw = json.dumps(update, ensure_ascii=False, sort_keys=True).encode()
     update_id = update.get("update_id")
     try:
+        if "callback_query" in update:
+            return _pressed(update["callback_query"], allowed_chats, raw)
         message = update.get("message") or update.get("edited_message")
         if not message:
             return None
@@ -161,3 +163,28 @@ def to_item(
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return BrokenItem(f"update-{update_id}", f"unreadable Telegram update: {exc!r}", raw)
+
+
+def _pressed(query: Mapping[str, Any], allowed_chats: Collection[str], raw: bytes) -> InboundItem | None:
+    """A button pressed under one of our messages, as the customer's message saying its choice.
+
+    A press has no date of its own: it is stored as of when it was fetched. Its external ID
+    is the query's, so a press fetched again is the same message."""
+    message = query.get("message")
+    sender = query.get("from") or {}
+    data = query.get("data")
+    if not message or not sender or not isinstance(data, str):
+        return None  # a press on an inline-mode message, or a game: nothing for the inbox
+    chat_id = str(message["chat"]["id"])
+    if allowed_chats and chat_id not in allowed_chats:
+        return None
+    return InboundItem(
+        external_id=f"{chat_id}:press:{query['id']}",
+        thread_key=chat_id,
+        sender=Address("telegram", str(sender["id"]), display_name(sender)),
+        sent_at=datetime.now(UTC),
+        text=data,
+        in_reply_to=external_id(chat_id, message["message_id"]),
+        raw=raw,
+        meta={"chat_type": message["chat"].get("type"), "button": True},
+    )

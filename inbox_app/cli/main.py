@@ -20,6 +20,7 @@ from inbox_app.cli import (
     agents,
     approvals,
     cases,
+    csat,
     customers,
     db,
     demo,
@@ -62,6 +63,7 @@ GROUPS = (
     hours,
     sla,
     report,
+    csat,
     export,
     settings,
     demo,
@@ -127,6 +129,7 @@ def _errors() -> tuple[type[BaseException], ...]:
     from inbox_app.core.settings import SettingError
     from inbox_app.core.store.database import StoreError
     from inbox_app.core.team.roles import RolesError
+    from inbox_app.core.voice.csat_settings import CsatSettingsError
 
     return (
         CommandError,
@@ -140,6 +143,7 @@ def _errors() -> tuple[type[BaseException], ...]:
         SlaError,
         StoreError,
         RolesError,
+        CsatSettingsError,
         IngestError,
         ReplyError,
         NotFound,

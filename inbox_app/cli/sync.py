@@ -54,6 +54,10 @@ def run(args: argparse.Namespace, s: Services) -> int:
                 live.close()
     import asyncio
 
+    # Satisfaction questions now due are queued first, so this round sends them too.
+    asked = s.csat_asker.run_pass().asked
+    if asked and not getattr(args, "json", False):
+        print(f"{len(asked)} satisfaction question(s) asked", file=sys.stderr)
     progress = _progress(args, s)
     try:
         reports: list[SyncReport] = asyncio.run(supervisor.run_once(args.account))

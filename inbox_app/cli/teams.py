@@ -23,7 +23,9 @@ def register(sub: Commands) -> None:
     json_flag(p)
     p = tm.add_parser("list", help="list teams with their agents")
     json_flag(p)
-    p = tm.add_parser("set", help="admins: a team's automatic assignment and capacity")
+    p = tm.add_parser(
+        "set", help="admins: a team's automatic assignment, capacity and satisfaction questions"
+    )
     p.add_argument("name", help="the team")
     p.add_argument(
         "--assign",
@@ -37,6 +39,24 @@ def register(sub: Commands) -> None:
         default=False,
         metavar="N",
         help="open cases per agent that automatic assignment fills up to ('none': no limit)",
+    )
+    p.add_argument(
+        "--csat",
+        choices=("on", "off"),
+        help="ask the customer of each resolved case how satisfied they are, once, on their own "
+        "channel, without links (off by default)",
+    )
+    p.add_argument(
+        "--csat-delay",
+        type=_duration,
+        metavar="TIME",
+        help="how long after a case is resolved the question goes (0s: at the next sync round; 1h, 2d...)",
+    )
+    p.add_argument(
+        "--csat-every",
+        type=_duration,
+        metavar="TIME",
+        help="a customer is not asked again within this time (30d, 4w...)",
     )
     json_flag(p)
 
@@ -53,6 +73,25 @@ def _capacity(value: str) -> int | None:
     return number
 
 
+def _duration(value: str) -> int:
+    from inbox_app.core.voice.csat_settings import CsatSettingsError, parse_duration
+
+    try:
+        return parse_duration(value)
+    except CsatSettingsError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
+
+
+def _csat_words(on: bool, delay: int, every: int) -> str:
+    from inbox_app.core.voice.csat_settings import duration_words
+
+    if not on:
+        return "satisfaction questions off"
+    return (
+        f"satisfaction asked {duration_words(delay)} after resolving, at most every {duration_words(every)}"
+    )
+
+
 def _limit(capacity: int | None) -> str:
     return "no limit" if capacity is None else f"capacity {capacity}"
 
@@ -64,22 +103,46 @@ def run(args: argparse.Namespace, s: Services) -> int:
         out(args, {"id": team_id, "name": name}, f"added team {name}")
         return 0
     if args.action == "set":
-        if args.assign is None and args.capacity is False:
-            raise CommandError("say what to set: --assign off|balanced|round-robin and/or --capacity N")
-        row = s.assign.set_team(args.name, args.assign, args.capacity, actor=actor)
-        out(args, row, f"{row['name']}: automatic assignment {row['assign']}, {_limit(row['capacity'])}")
+        csat = (args.csat, args.csat_delay, args.csat_every)
+        if args.assign is None and args.capacity is False and csat == (None, None, None):
+            raise CommandError(
+                "say what to set: --assign off|balanced|round-robin, --capacity N, "
+                "--csat on|off, --csat-delay TIME, --csat-every TIME"
+            )
+        lines, row = [], {}
+        if args.assign is not None or args.capacity is not False:
+            row = s.assign.set_team(args.name, args.assign, args.capacity, actor=actor)
+            lines.append(f"{row['name']}: automatic assignment {row['assign']}, {_limit(row['capacity'])}")
+        if csat != (None, None, None):
+            enabled = None if args.csat is None else args.csat == "on"
+            got = s.csat_settings.set_team(
+                args.name, enabled=enabled, delay=args.csat_delay, every=args.csat_every, actor=actor
+            )
+            row = {**row, **got}
+            lines.append(f"{got['name']}: {_csat_words(got['csat'], got['csat_delay'], got['csat_every'])}")
+        out(args, row, "\n".join(lines))
         return 0
     people = s.agents.list()
     teams = [(t, [a.name for a in people if a.team == t.name]) for t in s.agents.team_rows()]
     out(
         args,
         [
-            {"id": t.id, "name": t.name, "agents": members, "assign": t.assign, "capacity": t.capacity}
+            {
+                "id": t.id,
+                "name": t.name,
+                "agents": members,
+                "assign": t.assign,
+                "capacity": t.capacity,
+                "csat": t.csat,
+                "csat_delay": t.csat_delay,
+                "csat_every": t.csat_every,
+            }
             for t, members in teams
         ],
         "\n".join(
             f"{t.name:24} {', '.join(members) or '-'}"
             + (f"  [assign {t.assign}, {_limit(t.capacity)}]" if t.assign != AssignMode.OFF else "")
+            + (f"  [{_csat_words(t.csat, t.csat_delay, t.csat_every)}]" if t.csat else "")
             for t, members in teams
         )
         or "no teams yet",

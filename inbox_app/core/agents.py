@@ -50,6 +50,11 @@ class TeamRow:
     name: str
     assign: str  # vocab.AssignMode
     capacity: int | None  # open cases per agent; None: no limit
+    # Satisfaction surveys (core/voice/csat_ask.py): on or off, seconds after a case is
+    # resolved, seconds within which a customer is not asked again.
+    csat: bool = False
+    csat_delay: int = 3600
+    csat_every: int = 30 * 86400
 
 
 def _row(agent: Agent, team: str | None) -> AgentRow:
@@ -157,7 +162,15 @@ class AgentService:
         """Every team with its automatic assignment settings."""
         with self._factory() as s:
             return [
-                TeamRow(t.id, t.name, t.assign_mode, t.capacity)
+                TeamRow(
+                    t.id,
+                    t.name,
+                    t.assign_mode,
+                    t.capacity,
+                    bool(t.csat_enabled),
+                    int(t.csat_delay),
+                    int(t.csat_every),
+                )  # fmt: skip
                 for t in s.scalars(select(Team).order_by(Team.name))
             ]
 

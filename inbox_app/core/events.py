@@ -58,6 +58,14 @@ class AgentsChanged(Event):
 
 
 @dataclass(frozen=True)
+class SatisfactionLow(Event):
+    """Customers answered a satisfaction question with a low score (1-2): their cases were
+    reopened, and the agent who has each should hear of it."""
+
+    case_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class FeedStateChanged(Event):
     """Team mode: this process started (``live``) or stopped hearing other processes' changes.
 

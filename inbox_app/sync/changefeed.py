@@ -30,6 +30,7 @@ from inbox_app.core.events import (
     FeedStateChanged,
     MessagesAdded,
     MessagesChanged,
+    SatisfactionLow,
 )
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ KINDS: dict[str, type[Event]] = {
         CustomersChanged,
         AccountsChanged,
         AgentsChanged,
+        SatisfactionLow,
     )
 }
 

@@ -95,6 +95,8 @@ async def _serve(
     tasks.spawn(services.changefeed().listen(stop), "change feed")
     # Automatic assignment: passes woken by the change feed's news (core/assign.py).
     tasks.spawn(services.assigner().run(stop), "automatic assignment")
+    # Satisfaction questions after resolved cases (core/voice/csat_ask.py).
+    tasks.spawn(services.csat_loop().run(stop), "satisfaction questions")
     print(f"syncing {len(accounts)} account(s); stop with Ctrl+C", file=sys.stderr, flush=True)
     while not stop.is_set():
         try:

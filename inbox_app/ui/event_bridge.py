@@ -22,6 +22,7 @@ from inbox_app.core.events import (
     MessagesAdded,
     MessagesChanged,
     PresenceChanged,
+    SatisfactionLow,
 )
 
 
@@ -35,6 +36,7 @@ class Bridge(QObject):
     feedStateChanged = Signal(object)  # FeedStateChanged (team mode: hearing others or not)
     changesMissed = Signal(object)  # ChangesMissed (team mode: re-read what is shown)
     presenceChanged = Signal(object)  # PresenceChanged (team mode: colleagues on these cases)
+    satisfactionLow = Signal(object)  # SatisfactionLow (a customer answered 1-2: case reopened)
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +50,7 @@ class Bridge(QObject):
             (FeedStateChanged, self.feedStateChanged),
             (ChangesMissed, self.changesMissed),
             (PresenceChanged, self.presenceChanged),
+            (SatisfactionLow, self.satisfactionLow),
         )
         self._unsubscribe = [bus.subscribe(kind, self._forward(signal)) for kind, signal in pairs]
 

@@ -33,6 +33,7 @@ from inbox_app.ui.case_actions import CaseActions
 from inbox_app.ui.case_list_model import CaseListModel
 from inbox_app.ui.case_list_view import CaseListView
 from inbox_app.ui.composer import Composer
+from inbox_app.ui.csat_badge import CsatBadge
 from inbox_app.ui.customer_panel import CustomerPanel
 from inbox_app.ui.first_paint import AfterTimeline, FirstPaint
 from inbox_app.ui.live_feed import LiveFeed
@@ -142,7 +143,9 @@ class MainWindow(QMainWindow):
         self.case_only = QCheckBox(self.tr("This case only"), center_top)
         self.case_only.setToolTip(self.tr("Show only the messages of the selected case"))
         self.case_only.toggled.connect(self._reload_timeline)
+        self.csat_badge = CsatBadge(ws, center_top)
         header.addWidget(self.title, 1)
+        header.addWidget(self.csat_badge)
         header.addWidget(self.case_only)
         top_layout.addLayout(header)
         top_layout.addWidget(self.timeline, 1)
@@ -337,6 +340,7 @@ class MainWindow(QMainWindow):
         # accounts, templates and draft are read once it is on screen, so the three
         # do not share the worker threads and the GIL while it loads.
         self.composer.set_case(case, customer, load=False)
+        self.csat_badge.show_case(case.id)
         self.after_timeline.then(lambda: self.customer_panel.load(customer.id))
         self.after_timeline.then(self.composer.load)
         self.caseShown.emit(case.id)
@@ -356,6 +360,7 @@ class MainWindow(QMainWindow):
         def fresh(row: CaseRow) -> None:
             if self.case is not None and self.case.id == row.id:
                 self.case = row
+                self.csat_badge.show_case(row.id)  # an answer may have arrived
 
         self.ws.call(
             self.ws.services.queries.case, case.id, done=fresh, failed=lambda _exc: None, task="case row"
@@ -413,6 +418,8 @@ class MainWindow(QMainWindow):
                 # store leaves that to the worker, so idle desktops stay quiet.
                 if self.ws.services.engine.dialect.name == "sqlite":
                     self.ws.spawn(self.ws.services.assigner().run(asyncio.Event()), "automatic assignment")
+                    # And asks the satisfaction questions of teams that ask (core/voice/).
+                    self.ws.spawn(self.ws.services.csat_loop().run(asyncio.Event()), "satisfaction questions")
 
         def start() -> None:
             self.live.start()

@@ -21,6 +21,7 @@ class Tray(QObject):
         self._window = window
         self.icon: QSystemTrayIcon | None = None  # made once the first cases are painted
         ws.bridge.messagesAdded.connect(self._notify)
+        ws.bridge.satisfactionLow.connect(self._notify_low)
 
     def show(self) -> None:
         # After the first paint: a desktop's tray is asked over D-Bus or X, which the
@@ -38,6 +39,35 @@ class Tray(QObject):
     def _bring_back(self, _reason: QSystemTrayIcon.ActivationReason) -> None:
         self._window.showNormal()
         self._window.activateWindow()
+
+    def _notify_low(self, event: Any) -> None:
+        """A customer of this agent's case answered the satisfaction question with 1 or 2."""
+        if self.icon is None or not event.case_ids:
+            return
+        services, me = self._ws.services, self._ws.agent
+
+        def relevant() -> list[str]:
+            out = []
+            cases = services.queries.cases_by_id(event.case_ids)
+            for case_id in event.case_ids[:20]:
+                case, survey = cases.get(case_id), services.csat_reports.of_case(case_id)
+                if case is None or survey is None or survey.score is None:
+                    continue
+                if me is None or case.assignee == me.name:
+                    comment = f" — {survey.comment[:80]}" if survey.comment else ""
+                    out.append(f"{case.customer_name}: {survey.score}/5{comment}")
+            return out
+
+        def show(lines: list[str]) -> None:
+            if lines and self.icon is not None:
+                self.icon.showMessage(
+                    self.tr("Low satisfaction: case reopened"),
+                    "\n".join(lines[:3]),
+                    QSystemTrayIcon.MessageIcon.Warning,
+                    8000,
+                )
+
+        self._ws.call(relevant, done=show, task="notify low satisfaction")
 
     def _notify(self, event: Any) -> None:
         if self.icon is None or not event.case_ids:

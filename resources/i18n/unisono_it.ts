@@ -1187,6 +1187,10 @@ città: …</translation>
         <source>Review…</source>
         <translation>Esamina…</translation>
     </message>
+    <message>
+        <source>→ Satisfaction question by {account}</source>
+        <translation>→ Domanda di soddisfazione da {account}</translation>
+    </message>
 </context>
 <context>
     <name>PresenceBridge</name>
@@ -1454,6 +1458,10 @@ città: …</translation>
     <message>
         <source>New messages</source>
         <translation>Nuovi messaggi</translation>
+    </message>
+    <message>
+        <source>Low satisfaction: case reopened</source>
+        <translation>Soddisfazione bassa: caso riaperto</translation>
     </message>
 </context>
 <context>
@@ -2916,6 +2924,100 @@ città: …</translation>
     <message>
         <source>{n} cases opened in the period</source>
         <translation>{n} casi aperti nel periodo</translation>
+    </message>
+</context>
+<context>
+    <name>CsatBadge</name>
+    <message>
+        <source>(no comment)</source>
+        <translation>(nessun commento)</translation>
+    </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>Soddisfazione</translation>
+    </message>
+    <message>
+        <source>Satisfaction asked</source>
+        <translation>Soddisfazione chiesta</translation>
+    </message>
+    <message>
+        <source>Satisfaction {score}/5</source>
+        <translation>Soddisfazione {score}/5</translation>
+    </message>
+    <message>
+        <source>The customer was asked on {when}; no answer yet</source>
+        <translation>Chiesto al cliente il {when}; ancora nessuna risposta</translation>
+    </message>
+    <message>
+        <source>The customer's answer: {comment}</source>
+        <translation>La risposta del cliente: {comment}</translation>
+    </message>
+</context>
+<context>
+    <name>TeamCsatForm</name>
+    <message>
+        <source> days</source>
+        <translation> giorni</translation>
+    </message>
+    <message>
+        <source> minutes after resolving</source>
+        <translation> minuti dalla risoluzione</translation>
+    </message>
+    <message>
+        <source>A customer asked within this time is not asked again</source>
+        <translation>A un cliente già interpellato in questo periodo non si chiede di nuovo</translation>
+    </message>
+    <message>
+        <source>After a case is resolved its customer is asked once, on their own channel, to answer with a number from 1 to 5; no links</source>
+        <translation>Dopo la risoluzione di un caso si chiede una volta al cliente, sul suo canale, di rispondere con un numero da 1 a 5; nessun link</translation>
+    </message>
+    <message>
+        <source>Ask a customer at most every</source>
+        <translation>Chiedi a un cliente al massimo ogni</translation>
+    </message>
+    <message>
+        <source>Ask after</source>
+        <translation>Chiedi dopo</translation>
+    </message>
+    <message>
+        <source>Ask customers how satisfied they are</source>
+        <translation>Chiedi ai clienti quanto sono soddisfatti</translation>
+    </message>
+    <message>
+        <source>At most every</source>
+        <translation>Al massimo ogni</translation>
+    </message>
+    <message>
+        <source>At once</source>
+        <translation>Subito</translation>
+    </message>
+    <message>
+        <source>Only admins change satisfaction questions</source>
+        <translation>Solo gli amministratori cambiano le domande di soddisfazione</translation>
+    </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>Soddisfazione</translation>
+    </message>
+    <message>
+        <source>Satisfaction questions of {team}</source>
+        <translation>Domande di soddisfazione di {team}</translation>
+    </message>
+    <message>
+        <source>Save satisfaction</source>
+        <translation>Salva soddisfazione</translation>
+    </message>
+    <message>
+        <source>The case must still be resolved then</source>
+        <translation>Il caso deve essere ancora risolto in quel momento</translation>
+    </message>
+    <message>
+        <source>{team}: satisfaction asked {minutes} min after resolving, at most every {days} days.</source>
+        <translation>{team}: soddisfazione chiesta {minutes} min dopo la risoluzione, al massimo ogni {days} giorni.</translation>
+    </message>
+    <message>
+        <source>{team}: satisfaction questions off.</source>
+        <translation>{team}: domande di soddisfazione disattivate.</translation>
     </message>
 </context>
 </TS>

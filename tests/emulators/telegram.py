@@ -4,7 +4,9 @@ Implements what the Unisono connector relies on, as https://core.telegram.org/bo
 specifies it: ``getMe``, ``getUpdates`` (offset confirmation, long-poll ``timeout``,
 ``limit``, 409 when another poller takes over or a webhook is set), ``sendMessage``
 (``reply_parameters``, 4,096-character limit), ``sendDocument`` (a file uploaded as
-multipart/form-data, 50 MB at most, answered with a Message carrying a Document), and
+multipart/form-data, 50 MB at most, answered with a Message carrying a Document),
+inline keyboards (``reply_markup`` of ``sendMessage``: a press arrives as a ``callback_query``
+update carrying the button's ``callback_data``, acknowledged with ``answerCallbackQuery``), and
 answers shaped exactly like
 ``{"ok": true, "result": ...}`` / ``{"ok": false, "error_code": ..., "description": ...,
 "parameters": {...}}``. Tests play the customer through :meth:`customer_says` and
@@ -55,6 +57,7 @@ class _State:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     webhook: str | None = None
+    queries: dict[str, bool] = field(default_factory=dict)  # callback_query id -> answered
     poll_generation: int = 0
     closing: bool = False
 
@@ -106,6 +109,35 @@ class TelegramEmulator(LoopbackEmulator):
             message = self._new_message(chat, {"is_bot": False, **user}, text, reply_to, extra)
             self._push({"message": message})
             return message
+
+    def customer_presses(self, user: dict[str, Any], chat_id: int, message_id: int, data: str) -> str:
+        """The customer presses the inline button carrying ``data`` under one of the bot's
+        messages; returns the callback_query's id. A client can only press a button that
+        is there, so pressing anything else fails the test."""
+        with self.cond:
+            message = self.state.messages[(chat_id, message_id)]
+            rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+            offered = [b.get("callback_data") for row in rows for b in row]
+            if data not in offered:
+                raise AssertionError(f"no button with callback_data {data!r} under message {message_id}")
+            query_id = str(4_300_000_000_000_000_000 + len(self.state.queries) + 1)
+            self.state.queries[query_id] = False
+            self._push(
+                {
+                    "callback_query": {
+                        "id": query_id,
+                        "from": {"is_bot": False, **user},
+                        "message": message,
+                        "chat_instance": f"-{chat_id}0",
+                        "data": data,
+                    }
+                }
+            )
+            return query_id
+
+    def query_answered(self, query_id: str) -> bool:
+        with self.cond:
+            return self.state.queries.get(query_id, False)
 
     def customer_edits(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
         with self.cond:
@@ -267,10 +299,27 @@ class TelegramEmulator(LoopbackEmulator):
             reply_to = self._replied_to(chat_id, params)
             if reply_to == -1:
                 return _error(400, "Bad Request: message to be replied not found")
+            markup = _json_param(params.get("reply_markup"))
+            extra: dict[str, Any] = {}
+            if markup:
+                problem = _keyboard_problem(markup)
+                if problem:
+                    return _error(400, f"Bad Request: {problem}")
+                extra["reply_markup"] = markup
             bot = {k: self.bot[k] for k in ("id", "is_bot", "first_name", "username")}
-            message = self._new_message(self.state.chats[chat_id], bot, text, reply_to, {})
+            message = self._new_message(self.state.chats[chat_id], bot, text, reply_to, extra)
             self.state.sent.append(message)
             return 200, {"ok": True, "result": message}
+
+    def _m_answerCallbackQuery(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        query_id = str(params["callback_query_id"])
+        with self.cond:
+            if query_id not in self.state.queries:
+                return _error(
+                    400, "Bad Request: query is too old and response timeout expired or query ID is invalid"
+                )
+            self.state.queries[query_id] = True
+        return 200, {"ok": True, "result": True}
 
     def _replied_to(self, chat_id: int, params: dict[str, Any]) -> int | None:
         """The message a send answers (``reply_parameters``): None for none or one gone
@@ -349,6 +398,21 @@ class TelegramEmulator(LoopbackEmulator):
     def _m_deleteWebhook(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         self.set_webhook(None)
         return 200, {"ok": True, "result": True}
+
+
+def _keyboard_problem(markup: Any) -> str | None:
+    """What the Bot API would refuse in an InlineKeyboardMarkup (None: nothing)."""
+    rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+        return 'field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays'
+    for row in rows:
+        for button in row:
+            if not isinstance(button, dict) or not button.get("text"):
+                return "text buttons are unallowed in the inline keyboard"
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= 64:
+                return "BUTTON_DATA_INVALID"
+    return None
 
 
 def _json_param(value: Any) -> Any:

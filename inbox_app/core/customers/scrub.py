@@ -46,6 +46,7 @@ TOUCHED = (
     "customer_distinctions",
     "audit_events",
     "approvals",
+    "csat_surveys",
 )
 #: Words this short are everybody's; the dictionary check looks at longer ones.
 _MIN_WORD = 5

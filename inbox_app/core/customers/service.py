@@ -22,6 +22,7 @@ from inbox_app.core.store.models import (
     AttachmentBlob,
     AuditEvent,
     Case,
+    CsatSurvey,
     Customer,
     CustomerMerge,
     Draft,
@@ -225,6 +226,8 @@ class CustomerService:
             ids = [customer_id, *merged_ids]
             message_ids = list(s.scalars(select(Message.id).where(Message.customer_id.in_(ids))))
             words = _their_words(s, ids, message_ids)
+            # Their satisfaction answers hold their words (the comment): gone with the rest.
+            s.execute(delete(CsatSurvey).where(CsatSurvey.customer_id.in_(ids)))
             counts: dict[str, Any] = {"messages": len(message_ids)}
             if message_ids:
                 digests = set(

@@ -13,6 +13,7 @@ from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.ingest.records import CaseRec, ThreadRec
 from inbox_app.core.ingest.state import BatchState
 from inbox_app.core.vocab import CaseStatus, Priority
+from inbox_app.core.voice.csat_answers import CsatReader
 
 
 class CaseRules:
@@ -20,19 +21,32 @@ class CaseRules:
 
     def __init__(self, state: BatchState) -> None:
         self.state = state
+        self.csat = CsatReader(state.session)
+        # Satisfaction answers that leave their case resolved (by external ID).
+        self._kept: set[str] = set()
 
     def case_for(self, item: InboundItem, thread: ThreadRec) -> CaseRec | None:
         """The case a message files under, opened or woken by it when a customer wrote."""
         customer_reply = item.direction == "in" and not item.is_auto
         case = thread.case
-        if case is not None and case.status == CaseStatus.RESOLVED and customer_reply:
+        answer = (
+            self.csat.answer(item, case.id)
+            if case is not None and case.status == CaseStatus.RESOLVED and customer_reply
+            else None
+        )
+        if case is not None and answer is not None and not self.csat.reopens(answer):
+            self._kept.add(item.external_id)  # a satisfied answer: the case stays resolved
+        elif case is not None and case.status == CaseStatus.RESOLVED and customer_reply:
             resolved_at = case.resolved_at or utcnow()
             window = timedelta(days=self.state.settings.reopen_window_days)
             at = aware(item.sent_at) or utcnow()
             if at - resolved_at <= window:
                 case.set("status", CaseStatus.OPEN)
                 case.set("resolved_at", None)
-                self.state.audits.append(("case.reopened", case, {"by_message": item.external_id}))
+                why: dict[str, Any] = {"by_message": item.external_id}
+                if answer is not None:
+                    why["satisfaction"] = answer.score  # a low score reopens, with its comment
+                self.state.audits.append(("case.reopened", case, why))
                 # A reopened case is a new segment for the clocks and the reports.
                 self.state.case_events.append(
                     (case, "status", at, {"from": CaseStatus.RESOLVED, "to": "open"})
@@ -80,6 +94,8 @@ class CaseRules:
         self.state.touched_cases[id(case)] = case
         if sent_at > (case.last_message_at or sent_at):
             case.set("last_message_at", sent_at)
+        if item.external_id in self._kept:
+            return  # a satisfaction answer kept resolved: nobody is waiting for an agent
         if item.direction == "in" and not item.is_auto:
             if case.waiting_since is None:
                 case.set("waiting_since", sent_at)

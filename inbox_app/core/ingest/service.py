@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.base import Batch
 from inbox_app.core.clock import utcnow
-from inbox_app.core.events import CasesChanged, EventBus, MessagesAdded, MessagesChanged
+from inbox_app.core.events import CasesChanged, EventBus, MessagesAdded, MessagesChanged, SatisfactionLow
 from inbox_app.core.ingest.quarantine import RawParser, item_from_record, record_item
 from inbox_app.core.ingest.records import Account, IngestError, IngestResult
 from inbox_app.core.ingest.writer import BatchWriter
@@ -27,6 +27,7 @@ from inbox_app.core.store.models import (
     QuarantineItem,
 )
 from inbox_app.core.store.settings import StoreSettings
+from inbox_app.core.voice.csat import LOW
 
 if TYPE_CHECKING:
     from inbox_app.core.ingest.quarantine import QuarantineRow
@@ -132,6 +133,9 @@ class IngestService:
             self._bus.publish(MessagesChanged(tuple(result.changed_message_ids)))
         if result.case_ids:
             self._bus.publish(CasesChanged(tuple(sorted(result.case_ids))))
+        low = tuple(sorted({a["case_id"] for a in result.csat_answers if a["score"] <= LOW}))
+        if low:
+            self._bus.publish(SatisfactionLow(low))
 
 
 def _reason(exc: Exception) -> str:

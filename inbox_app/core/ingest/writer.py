@@ -79,6 +79,7 @@ class BatchWriter:
                     record_item(st.session, st.account.id, item, item.reason)
                     st.result.quarantined += 1
         self.sql.flush()
+        st.result.csat_answers += self.cases.csat.record(st.account.id)
         st.result.customer_ids |= st.customer_ids
         touched = {c.id for c in st.touched_cases.values() if c.id is not None}
         st.result.case_ids |= touched

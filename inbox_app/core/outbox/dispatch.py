@@ -176,6 +176,7 @@ class OutboxDispatcher:
             references=tuple(refs),
             attachments=attachments,
             sender_name=msg.sender,
+            choices=tuple(str(c) for c in (msg.meta or {}).get("choices") or ()),
         )
         progress = tuple((msg.meta or {}).get("sent_parts") or ())
         return Claimed(msg.id, account.id, reply, msg.attempts, uncertain, progress)
@@ -186,7 +187,8 @@ class OutboxDispatcher:
             assert msg is not None
             msg.delivery, msg.error = Delivery.SENT, None
             msg.external_id = result.external_id[:500]
-            if msg.case_id:
+            # An automatic message (a satisfaction question) is not an agent's answer.
+            if msg.case_id and not msg.is_auto:
                 case = s.get(Case, msg.case_id)
                 if case is not None:
                     case.waiting_since = None

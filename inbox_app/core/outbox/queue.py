@@ -169,6 +169,8 @@ class OutboxService:
         agent: Agent | None,
         now: datetime,
         files: tuple[AttachmentData, ...] = (),
+        *,
+        meta: dict[str, Any] | None = None,
     ) -> Message:
         account = self._pick_account(s, case, account_name)
         if not account.enabled:
@@ -210,6 +212,10 @@ class OutboxService:
             idempotency_key=key,
             attempts=0,
             next_attempt_at=now,
+            # Only automatic messages (meta given) are marked so; written with the row, as a
+            # team-mode login that may add messages may not change these columns after.
+            is_auto=meta is not None,
+            meta=meta or None,
         )
         s.add(msg)
         s.flush()
@@ -226,6 +232,15 @@ class OutboxService:
         # A reply some rule holds for a lead waits instead (core/approvals.py).
         hold_if_ruled(s, msg, account, agent, public=caps.public if caps is not None else None)
         return msg
+
+    def queue_auto(
+        self, s: Session, case: Case, text: str, account_name: str, *, meta: dict[str, Any]
+    ) -> Message:
+        """Queue an automatic message (a satisfaction question) inside the caller's
+        transaction, so that it and what it belongs to are stored together or not at all.
+        It is no agent's reply: no author, marked automatic. The caller publishes."""
+        # The case's place in the lists stays where the agents' work left it.
+        return self._queue(s, case, text, None, account_name, None, utcnow(), meta=meta)
 
     def _pick_account(self, s: Session, case: Case, name: str | None) -> ChannelAccount:
         if name:

@@ -55,6 +55,11 @@ class Team(Base):
     # how many open cases each of its agents may hold (None: no limit).
     assign_mode: Mapped[str] = mapped_column(String(20), default=AssignMode.OFF, server_default="off")
     capacity: Mapped[int | None]
+    # Satisfaction surveys (core/voice/csat_ask.py): asked csat_delay seconds after a case
+    # is resolved, never twice to a customer within csat_every seconds. Off by default.
+    csat_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql_text("false"))
+    csat_delay: Mapped[int] = mapped_column(Integer, default=3600, server_default="3600")
+    csat_every: Mapped[int] = mapped_column(Integer, default=30 * 86400, server_default="2592000")
 
 
 class Agent(Base):
@@ -429,3 +434,26 @@ class CaseEvent(Base):
     actor_agent_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("agents.id", ondelete="SET NULL"))
     message_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("messages.id", ondelete="SET NULL"))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+class CsatSurvey(Base):
+    """One satisfaction question asked about a case (once per case) and its answer."""
+
+    __tablename__ = "csat_surveys"
+    __table_args__ = (
+        Index("ix_csat_surveys_customer_asked", "customer_id", "asked_at"),
+        Index("ix_csat_surveys_asked", "asked_at"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    # The agent and team who had the case when the customer was asked.
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id", ondelete="SET NULL"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(20))  # the account's kind: email, telegram, matrix
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("channel_accounts.id", ondelete="SET NULL"))
+    language: Mapped[str] = mapped_column(String(5))
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    asked_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None]
+    score: Mapped[int | None]
+    comment: Mapped[str | None] = mapped_column(Text)
+    answer_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))

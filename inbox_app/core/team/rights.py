@@ -112,6 +112,8 @@ _MESSAGE_SYNC = (
     "attempts",
     "next_attempt_at",
 )
+# Reading a satisfaction answer (core/voice/csat_answers.py); erasing a customer blanks comments.
+_CSAT_ANSWER = ("answered_at", "score", "comment", "answer_message_id")
 # The sync status and cursor of an account; its name, kind and settings are the admin's.
 SYNC_STATUS = ("status", "last_error", "last_sync_at", "cursor", "progress_done", "progress_total")
 
@@ -191,6 +193,11 @@ RIGHTS: dict[str, dict[str, Rights]] = {
         Role.ADMIN: ALL,
         WORKER: READ,
     },
+    # Satisfaction surveys (core/voice/): asked by whichever process runs the passes (the
+    # worker, a window that syncs), answered when a reply is stored; only admins remove them.
+    "csat_surveys": _work(
+        Rights(read=True, add=True, change=_CSAT_ANSWER), Rights(read=True, add=True, change=_CSAT_ANSWER)
+    ),
     # Each agent's own work in progress.
     "drafts": _work(ALL, NONE),
     "saved_searches": _work(ALL, NONE),

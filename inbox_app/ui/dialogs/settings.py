@@ -31,6 +31,7 @@ from inbox_app.core.vocab import Channel, Role
 from inbox_app.ui import labels
 from inbox_app.ui.dialogs.accounts_tab import AccountsTab
 from inbox_app.ui.dialogs.team_assign import TeamAssignForm
+from inbox_app.ui.dialogs.team_csat import TeamCsatForm
 from inbox_app.ui.workspace import Workspace
 
 # The channels a template has variants for (a call and a note are no reply).
@@ -162,6 +163,8 @@ class TeamsTab(QWidget):
         layout.addLayout(form)
         self.assignment = TeamAssignForm(ws, self)
         layout.addWidget(self.assignment)
+        self.satisfaction = TeamCsatForm(ws, self)
+        layout.addWidget(self.satisfaction)
         self.result = QLabel(self)
         self.result.setWordWrap(True)
         layout.addWidget(self.result)
@@ -171,6 +174,8 @@ class TeamsTab(QWidget):
         self.rename.clicked.connect(self._rename)
         self.assignment.saved.connect(lambda words: self._done(words, self._current_id()))
         self.assignment.failed.connect(self.result.setText)
+        self.satisfaction.saved.connect(lambda words: self._done(words, self._current_id()))
+        self.satisfaction.failed.connect(self.result.setText)
         self.refresh()
 
     def _current_id(self) -> int:
@@ -193,6 +198,7 @@ class TeamsTab(QWidget):
 
     def _fill(self, teams: list[tuple[int, str, list[str]]], select: int | None) -> None:
         self.assignment.show_team(None)
+        self.satisfaction.show_team(None)
         self.list.clear()
         for tid, name, members in teams:
             text = f"{name}: {', '.join(members)}" if members else name
@@ -208,6 +214,7 @@ class TeamsTab(QWidget):
         if item is not None:
             self.name.setText(item.data(Qt.ItemDataRole.UserRole)[1])
         self.assignment.show_team(self._rows.get(self._current_id()) if item is not None else None)
+        self.satisfaction.show_team(self._rows.get(self._current_id()) if item is not None else None)
 
     def _add(self) -> None:
         self._ws.call(
