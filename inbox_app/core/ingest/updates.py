@@ -18,7 +18,8 @@ from inbox_app.core.ingest.cases import first_line
 from inbox_app.core.ingest.quarantine import already_quarantined, record_item
 from inbox_app.core.ingest.state import BatchState
 from inbox_app.core.store.models import Case, Message
-from inbox_app.core.vocab import CaseStatus
+from inbox_app.core.vocab import CaseStatus, Direction
+from inbox_app.core.voice.tone import tone_of
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,15 @@ class MessageUpdates:
         st = self.state
         s, account_id = st.session, st.account.id
         row = s.execute(
-            select(Message.id, Message.text, Message.meta, Message.case_id, Message.subject).where(
+            select(
+                Message.id,
+                Message.text,
+                Message.meta,
+                Message.case_id,
+                Message.subject,
+                Message.direction,
+                Message.customer_id,
+            ).where(
                 Message.account_id == account_id,
                 Message.external_id == item.target_external_id,
             )
@@ -61,6 +70,8 @@ class MessageUpdates:
             meta["edited"] = True
             meta["edited_at"] = (item.at or utcnow()).isoformat()
             values.update(text=item.text or "", meta=meta)
+            if row.direction == Direction.IN:
+                values["tone"] = tone_of(item.text)
             if item.html is not None:
                 values["html"] = item.html
         else:
@@ -71,7 +82,7 @@ class MessageUpdates:
             )
             meta["redacted"] = True
             meta["redaction_reason"] = item.reason
-            values.update(text="", html=None, meta=meta)
+            values.update(text="", html=None, meta=meta, tone=None)
         s.execute(update(Message).where(Message.id == row.id).values(**values))
         if row.case_id and not row.subject:
             self._retitle_case(row.case_id, row.text, values["text"])
@@ -79,6 +90,7 @@ class MessageUpdates:
             self._reopen_for_lower_rating(row.case_id, row.id)
         st.result.updated += 1
         st.result.changed_message_ids.append(row.id)
+        st.result.customer_ids.add(row.customer_id)  # its tone or stars count in the at-risk score
         if row.case_id:
             st.result.case_ids.add(row.case_id)
 
@@ -136,6 +148,7 @@ class MessageUpdates:
         st.session.execute(update(Message).where(Message.id == row.id).values(meta=meta or None))
         st.result.updated += 1
         st.result.changed_message_ids.append(row.id)
+        st.result.customer_ids.add(row.customer_id)  # its tone or stars count in the at-risk score
 
 
 def _fewer_stars(before: Any, after: Any) -> bool:

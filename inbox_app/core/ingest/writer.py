@@ -34,6 +34,7 @@ from inbox_app.core.ingest.updates import MessageUpdates
 from inbox_app.core.store.models import Message
 from inbox_app.core.store.settings import StoreSettings
 from inbox_app.core.vocab import Delivery, Direction, IdentityKind
+from inbox_app.core.voice.tone import tone_of
 
 # An outbound message the channel shows again is ours if it is still on its way.
 _ON_ITS_WAY = (Delivery.QUEUED, Delivery.SENDING)
@@ -129,6 +130,8 @@ class BatchWriter:
             "attempts": 0,
             "in_reply_to": item.in_reply_to,
             "meta": dict(item.meta) or None,
+            # Computed here, in memory, so the batch stays a few multi-row statements.
+            "tone": tone_of(item.text) if item.direction == "in" and not item.is_auto else None,
         }
         st.pending.append((row, item, thread, case))
         st.seen_external.add(item.external_id)

@@ -122,6 +122,14 @@ RIGHTS: dict[str, dict[str, Rights]] = {
     "store_settings": _work(READ, READ),
     # Business-hours calendars: admins change them (core/hours_store.py); SLA clocks read them.
     "calendars": _work(READ, READ),
+    # The at-risk score is recomputed by whoever changes what it is made of: the worker's
+    # ingest, an agent's case change; an agent's "not at risk" mutes it (core/voice/risk_store.py).
+    "customer_risk": _work(
+        Rights(read=True, add=True, change=True), Rights(read=True, add=True, change=True)
+    ),
+    "customer_risk_days": _work(
+        Rights(read=True, add=True, change=True), Rights(read=True, add=True, change=True)
+    ),
     "templates": {Role.AGENT: READ, Role.LEAD: ALL, Role.ADMIN: ALL, WORKER: NONE},
     # The trail is append-only: only admins change it (erasing a customer's words).
     # Agents also read who did what to which object when (not the details): a case refused

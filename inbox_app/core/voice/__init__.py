@@ -1,0 +1,1 @@
+"""Customer voice: satisfaction, tone and the at-risk score."""
