@@ -7,12 +7,8 @@ length, and needs nothing downloaded.
 
 from __future__ import annotations
 
-import re
-
 IT = "it"
 EN = "en"
-
-_WORD = re.compile(r"[a-zà-ÿ']+")
 
 _IT_WORDS = """
     il lo la i gli le un una uno di da in con su per tra fra e ed o ma che chi non mi ti si ci vi
@@ -32,26 +28,22 @@ _EN_WORDS = """
 """
 _IT = frozenset(_IT_WORDS.split())
 _EN = frozenset(_EN_WORDS.split())
+# The same, as tone_it.tokens_of spells them: "perché" -> "perche", "don't" -> "don", "t".
+_FOLD = str.maketrans("àáèéìíòóùú", "aaeeiioouu")
+_IT_FOLDED = frozenset(w.translate(_FOLD) for w in _IT if "'" not in w)
+_EN_FOLDED = frozenset(w for w in _EN if "'" not in w) - _IT_FOLDED
 
 
 def detect_language(text: str) -> str:
     """ "it" or "en": the language whose common words the text uses more (English on a tie:
     VADER also reads emoji and the bare punctuation such messages are made of)."""
-    it, en = language_counts(text)
+    from inbox_app.core.voice.tone_it import tokens_of
+
+    it, en = counts_in(tokens_of(text[:600]))
     return IT if it > en else EN
 
 
-def language_counts(text: str) -> tuple[int, int]:
-    """How many common Italian and English words ``text`` has (its first 600 characters)."""
-    it = en = 0
-    for word in _WORD.findall(text[:600].lower()):
-        if word in _IT:
-            it += 1
-        elif word in _EN:
-            en += 1
-        elif "'" in word:
-            # l'ordine, dell'app, un po': an Italian elision; don't, it's are in the list above.
-            head = word.split("'", 1)[0]
-            if head in ("l", "dell", "nell", "all", "dall", "sull", "un", "po", "c", "d", "m", "t", "s"):
-                it += 1
-    return it, en
+def counts_in(tokens: list[str]) -> tuple[int, int]:
+    """How many of ``tokens`` (lower case, accents off, no apostrophes: tone_it.tokens_of)
+    are common Italian and common English words."""
+    return sum(map(_IT_FOLDED.__contains__, tokens)), sum(map(_EN_FOLDED.__contains__, tokens))

@@ -121,3 +121,16 @@ def test_scores_stay_in_range() -> None:
     for text in ("PESSIMO PESSIMO PESSIMO!!!!!!! vergognoso schifo truffa", "ottimo " * 300, "x" * 10_000):
         tone = tone_of(text)
         assert tone is None or -1.0 <= tone <= 1.0
+
+
+def test_the_quick_vader_call_gives_vader_s_own_score() -> None:
+    from inbox_app.core.voice.tone import _vader, _vader_compound
+
+    texts = [r["text"] for r in _rows("tone_labelled.jsonl")] + [
+        "great 😀 service",
+        "no idea",
+        "kind of ok",
+        "",
+    ]
+    for text in texts:
+        assert _vader_compound(text) == _vader().polarity_scores(text)["compound"], text
