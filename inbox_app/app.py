@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from inbox_app.core.ingest.service import IngestService
     from inbox_app.core.outbox.queue import OutboxService
     from inbox_app.core.setup import AccountSetup
+    from inbox_app.core.voice.risk_service import RiskService
 
 
 class _Connectors(Mapping[str, "ConnectorClass"]):
@@ -132,6 +133,15 @@ class Services:
 
             self.extra["hours"] = HoursService(self.factory)
         return self.extra["hours"]  # type: ignore[no-any-return]
+
+    @property
+    def risk(self) -> RiskService:
+        """The at-risk score per customer: its factors, the customers at risk, "not at risk"."""
+        if "risk" not in self.extra:
+            from inbox_app.core.voice.risk_service import RiskService
+
+            self.extra["risk"] = RiskService(self.factory, self.bus)
+        return self.extra["risk"]  # type: ignore[no-any-return]
 
     def supervisor(self):  # type: ignore[no-untyped-def]
         from inbox_app.sync.supervisor import Supervisor

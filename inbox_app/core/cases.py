@@ -13,6 +13,7 @@ from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.events import CasesChanged, EventBus, MessagesChanged
 from inbox_app.core.store.models import Agent, Case, Message, Team, Thread
 from inbox_app.core.vocab import CaseStatus, Priority
+from inbox_app.core.voice import risk_store
 
 PRIORITIES = tuple(Priority)
 STATUSES = tuple(CaseStatus)
@@ -154,6 +155,8 @@ class CaseService:
                 status=status,
                 before={k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in before.items()},
             )
+            # Reopened, resolved, no longer waiting: the customer's at-risk score moves.
+            risk_store.recompute_quietly(s, [case.customer_id])
         self._done(case_id)
         return before
 
@@ -192,6 +195,8 @@ class CaseService:
             for key, value in before.items():
                 setattr(case, key, value)
             audit.record(s, actor, "case.undo", "case", case_id, fields=sorted(before))
+            if "status" in before:
+                risk_store.recompute_quietly(s, [case.customer_id])
         self._done(case_id)
 
     def wake_snoozed(self) -> list[int]:

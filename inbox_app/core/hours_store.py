@@ -110,12 +110,14 @@ class HoursService:
     def calendar(self, name: str) -> Calendar:
         """The engine for the calendar called ``name`` (what SLA clocks count with)."""
         with self._factory() as s:
-            row = _get(s, name)
-            days = {
-                DAY_NAMES.index(d): parse_day(f"{d}={','.join(spans)}")[1] for d, spans in row.days.items()
-            }
-            extra = frozenset(date.fromisoformat(d) for d in row.extra_holidays)
-            return Calendar(row.name, row.timezone, days, row.holidays_region, extra)
+            return engine_of(_get(s, name))
+
+
+def engine_of(row: CalendarRow) -> Calendar:
+    """The business-hours engine of a stored calendar."""
+    days = {DAY_NAMES.index(d): parse_day(f"{d}={','.join(spans)}")[1] for d, spans in row.days.items()}
+    extra = frozenset(date.fromisoformat(d) for d in row.extra_holidays)
+    return Calendar(row.name, row.timezone, days, row.holidays_region, extra)
 
 
 def _admin_only(s: Session, actor: str | None) -> None:

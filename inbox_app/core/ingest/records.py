@@ -38,6 +38,8 @@ class IngestResult:
     case_ids: set[int] = field(default_factory=set)
     customer_ids: set[int] = field(default_factory=set)
     changed_message_ids: list[int] = field(default_factory=list)
+    #: Customers who wrote something new: it lifts an agent's "not at risk" (core/voice).
+    woken_customer_ids: set[int] = field(default_factory=set)
 
     def add(self, other: IngestResult) -> None:
         self.fetched += other.fetched
@@ -49,6 +51,7 @@ class IngestResult:
         self.case_ids |= other.case_ids
         self.customer_ids |= other.customer_ids
         self.changed_message_ids += other.changed_message_ids
+        self.woken_customer_ids |= other.woken_customer_ids
 
 
 @dataclass

@@ -148,7 +148,6 @@ class MessageUpdates:
         st.session.execute(update(Message).where(Message.id == row.id).values(meta=meta or None))
         st.result.updated += 1
         st.result.changed_message_ids.append(row.id)
-        st.result.customer_ids.add(row.customer_id)  # its tone or stars count in the at-risk score
 
 
 def _fewer_stars(before: Any, after: Any) -> bool:

@@ -142,6 +142,8 @@ class BatchWriter:
         if case is not None:
             self.cases.touch_case(case, item, sent_at)
         st.customer_ids.add(thread.customer_id)
+        if item.direction == "in" and not item.is_auto:
+            st.result.woken_customer_ids.add(thread.customer_id)
 
     def _match_outbox(self, item: InboundItem) -> bool:
         """Our own reply seen again (a chat echo, the Sent folder): no second copy."""
