@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from inbox_app.core.voice.csat_ask import CsatAsker
     from inbox_app.core.voice.csat_report import CsatReports
     from inbox_app.core.voice.csat_settings import CsatSettings
+    from inbox_app.core.voice.risk_service import RiskService
 
 
 class _Connectors(Mapping[str, "ConnectorClass"]):
@@ -155,6 +156,8 @@ class Services:
 
             self.extra["sla"] = SlaService(self.factory)
         return self.extra["sla"]  # type: ignore[no-any-return]
+
+    @property
     def csat_settings(self) -> CsatSettings:
         """A team's satisfaction questions: on or off, delay, period (admins)."""
         if "csat_settings" not in self.extra:
@@ -194,6 +197,15 @@ class Services:
         if "csat_loop" not in self.extra:
             self.extra["csat_loop"] = CsatLoop(self.csat_asker, self.bus)
         return self.extra["csat_loop"]
+
+    @property
+    def risk(self) -> RiskService:
+        """The at-risk score per customer: its factors, the customers at risk, "not at risk"."""
+        if "risk" not in self.extra:
+            from inbox_app.core.voice.risk_service import RiskService
+
+            self.extra["risk"] = RiskService(self.factory, self.bus)
+        return self.extra["risk"]  # type: ignore[no-any-return]
 
     def supervisor(self):  # type: ignore[no-untyped-def]
         from inbox_app.sync.supervisor import Supervisor

@@ -15,6 +15,7 @@ from inbox_app.core.service import clocks, events
 from inbox_app.core.service.events import Kind
 from inbox_app.core.store.models import Agent, Case, Message, Team, Thread
 from inbox_app.core.vocab import CaseStatus, Priority
+from inbox_app.core.voice import risk_store
 
 PRIORITIES = tuple(Priority)
 STATUSES = tuple(CaseStatus)
@@ -174,6 +175,8 @@ class CaseService:
             now = utcnow()
             events.status_change(s, case_id, str(before["status"]), status, now, _agent_id(s, actor))
             self._after(s, case_id, now)
+            # Reopened, resolved, no longer waiting: the customer's at-risk score moves.
+            risk_store.recompute_quietly(s, [case.customer_id])
         self._done(case_id)
         return before
 
@@ -219,6 +222,8 @@ class CaseService:
             events.change(s, case_id, Kind.ASSIGNED, was_assignee, case.assignee_id, now, who)
             events.change(s, case_id, Kind.TEAM, was_team, case.team_id, now, who)
             self._after(s, case_id, now)
+            if "status" in before:
+                risk_store.recompute_quietly(s, [case.customer_id])
         self._done(case_id)
 
     def wake_snoozed(self) -> list[int]:

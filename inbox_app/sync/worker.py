@@ -118,6 +118,8 @@ async def _housekeep(services: Services, supervisor: Supervisor, stop: asyncio.E
         breached = await asyncio.to_thread(services.sla.check_breaches)
         if breached:
             services.bus.publish(CasesChanged(tuple(breached)))
+        # Waiting grows with the clock alone: the at-risk scores of waiting customers follow it.
+        await asyncio.to_thread(services.risk.refresh_waiting)
     except Exception as exc:  # noqa: BLE001 - housekeeping never takes the worker down
         if unreachable(exc):
             await supervisor.database.ride_out(exc, stop)

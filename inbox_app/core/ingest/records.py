@@ -40,6 +40,8 @@ class IngestResult:
     changed_message_ids: list[int] = field(default_factory=list)
     # Satisfaction answers read: {"case_id", "score", "survey_id"} (core/voice/csat_answers.py).
     csat_answers: list[dict[str, Any]] = field(default_factory=list)
+    #: Customers who wrote something new: it lifts an agent's "not at risk" (core/voice).
+    woken_customer_ids: set[int] = field(default_factory=set)
 
     def add(self, other: IngestResult) -> None:
         self.fetched += other.fetched
@@ -52,6 +54,7 @@ class IngestResult:
         self.customer_ids |= other.customer_ids
         self.changed_message_ids += other.changed_message_ids
         self.csat_answers += other.csat_answers
+        self.woken_customer_ids |= other.woken_customer_ids
 
 
 @dataclass

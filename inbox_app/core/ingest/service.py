@@ -28,6 +28,7 @@ from inbox_app.core.store.models import (
 )
 from inbox_app.core.store.settings import StoreSettings
 from inbox_app.core.voice.csat import LOW
+from inbox_app.core.voice import risk_store
 
 if TYPE_CHECKING:
     from inbox_app.core.ingest.quarantine import QuarantineRow
@@ -69,6 +70,7 @@ class IngestService:
                             record_item(session, account.id, item, _reason(exc))
                         result.fetched += 1
                         result.quarantined += 1
+            _update_risk(session, result)
             row.cursor = batch.cursor
             row.last_sync_at = utcnow()
             if batch.progress is not None:
@@ -104,6 +106,7 @@ class IngestService:
             except Exception as exc:  # noqa: BLE001
                 record.reason = _reason(exc)
                 raise IngestError(f"still cannot store item {quarantine_id}: {record.reason}")
+            _update_risk(session, result)
             record.resolved_at = utcnow()
         self._publish(result)
         return result
@@ -136,6 +139,12 @@ class IngestService:
         low = tuple(sorted({a["case_id"] for a in result.csat_answers if a["score"] <= LOW}))
         if low:
             self._bus.publish(SatisfactionLow(low))
+
+
+def _update_risk(session: Session, result: IngestResult) -> None:
+    """The at-risk scores of the batch's customers, in the batch's transaction. A failure
+    here is logged and the batch is stored all the same: the next change recomputes."""
+    risk_store.recompute_quietly(session, result.customer_ids, woken=result.woken_customer_ids)
 
 
 def _reason(exc: Exception) -> str:

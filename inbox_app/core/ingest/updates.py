@@ -20,7 +20,8 @@ from inbox_app.core.ingest.quarantine import already_quarantined, record_item
 from inbox_app.core.ingest.state import BatchState
 from inbox_app.core.service import clocks, events
 from inbox_app.core.store.models import Case, Message
-from inbox_app.core.vocab import CaseStatus
+from inbox_app.core.vocab import CaseStatus, Direction
+from inbox_app.core.voice.tone import tone_of
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,15 @@ class MessageUpdates:
         st = self.state
         s, account_id = st.session, st.account.id
         row = s.execute(
-            select(Message.id, Message.text, Message.meta, Message.case_id, Message.subject).where(
+            select(
+                Message.id,
+                Message.text,
+                Message.meta,
+                Message.case_id,
+                Message.subject,
+                Message.direction,
+                Message.customer_id,
+            ).where(
                 Message.account_id == account_id,
                 Message.external_id == item.target_external_id,
             )
@@ -63,6 +72,8 @@ class MessageUpdates:
             meta["edited"] = True
             meta["edited_at"] = (item.at or utcnow()).isoformat()
             values.update(text=item.text or "", meta=meta)
+            if row.direction == Direction.IN:
+                values["tone"] = tone_of(item.text)
             if item.html is not None:
                 values["html"] = item.html
         else:
@@ -73,7 +84,7 @@ class MessageUpdates:
             )
             meta["redacted"] = True
             meta["redaction_reason"] = item.reason
-            values.update(text="", html=None, meta=meta)
+            values.update(text="", html=None, meta=meta, tone=None)
         s.execute(update(Message).where(Message.id == row.id).values(**values))
         if row.case_id and not row.subject:
             self._retitle_case(row.case_id, row.text, values["text"])
@@ -81,6 +92,7 @@ class MessageUpdates:
             self._reopen_for_lower_rating(row.case_id, row.id)
         st.result.updated += 1
         st.result.changed_message_ids.append(row.id)
+        st.result.customer_ids.add(row.customer_id)  # its tone or stars count in the at-risk score
         if row.case_id:
             st.result.case_ids.add(row.case_id)
 

@@ -35,6 +35,7 @@ from inbox_app.core.service import clocks
 from inbox_app.core.store.models import Message
 from inbox_app.core.store.settings import StoreSettings
 from inbox_app.core.vocab import Delivery, Direction, IdentityKind
+from inbox_app.core.voice.tone import tone_of
 
 # An outbound message the channel shows again is ours if it is still on its way.
 _ON_ITS_WAY = (Delivery.QUEUED, Delivery.SENDING)
@@ -134,6 +135,8 @@ class BatchWriter:
             "attempts": 0,
             "in_reply_to": item.in_reply_to,
             "meta": dict(item.meta) or None,
+            # Computed here, in memory, so the batch stays a few multi-row statements.
+            "tone": tone_of(item.text) if item.direction == "in" and not item.is_auto else None,
         }
         st.pending.append((row, item, thread, case))
         st.seen_external.add(item.external_id)
@@ -144,6 +147,8 @@ class BatchWriter:
         if case is not None:
             self.cases.touch_case(case, item, sent_at)
         st.customer_ids.add(thread.customer_id)
+        if item.direction == "in" and not item.is_auto:
+            st.result.woken_customer_ids.add(thread.customer_id)
 
     def _match_outbox(self, item: InboundItem) -> bool:
         """Our own reply seen again (a chat echo, the Sent folder): no second copy."""

@@ -6,13 +6,15 @@ ORM instances never leave ``inbox_app.core``: services hand plain rows
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -236,6 +238,9 @@ class Message(Base):
     # No metadata (most messages) is SQL NULL on every backend, not the JSON text
     # "null": smaller rows, and a long timeline decodes nothing for those messages.
     meta: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # The tone of a customer's message in [-1, 1] (core/voice/tone.py); None for replies,
+    # notes, and messages stored before tone was computed.
+    tone: Mapped[float | None] = mapped_column(Float)
 
 
 class AttachmentBlob(Base):
@@ -457,3 +462,32 @@ class CsatSurvey(Base):
     score: Mapped[int | None]
     comment: Mapped[str | None] = mapped_column(Text)
     answer_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+
+
+class CustomerRisk(Base):
+    """A customer's at-risk score (core/voice/risk.py) and the factors that make it up.
+
+    ``score`` is what lists sort and filter by: the computed score, or 0 while an agent's
+    "not at risk" holds (``muted_*``), which lasts until the customer writes again.
+    """
+
+    __tablename__ = "customer_risk"
+    __table_args__ = (Index("ix_customer_risk_score", "score", "customer_id"),)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    score: Mapped[int] = mapped_column(Integer)
+    computed_score: Mapped[int] = mapped_column(Integer)
+    # [{"name": "tone", "share": 40, "points": 18.5, "detail": "..."}], shares adding up to 100.
+    factors: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    muted_at: Mapped[datetime | None]
+    muted_by: Mapped[str | None] = mapped_column(String(200))
+    muted_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CustomerRiskDay(Base):
+    """A customer's at-risk score on each day it was computed: the 90-day trend."""
+
+    __tablename__ = "customer_risk_days"
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    score: Mapped[int] = mapped_column(Integer)

@@ -26,6 +26,12 @@ class StoreSettings:
     # A store for demonstrations or tests: the testing channel ("fake") is offered for new
     # accounts. The demo sets it; a real store never needs it.
     testing_channels: bool = False
+    # Customers whose at-risk score (core/voice/risk.py) is at least this are "at risk":
+    # the "At risk" view and `customers list --at-risk` list them.
+    risk_threshold: int = 60
+    # The business-hours calendar a customer's waiting is counted in for the at-risk score
+    # (core/hours_store.py); unset: the first calendar by name, or wall-clock time if none.
+    risk_calendar: str | None = None
 
     @classmethod
     def load(cls, session: Session) -> StoreSettings:

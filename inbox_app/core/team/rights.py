@@ -141,6 +141,14 @@ RIGHTS: dict[str, dict[str, Rights]] = {
     # The case history is append-only (a trigger refuses changes, migration 0010): everyone
     # who changes a case or files a message adds to it, and reads it for clocks and reports.
     "case_events": _work(Rights(read=True, add=True), Rights(read=True, add=True)),
+    # The at-risk score is recomputed by whoever changes what it is made of: the worker's
+    # ingest, an agent's case change; an agent's "not at risk" mutes it (core/voice/risk_store.py).
+    "customer_risk": _work(
+        Rights(read=True, add=True, change=True), Rights(read=True, add=True, change=True)
+    ),
+    "customer_risk_days": _work(
+        Rights(read=True, add=True, change=True), Rights(read=True, add=True, change=True)
+    ),
     "templates": {Role.AGENT: READ, Role.LEAD: ALL, Role.ADMIN: ALL, WORKER: NONE},
     # The trail is append-only: only admins change it (erasing a customer's words).
     # Agents also read who did what to which object when (not the details): a case refused

@@ -35,9 +35,9 @@ def _cli(url: str, *args: str) -> str:
 
 @pytest.mark.slow
 def test_old_store_upgrades_in_place_and_keeps_its_revision(old_store: str) -> None:
-    assert _cli(old_store, "db", "status").strip() == "schema 0007; newest 0011"
+    assert _cli(old_store, "db", "status").strip() == "schema 0007; newest 0012"
     _cli(old_store, "db", "upgrade")
-    assert _cli(old_store, "db", "status").strip() == "schema 0011; newest 0011"
+    assert _cli(old_store, "db", "status").strip() == "schema 0012; newest 0012"
 
 
 @pytest.mark.slow

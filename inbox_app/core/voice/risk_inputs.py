@@ -1,0 +1,140 @@
+"""What the at-risk factors are computed from, read for many customers in a few queries.
+
+Ingest calls this for the customers of every batch, so each input is one statement over
+all of them (in slices of 500 ids), through the indexes the store already has: messages
+by (customer, time), cases by customer, threads by customer, audit events by object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inbox_app.core.clock import aware
+from inbox_app.core.ingest.sql import chunks
+from inbox_app.core.store.models import AuditEvent, Case, Customer, Message, Thread
+from inbox_app.core.vocab import CaseStatus, Channel, Direction
+
+#: How far back reopened cases, reviews, repeat contacts and channel hopping are looked for.
+HISTORY = timedelta(days=90)
+#: The tone factor reads the customer's messages of the last 30 days only.
+TONE_HISTORY = timedelta(days=30)
+
+
+@dataclass
+class Inputs:
+    """One customer's plain values for risk_factors."""
+
+    tones: list[float] = field(default_factory=list)  # newest first
+    stars: list[int] = field(default_factory=list)
+    waiting_since: datetime | None = None
+    waiting_case: int | None = None
+    reopened: int = 0
+    contacts: list[tuple[datetime, str]] = field(default_factory=list)  # (opened, channel), oldest first
+    cases: list[tuple[datetime, datetime | None]] = field(default_factory=list)  # (opened, resolved)
+
+
+def live_customers(s: Session, ids: Iterable[int]) -> set[int]:
+    """Those of ``ids`` that are customers of their own (not merged away, not erased)."""
+    out: set[int] = set()
+    for part in chunks(set(ids)):
+        out.update(
+            s.scalars(
+                select(Customer.id).where(
+                    Customer.id.in_(part), Customer.merged_into_id.is_(None), Customer.erased_at.is_(None)
+                )
+            )
+        )
+    return out
+
+
+def read_inputs(s: Session, ids: set[int], now: datetime) -> dict[int, Inputs]:
+    found = {i: Inputs() for i in ids}
+    since, tone_since = now - HISTORY, now - TONE_HISTORY
+    for part in chunks(ids):
+        for customer_id, tone in s.execute(
+            select(Message.customer_id, Message.tone)
+            .where(
+                Message.customer_id.in_(part),
+                Message.sent_at >= tone_since,
+                Message.direction == Direction.IN,
+                Message.tone.is_not(None),
+            )
+            .order_by(Message.customer_id, Message.sent_at.desc(), Message.id.desc())
+        ):
+            tones = found[customer_id].tones
+            if tone is not None and len(tones) < 5:
+                tones.append(tone)
+        for customer_id, meta in s.execute(
+            select(Message.customer_id, Message.meta).where(
+                Message.customer_id.in_(part),
+                Message.sent_at >= since,
+                Message.channel == Channel.REVIEW,
+                Message.direction == Direction.IN,
+            )
+        ):
+            stars = (meta or {}).get("stars")
+            if isinstance(stars, int):
+                found[customer_id].stars.append(stars)
+        _cases(s, part, found, since)
+    return found
+
+
+def _cases(s: Session, part: list[int], found: dict[int, Inputs], since: datetime) -> None:
+    rows = s.execute(
+        select(Case.id, Case.customer_id, Case.status, Case.opened_at, Case.resolved_at, Case.waiting_since)
+        .where(Case.customer_id.in_(part))
+        .where((Case.status != CaseStatus.RESOLVED) | (Case.opened_at >= since) | (Case.resolved_at >= since))
+        .order_by(Case.opened_at, Case.id)
+    ).all()
+    if not rows:
+        return
+    channel_of: dict[int, str] = {}
+    for case_id, channel in s.execute(
+        select(Thread.case_id, Thread.channel)
+        .where(Thread.customer_id.in_(part), Thread.case_id.is_not(None))
+        .order_by(Thread.created_at.desc())
+    ):
+        if case_id is not None:
+            channel_of[case_id] = channel  # the oldest thread's channel is written last
+    for row in rows:
+        inputs = found[row.customer_id]
+        opened, resolved = aware(row.opened_at), aware(row.resolved_at)
+        assert opened is not None
+        if opened >= since:
+            inputs.cases.append((opened, resolved))
+            if row.id in channel_of:
+                inputs.contacts.append((opened, channel_of[row.id]))
+        waiting = aware(row.waiting_since)
+        open_and_waiting = row.status == CaseStatus.OPEN and waiting is not None
+        if open_and_waiting and (inputs.waiting_since is None or waiting < inputs.waiting_since):
+            inputs.waiting_since, inputs.waiting_case = waiting, row.id
+    _reopened(s, rows, found, since)
+
+
+def _reopened(s: Session, rows: Sequence[Any], found: dict[int, Inputs], since: datetime) -> None:
+    """Reopenings: by the customer's message (ingest's "case.reopened") or by an agent
+    setting a resolved case open again ("case.status")."""
+    owner = {r.id: r.customer_id for r in rows}
+    for part in chunks(set(owner)):
+        for object_id, action, data in s.execute(
+            select(AuditEvent.object_id, AuditEvent.action, AuditEvent.data).where(
+                AuditEvent.object_type == "case",
+                AuditEvent.object_id.in_(part),
+                AuditEvent.action.in_(("case.reopened", "case.status")),
+                AuditEvent.at >= since,
+            )
+        ):
+            if action == "case.status":
+                before = (data or {}).get("before") or {}
+                if not (
+                    data.get("status") == CaseStatus.OPEN and before.get("status") == CaseStatus.RESOLVED
+                ):
+                    continue
+            if object_id in owner:
+                found[owner[object_id]].reopened += 1

@@ -1,0 +1,173 @@
+"""Keeping the at-risk scores: recomputed for the customers something happened to, in the
+same transaction as what happened (a stored batch, a case change), and muted by an agent.
+
+A score an agent marked "not at risk" stays at 0 (its factors kept, for the record) until
+the customer writes again: ingest passes the customers with a new message as ``woken``.
+Each recomputation also keeps the day's score for the 90-day trend.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from inbox_app.core import audit
+from inbox_app.core.clock import utcnow
+from inbox_app.core.hours import Calendar
+from inbox_app.core.ingest.sql import chunks
+from inbox_app.core.store.models import Calendar as CalendarRow
+from inbox_app.core.store.models import CustomerRisk, CustomerRiskDay
+from inbox_app.core.store.settings import StoreSettings
+from inbox_app.core.voice import risk_factors as rf
+from inbox_app.core.voice.risk import Risk, combine
+from inbox_app.core.voice.risk_inputs import Inputs, live_customers, read_inputs
+
+logger = logging.getLogger(__name__)
+
+
+def recompute(
+    s: Session,
+    customer_ids: Iterable[int],
+    *,
+    woken: Iterable[int] = (),
+    now: datetime | None = None,
+) -> dict[int, Risk]:
+    """Compute and store the score of each of ``customer_ids``; returns the new scores.
+
+    ``woken``: customers who wrote something new, which lifts an agent's "not at risk".
+    """
+    ids = set(customer_ids)
+    if not ids:
+        return {}
+    now = now or utcnow()
+    alive = live_customers(s, ids)
+    gone = ids - alive
+    if gone:
+        for part in chunks(gone):
+            s.execute(delete(CustomerRisk).where(CustomerRisk.customer_id.in_(part)))
+    if not alive:
+        return {}
+    calendar = business_calendar(s)
+    inputs = read_inputs(s, alive, now)
+    risks = {cid: score_of(inputs[cid], now, calendar) for cid in alive}
+    muted = _muted(s, alive)
+    woken = set(woken)
+    rows = []
+    for cid, risk in risks.items():
+        mute = muted.get(cid)
+        if mute is not None and cid in woken:
+            audit.record(s, None, "customer.risk_unmuted", "customer", cid, reason="new message")
+            mute = None
+        rows.append(
+            {
+                "customer_id": cid,
+                "score": 0 if mute else risk.score,
+                "computed_score": risk.score,
+                "factors": [dict(f) for f in risk.factors],
+                "updated_at": now,
+                "muted_at": mute["muted_at"] if mute else None,
+                "muted_by": mute["muted_by"] if mute else None,
+                "muted_reason": mute["muted_reason"] if mute else None,
+            }
+        )
+    _upsert(s, CustomerRisk, rows, ["customer_id"])
+    day = now.date()
+    _upsert(
+        s,
+        CustomerRiskDay,
+        [{"customer_id": r["customer_id"], "day": day, "score": r["score"]} for r in rows],
+        ["customer_id", "day"],
+    )
+    return risks
+
+
+def recompute_quietly(s: Session, customer_ids: Iterable[int], *, woken: Iterable[int] = ()) -> None:
+    """:func:`recompute` as a side effect of something more important (a stored batch, a case
+    change): a failure is logged, what it rode along with is kept, the next change recomputes."""
+    ids = set(customer_ids)
+    if not ids:
+        return
+    try:
+        with s.begin_nested():
+            recompute(s, ids, woken=woken)
+    except Exception:  # noqa: BLE001 - the messages and the case matter more than their score
+        logger.exception("at-risk scores of %d customers not updated", len(ids))
+
+
+def score_of(inputs: Inputs, now: datetime, calendar: Calendar | None) -> Risk:
+    """The score of one customer from their inputs (the SLA and CSAT factors come with
+    the service-level and satisfaction parts: see risk_factors.sla_factor, csat_factor)."""
+    waited = None
+    if inputs.waiting_since is not None:
+        waited = calendar.measure(inputs.waiting_since, now) if calendar else now - inputs.waiting_since
+    return combine(
+        (
+            rf.tone_factor(inputs.tones),
+            rf.waiting_factor(waited, business=calendar is not None, case_id=inputs.waiting_case),
+            rf.reopened_factor(inputs.reopened),
+            rf.reviews_factor(inputs.stars),
+            rf.hopping_factor(inputs.contacts),
+            rf.repeat_factor(inputs.cases),
+        )
+    )
+
+
+def business_calendar(s: Session) -> Calendar | None:
+    """The calendar waiting is counted in: the one the ``risk_calendar`` setting names, else
+    the first by name; None (wall-clock time) when the store has no calendar."""
+    from inbox_app.core.hours_store import engine_of
+
+    name = StoreSettings.load(s).risk_calendar
+    query = select(CalendarRow).order_by(CalendarRow.name).limit(1)
+    if name:
+        query = select(CalendarRow).where(CalendarRow.name == name)
+    row = s.scalars(query).first()
+    return engine_of(row) if row is not None else None
+
+
+def mute(s: Session, customer_id: int, *, actor: str | None, reason: str) -> None:
+    """An agent's "not at risk": the score reads 0 until the customer writes again."""
+    row = s.get(CustomerRisk, customer_id)
+    now = utcnow()
+    if row is None:
+        recompute(s, [customer_id], now=now)
+        row = s.get(CustomerRisk, customer_id)
+    if row is None:
+        raise LookupError(customer_id)
+    before = row.computed_score
+    row.score, row.muted_at, row.muted_by, row.muted_reason = 0, now, actor, reason
+    day = s.get(CustomerRiskDay, (customer_id, now.date()))
+    if day is not None:
+        day.score = 0
+    audit.record(s, actor, "customer.risk_muted", "customer", customer_id, score=before, reason=reason)
+
+
+def _muted(s: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
+    out = {}
+    for part in chunks(ids):
+        for row in s.execute(
+            select(
+                CustomerRisk.customer_id,
+                CustomerRisk.muted_at,
+                CustomerRisk.muted_by,
+                CustomerRisk.muted_reason,
+            ).where(CustomerRisk.customer_id.in_(part), CustomerRisk.muted_at.is_not(None))
+        ):
+            out[row.customer_id] = row._asdict()
+    return out
+
+
+def _upsert(s: Session, model: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
+    if not rows:
+        return
+    module = postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = module.insert(model)
+    columns = [c for c in rows[0] if c not in keys]
+    stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in columns})
+    s.execute(stmt, rows)
