@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from inbox_app.core import audit
 from inbox_app.core.clock import utcnow
-from inbox_app.core.hours import Calendar
+from inbox_app.core.service.hours import Calendar
 from inbox_app.core.ingest.sql import chunks
 from inbox_app.core.store.models import Calendar as CalendarRow
 from inbox_app.core.store.models import CustomerRisk, CustomerRiskDay
@@ -121,7 +121,7 @@ def score_of(inputs: Inputs, now: datetime, calendar: Calendar | None) -> Risk:
 def business_calendar(s: Session) -> Calendar | None:
     """The calendar waiting is counted in: the one the ``risk_calendar`` setting names, else
     the first by name; None (wall-clock time) when the store has no calendar."""
-    from inbox_app.core.hours_store import engine_of
+    from inbox_app.core.service.hours_store import engine_of
 
     name = StoreSettings.load(s).risk_calendar
     query = select(CalendarRow).order_by(CalendarRow.name).limit(1)
