@@ -27,8 +27,8 @@ from inbox_app.core.store.models import (
     QuarantineItem,
 )
 from inbox_app.core.store.settings import StoreSettings
-from inbox_app.core.voice.csat import LOW
 from inbox_app.core.voice import risk_store
+from inbox_app.core.voice.csat import LOW
 
 if TYPE_CHECKING:
     from inbox_app.core.ingest.quarantine import QuarantineRow

@@ -390,7 +390,7 @@ class Approval(Base):
 
 
 class Calendar(Base):
-    """A named business-hours calendar (core/hours.py): time zone, each weekday's intervals
+    """A named business-hours calendar (core/service/hours.py): time zone, each weekday's intervals
     ({"mon": ["09:00-13:00", "14:00-18:00"]}), the holidays package's region ("IT", "IT-RM")
     and the dates an admin added (["2026-12-24"])."""
 

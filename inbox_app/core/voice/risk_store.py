@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from inbox_app.core import audit
 from inbox_app.core.clock import utcnow
-from inbox_app.core.service.hours import Calendar
 from inbox_app.core.ingest.sql import chunks
+from inbox_app.core.service.hours import Calendar
 from inbox_app.core.store.models import Calendar as CalendarRow
 from inbox_app.core.store.models import CustomerRisk, CustomerRiskDay
 from inbox_app.core.store.settings import StoreSettings
