@@ -439,6 +439,8 @@ class CaseEvent(Base):
     actor_agent_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("agents.id", ondelete="SET NULL"))
     message_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("messages.id", ondelete="SET NULL"))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+
+
 class CsatSurvey(Base):
     """One satisfaction question asked about a case (once per case) and its answer."""
 
