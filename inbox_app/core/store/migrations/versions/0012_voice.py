@@ -21,8 +21,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("messages") as batch:
-        batch.add_column(sa.Column("tone", sa.Float(), nullable=True))
+    # A plain ADD COLUMN: a batch rebuild would recreate ``messages`` without its search triggers.
+    op.add_column("messages", sa.Column("tone", sa.Float(), nullable=True))
     op.create_table(
         "customer_risk",
         sa.Column("customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -61,5 +61,5 @@ def downgrade() -> None:
     op.drop_table("customer_risk_days")
     op.drop_index("ix_customer_risk_score", table_name="customer_risk")
     op.drop_table("customer_risk")
-    with op.batch_alter_table("messages") as batch:
-        batch.drop_column("tone")
+    # SQLite drops a column in place (3.35+), keeping the search triggers a rebuild would lose.
+    op.execute("ALTER TABLE messages DROP COLUMN tone")
