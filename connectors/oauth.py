@@ -156,7 +156,7 @@ class Grant:
             return None
 
     def expires_soon(self, margin: float = REFRESH_MARGIN) -> bool:
-        return time.time() + margin >= self.expires_at
+        return self.expires_at != 0 and time.time() + margin >= self.expires_at
 
 
 def newer(a: Grant | None, b: Grant | None) -> Grant | None:
@@ -239,15 +239,16 @@ async def _token_call(config: OAuthConfig, form: dict[str, str], client_secret: 
 def _grant(
     payload: Mapping[str, Any], *, signed_in_at: float, before: Grant | None, secret: str | None
 ) -> Grant:
+    # No expires_in: a token that lasts until revoked (Mastodon's); 0 stands for "never".
     try:
-        lifetime = float(payload.get("expires_in") or 3600)
+        expires_at = time.time() + float(payload["expires_in"]) if payload.get("expires_in") else 0.0
     except (TypeError, ValueError):
-        lifetime = 3600.0
+        expires_at = time.time() + 3600.0
     return Grant(
         access_token=str(payload["access_token"]),
         # A provider may rotate the refresh token (Microsoft does) or keep the old one.
         refresh_token=str(payload.get("refresh_token") or (before.refresh_token if before else "")) or None,
-        expires_at=time.time() + lifetime,
+        expires_at=expires_at,
         signed_in_at=signed_in_at,
         identity=identity_of(payload) or (before.identity if before else None),
         client_secret=secret,
@@ -422,7 +423,7 @@ class SignIn:
             self.client_secret,
         )
         grant = _grant(payload, signed_in_at=signed_in_at, before=None, secret=self.client_secret)
-        if not grant.refresh_token:
+        if grant.expires_at and not grant.refresh_token:
             raise AuthError(
                 f"{self.config.title} signed in but gave no lasting sign-in (refresh token); check "
                 f"that setting {SCOPE!r} asks for offline access",

@@ -86,6 +86,8 @@ class EmailConnector(
     secret_help: ClassVar[str] = "the mailbox password (or an app password where the provider asks for one)"
     title: ClassVar[str] = "Email (IMAP and SMTP)"
     secret_label: ClassVar[str] = "Password"
+    #: Signing in with OAuth, the secret's field takes the client secret some providers give.
+    asks_client_secret: ClassVar[bool] = True
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = SCHEMA
 
     #: Messages per batch: big enough to amortise a round trip, small enough that a

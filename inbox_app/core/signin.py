@@ -16,7 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.base import ConnectorClass, SettingsError, SignsIn, validate_settings
+from connectors.base import (
+    ConnectorClass,
+    ConnectorError,
+    Identifies,
+    SettingsError,
+    SignsIn,
+    validate_settings,
+)
 from connectors.oauth import SignIn, SignInPlan, open_browser
 
 __all__ = ["AccountSignIn", "PendingSignIn", "SignedIn", "SignInError", "open_browser"]
@@ -37,9 +44,13 @@ class SignedIn:
 
 
 class PendingSignIn:
-    def __init__(self, flow: SignIn, plan: SignInPlan) -> None:
+    def __init__(
+        self, flow: SignIn, plan: SignInPlan, cls: ConnectorClass, settings: Mapping[str, Any]
+    ) -> None:
         self._flow = flow
         self._plan = plan
+        self._cls = cls
+        self._settings = {**settings, **plan.settings}
         self.url = flow.url
         self.provider = plan.config.title
 
@@ -47,7 +58,18 @@ class PendingSignIn:
         """Wait for the browser's redirect and exchange the code; the connector's typed
         errors (AuthError for a refused or cancelled sign-in) in words otherwise."""
         grant = await self._flow.finish(timeout)
-        return SignedIn(grant.to_secret(), grant.identity, dict(self._plan.settings))
+        secret, identity = grant.to_secret(), grant.identity
+        if identity is None:
+            # The provider did not say who signed in (no OpenID): the channel can (Mastodon).
+            connector = self._cls(self._settings, secret)
+            try:
+                if isinstance(connector, Identifies):
+                    identity = await connector.identify()
+            except ConnectorError:
+                identity = None  # signed in all the same; "Test connection" will say more
+            finally:
+                await connector.close()
+        return SignedIn(secret, identity, dict(self._plan.settings))
 
     def cancel(self) -> None:
         self._flow.close()
@@ -87,4 +109,4 @@ class AccountSignIn:
         except BaseException:
             flow.close()
             raise
-        return PendingSignIn(flow, plan)
+        return PendingSignIn(flow, plan, cls, clean)

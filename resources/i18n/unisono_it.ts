@@ -2039,6 +2039,10 @@ città: …</translation>
 <context>
     <name>ConnectorSettings</name>
     <message>
+        <source>none needed when you sign in with Mastodon; otherwise an access token from the account's Preferences &gt; Development, with the scopes read, write:statuses and write:media</source>
+        <translation>nessuno se accedi con Mastodon; altrimenti un token di accesso dalle Preferenze &gt; Sviluppo dell'account, con gli ambiti read, write:statuses e write:media</translation>
+    </message>
+    <message>
         <source>What the sign-in asks access to; known for Google and Microsoft.</source>
         <translation>A cosa l'accesso chiede di poter accedere; già noto per Google e Microsoft.</translation>
     </message>
@@ -2393,10 +2397,6 @@ città: …</translation>
     <message>
         <source>Access token</source>
         <translation>Token di accesso</translation>
-    </message>
-    <message>
-        <source>an access token from the account's Preferences &gt; Development, with the scopes read, write:statuses and write:media</source>
-        <translation>un token di accesso da Preferenze &gt; Sviluppo dell'account, con gli ambiti read, write:statuses e write:media</translation>
     </message>
     <message>
         <source>Server</source>

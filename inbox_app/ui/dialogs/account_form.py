@@ -314,7 +314,7 @@ class AccountForm(QWidget):
         # Signing in on the provider's page needs no password; the field then takes the
         # client secret some providers hand out with the client ID.
         name, help_text = self._secret_words
-        if provider is not None:
+        if self.asks_client_secret():
             name = self.tr("OAuth client secret")
             help_text = self.tr(
                 "Signing in needs no password here. Only if the provider gave you a client secret "
@@ -324,6 +324,11 @@ class AccountForm(QWidget):
         self.secret.setAccessibleName(name)
         self.secret_help.setText(help_text)
         self.secret_help.setVisible(bool(help_text))
+
+    def asks_client_secret(self) -> bool:
+        """Whether the secret's field now holds an OAuth client secret (email signing in
+        with OAuth), rather than the account's own password or token."""
+        return bool(getattr(self.cls, "asks_client_secret", False)) and self.sign_in_provider() is not None
 
     def start_sign_in(self) -> None:
         client_secret = (self.secret.text() or None) if self.secret is not None else None

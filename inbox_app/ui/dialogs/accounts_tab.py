@@ -289,13 +289,13 @@ class AccountsTab(QWidget):
         secret = (self.secret.text() or None) if self.secret is not None else None
         form = self.account_form
         signed = form.sign_in.result if form is not None else None
-        if form is not None and form.sign_in_provider() is not None:
+        if signed is not None:
+            secret = signed.secret
+            values.update(signed.settings)
+        elif form is not None and form.asks_client_secret():
             # The field held the OAuth client secret, which travels inside the grant.
             secret = None
-            if signed is not None:
-                secret = signed.secret
-                values.update(signed.settings)
-            elif self._current is None:
+            if self._current is None:
                 self.result.setText(
                     self.tr("Sign in first: press “{button}” and finish in your browser.").format(
                         button=form.sign_in.button.text()
