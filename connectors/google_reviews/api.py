@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from connectors.base import AuthError, SettingsError, TransientError
+from connectors.oauth import Grant
 
 from .errors import SCOPE, Call, error_for, token_error_for
 
@@ -45,7 +46,18 @@ class Credentials:
 
 
 def parse_secret(secret: str, client_id: str) -> Credentials:
-    """The refresh token and client secret in ``secret``; SettingsError (without them) if not."""
+    """The refresh token and client secret in ``secret``; SettingsError (without them) if not.
+
+    ``secret`` is what a sign-in with Google kept (connectors/oauth.py) or, for a worker
+    without a browser, Google's authorized-user JSON pasted by hand."""
+    grant = Grant.from_secret(secret)
+    if grant is not None:
+        if not grant.refresh_token or not grant.client_secret:
+            raise SettingsError(
+                "this sign-in has no lasting token or no client secret; type the OAuth client secret "
+                "and sign in with Google again"
+            )
+        return Credentials(grant.refresh_token, grant.client_secret)
     try:
         data = json.loads(secret)
     except ValueError:

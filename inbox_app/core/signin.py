@@ -38,9 +38,13 @@ class SignInError(Exception):
 
 @dataclass(frozen=True)
 class SignedIn:
+    """``choices``: settings the admin now picks from what the sign-in may reach (a Google
+    manager's locations), as (value, words) pairs by setting."""
+
     secret: str
     identity: str | None
     settings: Mapping[str, Any] = field(default_factory=dict)
+    choices: Mapping[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 class PendingSignIn:
@@ -69,7 +73,14 @@ class PendingSignIn:
                 identity = None  # signed in all the same; "Test connection" will say more
             finally:
                 await connector.close()
-        return SignedIn(secret, identity, dict(self._plan.settings))
+        choices: dict[str, list[tuple[str, str]]] = {}
+        lister = getattr(self._cls, "choices_after_sign_in", None)
+        if lister is not None:
+            try:
+                choices = dict(await lister(self._settings, secret))
+            except ConnectorError:
+                choices = {}  # signed in all the same; the admin types the setting instead
+        return SignedIn(secret, identity, dict(self._plan.settings), choices)
 
     def cancel(self) -> None:
         self._flow.close()

@@ -140,3 +140,52 @@ def test_a_withdrawn_sign_in_is_said_and_signing_in_again_mends_it(
     assert grant is not None and grant.refresh_token == provider.grants[-1].refresh_token != "rt-old"
     assert not tab.sign_in_again.isVisibleTo(dialog)
     shoot(qtbot, dialog, shots / f"oauth-4-signed-in-again-{lang}.png")
+
+
+def test_a_google_location_signs_in_and_is_picked_from_the_managers_list(
+    make_window, qtbot, services, provider, lang, shots
+) -> None:
+    from tests.emulators.google_reviews import GoogleReviewsEmulator
+
+    google = GoogleReviewsEmulator()
+    google.start()
+    try:
+        second = google.add_location(
+            "555", "777", title="Pizzeria Unisono", address=("Piazza Maggiore 2", "Bologna")
+        )
+        dialog, tab = open_new_account(make_window, qtbot, "google_reviews")
+        form = tab.account_form
+        tab.name.setText("trattoria")
+        form.more.click()
+        for key, value in {
+            "client_id": google.client_id,
+            "api_base": google.base_url,
+            "token_url": google.token_url,
+            "oauth_authorize_url": google.base_url + "/authorize",
+            "accounts_api": google.base_url,
+            "locations_api": google.base_url,
+        }.items():
+            form.set_value(key, value)
+        form.secret.setText(google.client_secret)
+        assert form.sign_in.button.text() == WORDS[lang]["button"]
+        form.sign_in.button.click()
+        qtbot.waitUntil(lambda: form.sign_in.choice.isVisibleTo(dialog), timeout=15000)
+        assert tab.result.text() == WORDS[lang]["signed"].replace("support@", "owner@")
+        choice = form.sign_in.choice
+        assert [choice.itemText(i) for i in range(choice.count())] == [
+            "Trattoria Unisono — Via Roma 1, Bologna",
+            "Pizzeria Unisono — Piazza Maggiore 2, Bologna",
+        ]
+        assert form.values()["location"] == google.location  # the first, until another is picked
+        choice.setCurrentIndex(1)
+        assert form.values()["location"] == second.name
+        tab.form_scroll.ensureWidgetVisible(form.sign_in)
+        assert_no_raw_key(dialog)
+        shoot(qtbot, dialog, shots / f"oauth-5-google-location-{lang}.png")
+        tab.save.click()
+        qtbot.waitUntil(lambda: tab.list.count() == 3, timeout=10000)
+        assert services.accounts.get("trattoria").settings["location"] == second.name
+        grant = Grant.from_secret(services.accounts.secret("trattoria"))
+        assert grant is not None and grant.client_secret == google.client_secret
+    finally:
+        google.stop()

@@ -58,7 +58,7 @@ SHIPPED: dict[str, tuple[set[type], dict[str, Any], str | None]] = {
         "token",
     ),
     "google_reviews": (
-        {ExplainsSecret, Polling, FindsSent},
+        {ExplainsSecret, Polling, FindsSent, SignsIn},
         {"location": "accounts/1/locations/2", "client_id": "c.apps.googleusercontent.com"},
         json.dumps({"refresh_token": "r", "client_secret": "s"}),
     ),

@@ -161,6 +161,7 @@ class AccountForm(QWidget):
         # OAuth sign-in, for the kinds and settings that use it (email with auth=oauth2).
         self.sign_in = SignInRow(ws, self)
         self.sign_in.button.clicked.connect(self.start_sign_in)
+        self.sign_in.picked.connect(self.set_value)
         self.main.addRow(self.sign_in)
         self.needs_sign_in_again = False
         advanced = [s for s in self.schema if s.advanced]
