@@ -47,6 +47,7 @@ from connectors.base import (
     SignsIn,
     TransientError,
     is_loopback_host,
+    network_step,
     size_words,
     validate_settings,
 )
@@ -184,11 +185,14 @@ class MastodonConnector(
                 method, f"{self.instance}{path}", params=params, json=body, headers=sent, files=files
             )
         except httpx.TimeoutException:
-            raise TransientError(f"the Mastodon instance at {self.instance} did not answer in time") from None
+            raise TransientError(
+                f"the Mastodon instance at {self.instance} did not answer in time", step="connect"
+            ) from None
         except httpx.TransportError as exc:
             raise TransientError(
                 f"cannot reach the Mastodon instance at {self.instance} "
-                f"({type(exc).__name__}: {self._redact(str(exc))})"
+                f"({type(exc).__name__}: {self._redact(str(exc))})",
+                step=network_step(exc),
             ) from None
         if reply.status_code >= 400:
             raise error_for(path, reply, self._redact)
@@ -281,7 +285,9 @@ class MastodonConnector(
         try:
             await self._whoami()
         except PermanentError as exc:
-            raise SettingsError(f"{self.instance} does not answer like a Mastodon server ({exc})") from None
+            raise SettingsError(
+                f"{self.instance} does not answer like a Mastodon server ({exc})", step="capability"
+            ) from None
         await self._instance()
 
     # ------------------------------------------------------------------ receive

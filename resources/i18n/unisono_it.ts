@@ -2582,6 +2582,10 @@ città: …</translation>
 <context>
     <name>AccountForm</name>
     <message>
+        <source>Sign in again; if it keeps failing, check the client ID under More settings.</source>
+        <translation>Accedi di nuovo; se continua a non riuscire, controlla l'ID client in Altre impostazioni.</translation>
+    </message>
+    <message>
         <source>Signing in needs no password here. Only if the provider gave you a client secret with the client ID, type it here.</source>
         <translation>Per accedere qui non serve la password. Solo se il provider ti ha dato un segreto client insieme all'ID client, scrivilo qui.</translation>
     </message>

@@ -26,6 +26,8 @@ WORDS = {
         "again": "Sign in again",
         "withdrawn": "Google no longer accepts this account's sign-in. Press “Sign in again” to resume syncing.",
         "saved": "Signed in as support@example.com. Saved.",
+        "test": "Connection failed: The sign-in was refused. Sign in again; if it keeps failing, check the "
+        "client ID under More settings.",
     },
     "it": {
         "button": "Accedi con Google",
@@ -34,6 +36,8 @@ WORDS = {
         "withdrawn": "Google non accetta più l'accesso di questo account. Premi «Accedi di nuovo» per riprendere "
         "la sincronizzazione.",
         "saved": "Accesso eseguito come support@example.com. Salvato.",
+        "test": "Connessione non riuscita: L'accesso è stato rifiutato. Accedi di nuovo; se continua a non "
+        "riuscire, controlla l'ID client in Altre impostazioni.",
     },
 }
 
@@ -111,7 +115,7 @@ def test_a_withdrawn_sign_in_is_said_and_signing_in_again_mends_it(
 ) -> None:
     from inbox_app.ui.dialogs.settings import SettingsDialog
 
-    old = Grant("at-old", "rt-old", expires_at=0, signed_in_at=1, identity="support@example.com")
+    old = Grant("at-old", "rt-old", expires_at=1, signed_in_at=1, identity="support@example.com")
     row = services.accounts.add("email", "gmail", gmail(provider), old.to_secret())
     services.accounts.set_status(
         row.id,
@@ -132,6 +136,9 @@ def test_a_withdrawn_sign_in_is_said_and_signing_in_again_mends_it(
     assert not form.sign_in.isVisibleTo(dialog)  # one "Sign in again", beside Save
     assert_no_raw_key(dialog)
     shoot(qtbot, dialog, shots / f"oauth-3-withdrawn-{lang}.png")
+    tab.test.click()  # the expired token is refreshed first: the provider refuses the grant
+    qtbot.waitUntil(lambda: WORDS[lang]["test"] in tab.result.text(), timeout=15000)
+    assert "Google no longer accepts this sign-in; sign in again" in tab.result.text()
     tab.sign_in_again.click()
     qtbot.waitUntil(lambda: tab.result.text() == WORDS[lang]["saved"], timeout=15000)
     account = services.accounts.get("gmail")

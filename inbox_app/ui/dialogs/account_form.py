@@ -95,9 +95,15 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("AccountForm", text)
 
 
-def failure_words(exc: BaseException, schema: tuple[SettingSpec, ...]) -> str:
+#: What to try when the sign-in failed for an account that signs in on the provider's page.
+SIGN_IN_AGAIN = QT_TRANSLATE_NOOP(
+    "AccountForm", "Sign in again; if it keeps failing, check the client ID under More settings."
+)
+
+
+def failure_words(exc: BaseException, schema: tuple[SettingSpec, ...], *, oauth: bool = False) -> str:
     """A failed check in words: the step that failed and what to try, then the detail with
-    settings named by their labels."""
+    settings named by their labels. ``oauth``: the account signs in on the provider's page."""
     detail = str(exc)
     for spec in schema:
         detail = detail.replace(f"'{spec.key}'", f"“{words(spec.label)}”").replace(
@@ -106,6 +112,8 @@ def failure_words(exc: BaseException, schema: tuple[SettingSpec, ...]) -> str:
     step = getattr(exc, "step", None)
     if step in STEPS:
         heading, hint = STEPS[step]
+        if step == "signin" and oauth:
+            hint = SIGN_IN_AGAIN
         return f"{_tr(str(heading))} {_tr(str(hint))}\n{detail}"
     return detail
 
@@ -333,7 +341,9 @@ class AccountForm(QWidget):
 
     def start_sign_in(self) -> None:
         client_secret = (self.secret.text() or None) if self.secret is not None else None
-        self.sign_in.run(self.kind, self.values(), client_secret, lambda exc: failure_words(exc, self.schema))
+        self.sign_in.run(
+            self.kind, self.values(), client_secret, lambda exc: failure_words(exc, self.schema, oauth=True)
+        )
 
     # ------------------------------------------------------------------ found settings
 

@@ -342,13 +342,16 @@ class AccountsTab(QWidget):
         self.result.setText(self.tr("Testing…"))
         supervisor = self._ws.services.supervisor()
         schema = self.account_form.schema if self.account_form is not None else ()
+        oauth = self.account_form is not None and self.account_form.sign_in_provider() is not None
 
         async def run() -> None:
             try:
                 await supervisor.check(self._current.name)  # type: ignore[union-attr]
             except Exception as exc:  # noqa: BLE001 - every failure is shown in words
                 self.result.setText(
-                    self.tr("Connection failed: {reason}").format(reason=failure_words(exc, schema))
+                    self.tr("Connection failed: {reason}").format(
+                        reason=failure_words(exc, schema, oauth=oauth)
+                    )
                 )
             else:
                 self.result.setText(self.tr("Connection works."))

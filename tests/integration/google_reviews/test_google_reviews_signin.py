@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
+from connectors.base import AuthError
 from connectors.google_reviews import GoogleReviewsConnector
 from connectors.oauth import Grant
 from inbox_app.core.signin import AccountSignIn
@@ -72,6 +74,21 @@ def test_signing_in_lists_the_managers_locations_and_reads_the_chosen_one(
     )
     assert SCOPE in emulator.refresh_tokens[grant.refresh_token or ""]
     assert [i.text for i in items] == ["★★★★★ Ottimo servizio"]
+
+    # The manager withdraws Unisono's access: said in words, the step is the sign-in.
+    emulator.revoke(grant.refresh_token or "")
+
+    async def check() -> None:
+        connector = GoogleReviewsConnector({**settings, "location": second.name}, done.secret)
+        try:
+            await connector.check()
+        finally:
+            await connector.close()
+
+    with pytest.raises(AuthError) as refused:
+        asyncio.run(check())
+    assert str(refused.value) == "Google no longer accepts this sign-in; sign in again"
+    assert refused.value.step == "signin"
 
 
 def test_accounts_add_google_reviews_with_oauth_takes_the_only_location(
