@@ -65,9 +65,16 @@ def _oauth_flags(p: argparse.ArgumentParser, *, again: bool = False) -> None:
 
 
 def run(args: argparse.Namespace, s: Services) -> int:
+    from connectors.oauth import CLIENT_SECRET
+
     actor, _ = acting(args, s)
     if args.action in ("add", "set") and args.no_browser and not args.oauth:
         raise CommandError("--no-browser goes with --oauth")
+    if args.action in ("add", "set") and any(p.startswith(f"{CLIENT_SECRET}=") for p in args.settings):
+        raise CommandError(
+            f"{CLIENT_SECRET} is a secret: give it on standard input with --secret-stdin (with --oauth), "
+            "so it goes to the keyring and never to the database or the shell's history"
+        )
     if args.action == "add" and args.oauth:
         from inbox_app.cli.signin import chosen, sign_in, signed_in_words
 
