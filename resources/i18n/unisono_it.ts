@@ -2582,6 +2582,10 @@ città: …</translation>
 <context>
     <name>AccountForm</name>
     <message>
+        <source>only if the provider gave you one; kept in the system keyring</source>
+        <translation>solo se il provider te ne ha dato uno; conservato nel portachiavi di sistema</translation>
+    </message>
+    <message>
         <source>Sign in again; if it keeps failing, check the client ID under More settings.</source>
         <translation>Accedi di nuovo; se continua a non riuscire, controlla l'ID client in Altre impostazioni.</translation>
     </message>

@@ -323,7 +323,9 @@ class AccountForm(QWidget):
         # Signing in on the provider's page needs no password; the field then takes the
         # client secret some providers hand out with the client ID.
         name, help_text = self._secret_words
+        placeholder = self.tr("kept in the system keyring; leave empty to keep")
         if self.asks_client_secret():
+            placeholder = self.tr("only if the provider gave you one; kept in the system keyring")
             name = self.tr("OAuth client secret")
             help_text = self.tr(
                 "Signing in needs no password here. Only if the provider gave you a client secret "
@@ -331,6 +333,7 @@ class AccountForm(QWidget):
             )
         self.secret_label.setText(name)
         self.secret.setAccessibleName(name)
+        self.secret.setPlaceholderText(placeholder)
         self.secret_help.setText(help_text)
         self.secret_help.setVisible(bool(help_text))
 
