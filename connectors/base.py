@@ -69,7 +69,33 @@ class TransientError(ConnectorError):
 
 class AuthError(ConnectorError):
     """Credentials refused or expired: the account stops syncing (status ``auth_error``)
-    until an admin sets them again."""
+    until an admin sets them again. Its step is the sign-in unless said otherwise."""
+
+    def __init__(self, message: str = "", *, step: Step | None = "signin") -> None:
+        super().__init__(message, step=step)
+
+
+def network_step(exc: BaseException) -> Step:
+    """Which step of reaching a server ``exc`` (or what it wraps: an HTTP library's error
+    around the socket's) stopped at: the name lookup, the TLS certificate, or the connection."""
+    import socket
+    import ssl
+
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror):
+            return "lookup"
+        if isinstance(seen, ssl.SSLError):
+            return "tls"
+        text = str(seen)
+        if "CERTIFICATE_VERIFY_FAILED" in text:
+            return "tls"
+        if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+            return "lookup"
+        seen = seen.__cause__ or seen.__context__
+    return "connect"
 
 
 class PermanentError(ConnectorError):

@@ -43,17 +43,16 @@ from connectors.base import (
     SignsIn,
     TransientError,
 )
-from connectors.oauth import PROVIDERS, Grant, SignInPlan
 
 from . import smtp
 from .autodetect import detect
-from .credentials import Credentials
+from .credentials import Credentials, SignsInWithOAuth
 from .imap import ImapSession
 from .lookup import STANDARD_PORTS, Network
 from .parse import parse_message
 from .parsepool import Parser
 from .push import Push
-from .settings import SCHEMA, EmailSettings, email_provider, new_message_id, parse_settings
+from .settings import SCHEMA, EmailSettings, new_message_id, parse_settings
 from .sync import (
     FolderCursor,
     FolderPlan,
@@ -75,7 +74,15 @@ STALE_AFTER = 60.0
 
 
 class EmailConnector(
-    ExplainsSecret, NamesItself, Discovers, FindsSent, ParsesRaw, MakesIdempotencyKeys, KeepsTokens, SignsIn
+    SignsInWithOAuth,
+    ExplainsSecret,
+    NamesItself,
+    Discovers,
+    FindsSent,
+    ParsesRaw,
+    MakesIdempotencyKeys,
+    KeepsTokens,
+    SignsIn,
 ):
     kind: ClassVar[str] = "email"
     channel: ClassVar[Channel] = "email"
@@ -86,6 +93,8 @@ class EmailConnector(
     secret_help: ClassVar[str] = "the mailbox password (or an app password where the provider asks for one)"
     title: ClassVar[str] = "Email (IMAP and SMTP)"
     secret_label: ClassVar[str] = "Password"
+    #: Signing in with OAuth, the secret's field takes the client secret some providers give.
+    asks_client_secret: ClassVar[bool] = True
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = SCHEMA
 
     #: Messages per batch: big enough to amortise a round trip, small enough that a
@@ -109,38 +118,6 @@ class EmailConnector(
         self._sent: dict[str, SendResult] = {}
 
     discovers_from: ClassVar[str] = "address"
-
-    # -- OAuth 2: a refreshed grant is handed to the application to keep in the keyring;
-    # a kept one (newer than the secret's) is handed back before the first login.
-
-    @property
-    def on_credentials(self) -> Callable[[str], None] | None:
-        return self._on_credentials
-
-    @on_credentials.setter
-    def on_credentials(self, callback: Callable[[str], None] | None) -> None:
-        self._on_credentials = callback
-        tokens = self._credentials.tokens
-        if tokens is not None:
-            tokens.on_change = None if callback is None else (lambda grant: callback(grant.to_secret()))
-
-    @classmethod
-    def sign_in_title(cls, settings: Mapping[str, Any]) -> str | None:
-        if str(settings.get("auth") or "password") != "oauth2":
-            return None
-        provider = email_provider(settings)
-        return "" if provider == "other" else PROVIDERS[provider].title
-
-    @classmethod
-    async def prepare_sign_in(cls, settings: Mapping[str, Any], redirect_uri: str) -> SignInPlan:
-        oauth = parse_settings(settings).oauth
-        if oauth is None:
-            raise SettingsError("setting 'auth' is password: this account signs in with its password")
-        return SignInPlan(oauth)
-
-    def adopt_token(self, token: str) -> None:
-        if self._credentials.tokens is not None:
-            self._credentials.tokens.adopt(Grant.from_secret(token))
 
     @classmethod
     async def discover(cls, settings: Mapping[str, Any], options: DiscoveryOptions) -> Discovery:

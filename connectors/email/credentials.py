@@ -13,15 +13,15 @@ from __future__ import annotations
 import asyncio
 import base64
 import smtplib
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from imapclient import IMAPClient
 
 from connectors.base import AuthError, SettingsError
-from connectors.oauth import Grant, TokenSource
+from connectors.oauth import PROVIDERS, Grant, SignInPlan, TokenSource
 
-from .settings import EmailSettings
+from .settings import EmailSettings, email_provider, parse_settings
 
 T = TypeVar("T")
 
@@ -108,3 +108,41 @@ def smtp_login(server: smtplib.SMTP, settings: EmailSettings, token: str) -> Non
         code, resp = server.docmd("")
     if code != 235:
         raise smtplib.SMTPAuthenticationError(code, resp)
+
+
+class SignsInWithOAuth:
+    """The email connector's OAuth side (``KeepsTokens`` and ``SignsIn``): a refreshed
+    grant is handed to the application to keep in the keyring; a kept one (newer than the
+    secret's) is handed back before the first login."""
+
+    _credentials: Credentials
+    _on_credentials: Callable[[str], None] | None = None
+
+    @property
+    def on_credentials(self) -> Callable[[str], None] | None:
+        return self._on_credentials
+
+    @on_credentials.setter
+    def on_credentials(self, callback: Callable[[str], None] | None) -> None:
+        self._on_credentials = callback
+        tokens = self._credentials.tokens
+        if tokens is not None:
+            tokens.on_change = None if callback is None else (lambda grant: callback(grant.to_secret()))
+
+    @classmethod
+    def sign_in_title(cls, settings: Mapping[str, Any]) -> str | None:
+        if str(settings.get("auth") or "password") != "oauth2":
+            return None
+        provider = email_provider(settings)
+        return "" if provider == "other" else PROVIDERS[provider].title
+
+    @classmethod
+    async def prepare_sign_in(cls, settings: Mapping[str, Any], redirect_uri: str) -> SignInPlan:
+        oauth = parse_settings(settings).oauth
+        if oauth is None:
+            raise SettingsError("setting 'auth' is password: this account signs in with its password")
+        return SignInPlan(oauth)
+
+    def adopt_token(self, token: str) -> None:
+        if self._credentials.tokens is not None:
+            self._credentials.tokens.adopt(Grant.from_secret(token))

@@ -20,7 +20,8 @@ from typing import Any
 
 import httpx
 
-from connectors.base import AuthError, SettingsError, TransientError
+from connectors.base import AuthError, SettingsError, TransientError, network_step
+from connectors.oauth import Grant
 
 from .errors import SCOPE, Call, error_for, token_error_for
 
@@ -39,13 +40,25 @@ SECRET_FORMAT = (
 class Credentials:
     refresh_token: str
     client_secret: str
+    signed_in: bool = False  # obtained by signing in with Google, not pasted
 
     def __repr__(self) -> str:  # a traceback's locals must not show them
         return "Credentials(<hidden>)"
 
 
 def parse_secret(secret: str, client_id: str) -> Credentials:
-    """The refresh token and client secret in ``secret``; SettingsError (without them) if not."""
+    """The refresh token and client secret in ``secret``; SettingsError (without them) if not.
+
+    ``secret`` is what a sign-in with Google kept (connectors/oauth.py) or, for a worker
+    without a browser, Google's authorized-user JSON pasted by hand."""
+    grant = Grant.from_secret(secret)
+    if grant is not None:
+        if not grant.refresh_token or not grant.client_secret:
+            raise SettingsError(
+                "this sign-in has no lasting token or no client secret; type the OAuth client secret "
+                "and sign in with Google again"
+            )
+        return Credentials(grant.refresh_token, grant.client_secret, signed_in=True)
     try:
         data = json.loads(secret)
     except ValueError:
@@ -123,7 +136,7 @@ class GoogleApi:
         }
         reply = await self._send("POST", self.token_url, data=form, where="Google's sign-in service")
         if reply.status_code >= 400:
-            raise token_error_for(reply, self.redact)
+            raise token_error_for(reply, self.redact, signed_in=credentials.signed_in)
         try:
             answer = reply.json()
             token = str(answer["access_token"])
@@ -182,10 +195,11 @@ class GoogleApi:
         try:
             return await self._http().request(method, url, **kwargs)
         except httpx.TimeoutException:
-            raise TransientError(f"{where} at {_host(url)} did not answer in time") from None
+            raise TransientError(f"{where} at {_host(url)} did not answer in time", step="connect") from None
         except httpx.TransportError as exc:
             raise TransientError(
-                f"cannot reach {where} at {_host(url)} ({type(exc).__name__}: {self.redact(str(exc))})"
+                f"cannot reach {where} at {_host(url)} ({type(exc).__name__}: {self.redact(str(exc))})",
+                step=network_step(exc),
             ) from None
 
 

@@ -40,16 +40,19 @@ from connectors.base import (
     SendResult,
     SettingsError,
     SettingSpec,
+    SignsIn,
     TransientError,
     is_loopback_host,
     validate_settings,
 )
+from connectors.oauth import SignInPlan
 
 from .api import GoogleApi, parse_secret
 from .cursor import SyncState
 from .errors import SCOPE
 from .plan import Planner, Swept
 from .reviews import canon, days_before, reply_id, stamp_of, when
+from .signin import ACCOUNTS_API, LOCATIONS_API, config_of, manager_locations
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +104,7 @@ def _https(key: str, url: str) -> str:
     return url.rstrip("/")
 
 
-class GoogleReviewsConnector(ExplainsSecret, NamesItself, Polling, FindsSent):
+class GoogleReviewsConnector(ExplainsSecret, NamesItself, Polling, FindsSent, SignsIn):
     kind: ClassVar[str] = "google_reviews"
     channel: ClassVar[Channel] = "review"
     # An answer to a review is public, always: the composer warns before it goes.
@@ -110,9 +113,12 @@ class GoogleReviewsConnector(ExplainsSecret, NamesItself, Polling, FindsSent):
     )
     needs_secret: ClassVar[bool] = True
     secret_help: ClassVar[str] = (
-        'one line of JSON: {"client_secret": "...", "refresh_token": "..."} (Google\'s '
-        "authorized-user JSON), granted by a manager of the location"
+        "the OAuth client secret, then sign in with Google as a manager of the location; or, for "
+        'a worker without a browser, one line of JSON: {"client_secret": "...", "refresh_token": "..."} '
+        "(Google's authorized-user JSON)"
     )
+    #: Signing in with Google, the secret's field takes the client's secret.
+    asks_client_secret: ClassVar[bool] = True
     title: ClassVar[str] = "Google reviews"
     secret_label: ClassVar[str] = "Authorization (JSON)"
     settings_schema: ClassVar[tuple[SettingSpec, ...]] = (
@@ -189,7 +195,52 @@ class GoogleReviewsConnector(ExplainsSecret, NamesItself, Polling, FindsSent):
             label="OAuth token address",
             advanced=True,
         ),
+        SettingSpec(
+            "oauth_authorize_url",
+            "Google's sign-in page; change it only to point at a test server.",
+            type="url",
+            label="OAuth sign-in page",
+            advanced=True,
+        ),
+        SettingSpec(
+            "oauth_scope",
+            "What the sign-in asks access to; known for Google.",
+            label="OAuth scope",
+            advanced=True,
+        ),
+        SettingSpec(
+            "accounts_api",
+            "Google's Account Management API, where the manager's accounts are listed.",
+            default=ACCOUNTS_API,
+            type="url",
+            label="Account Management API",
+            advanced=True,
+        ),
+        SettingSpec(
+            "locations_api",
+            "Google's Business Information API, where the manager's locations are listed.",
+            default=LOCATIONS_API,
+            type="url",
+            label="Business Information API",
+            advanced=True,
+        ),
     )
+
+    # ------------------------------------------------------------------ sign-in
+    @classmethod
+    def sign_in_title(cls, settings: Mapping[str, Any]) -> str | None:
+        return "Google"
+
+    @classmethod
+    async def prepare_sign_in(cls, settings: Mapping[str, Any], redirect_uri: str) -> SignInPlan:
+        return SignInPlan(config_of(settings))
+
+    @classmethod
+    async def choices_after_sign_in(
+        cls, settings: Mapping[str, Any], secret: str
+    ) -> dict[str, list[tuple[str, str]]]:
+        """The locations the manager who signed in may answer for, to pick ``location`` from."""
+        return {"location": await manager_locations(settings, secret)}
 
     def __init__(self, settings: Mapping[str, Any], secret: str | None = None) -> None:
         self.settings = validate_settings(self.settings_schema, settings)

@@ -67,20 +67,25 @@ def error_for(
     if code == 404 and call == "location":
         return SettingsError(
             f"Google knows no location {location} ({said}); check the setting 'location' "
-            "(accounts/ACCOUNT_ID/locations/LOCATION_ID)"
+            "(accounts/ACCOUNT_ID/locations/LOCATION_ID)",
+            step="folder",
         )
     if code == 404:
         return PermanentError(f"the review is no longer on Google ({said}): its author or Google removed it")
     if call == "location":
-        return SettingsError(f"Google refused to list the reviews of {location} ({said})")
+        return SettingsError(f"Google refused to list the reviews of {location} ({said})", step="folder")
     return PermanentError(f"Google refused the answer: {said}")
 
 
-def token_error_for(reply: httpx.Response, redact: Callable[[str], str]) -> ConnectorError:
+def token_error_for(
+    reply: httpx.Response, redact: Callable[[str], str], *, signed_in: bool = False
+) -> ConnectorError:
     code = reply.status_code
     status, said = _said(reply, redact)
     if code == 429 or code >= 500:
         return TransientError(f"Google's sign-in service failed ({said})", retry_after=retry_after(reply))
+    if status == "invalid_grant" and signed_in:
+        return AuthError("Google no longer accepts this sign-in; sign in again")
     if status == "invalid_grant":
         return AuthError(
             f"Google refused the refresh token ({said}): it was revoked, it expired or it was "

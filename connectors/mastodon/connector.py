@@ -35,6 +35,7 @@ from connectors.base import (
     Channel,
     ExplainsSecret,
     FindsSent,
+    Identifies,
     InboundItem,
     NamesItself,
     OutboundReply,
@@ -43,11 +44,14 @@ from connectors.base import (
     SendResult,
     SettingsError,
     SettingSpec,
+    SignsIn,
     TransientError,
     is_loopback_host,
+    network_step,
     size_words,
     validate_settings,
 )
+from connectors.oauth import Grant, OAuthConfig, SignInPlan
 
 from .errors import error_for
 from .statuses import (
@@ -65,6 +69,8 @@ from .statuses import (
 logger = logging.getLogger(__name__)
 
 PAGE = 40  # the notifications API's own maximum
+#: What the sign-in asks for: reading mentions, posting answers with their files.
+SCOPES = "read write:statuses write:media"
 TYPES = ("mention", "update")
 DEFAULT_LIMIT = 500  # what an instance allows when it does not say
 MAX_MEDIA = 20 * 1024 * 1024
@@ -72,7 +78,9 @@ MEDIA_WAIT = 60.0  # seconds an upload may take to be processed before the send 
 MEDIA_POLL = 0.5
 
 
-class MastodonConnector(ExplainsSecret, NamesItself, Polling, FindsSent, CapabilitiesPerAccount):
+class MastodonConnector(
+    ExplainsSecret, NamesItself, Polling, FindsSent, CapabilitiesPerAccount, SignsIn, Identifies
+):
     kind: ClassVar[str] = "mastodon"
     channel: ClassVar[Channel] = "social"
     # Answers are direct messages unless the account allows unlisted answers to public
@@ -89,8 +97,8 @@ class MastodonConnector(ExplainsSecret, NamesItself, Polling, FindsSent, Capabil
     )
     needs_secret: ClassVar[bool] = True
     secret_help: ClassVar[str] = (
-        "an access token from the account's Preferences > Development, with the scopes "
-        "read, write:statuses and write:media"
+        "none needed when you sign in with Mastodon; otherwise an access token from the account's "
+        "Preferences > Development, with the scopes read, write:statuses and write:media"
     )
     title: ClassVar[str] = "Mastodon"
     secret_label: ClassVar[str] = "Access token"
@@ -141,7 +149,9 @@ class MastodonConnector(ExplainsSecret, NamesItself, Polling, FindsSent, Capabil
         self.poll_interval = max(1, int(self.settings["poll_interval"]))
         self.public_replies = bool(self.settings["public_replies"])
         self._host = parts.netloc
-        self._token = secret or ""
+        # A sign-in's grant (connectors/oauth.py), or a token pasted from the preferences.
+        grant = Grant.from_secret(secret)
+        self._token = grant.access_token if grant is not None else (secret or "")
         self._client: httpx.AsyncClient | None = None
         self._me: dict[str, Any] | None = None
         self._domain: str | None = None
@@ -175,11 +185,14 @@ class MastodonConnector(ExplainsSecret, NamesItself, Polling, FindsSent, Capabil
                 method, f"{self.instance}{path}", params=params, json=body, headers=sent, files=files
             )
         except httpx.TimeoutException:
-            raise TransientError(f"the Mastodon instance at {self.instance} did not answer in time") from None
+            raise TransientError(
+                f"the Mastodon instance at {self.instance} did not answer in time", step="connect"
+            ) from None
         except httpx.TransportError as exc:
             raise TransientError(
                 f"cannot reach the Mastodon instance at {self.instance} "
-                f"({type(exc).__name__}: {self._redact(str(exc))})"
+                f"({type(exc).__name__}: {self._redact(str(exc))})",
+                step=network_step(exc),
             ) from None
         if reply.status_code >= 400:
             raise error_for(path, reply, self._redact)
@@ -225,11 +238,56 @@ class MastodonConnector(ExplainsSecret, NamesItself, Polling, FindsSent, Capabil
             self._domain = domain
         return self._domain
 
+    # ------------------------------------------------------------------ sign-in
+    @classmethod
+    def sign_in_title(cls, settings: Mapping[str, Any]) -> str | None:
+        return "Mastodon"
+
+    @classmethod
+    async def prepare_sign_in(cls, settings: Mapping[str, Any], redirect_uri: str) -> SignInPlan:
+        """Register Unisono as an app of the instance for this very redirect (Mastodon has
+        no clients registered ahead), then sign in with it."""
+        instance = cls(settings, None).instance
+        try:
+            async with httpx.AsyncClient(timeout=30.0, headers={"User-Agent": "Unisono"}) as http:
+                reply = await http.post(
+                    f"{instance}/api/v1/apps",
+                    json={
+                        "client_name": "Unisono",
+                        "redirect_uris": redirect_uri,
+                        "scopes": SCOPES,
+                        "website": "https://unisono.app",
+                    },
+                )
+        except httpx.HTTPError as exc:
+            raise TransientError(
+                f"cannot reach the Mastodon instance at {instance} ({type(exc).__name__})", step="connect"
+            )
+        try:
+            app = reply.json()
+            client_id, client_secret = str(app["client_id"]), str(app["client_secret"])
+        except (ValueError, KeyError, TypeError):
+            raise SettingsError(
+                f"{instance} did not register Unisono as an app (HTTP {reply.status_code}); is it a Mastodon server?",
+                step="signin",
+            )
+        config = OAuthConfig(
+            f"{instance}/oauth/authorize", f"{instance}/oauth/token", client_id, SCOPES, "Mastodon"
+        )
+        return SignInPlan(config, client_secret=client_secret)
+
+    async def identify(self) -> str:
+        """The account signed in as, @name@instance."""
+        me = await self._whoami()
+        return f"@{me.get('acct')}@{await self._instance()}"
+
     async def check(self) -> None:
         try:
             await self._whoami()
         except PermanentError as exc:
-            raise SettingsError(f"{self.instance} does not answer like a Mastodon server ({exc})") from None
+            raise SettingsError(
+                f"{self.instance} does not answer like a Mastodon server ({exc})", step="capability"
+            ) from None
         await self._instance()
 
     # ------------------------------------------------------------------ receive

@@ -23,6 +23,7 @@ from connectors.base import (
     SettingsError,
     TransientError,
     is_loopback_host,
+    network_step,
 )
 
 logger = logging.getLogger(__name__)
@@ -120,11 +121,12 @@ class MatrixSession:
                 **kwargs,
             )
         except httpx.TimeoutException:
-            raise TransientError(f"the homeserver {self.homeserver} did not answer in time")
+            raise TransientError(f"the homeserver {self.homeserver} did not answer in time", step="connect")
         except httpx.TransportError as exc:
             # The exception text names the socket error, never a header or body.
             raise TransientError(
-                f"cannot reach the homeserver {self.homeserver} ({type(exc).__name__}: {exc})"
+                f"cannot reach the homeserver {self.homeserver} ({type(exc).__name__}: {exc})",
+                step=network_step(exc),
             )
 
     # -- login

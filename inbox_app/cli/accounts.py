@@ -65,16 +65,24 @@ def _oauth_flags(p: argparse.ArgumentParser, *, again: bool = False) -> None:
 
 
 def run(args: argparse.Namespace, s: Services) -> int:
+    from connectors.oauth import CLIENT_SECRET
+
     actor, _ = acting(args, s)
     if args.action in ("add", "set") and args.no_browser and not args.oauth:
         raise CommandError("--no-browser goes with --oauth")
+    if args.action in ("add", "set") and any(p.startswith(f"{CLIENT_SECRET}=") for p in args.settings):
+        raise CommandError(
+            f"{CLIENT_SECRET} is a secret: give it on standard input with --secret-stdin (with --oauth), "
+            "so it goes to the keyring and never to the database or the shell's history"
+        )
     if args.action == "add" and args.oauth:
-        from inbox_app.cli.signin import sign_in, signed_in_words
+        from inbox_app.cli.signin import chosen, sign_in, signed_in_words
 
         settings = _found_settings(s, args.kind, _parse_settings(args.settings))
-        s.accounts.check_new(args.kind, args.name, settings)
+        s.accounts.check_new(args.kind, args.name, settings, partial=True)
         done = sign_in(s, args.kind, settings, _read_secret(args), browser=not args.no_browser)
-        row = s.accounts.add(args.kind, args.name, {**settings, **done.settings}, done.secret, actor=actor)
+        settings = {**settings, **done.settings, **chosen(done, settings)}
+        row = s.accounts.add(args.kind, args.name, settings, done.secret, actor=actor)
         out(args, row.to_json(), f"added {row.kind} account {row.name!r}{signed_in_words(done)}")
     elif args.action == "add":
         settings = _found_settings(s, args.kind, _parse_settings(args.settings))

@@ -52,3 +52,22 @@ def sign_in(
 
 def signed_in_words(done: SignedIn) -> str:
     return f", signed in as {done.identity}" if done.identity else ", signed in"
+
+
+def chosen(done: SignedIn, given: Mapping[str, Any]) -> dict[str, str]:
+    """Settings the sign-in offers to pick from (a Google manager's locations) and the
+    admin did not give: taken when there is one; listed, and the command stops, when there
+    are several."""
+    picked: dict[str, str] = {}
+    for key, options in done.choices.items():
+        if given.get(key) or not options:
+            continue
+        if len(options) == 1:
+            picked[key] = options[0][0]
+            sys.stderr.write(f"{key}: {options[0][0]} ({options[0][1]}), the only one this sign-in reaches\n")
+            continue
+        listed = "\n".join(f"    {value}  {words}" for value, words in options)
+        raise CommandError(
+            f"this sign-in reaches several; choose one with --set {key}=... and run again:\n{listed}"
+        )
+    return picked

@@ -45,6 +45,13 @@ def _approval(settings: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, An
         raise AccountError(str(exc))
 
 
+def _check_name(name: str) -> None:
+    if not _NAME.match(name):
+        raise AccountError(
+            f"account name {name!r} must start with a letter or digit and use only letters, digits and . _ - @ +"
+        )
+
+
 def _team_id(s: Session, name: object) -> int | None:
     try:
         return routing.team_id_named(s, name)
@@ -173,10 +180,20 @@ class AccountService:
         self._bus.publish(AccountsChanged((row.id,)))
         return row
 
-    def check_new(self, kind: str, name: str, settings: Mapping[str, Any]) -> None:
+    def check_new(self, kind: str, name: str, settings: Mapping[str, Any], *, partial: bool = False) -> None:
         """Refuse, in words, what :meth:`add` would refuse before any secret is involved:
-        a sign-in in the browser is not asked for an account that could not be saved."""
-        self._checked(kind, name, settings, None)
+        a sign-in in the browser is not asked for an account that could not be saved.
+        ``partial``: only the name and each setting, for settings the sign-in completes."""
+        if partial:
+            _check_name(name)
+            try:
+                validate_settings(
+                    self.connector_class(kind).settings_schema, _approval(_routing(settings)[0])[0]
+                )
+            except SettingsError as exc:
+                raise AccountError(str(exc))
+        else:
+            self._checked(kind, name, settings, None)
         with self._factory() as s:
             if s.scalar(select(ChannelAccount.id).where(ChannelAccount.name == name)):
                 raise AccountError(f"an account named {name!r} already exists")
@@ -187,11 +204,7 @@ class AccountService:
         cls = self.connector_class(kind)
         settings, team = _routing(settings)
         settings, rules = _approval(settings)
-        if not _NAME.match(name):
-            raise AccountError(
-                f"account name {name!r} must start with a letter or digit and use only "
-                "letters, digits and . _ - @ +"
-            )
+        _check_name(name)
         try:
             clean = validate_settings(cls.settings_schema, settings)
         except SettingsError as exc:

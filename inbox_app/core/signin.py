@@ -16,7 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.base import ConnectorClass, SettingsError, SignsIn, validate_settings
+from connectors.base import (
+    ConnectorClass,
+    ConnectorError,
+    Identifies,
+    SettingsError,
+    SignsIn,
+    validate_settings,
+)
 from connectors.oauth import SignIn, SignInPlan, open_browser
 
 __all__ = ["AccountSignIn", "PendingSignIn", "SignedIn", "SignInError", "open_browser"]
@@ -31,15 +38,23 @@ class SignInError(Exception):
 
 @dataclass(frozen=True)
 class SignedIn:
+    """``choices``: settings the admin now picks from what the sign-in may reach (a Google
+    manager's locations), as (value, words) pairs by setting."""
+
     secret: str
     identity: str | None
     settings: Mapping[str, Any] = field(default_factory=dict)
+    choices: Mapping[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 class PendingSignIn:
-    def __init__(self, flow: SignIn, plan: SignInPlan) -> None:
+    def __init__(
+        self, flow: SignIn, plan: SignInPlan, cls: ConnectorClass, settings: Mapping[str, Any]
+    ) -> None:
         self._flow = flow
         self._plan = plan
+        self._cls = cls
+        self._settings = {**settings, **plan.settings}
         self.url = flow.url
         self.provider = plan.config.title
 
@@ -47,7 +62,25 @@ class PendingSignIn:
         """Wait for the browser's redirect and exchange the code; the connector's typed
         errors (AuthError for a refused or cancelled sign-in) in words otherwise."""
         grant = await self._flow.finish(timeout)
-        return SignedIn(grant.to_secret(), grant.identity, dict(self._plan.settings))
+        secret, identity = grant.to_secret(), grant.identity
+        if identity is None:
+            # The provider did not say who signed in (no OpenID): the channel can (Mastodon).
+            connector = self._cls(self._settings, secret)
+            try:
+                if isinstance(connector, Identifies):
+                    identity = await connector.identify()
+            except ConnectorError:
+                identity = None  # signed in all the same; "Test connection" will say more
+            finally:
+                await connector.close()
+        choices: dict[str, list[tuple[str, str]]] = {}
+        lister = getattr(self._cls, "choices_after_sign_in", None)
+        if lister is not None:
+            try:
+                choices = dict(await lister(self._settings, secret))
+            except ConnectorError:
+                choices = {}  # signed in all the same; the admin types the setting instead
+        return SignedIn(secret, identity, dict(self._plan.settings), choices)
 
     def cancel(self) -> None:
         self._flow.close()
@@ -87,4 +120,4 @@ class AccountSignIn:
         except BaseException:
             flow.close()
             raise
-        return PendingSignIn(flow, plan)
+        return PendingSignIn(flow, plan, cls, clean)

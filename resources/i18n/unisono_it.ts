@@ -2059,6 +2059,38 @@ città: …</translation>
 <context>
     <name>ConnectorSettings</name>
     <message>
+        <source>Business Information API</source>
+        <translation>API Business Information</translation>
+    </message>
+    <message>
+        <source>Google's Business Information API, where the manager's locations are listed.</source>
+        <translation>L'API Business Information di Google, dove sono elencate le sedi del gestore.</translation>
+    </message>
+    <message>
+        <source>Account Management API</source>
+        <translation>API Account Management</translation>
+    </message>
+    <message>
+        <source>Google's Account Management API, where the manager's accounts are listed.</source>
+        <translation>L'API Account Management di Google, dove sono elencati gli account del gestore.</translation>
+    </message>
+    <message>
+        <source>What the sign-in asks access to; known for Google.</source>
+        <translation>A cosa l'accesso chiede di poter accedere; già noto per Google.</translation>
+    </message>
+    <message>
+        <source>Google's sign-in page; change it only to point at a test server.</source>
+        <translation>La pagina di accesso di Google; cambiala solo per puntare a un server di prova.</translation>
+    </message>
+    <message>
+        <source>the OAuth client secret, then sign in with Google as a manager of the location; or, for a worker without a browser, one line of JSON: {"client_secret": "...", "refresh_token": "..."} (Google's authorized-user JSON)</source>
+        <translation>il segreto client OAuth, poi accedi con Google come gestore della sede; oppure, per un worker senza browser, una riga di JSON: {"client_secret": "...", "refresh_token": "..."} (il JSON authorized-user di Google)</translation>
+    </message>
+    <message>
+        <source>none needed when you sign in with Mastodon; otherwise an access token from the account's Preferences &gt; Development, with the scopes read, write:statuses and write:media</source>
+        <translation>nessuno se accedi con Mastodon; altrimenti un token di accesso dalle Preferenze &gt; Sviluppo dell'account, con gli ambiti read, write:statuses e write:media</translation>
+    </message>
+    <message>
         <source>What the sign-in asks access to; known for Google and Microsoft.</source>
         <translation>A cosa l'accesso chiede di poter accedere; già noto per Google e Microsoft.</translation>
     </message>
@@ -2327,10 +2359,6 @@ città: …</translation>
         <translation>Autorizzazione (JSON)</translation>
     </message>
     <message>
-        <source>one line of JSON: {"client_secret": "...", "refresh_token": "..."} (Google's authorized-user JSON), granted by a manager of the location</source>
-        <translation>una riga di JSON: {"client_secret": "...", "refresh_token": "..."} (il JSON di utente autorizzato di Google), concessa da un gestore della sede</translation>
-    </message>
-    <message>
         <source>Business location</source>
         <translation>Sede dell'attività</translation>
     </message>
@@ -2413,10 +2441,6 @@ città: …</translation>
     <message>
         <source>Access token</source>
         <translation>Token di accesso</translation>
-    </message>
-    <message>
-        <source>an access token from the account's Preferences &gt; Development, with the scopes read, write:statuses and write:media</source>
-        <translation>un token di accesso da Preferenze &gt; Sviluppo dell'account, con gli ambiti read, write:statuses e write:media</translation>
     </message>
     <message>
         <source>Server</source>
@@ -2578,6 +2602,14 @@ città: …</translation>
 <context>
     <name>AccountForm</name>
     <message>
+        <source>only if the provider gave you one; kept in the system keyring</source>
+        <translation>solo se il provider te ne ha dato uno; conservato nel portachiavi di sistema</translation>
+    </message>
+    <message>
+        <source>Sign in again; if it keeps failing, check the client ID under More settings.</source>
+        <translation>Accedi di nuovo; se continua a non riuscire, controlla l'ID client in Altre impostazioni.</translation>
+    </message>
+    <message>
         <source>Signing in needs no password here. Only if the provider gave you a client secret with the client ID, type it here.</source>
         <translation>Per accedere qui non serve la password. Solo se il provider ti ha dato un segreto client insieme all'ID client, scrivilo qui.</translation>
     </message>
@@ -2716,6 +2748,10 @@ città: …</translation>
 </context>
 <context>
     <name>SignInRow</name>
+    <message>
+        <source>Choose what this account reads</source>
+        <translation>Scegli cosa legge questo account</translation>
+    </message>
     <message>
         <source>Signed in.</source>
         <translation>Accesso eseguito.</translation>

@@ -19,6 +19,15 @@ accounts.locations.reviews; developers.google.com/identity/protocols/oauth2):
   UNAUTHENTICATED`` / ``403 PERMISSION_DENIED`` / ``404 NOT_FOUND`` in Google's error shape
   ``{"error": {"code", "message", "status"}}``.
 
+Signing in (developers.google.com/identity/protocols/oauth2/native-app): ``GET /authorize``
+(a loopback ``redirect_uri``, PKCE S256; the manager, :attr:`manager`, consents) redirects
+back with ``code`` and ``state``; ``POST /token`` with ``grant_type=authorization_code``
+(client secret, redirect and ``code_verifier`` checked) answers a refresh token too. The
+manager's accounts and locations: ``GET /v1/accounts`` (Account Management API,
+``Account {name, accountName, type, role, verificationState}``) and ``GET
+/v1/accounts/A/locations`` (Business Information API; ``readMask`` required, ``Location
+{name: "locations/L", title, storefrontAddress}``), both paged with ``pageToken``.
+
 Answers are JSON as Google's proto3 mapping writes it: fields at their default (no comment,
 ``isAnonymous`` false, an empty list, a zero count) are left out, and timestamps are UTC with
 0, 3, 6 or 9 fractional digits. An answer does not change its review's ``updateTime``
@@ -33,6 +42,7 @@ and break the server through :meth:`fail`.
 from __future__ import annotations
 
 import base64
+import hashlib
 import itertools
 import json
 import random
@@ -44,7 +54,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from tests.emulators.http import Handler, LoopbackEmulator, next_fault
 
@@ -99,6 +109,8 @@ class _Review:
 @dataclass
 class _Location:
     name: str
+    title: str = ""
+    address: tuple[str, ...] = ()
     reviews: dict[str, _Review] = field(default_factory=dict)
     verified: bool = True
     ours: bool = True  # the authorized Google account manages it
@@ -126,6 +138,8 @@ class GoogleReviewsEmulator(LoopbackEmulator):
         #: the reference leaves open whether an answer moves its review's updateTime: off by
         #: default (the answer has its own), on to test a connector against the other reading
         self.answer_touches_review = False
+        self.manager = "owner@example.com"  # who consents at the sign-in page
+        self.codes: dict[str, dict[str, str]] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> str:
@@ -142,9 +156,18 @@ class GoogleReviewsEmulator(LoopbackEmulator):
 
     # ------------------------------------------------------------------ the world
     def add_location(
-        self, account: str, place: str, *, verified: bool = True, ours: bool = True
+        self,
+        account: str,
+        place: str,
+        *,
+        verified: bool = True,
+        ours: bool = True,
+        title: str = "Trattoria Unisono",
+        address: tuple[str, ...] = ("Via Roma 1", "Bologna"),
     ) -> _Location:
-        location = _Location(f"accounts/{account}/locations/{place}", verified=verified, ours=ours)
+        location = _Location(
+            f"accounts/{account}/locations/{place}", title, address, verified=verified, ours=ours
+        )
         self.locations[location.name] = location
         return location
 
@@ -292,11 +315,51 @@ class GoogleReviewsEmulator(LoopbackEmulator):
         return next_fault(self._faults.get(route) or [])
 
     # ------------------------------------------------------------------ the endpoints
+    def authorize(self, query: dict[str, str]) -> tuple[int, Any, dict[str, str]]:
+        redirect = query.get("redirect_uri", "")
+        if query.get("client_id") != self.client_id:
+            return 401, {"error": "invalid_client"}, {}
+        if not redirect.startswith("http://127.0.0.1:"):
+            return 400, {"error": "invalid_request", "error_description": "redirect_uri_mismatch"}, {}
+        if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
+            return 400, {"error": "invalid_request", "error_description": "code_challenge required"}, {}
+        code = "4/0A" + secrets.token_urlsafe(32)
+        self.codes[code] = {
+            "redirect_uri": redirect,
+            "challenge": query["code_challenge"],
+            "scope": query.get("scope", ""),
+        }
+        back = {"code": code, "state": query.get("state", ""), "scope": query.get("scope", "")}
+        return 302, {}, {"Location": redirect + "?" + urlencode(back)}
+
+    def _exchange(self, form: dict[str, str]) -> tuple[int, Any]:
+        asked = self.codes.pop(form.get("code") or "", None)
+        verifier = (form.get("code_verifier") or "").encode()
+        digest = base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b"=").decode()
+        if asked is None or asked["redirect_uri"] != form.get("redirect_uri") or digest != asked["challenge"]:
+            return 400, {"error": "invalid_grant", "error_description": "Bad Request"}
+        scopes = tuple(scope for scope in asked["scope"].split() if scope)
+        refresh = "1//0g" + secrets.token_urlsafe(40)
+        self.refresh_tokens[refresh] = scopes
+        access = "ya29.a0" + secrets.token_urlsafe(48)
+        self.access_tokens[access] = (time.monotonic() + self.token_lifetime, scopes)
+        claims = base64.urlsafe_b64encode(json.dumps({"email": self.manager}).encode()).rstrip(b"=").decode()
+        return 200, {
+            "access_token": access,
+            "expires_in": self.token_lifetime,
+            "refresh_token": refresh,
+            "scope": " ".join(scopes),
+            "token_type": "Bearer",
+            "id_token": f"eyJhbGciOiJub25lIn0.{claims}.sig",
+        }
+
     def token(self, form: dict[str, str]) -> tuple[int, Any]:
-        if form.get("grant_type") != "refresh_token":
-            return 400, {"error": "unsupported_grant_type", "error_description": "Invalid grant_type: "}
         if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
             return 401, {"error": "invalid_client", "error_description": "The OAuth client was not found."}
+        if form.get("grant_type") == "authorization_code":
+            return self._exchange(form)
+        if form.get("grant_type") != "refresh_token":
+            return 400, {"error": "unsupported_grant_type", "error_description": "Invalid grant_type: "}
         scopes = self.refresh_tokens.get(form.get("refresh_token") or "")
         if scopes is None:
             return 400, {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
@@ -308,6 +371,55 @@ class GoogleReviewsEmulator(LoopbackEmulator):
             "scope": " ".join(scopes),
             "token_type": "Bearer",
         }
+
+    def _unauthorized(self, headers: Any) -> tuple[int, Any] | None:
+        given = str(headers.get("Authorization") or "")
+        live = self.access_tokens.get(given.removeprefix("Bearer "))
+        if not given.startswith("Bearer ") or live is None or live[0] < time.monotonic():
+            return _error(401, "Request had invalid authentication credentials.", "UNAUTHENTICATED")
+        if SCOPE not in live[1]:
+            return _error(403, "Request had insufficient authentication scopes.", "PERMISSION_DENIED")
+        return None
+
+    def manager_api(self, path: str, query: dict[str, str], headers: Any) -> tuple[int, Any]:
+        """accounts.list and accounts.locations.list of the v1 APIs, for the manager's locations."""
+        refused = self._unauthorized(headers)
+        if refused is not None:
+            return refused
+        ours = [place for place in self.locations.values() if place.ours]
+        parts = path.removeprefix("/v1/").split("/")
+        if parts == ["accounts"]:
+            names = sorted({"/".join(place.name.split("/")[:2]) for place in ours})
+            accounts = [
+                {
+                    "name": name,
+                    "accountName": "Trattoria Unisono srl",
+                    "type": "LOCATION_GROUP",
+                    "role": "OWNER",
+                    "verificationState": "VERIFIED",
+                    "vettedState": "NOT_VETTED",
+                }
+                for name in names
+            ]
+            return 200, ({"accounts": accounts} if accounts else {})
+        if len(parts) == 3 and parts[0] == "accounts" and parts[2] == "locations":
+            if not query.get("readMask"):
+                return _error(400, "Request contains an invalid argument.", "INVALID_ARGUMENT")
+            mine = [place for place in ours if place.name.startswith(f"accounts/{parts[1]}/")]
+            locations = [
+                {
+                    "name": "locations/" + place.name.rsplit("/", 1)[1],
+                    "title": place.title,
+                    "storefrontAddress": {
+                        "regionCode": "IT",
+                        "addressLines": [place.address[0]],
+                        "locality": place.address[-1],
+                    },
+                }
+                for place in mine
+            ]
+            return 200, ({"locations": locations, "totalSize": len(locations)} if locations else {})
+        return _error(404, "Requested entity was not found.", "NOT_FOUND")
 
     def api(self, method: str, path: str, query: dict[str, str], body: Any, headers: Any) -> tuple[int, Any]:
         given = str(headers.get("Authorization") or "")
@@ -435,6 +547,8 @@ class GoogleReviewsEmulator(LoopbackEmulator):
             return self.token(body if isinstance(body, dict) else {})
         if path.startswith("/v4/"):
             return self.api(method, path, query, body, headers)
+        if path.startswith("/v1/") and method == "GET":
+            return self.manager_api(path, query, headers)
         return _error(404, "Not Found", "NOT_FOUND")
 
 
@@ -471,6 +585,10 @@ class _Handler(Handler):
         elif raw:
             body = dict(parse_qsl(raw.decode()))
         query = dict(parse_qsl(url.query))
+        if method == "GET" and url.path == "/authorize":
+            status, answer, extra = self.emulator.authorize(query)
+            self.answer_json(status, answer, {"Content-Type": "application/json; charset=UTF-8", **extra})
+            return
         status, answer, extra = self.emulator.call(method, unquote(url.path), query, body, self.headers)
         hook = self.emulator.after_page
         if hook is not None and status == 200 and method == "GET" and _kind(url.path) == "reviews":

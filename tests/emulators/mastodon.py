@@ -10,17 +10,25 @@ Mastodon counts it, ``media_ids[]`` up to four, 422 ``{"error": ...}``), ``POST
 /api/v2/media`` (multipart ``file``: images ready at once, video and audio 202 while
 processed) and ``GET /api/v1/media/:id`` (206 until processed). Every API call needs the Bearer token
 (401 ``{"error": "The access token is invalid"}``); every answer carries the
-``X-RateLimit-*`` headers. Tests play customers through :meth:`customer_mentions`
+``X-RateLimit-*`` headers. Sign-in as the docs describe it (docs.joinmastodon.org/methods/apps,
+/methods/oauth): ``POST /api/v1/apps`` registers a client for its ``redirect_uris`` and
+``scopes``; ``GET /oauth/authorize`` (the person at the browser, :attr:`signs_in`, approves;
+PKCE S256) redirects back with ``code`` and ``state``; ``POST /oauth/token`` exchanges the
+code (client secret, redirect and verifier checked) for a token that lasts until
+``POST /oauth/revoke``. Tests play customers through :meth:`customer_mentions`
 and :meth:`customer_edits`, read what the business posted through
 :meth:`our_posts`, and break the server through :meth:`fail`.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import itertools
 import json
 import re
+import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,6 +101,10 @@ class MastodonEmulator(LoopbackEmulator):
         self._notification_ids = itertools.count(34_975_001)
         self._account_ids = itertools.count(109_000_000_000_000_001)
         self.me = self.account("support", display_name="Unisono Support")
+        self.tokens = {token}  # every access token that works
+        self.apps: dict[str, dict[str, Any]] = {}  # client_id -> the registered app
+        self.codes: dict[str, dict[str, str]] = {}
+        self.signs_in = True  # False: the person at the browser presses "Deny"
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> str:
@@ -391,7 +403,9 @@ class MastodonEmulator(LoopbackEmulator):
         self, route: str, path: str, query: list[tuple[str, str]], params: dict[str, Any], headers: Any
     ) -> tuple[int, Any, dict[str, str]]:
         extra: dict[str, str] = {}
-        if headers.get("Authorization") != f"Bearer {self.token}":
+        if route in ("POST /api/v1/apps", "GET /oauth/authorize", "POST /oauth/token", "POST /oauth/revoke"):
+            return self.oauth(route, {**dict(query), **params})
+        if headers.get("Authorization") not in {f"Bearer {token}" for token in self.tokens}:
             return 401, {"error": "The access token is invalid"}, extra
         if route == "GET /api/v1/accounts/verify_credentials":
             return 200, {**self.me, "source": {"privacy": "public", "note": ""}}, extra
@@ -447,6 +461,71 @@ class MastodonEmulator(LoopbackEmulator):
             status_code, body = self.post_status(params, headers.get("Idempotency-Key"))
             return status_code, body, extra
         return 404, {"error": "Record not found"}, extra
+
+    def oauth(self, route: str, params: dict[str, Any]) -> tuple[int, Any, dict[str, str]]:
+        """Apps and OAuth: what a client registers and how it signs a person in."""
+        if route == "POST /api/v1/apps":
+            uris = params.get("redirect_uris") or ""
+            uris = uris if isinstance(uris, list) else str(uris).split()
+            if not params.get("client_name") or not uris:
+                return 422, {"error": "Validation failed: Application name can't be blank"}, {}
+            client_id, secret = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+            app = {
+                "id": str(len(self.apps) + 1),
+                "name": params["client_name"],
+                "website": params.get("website"),
+                "scopes": str(params.get("scopes") or "read").split(),
+                "redirect_uri": "\n".join(uris),
+                "redirect_uris": uris,
+                "client_id": client_id,
+                "client_secret": secret,
+                "vapid_key": "BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M=",
+            }
+            self.apps[client_id] = app
+            return 200, app, {}
+        app = self.apps.get(str(params.get("client_id") or ""))
+        if route == "GET /oauth/authorize":
+            redirect = str(params.get("redirect_uri") or "")
+            if app is None or redirect not in app["redirect_uris"]:
+                return 400, {"error": "invalid_client"}, {}
+            if params.get("code_challenge_method") != "S256" or not params.get("code_challenge"):
+                return 400, {"error": "invalid_request"}, {}
+            back = {"state": params.get("state", "")}
+            if self.signs_in:
+                code = secrets.token_urlsafe(24)
+                self.codes[code] = {
+                    "client_id": app["client_id"],
+                    "redirect_uri": redirect,
+                    "challenge": params["code_challenge"],
+                }
+                back["code"] = code
+            else:
+                back["error"] = "access_denied"
+            return 302, {}, {"Location": redirect + "?" + urlencode(back)}
+        if app is None or params.get("client_secret") != app["client_secret"]:
+            return 401, {"error": "invalid_client", "error_description": "Client authentication failed"}, {}
+        if route == "POST /oauth/revoke":
+            self.tokens.discard(str(params.get("token") or ""))
+            return 200, {}, {}
+        asked = self.codes.pop(str(params.get("code") or ""), None)
+        verifier = str(params.get("code_verifier") or "")
+        digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        if (
+            params.get("grant_type") != "authorization_code"
+            or asked is None
+            or asked["client_id"] != app["client_id"]
+            or asked["redirect_uri"] != params.get("redirect_uri")
+            or digest != asked["challenge"]
+        ):
+            return 400, {"error": "invalid_grant"}, {}
+        token = secrets.token_urlsafe(32)
+        self.tokens.add(token)
+        scope = " ".join(app["scopes"])
+        return (
+            200,
+            {"access_token": token, "token_type": "Bearer", "scope": scope, "created_at": 1733600000},
+            {},
+        )
 
     def media_file(self, path: str, headers: Any) -> tuple[str, bytes] | None:
         with self.lock:

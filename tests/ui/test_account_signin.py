@@ -26,6 +26,8 @@ WORDS = {
         "again": "Sign in again",
         "withdrawn": "Google no longer accepts this account's sign-in. Press “Sign in again” to resume syncing.",
         "saved": "Signed in as support@example.com. Saved.",
+        "test": "Connection failed: The sign-in was refused. Sign in again; if it keeps failing, check the "
+        "client ID under More settings.",
     },
     "it": {
         "button": "Accedi con Google",
@@ -34,6 +36,8 @@ WORDS = {
         "withdrawn": "Google non accetta più l'accesso di questo account. Premi «Accedi di nuovo» per riprendere "
         "la sincronizzazione.",
         "saved": "Accesso eseguito come support@example.com. Salvato.",
+        "test": "Connessione non riuscita: L'accesso è stato rifiutato. Accedi di nuovo; se continua a non "
+        "riuscire, controlla l'ID client in Altre impostazioni.",
     },
 }
 
@@ -111,7 +115,7 @@ def test_a_withdrawn_sign_in_is_said_and_signing_in_again_mends_it(
 ) -> None:
     from inbox_app.ui.dialogs.settings import SettingsDialog
 
-    old = Grant("at-old", "rt-old", expires_at=0, signed_in_at=1, identity="support@example.com")
+    old = Grant("at-old", "rt-old", expires_at=1, signed_in_at=1, identity="support@example.com")
     row = services.accounts.add("email", "gmail", gmail(provider), old.to_secret())
     services.accounts.set_status(
         row.id,
@@ -132,6 +136,9 @@ def test_a_withdrawn_sign_in_is_said_and_signing_in_again_mends_it(
     assert not form.sign_in.isVisibleTo(dialog)  # one "Sign in again", beside Save
     assert_no_raw_key(dialog)
     shoot(qtbot, dialog, shots / f"oauth-3-withdrawn-{lang}.png")
+    tab.test.click()  # the expired token is refreshed first: the provider refuses the grant
+    qtbot.waitUntil(lambda: WORDS[lang]["test"] in tab.result.text(), timeout=15000)
+    assert "Google no longer accepts this sign-in; sign in again" in tab.result.text()
     tab.sign_in_again.click()
     qtbot.waitUntil(lambda: tab.result.text() == WORDS[lang]["saved"], timeout=15000)
     account = services.accounts.get("gmail")
@@ -140,3 +147,52 @@ def test_a_withdrawn_sign_in_is_said_and_signing_in_again_mends_it(
     assert grant is not None and grant.refresh_token == provider.grants[-1].refresh_token != "rt-old"
     assert not tab.sign_in_again.isVisibleTo(dialog)
     shoot(qtbot, dialog, shots / f"oauth-4-signed-in-again-{lang}.png")
+
+
+def test_a_google_location_signs_in_and_is_picked_from_the_managers_list(
+    make_window, qtbot, services, provider, lang, shots
+) -> None:
+    from tests.emulators.google_reviews import GoogleReviewsEmulator
+
+    google = GoogleReviewsEmulator()
+    google.start()
+    try:
+        second = google.add_location(
+            "555", "777", title="Pizzeria Unisono", address=("Piazza Maggiore 2", "Bologna")
+        )
+        dialog, tab = open_new_account(make_window, qtbot, "google_reviews")
+        form = tab.account_form
+        tab.name.setText("trattoria")
+        form.more.click()
+        for key, value in {
+            "client_id": google.client_id,
+            "api_base": google.base_url,
+            "token_url": google.token_url,
+            "oauth_authorize_url": google.base_url + "/authorize",
+            "accounts_api": google.base_url,
+            "locations_api": google.base_url,
+        }.items():
+            form.set_value(key, value)
+        form.secret.setText(google.client_secret)
+        assert form.sign_in.button.text() == WORDS[lang]["button"]
+        form.sign_in.button.click()
+        qtbot.waitUntil(lambda: form.sign_in.choice.isVisibleTo(dialog), timeout=15000)
+        assert tab.result.text() == WORDS[lang]["signed"].replace("support@", "owner@")
+        choice = form.sign_in.choice
+        assert [choice.itemText(i) for i in range(choice.count())] == [
+            "Trattoria Unisono — Via Roma 1, Bologna",
+            "Pizzeria Unisono — Piazza Maggiore 2, Bologna",
+        ]
+        assert form.values()["location"] == google.location  # the first, until another is picked
+        choice.setCurrentIndex(1)
+        assert form.values()["location"] == second.name
+        tab.form_scroll.ensureWidgetVisible(form.sign_in)
+        assert_no_raw_key(dialog)
+        shoot(qtbot, dialog, shots / f"oauth-5-google-location-{lang}.png")
+        tab.save.click()
+        qtbot.waitUntil(lambda: tab.list.count() == 3, timeout=10000)
+        assert services.accounts.get("trattoria").settings["location"] == second.name
+        grant = Grant.from_secret(services.accounts.secret("trattoria"))
+        assert grant is not None and grant.client_secret == google.client_secret
+    finally:
+        google.stop()

@@ -23,6 +23,7 @@ from connectors.base import (
     NotesSentParts,
     ParsesRaw,
     Polling,
+    SignsIn,
     available_connectors,
 )
 
@@ -35,12 +36,13 @@ FEATURES: tuple[type, ...] = (
     CapabilitiesPerAccount,
     MakesIdempotencyKeys,
     KeepsTokens,
+    SignsIn,
 )
 
 # What each channel is meant to have, and settings enough to make one (no network).
 SHIPPED: dict[str, tuple[set[type], dict[str, Any], str | None]] = {
     "email": (
-        {ExplainsSecret, FindsSent, ParsesRaw, MakesIdempotencyKeys, KeepsTokens},
+        {ExplainsSecret, FindsSent, ParsesRaw, MakesIdempotencyKeys, KeepsTokens, SignsIn},
         {"imap_host": "imap.example.com", "address": "help@example.com"},
         "password",
     ),
@@ -51,12 +53,12 @@ SHIPPED: dict[str, tuple[set[type], dict[str, Any], str | None]] = {
     ),
     "telegram": ({ExplainsSecret, FindsSent, NotesSentParts}, {}, "123:token"),
     "mastodon": (
-        {ExplainsSecret, Polling, FindsSent, CapabilitiesPerAccount},
+        {ExplainsSecret, Polling, FindsSent, CapabilitiesPerAccount, SignsIn},
         {"instance": "https://mastodon.example"},
         "token",
     ),
     "google_reviews": (
-        {ExplainsSecret, Polling, FindsSent},
+        {ExplainsSecret, Polling, FindsSent, SignsIn},
         {"location": "accounts/1/locations/2", "client_id": "c.apps.googleusercontent.com"},
         json.dumps({"refresh_token": "r", "client_secret": "s"}),
     ),

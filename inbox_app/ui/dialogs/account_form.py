@@ -95,9 +95,15 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("AccountForm", text)
 
 
-def failure_words(exc: BaseException, schema: tuple[SettingSpec, ...]) -> str:
+#: What to try when the sign-in failed for an account that signs in on the provider's page.
+SIGN_IN_AGAIN = QT_TRANSLATE_NOOP(
+    "AccountForm", "Sign in again; if it keeps failing, check the client ID under More settings."
+)
+
+
+def failure_words(exc: BaseException, schema: tuple[SettingSpec, ...], *, oauth: bool = False) -> str:
     """A failed check in words: the step that failed and what to try, then the detail with
-    settings named by their labels."""
+    settings named by their labels. ``oauth``: the account signs in on the provider's page."""
     detail = str(exc)
     for spec in schema:
         detail = detail.replace(f"'{spec.key}'", f"“{words(spec.label)}”").replace(
@@ -106,6 +112,8 @@ def failure_words(exc: BaseException, schema: tuple[SettingSpec, ...]) -> str:
     step = getattr(exc, "step", None)
     if step in STEPS:
         heading, hint = STEPS[step]
+        if step == "signin" and oauth:
+            hint = SIGN_IN_AGAIN
         return f"{_tr(str(heading))} {_tr(str(hint))}\n{detail}"
     return detail
 
@@ -161,6 +169,7 @@ class AccountForm(QWidget):
         # OAuth sign-in, for the kinds and settings that use it (email with auth=oauth2).
         self.sign_in = SignInRow(ws, self)
         self.sign_in.button.clicked.connect(self.start_sign_in)
+        self.sign_in.picked.connect(self.set_value)
         self.main.addRow(self.sign_in)
         self.needs_sign_in_again = False
         advanced = [s for s in self.schema if s.advanced]
@@ -314,7 +323,9 @@ class AccountForm(QWidget):
         # Signing in on the provider's page needs no password; the field then takes the
         # client secret some providers hand out with the client ID.
         name, help_text = self._secret_words
-        if provider is not None:
+        placeholder = self.tr("kept in the system keyring; leave empty to keep")
+        if self.asks_client_secret():
+            placeholder = self.tr("only if the provider gave you one; kept in the system keyring")
             name = self.tr("OAuth client secret")
             help_text = self.tr(
                 "Signing in needs no password here. Only if the provider gave you a client secret "
@@ -322,12 +333,20 @@ class AccountForm(QWidget):
             )
         self.secret_label.setText(name)
         self.secret.setAccessibleName(name)
+        self.secret.setPlaceholderText(placeholder)
         self.secret_help.setText(help_text)
         self.secret_help.setVisible(bool(help_text))
 
+    def asks_client_secret(self) -> bool:
+        """Whether the secret's field now holds an OAuth client secret (email signing in
+        with OAuth), rather than the account's own password or token."""
+        return bool(getattr(self.cls, "asks_client_secret", False)) and self.sign_in_provider() is not None
+
     def start_sign_in(self) -> None:
         client_secret = (self.secret.text() or None) if self.secret is not None else None
-        self.sign_in.run(self.kind, self.values(), client_secret, lambda exc: failure_words(exc, self.schema))
+        self.sign_in.run(
+            self.kind, self.values(), client_secret, lambda exc: failure_words(exc, self.schema, oauth=True)
+        )
 
     # ------------------------------------------------------------------ found settings
 

@@ -289,13 +289,13 @@ class AccountsTab(QWidget):
         secret = (self.secret.text() or None) if self.secret is not None else None
         form = self.account_form
         signed = form.sign_in.result if form is not None else None
-        if form is not None and form.sign_in_provider() is not None:
+        if signed is not None:
+            secret = signed.secret
+            values.update(signed.settings)
+        elif form is not None and form.asks_client_secret():
             # The field held the OAuth client secret, which travels inside the grant.
             secret = None
-            if signed is not None:
-                secret = signed.secret
-                values.update(signed.settings)
-            elif self._current is None:
+            if self._current is None:
                 self.result.setText(
                     self.tr("Sign in first: press “{button}” and finish in your browser.").format(
                         button=form.sign_in.button.text()
@@ -342,13 +342,16 @@ class AccountsTab(QWidget):
         self.result.setText(self.tr("Testing…"))
         supervisor = self._ws.services.supervisor()
         schema = self.account_form.schema if self.account_form is not None else ()
+        oauth = self.account_form is not None and self.account_form.sign_in_provider() is not None
 
         async def run() -> None:
             try:
                 await supervisor.check(self._current.name)  # type: ignore[union-attr]
             except Exception as exc:  # noqa: BLE001 - every failure is shown in words
                 self.result.setText(
-                    self.tr("Connection failed: {reason}").format(reason=failure_words(exc, schema))
+                    self.tr("Connection failed: {reason}").format(
+                        reason=failure_words(exc, schema, oauth=oauth)
+                    )
                 )
             else:
                 self.result.setText(self.tr("Connection works."))

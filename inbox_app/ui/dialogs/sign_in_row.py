@@ -6,10 +6,10 @@ account's secret; it goes to the keyring when the account is saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
 from connectors.oauth import open_browser
 from inbox_app.core.signin import PendingSignIn, SignedIn
@@ -23,6 +23,8 @@ class SignInRow(QWidget):
 
     signed_in = Signal(object)
     said = Signal(str)
+    #: A setting picked from what the sign-in reaches (a Google manager's locations): key, value.
+    picked = Signal(str, str)
 
     #: Opens the authorization URL; the tests play the browser here.
     opener: Callable[[str], bool] = staticmethod(open_browser)
@@ -36,11 +38,20 @@ class SignInRow(QWidget):
         self.last = ""  # what it said last
         self.button = QPushButton(self)
         self.button.setObjectName("sign_in")
+        # What the sign-in reaches, to pick from; shown once signed in.
+        self.choice = QComboBox(self)
+        # Long names and addresses must not widen the form past its scroll area.
+        self.choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.choice.setMinimumContentsLength(16)
+        self.choice.setVisible(False)
+        self._choice_key = ""
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.button)
-        row.addStretch(1)
+        row.addWidget(self.choice, 1)
+        row.addStretch(0)
         self.setVisible(False)
+        self.choice.currentIndexChanged.connect(self._chosen)
 
     def offer(self, provider: str | None, *, again: bool = False) -> None:
         """Show the button for ``provider`` ("Google", "Microsoft", "" unnamed), or hide it
@@ -91,6 +102,7 @@ class SignInRow(QWidget):
                 else:
                     self.say(self.tr("Signed in."))
                 self.signed_in.emit(done)
+                self.offer_choices(done.choices)
             finally:
                 if self._pending is not None:
                     self._pending.cancel()
@@ -98,6 +110,25 @@ class SignInRow(QWidget):
                 self.button.setEnabled(True)
 
         self._ws.spawn(flow(), "sign in")
+
+    def offer_choices(self, choices: Mapping[str, list[tuple[str, str]]], current: str = "") -> None:
+        """The first setting the sign-in offers choices for, as a list to pick from."""
+        key, options = next(((k, o) for k, o in choices.items() if o), ("", []))
+        self._choice_key = key
+        self.choice.blockSignals(True)
+        self.choice.clear()
+        for value, words in options:
+            self.choice.addItem(words, value)
+        self.choice.setAccessibleName(self.tr("Choose what this account reads"))
+        self.choice.blockSignals(False)
+        self.choice.setVisible(bool(options))
+        if options:
+            self.choice.setCurrentIndex(max(0, self.choice.findData(current)))
+            self._chosen(self.choice.currentIndex())
+
+    def _chosen(self, index: int) -> None:
+        if index >= 0 and self._choice_key:
+            self.picked.emit(self._choice_key, str(self.choice.itemData(index)))
 
     def cancel(self) -> None:
         if self._pending is not None:

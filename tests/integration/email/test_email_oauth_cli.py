@@ -153,4 +153,9 @@ def test_a_cancelled_sign_in_saves_nothing_and_says_why(
         err.strip().splitlines()[-1] == "inbox-app: error: the sign-in with Google was cancelled; try again"
     )
     assert json.loads(cli("accounts", "list", "--json").stdout) == []
+    refused = cli(
+        "accounts", "add", "email", "x", "--set", "oauth_client_secret=GOCSPX-abc", "--oauth", ok=False
+    )
+    assert refused.returncode == 1 and "GOCSPX-abc" not in refused.stderr
+    assert "oauth_client_secret is a secret: give it on standard input with --secret-stdin" in refused.stderr
     assert os.environ.get("PYTHON_KEYRING_BACKEND") == cli.env["PYTHON_KEYRING_BACKEND"]
