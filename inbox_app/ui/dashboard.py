@@ -48,7 +48,14 @@ class Dashboard(QMainWindow):
     casesPicked = Signal(str, list)  # what was clicked, the case ids behind it
     drawn = Signal()  # the figures of the period on screen
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None, *, tz: tzinfo | None = None) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        parent: QWidget | None = None,
+        *,
+        tz: tzinfo | None = None,
+        period: tuple[date, date] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ws = ws
         self._tz = tz or local_zone()
@@ -76,7 +83,7 @@ class Dashboard(QMainWindow):
         layout.addLayout(row, 1)
         self.setCentralWidget(body)
         self.resize(1400, 860)
-        self.set_period(date.today() - timedelta(days=29), date.today())
+        self.set_period(*(period or (date.today() - timedelta(days=29), date.today())))
 
     # ------------------------------------------------------------ building
 

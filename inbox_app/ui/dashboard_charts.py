@@ -70,7 +70,8 @@ class Chart(pg.PlotWidget):
         self.hits = []
         step = max(1, math.ceil(len(days) / 10))
         self.getAxis("bottom").setTicks([[(i, short_day(d)) for i, d in enumerate(days) if i % step == 0]])
-        self.setXRange(-0.6, max(len(days), 1) - 0.4, padding=0)
+        # Room beside the first and last bars: their dates keep their labels.
+        self.setXRange(-1.0, max(len(days), 1), padding=0)
 
     def hit_at(self, scene_pos: QPointF) -> Hit | None:
         vb = self.getPlotItem().getViewBox()

@@ -47,11 +47,10 @@ def board(
     window = build_window(services, "Lea Neri")
     qtbot.addWidget(window)
     window.show()
-    dash = Dashboard(window.ws, window, tz=UTC)
+    dash = Dashboard(window.ws, window, tz=UTC, period=(FIRST, LAST))
     dash.casesPicked.connect(window.show_cases)
     dash.show()
-    with qtbot.waitSignal(dash.drawn, timeout=10000):
-        dash.set_period(FIRST, LAST)
+    qtbot.waitUntil(lambda: dash.board is not None, timeout=10000)
     yield window, dash, ids
     if shiboken6.isValid(window):
         window.close()
