@@ -110,6 +110,9 @@ class Dashboard(QMainWindow):
             )
         )
         self.business.toggled.connect(lambda _on: self.refresh())
+        self.reload = QPushButton(self.tr("Refresh"), self)
+        self.reload.setToolTip(self.tr("Read the period again, with what happened since"))
+        self.reload.clicked.connect(self.read_again)
         self.export = QPushButton(self.tr("Export CSV…"), self)
         self.export.clicked.connect(self._export_clicked)
         self.status = QLabel(self)
@@ -124,6 +127,7 @@ class Dashboard(QMainWindow):
         bar.addWidget(self.business)
         bar.addStretch(1)
         bar.addWidget(self.status)
+        bar.addWidget(self.reload)
         bar.addWidget(self.export)
         return bar
 
@@ -195,6 +199,10 @@ class Dashboard(QMainWindow):
             self.status.setText(self.tr("The period ends before it starts."))
             return
         self.preset.setCurrentIndex(self.preset.findData(0))
+        self.refresh()
+
+    def read_again(self) -> None:
+        self._loaded = None
         self.refresh()
 
     def refresh(self) -> None:

@@ -2621,6 +2621,14 @@ città: …</translation>
 <context>
     <name>Dashboard</name>
     <message>
+        <source>Refresh</source>
+        <translation>Aggiorna</translation>
+    </message>
+    <message>
+        <source>Read the period again, with what happened since</source>
+        <translation>Rileggi il periodo, con quello che è successo nel frattempo</translation>
+    </message>
+    <message>
         <source>% met</source>
         <translation>% rispettati</translation>
     </message>

@@ -205,3 +205,22 @@ def test_leads_open_it_from_the_menu_agents_do_not_see_it(known: Any, qtbot: Any
     for window in windows:
         window.close()
         window.ws.bridge.close()
+
+
+def test_refresh_reads_what_happened_since(
+    board: Any, known: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.integration.store.report_seed import at_time
+
+    window, dash, ids = board
+    services, _ = known
+    assert [h.figure.value for h in dash.backlog.hits] == [2, 2]
+    with at_time(monkeypatch, datetime(2026, 3, 2, 23, tzinfo=UTC)):
+        services.cases.set_status(ids["B"], "resolved", actor="Lea Neri")
+    with qtbot.waitSignal(dash.drawn, timeout=10000):
+        dash.business.toggle()  # a switch reuses what was read: still as it was
+    assert [h.figure.value for h in dash.backlog.hits] == [2, 2]
+    with qtbot.waitSignal(dash.drawn, timeout=10000):
+        dash.reload.click()
+    assert [h.figure.value for h in dash.backlog.hits] == [1, 1]
+    assert dash.backlog.hits[0].figure.cases == [ids["C"]]
