@@ -59,8 +59,7 @@ def refresh(s: Session, case_ids: Iterable[int], now: datetime | None = None) ->
     if not policies:
         # No policy at all (most stores until an admin adds one): only cases that had
         # one before need their columns cleared.
-        stale = [c for c in ids if c in _with_policy(s, ids)]
-        _recompute(s, stale, policies, now)
+        _recompute(s, sorted(_with_policy(s, ids)), policies, now)
         return
     _recompute(s, ids, policies, now)
 
