@@ -75,6 +75,8 @@ class CaseFilter:
     awaiting_approval: bool = False  # only cases with a reply held for a lead (core/approvals.py)
     # Only cases still open with a service-level target past its due time (core/service/).
     overdue: bool = False
+    # The order of the list: newest activity first, or soonest due first ("due").
+    sort: str = "activity"
 
 
 def case_conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
@@ -472,6 +474,7 @@ class Queries:
                         aware(case.resolution_due),
                         tuple(t for t in (case.sla_breached or "").split(",") if t),
                         bool(case.sla_paused),
+                        aware(case.sla_warn_at),
                     )
                     if case.sla_policy_id is not None
                     else None,

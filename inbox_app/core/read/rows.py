@@ -233,6 +233,8 @@ class SlaState:
     resolution_due: datetime | None = None
     breached: tuple[str, ...] = ()
     paused: bool = False
+    # When the target due first has used 75 % of its time (not in --json: the list's amber).
+    warn_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -27,6 +27,8 @@ from inbox_app.core.service.events import Event, Kind
 from inbox_app.core.service.hours import Calendar, Interval
 
 TARGETS = ("first_reply", "next_reply", "resolution")
+#: The share of a target's time after which it is "at risk": amber in the list, a warning.
+WARN = 0.75
 _PAUSING = ("pending", "snoozed")
 _DURATION = re.compile(r"^\s*(\d{1,5})\s*([mhd])\s*$", re.IGNORECASE)
 
@@ -93,6 +95,21 @@ class Policy:
             length = timedelta(**{"minutes" if duration.unit == "m" else "hours": duration.amount})
         return self._run(start, length, pauses)
 
+    def warn_at(
+        self, start: datetime, due: datetime, pauses: Sequence[Interval] = (), share: float = WARN
+    ) -> datetime:
+        """When a clock from ``start`` to ``due`` has used ``share`` of its time (business
+        time with a calendar), not counting ``pauses``."""
+        cal = self.calendar
+        if cal is not None:
+            length = cal.measure(start, due, pauses)
+        else:
+            length = due - start
+            for a, b in pauses:
+                if a < due and start < b:
+                    length -= min(b, due) - max(a, start)
+        return self._run(start, length * share, pauses)
+
     def _run(self, start: datetime, left: timedelta, pauses: Sequence[Interval]) -> datetime:
         cal, t = self.calendar, start
         for a, b in sorted(pauses):
@@ -130,6 +147,7 @@ class Clock:
     paused_since: datetime | None = None
     resumed_at: datetime | None = None  # when it last started running again
     breached: bool = False
+    warn_at: datetime | None = None  # when 75 % of its time is used (running clocks)
 
     @property
     def running(self) -> bool:
@@ -209,6 +227,10 @@ def segment(history: Sequence[Event], policy: Policy, now: datetime) -> Segment 
             clock.due = policy.due("resolution", seg.start, closed)
         _close(clock, None, now)
         seg.clocks["resolution"] = clock
+    for clock in seg.clocks.values():
+        if clock.running and clock.due is not None:
+            pauses_of = pauses if clock.target == "resolution" else []
+            clock.warn_at = policy.warn_at(clock.start, clock.due, pauses_of)
     return seg
 
 

@@ -122,6 +122,7 @@ def test_a_case_through_its_life(store: Services, clock: SimClock) -> None:
         "breached": "",
         "paused": False,
     }
+    assert store.queries.case(case_id).sla.warn_at == rome(2027, 3, 1, 15)  # 3 of its 4 hours
     # Sara answers at 12:00: first reply met.
     clock.now = rome(2027, 3, 1, 12)
     store.outbox.queue_reply(case_id, "Lo controllo subito.", agent_id=sara.id)
