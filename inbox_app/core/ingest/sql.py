@@ -184,11 +184,8 @@ class SqlWriter:
         st.pending.clear()
 
     def _events(self, rows: list[dict[str, Any]]) -> None:
-        """The batch's case history rows; on SQLite through the same fast multi-row path."""
-        if rows and self.state.sqlite:
-            sqlite_insert_rows(self.state.session, events.EVENTS, rows)
-        else:
-            events.record_many(self.state.session, rows)
+        """The batch's case history rows (one multi-row write)."""
+        events.record_many(self.state.session, rows)
 
     def _text_dictionary(self) -> int | None:
         """The store's dictionary for packing message text (SQLite), trained from its

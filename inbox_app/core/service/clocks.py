@@ -142,16 +142,14 @@ def _columns(policy: Policy, clocks: dict[str, Clock], paused: bool, status: str
     dues = {t: (c.pending_due if live else None) for t, c in clocks.items()}
     pending = [d for d in dues.values() if d is not None]
     breached = [t for t in TARGETS if t in clocks and clocks[t].breached]
-    first = min(
-        (c for t, c in clocks.items() if dues[t] is not None), key=lambda c: c.due or c.start, default=None
-    )
+    warn = next((c.warn_at for t, c in clocks.items() if dues[t] is not None and c.warn_at), None)
     return {
         "sla_policy_id": policy.id,
         "first_reply_due": dues.get("first_reply"),
         "next_reply_due": dues.get("next_reply"),
         "resolution_due": dues.get("resolution"),
         "due_at": min(pending) if pending else None,
-        "sla_warn_at": first.warn_at if first is not None else None,
+        "sla_warn_at": warn,
         "sla_breached": ",".join(breached),
         "sla_paused": paused and live,
     }

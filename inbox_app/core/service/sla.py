@@ -227,10 +227,13 @@ def segment(history: Sequence[Event], policy: Policy, now: datetime) -> Segment 
             clock.due = policy.due("resolution", seg.start, closed)
         _close(clock, None, now)
         seg.clocks["resolution"] = clock
-    for clock in seg.clocks.values():
-        if clock.running and clock.due is not None:
-            pauses_of = pauses if clock.target == "resolution" else []
-            clock.warn_at = policy.warn_at(clock.start, clock.due, pauses_of)
+    # The 75 % mark of the clock due first (the one the list and the warnings show).
+    running = [c for c in seg.clocks.values() if c.running and c.due is not None]
+    if running:
+        clock = min(running, key=lambda c: (c.due, c.target))
+        clock.warn_at = policy.warn_at(
+            clock.start, clock.due or now, pauses if clock.target == "resolution" else []
+        )
     return seg
 
 
