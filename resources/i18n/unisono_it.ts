@@ -366,6 +366,10 @@
         <source>{team} (team)</source>
         <translation>{team} (team)</translation>
     </message>
+    <message>
+        <source>Due</source>
+        <translation>Scadenza</translation>
+    </message>
 </context>
 <context>
     <name>CaseListView</name>
@@ -1232,6 +1236,73 @@ città: …</translation>
     </message>
 </context>
 <context>
+    <name>Sla</name>
+    <message>
+        <source>Missed: {targets}</source>
+        <translation>Mancati: {targets}</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>In pausa</translation>
+    </message>
+    <message>
+        <source>Policy: {name}</source>
+        <translation>Politica: {name}</translation>
+    </message>
+    <message>
+        <source>Resolution clock paused</source>
+        <translation>Tempo di risoluzione in pausa</translation>
+    </message>
+    <message>
+        <source>Resolution clock paused while the case waits</source>
+        <translation>Tempo di risoluzione in pausa mentre il caso è in attesa</translation>
+    </message>
+    <message>
+        <source>first reply</source>
+        <translation>prima risposta</translation>
+    </message>
+    <message>
+        <source>missed: {targets}</source>
+        <translation>mancati: {targets}</translation>
+    </message>
+    <message>
+        <source>next reply</source>
+        <translation>risposta successiva</translation>
+    </message>
+    <message>
+        <source>resolution</source>
+        <translation>risoluzione</translation>
+    </message>
+    <message>
+        <source>{d}d {h}h</source>
+        <translation>{d}g {h}h</translation>
+    </message>
+    <message>
+        <source>{h}h {m:02d}m</source>
+        <translation>{h}h {m:02d}m</translation>
+    </message>
+    <message>
+        <source>{m}m</source>
+        <translation>{m}m</translation>
+    </message>
+    <message>
+        <source>{span} left</source>
+        <translation>{span} rimasti</translation>
+    </message>
+    <message>
+        <source>{span} overdue</source>
+        <translation>{span} in ritardo</translation>
+    </message>
+    <message>
+        <source>{target} due {when}</source>
+        <translation>{target} entro {when}</translation>
+    </message>
+    <message>
+        <source>{target}: {due}</source>
+        <translation>{target}: {due}</translation>
+    </message>
+</context>
+<context>
     <name>SnoozeDialog</name>
     <message>
         <source>Snooze until</source>
@@ -1423,6 +1494,18 @@ città: …</translation>
         <source>New messages</source>
         <translation>Nuovi messaggi</translation>
     </message>
+    <message>
+        <source>Service levels</source>
+        <translation>Livelli di servizio</translation>
+    </message>
+    <message>
+        <source>{customer}: {target} due {when}</source>
+        <translation>{customer}: {target} entro {when}</translation>
+    </message>
+    <message>
+        <source>{customer}: {target} overdue (due {when})</source>
+        <translation>{customer}: {target} in ritardo (scadeva {when})</translation>
+    </message>
 </context>
 <context>
     <name>Views</name>
@@ -1457,6 +1540,10 @@ città: …</translation>
     <message>
         <source>Awaiting approval</source>
         <translation>Da approvare</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>In ritardo</translation>
     </message>
 </context>
 <context>
