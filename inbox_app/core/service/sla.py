@@ -83,6 +83,17 @@ class Policy:
         duration = self.targets.get(target)
         if duration is None:
             return None
+        # A busy case is refreshed with each batch of its messages: its clocks' starts and
+        # pauses rarely change, so neither does the answer.
+        key = (self.id, id(self.calendar), duration, start, tuple(pauses))
+        got = _DUE_CACHE.get(key)
+        if got is None:
+            if len(_DUE_CACHE) > 50_000:
+                _DUE_CACHE.clear()
+            got = _DUE_CACHE[key] = self._due(duration, start, pauses)
+        return got
+
+    def _due(self, duration: Duration, start: datetime, pauses: Sequence[Interval]) -> datetime:
         cal = self.calendar
         if duration.unit == "d":
             if cal is not None:
@@ -122,6 +133,9 @@ class Policy:
                 left -= got
             t = max(t, b)
         return cal.add(t, left) if cal is not None else t + left
+
+
+_DUE_CACHE: dict[tuple[object, ...], datetime] = {}
 
 
 def first_match(
