@@ -1198,6 +1198,157 @@ città: …</translation>
     </message>
 </context>
 <context>
+    <name>ServiceLevelsTab</name>
+    <message>
+        <source>30m, 4h or 2d (days are business days when counted in a calendar)</source>
+        <translation>30m, 4h o 2d (i giorni sono lavorativi se si conta con un calendario)</translation>
+    </message>
+    <message>
+        <source>Add calendar</source>
+        <translation>Aggiungi calendario</translation>
+    </message>
+    <message>
+        <source>Add policy</source>
+        <translation>Aggiungi politica</translation>
+    </message>
+    <message>
+        <source>Any channel</source>
+        <translation>Qualsiasi canale</translation>
+    </message>
+    <message>
+        <source>Any priority</source>
+        <translation>Qualsiasi priorità</translation>
+    </message>
+    <message>
+        <source>Any team</source>
+        <translation>Qualsiasi team</translation>
+    </message>
+    <message>
+        <source>Business hours</source>
+        <translation>Orari di lavoro</translation>
+    </message>
+    <message>
+        <source>Calendar added.</source>
+        <translation>Calendario aggiunto.</translation>
+    </message>
+    <message>
+        <source>Calendar removed.</source>
+        <translation>Calendario rimosso.</translation>
+    </message>
+    <message>
+        <source>Calendars</source>
+        <translation>Calendari</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Canale</translation>
+    </message>
+    <message>
+        <source>Close the selected calendar on this date</source>
+        <translation>Chiudi il calendario selezionato in questa data</translation>
+    </message>
+    <message>
+        <source>Counted in</source>
+        <translation>Conteggio</translation>
+    </message>
+    <message>
+        <source>First reply</source>
+        <translation>Prima risposta</translation>
+    </message>
+    <message>
+        <source>Holidays</source>
+        <translation>Festività</translation>
+    </message>
+    <message>
+        <source>Holidays (IT, IT-RM)</source>
+        <translation>Festività (IT, IT-RM)</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Sposta giù</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Sposta su</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nome</translation>
+    </message>
+    <message>
+        <source>Next reply</source>
+        <translation>Risposta successiva</translation>
+    </message>
+    <message>
+        <source>Order changed.</source>
+        <translation>Ordine cambiato.</translation>
+    </message>
+    <message>
+        <source>Policy added; open cases follow it from now on.</source>
+        <translation>Politica aggiunta; i casi aperti la seguono da ora.</translation>
+    </message>
+    <message>
+        <source>Policy removed.</source>
+        <translation>Politica rimossa.</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorità</translation>
+    </message>
+    <message>
+        <source>Remove calendar</source>
+        <translation>Rimuovi calendario</translation>
+    </message>
+    <message>
+        <source>Remove policy</source>
+        <translation>Rimuovi politica</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>Risoluzione</translation>
+    </message>
+    <message>
+        <source>SLA policies</source>
+        <translation>Politiche SLA</translation>
+    </message>
+    <message>
+        <source>SLA policies (the first that matches a case applies)</source>
+        <translation>Politiche SLA (si applica la prima adatta al caso)</translation>
+    </message>
+    <message>
+        <source>Select a calendar first.</source>
+        <translation>Seleziona prima un calendario.</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>Fuso orario</translation>
+    </message>
+    <message>
+        <source>Time zone, e.g. Europe/Rome or America/New_York</source>
+        <translation>Fuso orario, per esempio Europe/Rome o America/New_York</translation>
+    </message>
+    <message>
+        <source>Working hours</source>
+        <translation>Orario</translation>
+    </message>
+    <message>
+        <source>Working hours per day, e.g. mon-fri=09:00-13:00,14:00-18:00; sat=09:00-12:00</source>
+        <translation>Orario per giorno, per esempio mon-fri=09:00-13:00,14:00-18:00; sat=09:00-12:00</translation>
+    </message>
+    <message>
+        <source>calendar time</source>
+        <translation>tempo di calendario</translation>
+    </message>
+    <message>
+        <source>{name} is closed on {day}.</source>
+        <translation>{name} è chiuso il {day}.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -1218,6 +1369,10 @@ città: …</translation>
     <message>
         <source>Templates</source>
         <translation>Modelli</translation>
+    </message>
+    <message>
+        <source>Service levels</source>
+        <translation>Livelli di servizio</translation>
     </message>
 </context>
 <context>
