@@ -167,6 +167,17 @@ def add_accounts(services: Services, folder: Path) -> dict[str, int]:
     return ids
 
 
+def add_policies(services: Services) -> None:
+    """Service levels on every case (--sla): email in business hours, the rest in calendar time."""
+    week = [f"{d}=09:00-13:00,14:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri")]
+    services.hours.add("Ufficio", "Europe/Rome", week, "IT")
+    services.sla.add(
+        "Email", first_reply="4h", next_reply="8h", resolution="3d", hours="Ufficio", channel="email"
+    )
+    services.sla.add("Chat", first_reply="5m", next_reply="15m", resolution="1d", channel="chat")
+    services.sla.add("Others", first_reply="1d", next_reply="1d", resolution="5d", hours="Ufficio")
+
+
 def ingest(
     services: Services, gen: Generator, accounts: dict[str, int], batch_size: int, progress: bool
 ) -> dict[str, Any]:
@@ -336,6 +347,8 @@ def run_backend(backend: str, args: argparse.Namespace, work: Path) -> dict[str,
             pragma = f"PRAGMA cache_size=-{args.sqlite_cache_mb * 1024}"
             event.listen(services.engine, "connect", lambda conn, _rec: conn.execute(pragma))
         try:
+            if args.sla:
+                add_policies(services)
             accounts = add_accounts(services, work / f"{backend}-channels")
             print(
                 f"{backend}: ingesting {args.messages:,} messages from {args.customers:,} "
@@ -449,6 +462,9 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=0,
         help="what-if: SQLite page cache per connection (default: the app's own)",
+    )
+    parser.add_argument(
+        "--sla", action="store_true", help="SLA policies on every case before ingest (clocks kept at ingest)"
     )
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     parser.add_argument("--quiet", action="store_true")

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from inbox_app.core.ingest.service import IngestService
     from inbox_app.core.outbox.queue import OutboxService
     from inbox_app.core.service.hours_store import HoursService
+    from inbox_app.core.service.sla_store import SlaService
     from inbox_app.core.setup import AccountSetup
 
 
@@ -132,6 +133,15 @@ class Services:
 
             self.extra["hours"] = HoursService(self.factory)
         return self.extra["hours"]  # type: ignore[no-any-return]
+
+    @property
+    def sla(self) -> SlaService:
+        """SLA policies: admins order them; the clocks follow every change of a case."""
+        if "sla" not in self.extra:
+            from inbox_app.core.service.sla_store import SlaService
+
+            self.extra["sla"] = SlaService(self.factory)
+        return self.extra["sla"]  # type: ignore[no-any-return]
 
     def supervisor(self):  # type: ignore[no-untyped-def]
         from inbox_app.sync.supervisor import Supervisor

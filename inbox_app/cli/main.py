@@ -30,6 +30,7 @@ from inbox_app.cli import (
     report,
     search,
     settings,
+    sla,
     sync,
     teams,
 )
@@ -59,6 +60,7 @@ GROUPS = (
     agents,
     teams,
     hours,
+    sla,
     report,
     export,
     settings,
@@ -121,6 +123,7 @@ def _errors() -> tuple[type[BaseException], ...]:
     from inbox_app.core.read.search import SearchError
     from inbox_app.core.secrets import SecretStoreError
     from inbox_app.core.service.hours import HoursError
+    from inbox_app.core.service.sla import SlaError
     from inbox_app.core.settings import SettingError
     from inbox_app.core.store.database import StoreError
     from inbox_app.core.team.roles import RolesError
@@ -134,6 +137,7 @@ def _errors() -> tuple[type[BaseException], ...]:
         CaseError,
         CustomerError,
         HoursError,
+        SlaError,
         StoreError,
         RolesError,
         IngestError,

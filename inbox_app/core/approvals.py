@@ -28,7 +28,7 @@ from inbox_app.core import approval_rules, audit, claims
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.events import CasesChanged, EventBus, MessagesChanged
 from inbox_app.core.outbox.rules import check_reply, too_long
-from inbox_app.core.service import events
+from inbox_app.core.service import clocks, events
 from inbox_app.core.service.events import Kind
 from inbox_app.core.store.models import Agent, Approval, ChannelAccount, Message
 from inbox_app.core.team.refusals import NotPermitted
@@ -317,6 +317,7 @@ class ApprovalService:
                 events.record(
                     s, msg.case_id, Kind.OUTBOUND, now, actor_agent_id=held.author_id, message_id=msg.id
                 )
+                clocks.refresh(s, [msg.case_id], now)
             audit.record(
                 s,
                 actor,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from inbox_app.core import audit, claims, versions
 from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.events import CasesChanged, EventBus, MessagesChanged
-from inbox_app.core.service import events
+from inbox_app.core.service import clocks, events
 from inbox_app.core.service.events import Kind
 from inbox_app.core.store.models import Agent, Case, Message, Team, Thread
 from inbox_app.core.vocab import CaseStatus, Priority
@@ -45,6 +45,11 @@ class CaseService:
         if fresh is None:
             raise CaseError(f"no case with id {case_id}")
         raise versions.StaleCase(case_id, based_on if based_on is not None else -1, fresh)
+
+    @staticmethod
+    def _after(s: Session, case_id: int, at: datetime) -> None:
+        """The service-level clocks follow the change, in its transaction."""
+        clocks.refresh(s, [case_id], at)
 
     def _done(self, *case_ids: int) -> None:
         self._bus.publish(CasesChanged(tuple(case_ids)))
@@ -87,6 +92,7 @@ class CaseService:
             now, who = utcnow(), me.id if me is not None else None
             events.change(s, case_id, Kind.ASSIGNED, before["assignee_id"], new_id, now, who)
             events.change(s, case_id, Kind.TEAM, team_before, case.team_id, now, who)
+            self._after(s, case_id, now)
         self._done(case_id)
         return before
 
@@ -126,6 +132,7 @@ class CaseService:
             audit.record(s, actor, "case.team_assigned", "case", case_id, team=team, before=before)
             now = utcnow()
             events.change(s, case_id, Kind.TEAM, before["team_id"], team_id, now, _agent_id(s, actor))
+            self._after(s, case_id, now)
         self._done(case_id)
         return before
 
@@ -166,6 +173,7 @@ class CaseService:
             )
             now = utcnow()
             events.status_change(s, case_id, str(before["status"]), status, now, _agent_id(s, actor))
+            self._after(s, case_id, now)
         self._done(case_id)
         return before
 
@@ -180,6 +188,7 @@ class CaseService:
             before = {"priority": case.priority}
             case.priority = priority
             audit.record(s, actor, "case.priority", "case", case_id, priority=priority, before=before)
+            self._after(s, case_id, utcnow())  # the priority may choose another policy
         self._done(case_id)
         return before
 
@@ -209,6 +218,7 @@ class CaseService:
             events.status_change(s, case_id, was_status, case.status, now, who)
             events.change(s, case_id, Kind.ASSIGNED, was_assignee, case.assignee_id, now, who)
             events.change(s, case_id, Kind.TEAM, was_team, case.team_id, now, who)
+            self._after(s, case_id, now)
         self._done(case_id)
 
     def wake_snoozed(self) -> list[int]:
@@ -231,6 +241,7 @@ class CaseService:
                 for r in due:
                     woke = aware(r.snoozed_until) or now
                     events.status_change(s, int(r.id), CaseStatus.SNOOZED, CaseStatus.OPEN, woke, None)
+                clocks.refresh(s, ids, now)
         if ids:
             self._done(*ids)
         return ids

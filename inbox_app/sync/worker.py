@@ -9,7 +9,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from inbox_app.app import Services
-from inbox_app.core.events import AccountsChanged
+from inbox_app.core.events import AccountsChanged, CasesChanged
 from inbox_app.core.store.outage import unreachable
 from inbox_app.sync.supervisor import Supervisor
 from inbox_app.sync.tasks import TaskGroup
@@ -96,6 +96,11 @@ async def _housekeep(services: Services, supervisor: Supervisor, stop: asyncio.E
     failure here ends the worker."""
     try:
         await asyncio.to_thread(services.cases.wake_snoozed)
+        # A due time passing changes nothing in the store by itself: the breach is
+        # written here, once, and every window hears of the cases it moved.
+        breached = await asyncio.to_thread(services.sla.check_breaches)
+        if breached:
+            services.bus.publish(CasesChanged(tuple(breached)))
     except Exception as exc:  # noqa: BLE001 - housekeeping never takes the worker down
         if unreachable(exc):
             await supervisor.database.ride_out(exc, stop)

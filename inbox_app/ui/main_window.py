@@ -39,6 +39,7 @@ from inbox_app.ui.live_feed import LiveFeed
 from inbox_app.ui.presence_bridge import PresenceBridge
 from inbox_app.ui.presence_strip import PresenceStrip
 from inbox_app.ui.search_results import SearchModel, SearchResults
+from inbox_app.ui.sla_badge import SlaBadge
 from inbox_app.ui.sync_status import SyncStatus
 from inbox_app.ui.timeline_model import TimelineModel
 from inbox_app.ui.timeline_view import TimelineView
@@ -142,7 +143,9 @@ class MainWindow(QMainWindow):
         self.case_only = QCheckBox(self.tr("This case only"), center_top)
         self.case_only.setToolTip(self.tr("Show only the messages of the selected case"))
         self.case_only.toggled.connect(self._reload_timeline)
+        self.sla_badge = SlaBadge(ws, center_top)
         header.addWidget(self.title, 1)
+        header.addWidget(self.sla_badge)
         header.addWidget(self.case_only)
         top_layout.addLayout(header)
         top_layout.addWidget(self.timeline, 1)
@@ -337,6 +340,7 @@ class MainWindow(QMainWindow):
         # accounts, templates and draft are read once it is on screen, so the three
         # do not share the worker threads and the GIL while it loads.
         self.composer.set_case(case, customer, load=False)
+        self.sla_badge.show_case(case)
         self.after_timeline.then(lambda: self.customer_panel.load(customer.id))
         self.after_timeline.then(self.composer.load)
         self.caseShown.emit(case.id)
@@ -356,6 +360,7 @@ class MainWindow(QMainWindow):
         def fresh(row: CaseRow) -> None:
             if self.case is not None and self.case.id == row.id:
                 self.case = row
+                self.sla_badge.show_case(row)
 
         self.ws.call(
             self.ws.services.queries.case, case.id, done=fresh, failed=lambda _exc: None, task="case row"

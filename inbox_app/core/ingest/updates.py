@@ -17,7 +17,7 @@ from inbox_app.core.clock import utcnow
 from inbox_app.core.ingest.cases import first_line
 from inbox_app.core.ingest.quarantine import already_quarantined, record_item
 from inbox_app.core.ingest.state import BatchState
-from inbox_app.core.service import events
+from inbox_app.core.service import clocks, events
 from inbox_app.core.store.models import Case, Message
 from inbox_app.core.vocab import CaseStatus
 
@@ -96,6 +96,7 @@ class MessageUpdates:
         )
         if cast(CursorResult[Any], done).rowcount:
             events.status_change(s, case_id, str(was), CaseStatus.OPEN, utcnow(), None)
+            clocks.refresh(s, [case_id])
             audit.record(
                 s, None, "case.reopened", "case", case_id, by_message=message_id, reason="rating_lowered"
             )

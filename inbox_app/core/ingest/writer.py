@@ -31,6 +31,7 @@ from inbox_app.core.ingest.sql import SqlWriter
 from inbox_app.core.ingest.state import BatchState
 from inbox_app.core.ingest.threads import Threading
 from inbox_app.core.ingest.updates import MessageUpdates
+from inbox_app.core.service import clocks
 from inbox_app.core.store.models import Message
 from inbox_app.core.store.settings import StoreSettings
 from inbox_app.core.vocab import Delivery, Direction, IdentityKind
@@ -79,7 +80,10 @@ class BatchWriter:
                     st.result.quarantined += 1
         self.sql.flush()
         st.result.customer_ids |= st.customer_ids
-        st.result.case_ids |= {c.id for c in st.touched_cases.values() if c.id is not None}
+        touched = {c.id for c in st.touched_cases.values() if c.id is not None}
+        st.result.case_ids |= touched
+        # The batch's cases' service-level clocks, in the batch's transaction.
+        clocks.refresh(st.session, touched)
         return st.result
 
     def _inbound(self, item: InboundItem) -> None:

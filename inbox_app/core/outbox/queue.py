@@ -32,7 +32,7 @@ from inbox_app.core.events import CasesChanged, EventBus, MessagesAdded, Message
 from inbox_app.core.outbox.dispatch import Claimed, OutboxDispatcher
 from inbox_app.core.outbox.newer import NewerMessage, newer_messages
 from inbox_app.core.outbox.rules import Refusal, Refused, check_for_channel, check_reply
-from inbox_app.core.service import events
+from inbox_app.core.service import clocks, events
 from inbox_app.core.service.events import Kind
 from inbox_app.core.store.models import (
     Agent,
@@ -150,6 +150,7 @@ class OutboxService:
                 if msg.delivery == Delivery.QUEUED:
                     # A public reply leaves now; one held for a lead counts once approved.
                     events.record(s, case.id, Kind.OUTBOUND, now, actor_agent_id=agent_id, message_id=msg.id)
+                    clocks.refresh(s, [case.id], now)
             for att in attachments:
                 _store_attachment(s, msg.id, att)
             case.last_message_at = max(aware(case.last_message_at) or now, now)

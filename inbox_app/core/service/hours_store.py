@@ -26,7 +26,7 @@ from inbox_app.core.service.hours import (
     parse_day,
     zone,
 )
-from inbox_app.core.store.models import Agent
+from inbox_app.core.store.models import Agent, SlaPolicy
 from inbox_app.core.store.models import Calendar as CalendarRow
 from inbox_app.core.team.refusals import NotPermitted
 from inbox_app.core.vocab import Role
@@ -93,12 +93,19 @@ class HoursService:
             dates = sorted(set(row.extra_holidays) | {when.isoformat()})
             row.extra_holidays = dates
             audit.record(s, actor, "calendar.holiday_added", "calendar", row.id, date=when.isoformat())
+            s.flush()
+            _recompute(s)
             return _json(row)
 
     def remove(self, name: str, *, actor: str | None = None) -> None:
         with self._factory() as s, s.begin():
             _admin_only(s, actor)
             row = _get(s, name)
+            used = s.scalars(select(SlaPolicy.name).where(SlaPolicy.calendar_id == row.id)).all()
+            if used:
+                raise HoursError(
+                    f"calendar {row.name!r} is used by SLA policy {', '.join(used)}; remove or change that first"
+                )
             audit.record(s, actor, "calendar.removed", "calendar", row.id, name=row.name)
             s.execute(delete(CalendarRow).where(CalendarRow.id == row.id))
 
@@ -110,12 +117,31 @@ class HoursService:
     def calendar(self, name: str) -> Calendar:
         """The engine for the calendar called ``name`` (what SLA clocks count with)."""
         with self._factory() as s:
-            row = _get(s, name)
-            days = {
-                DAY_NAMES.index(d): parse_day(f"{d}={','.join(spans)}")[1] for d, spans in row.days.items()
-            }
-            extra = frozenset(date.fromisoformat(d) for d in row.extra_holidays)
-            return Calendar(row.name, row.timezone, days, row.holidays_region, extra)
+            return engine_of(_get(s, name))
+
+
+_ENGINES: dict[str, Calendar] = {}
+
+
+def engine_of(row: CalendarRow) -> Calendar:
+    """The engine for a stored calendar; the same one while the calendar is unchanged, so
+    its per-day cache of working intervals serves every clock that counts with it."""
+    key = repr((row.id, row.name, row.timezone, row.days, row.holidays_region, row.extra_holidays))
+    got = _ENGINES.get(key)
+    if got is None:
+        days = {DAY_NAMES.index(d): parse_day(f"{d}={','.join(spans)}")[1] for d, spans in row.days.items()}
+        extra = frozenset(date.fromisoformat(d) for d in row.extra_holidays)
+        # Never dropped (a calendar edit adds one): the SLA engine's cache of due times
+        # knows an engine by its identity, which must not be reused.
+        got = _ENGINES[key] = Calendar(row.name, row.timezone, days, row.holidays_region, extra)
+    return got
+
+
+def _recompute(s: Session) -> None:
+    """A calendar changed: the SLA targets not yet reached count with it from now on."""
+    from inbox_app.core.service import clocks  # the clocks count with this module's engines
+
+    clocks.refresh(s, clocks.cases_of_policies(s))
 
 
 def _admin_only(s: Session, actor: str | None) -> None:
