@@ -168,6 +168,13 @@ class Dashboard(QMainWindow):
             self.sla[by] = table
             self.tabs.addTab(table, name)
         layout.addWidget(self.tabs, 1)
+        self.no_targets = QLabel(
+            self.tr("No SLA target was met or missed in this period (targets come from the SLA policies)."),
+            box,
+        )
+        self.no_targets.setWordWrap(True)
+        layout.addWidget(self.no_targets)
+        box.setMaximumWidth(520)
         return box
 
     def _group_header(self, by: str) -> str:
@@ -251,6 +258,7 @@ class Dashboard(QMainWindow):
             chart.show_lines(b.days, lines, lambda k: names[k], self._unit)
         for by, table in self.sla.items():
             self._fill(table, b.sla.get(by, []), by)
+        self.no_targets.setVisible(not any(b.sla.values()))
         opened = sum(f.value or 0 for figs in b.volume.values() for f in figs)
         self.status.setText(
             self.tr("1 case opened in the period")
@@ -260,11 +268,13 @@ class Dashboard(QMainWindow):
         self.drawn.emit()
 
     def _unit(self, top_seconds: float) -> tuple[float, str]:
-        if top_seconds >= 2 * 86400:
+        # Business time stays in hours: a "day" of 24 business hours is nobody's day.
+        business = self.business.isChecked()
+        if top_seconds >= 2 * 86400 and not business:
             return 86400.0, self.tr("days")
         if top_seconds >= 2 * 3600:
-            return 3600.0, self.tr("hours")
-        return 60.0, self.tr("minutes")
+            return 3600.0, self.tr("business hours") if business else self.tr("hours")
+        return 60.0, self.tr("business minutes") if business else self.tr("minutes")
 
     def _fill(self, table: QTableWidget, found: list[Row], by: str) -> None:
         table.setRowCount(len(found))

@@ -2863,6 +2863,18 @@ città: …</translation>
 <context>
     <name>Dashboard</name>
     <message>
+        <source>business hours</source>
+        <translation>ore lavorative</translation>
+    </message>
+    <message>
+        <source>business minutes</source>
+        <translation>minuti lavorativi</translation>
+    </message>
+    <message>
+        <source>No SLA target was met or missed in this period (targets come from the SLA policies).</source>
+        <translation>Nessun obiettivo SLA rispettato o mancato in questo periodo (gli obiettivi vengono dalle politiche SLA).</translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation>Aggiorna</translation>
     </message>

@@ -95,7 +95,7 @@ def test_drawn_from_known_data(board: Any, qtbot: Any, tmp_path: Path) -> None:
     assert [(h.x, h.y1) for h in dash.backlog.hits] == [(MONDAY, 2.0), (2, 2.0)]
     # First reply in business time: 20 min (A) and 30 min (C after closing) -> median 20, p90 30.
     assert sorted(h.figure.value for h in dash.first_reply.hits) == [1200, 1800]
-    assert dash.first_reply.getAxis("left").labelText == "minutes"
+    assert dash.first_reply.getAxis("left").labelText == "business minutes"
     assert [dash.sla["agent"].item(r, 0).text() for r in range(dash.sla["agent"].rowCount())] == [
         "Sara Conti",
         "Unassigned",
@@ -109,6 +109,8 @@ def test_drawn_from_known_data(board: Any, qtbot: Any, tmp_path: Path) -> None:
     with qtbot.waitSignal(dash.drawn, timeout=10000):
         dash.business.setChecked(False)
     assert sorted(h.figure.value for h in dash.first_reply.hits) == [1200, 3600]
+    assert dash.first_reply.getAxis("left").labelText == "minutes"
+    assert dash.no_targets.isHidden()
 
 
 def test_a_click_on_a_bar_lists_exactly_its_cases(board: Any, qtbot: Any) -> None:
