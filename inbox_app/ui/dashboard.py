@@ -12,7 +12,7 @@ import csv
 from datetime import date, timedelta, tzinfo
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -62,6 +62,10 @@ class Dashboard(QMainWindow):
         self._loaded: tuple[tuple[date, date], Loaded] | None = None
         self._asked = 0  # drops answers to a period or switch changed meanwhile
         self.board: Board | None = None
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(500)
+        self._typing.timeout.connect(self.refresh)
         self.setWindowTitle(self.tr("Service levels"))
         self.setObjectName("dashboard")
         body = QWidget(self)
@@ -203,10 +207,12 @@ class Dashboard(QMainWindow):
     def _dates_changed(self) -> None:
         first, last = self.period()
         if last < first:
+            self._typing.stop()
             self.status.setText(self.tr("The period ends before it starts."))
             return
         self.preset.setCurrentIndex(self.preset.findData(0))
-        self.refresh()
+        # A date typed digit by digit changes several times: read the period it ends on.
+        self._typing.start()
 
     def read_again(self) -> None:
         self._loaded = None

@@ -226,3 +226,16 @@ def test_refresh_reads_what_happened_since(
         dash.reload.click()
     assert [h.figure.value for h in dash.backlog.hits] == [1, 1]
     assert dash.backlog.hits[0].figure.cases == [ids["C"]]
+
+
+def test_dates_typed_read_the_period_once_they_settle(board: Any, qtbot: Any) -> None:
+    window, dash, ids = board
+    with qtbot.waitSignal(dash.drawn, timeout=10000):
+        dash.start.setDate(dash.start.date().addDays(1))  # 1-3 March becomes 2 March: two changes
+        dash.end.setDate(dash.end.date().addDays(-1))
+        asked = dash._asked
+    assert dash._asked == asked + 1  # one reading for both
+    assert dash.preset.currentData() == 0
+    assert [h.figure.value for h in dash.volume.hits] == [3]
+    dash.end.setDate(dash.start.date().addDays(-1))
+    assert dash.status.text() == "The period ends before it starts."
