@@ -171,7 +171,9 @@ def add_policies(services: Services) -> None:
     """Service levels on every case (--sla): email in business hours, the rest in calendar time."""
     week = [f"{d}=09:00-13:00,14:00-18:00" for d in ("mon", "tue", "wed", "thu", "fri")]
     services.hours.add("Ufficio", "Europe/Rome", week, "IT")
-    services.sla.add("Email", first_reply="4h", next_reply="8h", resolution="3d", hours="Ufficio", channel="email")
+    services.sla.add(
+        "Email", first_reply="4h", next_reply="8h", resolution="3d", hours="Ufficio", channel="email"
+    )
     services.sla.add("Chat", first_reply="5m", next_reply="15m", resolution="1d", channel="chat")
     services.sla.add("Others", first_reply="1d", next_reply="1d", resolution="5d", hours="Ufficio")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from inbox_app.cli.actor import acting
@@ -10,10 +11,9 @@ from inbox_app.cli.output import CommandError, codes, json_flag, message_line, o
 from inbox_app.core.vocab import CaseStatus, Priority
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from inbox_app.app import Services
     from inbox_app.cli.output import Commands
+    from inbox_app.core.read.rows import CaseRow
 
 
 def register(sub: Commands) -> None:
@@ -26,6 +26,15 @@ def register(sub: Commands) -> None:
     who.add_argument("--assignee", metavar="NAME")
     who.add_argument("--unassigned", action="store_true")
     p.add_argument("--customer", type=int, metavar="ID")
+    p.add_argument(
+        "--overdue", action="store_true", help="only open cases with a service-level target past its due time"
+    )
+    p.add_argument(
+        "--sort",
+        choices=("activity", "due"),
+        default="activity",
+        help="activity: newest first (default); due: soonest due first, overdue ones first",
+    )
     p.add_argument("--limit", type=int, default=100)
     json_flag(p)
     p = cas.add_parser("show")
@@ -147,24 +156,37 @@ def _list(args: argparse.Namespace, s: Services) -> None:
         assignee_id=assignee_id,
         unassigned=args.unassigned,
         customer_id=args.customer,
+        overdue=args.overdue,
     )
-    rows = s.queries.cases(flt, limit=args.limit)
+    if args.sort == "due":
+        rows = s.queries.cases_by_due(flt, limit=args.limit)
+    else:
+        rows = s.queries.cases(flt, limit=args.limit)
+    now = datetime.now(UTC)
     out(
         args,
         [r.to_json() for r in rows],
         "\n".join(
             f"{r.id:6} {r.status:9} {r.priority:7} {r.customer_name[:24]:24} "
-            f"{','.join(r.channels):12} {r.assignee or '-':14} {(r.subject or '')[:60]}"
+            f"{','.join(r.channels):12} {r.assignee or '-':14} {_due(r, now):14} {(r.subject or '')[:60]}"
             for r in rows
         )
         or "no cases",
     )
 
 
+def _due(row: CaseRow, now: datetime) -> str:
+    """'due in 2h 5m', 'overdue 40m', 'paused' or '-' (calendar time, for a terminal)."""
+    if row.due_at is None:
+        return "paused" if row.sla is not None and row.sla.paused else "-"
+    left = (row.due_at - now).total_seconds()
+    span = int(abs(left) // 60)
+    words = f"{span // 1440}d {span % 1440 // 60}h" if span >= 1440 else f"{span // 60}h {span % 60}m"
+    return f"overdue {words}" if left < 0 else f"due in {words}"
+
+
 def _until(text: str | None) -> datetime | None:
     """When a snoozed case wakes: an ISO time, in the local zone when it names none."""
-    from datetime import datetime
-
     if not text:
         return None
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from array import array
 from collections import OrderedDict
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -27,8 +28,9 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
 from inbox_app.core.read.queries import CaseFilter
 from inbox_app.core.read.rows import CaseRow
+from inbox_app.core.service.hours import Calendar
 from inbox_app.core.vocab import CaseStatus, Priority
-from inbox_app.ui import labels
+from inbox_app.ui import labels, sla_words
 from inbox_app.ui.appearance import is_dark
 from inbox_app.ui.workspace import Workspace
 
@@ -56,8 +58,8 @@ def _bold_font() -> QFont:
 
 
 class CaseListModel(QAbstractTableModel):
-    CUSTOMER, CHANNELS, SUBJECT, STATUS, PRIORITY, ASSIGNEE, WAITING = range(7)
-    COLUMNS = 7
+    CUSTOMER, CHANNELS, SUBJECT, STATUS, PRIORITY, ASSIGNEE, WAITING, DUE = range(8)
+    COLUMNS = 8
     CaseIdRole = Qt.ItemDataRole.UserRole + 1
     RowRole = Qt.ItemDataRole.UserRole + 2
     ChannelsRole = Qt.ItemDataRole.UserRole + 3
@@ -101,20 +103,34 @@ class CaseListModel(QAbstractTableModel):
             self.tr("Priority"),
             self.tr("Assignee"),
             self.tr("Waiting"),
+            self.tr("Due"),
         )
+        # Each SLA policy's calendar (None: calendar time), for time left in business time.
+        self._calendars: dict[str, Calendar | None] = {}
+        self._sort = "activity"
 
     # ------------------------------------------------------------ loading
 
     def set_filter(self, flt: CaseFilter) -> None:
-        self._filter = flt
+        self._filter = flt if flt.sort == "due" else replace(flt, sort=self._sort)
         self.reload()
+
+    def set_sort(self, sort: str) -> None:
+        """ "due": soonest due first (time to breach), "activity": newest first."""
+        self._sort = sort
+        self.set_filter(replace(self._filter, sort=sort))
+
+    @property
+    def sorting(self) -> str:
+        return self._filter.sort
 
     def reload(self) -> None:
         self._generation += 1
         generation, flt = self._generation, self._filter
-        reads, queries = self._ws.reads, self._ws.services.queries
+        reads, queries, services = self._ws.reads, self._ws.services.queries, self._ws.services
 
         def fetch() -> tuple[array[int], dict[int, CaseRow]]:
+            self._calendars = services.sla.engines()  # one swap: read by data() on the GUI thread
             # The first page comes with the ids: the list is painted once, with its rows.
             ids = reads.case_ids(flt)
             result = ids, queries.cases_by_id(ids[:PAGE]) if ids else {}
@@ -139,6 +155,7 @@ class CaseListModel(QAbstractTableModel):
     def load_now(self) -> None:
         """Load synchronously (tests and benchmarks measure the model itself)."""
         self._generation += 1
+        self._calendars = self._ws.services.sla.engines()
         self._set_ids(self._generation, self._ws.reads.case_ids(self._filter))
 
     def _set_ids(self, generation: int, ids: array[int], first: dict[int, CaseRow] | None = None) -> None:
@@ -239,7 +256,7 @@ class CaseListModel(QAbstractTableModel):
         self._now = datetime.now(UTC)
         self._cells.clear()  # waiting times and their colours are worked out again
         if self._ids:
-            self.dataChanged.emit(self.index(0, self.WAITING), self.index(len(self._ids) - 1, self.WAITING))
+            self.dataChanged.emit(self.index(0, self.WAITING), self.index(len(self._ids) - 1, self.DUE))
 
     def follow_presence(self, presence: PresenceBridge) -> None:
         """Mark the rows of cases colleagues have open (an eye, a pen while they reply)."""
@@ -332,6 +349,7 @@ class CaseListModel(QAbstractTableModel):
             tooltips[self.WAITING] = self.tr("First reply due {when}").format(
                 when=labels.when(row.first_response_due)
             )
+        tooltips[self.DUE] = sla_words.tooltip(row, self._now)
         tooltips[self.SUBJECT] = display[self.SUBJECT]
         tooltips[self.CUSTOMER] = display[self.CUSTOMER]
         tooltips[self.CHANNELS] = ", ".join(labels.word(labels.CHANNEL, c) for c in row.channels)
@@ -370,6 +388,8 @@ class CaseListModel(QAbstractTableModel):
             return row.assignee or (row.team and self.tr("{team} (team)").format(team=row.team)) or "—"
         if col == self.WAITING:
             return labels.ago(row.waiting_since, self._now) if row.status != CaseStatus.RESOLVED else ""
+        if col == self.DUE:
+            return sla_words.due_text(row, self._now, self._calendars)
         return ""
 
     def _foreground(self, row: CaseRow, col: int) -> QBrush | None:
@@ -383,6 +403,9 @@ class CaseListModel(QAbstractTableModel):
             if due - self._now <= timedelta(hours=1):
                 return QBrush(QColor("#e3b341" if dark else "#a86400"))
             return QBrush(QColor("#56d364" if dark else "#2e7d32"))
+        if col == self.DUE:
+            got = sla_words.colour(sla_words.state(row, self._now))
+            return QBrush(got) if got is not None else None
         if col == self.PRIORITY and row.priority in (Priority.HIGH, Priority.URGENT):
             return QBrush(QColor("#ff7b72" if dark else "#c62828"))
         return None

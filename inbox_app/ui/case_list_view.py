@@ -99,6 +99,13 @@ class CaseListView(QTableView):
             CaseListModel.WAITING,
             widest(model.headerData(CaseListModel.WAITING, Qt.Orientation.Horizontal), "99 min"),
         )
+        self.setColumnWidth(
+            CaseListModel.DUE,
+            widest(model.headerData(CaseListModel.DUE, Qt.Orientation.Horizontal), "23h 59m overdue"),
+        )
+        # Clicking "Due" sorts by time to breach (overdue first); again, back to newest first.
+        header.setSortIndicatorShown(False)
+        header.sectionClicked.connect(self._header_clicked)
         self.setItemDelegateForColumn(CaseListModel.CHANNELS, ChannelsDelegate(self))
         self.setItemDelegateForColumn(CaseListModel.CUSTOMER, CustomerDelegate(self))
         # Widths as set or as the agent dragged them; a hidden column's section says 0.
@@ -120,6 +127,15 @@ class CaseListView(QTableView):
         CaseListModel.PRIORITY,
         CaseListModel.CHANNELS,
     )
+
+    def _header_clicked(self, section: int) -> None:
+        if section != CaseListModel.DUE:
+            return
+        by_due = self._model.sorting != "due"
+        self._model.set_sort("due" if by_due else "activity")
+        header = self.horizontalHeader()
+        header.setSortIndicatorShown(by_due)
+        header.setSortIndicator(CaseListModel.DUE, Qt.SortOrder.AscendingOrder)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

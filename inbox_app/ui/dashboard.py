@@ -12,7 +12,7 @@ import csv
 from datetime import date, timedelta, tzinfo
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -48,13 +48,24 @@ class Dashboard(QMainWindow):
     casesPicked = Signal(str, list)  # what was clicked, the case ids behind it
     drawn = Signal()  # the figures of the period on screen
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None, *, tz: tzinfo | None = None) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        parent: QWidget | None = None,
+        *,
+        tz: tzinfo | None = None,
+        period: tuple[date, date] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ws = ws
         self._tz = tz or local_zone()
         self._loaded: tuple[tuple[date, date], Loaded] | None = None
         self._asked = 0  # drops answers to a period or switch changed meanwhile
         self.board: Board | None = None
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(500)
+        self._typing.timeout.connect(self.refresh)
         self.setWindowTitle(self.tr("Service levels"))
         self.setObjectName("dashboard")
         body = QWidget(self)
@@ -76,7 +87,7 @@ class Dashboard(QMainWindow):
         layout.addLayout(row, 1)
         self.setCentralWidget(body)
         self.resize(1400, 860)
-        self.set_period(date.today() - timedelta(days=29), date.today())
+        self.set_period(*(period or (date.today() - timedelta(days=29), date.today())))
 
     # ------------------------------------------------------------ building
 
@@ -103,6 +114,9 @@ class Dashboard(QMainWindow):
             )
         )
         self.business.toggled.connect(lambda _on: self.refresh())
+        self.reload = QPushButton(self.tr("Refresh"), self)
+        self.reload.setToolTip(self.tr("Read the period again, with what happened since"))
+        self.reload.clicked.connect(self.read_again)
         self.export = QPushButton(self.tr("Export CSV…"), self)
         self.export.clicked.connect(self._export_clicked)
         self.status = QLabel(self)
@@ -117,6 +131,7 @@ class Dashboard(QMainWindow):
         bar.addWidget(self.business)
         bar.addStretch(1)
         bar.addWidget(self.status)
+        bar.addWidget(self.reload)
         bar.addWidget(self.export)
         return bar
 
@@ -157,6 +172,13 @@ class Dashboard(QMainWindow):
             self.sla[by] = table
             self.tabs.addTab(table, name)
         layout.addWidget(self.tabs, 1)
+        self.no_targets = QLabel(
+            self.tr("No SLA target was met or missed in this period (targets come from the SLA policies)."),
+            box,
+        )
+        self.no_targets.setWordWrap(True)
+        layout.addWidget(self.no_targets)
+        box.setMaximumWidth(520)
         return box
 
     def _group_header(self, by: str) -> str:
@@ -185,9 +207,15 @@ class Dashboard(QMainWindow):
     def _dates_changed(self) -> None:
         first, last = self.period()
         if last < first:
+            self._typing.stop()
             self.status.setText(self.tr("The period ends before it starts."))
             return
         self.preset.setCurrentIndex(self.preset.findData(0))
+        # A date typed digit by digit changes several times: read the period it ends on.
+        self._typing.start()
+
+    def read_again(self) -> None:
+        self._loaded = None
         self.refresh()
 
     def refresh(self) -> None:
@@ -236,6 +264,7 @@ class Dashboard(QMainWindow):
             chart.show_lines(b.days, lines, lambda k: names[k], self._unit)
         for by, table in self.sla.items():
             self._fill(table, b.sla.get(by, []), by)
+        self.no_targets.setVisible(not any(b.sla.values()))
         opened = sum(f.value or 0 for figs in b.volume.values() for f in figs)
         self.status.setText(
             self.tr("1 case opened in the period")
@@ -245,11 +274,13 @@ class Dashboard(QMainWindow):
         self.drawn.emit()
 
     def _unit(self, top_seconds: float) -> tuple[float, str]:
-        if top_seconds >= 2 * 86400:
+        # Business time stays in hours: a "day" of 24 business hours is nobody's day.
+        business = self.business.isChecked()
+        if top_seconds >= 2 * 86400 and not business:
             return 86400.0, self.tr("days")
         if top_seconds >= 2 * 3600:
-            return 3600.0, self.tr("hours")
-        return 60.0, self.tr("minutes")
+            return 3600.0, self.tr("business hours") if business else self.tr("hours")
+        return 60.0, self.tr("business minutes") if business else self.tr("minutes")
 
     def _fill(self, table: QTableWidget, found: list[Row], by: str) -> None:
         table.setRowCount(len(found))

@@ -22,6 +22,7 @@ from inbox_app.core.service.report import Figure
 #: Colours that stay apart for the colour-blind (Okabe-Ito), one per series.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 HIT_PIXELS = 10  # how near a click must land to a point to pick it
+HEADROOM = 1.3  # the value axis goes this far above the highest value: room for the legend
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,10 @@ class Chart(pg.PlotWidget):
         self.clear()
         self.legend.clear()
         self.hits = []
-        step = max(1, math.ceil(len(days) / 10))
+        step = max(1, math.ceil(len(days) / 6))  # "12 Oct" needs about a sixth of a chart
         self.getAxis("bottom").setTicks([[(i, short_day(d)) for i, d in enumerate(days) if i % step == 0]])
-        self.setXRange(-0.6, max(len(days), 1) - 0.4, padding=0)
+        # Room beside the first and last bars: their dates keep their labels.
+        self.setXRange(-1.0, max(len(days), 1), padding=0)
 
     def hit_at(self, scene_pos: QPointF) -> Hit | None:
         vb = self.getPlotItem().getViewBox()
@@ -136,11 +138,12 @@ class BarChart(Chart):
                     label = f"{name(key)} · {short_day(days[i])}"
                     self.hits.append(Hit(i, base[i], base[i] + h, f, label, f"{label}: {f.value} {unit}"))
                 base[i] += h
+        self.legend.setColumnCount(max(1, len(series)))  # one line across the top
         top = max(max(base, default=0), 1)
         # Whole cases: ticks on whole numbers, about five of them.
         step = max(1, math.ceil(top / 5))
         self.getAxis("left").setTickSpacing(step, step)
-        self.setYRange(0, top * 1.1, padding=0)
+        self.setYRange(0, top * HEADROOM, padding=0)
 
 
 class LineChart(Chart):
@@ -177,4 +180,5 @@ class LineChart(Chart):
                 if f.value is not None:
                     tip = f"{name(key)} · {short_day(days[i])}: {y:.1f} {unit} ({len(f.cases)})"
                     self.hits.append(Hit(i, y, y, f, f"{name(key)} · {short_day(days[i])}", tip))
-        self.setYRange(0, max(top / scale, 1) * 1.15, padding=0)
+        self.legend.setColumnCount(max(1, len(series)))
+        self.setYRange(0, max(top / scale, 1) * HEADROOM, padding=0)

@@ -40,6 +40,7 @@ from inbox_app.ui.live_feed import LiveFeed
 from inbox_app.ui.presence_bridge import PresenceBridge
 from inbox_app.ui.presence_strip import PresenceStrip
 from inbox_app.ui.search_results import SearchModel, SearchResults
+from inbox_app.ui.sla_badge import SlaBadge
 from inbox_app.ui.sync_status import SyncStatus
 from inbox_app.ui.timeline_model import TimelineModel
 from inbox_app.ui.timeline_view import TimelineView
@@ -144,7 +145,9 @@ class MainWindow(QMainWindow):
         self.case_only.setToolTip(self.tr("Show only the messages of the selected case"))
         self.case_only.toggled.connect(self._reload_timeline)
         self.csat_badge = CsatBadge(ws, center_top)
+        self.sla_badge = SlaBadge(ws, center_top)
         header.addWidget(self.title, 1)
+        header.addWidget(self.sla_badge)
         header.addWidget(self.csat_badge)
         header.addWidget(self.case_only)
         top_layout.addLayout(header)
@@ -341,6 +344,7 @@ class MainWindow(QMainWindow):
         # do not share the worker threads and the GIL while it loads.
         self.composer.set_case(case, customer, load=False)
         self.csat_badge.show_case(case.id)
+        self.sla_badge.show_case(case)
         self.after_timeline.then(lambda: self.customer_panel.load(customer.id))
         self.after_timeline.then(self.composer.load)
         self.caseShown.emit(case.id)
@@ -361,6 +365,7 @@ class MainWindow(QMainWindow):
             if self.case is not None and self.case.id == row.id:
                 self.case = row
                 self.csat_badge.show_case(row.id)  # an answer may have arrived
+                self.sla_badge.show_case(row)
 
         self.ws.call(
             self.ws.services.queries.case, case.id, done=fresh, failed=lambda _exc: None, task="case row"

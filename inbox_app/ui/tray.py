@@ -1,15 +1,21 @@
-"""The app's icon in the desktop's tray, and its notices of new messages for this agent."""
+"""The app's icon in the desktop's tray, and its notices for this agent: new messages, and
+service-level warnings (75 % of a target's time, and its breach), and a low satisfaction answer."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from inbox_app import APP_NAME
-from inbox_app.core.read.queries import NotFound
+from inbox_app.core.read.queries import OPEN_STATES, CaseFilter, NotFound
+from inbox_app.core.read.rows import CaseRow
+from inbox_app.core.service.hours import Calendar
+from inbox_app.core.service.warnings import BREACH, Notice, Warner
 from inbox_app.core.vocab import Direction
+from inbox_app.ui import labels, sla_words
 from inbox_app.ui.appearance import icon
 from inbox_app.ui.workspace import Workspace
 
@@ -22,6 +28,13 @@ class Tray(QObject):
         self.icon: QSystemTrayIcon | None = None  # made once the first cases are painted
         ws.bridge.messagesAdded.connect(self._notify)
         ws.bridge.satisfactionLow.connect(self._notify_low)
+        # Service levels: 75 % and breach of this agent's cases and the team's free ones,
+        # decided in core (warnings.Warner: working hours only, once per target).
+        self._calendars: dict[str, Calendar | None] = {}
+        self.warner = Warner(lambda policy: self._calendars.get(policy or ""))
+        self._checking = False
+        self._sla_timer = QTimer(self, interval=60_000)
+        self._sla_timer.timeout.connect(self.check_service_levels)
 
     def show(self) -> None:
         # After the first paint: a desktop's tray is asked over D-Bus or X, which the
@@ -31,6 +44,7 @@ class Tray(QObject):
             self.icon.setToolTip(APP_NAME)
             self.icon.activated.connect(self._bring_back)
             self.icon.show()
+            self._sla_timer.start()
 
     def hide(self) -> None:
         if self.icon is not None:
@@ -68,6 +82,47 @@ class Tray(QObject):
                 )
 
         self._ws.call(relevant, done=show, task="notify low satisfaction")
+
+    def check_service_levels(self) -> None:
+        """Once a minute: the warnings now due, shown in the tray."""
+        me, team = self._ws.agent, self._ws.team_id
+        if self._checking or me is None:
+            return
+        self._checking = True
+        services = self._ws.services
+
+        def compute() -> list[Notice]:
+            self._calendars = services.sla.engines()
+            mine = services.queries.cases_by_due(CaseFilter(status=OPEN_STATES, assignee_id=me.id), limit=200)
+            free: list[CaseRow] = []
+            if team is not None:
+                flt = CaseFilter(status=OPEN_STATES, unassigned=True, team_id=team)
+                free = services.queries.cases_by_due(flt, limit=200)
+            team_name = free[0].team if free else None
+            return self.warner.due([*mine, *free], datetime.now(UTC), me.name, team_name)
+
+        def show(notices: list[Notice]) -> None:
+            self._checking = False
+            if notices and self.icon is not None:
+                self.icon.showMessage(
+                    self.tr("Service levels"),
+                    "\n".join(self._words(n) for n in notices[:4]),
+                    QSystemTrayIcon.MessageIcon.Warning,
+                    8000,
+                )
+
+        def failed(_exc: Exception) -> None:
+            self._checking = False
+
+        self._ws.call(compute, done=show, failed=failed, task="sla warnings")
+
+    def _words(self, notice: Notice) -> str:
+        what = sla_words.target_word(notice.target)
+        if notice.level == BREACH:
+            line = self.tr("{customer}: {target} overdue (due {when})")
+        else:
+            line = self.tr("{customer}: {target} due {when}")
+        return line.format(customer=notice.customer, target=what, when=labels.when(notice.due))
 
     def _notify(self, event: Any) -> None:
         if self.icon is None or not event.case_ids:

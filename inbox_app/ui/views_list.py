@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inbox_app.core.read.queries import CaseFilter
+from inbox_app.core.read.queries import OPEN_STATES, CaseFilter
 from inbox_app.core.read.saved_searches import SavedSearchRow, SavedSearchService
 from inbox_app.core.vocab import CaseStatus
 from inbox_app.ui import labels
@@ -38,6 +38,7 @@ from inbox_app.ui.workspace import Workspace
 ModelIndex = QModelIndex | QPersistentModelIndex
 WORKING = (CaseStatus.OPEN, CaseStatus.PENDING)
 APPROVALS = "approvals"  # the key of the leads' "Awaiting approval" view
+OVERDUE = "overdue"
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,13 @@ def standard_views(ws: Workspace, channels: list[str]) -> list[View]:
     views += [
         View(
             "open", QCoreApplication.translate("Views", "All open"), CaseFilter(status=WORKING), "view-open"
+        ),
+        # A service-level target past its due time, soonest-missed first.
+        View(
+            OVERDUE,
+            QCoreApplication.translate("Views", "Overdue"),
+            CaseFilter(status=OPEN_STATES, overdue=True, sort="due"),
+            "view-overdue",
         ),
         View(
             "pending",
@@ -141,6 +149,10 @@ class ViewsModel(QAbstractListModel):
         ws.bridge.casesChanged.connect(lambda _e: self._timer.start())
         ws.bridge.accountsChanged.connect(lambda _e: self._timer.start())
         ws.bridge.changesMissed.connect(lambda _e: self._timer.start())
+        # Cases become overdue with nobody writing anything: the counts follow the clock.
+        self._clock = QTimer(self, interval=60_000)
+        self._clock.timeout.connect(self.refresh)
+        self._clock.start()
 
     def refresh(self) -> None:
         """Work out which views exist (channels and saved searches come and go) and count each,

@@ -386,6 +386,10 @@
         <source>{team} (team)</source>
         <translation>{team} (team)</translation>
     </message>
+    <message>
+        <source>Due</source>
+        <translation>Scadenza</translation>
+    </message>
 </context>
 <context>
     <name>CaseListView</name>
@@ -1251,6 +1255,10 @@ città: …</translation>
         <source>Templates</source>
         <translation>Modelli</translation>
     </message>
+    <message>
+        <source>Service levels</source>
+        <translation>Livelli di servizio</translation>
+    </message>
 </context>
 <context>
     <name>ShortcutsDialog</name>
@@ -1463,6 +1471,18 @@ città: …</translation>
         <source>Low satisfaction: case reopened</source>
         <translation>Soddisfazione bassa: caso riaperto</translation>
     </message>
+    <message>
+        <source>Service levels</source>
+        <translation>Livelli di servizio</translation>
+    </message>
+    <message>
+        <source>{customer}: {target} due {when}</source>
+        <translation>{customer}: {target} entro {when}</translation>
+    </message>
+    <message>
+        <source>{customer}: {target} overdue (due {when})</source>
+        <translation>{customer}: {target} in ritardo (scadeva {when})</translation>
+    </message>
 </context>
 <context>
     <name>Views</name>
@@ -1497,6 +1517,10 @@ città: …</translation>
     <message>
         <source>Awaiting approval</source>
         <translation>Da approvare</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>In ritardo</translation>
     </message>
 </context>
 <context>
@@ -2598,6 +2622,14 @@ città: …</translation>
         <source>Updates stored together in one step.</source>
         <translation>Aggiornamenti salvati insieme in un solo passo.</translation>
     </message>
+    <message>
+        <source>one line of JSON: {"client_secret": "...", "refresh_token": "..."} (Google's authorized-user JSON), granted by a manager of the location</source>
+        <translation>una riga di JSON: {"client_secret": "...", "refresh_token": "..."} (il JSON di utente autorizzato di Google), concessa da un gestore della sede</translation>
+    </message>
+    <message>
+        <source>an access token from the account's Preferences &gt; Development, with the scopes read, write:statuses and write:media</source>
+        <translation>un token di accesso da Preferenze &gt; Sviluppo dell'account, con gli ambiti read, write:statuses e write:media</translation>
+    </message>
 </context>
 <context>
     <name>AccountForm</name>
@@ -2961,6 +2993,26 @@ città: …</translation>
         <source>{n} cases opened in the period</source>
         <translation>{n} casi aperti nel periodo</translation>
     </message>
+    <message>
+        <source>business hours</source>
+        <translation>ore lavorative</translation>
+    </message>
+    <message>
+        <source>business minutes</source>
+        <translation>minuti lavorativi</translation>
+    </message>
+    <message>
+        <source>No SLA target was met or missed in this period (targets come from the SLA policies).</source>
+        <translation>Nessun obiettivo SLA rispettato o mancato in questo periodo (gli obiettivi vengono dalle politiche SLA).</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aggiorna</translation>
+    </message>
+    <message>
+        <source>Read the period again, with what happened since</source>
+        <translation>Rileggi il periodo, con quello che è successo nel frattempo</translation>
+    </message>
 </context>
 <context>
     <name>CsatBadge</name>
@@ -3054,6 +3106,224 @@ città: …</translation>
     <message>
         <source>{team}: satisfaction questions off.</source>
         <translation>{team}: domande di soddisfazione disattivate.</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceLevelsTab</name>
+    <message>
+        <source>30m, 4h or 2d (days are business days when counted in a calendar)</source>
+        <translation>30m, 4h o 2d (i giorni sono lavorativi se si conta con un calendario)</translation>
+    </message>
+    <message>
+        <source>Add calendar</source>
+        <translation>Aggiungi calendario</translation>
+    </message>
+    <message>
+        <source>Add policy</source>
+        <translation>Aggiungi politica</translation>
+    </message>
+    <message>
+        <source>Any channel</source>
+        <translation>Qualsiasi canale</translation>
+    </message>
+    <message>
+        <source>Any priority</source>
+        <translation>Qualsiasi priorità</translation>
+    </message>
+    <message>
+        <source>Any team</source>
+        <translation>Qualsiasi team</translation>
+    </message>
+    <message>
+        <source>Business hours</source>
+        <translation>Orari di lavoro</translation>
+    </message>
+    <message>
+        <source>Calendar added.</source>
+        <translation>Calendario aggiunto.</translation>
+    </message>
+    <message>
+        <source>Calendar removed.</source>
+        <translation>Calendario rimosso.</translation>
+    </message>
+    <message>
+        <source>Calendars</source>
+        <translation>Calendari</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Canale</translation>
+    </message>
+    <message>
+        <source>Close the selected calendar on this date</source>
+        <translation>Chiudi il calendario selezionato in questa data</translation>
+    </message>
+    <message>
+        <source>Counted in</source>
+        <translation>Conteggio</translation>
+    </message>
+    <message>
+        <source>First reply</source>
+        <translation>Prima risposta</translation>
+    </message>
+    <message>
+        <source>Holidays</source>
+        <translation>Festività</translation>
+    </message>
+    <message>
+        <source>Holidays (IT, IT-RM)</source>
+        <translation>Festività (IT, IT-RM)</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Sposta giù</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Sposta su</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nome</translation>
+    </message>
+    <message>
+        <source>Next reply</source>
+        <translation>Risposta successiva</translation>
+    </message>
+    <message>
+        <source>Order changed.</source>
+        <translation>Ordine cambiato.</translation>
+    </message>
+    <message>
+        <source>Policy added; open cases follow it from now on.</source>
+        <translation>Politica aggiunta; i casi aperti la seguono da ora.</translation>
+    </message>
+    <message>
+        <source>Policy removed.</source>
+        <translation>Politica rimossa.</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorità</translation>
+    </message>
+    <message>
+        <source>Remove calendar</source>
+        <translation>Rimuovi calendario</translation>
+    </message>
+    <message>
+        <source>Remove policy</source>
+        <translation>Rimuovi politica</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>Risoluzione</translation>
+    </message>
+    <message>
+        <source>SLA policies</source>
+        <translation>Politiche SLA</translation>
+    </message>
+    <message>
+        <source>SLA policies (the first that matches a case applies)</source>
+        <translation>Politiche SLA (si applica la prima adatta al caso)</translation>
+    </message>
+    <message>
+        <source>Select a calendar first.</source>
+        <translation>Seleziona prima un calendario.</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>Fuso orario</translation>
+    </message>
+    <message>
+        <source>Time zone, e.g. Europe/Rome or America/New_York</source>
+        <translation>Fuso orario, per esempio Europe/Rome o America/New_York</translation>
+    </message>
+    <message>
+        <source>Working hours</source>
+        <translation>Orario</translation>
+    </message>
+    <message>
+        <source>Working hours per day, e.g. mon-fri=09:00-13:00,14:00-18:00; sat=09:00-12:00</source>
+        <translation>Orario per giorno, per esempio mon-fri=09:00-13:00,14:00-18:00; sat=09:00-12:00</translation>
+    </message>
+    <message>
+        <source>calendar time</source>
+        <translation>tempo di calendario</translation>
+    </message>
+    <message>
+        <source>{name} is closed on {day}.</source>
+        <translation>{name} è chiuso il {day}.</translation>
+    </message>
+</context>
+<context>
+    <name>Sla</name>
+    <message>
+        <source>Missed: {targets}</source>
+        <translation>Mancati: {targets}</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>In pausa</translation>
+    </message>
+    <message>
+        <source>Policy: {name}</source>
+        <translation>Politica: {name}</translation>
+    </message>
+    <message>
+        <source>Resolution clock paused</source>
+        <translation>Tempo di risoluzione in pausa</translation>
+    </message>
+    <message>
+        <source>Resolution clock paused while the case waits</source>
+        <translation>Tempo di risoluzione in pausa mentre il caso è in attesa</translation>
+    </message>
+    <message>
+        <source>first reply</source>
+        <translation>prima risposta</translation>
+    </message>
+    <message>
+        <source>missed: {targets}</source>
+        <translation>mancati: {targets}</translation>
+    </message>
+    <message>
+        <source>next reply</source>
+        <translation>risposta successiva</translation>
+    </message>
+    <message>
+        <source>resolution</source>
+        <translation>risoluzione</translation>
+    </message>
+    <message>
+        <source>{d}d {h}h</source>
+        <translation>{d}g {h}h</translation>
+    </message>
+    <message>
+        <source>{h}h {m:02d}m</source>
+        <translation>{h}h {m:02d}m</translation>
+    </message>
+    <message>
+        <source>{m}m</source>
+        <translation>{m}m</translation>
+    </message>
+    <message>
+        <source>{span} left</source>
+        <translation>{span} rimasti</translation>
+    </message>
+    <message>
+        <source>{span} overdue</source>
+        <translation>{span} in ritardo</translation>
+    </message>
+    <message>
+        <source>{target} due {when}</source>
+        <translation>{target} entro {when}</translation>
+    </message>
+    <message>
+        <source>{target}: {due}</source>
+        <translation>{target}: {due}</translation>
     </message>
 </context>
 </TS>

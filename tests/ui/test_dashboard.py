@@ -47,11 +47,10 @@ def board(
     window = build_window(services, "Lea Neri")
     qtbot.addWidget(window)
     window.show()
-    dash = Dashboard(window.ws, window, tz=UTC)
+    dash = Dashboard(window.ws, window, tz=UTC, period=(FIRST, LAST))
     dash.casesPicked.connect(window.show_cases)
     dash.show()
-    with qtbot.waitSignal(dash.drawn, timeout=10000):
-        dash.set_period(FIRST, LAST)
+    qtbot.waitUntil(lambda: dash.board is not None, timeout=10000)
     yield window, dash, ids
     if shiboken6.isValid(window):
         window.close()
@@ -96,7 +95,7 @@ def test_drawn_from_known_data(board: Any, qtbot: Any, tmp_path: Path) -> None:
     assert [(h.x, h.y1) for h in dash.backlog.hits] == [(MONDAY, 2.0), (2, 2.0)]
     # First reply in business time: 20 min (A) and 30 min (C after closing) -> median 20, p90 30.
     assert sorted(h.figure.value for h in dash.first_reply.hits) == [1200, 1800]
-    assert dash.first_reply.getAxis("left").labelText == "minutes"
+    assert dash.first_reply.getAxis("left").labelText == "business minutes"
     assert [dash.sla["agent"].item(r, 0).text() for r in range(dash.sla["agent"].rowCount())] == [
         "Sara Conti",
         "Unassigned",
@@ -110,6 +109,8 @@ def test_drawn_from_known_data(board: Any, qtbot: Any, tmp_path: Path) -> None:
     with qtbot.waitSignal(dash.drawn, timeout=10000):
         dash.business.setChecked(False)
     assert sorted(h.figure.value for h in dash.first_reply.hits) == [1200, 3600]
+    assert dash.first_reply.getAxis("left").labelText == "minutes"
+    assert dash.no_targets.isHidden()
 
 
 def test_a_click_on_a_bar_lists_exactly_its_cases(board: Any, qtbot: Any) -> None:
@@ -206,3 +207,35 @@ def test_leads_open_it_from_the_menu_agents_do_not_see_it(known: Any, qtbot: Any
     for window in windows:
         window.close()
         window.ws.bridge.close()
+
+
+def test_refresh_reads_what_happened_since(
+    board: Any, known: Any, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.integration.store.report_seed import at_time
+
+    window, dash, ids = board
+    services, _ = known
+    assert [h.figure.value for h in dash.backlog.hits] == [2, 2]
+    with at_time(monkeypatch, datetime(2026, 3, 2, 23, tzinfo=UTC)):
+        services.cases.set_status(ids["B"], "resolved", actor="Lea Neri")
+    with qtbot.waitSignal(dash.drawn, timeout=10000):
+        dash.business.toggle()  # a switch reuses what was read: still as it was
+    assert [h.figure.value for h in dash.backlog.hits] == [2, 2]
+    with qtbot.waitSignal(dash.drawn, timeout=10000):
+        dash.reload.click()
+    assert [h.figure.value for h in dash.backlog.hits] == [1, 1]
+    assert dash.backlog.hits[0].figure.cases == [ids["C"]]
+
+
+def test_dates_typed_read_the_period_once_they_settle(board: Any, qtbot: Any) -> None:
+    window, dash, ids = board
+    with qtbot.waitSignal(dash.drawn, timeout=10000):
+        dash.start.setDate(dash.start.date().addDays(1))  # 1-3 March becomes 2 March: two changes
+        dash.end.setDate(dash.end.date().addDays(-1))
+        asked = dash._asked
+    assert dash._asked == asked + 1  # one reading for both
+    assert dash.preset.currentData() == 0
+    assert [h.figure.value for h in dash.volume.hits] == [3]
+    dash.end.setDate(dash.start.date().addDays(-1))
+    assert dash.status.text() == "The period ends before it starts."

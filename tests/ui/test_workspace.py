@@ -809,7 +809,9 @@ def test_a_narrow_case_list_gives_up_columns_before_the_subject(make_window, qtb
     window.default_splits(1366)
     qtbot.waitUntil(lambda: CaseListModel.ASSIGNEE not in shown())
     # What is left fits: the subject keeps room and nothing scrolls sideways.
-    assert {CaseListModel.CUSTOMER, CaseListModel.SUBJECT, CaseListModel.WAITING} <= set(shown())
+    assert {CaseListModel.CUSTOMER, CaseListModel.SUBJECT, CaseListModel.WAITING, CaseListModel.DUE} <= set(
+        shown()
+    )
     qtbot.waitUntil(lambda: not cases.horizontalScrollBar().isVisible())
     assert cases.columnWidth(CaseListModel.SUBJECT) >= 14 * cases.fontMetrics().averageCharWidth() - 1
     assert all(c not in shown() for c in CaseListView.NARROW_DROPS[: CaseListModel.COLUMNS - len(shown())])

@@ -167,8 +167,7 @@ class SqlWriter:
             s.execute(insert(Attachment), atts)
         # The case history: each customer message and public reply, at its arrival time.
         # Channel echoes never get here (matched to the outbox), auto-replies do not count.
-        events.record_many(
-            s,
+        self._events(
             [
                 events.row(
                     case.id,
@@ -183,6 +182,10 @@ class SqlWriter:
         st.result.message_ids += ids
         st.result.stored += len(ids)
         st.pending.clear()
+
+    def _events(self, rows: list[dict[str, Any]]) -> None:
+        """The batch's case history rows (one multi-row write)."""
+        events.record_many(self.state.session, rows)
 
     def _text_dictionary(self) -> int | None:
         """The store's dictionary for packing message text (SQLite), trained from its

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from inbox_app.core.clock import aware
+from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.read.rows import (
     AttachmentRow,
     CaseRow,
@@ -38,6 +38,7 @@ from inbox_app.core.read.rows import (
     MessageRow,
     ReadContext,
     SimilarCustomer,
+    SlaState,
     message_rows,
 )
 from inbox_app.core.store.models import (
@@ -49,6 +50,7 @@ from inbox_app.core.store.models import (
     Customer,
     Identity,
     Message,
+    SlaPolicy,
     Team,
     Thread,
 )
@@ -71,6 +73,10 @@ class CaseFilter:
     channel: str | None = None
     text: str | None = None
     awaiting_approval: bool = False  # only cases with a reply held for a lead (core/approvals.py)
+    # Only cases still open with a service-level target past its due time (core/service/).
+    overdue: bool = False
+    # The order of the list: newest activity first, or soonest due first ("due").
+    sort: str = "activity"
     ids: tuple[int, ...] | None = None  # exactly these cases (the dashboard's drill-down)
 
 
@@ -89,6 +95,11 @@ def case_conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
         out.append(Case.customer_id == flt.customer_id)
     if flt.channel:
         out.append(Case.id.in_(select(Message.case_id).where(Message.channel == flt.channel)))
+    if flt.overdue:
+        # The (status, due_at) index: a range per open status, never a scan of the cases.
+        if not flt.status:
+            out.append(Case.status.in_(OPEN_STATES))
+        out.append(Case.due_at <= bindparam(None, utcnow(), type_=Case.due_at.type))
     if flt.awaiting_approval:
         # The approvals' state index: the few waiting ones, never a scan of the messages.
         out.append(Case.id.in_(select(Approval.case_id).where(Approval.state == ApprovalState.WAITING)))
@@ -366,6 +377,55 @@ class Queries:
                 del rows[limit:]
             return self._case_rows(s, rows)
 
+    def cases_by_due(
+        self, flt: CaseFilter | None = None, *, limit: int = 100, after: CaseRow | None = None
+    ) -> list[CaseRow]:
+        """Soonest due first (time to breach; overdue ones first), then the cases with nothing
+        due, newest activity first. ``after``: the previous page's last row."""
+        flt = flt or CaseFilter()
+        with self._factory() as s:
+            rows: list[Row[Any]] = []
+            if after is None or after.due_at is not None:
+                rows = self._due_part(s, flt, limit, after)
+            if len(rows) < limit:
+                rest = replace(flt, overdue=False)
+                key = (
+                    (after.last_message_at, after.id) if after is not None and after.due_at is None else None
+                )
+                for part in self._parts(s, rest):
+                    stmt = self._case_stmt(part).where(Case.due_at.is_(None))
+                    if key is not None:
+                        stmt = stmt.where(
+                            tuple_(Case.last_message_at, Case.id)
+                            < tuple_(_at(Case.last_message_at, key[0]), key[1])
+                        )
+                    stmt = stmt.order_by(Case.last_message_at.desc(), Case.id.desc()).limit(limit - len(rows))
+                    more = list(s.execute(stmt).all())
+                    more.sort(key=lambda r: (r[0].last_message_at, r[0].id), reverse=True)
+                    rows.extend(more)
+                if len(rows) > limit:
+                    del rows[limit:]
+            return self._case_rows(s, rows)
+
+    def _due_part(self, s: Session, flt: CaseFilter, limit: int, after: CaseRow | None) -> list[Row[Any]]:
+        rows: list[Row[Any]] = []
+        for part in self._parts(s, flt):
+            stmt = self._case_stmt(part).where(Case.due_at.is_not(None))
+            if after is not None and after.due_at is not None:
+                stmt = stmt.where(
+                    tuple_(Case.due_at, Case.id) > tuple_(_at(Case.due_at, after.due_at), after.id)
+                )
+            rows.extend(s.execute(stmt.order_by(Case.due_at, Case.id).limit(limit)).all())
+        rows.sort(key=lambda r: (aware(r[0].due_at), r[0].id))
+        return rows[:limit]
+
+    @staticmethod
+    def _parts(s: Session, flt: CaseFilter) -> list[CaseFilter]:
+        """One filter per status on SQLite (an ordered walk of the status index each)."""
+        if flt.status and len(flt.status) > 1 and s.get_bind().dialect.name == "sqlite":
+            return [replace(flt, status=(st,)) for st in flt.status]
+        return [flt]
+
     def cases_by_id(self, ids: Iterable[int]) -> dict[int, CaseRow]:
         ids = list(ids)
         with self._factory() as s:
@@ -392,6 +452,7 @@ class Queries:
             ):
                 if case_id is not None:
                     channels[case_id].add(channel)
+        policies = {r.id: r.name for r in s.execute(select(SlaPolicy.id, SlaPolicy.name))} if rows else {}
         out = []
         for case, customer_name, agent_name, team_name in rows:  # type: ignore[misc]
             out.append(
@@ -413,6 +474,18 @@ class Queries:
                     resolved_at=aware(case.resolved_at),
                     tags=tuple(sorted((case.tags or {}).get("tags", []))),
                     version=case.version,
+                    sla=SlaState(
+                        policies.get(case.sla_policy_id),
+                        aware(case.first_reply_due),
+                        aware(case.next_reply_due),
+                        aware(case.resolution_due),
+                        tuple(t for t in (case.sla_breached or "").split(",") if t),
+                        bool(case.sla_paused),
+                        aware(case.sla_warn_at),
+                    )
+                    if case.sla_policy_id is not None
+                    else None,
+                    due_at=aware(case.due_at),
                 )
             )
         return out

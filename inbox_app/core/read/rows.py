@@ -224,6 +224,30 @@ class IdentityRow:
 
 
 @dataclass(frozen=True)
+class SlaState:
+    """A case's service levels as the list shows them (core/service/clocks.py keeps them)."""
+
+    policy: str | None
+    first_reply_due: datetime | None = None
+    next_reply_due: datetime | None = None
+    resolution_due: datetime | None = None
+    breached: tuple[str, ...] = ()
+    paused: bool = False
+    # When the target due first has used 75 % of its time (not in --json: the list's amber).
+    warn_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "policy": self.policy,
+            "first_reply_due": _iso(self.first_reply_due),
+            "next_reply_due": _iso(self.next_reply_due),
+            "resolution_due": _iso(self.resolution_due),
+            "breached": list(self.breached),
+            "paused": self.paused,
+        }
+
+
+@dataclass(frozen=True)
 class CaseRow:
     id: int
     customer_id: int
@@ -243,6 +267,9 @@ class CaseRow:
     tags: tuple[str, ...] = ()
     # What a change made from this row says it was based on (core/versions.py).
     version: int = 0
+    # Service levels: None when no policy applies; the earliest pending target's due time.
+    sla: SlaState | None = None
+    due_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -261,6 +288,8 @@ class CaseRow:
             "snoozed_until": _iso(self.snoozed_until),
             "tags": list(self.tags),
             "version": self.version,
+            "sla": (self.sla or SlaState(None)).to_json(),
+            "due_at": _iso(self.due_at),
         }
 
 

@@ -182,7 +182,13 @@ class WorkspaceReads:
         else:
             # Without it, a join per case to customers costs more than the rest together.
             stmt = select(Case.id).where(*case_conditions(flt))
-        stmt = stmt.order_by(Case.last_message_at.desc(), Case.id.desc())
+        if flt.sort == "due":
+            # Time to breach: overdue first, then soonest due; nothing due last, newest first.
+            stmt = stmt.order_by(
+                Case.due_at.is_(None), Case.due_at, Case.last_message_at.desc(), Case.id.desc()
+            )
+        else:
+            stmt = stmt.order_by(Case.last_message_at.desc(), Case.id.desc())
         out = array("q")
         with self._factory() as s:
             result = s.connection().execute(stmt)

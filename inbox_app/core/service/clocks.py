@@ -32,6 +32,7 @@ _CLEAR: dict[str, Any] = {
     "next_reply_due": None,
     "resolution_due": None,
     "due_at": None,
+    "sla_warn_at": None,
     "sla_breached": "",
     "sla_paused": False,
 }
@@ -59,8 +60,7 @@ def refresh(s: Session, case_ids: Iterable[int], now: datetime | None = None) ->
     if not policies:
         # No policy at all (most stores until an admin adds one): only cases that had
         # one before need their columns cleared.
-        stale = [c for c in ids if c in _with_policy(s, ids)]
-        _recompute(s, stale, policies, now)
+        _recompute(s, sorted(_with_policy(s, ids)), policies, now)
         return
     _recompute(s, ids, policies, now)
 
@@ -94,6 +94,7 @@ def _recompute(s: Session, ids: Sequence[int], policies: Sequence[Policy], now: 
                 Case.resolution_due,
                 Case.due_at,
                 Case.sla_paused,
+                Case.sla_warn_at,
             ).where(Case.id.in_(chunk))
         ):
             cases[int(r.id)] = r
@@ -141,12 +142,14 @@ def _columns(policy: Policy, clocks: dict[str, Clock], paused: bool, status: str
     dues = {t: (c.pending_due if live else None) for t, c in clocks.items()}
     pending = [d for d in dues.values() if d is not None]
     breached = [t for t in TARGETS if t in clocks and clocks[t].breached]
+    warn = next((c.warn_at for t, c in clocks.items() if dues[t] is not None and c.warn_at), None)
     return {
         "sla_policy_id": policy.id,
         "first_reply_due": dues.get("first_reply"),
         "next_reply_due": dues.get("next_reply"),
         "resolution_due": dues.get("resolution"),
         "due_at": min(pending) if pending else None,
+        "sla_warn_at": warn,
         "sla_breached": ",".join(breached),
         "sla_paused": paused and live,
     }

@@ -86,7 +86,15 @@ def row(
 def record_many(session: Session, rows: Iterable[dict[str, Any]]) -> None:
     """Several events in one multi-row statement (ingest writes a batch's at once)."""
     rows = list(rows)
-    if rows:
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "sqlite":
+        # Straight to the driver, as ingest writes its rows (compiling an executemany
+        # per batch cost more than SQLite's work).
+        from inbox_app.core.ingest.sql import sqlite_insert_rows
+
+        sqlite_insert_rows(session, EVENTS, rows)
+    else:
         session.execute(insert(EVENTS), rows)
 
 

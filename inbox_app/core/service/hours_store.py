@@ -131,8 +131,8 @@ def engine_of(row: CalendarRow) -> Calendar:
     if got is None:
         days = {DAY_NAMES.index(d): parse_day(f"{d}={','.join(spans)}")[1] for d, spans in row.days.items()}
         extra = frozenset(date.fromisoformat(d) for d in row.extra_holidays)
-        if len(_ENGINES) > 64:
-            _ENGINES.clear()
+        # Never dropped (a calendar edit adds one): the SLA engine's cache of due times
+        # knows an engine by its identity, which must not be reused.
         got = _ENGINES[key] = Calendar(row.name, row.timezone, days, row.holidays_region, extra)
     return got
 

@@ -176,14 +176,14 @@ def _case_facts(case_id: int, info: CaseInfo, evs: list[EventRow], business: boo
     def took(a: datetime, b: datetime) -> int:
         return round((calendar.measure(a, b) if calendar is not None else b - a).total_seconds())
 
-    def fact(at: datetime, **kw: Any) -> Fact:
-        agent = kw.pop("agent", _value_at(holders, at))
-        return Fact(case_id, at, agent, _value_at(teams, at), info.channel, **kw)
+    def fact(at: datetime, agent: int | None, seconds: int | None = None, met: bool | None = None) -> Fact:
+        return Fact(case_id, at, agent, _value_at(teams, at), info.channel, seconds, met)
 
     seg: datetime | None = None  # the start of the current segment
     heard = replied = False
     unresolved_since: datetime | None = None
     opened_at: list[datetime] = []
+    spans: list[Span] = []
     breached: set[str] = set()
     for e in evs:
         if e.kind == "opened":
@@ -196,13 +196,13 @@ def _case_facts(case_id: int, info: CaseInfo, evs: list[EventRow], business: boo
         elif e.kind == "outbound" and seg is not None and heard and not replied:
             replied = True
             agent = e.actor_agent_id if e.actor_agent_id is not None else _value_at(holders, e.at)
-            out.first_reply.append(fact(e.at, agent=agent, seconds=took(seg, e.at)))
+            out.first_reply.append(fact(e.at, agent, seconds=took(seg, e.at)))
         elif e.kind == "status":
             to = (e.detail or {}).get("to")
             if to == RESOLVED and unresolved_since is not None:
                 if seg is not None:
-                    out.resolution.append(fact(e.at, seconds=took(seg, e.at)))
-                out.spans.append(Span(case_id, unresolved_since, e.at, info.channel, holders, teams))
+                    out.resolution.append(fact(e.at, _value_at(holders, e.at), seconds=took(seg, e.at)))
+                spans.append(Span(case_id, unresolved_since, e.at, info.channel, holders, teams))
                 unresolved_since, seg = None, None
             elif to and to != RESOLVED and unresolved_since is None and opened_at:
                 unresolved_since = e.at  # reopened (its "opened" event may follow)
@@ -212,21 +212,21 @@ def _case_facts(case_id: int, info: CaseInfo, evs: list[EventRow], business: boo
                 breached.discard(target)
             elif e.kind == "sla_breached":
                 breached.add(target)
-                out.sla.append(fact(e.at, met=False))
+                out.sla.append(fact(e.at, _value_at(holders, e.at), met=False))
             elif target in breached:
                 breached.discard(target)  # late: counted when it was breached
             else:
-                out.sla.append(fact(e.at, met=True))
+                out.sla.append(fact(e.at, _value_at(holders, e.at), met=True))
     if unresolved_since is not None:
-        out.spans.append(Span(case_id, unresolved_since, None, info.channel, holders, teams))
+        spans.append(Span(case_id, unresolved_since, None, info.channel, holders, teams))
+    out.spans.extend(spans)
     # An opened case counts for whoever held it when that segment ended: resolved, or
     # not yet (then its holder now), so a lead sees the cases opened for each agent.
-    stops = sorted(s.stop for s in out.spans if s.case_id == case_id and s.stop is not None)
-    last = evs[-1].at if evs else None
+    stops = [s.stop for s in spans if s.stop is not None]
+    last = evs[-1].at
     for at in opened_at:
         i = bisect.bisect_left(stops, at)
         end = stops[i] if i < len(stops) else last
-        assert end is not None
         out.opened.append(Fact(case_id, at, _value_at(holders, end), _value_at(teams, end), info.channel))
 
 

@@ -27,6 +27,8 @@ from inbox_app.core.service.events import Event, Kind
 from inbox_app.core.service.hours import Calendar, Interval
 
 TARGETS = ("first_reply", "next_reply", "resolution")
+#: The share of a target's time after which it is "at risk": amber in the list, a warning.
+WARN = 0.75
 _PAUSING = ("pending", "snoozed")
 _DURATION = re.compile(r"^\s*(\d{1,5})\s*([mhd])\s*$", re.IGNORECASE)
 
@@ -81,6 +83,17 @@ class Policy:
         duration = self.targets.get(target)
         if duration is None:
             return None
+        # A busy case is refreshed with each batch of its messages: its clocks' starts and
+        # pauses rarely change, so neither does the answer.
+        key = (self.id, id(self.calendar), duration, start, tuple(pauses))
+        got = _DUE_CACHE.get(key)
+        if got is None:
+            if len(_DUE_CACHE) > 50_000:
+                _DUE_CACHE.clear()
+            got = _DUE_CACHE[key] = self._due(duration, start, pauses)
+        return got
+
+    def _due(self, duration: Duration, start: datetime, pauses: Sequence[Interval]) -> datetime:
         cal = self.calendar
         if duration.unit == "d":
             if cal is not None:
@@ -92,6 +105,21 @@ class Policy:
         else:
             length = timedelta(**{"minutes" if duration.unit == "m" else "hours": duration.amount})
         return self._run(start, length, pauses)
+
+    def warn_at(
+        self, start: datetime, due: datetime, pauses: Sequence[Interval] = (), share: float = WARN
+    ) -> datetime:
+        """When a clock from ``start`` to ``due`` has used ``share`` of its time (business
+        time with a calendar), not counting ``pauses``."""
+        cal = self.calendar
+        if cal is not None:
+            length = cal.measure(start, due, pauses)
+        else:
+            length = due - start
+            for a, b in pauses:
+                if a < due and start < b:
+                    length -= min(b, due) - max(a, start)
+        return self._run(start, length * share, pauses)
 
     def _run(self, start: datetime, left: timedelta, pauses: Sequence[Interval]) -> datetime:
         cal, t = self.calendar, start
@@ -105,6 +133,9 @@ class Policy:
                 left -= got
             t = max(t, b)
         return cal.add(t, left) if cal is not None else t + left
+
+
+_DUE_CACHE: dict[tuple[object, ...], datetime] = {}
 
 
 def first_match(
@@ -130,6 +161,7 @@ class Clock:
     paused_since: datetime | None = None
     resumed_at: datetime | None = None  # when it last started running again
     breached: bool = False
+    warn_at: datetime | None = None  # when 75 % of its time is used (running clocks)
 
     @property
     def running(self) -> bool:
@@ -209,6 +241,13 @@ def segment(history: Sequence[Event], policy: Policy, now: datetime) -> Segment 
             clock.due = policy.due("resolution", seg.start, closed)
         _close(clock, None, now)
         seg.clocks["resolution"] = clock
+    # The 75 % mark of the clock due first (the one the list and the warnings show).
+    running = [c for c in seg.clocks.values() if c.running and c.due is not None]
+    if running:
+        clock = min(running, key=lambda c: (c.due, c.target))
+        clock.warn_at = policy.warn_at(
+            clock.start, clock.due or now, pauses if clock.target == "resolution" else []
+        )
     return seg
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from inbox_app.core import audit, claims
 from inbox_app.core.clock import utcnow
 from inbox_app.core.service import clocks
+from inbox_app.core.service.hours import Calendar as Engine
 from inbox_app.core.service.sla import TARGETS, SlaError, parse_duration
 from inbox_app.core.store.models import Agent, Calendar, Case, SlaPolicy, Team
 from inbox_app.core.team.refusals import NotPermitted
@@ -114,6 +115,12 @@ class SlaService:
         team, channel, priority}."""
         with self._factory() as s:
             return [_json(s, r) for r in s.scalars(select(SlaPolicy).order_by(SlaPolicy.position))]
+
+    def engines(self) -> dict[str, Engine | None]:
+        """Each policy's calendar engine by policy name (None: calendar time), for showing
+        time left in business time."""
+        with self._factory() as s:
+            return {p.name: p.calendar for p in clocks.load_policies(s)}
 
     def check_breaches(self, now: datetime | None = None) -> builtins.list[int]:
         """Due times that passed with no write (the worker's housekeeping tick): each case

@@ -174,6 +174,8 @@ class Case(Base):
     next_reply_due: Mapped[datetime | None]
     resolution_due: Mapped[datetime | None]
     due_at: Mapped[datetime | None]
+    # When the target due at ``due_at`` has used 75 % of its time (warnings, amber in the list).
+    sla_warn_at: Mapped[datetime | None]
     sla_breached: Mapped[str] = mapped_column(String(60), default="", server_default="")
     sla_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql_text("false"))
 

@@ -62,6 +62,7 @@ _SLA = (
     "next_reply_due",
     "resolution_due",
     "due_at",
+    "sla_warn_at",
     "sla_breached",
     "sla_paused",
 )

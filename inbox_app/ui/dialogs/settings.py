@@ -30,6 +30,7 @@ from inbox_app.core.agents import TeamRow
 from inbox_app.core.vocab import Channel, Role
 from inbox_app.ui import labels
 from inbox_app.ui.dialogs.accounts_tab import AccountsTab
+from inbox_app.ui.dialogs.service_levels_tab import ServiceLevelsTab
 from inbox_app.ui.dialogs.team_assign import TeamAssignForm
 from inbox_app.ui.dialogs.team_csat import TeamCsatForm
 from inbox_app.ui.workspace import Workspace
@@ -352,6 +353,7 @@ class SettingsDialog(QDialog):
             self.tabs.addTab(AccountsTab(ws, self), self.tr("Channel accounts"))
             self.tabs.addTab(AgentsTab(ws, self), self.tr("Agents"))
             self.tabs.addTab(TeamsTab(ws, self), self.tr("Teams"))
+            self.tabs.addTab(ServiceLevelsTab(ws, self), self.tr("Service levels"))
         self.tabs.addTab(TemplatesTab(ws, self), self.tr("Templates"))
         layout.addWidget(self.tabs)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

@@ -43,21 +43,30 @@ def msg(ext: str, at: datetime, thread: str) -> InboundItem:
 def at_time(monkeypatch: pytest.MonkeyPatch, when: datetime) -> Iterator[None]:
     """The services' "now" is ``when`` inside the block."""
     with monkeypatch.context() as m:
-        for module in ("inbox_app.core.cases", "inbox_app.core.outbox.queue"):
+        for module in (
+            "inbox_app.core.cases",
+            "inbox_app.core.outbox.queue",
+            "inbox_app.core.service.clocks",
+        ):
             m.setattr(f"{module}.utcnow", lambda: when)
         yield
 
 
-def seed(s: Services, monkeypatch: pytest.MonkeyPatch, tmp: Any) -> dict[str, int]:
-    """The day above; returns the case ids by letter (and the agents' ids)."""
+def seed(s: Services, monkeypatch: pytest.MonkeyPatch, tmp: Any, *, policy: bool = False) -> dict[str, int]:
+    """The day above; returns the case ids by letter (and the agents' ids). ``policy``: an
+    SLA policy on the Roma calendar (first reply 30m, resolution 4h) makes the SLA events,
+    and the clocks are checked at 23:00; else they are written as the engine would."""
     s.agents.add("Sara Conti", "sara@example.com", "agent")
     s.agents.add("Lea Neri", "lea@example.com", "lead")
     s.agents.add_team("Vendite")
     account = s.accounts.add("fake", "email", {"path": str(tmp / "fake"), "channel": "email"}).id
     s.hours.add("Roma", "Europe/Rome", ROMA)
+    if policy:
+        s.sla.add("Standard", first_reply="30m", next_reply=None, resolution="4h", hours="Roma")
     ids: dict[str, int] = {}
     for letter, at in (("A", T0), ("B", T0 + 60 * M), ("C", T0 + 420 * M)):
-        s.ingest.store_batch(account, Batch((msg(letter, at, letter),), f"cur-{letter}"))
+        with at_time(monkeypatch, at):
+            s.ingest.store_batch(account, Batch((msg(letter, at, letter),), f"cur-{letter}"))
         ids[letter] = next(c.id for c in s.queries.cases() if c.subject == f"Ordine {letter}")
     sara, lea = (next(a.id for a in s.agents.list() if a.name == n) for n in ("Sara Conti", "Lea Neri"))
     step: list[tuple[int, Callable[[], object]]] = [
@@ -71,6 +80,10 @@ def seed(s: Services, monkeypatch: pytest.MonkeyPatch, tmp: Any) -> dict[str, in
     for minutes, do in step:
         with at_time(monkeypatch, T0 + minutes * M):
             do()
+    if policy:
+        with at_time(monkeypatch, T0 + 810 * M):  # 23:00
+            s.sla.check_breaches(T0 + 810 * M)
+        return ids | {"sara": sara, "lea": lea}
     # The SLA engine's outcomes, as it records them.
     with s.factory() as session, session.begin():
         target = {"target": "first_reply", "policy": "Standard", "due": None, "business": True}

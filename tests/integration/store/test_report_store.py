@@ -94,3 +94,27 @@ def test_agents_are_refused_reports(store: tuple[Services, dict[str, int]]) -> N
     s, _ids = store
     with pytest.raises(ReportRefused, match="only leads and admins"):
         table(s, None, business=False, actor="Sara Conti")
+
+
+@pytest.fixture
+def engine_store(
+    any_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> Iterator[tuple[Services, dict[str, int]]]:
+    services = build(any_url, migrate=True)
+    try:
+        yield services, seed(services, monkeypatch, tmp_path, policy=True)
+    finally:
+        services.close()
+
+
+def test_sla_met_counts_what_the_sla_engine_recorded(engine_store: tuple[Services, dict[str, int]]) -> None:
+    """The policy (Roma 09-18, first reply 30 min, resolution 4 h) on the same day: A answered
+    in 20 min and resolved in 2 h (both met); B never answered (first reply breached at 11:00,
+    resolution at 14:30); C written at 17:30 Rome time, due 18:00, answered 18:30 (breached)."""
+    s, ids = engine_store
+    #                 opened resolved fr_med fr_p90 res_med res_p90 targets met backlog
+    assert table(s, None, business=True) == {"all": [3, 1, 1200, 1800, 7200, 7200, 5, 2, 2]}
+    loaded = ReportService(s.read_factory).load(DAY, NEXT)
+    (row,) = rows(loaded.facts(business=True), DAY, NEXT)
+    assert row.figures["sla_met"].case_ids == (ids["A"], ids["A"])
+    assert sorted(row.figures["sla_breached"].case_ids) == sorted([ids["B"], ids["B"], ids["C"]])

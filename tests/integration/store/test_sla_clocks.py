@@ -27,6 +27,7 @@ NOW_USERS = (
     "inbox_app.core.service.sla_store",
     "inbox_app.core.ingest.cases",
     "inbox_app.core.ingest.updates",
+    "inbox_app.core.read.queries",
 )
 
 
@@ -67,11 +68,11 @@ def store(any_url: str, tmp_path: Any, clock: SimClock) -> Iterator[Services]:
         services.close()
 
 
-def arrive(store: Services, ext: str, at: datetime, thread: str = "t1") -> None:
+def arrive(store: Services, ext: str, at: datetime, thread: str = "t1", who: str = "cliente") -> None:
     item = InboundItem(
         external_id=ext,
         thread_key=thread,
-        sender=Address("email", "cliente@example.it"),
+        sender=Address("email", f"{who}@example.it"),
         sent_at=at,
         text=f"messaggio {ext}",
         subject="Ordine 1234",
@@ -121,6 +122,7 @@ def test_a_case_through_its_life(store: Services, clock: SimClock) -> None:
         "breached": "",
         "paused": False,
     }
+    assert store.queries.case(case_id).sla.warn_at == rome(2027, 3, 1, 15)  # 3 of its 4 hours
     # Sara answers at 12:00: first reply met.
     clock.now = rome(2027, 3, 1, 12)
     store.outbox.queue_reply(case_id, "Lo controllo subito.", agent_id=sara.id)
@@ -259,3 +261,31 @@ def test_mail_imported_late_gets_the_due_times_it_really_had(store: Services, cl
     ]
     # Only one breach, whatever the tick does later.
     assert store.sla.check_breaches(rome(2027, 3, 2, 12)) == []
+
+
+def test_the_list_by_time_to_breach_pages_and_counts_the_overdue(store: Services, clock: SimClock) -> None:
+    from inbox_app.core.read.queries import OPEN_STATES, CaseFilter
+
+    clock.now = rome(2027, 3, 1, 12)
+    for i, hour in enumerate((9, 11, 10, 8)):
+        arrive(store, f"m{i}", rome(2027, 3, 1, hour), thread=f"t{i}", who=f"cliente{i}")
+    by_arrival = sorted(store.queries.cases(), key=lambda c: c.opened_at)
+    resolved = by_arrival[1]  # arrived 09:00
+    store.cases.set_status(resolved.id, "resolved")
+    clock.now = rome(2027, 3, 1, 13, 30)
+    flt = CaseFilter(status=OPEN_STATES)
+    pages, after = [], None
+    while True:
+        page = store.queries.cases_by_due(flt, limit=2, after=after)
+        if not page:
+            break
+        pages.append([(c.opened_at.astimezone(ROME).hour, c.due_at) for c in page])
+        after = page[-1]
+    # Four business hours: 08:00 -> 13:00 (before opening: from nine), 10:00 -> 15:00 (lunch).
+    assert pages == [
+        [(8, rome(2027, 3, 1, 13)), (10, rome(2027, 3, 1, 15))],
+        [(11, rome(2027, 3, 1, 16))],
+    ]
+    assert store.queries.count_cases(CaseFilter(overdue=True)) == 1
+    everything = store.queries.cases_by_due(CaseFilter(), limit=10)
+    assert [c.id for c in everything][-1] == resolved.id  # nothing due: after the rest

@@ -89,7 +89,7 @@ def upgrade() -> None:
             ["id"],
             ondelete="SET NULL",
         )
-    for name in ("first_reply_due", "next_reply_due", "resolution_due", "due_at"):
+    for name in ("first_reply_due", "next_reply_due", "resolution_due", "due_at", "sla_warn_at"):
         op.add_column("cases", sa.Column(name, sa.DateTime(timezone=True), nullable=True))
     op.add_column("cases", sa.Column("sla_breached", sa.String(length=60), nullable=False, server_default=""))
     op.add_column("cases", sa.Column("sla_paused", sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -241,6 +241,7 @@ def downgrade() -> None:
         op.drop_constraint("fk_cases_sla_policy_id_sla_policies", "cases", type_="foreignkey")
     # Plain DROP COLUMN (SQLite 3.35+): a copy of the table would cascade to its messages.
     for name in (
+        "sla_warn_at",
         "sla_paused",
         "sla_breached",
         "due_at",
