@@ -122,6 +122,7 @@ def _errors() -> tuple[type[BaseException], ...]:
     from inbox_app.core.settings import SettingError
     from inbox_app.core.store.database import StoreError
     from inbox_app.core.team.roles import RolesError
+    from inbox_app.core.voice.risk_service import RiskError
 
     return (
         CommandError,
@@ -140,6 +141,7 @@ def _errors() -> tuple[type[BaseException], ...]:
         SearchError,
         SecretStoreError,
         SettingError,
+        RiskError,
         ConnectorError,
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from array import array
 from collections import OrderedDict
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +69,8 @@ class CaseListModel(QAbstractTableModel):
         super().__init__(parent)
         self._ws = ws
         self._filter = CaseFilter(status=(CaseStatus.OPEN, CaseStatus.PENDING))
+        self._by_risk = False  # the agent's choice of order (the header's menu)
+        self._view_by_risk = False  # the view's own order
         # Every id of the view, packed (8 bytes a case); a case's row is found by a scan
         # of the array in C, which at 250,000 cases costs less than a dict costs memory.
         self._ids: array[int] = array("q")
@@ -106,8 +109,20 @@ class CaseListModel(QAbstractTableModel):
     # ------------------------------------------------------------ loading
 
     def set_filter(self, flt: CaseFilter) -> None:
-        self._filter = flt
+        # A view that sorts by risk (the "At risk" view) does so whatever the agent chose.
+        self._view_by_risk = flt.by_risk
+        self._filter = replace(flt, by_risk=flt.by_risk or self._by_risk)
         self.reload()
+
+    @property
+    def sorted_by_risk(self) -> bool:
+        return self._filter.by_risk
+
+    def set_sort_by_risk(self, on: bool) -> None:
+        """Customers at risk first (their cases by the customer's score, then newest activity),
+        or newest activity first; kept when the agent switches views."""
+        self._by_risk = on
+        self.set_filter(replace(self._filter, by_risk=self._view_by_risk))
 
     def reload(self) -> None:
         self._generation += 1

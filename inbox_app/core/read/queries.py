@@ -47,6 +47,7 @@ from inbox_app.core.store.models import (
     Case,
     ChannelAccount,
     Customer,
+    CustomerRisk,
     Identity,
     Message,
     Team,
@@ -71,6 +72,10 @@ class CaseFilter:
     channel: str | None = None
     text: str | None = None
     awaiting_approval: bool = False  # only cases with a reply held for a lead (core/approvals.py)
+    # Only cases of customers whose at-risk score is at least this (core/voice); the "At risk" view.
+    at_risk: int | None = None
+    # The riskiest customers' cases first (then newest activity), instead of newest activity.
+    by_risk: bool = False
 
 
 def case_conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
@@ -91,6 +96,10 @@ def case_conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
     if flt.awaiting_approval:
         # The approvals' state index: the few waiting ones, never a scan of the messages.
         out.append(Case.id.in_(select(Approval.case_id).where(Approval.state == ApprovalState.WAITING)))
+    if flt.at_risk is not None:
+        # The score index: the customers at risk are few; muted ones read 0 and stay out.
+        at_risk = select(CustomerRisk.customer_id).where(CustomerRisk.score >= max(1, flt.at_risk))
+        out.append(Case.customer_id.in_(at_risk))
     return out
 
 

@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core.read.queries import OPEN_STATES, CaseFilter, Queries, case_conditions
 from inbox_app.core.read.rows import CaseRow
-from inbox_app.core.store.models import Case, ChannelAccount, Customer, Identity, Message, Thread
+from inbox_app.core.store.models import (
+    Case,
+    ChannelAccount,
+    Customer,
+    CustomerRisk,
+    Identity,
+    Message,
+    Thread,
+)
 from inbox_app.core.vocab import Direction
 
 PAST_CASES = 20
@@ -182,7 +190,16 @@ class WorkspaceReads:
         else:
             # Without it, a join per case to customers costs more than the rest together.
             stmt = select(Case.id).where(*case_conditions(flt))
-        stmt = stmt.order_by(Case.last_message_at.desc(), Case.id.desc())
+        if flt.by_risk:
+            # The customer's score beside each case (none: 0), then newest activity.
+            score = (
+                select(CustomerRisk.score)
+                .where(CustomerRisk.customer_id == Case.customer_id)
+                .scalar_subquery()
+            )
+            stmt = stmt.order_by(func.coalesce(score, 0).desc(), Case.last_message_at.desc(), Case.id.desc())
+        else:
+            stmt = stmt.order_by(Case.last_message_at.desc(), Case.id.desc())
         out = array("q")
         with self._factory() as s:
             result = s.connection().execute(stmt)
@@ -206,6 +223,8 @@ class WorkspaceReads:
         plain = CaseFilter()
         by_status: dict[str, int] | None = None
         by_channel: dict[tuple[str, ...], dict[str, int]] = {}
+        # The order of a view does not change how many cases it has.
+        filters = {key: replace(flt, by_risk=False) for key, flt in filters.items()}
         with self._factory() as s:
             for key, flt in filters.items():
                 if flt.status and replace(flt, status=None) == plain:

@@ -74,6 +74,19 @@ class RiskService:
                 return RiskRow(customer_id, name, 0, ())
             return _row(row, name)
 
+    def stored(self, customer_id: int) -> RiskRow:
+        """The score as last computed (by ingest, a case change or the worker's housekeeping),
+        without writing: what the window shows each time a customer is opened."""
+        with self._factory() as s:
+            found = s.execute(
+                select(CustomerRisk, Customer.name)
+                .join(Customer, Customer.id == CustomerRisk.customer_id)
+                .where(CustomerRisk.customer_id == customer_id)
+            ).first()
+            if found is None:
+                return RiskRow(customer_id, "", 0, ())
+            return _row(found[0], found[1])
+
     def at_risk(self, threshold: int | None = None, *, limit: int = 100) -> list[RiskRow]:
         """Customers whose score is at least ``threshold`` (the store's setting by default),
         highest first; muted ones read 0 and are left out."""
