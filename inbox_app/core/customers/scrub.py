@@ -46,6 +46,8 @@ TOUCHED = (
     "customer_distinctions",
     "audit_events",
     "approvals",
+    "customer_risk",
+    "customer_risk_days",
 )
 #: Words this short are everybody's; the dictionary check looks at longer ones.
 _MIN_WORD = 5

@@ -148,7 +148,8 @@ class RiskService:
 
     def refresh_waiting(self, *, now: datetime | None = None) -> int:
         """Recompute the customers waiting for an answer now (their waiting grows with time,
-        with nothing else happening); the sync worker's housekeeping calls this."""
+        with nothing else happening) and those with a score (an answer, or the 90 days
+        passing, takes it down); the sync worker's housekeeping calls this."""
         with self._factory() as s, s.begin():
             ids = set(
                 s.scalars(
@@ -157,6 +158,7 @@ class RiskService:
                     )
                 )
             )
+            ids |= set(s.scalars(select(CustomerRisk.customer_id).where(CustomerRisk.computed_score > 0)))
             risk_store.recompute(s, ids, now=now)
         return len(ids)
 

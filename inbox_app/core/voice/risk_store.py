@@ -55,7 +55,8 @@ def recompute(
         return {}
     calendar = business_calendar(s)
     inputs = read_inputs(s, alive, now)
-    risks = {cid: score_of(inputs[cid], now, calendar) for cid in alive}
+    nothing = Inputs()
+    risks = {cid: score_of(inputs.get(cid, nothing), now, calendar) for cid in alive}
     muted = _muted(s, alive)
     woken = set(woken)
     rows = []
@@ -109,7 +110,7 @@ def score_of(inputs: Inputs, now: datetime, calendar: Calendar | None) -> Risk:
     return combine(
         (
             rf.tone_factor(inputs.tones),
-            rf.waiting_factor(waited, business=calendar is not None, case_id=inputs.waiting_case),
+            rf.waiting_factor(waited, business=calendar is not None),
             rf.reopened_factor(inputs.reopened),
             rf.reviews_factor(inputs.stars),
             rf.hopping_factor(inputs.contacts),

@@ -198,3 +198,47 @@ def test_trend_keeps_one_score_a_day(services) -> None:
     risk = services.risk.current(cid)
     trend = services.risk.trend(cid)
     assert trend == [(utcnow().date(), risk.score)]
+
+
+def test_merge_gives_one_score_and_erasure_removes_it(services) -> None:
+    from inbox_app.core.store.models import CustomerRisk, CustomerRiskDay
+
+    chat = account(services, channel="chat")
+    say(services, chat, "@one:example.org", "Vergognoso!", ago=2 * H)
+    say(services, chat, "@two:example.org", "Ancora niente!!", ago=H)
+    one, two = customer_of(services, "@one:example.org"), customer_of(services, "@two:example.org")
+    services.customers.merge(one, two)
+    with services.factory() as s:
+        assert s.get(CustomerRisk, one) is None
+        merged = s.get(CustomerRisk, two)
+        assert merged is not None
+        tone = next(f for f in merged.factors if f["name"] == "tone")
+        assert tone["facts"]["count"] == 2  # both people's messages, one customer now
+    services.customers.erase(two)
+    with services.factory() as s:
+        assert s.query(CustomerRisk).count() == 0 and s.query(CustomerRiskDay).count() == 0
+
+
+def test_an_edit_changes_the_tone(services) -> None:
+    from connectors.base import ItemUpdate
+
+    chat = account(services, channel="chat")
+    say(services, chat, "@edit:example.org", "Tutto perfetto, grazie!", ago=H)
+    with services.factory() as s:
+        ext, before = s.execute(select(Message.external_id, Message.tone)).one()
+    assert before > 0.5
+    services.ingest.store_batch(
+        chat, Batch((ItemUpdate(target_external_id=ext, kind="edit", text="Pessimo, vergognoso"),), "e1")
+    )
+    with services.factory() as s:
+        assert s.scalars(select(Message.tone)).one() < -0.5
+
+
+def test_housekeeping_follows_the_clock(services) -> None:
+    chat = account(services, channel="chat")
+    say(services, chat, "@clock:example.org", "Buongiorno, mi dite l'orario di apertura?", ago=2 * H)
+    cid = customer_of(services, "@clock:example.org")
+    assert services.risk.stored(cid).score == 2  # 2 h of the 24 that give the waiting's 20 points
+    assert services.risk.refresh_waiting(now=utcnow() + 10 * H) == 1
+    assert services.risk.stored(cid).score == 10
+    assert [r.customer_id for r in services.risk.at_risk(10)] == [cid]
