@@ -192,12 +192,9 @@ class WorkspaceReads:
             stmt = select(Case.id).where(*case_conditions(flt))
         if flt.by_risk:
             # The customer's score beside each case (none: 0), then newest activity.
-            score = (
-                select(CustomerRisk.score)
-                .where(CustomerRisk.customer_id == Case.customer_id)
-                .scalar_subquery()
+            stmt = stmt.outerjoin(CustomerRisk, CustomerRisk.customer_id == Case.customer_id).order_by(
+                func.coalesce(CustomerRisk.score, 0).desc(), Case.last_message_at.desc(), Case.id.desc()
             )
-            stmt = stmt.order_by(func.coalesce(score, 0).desc(), Case.last_message_at.desc(), Case.id.desc())
         else:
             stmt = stmt.order_by(Case.last_message_at.desc(), Case.id.desc())
         out = array("q")

@@ -36,6 +36,10 @@ class Inputs:
     reopened: int = 0
     contacts: list[tuple[datetime, str]] = field(default_factory=list)  # (opened, channel), oldest first
     cases: list[tuple[datetime, datetime | None]] = field(default_factory=list)  # (opened, resolved)
+    # Filled by the service-level and satisfaction parts' queries (cases.sla_breached of the
+    # recent cases; csat_surveys scores of the last 90 days, newest first): see risk_factors.
+    sla_breached: list[str | None] = field(default_factory=list)
+    csat_scores: list[int] = field(default_factory=list)
 
 
 def live_customers(s: Session, ids: Iterable[int]) -> set[int]:

@@ -102,8 +102,8 @@ def recompute_quietly(s: Session, customer_ids: Iterable[int], *, woken: Iterabl
 
 
 def score_of(inputs: Inputs, now: datetime, calendar: Calendar | None) -> Risk:
-    """The score of one customer from their inputs (the SLA and CSAT factors come with
-    the service-level and satisfaction parts: see risk_factors.sla_factor, csat_factor)."""
+    """The score of one customer from their inputs (SLA breaches and low CSAT count once
+    risk_inputs reads them: see Inputs.sla_breached, csat_scores)."""
     waited = None
     if inputs.waiting_since is not None:
         waited = calendar.measure(inputs.waiting_since, now) if calendar else now - inputs.waiting_since
@@ -115,6 +115,8 @@ def score_of(inputs: Inputs, now: datetime, calendar: Calendar | None) -> Risk:
             rf.reviews_factor(inputs.stars),
             rf.hopping_factor(inputs.contacts),
             rf.repeat_factor(inputs.cases),
+            rf.sla_factor(inputs.sla_breached),
+            rf.csat_factor(inputs.csat_scores),
         )
     )
 
