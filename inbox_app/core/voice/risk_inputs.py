@@ -7,6 +7,7 @@ by (customer, time), cases by customer, threads by customer, audit events by obj
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -110,22 +111,26 @@ def _waiting(s: Session, part: list[int], found: dict[int, Inputs]) -> None:
 
 def _cases(s: Session, part: list[int], found: dict[int, Inputs], since: datetime) -> None:
     """The cases of the last 90 days (opened, resolved or written in): repeats, channels, reopenings."""
+    # A case opened or resolved in the window was written in then too: one condition.
     rows = s.execute(
         select(Case.id, Case.customer_id, Case.opened_at, Case.resolved_at)
-        .where(Case.customer_id.in_(part))
-        .where((Case.opened_at >= since) | (Case.resolved_at >= since) | (Case.last_message_at >= since))
+        .where(Case.customer_id.in_(part), Case.last_message_at >= since)
         .order_by(Case.opened_at, Case.id)
     ).all()
     if not rows:
         return
+    # Channels matter only to a customer with two recent cases or more (channel hopping).
+    per_customer = Counter(r.customer_id for r in rows)
+    several = [cid for cid, n in per_customer.items() if n > 1]
     channel_of: dict[int, str] = {}
-    for case_id, channel in s.execute(
-        select(Thread.case_id, Thread.channel)
-        .where(Thread.customer_id.in_(part), Thread.case_id.is_not(None), Thread.created_at >= since)
-        .order_by(Thread.created_at.desc())
-    ):
-        if case_id is not None:
-            channel_of[case_id] = channel  # the oldest thread's channel is written last
+    if several:
+        for case_id, channel in s.execute(
+            select(Thread.case_id, Thread.channel)
+            .where(Thread.customer_id.in_(several), Thread.case_id.is_not(None), Thread.created_at >= since)
+            .order_by(Thread.created_at.desc())
+        ):
+            if case_id is not None:
+                channel_of[case_id] = channel  # the oldest thread's channel is written last
     for row in rows:
         opened, resolved = aware(row.opened_at), aware(row.resolved_at)
         assert opened is not None

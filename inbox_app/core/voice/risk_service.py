@@ -67,7 +67,7 @@ class RiskService:
         with self._factory() as s, s.begin():
             if s.get(Customer, customer_id) is None:
                 raise RiskError(f"no customer with id {customer_id}")
-            risk_store.recompute(s, [customer_id], now=now)
+            risk_store.recompute(s, [customer_id], now=now, force=True)
             row = s.get(CustomerRisk, customer_id)
             name = s.scalar(select(Customer.name).where(Customer.id == customer_id)) or ""
             if row is None:  # merged away or erased: nothing to say
