@@ -152,23 +152,19 @@ def _timestamp(value: Any) -> datetime | None:
 
 
 def _reopened(s: Session, rows: Sequence[Any], found: dict[int, Inputs], since: datetime) -> None:
-    """Reopenings: by the customer's message (ingest's "case.reopened") or by an agent
-    setting a resolved case open again ("case.status")."""
+    """Reopenings the customer caused: a reply to a resolved case, a review's stars lowered
+    (ingest's "case.reopened"). An agent setting a case open again is the team's decision,
+    not the customer's signal. Only the trail's who-what-when columns are read: every
+    group may read those (core/team/rights.py)."""
     owner = {r.id: r.customer_id for r in rows}
     for part in chunks(set(owner)):
-        for object_id, action, data in s.execute(
-            select(AuditEvent.object_id, AuditEvent.action, AuditEvent.data).where(
+        for (object_id,) in s.execute(
+            select(AuditEvent.object_id).where(
                 AuditEvent.object_type == "case",
                 AuditEvent.object_id.in_(part),
-                AuditEvent.action.in_(("case.reopened", "case.status")),
+                AuditEvent.action == "case.reopened",
                 AuditEvent.at >= since,
             )
         ):
-            if action == "case.status":
-                before = (data or {}).get("before") or {}
-                if not (
-                    data.get("status") == CaseStatus.OPEN and before.get("status") == CaseStatus.RESOLVED
-                ):
-                    continue
             if object_id in owner:
                 _of(found, owner[object_id]).reopened += 1
