@@ -123,10 +123,11 @@ class RiskTrend(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        w, h = self.width() - 2, self.height() - 4
+        # Inset so that today's dot at the right end is whole.
+        w, h = self.width() - 10, self.height() - 8
         baseline = QPen(self.palette().mid().color(), 1)
         painter.setPen(baseline)
-        painter.drawLine(1, h + 2, w + 1, h + 2)
+        painter.drawLine(4, h + 4, w + 4, h + 4)
         if not self.points:
             return
         first = self.today - timedelta(days=TREND_DAYS - 1)
@@ -137,7 +138,7 @@ class RiskTrend(QWidget):
             day = first + timedelta(days=i)
             value = by_day.get(day, value)
             if value is not None:
-                line.append(QPointF(1 + w * i / (TREND_DAYS - 1), 2 + h * (1 - value / 100)))
+                line.append(QPointF(4 + w * i / (TREND_DAYS - 1), 4 + h * (1 - value / 100)))
         colour = QColor("#c0392b") if (value or 0) >= self.threshold else self.palette().highlight().color()
         painter.setPen(QPen(colour, 1.6))
         painter.drawPolyline(line)
@@ -183,8 +184,14 @@ class RiskBox(QWidget):
         self.muted.setWordWrap(True)
         self.muted.setObjectName("riskMuted")
         layout.addWidget(self.muted)
+        trend_row = QHBoxLayout()
+        caption = QLabel(self.tr("90 days"), self)
+        caption.setObjectName("riskTrendCaption")
+        trend_row.addWidget(caption)
         self.trend = RiskTrend(self)
-        layout.addWidget(self.trend)
+        self.trend.setAccessibleName(self.tr("At-risk score over the last 90 days"))
+        trend_row.addWidget(self.trend, 1)
+        layout.addLayout(trend_row)
         self.not_at_risk.clicked.connect(self.notAtRiskRequested)
 
     def show_risk(

@@ -2724,6 +2724,14 @@ città: …</translation>
 <context>
     <name>RiskBox</name>
     <message>
+        <source>90 days</source>
+        <translation>90 giorni</translation>
+    </message>
+    <message>
+        <source>At-risk score over the last 90 days</source>
+        <translation>Punteggio di rischio negli ultimi 90 giorni</translation>
+    </message>
+    <message>
         <source>At risk</source>
         <translation>A rischio</translation>
     </message>
