@@ -11,6 +11,7 @@ from inbox_app.cli.output import CommandError, json_flag, message_line, out
 if TYPE_CHECKING:
     from inbox_app.app import Services
     from inbox_app.cli.output import Commands
+    from inbox_app.core.voice.risk_service import RiskRow
 
 REASON_WORDS = {"same_name": "same name", "same_address_name": "same mailbox name"}
 
@@ -22,6 +23,12 @@ def register(sub: Commands) -> None:
     p = cus.add_parser("list")
     p.add_argument("--search", metavar="TEXT")
     p.add_argument("--limit", type=int, default=100)
+    p.add_argument(
+        "--at-risk",
+        action="store_true",
+        help="only customers whose at-risk score reaches the threshold (setting risk_threshold), riskiest first",
+    )
+    p.add_argument("--threshold", type=int, metavar="SCORE", help="with --at-risk: this threshold instead")
     json_flag(p)
     p = cus.add_parser("show")
     p.add_argument("id", type=int)
@@ -38,6 +45,12 @@ def register(sub: Commands) -> None:
     p = cus.add_parser("distinguish", help="say two customers are two people: not suggested as one again")
     p.add_argument("first", type=int)
     p.add_argument("second", type=int)
+    p = cus.add_parser(
+        "not-at-risk", help="say a customer's at-risk score is wrong: it reads 0 until they write again"
+    )
+    p.add_argument("id", type=int)
+    p.add_argument("--reason", required=True, help="why (kept in the audit trail)")
+    json_flag(p)
     p = cus.add_parser("add-identity")
     p.add_argument("id", type=int)
     p.add_argument("kind")
@@ -46,7 +59,9 @@ def register(sub: Commands) -> None:
 
 def run(args: argparse.Namespace, s: Services) -> int:
     actor, _ = acting(args, s)
-    if args.action == "list":
+    if args.action == "list" and (args.at_risk or args.threshold is not None):
+        _at_risk(args, s)
+    elif args.action == "list":
         rows = s.queries.customers(limit=args.limit, text=args.search)
         out(
             args,
@@ -78,6 +93,13 @@ def run(args: argparse.Namespace, s: Services) -> int:
             print(f"customers {args.first} and {args.second} are two people: not suggested as one again")
         else:
             print(f"customers {args.first} and {args.second} were already told apart")
+    elif args.action == "not-at-risk":
+        risk = s.risk.mute(args.id, actor=actor, reason=args.reason)
+        out(
+            args,
+            risk.to_json(),
+            f"customer {args.id} marked not at risk (score {risk.computed_score} muted until they write again)",
+        )
     elif args.action == "add-identity":
         norm = s.customers.add_identity(args.id, args.kind, args.value, actor=actor)
         print(f"customer {args.id} has {args.kind} {norm}")
@@ -89,12 +111,38 @@ def _show(args: argparse.Namespace, s: Services) -> None:
     if row.merged_into_id:
         raise CommandError(f"customer {args.id} was merged into {row.merged_into_id}")
     timeline = s.queries.timeline(args.id)
-    data = row.to_json() | {"timeline": [m.to_json() for m in timeline]}
+    risk = s.risk.current(args.id)
+    data = row.to_json() | {"risk": risk.to_json(), "timeline": [m.to_json() for m in timeline]}
     text = [f"{row.name} (customer {row.id})"]
     text += [f"  {i.kind}: {i.value}" for i in row.identities]
-    text += [f"  open cases: {', '.join(map(str, row.open_case_ids)) or '-'}", ""]
+    text += [f"  open cases: {', '.join(map(str, row.open_case_ids)) or '-'}"]
+    text += [f"  {risk_line(risk)}", ""]
     text += [message_line(m) for m in timeline]
     out(args, data, "\n".join(text))
+
+
+def _at_risk(args: argparse.Namespace, s: Services) -> None:
+    if args.threshold is not None and not 0 <= args.threshold <= 100:
+        raise CommandError("--threshold is a score from 0 to 100")
+    if args.search:
+        raise CommandError("--at-risk lists by score; leave out --search")
+    risks = s.risk.at_risk(args.threshold, limit=args.limit)
+    rows = [(s.queries.customer(r.customer_id), r) for r in risks]
+    bar = s.risk.threshold() if args.threshold is None else args.threshold
+    out(
+        args,
+        [c.to_json() | {"risk": r.to_json()} for c, r in rows],
+        "\n".join(f"{c.id:6}  {c.name:30} {risk_line(r)}" for c, r in rows)
+        or f"no customer at risk (score {bar} or more)",
+    )
+
+
+def risk_line(risk: RiskRow) -> str:
+    """``at risk: 72 (tone 45 %, waiting 30 %, reviews 25 %)``, or why it reads 0."""
+    if risk.muted_at is not None:
+        return f"at risk: 0 (marked not at risk by {risk.muted_by or 'system'}: {risk.muted_reason})"
+    chips = ", ".join(f"{f['name'].replace('_', ' ')} {f['share']} %" for f in risk.factors)
+    return f"at risk: {risk.score}" + (f" ({chips})" if chips else "")
 
 
 def _similar(args: argparse.Namespace, s: Services) -> None:

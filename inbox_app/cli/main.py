@@ -130,6 +130,7 @@ def _errors() -> tuple[type[BaseException], ...]:
     from inbox_app.core.store.database import StoreError
     from inbox_app.core.team.roles import RolesError
     from inbox_app.core.voice.csat_settings import CsatSettingsError
+    from inbox_app.core.voice.risk_service import RiskError
 
     return (
         CommandError,
@@ -150,6 +151,7 @@ def _errors() -> tuple[type[BaseException], ...]:
         SearchError,
         SecretStoreError,
         SettingError,
+        RiskError,
         ConnectorError,
     )
 

@@ -43,6 +43,8 @@ class SettingsService:
                 raise SettingError(f"{key} takes a whole number, not {text!r}")
             if number < 0:
                 raise SettingError(f"{key} cannot be negative")
+            if key == "risk_threshold" and number > 100:
+                raise SettingError("risk_threshold is an at-risk score from 0 to 100")
             return number
         if text.lower() in ("", "none", "null"):
             return None

@@ -70,6 +70,8 @@ class CaseListModel(QAbstractTableModel):
         super().__init__(parent)
         self._ws = ws
         self._filter = CaseFilter(status=(CaseStatus.OPEN, CaseStatus.PENDING))
+        self._by_risk = False  # the agent's choice of order (the header's menu)
+        self._view_by_risk = False  # the view's own order
         # Every id of the view, packed (8 bytes a case); a case's row is found by a scan
         # of the array in C, which at 250,000 cases costs less than a dict costs memory.
         self._ids: array[int] = array("q")
@@ -112,17 +114,35 @@ class CaseListModel(QAbstractTableModel):
     # ------------------------------------------------------------ loading
 
     def set_filter(self, flt: CaseFilter) -> None:
-        self._filter = flt if flt.sort == "due" else replace(flt, sort=self._sort)
+        # A view that sorts by risk (the "At risk" view) or by due time does so whatever
+        # the agent chose.
+        self._view_by_risk = flt.by_risk
+        flt = flt if flt.sort == "due" else replace(flt, sort=self._sort)
+        self._filter = replace(flt, by_risk=flt.by_risk or self._by_risk)
         self.reload()
 
     def set_sort(self, sort: str) -> None:
         """ "due": soonest due first (time to breach), "activity": newest first."""
         self._sort = sort
-        self.set_filter(replace(self._filter, sort=sort))
+        if sort == "due":
+            self._by_risk = False  # one order at a time
+        self.set_filter(replace(self._filter, sort=sort, by_risk=self._view_by_risk))
 
     @property
     def sorting(self) -> str:
         return self._filter.sort
+
+    @property
+    def sorted_by_risk(self) -> bool:
+        return self._filter.by_risk
+
+    def set_sort_by_risk(self, on: bool) -> None:
+        """Customers at risk first (their cases by the customer's score, then newest activity),
+        or newest activity first; kept when the agent switches views."""
+        self._by_risk = on
+        if on:
+            self._sort = "activity"  # one order at a time
+        self.set_filter(replace(self._filter, by_risk=self._view_by_risk, sort=self._sort))
 
     def reload(self) -> None:
         self._generation += 1

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -72,6 +73,9 @@ class CaseListView(QTableView):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(CaseListModel.SUBJECT, QHeaderView.ResizeMode.Stretch)
+        # The order of the list: newest activity (the default) or the riskiest customers first.
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._sort_menu)
         fm = self.fontMetrics()
         em = fm.averageCharWidth()
 
@@ -117,6 +121,20 @@ class CaseListView(QTableView):
         self._anchor = -1
         model.modelAboutToBeReset.connect(self._remember)
         model.modelReset.connect(self._restore)
+
+    def sort_menu(self) -> QMenu:
+        """The header's menu: which cases come first."""
+        menu = QMenu(self)
+        newest = menu.addAction(self.tr("Newest activity first"))
+        risky = menu.addAction(self.tr("Customers at risk first"))
+        for action, on in ((newest, False), (risky, True)):
+            action.setCheckable(True)
+            action.setChecked(self._model.sorted_by_risk == on)
+            action.triggered.connect(lambda _checked=False, on=on: self._model.set_sort_by_risk(on))
+        return menu
+
+    def _sort_menu(self, at: QPoint) -> None:
+        self.sort_menu().exec(self.horizontalHeader().mapToGlobal(at))
 
     #: Columns given up, in this order, when the pane is too narrow for all of them (a
     #: 1366-pixel laptop): views already sort cases by owner and state, and the subject

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -20,11 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inbox_app.core.clock import utcnow
 from inbox_app.core.customers.reach import channel_of_identity
 from inbox_app.core.read.rows import CaseRow, CustomerRow, SimilarCustomer
 from inbox_app.core.read.workspace import PAST_CASES, CasesOverview
 from inbox_app.ui import labels
 from inbox_app.ui.appearance import icon
+from inbox_app.ui.risk_box import RiskBox
 from inbox_app.ui.similar_customers import SimilarCustomers
 from inbox_app.ui.workspace import Workspace
 
@@ -65,6 +68,8 @@ class CustomerPanel(QScrollArea):
         self.channels.setWordWrap(True)
         form.addRow(self.tr("Channels"), self.channels)
         layout.addLayout(form)
+        self.risk = RiskBox(inner)
+        layout.addWidget(self.risk)
         layout.addWidget(self._heading(self.tr("Identities"), inner))
         self.identities = QListWidget(inner)
         self.identities.setAccessibleName(self.tr("Identities"))
@@ -130,6 +135,7 @@ class CustomerPanel(QScrollArea):
         self.undo_merge.clicked.connect(self.undo_last_merge)
         self.similar.mergeRequested.connect(self.merge_from)
         self.similar.distinguishRequested.connect(self.distinguish_from)
+        self.risk.notAtRiskRequested.connect(self.ask_not_at_risk)
         self.open_cases.itemActivated.connect(self._case_clicked)
         self.open_cases.itemClicked.connect(self._case_clicked)
         self.past_cases.itemActivated.connect(self._case_clicked)
@@ -161,10 +167,11 @@ class CustomerPanel(QScrollArea):
             return
         queries = self._ws.services.queries
         customers = self._ws.services.customers
+        risks = self._ws.services.risk
         self._generation = getattr(self, "_generation", 0) + 1
         generation = self._generation
 
-        def gather() -> tuple[CustomerRow, CasesOverview, int | None, list[SimilarCustomer]]:
+        def gather() -> tuple[CustomerRow, CasesOverview, int | None, list[SimilarCustomer], Any]:
             customer = queries.customer(customer_id)
             merges = [
                 m
@@ -175,7 +182,9 @@ class CustomerPanel(QScrollArea):
             # hundreds, and the panel must not hold up the timeline for them.
             overview = self._ws.reads.cases_overview(customer_id, PAST_CASES)
             similar = queries.similar_customers(customer_id) if customer.merged_into_id is None else []
-            return customer, overview, merges[-1]["id"] if merges else None, similar
+            today = utcnow().date()
+            risk = (risks.stored(customer_id), risks.trend(customer_id, today=today), today)
+            return customer, overview, merges[-1]["id"] if merges else None, similar, risk
 
         self._ws.call(
             gather,
@@ -183,8 +192,12 @@ class CustomerPanel(QScrollArea):
             done=lambda r: self._show(r) if generation == self._generation else None,
         )
 
-    def _show(self, result: tuple[CustomerRow, CasesOverview, int | None, list[SimilarCustomer]]) -> None:
-        customer, overview, merge_id, similar = result
+    def _show(
+        self, result: tuple[CustomerRow, CasesOverview, int | None, list[SimilarCustomer], Any]
+    ) -> None:
+        customer, overview, merge_id, similar, risk = result
+        risk_row, trend, today = risk
+        self.risk.show_risk(risk_row, trend, today, threshold=self._ws.risk_threshold)
         self.customer, self.undoable_merge = customer, merge_id
         self.cases = overview.open + overview.past
         self.past_total = overview.past_total
@@ -336,6 +349,33 @@ class CustomerPanel(QScrollArea):
             done=lambda _added: self.message.setText(self.tr("Noted: two different people.")),
             failed=lambda exc: self.message.setText(str(exc)),
             task="tell customers apart",
+        )
+
+    def ask_not_at_risk(self) -> None:
+        """The agent says the score is wrong, and why (kept in the audit trail)."""
+        if self.customer is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("Not at risk"),
+            self.tr("Why is {name} not at risk? The score reads 0 until they write again.").format(
+                name=self.customer.name
+            ),
+        )
+        if ok and reason.strip():
+            self.mark_not_at_risk(reason.strip())
+
+    def mark_not_at_risk(self, reason: str) -> None:
+        if self.customer is None:
+            return
+        self._ws.call(
+            self._ws.services.risk.mute,
+            self.customer.id,
+            actor=self._ws.actor,
+            reason=reason,
+            done=lambda _row: self.message.setText(self.tr("Marked not at risk.")),
+            failed=lambda exc: self.message.setText(str(exc)),
+            task="not at risk",
         )
 
     def undo_last_merge(self) -> None:

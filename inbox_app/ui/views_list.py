@@ -39,6 +39,7 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 WORKING = (CaseStatus.OPEN, CaseStatus.PENDING)
 APPROVALS = "approvals"  # the key of the leads' "Awaiting approval" view
 OVERDUE = "overdue"
+AT_RISK = "at_risk"
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,16 @@ def standard_views(ws: Workspace, channels: list[str]) -> list[View]:
             "view-resolved",
         ),
     ]
+    views.append(
+        View(
+            AT_RISK,
+            QCoreApplication.translate("Views", "At risk"),
+            # The open cases of customers whose at-risk score reaches the admin's threshold,
+            # the riskiest customer's first (core/voice).
+            CaseFilter(status=WORKING, at_risk=ws.risk_threshold, by_risk=True),
+            "view-at-risk",
+        )
+    )
     if ws.is_lead:
         # Replies held for a lead, whatever their case's status: a lead opens the case and
         # decides on the reply from its card (ui/dialogs/approvals.py).
@@ -162,6 +173,7 @@ class ViewsModel(QAbstractListModel):
         generation = self._generation
 
         def compute() -> tuple[list[str], list[SavedSearchRow], dict[str, int]]:
+            self._ws.risk_threshold = self._ws.services.risk.threshold()
             accounts = self._ws.services.accounts.list()
             channels = sorted({a.channel for a in accounts})
             saved = saved_searches.list(agent_id)

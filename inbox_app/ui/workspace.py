@@ -39,6 +39,9 @@ class Workspace:
     # Set when the window closes: a timer that still fires then starts no read (there is
     # nothing left to show its answer, and the loop's executor may already be gone).
     closed: bool = field(init=False, default=False)
+    # The admin's at-risk threshold (setting risk_threshold) as last read, for the "At risk"
+    # view's filter; views_list.py reads it again with the view counts.
+    risk_threshold: int = field(init=False, default=60)
 
     def __post_init__(self) -> None:
         if self.agent is not None and self.agent.team:

@@ -397,6 +397,14 @@
         <source>Cases</source>
         <translation>Casi</translation>
     </message>
+    <message>
+        <source>Customers at risk first</source>
+        <translation>Prima i clienti a rischio</translation>
+    </message>
+    <message>
+        <source>Newest activity first</source>
+        <translation>Prima l'attività più recente</translation>
+    </message>
 </context>
 <context>
     <name>ChannelPreview</name>
@@ -729,6 +737,18 @@ città: …</translation>
     <message>
         <source>Merge undone.</source>
         <translation>Unione annullata.</translation>
+    </message>
+    <message>
+        <source>Marked not at risk.</source>
+        <translation>Segnato come non a rischio.</translation>
+    </message>
+    <message>
+        <source>Not at risk</source>
+        <translation>Non a rischio</translation>
+    </message>
+    <message>
+        <source>Why is {name} not at risk? The score reads 0 until they write again.</source>
+        <translation>Perché {name} non è a rischio? Il punteggio resta a 0 finché non scrive di nuovo.</translation>
     </message>
 </context>
 <context>
@@ -1521,6 +1541,10 @@ città: …</translation>
     <message>
         <source>Overdue</source>
         <translation>In ritardo</translation>
+    </message>
+    <message>
+        <source>At risk</source>
+        <translation>A rischio</translation>
     </message>
 </context>
 <context>
@@ -3324,6 +3348,136 @@ città: …</translation>
     <message>
         <source>{target}: {due}</source>
         <translation>{target}: {due}</translation>
+    </message>
+</context>
+<context>
+    <name>Risk</name>
+    <message>
+        <source>Bad reviews</source>
+        <translation>Recensioni negative</translation>
+    </message>
+    <message>
+        <source>Came back within 7 days of a case being resolved: {count}</source>
+        <translation>Tornato entro 7 giorni dalla risoluzione di un caso: {count}</translation>
+    </message>
+    <message>
+        <source>Cases reopened in the last 90 days: {count}</source>
+        <translation>Casi riaperti negli ultimi 90 giorni: {count}</translation>
+    </message>
+    <message>
+        <source>Channel hopping</source>
+        <translation>Cambio di canale</translation>
+    </message>
+    <message>
+        <source>No score in the last 90 days</source>
+        <translation>Nessun punteggio negli ultimi 90 giorni</translation>
+    </message>
+    <message>
+        <source>Reopened</source>
+        <translation>Riaperture</translation>
+    </message>
+    <message>
+        <source>Repeat contact</source>
+        <translation>Contatto ripetuto</translation>
+    </message>
+    <message>
+        <source>Reviews with 1 or 2 stars: {stars}</source>
+        <translation>Recensioni da 1 o 2 stelle: {stars}</translation>
+    </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>Soddisfazione</translation>
+    </message>
+    <message>
+        <source>Satisfaction answers out of 5: {scores}</source>
+        <translation>Risposte di soddisfazione su 5: {scores}</translation>
+    </message>
+    <message>
+        <source>Score over the last 90 days: from {first} to {last}</source>
+        <translation>Punteggio negli ultimi 90 giorni: da {first} a {last}</translation>
+    </message>
+    <message>
+        <source>Service levels</source>
+        <translation>Livelli di servizio</translation>
+    </message>
+    <message>
+        <source>Service-level targets missed: {targets}, on {cases} cases</source>
+        <translation>Obiettivi di servizio mancati: {targets}, su {cases} casi</translation>
+    </message>
+    <message>
+        <source>Tone</source>
+        <translation>Tono</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Attesa</translation>
+    </message>
+    <message>
+        <source>Waiting for an answer for {time}</source>
+        <translation>In attesa di risposta da {time}</translation>
+    </message>
+    <message>
+        <source>Waiting for an answer for {time} of business hours</source>
+        <translation>In attesa di risposta da {time} di orario lavorativo</translation>
+    </message>
+    <message>
+        <source>Wrote on {first} and then on {second} within {time}</source>
+        <translation>Ha scritto su {first} e poi su {second} entro {time}</translation>
+    </message>
+    <message>
+        <source>{negative} of the last {count} messages in a negative tone (average {average})</source>
+        <translation>{negative} degli ultimi {count} messaggi con tono negativo (media {average})</translation>
+    </message>
+    <message>
+        <source>{n} days</source>
+        <translation>{n} giorni</translation>
+    </message>
+    <message>
+        <source>{n} h</source>
+        <translation>{n} h</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} min</translation>
+    </message>
+</context>
+<context>
+    <name>RiskBox</name>
+    <message>
+        <source>90 days</source>
+        <translation>90 giorni</translation>
+    </message>
+    <message>
+        <source>At-risk score over the last 90 days</source>
+        <translation>Punteggio di rischio negli ultimi 90 giorni</translation>
+    </message>
+    <message>
+        <source>At risk</source>
+        <translation>A rischio</translation>
+    </message>
+    <message>
+        <source>At-risk score</source>
+        <translation>Punteggio di rischio</translation>
+    </message>
+    <message>
+        <source>Marked not at risk by {who}: {why}</source>
+        <translation>Segnato come non a rischio da {who}: {why}</translation>
+    </message>
+    <message>
+        <source>Not at risk…</source>
+        <translation>Non a rischio…</translation>
+    </message>
+    <message>
+        <source>Nothing puts this customer at risk now.</source>
+        <translation>Al momento nulla mette a rischio questo cliente.</translation>
+    </message>
+    <message>
+        <source>Say the score is wrong: it reads 0 until the customer writes again (kept in the audit trail)</source>
+        <translation>Indica che il punteggio è sbagliato: resta a 0 finché il cliente non scrive di nuovo (registrato nel registro delle attività)</translation>
+    </message>
+    <message>
+        <source>{score} / 100</source>
+        <translation>{score} / 100</translation>
     </message>
 </context>
 </TS>

@@ -25,6 +25,8 @@ from inbox_app.core.store.models import (
     CsatSurvey,
     Customer,
     CustomerMerge,
+    CustomerRisk,
+    CustomerRiskDay,
     Draft,
     Identity,
     Message,
@@ -32,6 +34,7 @@ from inbox_app.core.store.models import (
     Thread,
 )
 from inbox_app.core.store.settings import StoreSettings
+from inbox_app.core.voice import risk_store
 
 __all__ = ["CustomerError", "CustomerService"]
 
@@ -109,6 +112,8 @@ class CustomerService:
         with self._factory() as s, s.begin():
             merge_id = merge(s, source_id, target_id, actor=actor)
             case_ids = list(s.scalars(select(Case.id).where(Case.customer_id == target_id)))
+            # One person now: one score, from everything both wrote (the source's goes).
+            risk_store.recompute_quietly(s, [source_id, target_id])
         self._changed(source_id, target_id)
         self._bus.publish(CasesChanged(tuple(case_ids)))
         return merge_id
@@ -129,6 +134,7 @@ class CustomerService:
             pair = (record.source_id, record.target_id)
             # Put apart again means two people: not offered as one straight back.
             distinguish(s, *pair, actor=actor, reason="unmerged")
+            risk_store.recompute_quietly(s, pair)
         self._changed(*pair)
         self._bus.publish(CasesChanged(()))
         return pair
@@ -268,6 +274,9 @@ class CustomerService:
                 c.name, c.details, c.notes, c.erased_at = "Erased customer", {}, None, utcnow()
                 c.name_key = None
             forget_distinctions(s, ids)
+            # Their score, its trend and an agent's words on why they were not at risk.
+            s.execute(delete(CustomerRisk).where(CustomerRisk.customer_id.in_(ids)))
+            s.execute(delete(CustomerRiskDay).where(CustomerRiskDay.customer_id.in_(ids)))
             s.execute(
                 update(AuditEvent)
                 .where(AuditEvent.object_type == "customer", AuditEvent.object_id.in_(ids))

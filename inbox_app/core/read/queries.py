@@ -48,6 +48,7 @@ from inbox_app.core.store.models import (
     Case,
     ChannelAccount,
     Customer,
+    CustomerRisk,
     Identity,
     Message,
     SlaPolicy,
@@ -78,6 +79,10 @@ class CaseFilter:
     # The order of the list: newest activity first, or soonest due first ("due").
     sort: str = "activity"
     ids: tuple[int, ...] | None = None  # exactly these cases (the dashboard's drill-down)
+    # Only cases of customers whose at-risk score is at least this (core/voice); the "At risk" view.
+    at_risk: int | None = None
+    # The riskiest customers' cases first (then newest activity), instead of newest activity.
+    by_risk: bool = False
 
 
 def case_conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
@@ -109,6 +114,10 @@ def case_conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
         out.append(
             Case.id.in_(bindparam("drill_case_ids", list(flt.ids), expanding=True, literal_execute=True))
         )
+    if flt.at_risk is not None:
+        # The score index: the customers at risk are few; muted ones read 0 and stay out.
+        at_risk = select(CustomerRisk.customer_id).where(CustomerRisk.score >= max(1, flt.at_risk))
+        out.append(Case.customer_id.in_(at_risk))
     return out
 
 

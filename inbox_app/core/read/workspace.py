@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core.read.queries import OPEN_STATES, CaseFilter, Queries, case_conditions
 from inbox_app.core.read.rows import CaseRow
-from inbox_app.core.store.models import Case, ChannelAccount, Customer, Identity, Message, Thread
+from inbox_app.core.store.models import (
+    Case,
+    ChannelAccount,
+    Customer,
+    CustomerRisk,
+    Identity,
+    Message,
+    Thread,
+)
 from inbox_app.core.vocab import Direction
 
 PAST_CASES = 20
@@ -182,7 +190,12 @@ class WorkspaceReads:
         else:
             # Without it, a join per case to customers costs more than the rest together.
             stmt = select(Case.id).where(*case_conditions(flt))
-        if flt.sort == "due":
+        if flt.by_risk:
+            # The customer's score beside each case (none: 0), then newest activity.
+            stmt = stmt.outerjoin(CustomerRisk, CustomerRisk.customer_id == Case.customer_id).order_by(
+                func.coalesce(CustomerRisk.score, 0).desc(), Case.last_message_at.desc(), Case.id.desc()
+            )
+        elif flt.sort == "due":
             # Time to breach: overdue first, then soonest due; nothing due last, newest first.
             stmt = stmt.order_by(
                 Case.due_at.is_(None), Case.due_at, Case.last_message_at.desc(), Case.id.desc()
@@ -212,6 +225,8 @@ class WorkspaceReads:
         plain = CaseFilter()
         by_status: dict[str, int] | None = None
         by_channel: dict[tuple[str, ...], dict[str, int]] = {}
+        # The order of a view does not change how many cases it has.
+        filters = {key: replace(flt, by_risk=False) for key, flt in filters.items()}
         with self._factory() as s:
             for key, flt in filters.items():
                 if flt.status and replace(flt, status=None) == plain:

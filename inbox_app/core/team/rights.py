@@ -144,11 +144,14 @@ RIGHTS: dict[str, dict[str, Rights]] = {
     "case_events": _work(Rights(read=True, add=True), Rights(read=True, add=True)),
     # The at-risk score is recomputed by whoever changes what it is made of: the worker's
     # ingest, an agent's case change; an agent's "not at risk" mutes it (core/voice/risk_store.py).
+    # A customer merged away or erased loses their rows (remove).
     "customer_risk": _work(
-        Rights(read=True, add=True, change=True), Rights(read=True, add=True, change=True)
+        Rights(read=True, add=True, change=True, remove=True),
+        Rights(read=True, add=True, change=True, remove=True),
     ),
     "customer_risk_days": _work(
-        Rights(read=True, add=True, change=True), Rights(read=True, add=True, change=True)
+        Rights(read=True, add=True, change=True, remove=True),
+        Rights(read=True, add=True, change=True, remove=True),
     ),
     "templates": {Role.AGENT: READ, Role.LEAD: ALL, Role.ADMIN: ALL, WORKER: NONE},
     # The trail is append-only: only admins change it (erasing a customer's words).
@@ -159,7 +162,9 @@ RIGHTS: dict[str, dict[str, Rights]] = {
         Role.AGENT: Rights(read=("id", "at", "actor", "action", "object_type", "object_id"), add=True),
         Role.LEAD: Rights(read=True, add=True),
         Role.ADMIN: ALL,
-        WORKER: APPEND,
+        # Ingest counts the cases its customers reopened for their at-risk score
+        # (core/voice/risk_inputs.py): who-what-when, never the details.
+        WORKER: Rights(read=("id", "at", "action", "object_type", "object_id"), add=True),
     },
     "quarantine": {Role.AGENT: NONE, Role.LEAD: NONE, Role.ADMIN: ALL, WORKER: Rights(read=True, add=True)},
     # Conversations: agents work them, the worker stores what arrives and sends replies.

@@ -36,7 +36,13 @@ def combine(factors: Iterable[Factor | None]) -> Risk:
     return Risk(
         score,
         tuple(
-            {"name": f.name, "share": share, "points": round(f.points, 1), "detail": f.detail}
+            {
+                "name": f.name,
+                "share": share,
+                "points": round(f.points, 1),
+                "detail": f.detail,
+                "facts": f.facts,
+            }
             for f, share in ranked
         ),
     )

@@ -9,8 +9,9 @@ their values from whoever queries them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 # The most points each factor can give; their sum is more than 100 on purpose: a customer
 # with two or three strong signals is at full risk already. The score is capped at 100.
@@ -40,7 +41,9 @@ REPEAT_WINDOW = timedelta(days=7)
 class Factor:
     name: str
     points: float
-    detail: str
+    detail: str  # in English, for the CLI and the log
+    # The numbers of the detail, for the window to word in the agent's language.
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 def tone_factor(tones: Sequence[float]) -> Factor | None:
@@ -56,6 +59,7 @@ def tone_factor(tones: Sequence[float]) -> Factor | None:
         "tone",
         points,
         f"{len(negative)} of the last {len(recent)} messages in a negative tone (average {mean:+.2f})",
+        {"negative": len(negative), "count": len(recent), "average": round(mean, 2)},
     )
 
 
@@ -66,7 +70,12 @@ def waiting_factor(waited: timedelta | None, *, business: bool, case_id: int | N
     points = WEIGHTS["waiting"] * min(1.0, waited / WAITING_FULL)
     kind = " in business hours" if business else ""
     where = f" on case {case_id}" if case_id is not None else ""
-    return Factor("waiting", points, f"waiting for an answer for {_duration(waited)}{kind}{where}")
+    return Factor(
+        "waiting",
+        points,
+        f"waiting for an answer for {_duration(waited)}{kind}{where}",
+        {"minutes": int(waited.total_seconds() // 60), "business": business, "case_id": case_id},
+    )
 
 
 def sla_factor(breached: Sequence[str | None]) -> Factor | None:
@@ -82,6 +91,7 @@ def sla_factor(breached: Sequence[str | None]) -> Factor | None:
         "sla",
         points,
         f"{len(targets)} service-level target{_s(len(targets))} missed on {cases} case{_s(cases)} ({names})",
+        {"targets": len(targets), "cases": cases},
     )
 
 
@@ -90,7 +100,12 @@ def reopened_factor(reopened: int) -> Factor | None:
     if reopened <= 0:
         return None
     points = min(WEIGHTS["reopened"], 7.5 * reopened)
-    return Factor("reopened", points, f"cases reopened {reopened} time{_s(reopened)} in the last 90 days")
+    return Factor(
+        "reopened",
+        points,
+        f"cases reopened {reopened} time{_s(reopened)} in the last 90 days",
+        {"count": reopened},
+    )
 
 
 def csat_factor(scores: Sequence[int]) -> Factor | None:
@@ -103,7 +118,10 @@ def csat_factor(scores: Sequence[int]) -> Factor | None:
     if scores[0] >= 4:
         points /= 2  # the newest answer is good again: the old one counts half
     return Factor(
-        "csat", min(WEIGHTS["csat"], points), f"satisfaction answer{_s(len(low))} of {_list(low)} out of 5"
+        "csat",
+        min(WEIGHTS["csat"], points),
+        f"satisfaction answer{_s(len(low))} of {_list(low)} out of 5",
+        {"scores": low},
     )
 
 
@@ -113,7 +131,12 @@ def reviews_factor(stars: Sequence[int]) -> Factor | None:
     if not bad:
         return None
     points = min(WEIGHTS["reviews"], sum(25.0 if s == 1 else 18.0 for s in bad))
-    return Factor("reviews", points, f"{len(bad)} review{_s(len(bad))} of {_list(bad)} star{_s(max(bad))}")
+    return Factor(
+        "reviews",
+        points,
+        f"{len(bad)} review{_s(len(bad))} of {_list(bad)} star{_s(max(bad))}",
+        {"stars": bad},
+    )
 
 
 def hopping_factor(contacts: Sequence[tuple[datetime, str]]) -> Factor | None:
@@ -129,6 +152,7 @@ def hopping_factor(contacts: Sequence[tuple[datetime, str]]) -> Factor | None:
                     "channel_hopping",
                     float(WEIGHTS["channel_hopping"]),
                     f"wrote on {channel} and then on {other} within {gap}",
+                    {"first": channel, "second": other, "minutes": int((later - at).total_seconds() // 60)},
                 )
     return None
 
@@ -147,6 +171,7 @@ def repeat_factor(cases: Sequence[tuple[datetime, datetime | None]]) -> Factor |
         "repeat_contact",
         points,
         f"came back {repeats} time{_s(repeats)} within 7 days of a case being resolved",
+        {"count": repeats},
     )
 
 

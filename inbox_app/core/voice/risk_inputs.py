@@ -7,12 +7,13 @@ by (customer, time), cases by customer, threads by customer, audit events by obj
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inbox_app.core.clock import aware
@@ -33,10 +34,13 @@ class Inputs:
     tones: list[float] = field(default_factory=list)  # newest first
     stars: list[int] = field(default_factory=list)
     waiting_since: datetime | None = None
-    waiting_case: int | None = None
     reopened: int = 0
     contacts: list[tuple[datetime, str]] = field(default_factory=list)  # (opened, channel), oldest first
     cases: list[tuple[datetime, datetime | None]] = field(default_factory=list)  # (opened, resolved)
+    # Filled by the service-level and satisfaction parts' queries (cases.sla_breached of the
+    # recent cases; csat_surveys scores of the last 90 days, newest first): see risk_factors.
+    sla_breached: list[str | None] = field(default_factory=list)
+    csat_scores: list[int] = field(default_factory=list)
 
 
 def live_customers(s: Session, ids: Iterable[int]) -> set[int]:
@@ -54,7 +58,8 @@ def live_customers(s: Session, ids: Iterable[int]) -> set[int]:
 
 
 def read_inputs(s: Session, ids: set[int], now: datetime) -> dict[int, Inputs]:
-    found = {i: Inputs() for i in ids}
+    """Each customer's inputs; a customer with none (nothing recent) is left out."""
+    found: dict[int, Inputs] = {}
     since, tone_since = now - HISTORY, now - TONE_HISTORY
     for part in chunks(ids):
         for customer_id, tone in s.execute(
@@ -67,7 +72,7 @@ def read_inputs(s: Session, ids: set[int], now: datetime) -> dict[int, Inputs]:
             )
             .order_by(Message.customer_id, Message.sent_at.desc(), Message.id.desc())
         ):
-            tones = found[customer_id].tones
+            tones = _of(found, customer_id).tones
             if tone is not None and len(tones) < 5:
                 tones.append(tone)
         for customer_id, meta in s.execute(
@@ -80,61 +85,86 @@ def read_inputs(s: Session, ids: set[int], now: datetime) -> dict[int, Inputs]:
         ):
             stars = (meta or {}).get("stars")
             if isinstance(stars, int):
-                found[customer_id].stars.append(stars)
+                _of(found, customer_id).stars.append(stars)
+        _waiting(s, part, found)
         _cases(s, part, found, since)
     return found
 
 
+def _of(found: dict[int, Inputs], customer_id: int) -> Inputs:
+    inputs = found.get(customer_id)
+    if inputs is None:
+        inputs = found[customer_id] = Inputs()
+    return inputs
+
+
+def _waiting(s: Session, part: list[int], found: dict[int, Inputs]) -> None:
+    """Since when each customer's oldest unanswered message on an open case has waited:
+    one row per customer, however many open cases they have."""
+    for customer_id, waiting in s.execute(
+        select(Case.customer_id, func.min(Case.waiting_since))
+        .where(Case.customer_id.in_(part), Case.status == CaseStatus.OPEN, Case.waiting_since.is_not(None))
+        .group_by(Case.customer_id)
+    ):
+        _of(found, customer_id).waiting_since = aware(_timestamp(waiting))
+
+
 def _cases(s: Session, part: list[int], found: dict[int, Inputs], since: datetime) -> None:
+    """The cases of the last 90 days (opened, resolved or written in): repeats, channels, reopenings."""
+    # A case opened or resolved in the window was written in then too: one condition.
     rows = s.execute(
-        select(Case.id, Case.customer_id, Case.status, Case.opened_at, Case.resolved_at, Case.waiting_since)
-        .where(Case.customer_id.in_(part))
-        .where((Case.status != CaseStatus.RESOLVED) | (Case.opened_at >= since) | (Case.resolved_at >= since))
+        select(Case.id, Case.customer_id, Case.opened_at, Case.resolved_at)
+        .where(Case.customer_id.in_(part), Case.last_message_at >= since)
         .order_by(Case.opened_at, Case.id)
     ).all()
     if not rows:
         return
+    # Channels matter only to a customer with two recent cases or more (channel hopping).
+    per_customer = Counter(r.customer_id for r in rows)
+    several = [cid for cid, n in per_customer.items() if n > 1]
     channel_of: dict[int, str] = {}
-    for case_id, channel in s.execute(
-        select(Thread.case_id, Thread.channel)
-        .where(Thread.customer_id.in_(part), Thread.case_id.is_not(None))
-        .order_by(Thread.created_at.desc())
-    ):
-        if case_id is not None:
-            channel_of[case_id] = channel  # the oldest thread's channel is written last
+    if several:
+        for case_id, channel in s.execute(
+            select(Thread.case_id, Thread.channel)
+            .where(Thread.customer_id.in_(several), Thread.case_id.is_not(None), Thread.created_at >= since)
+            .order_by(Thread.created_at.desc())
+        ):
+            if case_id is not None:
+                channel_of[case_id] = channel  # the oldest thread's channel is written last
     for row in rows:
-        inputs = found[row.customer_id]
         opened, resolved = aware(row.opened_at), aware(row.resolved_at)
         assert opened is not None
         if opened >= since:
+            inputs = _of(found, row.customer_id)
             inputs.cases.append((opened, resolved))
             if row.id in channel_of:
                 inputs.contacts.append((opened, channel_of[row.id]))
-        waiting = aware(row.waiting_since)
-        open_and_waiting = row.status == CaseStatus.OPEN and waiting is not None
-        if open_and_waiting and (inputs.waiting_since is None or waiting < inputs.waiting_since):
-            inputs.waiting_since, inputs.waiting_case = waiting, row.id
     _reopened(s, rows, found, since)
 
 
+def _timestamp(value: Any) -> datetime | None:
+    """A MIN() of a timestamp column comes back as the stored value (SQLite: microseconds)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    from inbox_app.core.store.coltypes import from_micros
+
+    return from_micros(int(value))
+
+
 def _reopened(s: Session, rows: Sequence[Any], found: dict[int, Inputs], since: datetime) -> None:
-    """Reopenings: by the customer's message (ingest's "case.reopened") or by an agent
-    setting a resolved case open again ("case.status")."""
+    """Reopenings the customer caused: a reply to a resolved case, a review's stars lowered
+    (ingest's "case.reopened"). An agent setting a case open again is the team's decision,
+    not the customer's signal. Only the trail's who-what-when columns are read: every
+    group may read those (core/team/rights.py)."""
     owner = {r.id: r.customer_id for r in rows}
     for part in chunks(set(owner)):
-        for object_id, action, data in s.execute(
-            select(AuditEvent.object_id, AuditEvent.action, AuditEvent.data).where(
+        for (object_id,) in s.execute(
+            select(AuditEvent.object_id).where(
                 AuditEvent.object_type == "case",
                 AuditEvent.object_id.in_(part),
-                AuditEvent.action.in_(("case.reopened", "case.status")),
+                AuditEvent.action == "case.reopened",
                 AuditEvent.at >= since,
             )
         ):
-            if action == "case.status":
-                before = (data or {}).get("before") or {}
-                if not (
-                    data.get("status") == CaseStatus.OPEN and before.get("status") == CaseStatus.RESOLVED
-                ):
-                    continue
             if object_id in owner:
-                found[owner[object_id]].reopened += 1
+                _of(found, owner[object_id]).reopened += 1

@@ -67,12 +67,25 @@ class RiskService:
         with self._factory() as s, s.begin():
             if s.get(Customer, customer_id) is None:
                 raise RiskError(f"no customer with id {customer_id}")
-            risk_store.recompute(s, [customer_id], now=now)
+            risk_store.recompute(s, [customer_id], now=now, force=True)
             row = s.get(CustomerRisk, customer_id)
             name = s.scalar(select(Customer.name).where(Customer.id == customer_id)) or ""
             if row is None:  # merged away or erased: nothing to say
                 return RiskRow(customer_id, name, 0, ())
             return _row(row, name)
+
+    def stored(self, customer_id: int) -> RiskRow:
+        """The score as last computed (by ingest, a case change or the worker's housekeeping),
+        without writing: what the window shows each time a customer is opened."""
+        with self._factory() as s:
+            found = s.execute(
+                select(CustomerRisk, Customer.name)
+                .join(Customer, Customer.id == CustomerRisk.customer_id)
+                .where(CustomerRisk.customer_id == customer_id)
+            ).first()
+            if found is None:
+                return RiskRow(customer_id, "", 0, ())
+            return _row(found[0], found[1])
 
     def at_risk(self, threshold: int | None = None, *, limit: int = 100) -> list[RiskRow]:
         """Customers whose score is at least ``threshold`` (the store's setting by default),
@@ -135,7 +148,8 @@ class RiskService:
 
     def refresh_waiting(self, *, now: datetime | None = None) -> int:
         """Recompute the customers waiting for an answer now (their waiting grows with time,
-        with nothing else happening); the sync worker's housekeeping calls this."""
+        with nothing else happening) and those with a score (an answer, or the 90 days
+        passing, takes it down); the sync worker's housekeeping calls this."""
         with self._factory() as s, s.begin():
             ids = set(
                 s.scalars(
@@ -144,6 +158,7 @@ class RiskService:
                     )
                 )
             )
+            ids |= set(s.scalars(select(CustomerRisk.customer_id).where(CustomerRisk.computed_score > 0)))
             risk_store.recompute(s, ids, now=now)
         return len(ids)
 

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from inbox_app.core import audit
-from inbox_app.core.clock import utcnow
+from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.ingest.sql import chunks
 from inbox_app.core.service.hours import Calendar
 from inbox_app.core.store.models import Calendar as CalendarRow
@@ -37,10 +37,13 @@ def recompute(
     *,
     woken: Iterable[int] = (),
     now: datetime | None = None,
+    force: bool = False,
 ) -> dict[int, Risk]:
     """Compute and store the score of each of ``customer_ids``; returns the new scores.
 
     ``woken``: customers who wrote something new, which lifts an agent's "not at risk".
+    A score whose value and shares are those stored today is not written again (ingest
+    recomputes hundreds of customers a batch, most unchanged) unless ``force``.
     """
     ids = set(customer_ids)
     if not ids:
@@ -55,15 +58,26 @@ def recompute(
         return {}
     calendar = business_calendar(s)
     inputs = read_inputs(s, alive, now)
-    risks = {cid: score_of(inputs[cid], now, calendar) for cid in alive}
-    muted = _muted(s, alive)
+    nothing = Inputs()
+    risks = {cid: score_of(inputs.get(cid, nothing), now, calendar) for cid in alive}
+    stored = _stored(s, alive)
     woken = set(woken)
     rows = []
+    day = now.date()
     for cid, risk in risks.items():
-        mute = muted.get(cid)
+        before = stored.get(cid)
+        mute = before if before is not None and before["muted_at"] is not None else None
         if mute is not None and cid in woken:
             audit.record(s, None, "customer.risk_unmuted", "customer", cid, reason="new message")
             mute = None
+        elif (
+            not force
+            and before is not None
+            and before["computed_score"] == risk.score
+            and before["day"] == day
+            and _shares(before["factors"]) == _shares(risk.factors)
+        ):
+            continue
         rows.append(
             {
                 "customer_id": cid,
@@ -77,7 +91,6 @@ def recompute(
             }
         )
     _upsert(s, CustomerRisk, rows, ["customer_id"])
-    day = now.date()
     _upsert(
         s,
         CustomerRiskDay,
@@ -101,19 +114,21 @@ def recompute_quietly(s: Session, customer_ids: Iterable[int], *, woken: Iterabl
 
 
 def score_of(inputs: Inputs, now: datetime, calendar: Calendar | None) -> Risk:
-    """The score of one customer from their inputs (the SLA and CSAT factors come with
-    the service-level and satisfaction parts: see risk_factors.sla_factor, csat_factor)."""
+    """The score of one customer from their inputs (SLA breaches and low CSAT count once
+    risk_inputs reads them: see Inputs.sla_breached, csat_scores)."""
     waited = None
     if inputs.waiting_since is not None:
         waited = calendar.measure(inputs.waiting_since, now) if calendar else now - inputs.waiting_since
     return combine(
         (
             rf.tone_factor(inputs.tones),
-            rf.waiting_factor(waited, business=calendar is not None, case_id=inputs.waiting_case),
+            rf.waiting_factor(waited, business=calendar is not None),
             rf.reopened_factor(inputs.reopened),
             rf.reviews_factor(inputs.stars),
             rf.hopping_factor(inputs.contacts),
             rf.repeat_factor(inputs.cases),
+            rf.sla_factor(inputs.sla_breached),
+            rf.csat_factor(inputs.csat_scores),
         )
     )
 
@@ -148,19 +163,30 @@ def mute(s: Session, customer_id: int, *, actor: str | None, reason: str) -> Non
     audit.record(s, actor, "customer.risk_muted", "customer", customer_id, score=before, reason=reason)
 
 
-def _muted(s: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
+def _stored(s: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
+    """What is stored of each customer's score: to keep a mute, and to skip an unchanged one."""
     out = {}
     for part in chunks(ids):
         for row in s.execute(
             select(
                 CustomerRisk.customer_id,
+                CustomerRisk.computed_score,
+                CustomerRisk.factors,
+                CustomerRisk.updated_at,
                 CustomerRisk.muted_at,
                 CustomerRisk.muted_by,
                 CustomerRisk.muted_reason,
-            ).where(CustomerRisk.customer_id.in_(part), CustomerRisk.muted_at.is_not(None))
+            ).where(CustomerRisk.customer_id.in_(part))
         ):
-            out[row.customer_id] = row._asdict()
+            data = row._asdict()
+            updated = aware(data.pop("updated_at"))
+            data["day"] = updated.date() if updated else None
+            out[row.customer_id] = data
     return out
+
+
+def _shares(factors: Iterable[dict[str, Any]]) -> list[tuple[str, int]]:
+    return [(f["name"], f["share"]) for f in factors]
 
 
 def _upsert(s: Session, model: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:

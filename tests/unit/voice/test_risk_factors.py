@@ -105,3 +105,14 @@ def test_shares_add_up_to_100_and_follow_the_points() -> None:
     )
     assert capped.score == 100 and sum(f["share"] for f in capped.factors) == 100
     assert combine([None, None]).score == 0 and combine([]).factors == ()
+
+
+def test_sla_and_csat_inputs_count_in_the_score() -> None:
+    from inbox_app.core.voice.risk_inputs import Inputs
+    from inbox_app.core.voice.risk_store import score_of
+
+    plain = score_of(Inputs(), T, None)
+    assert plain.score == 0 and plain.factors == ()
+    risk = score_of(Inputs(sla_breached=["first_response"], csat_scores=[1]), T, None)
+    assert risk.score == 30
+    assert [(f["name"], f["share"]) for f in risk.factors] == [("csat", 67), ("sla", 33)]
