@@ -408,3 +408,6 @@ class CsatSurvey(Base):
     score: Mapped[int | None]
     comment: Mapped[str | None] = mapped_column(Text)
     answer_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    # Why the customer was not asked (a public channel, asked within the period...): the case
+    # is decided once. None for a question asked.
+    skipped: Mapped[str | None] = mapped_column(String(200))

@@ -46,6 +46,7 @@ from inbox_app.core.store.models import (
 )
 from inbox_app.core.vocab import CaseStatus, Channel, Direction
 from inbox_app.core.voice.csat import detect_language, question
+from inbox_app.core.voice.csat_rules import Candidate, why_not
 
 logger = logging.getLogger(__name__)
 
@@ -58,41 +59,6 @@ BATCH = 100
 LANGUAGE_SAMPLE = 5
 
 CapabilitiesOf = Callable[[str, Mapping[str, Any]], Capabilities]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A resolved case due for its question, with what decides whether it may be asked."""
-
-    case_id: int
-    customer_id: int
-    merged: bool
-    erased: bool
-    internal: bool
-    asked_within_period: bool
-    account_enabled: bool | None  # None: the customer never wrote through an account
-    channel: str | None
-    public_account: bool
-    public_post: bool
-
-
-def why_not(c: Candidate) -> str | None:
-    """Why this case's customer is not asked, in words; None when they may be."""
-    if c.merged:
-        return "the customer was merged into another"
-    if c.erased:
-        return "the customer was erased"
-    if c.internal:
-        return "the customer is one of us"
-    if c.account_enabled is None:
-        return "the customer never wrote through a channel account"
-    if not c.account_enabled:
-        return "the channel account is disabled"
-    if c.channel in (Channel.REVIEW, Channel.PHONE, Channel.NOTE) or c.public_account or c.public_post:
-        return "the channel is public"
-    if c.asked_within_period:
-        return "the customer was asked within the period"
-    return None
 
 
 @dataclass(frozen=True)
@@ -173,14 +139,49 @@ class CsatAsker:
             for case_id, customer_id, agent_id in cases:
                 candidate, account = self._candidate(s, int(case_id), int(customer_id), team, now)
                 reason = why_not(candidate)
-                if reason is not None or account is None:
-                    skipped += 1
-                    logger.debug("case %s: no satisfaction question (%s)", case_id, reason)
-                    continue
-                done = self._ask(s, int(case_id), int(customer_id), agent_id, team_id, account, now)
+                done = None
+                if reason is None and account is not None:
+                    done = self._ask(s, int(case_id), int(customer_id), agent_id, team_id, account, now)
+                    reason = "the question could not be queued" if done is None else None
                 if done is not None:
                     asked.append(done)
+                    continue
+                # Decided once: the case is not looked at again at every pass, and cases
+                # resolved after it are not held up behind it.
+                skipped += 1
+                logger.debug("case %s: no satisfaction question (%s)", case_id, reason)
+                self._skip(s, int(case_id), int(customer_id), agent_id, team_id, account, now, reason)
             return asked, skipped
+
+    @staticmethod
+    def _skip(
+        s: Session,
+        case_id: int,
+        customer_id: int,
+        agent_id: int | None,
+        team_id: int,
+        account: ChannelAccount | None,
+        now: datetime,
+        reason: str | None,
+    ) -> None:
+        try:
+            with s.begin_nested():
+                s.add(
+                    CsatSurvey(
+                        case_id=case_id,
+                        customer_id=customer_id,
+                        agent_id=agent_id,
+                        team_id=team_id,
+                        channel=account.kind if account is not None else "",
+                        account_id=account.id if account is not None else None,
+                        language="",
+                        asked_at=now,
+                        skipped=(reason or "not asked")[:200],
+                    )
+                )
+                s.flush()
+        except IntegrityError:
+            pass  # another process decided about this case a moment ago
 
     def _candidate(
         self, s: Session, case_id: int, customer_id: int, team: Team, now: datetime
@@ -210,6 +211,7 @@ class CsatAsker:
             .where(
                 (CsatSurvey.customer_id == customer_id) | CsatSurvey.customer_id.in_(selves),
                 CsatSurvey.asked_at > period,
+                CsatSurvey.skipped.is_(None),
             )
             .limit(1)
         )

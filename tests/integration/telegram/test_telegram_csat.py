@@ -143,8 +143,14 @@ def test_never_asked_twice_within_the_period_nor_before_the_delay(
     second = _resolved_case(app, bot, ADA, "Hello again, the new order is missing a cable")
     assert second != first
     assert app.csat_asker.run_pass(later).asked == ()
+    assert survey(app, second).skipped == "the customer was asked within the period"  # type: ignore[union-attr]
+
+    # Once the 30 days are over, her next resolved matter is asked about.
     with app.factory() as s, s.begin():
         s.execute(update(CsatSurvey).values(asked_at=utcnow() - timedelta(days=31)))
-    assert [a.case_id for a in app.csat_asker.run_pass(later).asked] == [second]
+        s.execute(update(Case).where(Case.id == second).values(resolved_at=utcnow() - timedelta(days=40)))
+    third = _resolved_case(app, bot, ADA, "Hi, the replacement cable is the wrong one")
+    assert third not in (first, second)
+    assert [a.case_id for a in app.csat_asker.run_pass(later).asked] == [third]
     _sync(app)
     assert len(bot.sent_messages(ADA["id"])) == 2

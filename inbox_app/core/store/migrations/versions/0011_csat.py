@@ -9,7 +9,9 @@ Revises: 0009
 - ``csat_surveys``: one row per case asked (``case_id`` unique: a case is asked once), who
   was asked, the agent who had the case then, the channel kind and account asked on, the
   language asked in, when, the outbound question (``asked_message_id``), and the answer
-  (``answered_at``, ``score`` 1-5, ``comment``, ``answer_message_id``).
+  (``answered_at``, ``score`` 1-5, ``comment``, ``answer_message_id``). A case whose customer
+  may not be asked (a review, a public post, a customer asked within the period...) gets a row
+  too, with ``skipped`` saying why and no question: decided once, not at every pass.
 """
 
 import sqlalchemy as sa
@@ -43,6 +45,7 @@ def upgrade() -> None:
         sa.Column("score", sa.Integer(), nullable=True),
         sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("answer_message_id", BigId, nullable=True),
+        sa.Column("skipped", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"], ["cases.id"], name=op.f("fk_csat_surveys_case_id_cases"), ondelete="CASCADE"
         ),
