@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
         more.addSeparator()
         more.addAction(self.tr("Settings…"), do.open_settings)
         more.addAction(self.tr("Workload…"), do.open_workload)
+        more.addAction(self.tr("Satisfaction…"), do.open_satisfaction)
         more.addAction(self.tr("Keyboard shortcuts"), do.show_shortcuts)
         more_action = QAction(icon("more"), self.tr("More"), self)
         more_action.setMenu(more)
