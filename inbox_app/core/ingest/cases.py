@@ -36,6 +36,15 @@ class CaseRules:
         )
         if case is not None and answer is not None and not self.csat.reopens(answer):
             self._kept.add(item.external_id)  # a satisfied answer: the case stays resolved
+        elif (
+            case is not None
+            and answer is None
+            and customer_reply
+            and case.status == CaseStatus.RESOLVED
+            and (item.meta.get("button"))
+        ):
+            # A button of a question already answered, pressed again: no new matter.
+            self._kept.add(item.external_id)
         elif case is not None and case.status == CaseStatus.RESOLVED and customer_reply:
             resolved_at = case.resolved_at or utcnow()
             window = timedelta(days=self.state.settings.reopen_window_days)

@@ -94,6 +94,13 @@ def test_asked_once_in_italian_with_buttons_and_a_press_is_the_answer(
     _sync(app)
     assert len(bot.sent_messages(GIULIA["id"])) == 1  # nothing sent twice
 
+    # Pressing another button later changes nothing: the first answer counts, and a button
+    # press is no new matter that would reopen the case.
+    bot.customer_presses(GIULIA, GIULIA["id"], question["message_id"], "1")
+    _sync(app)
+    assert survey(app, case_id).score == 4  # type: ignore[union-attr]
+    assert status(app, case_id) == "resolved" and events == []
+
 
 def test_a_low_answer_in_words_reopens_with_its_comment_and_tells_the_agent(
     app: Services, bot: TelegramEmulator
