@@ -138,3 +138,12 @@ def test_the_report_shows_csat_with_answers_and_response_rate_down_to_the_cases(
     with qtbot.waitSignal(dialog.caseChosen) as chosen:
         dialog.answers.itemDoubleClicked.emit(dialog.answers.item(1))
     assert chosen.args == [cases[1].id]
+
+
+def test_a_low_answer_reaches_the_window(make_window, services, qtbot) -> None:
+    from inbox_app.core.events import SatisfactionLow
+
+    window = make_window()
+    with qtbot.waitSignal(window.ws.bridge.satisfactionLow) as heard:
+        services.bus.publish(SatisfactionLow((42,)))
+    assert heard.args == [SatisfactionLow((42,))]
