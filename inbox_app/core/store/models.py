@@ -140,6 +140,8 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_status_last", "status", "last_message_at", "id"),
         Index("ix_cases_assignee_status", "assignee_id", "status", "last_message_at"),
+        # Satisfaction passes look for cases resolved within a few days, every few seconds.
+        Index("ix_cases_status_resolved", "status", "resolved_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)

@@ -127,3 +127,18 @@ def test_cases_not_to_ask_do_not_hold_up_the_ones_after_them(
     assert _asked(app) == []  # two reviews decided
     assert _asked(app) == [later]  # the third review, then the email case
     assert _asked(app) == []
+
+
+def test_a_pass_reads_only_the_recently_resolved_cases(app: Services) -> None:
+    """Every few seconds on a store of a million cases: the index on (status, resolved_at)
+    bounds the read to the cases resolved within the window, not every resolved case."""
+    from inbox_app.core.clock import utcnow
+    from inbox_app.core.voice.csat_ask import due_cases
+
+    stmt = due_cases(1, utcnow())
+    with app.engine.connect() as conn:
+        compiled = stmt.compile(conn, compile_kwargs={"literal_binds": True})
+        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+    assert plan.startswith(
+        "SEARCH cases USING INDEX ix_cases_status_resolved (status=? AND resolved_at>? AND resolved_at<?)"
+    ), plan
