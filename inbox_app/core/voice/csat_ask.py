@@ -54,7 +54,9 @@ LOCK_SPACE = int.from_bytes(hashlib.sha1(b"inbox_app.csat").digest()[:4], "big")
 #: A case resolved longer ago than its delay plus this is not asked any more: a question
 #: days late (the worker was stopped, CSAT was just turned on) is about a matter forgotten.
 LATE = timedelta(days=3)
-BATCH = 100
+#: Cases decided per team and pass: one transaction each, kept short (SQLite has one writer,
+#: and sync batches wait for it); a full batch has the next pass run at once.
+BATCH = 25
 #: The customer's last messages the language is told from.
 LANGUAGE_SAMPLE = 5
 
@@ -74,6 +76,7 @@ class AskPass:
     asked: tuple[Asked, ...] = ()
     skipped: int = 0
     busy: bool = False
+    more: bool = False  # a team had a full batch: more may be due, pass again at once
 
 
 class CsatAsker:
@@ -98,7 +101,7 @@ class CsatAsker:
         with self._reader() as s:
             teams = [int(t) for t in s.scalars(select(Team.id).where(Team.csat_enabled.is_(True)))]
         asked: list[Asked] = []
-        skipped, busy = 0, False
+        skipped, busy, more = 0, False, False
         for team_id in teams:
             got = self._team_pass(team_id, now)
             if got is None:
@@ -106,12 +109,13 @@ class CsatAsker:
                 continue
             asked.extend(got[0])
             skipped += got[1]
+            more = more or len(got[0]) + got[1] >= BATCH
         if asked:
             self._bus.publish(
                 MessagesAdded(tuple(a.message_id for a in asked), tuple(a.case_id for a in asked))
             )
             self._bus.publish(CasesChanged(tuple(a.case_id for a in asked)))
-        return AskPass(tuple(asked), skipped, busy)
+        return AskPass(tuple(asked), skipped, busy, more)
 
     def _team_pass(self, team_id: int, now: datetime) -> tuple[list[Asked], int] | None:
         with self._factory() as s, s.begin():
