@@ -93,6 +93,14 @@ def run(args: argparse.Namespace, s: Services) -> int:
     elif args.action == "show":
         row = s.queries.case(args.id)
         messages = s.queries.case_messages(args.id)
+        survey = s.csat_reports.of_case(args.id)
+        satisfaction = (
+            []
+            if survey is None
+            else [f"  satisfaction {survey.score}/5" + (f": {survey.comment}" if survey.comment else "")]
+            if survey.score is not None
+            else [f"  satisfaction asked {survey.asked_at.astimezone():%Y-%m-%d %H:%M}, no answer yet"]
+        )
         out(
             args,
             row.to_json()
@@ -100,12 +108,15 @@ def run(args: argparse.Namespace, s: Services) -> int:
                 "messages": [m.to_json() for m in messages],
                 # What `reply ID --after` takes; the list is in time order, not id order.
                 "newest_message_id": max((m.id for m in messages), default=None),
+                # The satisfaction question asked about the case and its answer; None: not asked.
+                "satisfaction": survey.as_json() if survey is not None else None,
             },
             "\n".join(
                 [
                     f"case {row.id}: {row.subject or ''}",
                     f"  customer {row.customer_id} {row.customer_name}; {row.status}, "
                     f"{row.priority}; assignee {row.assignee or '-'}",
+                    *satisfaction,
                     "",
                 ]
                 + [message_line(m) for m in messages]

@@ -75,7 +75,8 @@ def _pct(value: float | None) -> str:
 
 def _line(f: Figures, label: str) -> str:
     return (
-        f"{label:28} CSAT {_pct(f.csat):>8}  {f.answers:>5} answers ({f.satisfied} of 4-5)  "
+        f"{label:28} CSAT {_pct(f.csat):>8}  {f.answers:>5} answer{'' if f.answers == 1 else 's'} "
+        f"({f.satisfied} of 4-5)  "
         f"of {f.asked} asked, response rate {_pct(f.response_rate)}"
     )
 

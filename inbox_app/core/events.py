@@ -62,7 +62,7 @@ class SatisfactionLow(Event):
     """Customers answered a satisfaction question with a low score (1-2): their cases were
     reopened, and the agent who has each should hear of it."""
 
-    case_ids: tuple[int, ...]
+    case_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ class CsatLoop:
             self.asked += len(result.asked)
             for done in result.asked:
                 logger.info("case %s: satisfaction asked (%s)", done.case_id, done.language)
-            wait = BUSY_RETRY if result.busy else self._tick
+            wait = 0.0 if result.more else BUSY_RETRY if result.busy else self._tick
 
     async def _sleep(self, stop: asyncio.Event, timeout: float) -> None:
         assert self._wake is not None

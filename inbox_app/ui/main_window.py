@@ -249,6 +249,7 @@ class MainWindow(QMainWindow):
         more.addAction(self.tr("Workload…"), do.open_workload)
         if self.ws.is_lead:
             more.addAction(self.tr("Service levels…"), do.open_dashboard)
+        more.addAction(self.tr("Satisfaction…"), do.open_satisfaction)
         more.addAction(self.tr("Keyboard shortcuts"), do.show_shortcuts)
         more_action = QAction(icon("more"), self.tr("More"), self)
         more_action.setMenu(more)

@@ -283,7 +283,9 @@ class MessageCard(QFrame):
             return self.tr("Internal note by {who}").format(who=sender or self.tr("an agent"))
         if row.direction == Direction.OUT and row.is_auto and row.meta.get("csat"):
             # The automatic question after the case was resolved: nobody's reply.
-            return self.tr("→ Satisfaction question by {account}").format(account=row.account or sender or "—")
+            return self.tr("→ Satisfaction question by {account}").format(
+                account=row.account or sender or "—"
+            )
         if row.direction == Direction.OUT:
             if row.channel != Channel.EMAIL and row.account and _is_channel_id(sender):
                 # Our own chat account seen again (sent from a phone or another client): its

@@ -211,6 +211,13 @@ class WindowActions(QObject):
         board.show()
         board.activateWindow()
 
+    def open_satisfaction(self) -> None:
+        from inbox_app.ui.dialogs.csat_report import SatisfactionDialog
+
+        dialog = SatisfactionDialog(self.ws, self.window)
+        dialog.caseChosen.connect(self.window.open_case)
+        dialog.exec()
+
     # ------------------------------------------------------------ saved views
 
     def save_search_as_view(self, name: str | None = None) -> None:

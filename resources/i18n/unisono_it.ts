@@ -1097,6 +1097,10 @@ città: …</translation>
         <source>{n} cases behind “{figure}”</source>
         <translation>{n} casi alla base di «{figure}»</translation>
     </message>
+    <message>
+        <source>Satisfaction…</source>
+        <translation>Soddisfazione…</translation>
+    </message>
 </context>
 <context>
     <name>MergeDialog</name>
@@ -3478,6 +3482,81 @@ città: …</translation>
     <message>
         <source>{score} / 100</source>
         <translation>{score} / 100</translation>
+    </message>
+</context>
+<context>
+    <name>SatisfactionDialog</name>
+    <message>
+        <source>(nobody)</source>
+        <translation>(nessuno)</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Operatore</translation>
+    </message>
+    <message>
+        <source>Answers</source>
+        <translation>Risposte</translation>
+    </message>
+    <message>
+        <source>Answers for {name}</source>
+        <translation>Risposte per {name}</translation>
+    </message>
+    <message>
+        <source>Asked</source>
+        <translation>Chieste</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Per</translation>
+    </message>
+    <message>
+        <source>CSAT</source>
+        <translation>CSAT</translation>
+    </message>
+    <message>
+        <source>CSAT {csat} · {answers} answers ({good} of 4–5) · {asked} asked · response rate {rate}</source>
+        <translation>CSAT {csat} · {answers} risposte ({good} da 4–5) · {asked} chieste · tasso di risposta {rate}</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Canale</translation>
+    </message>
+    <message>
+        <source>Choose a line to see its answers.</source>
+        <translation>Scegli una riga per vederne le risposte.</translation>
+    </message>
+    <message>
+        <source>Double-click an answer to open its case</source>
+        <translation>Doppio clic su una risposta per aprirne il caso</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Dal</translation>
+    </message>
+    <message>
+        <source>Response rate</source>
+        <translation>Tasso di risposta</translation>
+    </message>
+    <message>
+        <source>Satisfaction</source>
+        <translation>Soddisfazione</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Al</translation>
+    </message>
+    <message>
+        <source>{score}/5 · case #{case}{comment}</source>
+        <translation>{score}/5 · caso #{case}{comment}</translation>
+    </message>
+    <message>
+        <source>{value} %</source>
+        <translation>{value} %</translation>
     </message>
 </context>
 </TS>

@@ -93,3 +93,57 @@ def test_the_case_shows_its_satisfaction_and_follows_the_answer(
         other = s.scalar(select(Case.id).where(Case.id != case.id).limit(1))
     window.open_case(int(other))  # type: ignore[arg-type]
     qtbot.waitUntil(lambda: not badge.isVisible())
+
+
+def test_the_report_shows_csat_with_answers_and_response_rate_down_to_the_cases(
+    make_window, services, qtbot, tmp_path: Path
+) -> None:
+    from inbox_app.ui.dialogs.csat_report import ANSWERS, ASKED, CSAT, GROUP, RATE, SatisfactionDialog
+
+    services.csat_settings.set_team("Supporto", enabled=True, delay=0)
+    cases = [c for c in services.queries.cases()][:3]
+    for case, agent in zip(cases, ("Marco Bianchi", "Marco Bianchi", "Giulia Rossi"), strict=True):
+        services.cases.assign_team(case.id, "Supporto")
+        services.cases.assign(case.id, agent)
+        services.cases.set_status(case.id, "resolved")
+    asked = [a.case_id for a in services.csat_asker.run_pass().asked]
+    assert len(asked) == 3
+    with services.factory() as s, s.begin():  # Marco's customers answered 5 and 2; Giulia's did not
+        for case, score in ((cases[0], 5), (cases[1], 2)):
+            s.execute(
+                update(CsatSurvey)
+                .where(CsatSurvey.case_id == case.id)
+                .values(score=score, comment="Lento" if score == 2 else None, answered_at=CsatSurvey.asked_at)
+            )
+
+    window = make_window()
+    dialog = SatisfactionDialog(window.ws, window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2)
+    assert dialog.summary.text() == "CSAT 50.0 % · 2 answers (1 of 4–5) · 3 asked · response rate 66.7 %"
+    table = [[dialog.table.item(r, c).text() for c in (GROUP, CSAT, ANSWERS, ASKED, RATE)] for r in range(2)]
+    assert table == [
+        ["Marco Bianchi", "50.0 %", "2", "2", "100.0 %"],
+        ["Giulia Rossi", "—", "0", "1", "0.0 %"],
+    ]
+    assert [dialog.answers.item(i).text() for i in range(dialog.answers.count())] == [
+        f"5/5 · case #{cases[0].id}",
+        f"2/5 · case #{cases[1].id} — Lento",
+    ]
+    dialog.by.setCurrentIndex(dialog.by.findData("channel"))
+    assert dialog.table.item(0, GROUP).text() == "fake" and dialog.table.item(0, ASKED).text() == "3"
+    dialog.grab().save(str(tmp_path / "satisfaction.png"))
+
+    dialog.by.setCurrentIndex(dialog.by.findData("agent"))
+    with qtbot.waitSignal(dialog.caseChosen) as chosen:
+        dialog.answers.itemDoubleClicked.emit(dialog.answers.item(1))
+    assert chosen.args == [cases[1].id]
+
+
+def test_a_low_answer_reaches_the_window(make_window, services, qtbot) -> None:
+    from inbox_app.core.events import SatisfactionLow
+
+    window = make_window()
+    with qtbot.waitSignal(window.ws.bridge.satisfactionLow) as heard:
+        services.bus.publish(SatisfactionLow((42,)))
+    assert heard.args == [SatisfactionLow((42,))]

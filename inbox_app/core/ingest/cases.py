@@ -29,13 +29,15 @@ class CaseRules:
         """The case a message files under, opened or woken by it when a customer wrote."""
         customer_reply = item.direction == "in" and not item.is_auto
         case = thread.case
-        answer = (
-            self.csat.answer(item, case.id)
-            if case is not None and case.status == CaseStatus.RESOLVED and customer_reply
-            else None
-        )
-        if case is not None and answer is not None and not self.csat.reopens(answer):
-            self._kept.add(item.external_id)  # a satisfied answer: the case stays resolved
+        on_resolved = case is not None and case.status == CaseStatus.RESOLVED and customer_reply
+        answer = self.csat.answer(item, case.id) if case is not None and on_resolved else None
+        # A satisfied answer leaves the case resolved; so does a button of a question already
+        # answered, pressed again: no new matter.
+        if on_resolved and (
+            (answer is not None and not self.csat.reopens(answer))
+            or (answer is None and item.meta.get("button"))
+        ):
+            self._kept.add(item.external_id)
         elif case is not None and case.status == CaseStatus.RESOLVED and customer_reply:
             resolved_at = case.resolved_at or utcnow()
             window = timedelta(days=self.state.settings.reopen_window_days)

@@ -143,6 +143,8 @@ class Case(Base):
         Index("ix_cases_status_last", "status", "last_message_at", "id"),
         Index("ix_cases_assignee_status", "assignee_id", "status", "last_message_at"),
         Index("ix_cases_status_due", "status", "due_at"),
+        # Satisfaction passes look for cases resolved within a few days, every few seconds.
+        Index("ix_cases_status_resolved", "status", "resolved_at"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
@@ -466,6 +468,9 @@ class CsatSurvey(Base):
     score: Mapped[int | None]
     comment: Mapped[str | None] = mapped_column(Text)
     answer_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    # Why the customer was not asked (a public channel, asked within the period...): the case
+    # is decided once. None for a question asked.
+    skipped: Mapped[str | None] = mapped_column(String(200))
 
 
 class CustomerRisk(Base):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, select, text
+from sqlalchemy import Select, exists, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -46,6 +46,7 @@ from inbox_app.core.store.models import (
 )
 from inbox_app.core.vocab import CaseStatus, Channel, Direction
 from inbox_app.core.voice.csat import detect_language, question
+from inbox_app.core.voice.csat_rules import Candidate, why_not
 
 logger = logging.getLogger(__name__)
 
@@ -53,46 +54,13 @@ LOCK_SPACE = int.from_bytes(hashlib.sha1(b"inbox_app.csat").digest()[:4], "big")
 #: A case resolved longer ago than its delay plus this is not asked any more: a question
 #: days late (the worker was stopped, CSAT was just turned on) is about a matter forgotten.
 LATE = timedelta(days=3)
-BATCH = 100
+#: Cases decided per team and pass: one transaction each, kept short (SQLite has one writer,
+#: and sync batches wait for it); a full batch has the next pass run at once.
+BATCH = 25
 #: The customer's last messages the language is told from.
 LANGUAGE_SAMPLE = 5
 
 CapabilitiesOf = Callable[[str, Mapping[str, Any]], Capabilities]
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A resolved case due for its question, with what decides whether it may be asked."""
-
-    case_id: int
-    customer_id: int
-    merged: bool
-    erased: bool
-    internal: bool
-    asked_within_period: bool
-    account_enabled: bool | None  # None: the customer never wrote through an account
-    channel: str | None
-    public_account: bool
-    public_post: bool
-
-
-def why_not(c: Candidate) -> str | None:
-    """Why this case's customer is not asked, in words; None when they may be."""
-    if c.merged:
-        return "the customer was merged into another"
-    if c.erased:
-        return "the customer was erased"
-    if c.internal:
-        return "the customer is one of us"
-    if c.account_enabled is None:
-        return "the customer never wrote through a channel account"
-    if not c.account_enabled:
-        return "the channel account is disabled"
-    if c.channel in (Channel.REVIEW, Channel.PHONE, Channel.NOTE) or c.public_account or c.public_post:
-        return "the channel is public"
-    if c.asked_within_period:
-        return "the customer was asked within the period"
-    return None
 
 
 @dataclass(frozen=True)
@@ -108,6 +76,7 @@ class AskPass:
     asked: tuple[Asked, ...] = ()
     skipped: int = 0
     busy: bool = False
+    more: bool = False  # a team had a full batch: more may be due, pass again at once
 
 
 class CsatAsker:
@@ -132,7 +101,7 @@ class CsatAsker:
         with self._reader() as s:
             teams = [int(t) for t in s.scalars(select(Team.id).where(Team.csat_enabled.is_(True)))]
         asked: list[Asked] = []
-        skipped, busy = 0, False
+        skipped, busy, more = 0, False, False
         for team_id in teams:
             got = self._team_pass(team_id, now)
             if got is None:
@@ -140,12 +109,13 @@ class CsatAsker:
                 continue
             asked.extend(got[0])
             skipped += got[1]
+            more = more or len(got[0]) + got[1] >= BATCH
         if asked:
             self._bus.publish(
                 MessagesAdded(tuple(a.message_id for a in asked), tuple(a.case_id for a in asked))
             )
             self._bus.publish(CasesChanged(tuple(a.case_id for a in asked)))
-        return AskPass(tuple(asked), skipped, busy)
+        return AskPass(tuple(asked), skipped, busy, more)
 
     def _team_pass(self, team_id: int, now: datetime) -> tuple[list[Asked], int] | None:
         with self._factory() as s, s.begin():
@@ -155,32 +125,55 @@ class CsatAsker:
             if team is None or not team.csat_enabled:
                 return [], 0
             due = now - timedelta(seconds=int(team.csat_delay))
-            surveyed = exists().where(CsatSurvey.case_id == Case.id)
-            cases = s.execute(
-                select(Case.id, Case.customer_id, Case.assignee_id)
-                .where(
-                    Case.team_id == team_id,
-                    Case.status == CaseStatus.RESOLVED,
-                    Case.resolved_at <= due,
-                    Case.resolved_at >= due - LATE,
-                    ~surveyed,
-                )
-                .order_by(Case.resolved_at, Case.id)
-                .limit(BATCH)
-            ).all()
+            cases = s.execute(due_cases(team_id, due)).all()
             asked: list[Asked] = []
             skipped = 0
             for case_id, customer_id, agent_id in cases:
                 candidate, account = self._candidate(s, int(case_id), int(customer_id), team, now)
                 reason = why_not(candidate)
-                if reason is not None or account is None:
-                    skipped += 1
-                    logger.debug("case %s: no satisfaction question (%s)", case_id, reason)
-                    continue
-                done = self._ask(s, int(case_id), int(customer_id), agent_id, team_id, account, now)
+                done = None
+                if reason is None and account is not None:
+                    done = self._ask(s, int(case_id), int(customer_id), agent_id, team_id, account, now)
+                    reason = "the question could not be queued" if done is None else None
                 if done is not None:
                     asked.append(done)
+                    continue
+                # Decided once: the case is not looked at again at every pass, and cases
+                # resolved after it are not held up behind it.
+                skipped += 1
+                logger.debug("case %s: no satisfaction question (%s)", case_id, reason)
+                self._skip(s, int(case_id), int(customer_id), agent_id, team_id, account, now, reason)
             return asked, skipped
+
+    @staticmethod
+    def _skip(
+        s: Session,
+        case_id: int,
+        customer_id: int,
+        agent_id: int | None,
+        team_id: int,
+        account: ChannelAccount | None,
+        now: datetime,
+        reason: str | None,
+    ) -> None:
+        try:
+            with s.begin_nested():
+                s.add(
+                    CsatSurvey(
+                        case_id=case_id,
+                        customer_id=customer_id,
+                        agent_id=agent_id,
+                        team_id=team_id,
+                        channel=account.kind if account is not None else "",
+                        account_id=account.id if account is not None else None,
+                        language="",
+                        asked_at=now,
+                        skipped=(reason or "not asked")[:200],
+                    )
+                )
+                s.flush()
+        except IntegrityError:
+            pass  # another process decided about this case a moment ago
 
     def _candidate(
         self, s: Session, case_id: int, customer_id: int, team: Team, now: datetime
@@ -210,6 +203,7 @@ class CsatAsker:
             .where(
                 (CsatSurvey.customer_id == customer_id) | CsatSurvey.customer_id.in_(selves),
                 CsatSurvey.asked_at > period,
+                CsatSurvey.skipped.is_(None),
             )
             .limit(1)
         )
@@ -290,6 +284,25 @@ class CsatAsker:
             # Another process asked about this case a moment ago: once is enough.
             return None
         return Asked(int(survey.id), case_id, int(msg.id), language)
+
+
+def due_cases(team_id: int, due: datetime) -> Select[int, int, int | None]:
+    """The team's cases resolved between ``due - LATE`` and ``due`` not decided yet, oldest first.
+
+    Run every few seconds on stores of a million cases: it reads only the window, through
+    ``ix_cases_status_resolved`` (status, resolved_at), not every resolved case."""
+    return (
+        select(Case.id, Case.customer_id, Case.assignee_id)
+        .where(
+            Case.status == CaseStatus.RESOLVED,
+            Case.resolved_at <= due,
+            Case.resolved_at >= due - LATE,
+            Case.team_id == team_id,
+            ~exists().where(CsatSurvey.case_id == Case.id),
+        )
+        .order_by(Case.resolved_at, Case.id)
+        .limit(BATCH)
+    )
 
 
 def _lock(s: Session, team_id: int) -> bool:

@@ -114,6 +114,7 @@ class CsatReports:
             .outerjoin(Agent, Agent.id == CsatSurvey.agent_id)
             .outerjoin(Team, Team.id == CsatSurvey.team_id)
             .outerjoin(ChannelAccount, ChannelAccount.id == CsatSurvey.account_id)
+            .where(CsatSurvey.skipped.is_(None))  # cases decided not to ask: no question, no figure
             .order_by(CsatSurvey.asked_at, CsatSurvey.id)
         )
         if start is not None:

@@ -86,7 +86,8 @@ def test_mistakes_get_one_line(cli: Cli, tmp_path: Path) -> None:
         (
             ["teams", "set", "Vendite"],
             1,
-            "say what to set: --assign off|balanced|round-robin and/or --capacity N",
+            "say what to set: --assign off|balanced|round-robin, --capacity N, --csat on|off, "
+            "--csat-delay TIME, --csat-every TIME",
         ),
         (
             ["teams", "set", "Nessuno", "--assign", "off"],

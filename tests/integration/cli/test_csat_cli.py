@@ -83,6 +83,12 @@ def test_admins_turn_it_on_and_the_answers_make_the_report(cli: Cli, tmp_path: P
         ("Luca Verdi", "fake", 5, "thanks, quick and kind"),
     ]
     assert all(r["answered_at"] is not None and r["asked_at"] < r["answered_at"] for r in listed)
+    low = next(r for r in listed if r["score"] == 2)
+    assert cli.json("cases", "show", str(low["case_id"]))["satisfaction"] == low
+    assert (
+        "  satisfaction 2/5: Il rimborso non è mai arrivato"
+        in cli("cases", "show", str(low["case_id"])).stdout
+    )
     open_now = [c["id"] for c in cli.json("cases", "list", "--status", "open")]
     assert open_now == [next(r["case_id"] for r in listed if r["score"] == 2)]
 

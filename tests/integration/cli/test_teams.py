@@ -19,7 +19,8 @@ def test_add_and_list_teams(cli: Cli) -> None:
     cli("agents", "add", "Sara Bianchi", "--email", "sara@shop.example", "--team", "Vendite")
     listed = cli.json("teams", "list")
     assert [(t["name"], t["agents"]) for t in listed] == [("Supporto", []), ("Vendite", ["Sara Bianchi"])]
-    assert all(set(t) == {"id", "name", "agents", "assign", "capacity"} for t in listed)
+    keys = {"id", "name", "agents", "assign", "capacity", "csat", "csat_delay", "csat_every"}
+    assert all(set(t) == keys for t in listed)
     assert [(t["assign"], t["capacity"]) for t in listed] == [("off", None), ("off", None)]
     lines = cli("teams", "list").stdout.splitlines()
     assert lines[0].split() == ["Supporto", "-"] and lines[1].split() == ["Vendite", "Sara", "Bianchi"]

@@ -94,6 +94,13 @@ def test_asked_once_in_italian_with_buttons_and_a_press_is_the_answer(
     _sync(app)
     assert len(bot.sent_messages(GIULIA["id"])) == 1  # nothing sent twice
 
+    # Pressing another button later changes nothing: the first answer counts, and a button
+    # press is no new matter that would reopen the case.
+    bot.customer_presses(GIULIA, GIULIA["id"], question["message_id"], "1")
+    _sync(app)
+    assert survey(app, case_id).score == 4  # type: ignore[union-attr]
+    assert status(app, case_id) == "resolved" and events == []
+
 
 def test_a_low_answer_in_words_reopens_with_its_comment_and_tells_the_agent(
     app: Services, bot: TelegramEmulator
@@ -143,8 +150,14 @@ def test_never_asked_twice_within_the_period_nor_before_the_delay(
     second = _resolved_case(app, bot, ADA, "Hello again, the new order is missing a cable")
     assert second != first
     assert app.csat_asker.run_pass(later).asked == ()
+    assert survey(app, second).skipped == "the customer was asked within the period"  # type: ignore[union-attr]
+
+    # Once the 30 days are over, her next resolved matter is asked about.
     with app.factory() as s, s.begin():
         s.execute(update(CsatSurvey).values(asked_at=utcnow() - timedelta(days=31)))
-    assert [a.case_id for a in app.csat_asker.run_pass(later).asked] == [second]
+        s.execute(update(Case).where(Case.id == second).values(resolved_at=utcnow() - timedelta(days=40)))
+    third = _resolved_case(app, bot, ADA, "Hi, the replacement cable is the wrong one")
+    assert third not in (first, second)
+    assert [a.case_id for a in app.csat_asker.run_pass(later).asked] == [third]
     _sync(app)
     assert len(bot.sent_messages(ADA["id"])) == 2

@@ -65,6 +65,16 @@ def test_asked_on_email_and_private_chat_never_on_reviews_public_posts_or_disabl
         assert (rows[on_mail].channel, rows[on_mail].language, rows[on_mail].agent_id is not None) == (
             "fake", "en", True,
         )  # fmt: skip
+        # The others are decided once, with why, and are no question in the figures.
+        assert sorted(r.skipped or "" for r in rows.values()) == [
+            "",
+            "",
+            "the channel account is disabled",
+            "the channel is public",
+            "the channel is public",
+        ]
+        assert all(r.asked_message_id is None for r in rows.values() if r.skipped)
+        assert sorted(r.case_id for r in app.csat_reports.surveys()) == sorted([on_mail, dm])
         # The question is not an agent's reply, and the case stays resolved where it was.
         case = s.get(Case, on_mail)
         assert case is not None and case.status == "resolved" and case.first_response_at is None
@@ -101,3 +111,34 @@ def test_an_erased_customers_answers_go_with_them(app: Services, tmp_path: Path)
     app.customers.erase(int(customer_id))  # type: ignore[arg-type]
     with app.factory() as s:
         assert s.scalars(select(CsatSurvey)).all() == []
+
+
+def test_cases_not_to_ask_do_not_hold_up_the_ones_after_them(
+    app: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from inbox_app.core.voice import csat_ask
+
+    monkeypatch.setattr(csat_ask, "BATCH", 2)
+    reviews = _account(app, "reviews", "review", tmp_path)
+    mail = _account(app, "mail", "email", tmp_path)
+    for n in range(3):
+        _case(app, reviews, f"r{n}", f"rev-{n}", kind="review", meta={"stars": 2})
+    later = _case(app, mail, "m1", "ada@example.com")
+    assert _asked(app) == []  # two reviews decided
+    assert _asked(app) == [later]  # the third review, then the email case
+    assert _asked(app) == []
+
+
+def test_a_pass_reads_only_the_recently_resolved_cases(app: Services) -> None:
+    """Every few seconds on a store of a million cases: the index on (status, resolved_at)
+    bounds the read to the cases resolved within the window, not every resolved case."""
+    from inbox_app.core.clock import utcnow
+    from inbox_app.core.voice.csat_ask import due_cases
+
+    stmt = due_cases(1, utcnow())
+    with app.engine.connect() as conn:
+        compiled = stmt.compile(conn, compile_kwargs={"literal_binds": True})
+        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+    assert plan.startswith(
+        "SEARCH cases USING INDEX ix_cases_status_resolved (status=? AND resolved_at>? AND resolved_at<?)"
+    ), plan

@@ -13,9 +13,10 @@ from inbox_app.sync.csat_loop import CsatLoop
 
 
 class CountingAsker:
-    def __init__(self, fail_first: bool = False) -> None:
+    def __init__(self, fail_first: bool = False, full_batches: int = 0) -> None:
         self.passes = 0
         self.fail_first = fail_first
+        self.full_batches = full_batches
         self.ran = threading.Event()
 
     def run_pass(self) -> AskPass:
@@ -23,7 +24,7 @@ class CountingAsker:
         self.ran.set()
         if self.fail_first and self.passes == 1:
             raise RuntimeError("boom")
-        return AskPass()
+        return AskPass(more=self.passes <= self.full_batches)
 
 
 async def _until(check: Any, timeout: float = 5.0) -> None:
@@ -61,3 +62,18 @@ def test_a_failed_pass_is_tried_again() -> None:
         return loop.passes
 
     assert asyncio.run(main()) == 1
+
+
+def test_a_full_batch_has_the_next_pass_run_at_once() -> None:
+    async def main() -> int:
+        asker = CountingAsker(full_batches=3)
+        loop = CsatLoop(asker, EventBus(), tick=3600)
+        stop = asyncio.Event()
+        task = asyncio.create_task(loop.run(stop))
+        await _until(lambda: asker.passes == 4, timeout=2.0)  # three full batches, then one more
+        await asyncio.sleep(0.2)
+        stop.set()
+        await task
+        return asker.passes
+
+    assert asyncio.run(main()) == 4

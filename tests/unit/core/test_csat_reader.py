@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from inbox_app.core.voice.csat import Answer, detect_language, own_words, question, read_answer
-from inbox_app.core.voice.csat_ask import Candidate, why_not
 from inbox_app.core.voice.csat_report import SurveyRow, figures
+from inbox_app.core.voice.csat_rules import Candidate, why_not
 from inbox_app.core.voice.csat_settings import CsatSettingsError, duration_words, parse_duration
 from tests.integration.csat_support import urls_in
 

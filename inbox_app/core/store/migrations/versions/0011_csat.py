@@ -9,7 +9,10 @@ Revises: 0010
 - ``csat_surveys``: one row per case asked (``case_id`` unique: a case is asked once), who
   was asked, the agent who had the case then, the channel kind and account asked on, the
   language asked in, when, the outbound question (``asked_message_id``), and the answer
-  (``answered_at``, ``score`` 1-5, ``comment``, ``answer_message_id``).
+  (``answered_at``, ``score`` 1-5, ``comment``, ``answer_message_id``). A case whose customer
+  may not be asked (a review, a public post, a customer asked within the period...) gets a row
+  too, with ``skipped`` saying why and no question: decided once, not at every pass.
+- ``ix_cases_status_resolved``: cases by status and when they were resolved, for the passes.
 """
 
 import sqlalchemy as sa
@@ -43,6 +46,7 @@ def upgrade() -> None:
         sa.Column("score", sa.Integer(), nullable=True),
         sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("answer_message_id", BigId, nullable=True),
+        sa.Column("skipped", sa.String(length=200), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"], ["cases.id"], name=op.f("fk_csat_surveys_case_id_cases"), ondelete="CASCADE"
         ),
@@ -81,9 +85,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_csat_surveys_customer_asked", "csat_surveys", ["customer_id", "asked_at"])
     op.create_index("ix_csat_surveys_asked", "csat_surveys", ["asked_at"])
+    # The passes look every few seconds for cases resolved within a few days: only those are read.
+    op.create_index("ix_cases_status_resolved", "cases", ["status", "resolved_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_cases_status_resolved", table_name="cases")
     op.drop_index("ix_csat_surveys_asked", table_name="csat_surveys")
     op.drop_index("ix_csat_surveys_customer_asked", table_name="csat_surveys")
     op.drop_table("csat_surveys")
