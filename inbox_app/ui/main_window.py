@@ -144,9 +144,12 @@ class MainWindow(QMainWindow):
         self.case_only.toggled.connect(self._reload_timeline)
         self.sla_badge = SlaBadge(ws, center_top)
         header.addWidget(self.title, 1)
-        header.addWidget(self.sla_badge)
         header.addWidget(self.case_only)
         top_layout.addLayout(header)
+        # Its own line under the title: a long target and policy name are never cut.
+        self.sla_badge.setContentsMargins(8, 0, 8, 0)
+        self.sla_badge.setWordWrap(True)
+        top_layout.addWidget(self.sla_badge)
         top_layout.addWidget(self.timeline, 1)
         # Right above the composer: "Sara Conti is replying" before this agent starts to.
         self.presence_strip = PresenceStrip(self.presence, center_top)
