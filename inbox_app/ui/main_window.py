@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app import APP_NAME
+from inbox_app.core.events import CasesChanged
 from inbox_app.core.read.rows import CaseRow, CustomerRow
 from inbox_app.core.vocab import CaseStatus
 from inbox_app.ui import window_layout
@@ -353,6 +354,15 @@ class MainWindow(QMainWindow):
             self.ws.services.queries.case, case.id, done=fresh, failed=lambda _exc: None, task="case row"
         )
 
+    def _check_breaches(self) -> None:
+        def tell(ids: list[int]) -> None:
+            if ids:
+                self.ws.services.bus.publish(CasesChanged(tuple(ids)))
+
+        self.ws.call(
+            self.ws.services.sla.check_breaches, done=tell, failed=lambda _exc: None, task="sla breaches"
+        )
+
     def _reload_timeline(self) -> None:
         if self.customer is None:
             return
@@ -405,6 +415,12 @@ class MainWindow(QMainWindow):
                 # store leaves that to the worker, so idle desktops stay quiet.
                 if self.ws.services.engine.dialect.name == "sqlite":
                     self.ws.spawn(self.ws.services.assigner().run(asyncio.Event()), "automatic assignment")
+                    # And writes the breaches that happen while nobody writes (the worker's
+                    # tick in team mode), once a minute.
+                    self._breach_timer.start()
+
+        self._breach_timer = QTimer(self, interval=60_000)
+        self._breach_timer.timeout.connect(self._check_breaches)
 
         def start() -> None:
             self.live.start()
