@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from inbox_app import APP_NAME
+from inbox_app.core.events import CasesChanged
 from inbox_app.core.read.queries import CaseFilter
 from inbox_app.core.read.rows import CaseRow, CustomerRow
 from inbox_app.core.vocab import CaseStatus
@@ -147,10 +148,13 @@ class MainWindow(QMainWindow):
         self.csat_badge = CsatBadge(ws, center_top)
         self.sla_badge = SlaBadge(ws, center_top)
         header.addWidget(self.title, 1)
-        header.addWidget(self.sla_badge)
         header.addWidget(self.csat_badge)
         header.addWidget(self.case_only)
         top_layout.addLayout(header)
+        # Its own line under the title: a long target and policy name are never cut.
+        self.sla_badge.setContentsMargins(8, 0, 8, 0)
+        self.sla_badge.setWordWrap(True)
+        top_layout.addWidget(self.sla_badge)
         top_layout.addWidget(self.timeline, 1)
         # Right above the composer: "Sara Conti is replying" before this agent starts to.
         self.presence_strip = PresenceStrip(self.presence, center_top)
@@ -372,6 +376,15 @@ class MainWindow(QMainWindow):
             self.ws.services.queries.case, case.id, done=fresh, failed=lambda _exc: None, task="case row"
         )
 
+    def _check_breaches(self) -> None:
+        def tell(ids: list[int]) -> None:
+            if ids:
+                self.ws.services.bus.publish(CasesChanged(tuple(ids)))
+
+        self.ws.call(
+            self.ws.services.sla.check_breaches, done=tell, failed=lambda _exc: None, task="sla breaches"
+        )
+
     def _reload_timeline(self) -> None:
         if self.customer is None:
             return
@@ -426,6 +439,12 @@ class MainWindow(QMainWindow):
                     self.ws.spawn(self.ws.services.assigner().run(asyncio.Event()), "automatic assignment")
                     # And asks the satisfaction questions of teams that ask (core/voice/).
                     self.ws.spawn(self.ws.services.csat_loop().run(asyncio.Event()), "satisfaction questions")
+                    # And writes the breaches that happen while nobody writes (the worker's
+                    # tick in team mode), once a minute.
+                    self._breach_timer.start()
+
+        self._breach_timer = QTimer(self, interval=60_000)
+        self._breach_timer.timeout.connect(self._check_breaches)
 
         def start() -> None:
             self.live.start()

@@ -49,29 +49,18 @@ def load_policies(s: Session) -> list[Policy]:
     return sorted(out, key=lambda p: p.position)
 
 
-def refresh(s: Session, case_ids: Iterable[int], now: datetime | None = None) -> None:
-    """Recompute the clocks of ``case_ids`` and write what changed."""
+def refresh(s: Session, case_ids: Iterable[int], now: datetime | None = None, *, force: bool = False) -> None:
+    """Recompute the clocks of ``case_ids`` and write what changed. With no policy at all
+    (most stores until an admin adds one) nothing runs, unless ``force``: the removal of
+    the last policy clears what the cases still show."""
     ids = sorted({int(c) for c in case_ids})
     if not ids:
         return
     s.flush()
     policies = load_policies(s)
-    now = now or utcnow()
-    if not policies:
-        # No policy at all (most stores until an admin adds one): only cases that had
-        # one before need their columns cleared.
-        _recompute(s, sorted(_with_policy(s, ids)), policies, now)
+    if not policies and not force:
         return
-    _recompute(s, ids, policies, now)
-
-
-def _with_policy(s: Session, ids: Sequence[int]) -> set[int]:
-    got: set[int] = set()
-    for i in range(0, len(ids), 500):
-        got.update(
-            s.scalars(select(Case.id).where(Case.id.in_(ids[i : i + 500]), Case.sla_policy_id.is_not(None)))
-        )
-    return got
+    _recompute(s, ids, policies, now or utcnow())
 
 
 def _recompute(s: Session, ids: Sequence[int], policies: Sequence[Policy], now: datetime) -> None:
@@ -118,7 +107,7 @@ def _recompute(s: Session, ids: Sequence[int], policies: Sequence[Policy], now: 
             if seg is not None:
                 new_events += _new_events(case_id, history, seg.start, seg.clocks, policy, before, now)
                 values = _columns(policy, seg.clocks, seg.paused, row.status)
-        elif row.sla_policy_id is not None and history:
+        elif history and (row.sla_policy_id is not None or row.due_at is not None or row.sla_paused):
             new_events += _dropped(case_id, history, now)
         current = {
             k: aware(v) if isinstance(v, datetime) else v for k, v in zip(_CLEAR, _current(row), strict=True)

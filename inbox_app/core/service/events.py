@@ -13,9 +13,10 @@ mail server's arrival time, the channel's timestamp), not when this program stor
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, cast
 
@@ -23,6 +24,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from inbox_app.core.clock import aware
+from inbox_app.core.store.coltypes import EPOCH_UTC
 from inbox_app.core.store.models import CaseEvent
 
 
@@ -156,6 +158,9 @@ def histories(session: Session, case_ids: Iterable[int]) -> dict[int, list[Event
     """The histories of several cases, each in the order it happened."""
     ids = sorted(set(case_ids))
     out: dict[int, list[Event]] = {}
+    if session.get_bind().dialect.name == "sqlite":
+        _sqlite_histories(session, ids, out)
+        ids = []
     for i in range(0, len(ids), 500):
         rows = session.execute(
             select(
@@ -177,6 +182,30 @@ def histories(session: Session, case_ids: Iterable[int]) -> dict[int, list[Event
     for events in out.values():
         events.sort(key=lambda e: (e.at, e.id))
     return out
+
+
+def _sqlite_histories(session: Session, ids: list[int], out: dict[int, list[Event]]) -> None:
+    """The same rows straight from the driver: ingest reads the history of every case a batch
+    touched, and building SQLAlchemy rows cost more than SQLite's work."""
+    conn = session.connection()
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        rows = conn.exec_driver_sql(
+            "SELECT id, case_id, at, kind, actor_agent_id, message_id, detail FROM case_events "
+            f"WHERE case_id IN ({','.join('?' * len(chunk))})",
+            tuple(chunk),
+        ).fetchall()
+        for event_id, case_id, at, kind, actor, message, detail in rows:
+            when = EPOCH_UTC + timedelta(microseconds=at) if isinstance(at, int) else _text_time(at)
+            out.setdefault(case_id, []).append(
+                Event(event_id, case_id, when, kind, actor, message, json.loads(detail) if detail else None)
+            )
+
+
+def _text_time(value: str) -> datetime:
+    at = aware(datetime.fromisoformat(value))
+    assert at is not None
+    return at
 
 
 _KINDS = frozenset(Kind)

@@ -243,7 +243,7 @@ def segment(history: Sequence[Event], policy: Policy, now: datetime) -> Segment 
         seg.clocks["resolution"] = clock
     # The 75 % mark of the clock due first (the one the list and the warnings show).
     running = [c for c in seg.clocks.values() if c.running and c.due is not None]
-    if running:
+    if running and min(c.due for c in running if c.due is not None) > now:  # past due: no 75 % to tell
         clock = min(running, key=lambda c: (c.due, c.target))
         clock.warn_at = policy.warn_at(
             clock.start, clock.due or now, pauses if clock.target == "resolution" else []

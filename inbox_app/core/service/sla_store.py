@@ -82,15 +82,17 @@ class SlaService:
             _admin_only(s, actor)
             row = _get(s, name)
             audit.record(s, actor, "sla.removed", "sla_policy", row.id, name=row.name)
-            # SQLite keeps no reference from the cases (migration 0010): clear it here.
-            s.execute(update(Case).where(Case.sla_policy_id == row.id).values(sla_policy_id=None))
+            # The open cases it applied to follow the next matching policy, or none: their
+            # clocks are worked out again (and cleared, with the last policy gone), then the
+            # closed ones let go of it too (SQLite keeps no reference, migration 0010).
             gone = row.position
             s.delete(row)
             s.flush()
             s.execute(
                 update(SlaPolicy).where(SlaPolicy.position > gone).values(position=SlaPolicy.position - 1)
             )
-            clocks.refresh(s, clocks.cases_of_policies(s))
+            clocks.refresh(s, clocks.cases_of_policies(s), force=True)
+            s.execute(update(Case).where(Case.sla_policy_id == row.id).values(sla_policy_id=None))
 
     def move(self, name: str, position: int, *, actor: str | None = None) -> list[dict[str, Any]]:
         """Put a policy at ``position`` (1 = first); the others keep their order."""

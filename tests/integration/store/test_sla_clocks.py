@@ -289,3 +289,26 @@ def test_the_list_by_time_to_breach_pages_and_counts_the_overdue(store: Services
     assert store.queries.count_cases(CaseFilter(overdue=True)) == 1
     everything = store.queries.cases_by_due(CaseFilter(), limit=10)
     assert [c.id for c in everything][-1] == resolved.id  # nothing due: after the rest
+
+
+def test_removing_the_last_policy_clears_the_clocks_and_says_so(store: Services, clock: SimClock) -> None:
+    clock.now = rome(2027, 3, 1, 9, 1)
+    arrive(store, "a", rome(2027, 3, 1, 9))
+    case_id = store.queries.cases()[0].id
+    assert due(store, case_id)["due_at"] == rome(2027, 3, 1, 13)
+    clock.now = rome(2027, 3, 1, 10)
+    store.sla.remove("Email")
+    assert due(store, case_id) == {
+        "first_reply": None,
+        "next_reply": None,
+        "resolution": None,
+        "due_at": None,
+        "breached": "",
+        "paused": False,
+    }
+    assert store.queries.case(case_id).sla is None
+    dropped = [(k, t, at, d) for k, t, at, d in sla_log(store, case_id) if k == "sla_changed"]
+    assert dropped == [
+        ("sla_changed", "first_reply", rome(2027, 3, 1, 10), None),
+        ("sla_changed", "resolution", rome(2027, 3, 1, 10), None),
+    ]
