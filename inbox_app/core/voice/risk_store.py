@@ -50,6 +50,9 @@ def recompute(
     if not ids:
         return {}
     now = now or utcnow()
+    # The inputs are read through the session's connection (no autoflush there): what the
+    # caller changed on its objects (a case resolved) must be in the database first.
+    s.flush()
     stored = _alive_and_stored(s, ids)
     alive = set(stored)
     gone = ids - alive
@@ -171,16 +174,23 @@ def _alive_and_stored(s: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
     what is stored of its score ({} when none yet): to keep a mute, and to skip an
     unchanged one. One statement for both: ingest asks this for every batch."""
     out: dict[int, dict[str, Any]] = {}
+    c = s.connection()  # plain rows: the ORM's wrapping would cost as much as the read
     for part in chunks(ids):
-        for row in s.execute(_ALIVE_AND_STORED, {"ids": part}):
-            data = row._asdict()
-            customer_id = data.pop("id")
-            if data.pop("customer_id") is None:
-                out[customer_id] = {}
+        for cid, stored_id, computed, factors, updated, muted_at, muted_by, muted_reason in c.execute(
+            _ALIVE_AND_STORED, {"ids": part}
+        ):
+            if stored_id is None:
+                out[cid] = {}
                 continue
-            updated = aware(data.pop("updated_at"))
-            data["day"] = updated.date() if updated else None
-            out[customer_id] = data
+            updated = aware(updated)
+            out[cid] = {
+                "computed_score": computed,
+                "factors": factors,
+                "day": updated.date() if updated else None,
+                "muted_at": muted_at,
+                "muted_by": muted_by,
+                "muted_reason": muted_reason,
+            }
     return out
 
 
@@ -212,7 +222,8 @@ def _shares(factors: Iterable[dict[str, Any]]) -> list[tuple[str, int]]:
 def _upsert(s: Session, model: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
     if not rows:
         return
-    s.execute(_upsert_statement(s.get_bind().dialect.name, model, tuple(keys), tuple(rows[0])), rows)
+    statement = _upsert_statement(s.get_bind().dialect.name, model, tuple(keys), tuple(rows[0]))
+    s.connection().execute(statement, rows)
 
 
 @cache
