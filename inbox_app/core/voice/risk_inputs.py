@@ -8,23 +8,75 @@ by (customer, time), cases by customer, threads by customer, audit events by obj
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from inbox_app.core.clock import aware
 from inbox_app.core.ingest.sql import chunks
-from inbox_app.core.store.models import AuditEvent, Case, Customer, Message, Thread
+from inbox_app.core.store.models import AuditEvent, Case, Message, Thread
 from inbox_app.core.vocab import CaseStatus, Channel, Direction
 
 #: How far back reopened cases, reviews, repeat contacts and channel hopping are looked for.
 HISTORY = timedelta(days=90)
 #: The tone factor reads the customer's messages of the last 30 days only.
 TONE_HISTORY = timedelta(days=30)
+
+
+# The statements, built once: ingest runs them for every batch, and an IN list of literal
+# values would make SQLAlchemy build and hash a fresh statement of hundreds of parameters
+# each time (an expanding parameter keeps one cached statement; the SQL sent is the same).
+_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
+_SINCE: BindParameter[datetime] = bindparam("since")
+_TONES = (
+    select(Message.customer_id, Message.tone)
+    .where(
+        Message.customer_id.in_(_IDS),
+        Message.sent_at >= _SINCE,
+        Message.direction == Direction.IN,
+        Message.tone.is_not(None),
+    )
+    .order_by(Message.customer_id, Message.sent_at.desc(), Message.id.desc())
+)
+_REVIEWS = select(Message.customer_id, Message.meta).where(
+    Message.customer_id.in_(_IDS),
+    Message.sent_at >= _SINCE,
+    Message.channel == Channel.REVIEW,
+    Message.direction == Direction.IN,
+)
+# `status || ''`: SQLite (no statistics) would otherwise read every open case of the store
+# through the status index instead of these customers' cases through theirs.
+_WAITING = (
+    select(Case.customer_id, func.min(Case.waiting_since))
+    .where(
+        Case.customer_id.in_(_IDS),
+        (Case.status + "") == CaseStatus.OPEN,
+        Case.waiting_since.is_not(None),
+    )
+    .group_by(Case.customer_id)
+)
+# A case opened or resolved in the window was written in then too: one condition.
+_CASES = (
+    select(Case.id, Case.customer_id, Case.opened_at, Case.resolved_at)
+    .where(Case.customer_id.in_(_IDS), Case.last_message_at >= _SINCE)
+    .order_by(Case.opened_at, Case.id)
+)
+_CHANNELS = (
+    select(Thread.case_id, Thread.channel)
+    .where(Thread.customer_id.in_(_IDS), Thread.case_id.is_not(None), Thread.created_at >= _SINCE)
+    .order_by(Thread.created_at.desc())
+)
+_REOPENED = select(AuditEvent.object_id).where(
+    AuditEvent.object_type == "case",
+    AuditEvent.object_id.in_(_IDS),
+    AuditEvent.action == "case.reopened",
+    AuditEvent.at >= _SINCE,
+)
 
 
 @dataclass
@@ -43,51 +95,24 @@ class Inputs:
     csat_scores: list[int] = field(default_factory=list)
 
 
-def live_customers(s: Session, ids: Iterable[int]) -> set[int]:
-    """Those of ``ids`` that are customers of their own (not merged away, not erased)."""
-    out: set[int] = set()
-    for part in chunks(set(ids)):
-        out.update(
-            s.scalars(
-                select(Customer.id).where(
-                    Customer.id.in_(part), Customer.merged_into_id.is_(None), Customer.erased_at.is_(None)
-                )
-            )
-        )
-    return out
-
-
 def read_inputs(s: Session, ids: set[int], now: datetime) -> dict[int, Inputs]:
     """Each customer's inputs; a customer with none (nothing recent) is left out."""
     found: dict[int, Inputs] = {}
     since, tone_since = now - HISTORY, now - TONE_HISTORY
+    # The session's connection, not the session: these are plain rows, and the ORM's
+    # wrapping of each row costs as much as reading it.
+    c = s.connection()
     for part in chunks(ids):
-        for customer_id, tone in s.execute(
-            select(Message.customer_id, Message.tone)
-            .where(
-                Message.customer_id.in_(part),
-                Message.sent_at >= tone_since,
-                Message.direction == Direction.IN,
-                Message.tone.is_not(None),
-            )
-            .order_by(Message.customer_id, Message.sent_at.desc(), Message.id.desc())
-        ):
+        for customer_id, tone in c.execute(_TONES, {"ids": part, "since": tone_since}):
             tones = _of(found, customer_id).tones
             if tone is not None and len(tones) < 5:
                 tones.append(tone)
-        for customer_id, meta in s.execute(
-            select(Message.customer_id, Message.meta).where(
-                Message.customer_id.in_(part),
-                Message.sent_at >= since,
-                Message.channel == Channel.REVIEW,
-                Message.direction == Direction.IN,
-            )
-        ):
+        for customer_id, meta in c.execute(_REVIEWS, {"ids": part, "since": since}):
             stars = (meta or {}).get("stars")
             if isinstance(stars, int):
                 _of(found, customer_id).stars.append(stars)
-        _waiting(s, part, found)
-        _cases(s, part, found, since)
+        _waiting(c, part, found)
+        _cases(c, part, found, since)
     return found
 
 
@@ -98,25 +123,16 @@ def _of(found: dict[int, Inputs], customer_id: int) -> Inputs:
     return inputs
 
 
-def _waiting(s: Session, part: list[int], found: dict[int, Inputs]) -> None:
+def _waiting(c: Connection, part: list[int], found: dict[int, Inputs]) -> None:
     """Since when each customer's oldest unanswered message on an open case has waited:
     one row per customer, however many open cases they have."""
-    for customer_id, waiting in s.execute(
-        select(Case.customer_id, func.min(Case.waiting_since))
-        .where(Case.customer_id.in_(part), Case.status == CaseStatus.OPEN, Case.waiting_since.is_not(None))
-        .group_by(Case.customer_id)
-    ):
+    for customer_id, waiting in c.execute(_WAITING, {"ids": part}):
         _of(found, customer_id).waiting_since = aware(_timestamp(waiting))
 
 
-def _cases(s: Session, part: list[int], found: dict[int, Inputs], since: datetime) -> None:
+def _cases(c: Connection, part: list[int], found: dict[int, Inputs], since: datetime) -> None:
     """The cases of the last 90 days (opened, resolved or written in): repeats, channels, reopenings."""
-    # A case opened or resolved in the window was written in then too: one condition.
-    rows = s.execute(
-        select(Case.id, Case.customer_id, Case.opened_at, Case.resolved_at)
-        .where(Case.customer_id.in_(part), Case.last_message_at >= since)
-        .order_by(Case.opened_at, Case.id)
-    ).all()
+    rows = c.execute(_CASES, {"ids": part, "since": since}).all()
     if not rows:
         return
     # Channels matter only to a customer with two recent cases or more (channel hopping).
@@ -124,11 +140,7 @@ def _cases(s: Session, part: list[int], found: dict[int, Inputs], since: datetim
     several = [cid for cid, n in per_customer.items() if n > 1]
     channel_of: dict[int, str] = {}
     if several:
-        for case_id, channel in s.execute(
-            select(Thread.case_id, Thread.channel)
-            .where(Thread.customer_id.in_(several), Thread.case_id.is_not(None), Thread.created_at >= since)
-            .order_by(Thread.created_at.desc())
-        ):
+        for case_id, channel in c.execute(_CHANNELS, {"ids": several, "since": since}):
             if case_id is not None:
                 channel_of[case_id] = channel  # the oldest thread's channel is written last
     for row in rows:
@@ -139,7 +151,7 @@ def _cases(s: Session, part: list[int], found: dict[int, Inputs], since: datetim
             inputs.cases.append((opened, resolved))
             if row.id in channel_of:
                 inputs.contacts.append((opened, channel_of[row.id]))
-    _reopened(s, rows, found, since)
+    _reopened(c, rows, found, since)
 
 
 def _timestamp(value: Any) -> datetime | None:
@@ -151,20 +163,13 @@ def _timestamp(value: Any) -> datetime | None:
     return from_micros(int(value))
 
 
-def _reopened(s: Session, rows: Sequence[Any], found: dict[int, Inputs], since: datetime) -> None:
+def _reopened(c: Connection, rows: Sequence[Any], found: dict[int, Inputs], since: datetime) -> None:
     """Reopenings the customer caused: a reply to a resolved case, a review's stars lowered
     (ingest's "case.reopened"). An agent setting a case open again is the team's decision,
     not the customer's signal. Only the trail's who-what-when columns are read: every
     group may read those (core/team/rights.py)."""
     owner = {r.id: r.customer_id for r in rows}
     for part in chunks(set(owner)):
-        for (object_id,) in s.execute(
-            select(AuditEvent.object_id).where(
-                AuditEvent.object_type == "case",
-                AuditEvent.object_id.in_(part),
-                AuditEvent.action == "case.reopened",
-                AuditEvent.at >= since,
-            )
-        ):
+        for (object_id,) in c.execute(_REOPENED, {"ids": part, "since": since}):
             if object_id in owner:
                 _of(found, owner[object_id]).reopened += 1

@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,11 +23,11 @@ from inbox_app.core.clock import aware, utcnow
 from inbox_app.core.ingest.sql import chunks
 from inbox_app.core.service.hours import Calendar
 from inbox_app.core.store.models import Calendar as CalendarRow
-from inbox_app.core.store.models import CustomerRisk, CustomerRiskDay
+from inbox_app.core.store.models import Customer, CustomerRisk, CustomerRiskDay
 from inbox_app.core.store.settings import StoreSettings
 from inbox_app.core.voice import risk_factors as rf
 from inbox_app.core.voice.risk import Risk, combine
-from inbox_app.core.voice.risk_inputs import Inputs, live_customers, read_inputs
+from inbox_app.core.voice.risk_inputs import Inputs, read_inputs
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,11 @@ def recompute(
     if not ids:
         return {}
     now = now or utcnow()
-    alive = live_customers(s, ids)
+    # The inputs are read through the session's connection (no autoflush there): what the
+    # caller changed on its objects (a case resolved) must be in the database first.
+    s.flush()
+    stored = _alive_and_stored(s, ids)
+    alive = set(stored)
     gone = ids - alive
     if gone:
         for part in chunks(gone):
@@ -60,12 +65,13 @@ def recompute(
     inputs = read_inputs(s, alive, now)
     nothing = Inputs()
     risks = {cid: score_of(inputs.get(cid, nothing), now, calendar) for cid in alive}
-    stored = _stored(s, alive)
     woken = set(woken)
     rows = []
     day = now.date()
     for cid, risk in risks.items():
         before = stored.get(cid)
+        if not before:
+            before = None
         mute = before if before is not None and before["muted_at"] is not None else None
         if mute is not None and cid in woken:
             audit.record(s, None, "customer.risk_unmuted", "customer", cid, reason="new message")
@@ -163,26 +169,50 @@ def mute(s: Session, customer_id: int, *, actor: str | None, reason: str) -> Non
     audit.record(s, actor, "customer.risk_muted", "customer", customer_id, score=before, reason=reason)
 
 
-def _stored(s: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
-    """What is stored of each customer's score: to keep a mute, and to skip an unchanged one."""
-    out = {}
+def _alive_and_stored(s: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Each of ``ids`` that is a customer of its own (not merged away, not erased), with
+    what is stored of its score ({} when none yet): to keep a mute, and to skip an
+    unchanged one. One statement for both: ingest asks this for every batch."""
+    out: dict[int, dict[str, Any]] = {}
+    c = s.connection()  # plain rows: the ORM's wrapping would cost as much as the read
     for part in chunks(ids):
-        for row in s.execute(
-            select(
-                CustomerRisk.customer_id,
-                CustomerRisk.computed_score,
-                CustomerRisk.factors,
-                CustomerRisk.updated_at,
-                CustomerRisk.muted_at,
-                CustomerRisk.muted_by,
-                CustomerRisk.muted_reason,
-            ).where(CustomerRisk.customer_id.in_(part))
+        for cid, stored_id, computed, factors, updated, muted_at, muted_by, muted_reason in c.execute(
+            _ALIVE_AND_STORED, {"ids": part}
         ):
-            data = row._asdict()
-            updated = aware(data.pop("updated_at"))
-            data["day"] = updated.date() if updated else None
-            out[row.customer_id] = data
+            if stored_id is None:
+                out[cid] = {}
+                continue
+            updated = aware(updated)
+            out[cid] = {
+                "computed_score": computed,
+                "factors": factors,
+                "day": updated.date() if updated else None,
+                "muted_at": muted_at,
+                "muted_by": muted_by,
+                "muted_reason": muted_reason,
+            }
     return out
+
+
+# Built once, with an expanding parameter for the ids: see risk_inputs.
+_ALIVE_AND_STORED = (
+    select(
+        Customer.id,
+        CustomerRisk.customer_id,
+        CustomerRisk.computed_score,
+        CustomerRisk.factors,
+        CustomerRisk.updated_at,
+        CustomerRisk.muted_at,
+        CustomerRisk.muted_by,
+        CustomerRisk.muted_reason,
+    )
+    .outerjoin(CustomerRisk, CustomerRisk.customer_id == Customer.id)
+    .where(
+        Customer.id.in_(bindparam("ids", expanding=True)),
+        Customer.merged_into_id.is_(None),
+        Customer.erased_at.is_(None),
+    )
+)
 
 
 def _shares(factors: Iterable[dict[str, Any]]) -> list[tuple[str, int]]:
@@ -192,8 +222,15 @@ def _shares(factors: Iterable[dict[str, Any]]) -> list[tuple[str, int]]:
 def _upsert(s: Session, model: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
     if not rows:
         return
-    module = postgresql if s.get_bind().dialect.name == "postgresql" else sqlite
+    statement = _upsert_statement(s.get_bind().dialect.name, model, tuple(keys), tuple(rows[0]))
+    s.connection().execute(statement, rows)
+
+
+@cache
+def _upsert_statement(dialect: str, model: Any, keys: tuple[str, ...], names: tuple[str, ...]) -> Any:
+    """One upsert statement per table and dialect, built once (SQLAlchemy caches its SQL
+    only if the statement object is the same one; ingest upserts every batch)."""
+    module = postgresql if dialect == "postgresql" else sqlite
     stmt = module.insert(model)
-    columns = [c for c in rows[0] if c not in keys]
-    stmt = stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in columns})
-    s.execute(stmt, rows)
+    columns = [c for c in names if c not in keys]
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_={c: stmt.excluded[c] for c in columns})

@@ -129,7 +129,7 @@ def _vader_compound(text: str) -> float:
     words = sentitext.words_and_emoticons
     lexicon = vader.lexicon
     lowered = [w.lower() for w in words]
-    if not any(w in lexicon for w in lowered):
+    if lexicon.keys().isdisjoint(lowered):
         return 0.0
     sentiments: list[float] = []
     for i, item in enumerate(words):

@@ -117,9 +117,9 @@ def phrases_in(tokens: list[str], lexicon: Lexicon) -> tuple[list[str], float]:
     """``tokens`` with the lexicon's phrases taken out (a dampener phrase stays as one
     token, "un po"), and the sum of the values of those taken out."""
     phrases = lexicon.phrases
-    starts = [i for i, t in enumerate(tokens) if t in phrases]
-    if not starts:
+    if phrases.keys().isdisjoint(tokens):  # most messages: one C-level pass, no Python loop
         return tokens, 0.0
+    starts = [i for i, t in enumerate(tokens) if t in phrases]
     out: list[str] = []
     total = 0.0
     done = 0  # tokens before this index are in ``out`` or taken
@@ -153,14 +153,19 @@ def score_tokens(tokens: list[str], text: str, lexicon: Lexicon) -> float:
     if words and words[0] in _GREETING_WORDS:
         words = words[1:]
     caps = _capitals(text)
-    but_at = next((i for i, w in enumerate(words) if w in _BUT), None)
+    but_at = None if _BUT.isdisjoint(words) else next(i for i, w in enumerate(words) if w in _BUT)
     seen = lexicon.seen
-    for i, word in enumerate(words):
-        value = seen.get(word)
-        if value is None:
-            value = lexicon.valence(word)
+    # Most words carry no valence: look them all up at C level, visit only the others
+    # (and the words not met before, None here, which valence() looks up and remembers).
+    values = list(map(seen.get, words))
+    for i, value in enumerate(values):
         if value == 0.0:
             continue
+        word = words[i]
+        if value is None:
+            value = lexicon.valence(word)
+            if value == 0.0:
+                continue
         if caps and word in caps:
             value += CAPS_BOOST if value > 0 else -CAPS_BOOST
         if i:
