@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from inbox_app.core import audit, claims
 from inbox_app.core.clock import utcnow
+from inbox_app.core.ingest.sql import chunks
 from inbox_app.core.service import clocks
 from inbox_app.core.service.hours import Calendar as Engine
 from inbox_app.core.service.sla import TARGETS, SlaError, parse_duration
 from inbox_app.core.store.models import Agent, Calendar, Case, SlaPolicy, Team
 from inbox_app.core.team.refusals import NotPermitted
 from inbox_app.core.vocab import Priority, Role
+from inbox_app.core.voice import risk_store
 
 #: What ``sla list --json`` says of each policy, in this order.
 KEYS = ("name", "order", "first_reply", "next_reply", "resolution", "hours", "team", "channel", "priority")
@@ -131,6 +133,12 @@ class SlaService:
         with self._factory() as s, s.begin():
             ids = clocks.due_for_breach(s, now)
             clocks.refresh(s, ids, now)
+            if ids:
+                # A missed target is one of the at-risk score's factors (core/voice).
+                customers: set[int] = set()
+                for part in chunks(ids):
+                    customers.update(s.scalars(select(Case.customer_id).where(Case.id.in_(part))))
+                risk_store.recompute_quietly(s, customers)
         return ids
 
     def recompute(self, now: datetime | None = None) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from inbox_app.core.clock import aware
 from inbox_app.core.ingest.sql import chunks
-from inbox_app.core.store.models import AuditEvent, Case, Message, Thread
+from inbox_app.core.store.models import AuditEvent, Case, CsatSurvey, Message, Thread
 from inbox_app.core.vocab import CaseStatus, Channel, Direction
 
 #: How far back reopened cases, reviews, repeat contacts and channel hopping are looked for.
@@ -62,9 +62,19 @@ _WAITING = (
 )
 # A case opened or resolved in the window was written in then too: one condition.
 _CASES = (
-    select(Case.id, Case.customer_id, Case.opened_at, Case.resolved_at)
+    select(Case.id, Case.customer_id, Case.opened_at, Case.resolved_at, Case.sla_breached)
     .where(Case.customer_id.in_(_IDS), Case.last_message_at >= _SINCE)
     .order_by(Case.opened_at, Case.id)
+)
+# The satisfaction answers of the last 90 days, newest first (core/voice/csat*.py).
+_CSAT = (
+    select(CsatSurvey.customer_id, CsatSurvey.score)
+    .where(
+        CsatSurvey.customer_id.in_(_IDS),
+        CsatSurvey.answered_at >= _SINCE,
+        CsatSurvey.score.is_not(None),
+    )
+    .order_by(CsatSurvey.customer_id, CsatSurvey.answered_at.desc(), CsatSurvey.id.desc())
 )
 _CHANNELS = (
     select(Thread.case_id, Thread.channel)
@@ -113,6 +123,8 @@ def read_inputs(s: Session, ids: set[int], now: datetime) -> dict[int, Inputs]:
                 _of(found, customer_id).stars.append(stars)
         _waiting(c, part, found)
         _cases(c, part, found, since)
+        for customer_id, score in c.execute(_CSAT, {"ids": part, "since": since}):
+            _of(found, customer_id).csat_scores.append(score)
     return found
 
 
@@ -149,6 +161,8 @@ def _cases(c: Connection, part: list[int], found: dict[int, Inputs], since: date
         if opened >= since:
             inputs = _of(found, row.customer_id)
             inputs.cases.append((opened, resolved))
+            if row.sla_breached:
+                inputs.sla_breached.append(row.sla_breached)
             if row.id in channel_of:
                 inputs.contacts.append((opened, channel_of[row.id]))
     _reopened(c, rows, found, since)

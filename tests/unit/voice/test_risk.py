@@ -270,3 +270,42 @@ def test_the_same_on_a_team_store(any_url: str) -> None:
         assert store.risk.at_risk(1) == [] and store.risk.trend(cid)[-1][1] == 0
     finally:
         store.close()
+
+
+def test_a_missed_service_level_target_and_a_low_satisfaction_answer_count(services) -> None:
+    services.sla.add("Chat", first_reply="30m", next_reply="1h", resolution="1d")
+    chat = account(services, channel="chat")
+    # Twenty minutes old: its first reply is due in ten; nothing is missed yet.
+    say(
+        services, chat, "@bruno:example.org", "Buongiorno, una domanda sull'ordine", ago=timedelta(minutes=20)
+    )
+    customer = customer_of(services, "@bruno:example.org")
+    before = services.risk.stored(customer)
+    assert "sla" not in shares(before) and "csat" not in shares(before)
+    # The due time passes with no write: the worker's tick writes the breach, and the
+    # customer's score follows it at once.
+    breached = services.sla.check_breaches(now=utcnow() + H)
+    with services.factory() as s:
+        case = s.scalars(select(Case).where(Case.customer_id == customer)).one()
+    assert case.sla_breached == "first_reply" and breached == [case.id]
+    after_sla = services.risk.stored(customer)
+    assert after_sla.score > before.score and "sla" in shares(after_sla)
+    # A satisfaction answer of 1: the csat factor appears with its share.
+    from inbox_app.core.store.models import CsatSurvey
+
+    with services.factory() as s, s.begin():
+        s.add(
+            CsatSurvey(
+                case_id=case.id,
+                customer_id=customer,
+                channel="matrix",
+                language="it",
+                asked_at=utcnow() - H,
+                answered_at=utcnow(),
+                score=1,
+            )
+        )
+    after_csat = services.risk.current(customer)
+    assert after_csat.score > after_sla.score
+    assert {"sla", "csat"} <= set(shares(after_csat))
+    assert sum(shares(after_csat).values()) == 100
