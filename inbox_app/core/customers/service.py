@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import time
-import zlib
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result, delete, select, update
@@ -17,6 +16,7 @@ from inbox_app.core.customers.scrub import scrub, secure_delete_on, words_of
 from inbox_app.core.customers.store import CustomerError, find_merge, merge, unmerge
 from inbox_app.core.events import CasesChanged, CustomersChanged, EventBus
 from inbox_app.core.read.similar import distinguish, forget_distinctions
+from inbox_app.core.store import rawpack
 from inbox_app.core.store.models import (
     Attachment,
     AttachmentBlob,
@@ -178,7 +178,7 @@ class CustomerService:
         customer = queries.customer(customer_id)
         with self._factory() as s:
             raws = {
-                m: base64.b64encode(zlib.decompress(d)).decode("ascii")
+                m: base64.b64encode(rawpack.unpack(d)).decode("ascii")
                 for m, d in s.execute(
                     select(MessageRaw.message_id, MessageRaw.data)
                     .join(Message, Message.id == MessageRaw.message_id)

@@ -363,7 +363,8 @@ class TextDictionary(Base):
 
 
 class MessageRaw(Base):
-    """The message exactly as the channel delivered it, zlib-compressed.
+    """The message exactly as the channel delivered it, packed (zstd; older rows zlib:
+    read through :func:`inbox_app.core.store.rawpack.unpack`).
 
     Kept apart from ``messages`` so timelines and search never read it; it is
     there to re-parse or export a message whenever needed.
