@@ -136,7 +136,7 @@ class SlaService:
             if ids:
                 # A missed target is one of the at-risk score's factors (core/voice).
                 customers: set[int] = set()
-                for part in chunks(ids):
+                for part in chunks(set(ids)):
                     customers.update(s.scalars(select(Case.customer_id).where(Case.id.in_(part))))
                 risk_store.recompute_quietly(s, customers)
         return ids

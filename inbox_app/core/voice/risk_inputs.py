@@ -124,7 +124,8 @@ def read_inputs(s: Session, ids: set[int], now: datetime) -> dict[int, Inputs]:
         _waiting(c, part, found)
         _cases(c, part, found, since)
         for customer_id, score in c.execute(_CSAT, {"ids": part, "since": since}):
-            _of(found, customer_id).csat_scores.append(score)
+            if score is not None:  # the query asks for answered ones only
+                _of(found, customer_id).csat_scores.append(score)
     return found
 
 
