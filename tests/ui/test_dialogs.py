@@ -45,7 +45,9 @@ def test_admin_adds_a_channel_account_and_tests_it(make_window, services, qtbot,
     qtbot.waitUntil(lambda: services.agents.find("Luisa Ferri").trainee)
     qtbot.waitUntil(lambda: agents.result.text().startswith("Luisa Ferri is a trainee"))
     assert agents.table.item(row, 4).checkState() == Qt.CheckState.Checked  # read back as saved
-    templates = dialog.tabs.widget(3)
+    # Found by its title: admins' tabs come and go (Teams, Service levels) before it.
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    templates = dialog.tabs.widget(titles.index("Templates"))
     qtbot.waitUntil(lambda: templates.list.count() == 1)
     templates._new()
     templates.name.setText("Chiusura")
