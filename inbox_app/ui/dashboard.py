@@ -35,8 +35,10 @@ from PySide6.QtWidgets import (
 from inbox_app.core.service.report import NO_TEAM, NOBODY, Figure, Row
 from inbox_app.core.service.report_series import Board, board, day_bounds, met_pct
 from inbox_app.core.service.report_store import Loaded, ReportService, local_zone
+from inbox_app.core.voice.csat_report import SurveyRow
 from inbox_app.ui import labels
 from inbox_app.ui.dashboard_charts import BarChart, LineChart
+from inbox_app.ui.dashboard_csat import CsatTables
 from inbox_app.ui.workspace import Workspace
 
 PRESETS = (7, 30, 90)
@@ -83,7 +85,16 @@ class Dashboard(QMainWindow):
         charts.setLayout(grid)
         row = QHBoxLayout()
         row.addWidget(charts, 3)
-        row.addWidget(self._sla_tables(body), 2)
+        side = QWidget(body)
+        column = QVBoxLayout(side)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self._sla_tables(side), 1)
+        # Satisfaction of the same period, by the same groups (core/voice/csat_report.py).
+        self.csat = CsatTables(side)
+        self.csat.casesPicked.connect(self.casesPicked)
+        column.addWidget(self.csat, 1)
+        side.setMaximumWidth(520)
+        row.addWidget(side, 2)
         layout.addLayout(row, 1)
         self.setCentralWidget(body)
         self.resize(1400, 860)
@@ -178,7 +189,6 @@ class Dashboard(QMainWindow):
         )
         self.no_targets.setWordWrap(True)
         layout.addWidget(self.no_targets)
-        box.setMaximumWidth(520)
         return box
 
     def _group_header(self, by: str) -> str:
@@ -229,14 +239,18 @@ class Dashboard(QMainWindow):
         service, actor = ReportService(self._ws.services.read_factory), self._ws.actor
         self.status.setText(self.tr("Counting…"))
 
-        def compute() -> tuple[Loaded, Board]:
+        surveys = self._ws.services.csat_reports
+
+        def compute() -> tuple[Loaded, Board, list[SurveyRow]]:
             bounds = day_bounds(first, last, tz)
             loaded = cached or service.load(bounds[0], bounds[-1], actor=actor)
-            return loaded, board(loaded.facts(business=business), bounds, tz, loaded.agents, loaded.teams)
+            drawn = board(loaded.facts(business=business), bounds, tz, loaded.agents, loaded.teams)
+            return loaded, drawn, surveys.surveys(bounds[0], bounds[-1])
 
-        def done(result: tuple[Loaded, Board]) -> None:
+        def done(result: tuple[Loaded, Board, list[SurveyRow]]) -> None:
             if asked == self._asked:
                 self._loaded = ((first, last), result[0])
+                self.csat.show_rows(result[2])
                 self.show_board(result[1])
 
         def failed(exc: Exception) -> None:
@@ -334,7 +348,10 @@ class Dashboard(QMainWindow):
             return
         try:
             with path.open("w", newline="", encoding="utf-8") as f:
-                csv.writer(f).writerows(self.board.csv_rows())
+                first, last = self.period()
+                writer = csv.writer(f)
+                writer.writerows(self.board.csv_rows())
+                writer.writerows(self.csat.csv_rows(f"{first.isoformat()}/{last.isoformat()}"))
         except OSError as exc:
             self.status.setText(
                 self.tr("Could not write {path}: {reason}").format(path=path, reason=exc.strerror)

@@ -3559,4 +3559,63 @@ città: …</translation>
         <translation>{value} %</translation>
     </message>
 </context>
+<context>
+    <name>CsatTables</name>
+    <message>
+        <source>Satisfaction (CSAT)</source>
+        <translation>Soddisfazione (CSAT)</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Agenti</translation>
+    </message>
+    <message>
+        <source>Teams</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>Canali</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Agente</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>Team</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Canale</translation>
+    </message>
+    <message>
+        <source>CSAT</source>
+        <translation>CSAT</translation>
+    </message>
+    <message>
+        <source>Answers</source>
+        <translation>Risposte</translation>
+    </message>
+    <message>
+        <source>Asked</source>
+        <translation>Chieste</translation>
+    </message>
+    <message>
+        <source>Response rate</source>
+        <translation>Tasso di risposta</translation>
+    </message>
+    <message>
+        <source>Nobody was asked in this period (Settings &gt; Teams turns it on).</source>
+        <translation>Nessuno è stato interpellato in questo periodo (si attiva in Impostazioni &gt; Team).</translation>
+    </message>
+    <message>
+        <source>Unassigned</source>
+        <translation>Non assegnati</translation>
+    </message>
+    <message>
+        <source>No team</source>
+        <translation>Nessun team</translation>
+    </message>
+</context>
 </TS>

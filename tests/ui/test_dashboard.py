@@ -239,3 +239,74 @@ def test_dates_typed_read_the_period_once_they_settle(board: Any, qtbot: Any) ->
     assert [h.figure.value for h in dash.volume.hits] == [3]
     dash.end.setDate(dash.start.date().addDays(-1))
     assert dash.status.text() == "The period ends before it starts."
+
+
+def _surveys(services: Services, ids: dict[str, int]) -> None:
+    """Three cases asked on 2 March: Sara's answered 2 and one of hers unanswered; the
+    case nobody held answered 4."""
+    from inbox_app.core.store.models import Case, CsatSurvey
+
+    asked = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
+    given = [("A", ids["sara"], 2), ("B", ids["sara"], None), ("C", None, 4)]
+    with services.factory() as s, s.begin():
+        for letter, agent, score in given:
+            case = s.get(Case, ids[letter])
+            assert case is not None
+            s.add(
+                CsatSurvey(
+                    case_id=case.id,
+                    customer_id=case.customer_id,
+                    agent_id=agent,
+                    channel="email",
+                    language="it",
+                    asked_at=asked,
+                    answered_at=None if score is None else asked + timedelta(hours=1),
+                    score=score,
+                )
+            )
+
+
+@pytest.mark.parametrize("by", ["agent", "channel"])
+def test_satisfaction_cell_report_csv_and_drill_down_agree(
+    by: str, board: Any, qtbot: Any, tmp_path: Path, known: Any
+) -> None:
+    from inbox_app.core.voice.csat_report import figures
+    from inbox_app.ui.dashboard_csat import ANSWERS, ASKED, CSAT, RATE
+
+    window, dash, ids = board
+    services, _ = known
+    _surveys(services, ids)
+    dash.read_again()
+    tables = dash.csat
+    qtbot.waitUntil(lambda: tables.tables[by].rowCount() > 0, timeout=10000)
+    tables.tabs.setCurrentIndex(["agent", "team", "channel"].index(by))
+    start, end = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC)
+    report = {f.name: f for f in figures(services.csat_reports.surveys(start, end), by)[1]}
+    csv_rows = exported(dash, tmp_path)
+    table = tables.tables[by]
+    assert table.rowCount() == len(report)
+    if by == "agent":
+        # Sara: a 2 of two asked (none satisfied, half answered); nobody's case: a 4 of one.
+        sara = report["Sara Conti"]
+        assert (sara.csat, sara.answers, sara.asked, sara.response_rate) == (0.0, 1, 2, 50.0)
+        assert (report[None].csat, report[None].answers, report[None].asked) == (100.0, 1, 1)
+    else:
+        email = report["email"]
+        assert (email.csat, email.answers, email.asked, email.response_rate) == (50.0, 2, 3, 66.7)
+    for row in range(table.rowCount()):
+        group = tables.groups[by][row]
+        f = report[group.name]
+        label = f"{by}:{group.name or ''}"
+        value, cases = csv_rows[("csat_pct", "2026-03-01/2026-03-03", label)]
+        assert table.item(row, CSAT).text() == f"{f.csat:.1f} %" == f"{float(value):.1f} %"
+        assert int(table.item(row, ANSWERS).text()) == f.answers == int(cases)
+        assert int(table.item(row, ASKED).text()) == f.asked
+        rate = csv_rows[("csat_response_rate_pct", "2026-03-01/2026-03-03", label)][0]
+        assert table.item(row, RATE).text() == f"{float(rate):.1f} %"
+        for column, expected in ((ANSWERS, f.answers), (ASKED, f.asked)):
+            rect = table.visualItemRect(table.item(row, column))
+            qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            shown = listed(qtbot, window, tables.cases_of(by, row, column))
+            assert len(shown) == expected
+    dash.grab().save(str(tmp_path / "dashboard-csat.png"))
+    dash.grab().save("/tmp/dashboard-csat.png")
