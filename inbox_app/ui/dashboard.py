@@ -14,14 +14,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -38,7 +36,7 @@ from inbox_app.core.service.report_store import Loaded, ReportService, local_zon
 from inbox_app.core.voice.csat_report import SurveyRow
 from inbox_app.ui import labels
 from inbox_app.ui.dashboard_charts import BarChart, LineChart
-from inbox_app.ui.dashboard_csat import CsatTables
+from inbox_app.ui.dashboard_csat import CsatTables, figure_table
 from inbox_app.ui.workspace import Workspace
 
 PRESETS = (7, 30, 90)
@@ -160,22 +158,8 @@ class Dashboard(QMainWindow):
             ("team", self.tr("Teams")),
             ("channel", self.tr("Channels")),
         ):
-            table = QTableWidget(0, 5, box)
-            table.setHorizontalHeaderLabels(
-                [
-                    self._group_header(by),
-                    self.tr("Targets"),
-                    self.tr("Met"),
-                    self.tr("Breached"),
-                    self.tr("% met"),
-                ]
-            )
-            table.verticalHeader().hide()
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-            table.horizontalHeader().setSectionResizeMode(GROUP, QHeaderView.ResizeMode.Stretch)
-            for col in range(1, 5):
-                table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            headers = [self._group_header(by), self.tr("Targets"), self.tr("Met"), self.tr("Breached")]
+            table = figure_table(box, [*headers, self.tr("% met")])
             table.cellClicked.connect(lambda r, c, by=by: self._cell_clicked(by, r, c))
             table.setAccessibleName(
                 self.tr("SLA targets met per {group}").format(group=self._group_header(by))

@@ -26,6 +26,19 @@ GROUP, CSAT, ANSWERS, ASKED, RATE = range(5)
 GROUPINGS = ("agent", "team", "channel")
 
 
+def figure_table(parent: QWidget, headers: list[str]) -> QTableWidget:
+    """A read-only table of figures: the group's name stretched first, numbers after it."""
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for col in range(1, len(headers)):
+        table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
 class CsatTables(QWidget):
     casesPicked = Signal(str, list)  # what was clicked, the case ids behind it
 
@@ -43,22 +56,8 @@ class CsatTables(QWidget):
         for by, name in zip(
             GROUPINGS, (self.tr("Agents"), self.tr("Teams"), self.tr("Channels")), strict=True
         ):
-            table = QTableWidget(0, 5, self)
-            table.setHorizontalHeaderLabels(
-                [
-                    self._header(by),
-                    self.tr("CSAT"),
-                    self.tr("Answers"),
-                    self.tr("Asked"),
-                    self.tr("Response rate"),
-                ]
-            )
-            table.verticalHeader().hide()
-            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-            table.horizontalHeader().setSectionResizeMode(GROUP, QHeaderView.ResizeMode.Stretch)
-            for col in range(1, 5):
-                table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            headers = [self._header(by), self.tr("CSAT"), self.tr("Answers"), self.tr("Asked")]
+            table = figure_table(self, [*headers, self.tr("Response rate")])
             table.cellClicked.connect(lambda r, c, by=by: self._clicked(by, r, c))
             self.tables[by] = table
             self.tabs.addTab(table, name)
