@@ -177,6 +177,13 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("inbox-app: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`inbox-app cases list | head`): what it wanted was printed.
+        # Standard output goes to /dev/null so closing it at exit raises nothing more.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - never a traceback on the terminal
         import logging
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -429,3 +431,22 @@ def test_a_reply_carries_files_and_a_channel_without_files_refuses_them(
     cli("accounts", "add", "fake", "bacheca", "--set", f"path={shop.root}", "--set", "channel=review")
     proc = cli("reply", str(case_id), "--account", "bacheca", "--text", "x", "--attach", str(label), ok=False)
     assert proc.returncode != 0 and "cannot carry files" in proc.stderr
+
+
+def test_a_reader_that_stops_early_is_no_error(cli) -> None:
+    """`inbox-app cases list | head -1`: the rest is not wanted, and that is not a failure."""
+    cli("demo")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "inbox_app.cli", "cases", "list", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli.env,
+        bufsize=0,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.read(10)
+    proc.stdout.close()  # as head does once it has its lines
+    assert proc.wait(timeout=60) == 0
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert first.startswith(b"[") and "unexpected error" not in err and "Traceback" not in err, err
