@@ -3,6 +3,7 @@ service-level warnings (75 % of a target's time, and its breach), and a low sati
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -72,16 +73,8 @@ class Tray(QObject):
                     out.append(f"{case.customer_name}: {survey.score}/5{comment}")
             return out
 
-        def show(lines: list[str]) -> None:
-            if lines and self.icon is not None:
-                self.icon.showMessage(
-                    self.tr("Low satisfaction: case reopened"),
-                    "\n".join(lines[:3]),
-                    QSystemTrayIcon.MessageIcon.Warning,
-                    8000,
-                )
-
-        self._ws.call(relevant, done=show, task="notify low satisfaction")
+        title = self.tr("Low satisfaction: case reopened")
+        self._tell(relevant, title, QSystemTrayIcon.MessageIcon.Warning, 8000, "notify low satisfaction")
 
     def check_service_levels(self) -> None:
         """Once a minute: the warnings now due, shown in the tray."""
@@ -144,13 +137,20 @@ class Tray(QObject):
                     out.append(f"{case.customer_name}: {message.text[:80]}")
             return out
 
+        self._tell(relevant, self.tr("New messages"), QSystemTrayIcon.MessageIcon.Information, 5000, "notify")
+
+    def _tell(
+        self,
+        relevant: Callable[[], list[str]],
+        title: str,
+        kind: QSystemTrayIcon.MessageIcon,
+        ms: int,
+        task: str,
+    ) -> None:
+        """The first lines ``relevant`` finds (read off the event loop), as one notice."""
+
         def show(lines: list[str]) -> None:
             if lines and self.icon is not None:
-                self.icon.showMessage(
-                    self.tr("New messages"),
-                    "\n".join(lines[:3]),
-                    QSystemTrayIcon.MessageIcon.Information,
-                    5000,
-                )
+                self.icon.showMessage(title, "\n".join(lines[:3]), kind, ms)
 
-        self._ws.call(relevant, done=show, task="notify")
+        self._ws.call(relevant, done=show, task=task)
