@@ -27,7 +27,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from connectors.base import Batch
@@ -292,9 +292,14 @@ def _replay_agents_work(
         if status == "snoozed":
             until = now + timedelta(hours=20 + 7 * (case_id % 9))
             services.cases.set_status(case_id, "snoozed", until=until, actor=actor)
-        elif status in ("pending", "resolved"):
+        elif status == "pending":
             services.cases.set_status(case_id, status, actor=actor)
-    _backdate_resolutions(services)
+        elif status == "resolved":
+            # Closed back then, a few hours after the last message, not now: the case
+            # history (and so the dashboard's figures) says the same as resolved_at.
+            last = services.queries.case(case_id).last_message_at
+            at = last + timedelta(hours=2 + case_id % 20) if last is not None else None
+            services.cases.set_status(case_id, status, actor=actor, at=at)
     # Replies the channel refused: they stay on screen as failed, with the reason.
     for case_id, reply in failed:
         services.outbox.queue_reply(case_id, reply["text"], agent_id=reply["agent"])
@@ -304,19 +309,6 @@ def _replay_agents_work(
     # Replies written a moment ago: queued until the next sync sends them.
     for case_id, reply in queued:
         services.outbox.queue_reply(case_id, reply["text"], agent_id=reply["agent"])
-
-
-def _backdate_resolutions(services: Services) -> None:
-    """Resolved cases were closed back then (a few hours after their last message), not now."""
-    with services.factory() as s, s.begin():
-        for case_id, last in s.execute(
-            select(Case.id, Case.last_message_at).where(Case.status == "resolved")
-        ).all():
-            s.execute(
-                update(Case)
-                .where(Case.id == case_id)
-                .values(resolved_at=last + timedelta(hours=2 + case_id % 20))
-            )
 
 
 def _summary(services: Services) -> dict[str, int]:

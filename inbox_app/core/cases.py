@@ -145,7 +145,9 @@ class CaseService:
         until: datetime | None = None,
         actor: str | None = None,
         based_on: int | None = None,
+        at: datetime | None = None,
     ) -> dict[str, Any]:
+        """``at``: when it happened, for history replayed later (the demo's); default now."""
         if status not in STATUSES:
             raise CaseError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
         if status == CaseStatus.SNOOZED and until is None:
@@ -162,7 +164,8 @@ class CaseService:
             }
             case.status = status
             case.snoozed_until = aware(until) if status == CaseStatus.SNOOZED else None
-            case.resolved_at = utcnow() if status == CaseStatus.RESOLVED else None
+            now = min(aware(at), utcnow()) if at is not None else utcnow()
+            case.resolved_at = now if status == CaseStatus.RESOLVED else None
             audit.record(
                 s,
                 actor,
@@ -172,7 +175,6 @@ class CaseService:
                 status=status,
                 before={k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in before.items()},
             )
-            now = utcnow()
             events.status_change(s, case_id, str(before["status"]), status, now, _agent_id(s, actor))
             self._after(s, case_id, now)
             # Reopened, resolved, no longer waiting: the customer's at-risk score moves.

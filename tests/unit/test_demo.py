@@ -144,3 +144,29 @@ def test_nothing_lies_in_the_future_even_next_to_an_old_demo(tmp_path: Path) -> 
             assert latest is not None and latest <= utcnow(), attempt
         finally:
             services.close()
+
+
+def test_the_case_history_says_when_each_case_was_resolved(demo: tuple[Services, dict[str, int]]) -> None:
+    """The dashboard reads the case history: its resolutions are the ones back then, the same
+    instant as each case's resolved_at, not the moment the demo was seeded."""
+    from inbox_app.core.clock import aware
+    from inbox_app.core.store.models import CaseEvent
+
+    services, _ = demo
+    resolved = {
+        c.id: c.resolved_at for c in services.queries.cases(CaseFilter(status=("resolved",)), limit=1000)
+    }
+    assert resolved
+    with services.factory() as s:
+        events = s.execute(
+            select(CaseEvent.case_id, CaseEvent.at, CaseEvent.detail).where(CaseEvent.kind == "status")
+        )
+        history = {
+            case_id: aware(at)
+            for case_id, at, detail in events
+            if case_id in resolved and (detail or {}).get("to") == "resolved"
+        }
+    assert history == resolved
+    # Back then: hours after the last message, days before now for most of them.
+    seeded = max(history.values())
+    assert sum(1 for at in history.values() if (seeded - at).days >= 1) > len(history) // 2
